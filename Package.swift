@@ -1,0 +1,58 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Dependency choices (all from the local mirror):
+// - swift-argument-parser: the CLI (`run`, `check`, `version`).
+// - swift-log: the logging API; Gatehouse supplies its own JSON-lines handler.
+// - swift-prometheus: Prometheus text exposition for `/metrics` (no hand-written exposition).
+// TOML is parsed by Gatehouse's own small parser (Sources/Proxy/Config/TOML*.swift) rather than
+// TOMLKit: every config error must carry the line of its key, and TOMLKit (a toml++ wrapper)
+// reports positions only for syntax errors, not for the keys and values it returns; it would
+// also add a large C++ header to every clean build.
+
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "gatehouse",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "gatehouse", targets: ["gatehouse"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+  ],
+  targets: [
+    .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
+    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+    .target(name: "EventLoop", dependencies: ["CLinux"], swiftSettings: strict),
+    .target(name: "HTTP1", swiftSettings: strict),
+    .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+    .target(name: "JWT", dependencies: ["Crypto"], swiftSettings: strict),
+    .target(
+      name: "Proxy",
+      dependencies: [
+        "EventLoop", "HTTP1", "Crypto", "JWT",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "gatehouse",
+      dependencies: ["Proxy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict
+    ),
+    .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
+    .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+    .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+    .testTarget(name: "JWTTests", dependencies: ["JWT", "Crypto"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP1", "EventLoop"]),
+    .testTarget(name: "IntegrationTests", dependencies: []),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#include "CLinux.h"
+int gh_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+  return accept4(fd, addr, len, flags);
+}

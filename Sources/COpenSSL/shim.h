@@ -1,0 +1,18 @@
+#ifndef GATEHOUSE_COPENSSL_SHIM_H
+#define GATEHOUSE_COPENSSL_SHIM_H
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/param_build.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/crypto.h>
+
+// Macros Swift cannot import, as static inline functions.
+static inline int gh_BN_num_bytes(const BIGNUM *bn) { return BN_num_bytes(bn); }
+static inline void gh_OPENSSL_free(void *p) { OPENSSL_free(p); }
+#endif

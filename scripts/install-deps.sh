@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Gatehouse needs to build and test. Idempotent: packages that are
+# already present are not reinstalled. Used by the README's commands, by .ci/run and by the
+# Dockerfile's build stage, so the three cannot drift apart.
+#   scripts/install-deps.sh            build + test dependencies
+#   scripts/install-deps.sh --bench    also the proxies and load generator of the benchmark
+set -euo pipefail
+
+packages=(libssl-dev libhiredis-dev redis-server redis-sentinel python3 python3-venv curl ca-certificates)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(haproxy nginx-light wrk valgrind)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# A distribution's redis-server package starts a system instance; tests start their own on
+# ephemeral ports, so the system one is left alone (it does not bind the ports tests use).
