@@ -1,0 +1,79 @@
+import Glibc
+
+/// Appending bytes and numbers. Each append is all or nothing: false, and nothing written,
+/// if it does not fit.
+extension ByteBuffer {
+  @inline(__always)
+  public func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    let count = bytes.count
+    guard count <= writable else { return false }
+    if count > 0, let source = bytes.baseAddress {
+      writePointer.copyMemory(from: source, byteCount: count)
+      writerIndex += count
+    }
+    return true
+  }
+
+  @inline(__always)
+  public func append(_ string: StaticString) -> Bool {
+    precondition(string.hasPointerRepresentation, "append(StaticString) needs a string, not a scalar")
+    return append(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
+  }
+
+  /// Appends the UTF-8 bytes of `string`. Not for the hot path: prefer `StaticString` or bytes.
+  public func append(_ string: String) -> Bool {
+    var string = string
+    return string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+  }
+
+  @inline(__always)
+  public func append(byte: UInt8) -> Bool {
+    guard writable > 0 else { return false }
+    writePointer.storeBytes(of: byte, as: UInt8.self)
+    writerIndex += 1
+    return true
+  }
+
+  /// Appends `value` in decimal ASCII, with a leading "-" if negative.
+  public func appendDecimal(_ value: Int) -> Bool {
+    let negative = value < 0
+    var magnitude = value.magnitude
+    var digits = 1
+    var rest = magnitude / 10
+    while rest > 0 {
+      digits += 1
+      rest /= 10
+    }
+    let count = digits + (negative ? 1 : 0)
+    guard count <= writable else { return false }
+    let out = writePointer.assumingMemoryBound(to: UInt8.self)
+    if negative { out[0] = UInt8(ascii: "-") }
+    var index = count - 1
+    repeat {
+      out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+      magnitude /= 10
+      index -= 1
+    } while magnitude > 0
+    writerIndex += count
+    return true
+  }
+
+  /// Appends `value` (>= 0) in lowercase hexadecimal without leading zeros, "0" for 0: the
+  /// chunk-size line of chunked transfer coding.
+  public func appendHex(_ value: Int) -> Bool {
+    precondition(value >= 0, "appendHex of a negative value")
+    var bits = UInt(value)
+    let digits = bits == 0 ? 1 : (UInt.bitWidth - bits.leadingZeroBitCount + 3) / 4
+    guard digits <= writable else { return false }
+    let out = writePointer.assumingMemoryBound(to: UInt8.self)
+    var index = digits - 1
+    repeat {
+      let nibble = UInt8(truncatingIfNeeded: bits & 0xF)
+      out[index] = nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ (nibble &- 10)
+      bits >>= 4
+      index -= 1
+    } while bits > 0
+    writerIndex += digits
+    return true
+  }
+}

@@ -1,0 +1,118 @@
+import Glibc
+
+/// A fixed-capacity byte buffer with a reader and a writer index. Loop-thread only.
+///
+/// Bytes live between `readerIndex` and `writerIndex`; the buffer never grows, so a pointer or
+/// offset into it stays valid until `compact()` or `clear()`. Memory of 16 KiB and more comes
+/// from `mmap(MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)`: pages that are never touched cost
+/// no RSS, so every connection can own a large buffer. Smaller buffers use `malloc`.
+///
+/// The indexes live in the same allocation as the bytes and are reached through a `let`
+/// pointer: a stored `var` of a class would cost an exclusivity check on every access.
+public final class ByteBuffer {
+  /// The first byte of the storage.
+  public let base: UnsafeMutableRawPointer
+  /// The number of bytes the buffer can hold.
+  public let capacity: Int
+
+  private let indexes: UnsafeMutablePointer<Int>
+  private let allocation: UnsafeMutableRawPointer
+  private let allocationSize: Int
+  private let isMapped: Bool
+
+  /// Buffers this large or larger are mapped rather than malloc'ed.
+  static let mapThreshold = 16 * 1024
+  /// Room before `base` for the two indexes; one cache line keeps `base` aligned.
+  static let headerSize = 64
+
+  public init(capacity: Int) {
+    precondition(capacity > 0, "ByteBuffer capacity must be positive")
+    let needed = capacity + ByteBuffer.headerSize
+    var memory: UnsafeMutableRawPointer? = nil
+    var size = needed
+    var mapped = false
+    if capacity >= ByteBuffer.mapThreshold {
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      size = (needed + page - 1) / page * page
+      let result = mmap(
+        nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+      if let result, result != MAP_FAILED {
+        memory = result
+        mapped = true
+      }
+    }
+    if memory == nil {
+      size = needed
+      memory = malloc(size)
+    }
+    guard let memory else { fatalError("ByteBuffer: cannot allocate \(needed) bytes") }
+    self.allocation = memory
+    self.allocationSize = size
+    self.isMapped = mapped
+    self.indexes = memory.bindMemory(to: Int.self, capacity: 2)
+    self.indexes.initialize(repeating: 0, count: 2)
+    self.base = memory + ByteBuffer.headerSize
+    self.capacity = capacity
+  }
+
+  deinit {
+    if isMapped {
+      munmap(allocation, allocationSize)
+    } else {
+      free(allocation)
+    }
+  }
+
+  /// The offset of the first unread byte.
+  public var readerIndex: Int {
+    @inline(__always) get { indexes[0] }
+    @inline(__always) set { indexes[0] = newValue }
+  }
+
+  /// The offset one past the last written byte.
+  public var writerIndex: Int {
+    @inline(__always) get { indexes[1] }
+    @inline(__always) set { indexes[1] = newValue }
+  }
+
+  /// Bytes written and not yet read.
+  @inline(__always) public var readable: Int { indexes[1] - indexes[0] }
+  /// Free space after `writerIndex`.
+  @inline(__always) public var writable: Int { capacity - indexes[1] }
+  @inline(__always) public var readPointer: UnsafeMutableRawPointer { base + indexes[0] }
+  @inline(__always) public var writePointer: UnsafeMutableRawPointer { base + indexes[1] }
+
+  /// Forgets all bytes.
+  @inline(__always)
+  public func clear() {
+    indexes[0] = 0
+    indexes[1] = 0
+  }
+
+  /// Moves the readable bytes to the start, so all free space is after them.
+  public func compact() {
+    let count = readable
+    if count > 0 && indexes[0] > 0 {
+      memmove(base, base + indexes[0], count)
+    }
+    indexes[0] = 0
+    indexes[1] = count
+  }
+
+  /// One read into the writable space (which must not be empty); advances `writerIndex`.
+  @inline(__always)
+  public func read(from fd: Int32) -> IOStatus {
+    let status = Posix.read(fd, writePointer, writable)
+    if case .bytes(let count) = status { indexes[1] += count }
+    return status
+  }
+
+  /// One write of the readable bytes (which must not be empty); advances `readerIndex`. The
+  /// indexes are not reset when the buffer empties: offsets the caller holds stay meaningful.
+  @inline(__always)
+  public func write(to fd: Int32) -> IOStatus {
+    let status = Posix.write(fd, readPointer, readable)
+    if case .bytes(let count) = status { indexes[0] += count }
+    return status
+  }
+}
