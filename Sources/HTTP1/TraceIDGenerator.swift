@@ -1,0 +1,21 @@
+/// A fast non-cryptographic generator for trace and span ids (SplitMix64), seeded from the system
+/// generator. Loop-thread only: each loop owns one, so drawing an id costs no syscall and no lock.
+/// Trace ids need uniqueness, not secrecy.
+public struct TraceIDGenerator: RandomNumberGenerator, Sendable {
+  var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public init() {
+    var system = SystemRandomNumberGenerator()
+    state = system.next()
+  }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}

@@ -1,0 +1,58 @@
+import EventLoop
+
+extension GatehouseConfig {
+  /// The effective configuration as TOML that `ConfigLoader` reads back (defaults filled in,
+  /// `workers` resolved), with every secret shown as "<redacted>". For the admin `/config`
+  /// endpoint and `gatehouse check`.
+  public func redactedDescription() -> String {
+    func duration(_ value: Duration) -> String { TOMLWriter.basicString(ConfigDuration.format(value)) }
+    func string(_ value: String) -> String { TOMLWriter.basicString(value) }
+    var lines: [String] = []
+    lines += [
+      "[server]",
+      "listen = \(string(server.listen.description))",
+      "workers = \(server.workers)",
+      "drain_timeout = \(duration(server.drainTimeout))",
+      "trusted_proxies = \(TOMLWriter.stringArray(server.trustedProxies.map(\.description)))",
+      "",
+      "[upstream]",
+      "address = \(string(upstream.address.description))",
+      "connect_timeout = \(duration(upstream.connectTimeout))",
+      "response_timeout = \(duration(upstream.responseTimeout))",
+      "max_idle = \(upstream.maxIdle)",
+      "",
+      "[limits]",
+      "header_timeout = \(duration(limits.headerTimeout))",
+      "idle_timeout = \(duration(limits.idleTimeout))",
+      "max_request_line_bytes = \(limits.maxRequestLineBytes)",
+      "max_header_bytes = \(limits.maxHeaderBytes)",
+      "max_headers = \(limits.maxHeaders)",
+      "max_connections = \(limits.maxConnections)",
+      "max_body_bytes = \(limits.maxBodyBytes)",
+      "",
+      "[admin]",
+      "listen = \(string(admin.listen?.description ?? "off"))",
+      "token = \(string(admin.token == nil ? "" : "<redacted>"))",
+      "",
+      "[headers]",
+      "strip = \(TOMLWriter.stringArray(headers.strip))",
+      "request_id_header = \(string(headers.requestIdHeader))",
+      "",
+      "[log]",
+      "level = \(string(log.level.rawValue))",
+      "format = \(string(log.format.rawValue))",
+      "access_log = \(log.accessLog)",
+      "log_query = \(log.logQuery)",
+    ]
+    for route in routes {
+      lines += ["", "[[route]]", "name = \(string(route.name))"]
+      switch route.match {
+      case .prefix(let path): lines.append("path_prefix = \(string(path))")
+      case .exact(let path): lines.append("path = \(string(path))")
+      }
+      if !route.methods.isEmpty { lines.append("methods = \(TOMLWriter.stringArray(route.methods))") }
+      lines.append("auth = \(string(route.auth.rawValue))")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

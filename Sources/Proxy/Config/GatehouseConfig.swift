@@ -1,0 +1,26 @@
+/// The whole validated configuration, as loaded by `ConfigLoader`. A snapshot: immutable, safe to
+/// share between threads; a reload builds a new one.
+public struct GatehouseConfig: Sendable, Equatable {
+  public let server: ServerSettings
+  public let upstream: UpstreamSettings
+  public let limits: LimitSettings
+  public let admin: AdminSettings
+  public let headers: HeaderSettings
+  public let log: LogSettings
+  /// In file order; the first match wins.
+  public let routes: [RouteSettings]
+
+  public init(
+    server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
+    limits: LimitSettings = LimitSettings(), admin: AdminSettings = AdminSettings(),
+    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(), routes: [RouteSettings] = []
+  ) {
+    self.server = server
+    self.upstream = upstream
+    self.limits = limits
+    self.admin = admin
+    self.headers = headers
+    self.log = log
+    self.routes = routes
+  }
+}
