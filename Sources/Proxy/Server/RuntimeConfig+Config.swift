@@ -1,0 +1,30 @@
+import HTTP1
+
+extension RuntimeConfig {
+  /// Compiles a validated configuration into the hot-path form.
+  public convenience init(config: GatehouseConfig) {
+    let routes = config.routes.map { route -> CompiledRoute in
+      switch route.match {
+      case .prefix(let path):
+        return CompiledRoute(
+          name: route.name, path: path, exact: false, methods: route.methods, auth: route.auth)
+      case .exact(let path):
+        return CompiledRoute(
+          name: route.name, path: path, exact: true, methods: route.methods, auth: route.auth)
+      }
+    }
+    self.init(
+      routes: RouteTable(routes), strip: config.headers.strip,
+      requestIDHeader: config.headers.requestIdHeader,
+      trustedProxies: config.server.trustedProxies,
+      headLimits: HeadLimits(
+        maxRequestLineBytes: config.limits.maxRequestLineBytes, maxHeaderBytes: config.limits.maxHeaderBytes,
+        maxHeaders: config.limits.maxHeaders),
+      headerTimeout: config.limits.headerTimeout.nanoseconds,
+      idleTimeout: config.limits.idleTimeout.nanoseconds,
+      connectTimeout: config.upstream.connectTimeout.nanoseconds,
+      responseTimeout: config.upstream.responseTimeout.nanoseconds,
+      maxBodyBytes: Int64(config.limits.maxBodyBytes), upstream: config.upstream.address,
+      accessLog: config.log.accessLog, logQuery: config.log.logQuery)
+  }
+}

@@ -1,0 +1,68 @@
+public import EventLoop
+public import HTTP1
+
+/// The hot-path view of the configuration: compiled routes and matchers, timeouts in
+/// nanoseconds, buffer sizes. Built once per (re)load and swapped as a whole; a request keeps
+/// the snapshot it started with. Immutable.
+public final class RuntimeConfig: Sendable {
+  public let routes: RouteTable
+  let stripMatcher: FieldNameMatcher
+  let requestIDMatcher: FieldNameMatcher
+  let requestIDHeaderBytes: [UInt8]
+  let controlHeaderMatcher: FieldNameMatcher
+  public let trustedProxies: [CIDR]
+  public let headLimits: HeadLimits
+  let responseHeadLimits: HeadLimits
+  public let headerTimeout: UInt64
+  public let idleTimeout: UInt64
+  public let connectTimeout: UInt64
+  public let responseTimeout: UInt64
+  public let lingerTimeout: UInt64
+  public let maxBodyBytes: Int64
+  /// Bodies of locally answered requests up to this size are read and dropped so the
+  /// connection can be kept; larger ones close it.
+  public let drainLimit: Int64
+  let upstreamHostText: String
+  public let accessLog: Bool
+  public let logQuery: Bool
+  public let clientBufferSize: Int
+  public let upstreamBufferSize: Int
+
+  public init(
+    routes: RouteTable, strip: [String], requestIDHeader: String, trustedProxies: [CIDR],
+    headLimits: HeadLimits,
+    headerTimeout: UInt64, idleTimeout: UInt64, connectTimeout: UInt64, responseTimeout: UInt64,
+    maxBodyBytes: Int64, upstream: SocketAddress, accessLog: Bool, logQuery: Bool
+  ) {
+    self.routes = routes
+    self.stripMatcher = FieldNameMatcher(patterns: strip)
+    self.requestIDMatcher = FieldNameMatcher(patterns: [requestIDHeader])
+    self.requestIDHeaderBytes = Array(requestIDHeader.utf8)
+    self.controlHeaderMatcher = FieldNameMatcher(patterns: ["Gatehouse-*"])
+    self.trustedProxies = trustedProxies
+    self.headLimits = headLimits
+    self.responseHeadLimits = HeadLimits(maxRequestLineBytes: 8192, maxHeaderBytes: 65536, maxHeaders: 500)
+    self.headerTimeout = headerTimeout
+    self.idleTimeout = idleTimeout
+    self.connectTimeout = connectTimeout
+    self.responseTimeout = responseTimeout
+    self.lingerTimeout = 2_000_000_000
+    self.maxBodyBytes = maxBodyBytes
+    self.drainLimit = 65536
+    self.upstreamHostText = upstream.description
+    self.accessLog = accessLog
+    self.logQuery = logQuery
+    let headRoom = headLimits.maxRequestLineBytes + headLimits.maxHeaderBytes + 1024
+    self.clientBufferSize = max(32768, RuntimeConfig.roundUp(headRoom))
+    self.upstreamBufferSize = max(65536 + 8192, RuntimeConfig.roundUp(headRoom + 4096))
+  }
+
+  private static func roundUp(_ value: Int) -> Int { (value + 4095) & ~4095 }
+
+  @inline(__always)
+  func isTrusted(_ ip: IPAddress) -> Bool {
+    if trustedProxies.isEmpty { return false }
+    for cidr in trustedProxies where cidr.contains(ip) { return true }
+    return false
+  }
+}
