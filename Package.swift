@@ -33,10 +33,11 @@ let package = Package(
     .target(name: "HTTP1", swiftSettings: strict),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
     .target(name: "JWT", dependencies: ["Crypto"], swiftSettings: strict),
+    .target(name: "Sessions", dependencies: ["Crypto", "EventLoop"], swiftSettings: strict),
     .target(
       name: "Proxy",
       dependencies: [
-        "EventLoop", "HTTP1", "Crypto", "JWT",
+        "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
@@ -51,6 +52,7 @@ let package = Package(
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
     .testTarget(name: "JWTTests", dependencies: ["JWT", "Crypto"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Crypto", "EventLoop"]),
     .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP1", "EventLoop"]),
     .testTarget(name: "IntegrationTests", dependencies: []),
   ],

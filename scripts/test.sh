@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a fresh clone: installs what is missing (Debian packages),
+# builds the gatehouse binary the integration tests start, and runs every test target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+swift build
+swift test
