@@ -242,6 +242,8 @@ final class ClientConnection: EventHandler {
 
   private func beginRequest() {
     runtime = worker.runtime
+    requestGeneration &+= 1
+    pendingResponseHeaders = []
     context = RequestContext()
     context.active = true
     context.startNanos = worker.loop.now
@@ -285,14 +287,112 @@ final class ClientConnection: EventHandler {
       respondLocally(ProxyError(.unauthorized, .downstream, "no route"), consumeHead: true)
       return
     }
-    switch runtime.routes.routes[routeIndex].auth {
-    case .publicAccess:
+    let route = runtime.routes.routes[routeIndex]
+    if route.auth == .publicAccess {
       context.authMethod = "public"
       startUpstream(extraHeaders: [])
-    default:
-      // Policies not built into this binary never open a route (config check refuses them too).
-      respondLocally(ProxyError(.unauthorized, .downstream, "policy unavailable"), consumeHead: true)
+      return
     }
+    guard let authenticator = worker.authenticator(for: route.auth) else {
+      // Policies not built into this binary never open a route (config check refuses them too).
+      respondLocally(ProxyError(.unauthorized, .internal, "policy unavailable"), consumeHead: true)
+      return
+    }
+    let request = makeAuthRequest(route: route, base: base)
+    let generation = requestGeneration
+    let outcome = authenticator.authenticate(request) { [weak self] outcome in
+      guard let self, self.phase == .suspended, self.requestGeneration == generation else { return }
+      self.phase = .awaitingHead
+      self.applyAuthOutcome(outcome)
+      if self.phase != .closed { self.drive() }
+    }
+    if let outcome {
+      applyAuthOutcome(outcome)
+    } else {
+      phase = .suspended
+    }
+  }
+
+  /// Counts requests on this connection so a late authentication answer for a request that is
+  /// gone (client closed) is recognised and dropped.
+  private var requestGeneration = 0
+
+  private func applyAuthOutcome(_ outcome: AuthOutcome) {
+    switch outcome {
+    case .allow(let grant):
+      context.authMethod = grant.method
+      context.principalHash = grant.principalHash
+      pendingResponseHeaders = grant.responseHeaders
+      startUpstream(extraHeaders: grant.identityHeaders)
+    case .deny(let error, let headers):
+      worker.logSecurityEvent(
+        error.kind == .forbidden ? "forbidden" : "unauthenticated", context: context, peer: peer,
+        reason: error.detail)
+      respondLocally(error, consumeHead: true, extraHeaders: headers)
+    }
+  }
+
+  /// Headers the authenticator wants on the response (e.g. a rotated session cookie).
+  private var pendingResponseHeaders: [(String, String)] = []
+
+  private func makeAuthRequest(route: CompiledRoute, base: UnsafeRawPointer) -> AuthRequest {
+    var authorization: [UInt8]?
+    var authorizationCount = 0
+    var cookies: [UInt8]?
+    var userAgent: [UInt8]?
+    var host: [UInt8]?
+    var origin: [UInt8]?
+    var fetchSite: [UInt8]?
+    var contentType: [UInt8]?
+    for field in head.fields {
+      let name = UnsafeRawBufferPointer(start: base + Int(field.nameStart), count: Int(field.nameLength))
+      let value = UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength))
+      if FieldName.equals(name, "authorization") {
+        authorizationCount += 1
+        authorization = Array(value)
+      } else if FieldName.equals(name, "cookie") {
+        if cookies == nil {
+          cookies = Array(value)
+        } else {
+          cookies!.append(contentsOf: [0x3B, 0x20])
+          cookies!.append(contentsOf: value)
+        }
+      } else if FieldName.equals(name, "user-agent") {
+        userAgent = Array(value)
+      } else if FieldName.equals(name, "host") {
+        host = Array(value)
+      } else if FieldName.equals(name, "origin") {
+        origin = Array(value)
+      } else if FieldName.equals(name, "sec-fetch-site") {
+        fetchSite = Array(value)
+      } else if FieldName.equals(name, "content-type") {
+        contentType = Array(value)
+      }
+    }
+    let path = String(
+      decoding: UnsafeRawBufferPointer(start: base + head.targetStart, count: head.pathLength), as: UTF8.self)
+    return AuthRequest(
+      policy: route.auth, routeName: route.name, method: head.method,
+      authorization: authorizationCount == 1 ? authorization : nil, cookies: cookies,
+      clientIP: runtime.clientIP(peer: peer.ip, forwardedFor: forwardedFor(base: base)), userAgent: userAgent,
+      host: host, origin: origin, secFetchSite: fetchSite, contentType: contentType, path: path)
+  }
+
+  /// All `X-Forwarded-For` values joined, only when the peer is a trusted proxy.
+  private func forwardedFor(base: UnsafeRawPointer) -> [UInt8]? {
+    guard peerTrusted else { return nil }
+    var joined: [UInt8]?
+    for field in head.fields {
+      let name = UnsafeRawBufferPointer(start: base + Int(field.nameStart), count: Int(field.nameLength))
+      guard FieldName.equals(name, "x-forwarded-for") else { continue }
+      let value = UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength))
+      if joined == nil {
+        joined = Array(value)
+      } else {
+        joined!.append(0x2C); joined!.append(contentsOf: value)
+      }
+    }
+    return joined
   }
 
   // MARK: upstreamPeer + upstreamRequestFilter
@@ -498,7 +598,9 @@ final class ClientConnection: EventHandler {
     guard
       ResponseRewriter.write(
         head: responseHead, base: base, framing: clientFraming, close: closeAfterResponse, tunnel: false,
-        keepSizeField: keepSizeField, runtime: runtime, context: context, extraHeaders: [], into: outBuf)
+        keepSizeField: keepSizeField, runtime: runtime, context: context,
+        extraHeaders: pendingResponseHeaders,
+        into: outBuf)
     else {
       upstreamProtocolFailure("response head too large")
       return true

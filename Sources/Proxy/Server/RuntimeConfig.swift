@@ -66,3 +66,24 @@ public final class RuntimeConfig: Sendable {
     return false
   }
 }
+
+extension RuntimeConfig {
+  /// The client's address: the socket peer, or — when the peer is a trusted proxy — the
+  /// right-most `X-Forwarded-For` hop that is not itself trusted (hops left of it could be
+  /// forged by the client). Malformed hops stop the walk at the last good address.
+  public func clientIP(peer: IPAddress, forwardedFor: [UInt8]?) -> IPAddress {
+    guard let forwardedFor, isTrusted(peer) else { return peer }
+    var current = peer
+    let hops = forwardedFor.split(separator: 0x2C)
+    for hop in hops.reversed() {
+      var text = String(decoding: hop, as: UTF8.self)
+      text = String(
+        text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" })
+          .reversed())
+      guard let address = IPAddress(text) else { return current }
+      current = address
+      if !isTrusted(address) { return address }
+    }
+    return current
+  }
+}

@@ -11,6 +11,8 @@ final class Worker: @unchecked Sendable {
   let pool: UpstreamPool
   var ids = IDGenerator()
   let metrics = WorkerMetrics()
+  /// Per-policy authenticators (JWT, session); `public` needs none.
+  var authenticators: [AuthPolicy: any RequestAuthenticator] = [:]
   var log: Logger
   let shared: SharedState
   private var connections: [ObjectIdentifier: ClientConnection] = [:]

@@ -1,0 +1,57 @@
+public import EventLoop
+public import HTTP1
+
+/// What the authentication step of `requestFilter` sees of a request: copies of the few fields an
+/// authenticator needs, so a request can wait for a JWKS fetch or a store reply without pinning
+/// the connection's read buffer. Immutable.
+public struct AuthRequest: Sendable {
+  public let policy: AuthPolicy
+  public let routeName: String
+  public let method: HTTPMethod
+  /// The `Authorization` field value, if exactly one was sent.
+  public let authorization: [UInt8]?
+  /// All `Cookie` field values joined with "; ".
+  public let cookies: [UInt8]?
+  public let clientIP: IPAddress
+  public let userAgent: [UInt8]?
+  public let host: [UInt8]?
+  public let origin: [UInt8]?
+  public let secFetchSite: [UInt8]?
+  public let contentType: [UInt8]?
+  public let path: String
+}
+
+/// A successful authentication: what the upstream is told about the caller.
+public struct AuthGrant: Sendable {
+  /// Added to the upstream request (client-sent copies were already stripped).
+  public var identityHeaders: [(String, String)]
+  /// Added to the response to the client (e.g. `Set-Cookie` for a rotated session).
+  public var responseHeaders: [(String, String)]
+  public var method: StaticString
+  /// A short hash of the principal for logs, never the principal's credential.
+  public var principalHash: String?
+
+  public init(
+    identityHeaders: [(String, String)], responseHeaders: [(String, String)] = [], method: StaticString,
+    principalHash: String?
+  ) {
+    self.identityHeaders = identityHeaders
+    self.responseHeaders = responseHeaders
+    self.method = method
+    self.principalHash = principalHash
+  }
+}
+
+public enum AuthOutcome: Sendable {
+  case allow(AuthGrant)
+  /// Refused: the error decides the status; `headers` go on the answer (`WWW-Authenticate`,
+  /// `Location` for a login redirect, a deletion `Set-Cookie`).
+  case deny(ProxyError, headers: [(String, String)])
+}
+
+/// One authentication policy's implementation, owned by a worker. Loop-thread only.
+public protocol RequestAuthenticator: AnyObject {
+  /// Answers at once (a cache hit, a synchronous check), or returns nil after arranging for
+  /// `resume` to be called later **on the same loop thread** (a key fetch, a store round trip).
+  func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome?
+}

@@ -1,0 +1,6 @@
+extension Worker {
+  /// The authenticator for a policy, or nil when this build cannot enforce it.
+  func authenticator(for policy: AuthPolicy) -> (any RequestAuthenticator)? {
+    authenticators[policy]
+  }
+}
