@@ -25,7 +25,8 @@ private func load(
 private let publicRoute = "\n[[route]]\npath_prefix = \"/\"\nauth = \"public\"\n"
 
 final class ConfigLoaderTests: XCTestCase {
-  private func config(_ text: String, _ name: String, environment: [String: String] = [:]) -> GatehouseConfig? {
+  private func config(_ text: String, _ name: String, environment: [String: String] = [:]) -> GatehouseConfig?
+  {
     switch load(text, environment: environment) {
     case .success(let config): return config
     case .failure(let errors):
@@ -155,36 +156,82 @@ final class ConfigLoaderTests: XCTestCase {
 
   func testInvalidValues() {
     let cases: [(name: String, toml: String, line: Int, key: String, message: String)] = [
-      ("listen not an address", "[server]\nlisten = \"8000\"", 2, "server.listen", "invalid address \"8000\""),
+      (
+        "listen not an address", "[server]\nlisten = \"8000\"", 2, "server.listen", "invalid address \"8000\""
+      ),
       ("listen bare ipv6", "[server]\nlisten = \"::1:80\"", 2, "server.listen", "invalid address"),
       ("listen port too big", "[server]\nlisten = \"0.0.0.0:70000\"", 2, "server.listen", "invalid address"),
-      ("listen unresolvable", "[server]\nlisten = \"nowhere.invalid:80\"", 2, "server.listen", "cannot resolve host"),
-      ("listen wrong type", "[server]\nlisten = 8000", 2, "server.listen", "expected a string, found integer"),
+      (
+        "listen unresolvable", "[server]\nlisten = \"nowhere.invalid:80\"", 2, "server.listen",
+        "cannot resolve host"
+      ),
+      (
+        "listen wrong type", "[server]\nlisten = 8000", 2, "server.listen", "expected a string, found integer"
+      ),
       ("workers too many", "[server]\nworkers = 257", 2, "server.workers", "out of range (0...256)"),
       ("workers negative", "[server]\nworkers = -1", 2, "server.workers", "out of range"),
-      ("workers as string", "[server]\nworkers = \"4\"", 2, "server.workers", "expected an integer, found string"),
-      ("drain too long", "[server]\ndrain_timeout = \"2h\"", 2, "server.drain_timeout", "out of range (0s to 1h)"),
+      (
+        "workers as string", "[server]\nworkers = \"4\"", 2, "server.workers",
+        "expected an integer, found string"
+      ),
+      (
+        "drain too long", "[server]\ndrain_timeout = \"2h\"", 2, "server.drain_timeout",
+        "out of range (0s to 1h)"
+      ),
       (
         "trusted proxy invalid", "[server]\ntrusted_proxies = [\n\"10.0.0.0/8\",\n\"10.0.0.0/33\"]", 4,
         "server.trusted_proxies[1]", "invalid CIDR \"10.0.0.0/33\""
       ),
-      ("trusted proxy not a string", "[server]\ntrusted_proxies = [8]", 2, "server.trusted_proxies[0]", "expected a string"),
-      ("trusted proxies not an array", "[server]\ntrusted_proxies = \"10.0.0.0/8\"", 2, "server.trusted_proxies", "expected an array of strings"),
+      (
+        "trusted proxy not a string", "[server]\ntrusted_proxies = [8]", 2, "server.trusted_proxies[0]",
+        "expected a string"
+      ),
+      (
+        "trusted proxies not an array", "[server]\ntrusted_proxies = \"10.0.0.0/8\"", 2,
+        "server.trusted_proxies", "expected an array of strings"
+      ),
       ("upstream port 0", "[upstream]\naddress = \"127.0.0.1:0\"", 2, "upstream.address", "port 0"),
       (
         "connect timeout unit", "[upstream]\nconnect_timeout = \"2x\"", 2, "upstream.connect_timeout",
         "invalid duration \"2x\" (use a number with ms, s, m or h)"
       ),
-      ("connect timeout zero", "[upstream]\nconnect_timeout = \"0s\"", 2, "upstream.connect_timeout", "out of range"),
-      ("duration as integer", "[upstream]\nconnect_timeout = 2", 2, "upstream.connect_timeout", "expected a duration string such as \"30s\""),
-      ("response timeout too long", "[upstream]\nresponse_timeout = \"25h\"", 2, "upstream.response_timeout", "out of range"),
-      ("max idle too many", "[upstream]\nmax_idle = 10001", 2, "upstream.max_idle", "out of range (0...10000)"),
-      ("header timeout invalid", "[limits]\nheader_timeout = \"ten\"", 2, "limits.header_timeout", "invalid duration"),
+      (
+        "connect timeout zero", "[upstream]\nconnect_timeout = \"0s\"", 2, "upstream.connect_timeout",
+        "out of range"
+      ),
+      (
+        "duration as integer", "[upstream]\nconnect_timeout = 2", 2, "upstream.connect_timeout",
+        "expected a duration string such as \"30s\""
+      ),
+      (
+        "response timeout too long", "[upstream]\nresponse_timeout = \"25h\"", 2, "upstream.response_timeout",
+        "out of range"
+      ),
+      (
+        "max idle too many", "[upstream]\nmax_idle = 10001", 2, "upstream.max_idle",
+        "out of range (0...10000)"
+      ),
+      (
+        "header timeout invalid", "[limits]\nheader_timeout = \"ten\"", 2, "limits.header_timeout",
+        "invalid duration"
+      ),
       ("idle timeout zero", "[limits]\nidle_timeout = \"0ms\"", 2, "limits.idle_timeout", "out of range"),
-      ("request line too small", "[limits]\nmax_request_line_bytes = 100", 2, "limits.max_request_line_bytes", "out of range (256 to 1MiB)"),
-      ("header bytes too small", "[limits]\nmax_header_bytes = 512", 2, "limits.max_header_bytes", "out of range (1KiB to 1MiB)"),
-      ("header bytes too big", "[limits]\nmax_header_bytes = \"2MiB\"", 2, "limits.max_header_bytes", "out of range"),
-      ("header bytes decimal unit", "[limits]\nmax_header_bytes = \"16KB\"", 2, "limits.max_header_bytes", "invalid size \"16KB\""),
+      (
+        "request line too small", "[limits]\nmax_request_line_bytes = 100", 2,
+        "limits.max_request_line_bytes", "out of range (256 to 1MiB)"
+      ),
+      (
+        "header bytes too small", "[limits]\nmax_header_bytes = 512", 2, "limits.max_header_bytes",
+        "out of range (1KiB to 1MiB)"
+      ),
+      (
+        "header bytes too big", "[limits]\nmax_header_bytes = \"2MiB\"", 2, "limits.max_header_bytes",
+        "out of range"
+      ),
+      (
+        "header bytes decimal unit", "[limits]\nmax_header_bytes = \"16KB\"", 2, "limits.max_header_bytes",
+        "invalid size \"16KB\""
+      ),
       ("size negative", "[limits]\nmax_body_bytes = -1", 2, "limits.max_body_bytes", "must not be negative"),
       ("size as float", "[limits]\nmax_body_bytes = 1.5", 2, "limits.max_body_bytes", "expected a size"),
       ("max headers zero", "[limits]\nmax_headers = 0", 2, "limits.max_headers", "out of range (1...1000)"),
@@ -193,14 +240,29 @@ final class ConfigLoaderTests: XCTestCase {
       ("admin listen empty", "[admin]\nlisten = \"\"", 2, "admin.listen", "use \"off\""),
       ("admin listen invalid", "[admin]\nlisten = \"localhost\"", 2, "admin.listen", "invalid address"),
       ("admin token wrong type", "[admin]\ntoken = 123", 2, "admin.token", "expected a string"),
-      ("strip wildcard in middle", "[headers]\nstrip = [\"X-*-Id\"]", 2, "headers.strip[0]", "only allowed at the end"),
+      (
+        "strip wildcard in middle", "[headers]\nstrip = [\"X-*-Id\"]", 2, "headers.strip[0]",
+        "only allowed at the end"
+      ),
       ("strip everything", "[headers]\nstrip = [\"X-A\", \"*\"]", 2, "headers.strip[1]", "every header"),
       ("strip bad name", "[headers]\nstrip = [\"X User\"]", 2, "headers.strip[0]", "not a valid header name"),
-      ("request id header invalid", "[headers]\nrequest_id_header = \"X Id\"", 2, "headers.request_id_header", "not a valid header name"),
-      ("request id header empty", "[headers]\nrequest_id_header = \"\"", 2, "headers.request_id_header", "not a valid header name"),
-      ("log level unknown", "[log]\nlevel = \"verbose\"", 2, "log.level", "unknown level \"verbose\"; use one of trace, debug"),
+      (
+        "request id header invalid", "[headers]\nrequest_id_header = \"X Id\"", 2,
+        "headers.request_id_header", "not a valid header name"
+      ),
+      (
+        "request id header empty", "[headers]\nrequest_id_header = \"\"", 2, "headers.request_id_header",
+        "not a valid header name"
+      ),
+      (
+        "log level unknown", "[log]\nlevel = \"verbose\"", 2, "log.level",
+        "unknown level \"verbose\"; use one of trace, debug"
+      ),
       ("log format unknown", "[log]\nformat = \"xml\"", 2, "log.format", "use json or text"),
-      ("access log not bool", "[log]\naccess_log = \"yes\"", 2, "log.access_log", "expected true or false, found string"),
+      (
+        "access log not bool", "[log]\naccess_log = \"yes\"", 2, "log.access_log",
+        "expected true or false, found string"
+      ),
       ("table as value", "server = 1", 1, "server", "expected a table [server], found integer"),
       ("single route table", "[route]\npath = \"/\"", 1, "route", "write [[route]], not [route]"),
     ]
@@ -212,19 +274,38 @@ final class ConfigLoaderTests: XCTestCase {
       }
       XCTAssertEqual(issue.line, c.line, "\(c.name): \(issue)")
       XCTAssertEqual(issue.key, c.key, "\(c.name): \(issue)")
-      XCTAssertTrue(issue.message.contains(c.message), "\(c.name): \"\(issue.message)\" lacks \"\(c.message)\"")
+      XCTAssertTrue(
+        issue.message.contains(c.message), "\(c.name): \"\(issue.message)\" lacks \"\(c.message)\"")
     }
   }
 
   func testUnknownKeysAndTables() {
     let cases: [(name: String, toml: String, line: Int, key: String, message: String)] = [
-      ("misspelt key", "[server]\nworkers = 2\nlistn = \"0.0.0.0:1\"", 3, "server.listn", "unknown key `listn` in [server]; did you mean `listen`?"),
-      ("unknown key, no suggestion", "[upstream]\nhost = \"x\"", 2, "upstream.host", "unknown key `host` in [upstream]; known keys: address"),
-      ("unknown table", "\n[servr]\nlisten = \"x\"", 2, "servr", "unknown table [servr]; did you mean [server]?"),
-      ("unknown array of tables", "[[routes]]\npath = \"/\"", 1, "routes", "unknown table [[routes]]; did you mean [[route]]?"),
-      ("unknown nested table", "[server]\n[server.tls]\ncert = \"x\"", 2, "server.tls", "unknown table [server.tls]"),
+      (
+        "misspelt key", "[server]\nworkers = 2\nlistn = \"0.0.0.0:1\"", 3, "server.listn",
+        "unknown key `listn` in [server]; did you mean `listen`?"
+      ),
+      (
+        "unknown key, no suggestion", "[upstream]\nhost = \"x\"", 2, "upstream.host",
+        "unknown key `host` in [upstream]; known keys: address"
+      ),
+      (
+        "unknown table", "\n[servr]\nlisten = \"x\"", 2, "servr",
+        "unknown table [servr]; did you mean [server]?"
+      ),
+      (
+        "unknown array of tables", "[[routes]]\npath = \"/\"", 1, "routes",
+        "unknown table [[routes]]; did you mean [[route]]?"
+      ),
+      (
+        "unknown nested table", "[server]\n[server.tls]\ncert = \"x\"", 2, "server.tls",
+        "unknown table [server.tls]"
+      ),
       ("top-level key", "listen = \"0.0.0.0:1\"", 1, "listen", "unknown top-level key `listen`"),
-      ("unknown route key", "[[route]]\npath = \"/\"\nauth = \"public\"\nmethod = [\"GET\"]", 4, "route[1].method", "did you mean `methods`?"),
+      (
+        "unknown route key", "[[route]]\npath = \"/\"\nauth = \"public\"\nmethod = [\"GET\"]", 4,
+        "route[1].method", "did you mean `methods`?"
+      ),
       ("dotted unknown key", "[log]\nlevel.x = 1", 2, "log.level", "expected a string"),
     ]
     for c in cases {
@@ -235,7 +316,8 @@ final class ConfigLoaderTests: XCTestCase {
       }
       XCTAssertEqual(issue.line, c.line, "\(c.name): \(issue)")
       XCTAssertEqual(issue.key, c.key, "\(c.name): \(issue)")
-      XCTAssertTrue(issue.message.contains(c.message), "\(c.name): \"\(issue.message)\" lacks \"\(c.message)\"")
+      XCTAssertTrue(
+        issue.message.contains(c.message), "\(c.name): \"\(issue.message)\" lacks \"\(c.message)\"")
     }
   }
 
@@ -263,7 +345,8 @@ final class ConfigLoaderTests: XCTestCase {
     XCTAssertEqual(
       found.map { "\($0.line) \($0.key)" },
       [
-        "2 upstream.connect_timeout", "3 upstream.address", "6 server.listn", "7 server.workers", "10 log.level",
+        "2 upstream.connect_timeout", "3 upstream.address", "6 server.listn", "7 server.workers",
+        "10 log.level",
         "14 route[1].auth", "16 route[2]",
       ])
     XCTAssertEqual(
@@ -285,31 +368,85 @@ final class ConfigLoaderTests: XCTestCase {
 
   func testRouteValidation() {
     let cases: [(name: String, toml: String, expected: [String])] = [
-      ("neither path form", "[[route]]\nauth = \"public\"", ["1 route[1]: a route needs path_prefix or path"]),
-      ("both path forms", "[[route]]\npath_prefix = \"/a\"\npath = \"/b\"\nauth = \"public\"", ["3 route[1]: set either path_prefix or path, not both"]),
-      ("empty forms count as absent", "[[route]]\npath_prefix = \"\"\npath = \"\"\nauth = \"public\"", ["1 route[1]: a route needs path_prefix or path"]),
-      ("relative path", "[[route]]\npath = \"api\"\nauth = \"public\"", ["2 route[1].path: \"api\" must start with \"/\""]),
-      ("query in prefix", "[[route]]\npath_prefix = \"/a?b\"\nauth = \"public\"", ["2 route[1].path_prefix: \"/a?b\" contains `?`; routes match the path only, without query or fragment"]),
-      ("missing auth", "[[route]]\npath = \"/\"", ["1 route[1].auth: missing; every route must say who may use it (one of public, jwt, session, session_or_jwt)"]),
-      ("unknown auth", "[[route]]\npath = \"/\"\nauth = \"none\"", ["3 route[1].auth: unknown auth \"none\"; use one of public, jwt, session, session_or_jwt"]),
-      ("auth wrong type", "[[route]]\npath = \"/\"\nauth = true", ["3 route[1].auth: expected a string, found boolean"]),
-      ("jwt unavailable", "[[route]]\npath = \"/\"\nauth = \"jwt\"", ["3 route[1].auth: auth = \"jwt\" is not available in this build yet (planned); use \"public\" or remove the route"]),
-      ("session unavailable", "[[route]]\npath = \"/\"\nauth = \"session\"", ["3 route[1].auth: auth = \"session\" is not available in this build yet (planned); use \"public\" or remove the route"]),
-      ("session_or_jwt unavailable", "[[route]]\npath = \"/\"\nauth = \"session_or_jwt\"", ["3 route[1].auth: auth = \"session_or_jwt\" is not available in this build yet (planned); use \"public\" or remove the route"]),
-      ("bad method", "[[route]]\npath = \"/\"\nmethods = [\"GET\", \"PO ST\"]\nauth = \"public\"", ["3 route[1].methods[1]: \"PO ST\" is not a valid method"]),
-      ("duplicate method", "[[route]]\npath = \"/\"\nmethods = [\"get\", \"GET\"]\nauth = \"public\"", ["3 route[1].methods[1]: method GET is listed twice"]),
       (
-        "duplicate names", "[[route]]\nname = \"a\"\npath = \"/x\"\nauth = \"public\"\n[[route]]\nname = \"a\"\npath = \"/y\"\nauth = \"public\"",
+        "neither path form", "[[route]]\nauth = \"public\"", ["1 route[1]: a route needs path_prefix or path"]
+      ),
+      (
+        "both path forms", "[[route]]\npath_prefix = \"/a\"\npath = \"/b\"\nauth = \"public\"",
+        ["3 route[1]: set either path_prefix or path, not both"]
+      ),
+      (
+        "empty forms count as absent", "[[route]]\npath_prefix = \"\"\npath = \"\"\nauth = \"public\"",
+        ["1 route[1]: a route needs path_prefix or path"]
+      ),
+      (
+        "relative path", "[[route]]\npath = \"api\"\nauth = \"public\"",
+        ["2 route[1].path: \"api\" must start with \"/\""]
+      ),
+      (
+        "query in prefix", "[[route]]\npath_prefix = \"/a?b\"\nauth = \"public\"",
+        [
+          "2 route[1].path_prefix: \"/a?b\" contains `?`; routes match the path only, without query or fragment"
+        ]
+      ),
+      (
+        "missing auth", "[[route]]\npath = \"/\"",
+        [
+          "1 route[1].auth: missing; every route must say who may use it (one of public, jwt, session, session_or_jwt)"
+        ]
+      ),
+      (
+        "unknown auth", "[[route]]\npath = \"/\"\nauth = \"none\"",
+        ["3 route[1].auth: unknown auth \"none\"; use one of public, jwt, session, session_or_jwt"]
+      ),
+      (
+        "auth wrong type", "[[route]]\npath = \"/\"\nauth = true",
+        ["3 route[1].auth: expected a string, found boolean"]
+      ),
+      (
+        "jwt unavailable", "[[route]]\npath = \"/\"\nauth = \"jwt\"",
+        [
+          "3 route[1].auth: auth = \"jwt\" is not available in this build yet (planned); use \"public\" or remove the route"
+        ]
+      ),
+      (
+        "session unavailable", "[[route]]\npath = \"/\"\nauth = \"session\"",
+        [
+          "3 route[1].auth: auth = \"session\" is not available in this build yet (planned); use \"public\" or remove the route"
+        ]
+      ),
+      (
+        "session_or_jwt unavailable", "[[route]]\npath = \"/\"\nauth = \"session_or_jwt\"",
+        [
+          "3 route[1].auth: auth = \"session_or_jwt\" is not available in this build yet (planned); use \"public\" or remove the route"
+        ]
+      ),
+      (
+        "bad method", "[[route]]\npath = \"/\"\nmethods = [\"GET\", \"PO ST\"]\nauth = \"public\"",
+        ["3 route[1].methods[1]: \"PO ST\" is not a valid method"]
+      ),
+      (
+        "duplicate method", "[[route]]\npath = \"/\"\nmethods = [\"get\", \"GET\"]\nauth = \"public\"",
+        ["3 route[1].methods[1]: method GET is listed twice"]
+      ),
+      (
+        "duplicate names",
+        "[[route]]\nname = \"a\"\npath = \"/x\"\nauth = \"public\"\n[[route]]\nname = \"a\"\npath = \"/y\"\nauth = \"public\"",
         ["6 route[2].name: duplicate route name \"a\" (also route[1] at line 2)"]
       ),
       (
-        "explicit name equals a default name", "[[route]]\npath = \"/x\"\nauth = \"public\"\n[[route]]\nname = \"route1\"\npath = \"/y\"\nauth = \"public\"",
+        "explicit name equals a default name",
+        "[[route]]\npath = \"/x\"\nauth = \"public\"\n[[route]]\nname = \"route1\"\npath = \"/y\"\nauth = \"public\"",
         ["5 route[2].name: duplicate route name \"route1\" (also route[1] at line 1)"]
       ),
       ("route as inline array element", "route = [1]", ["1 route[1]: expected a table, found integer"]),
       (
-        "problems in two routes", "[[route]]\npath = \"x\"\nauth = \"public\"\n[[route]]\npath = \"/\"\nauth = \"jwt\"",
-        ["2 route[1].path: \"x\" must start with \"/\"", "6 route[2].auth: auth = \"jwt\" is not available in this build yet (planned); use \"public\" or remove the route"]
+        "problems in two routes",
+        "[[route]]\npath = \"x\"\nauth = \"public\"\n[[route]]\npath = \"/\"\nauth = \"jwt\"",
+        [
+          "2 route[1].path: \"x\" must start with \"/\"",
+          "6 route[2].auth: auth = \"jwt\" is not available in this build yet (planned); use \"public\" or remove the route",
+        ]
       ),
     ]
     for c in cases {
@@ -346,14 +483,18 @@ final class ConfigLoaderTests: XCTestCase {
   // MARK: - Secrets
 
   func testEnvironmentSecrets() {
-    let cases: [(name: String, token: String, environment: [String: String], revealed: String?, message: String?)] = [
-      ("env set", "env:ADMIN_TOKEN", ["ADMIN_TOKEN": "s3cret"], "s3cret", nil),
-      ("env missing", "env:ADMIN_TOKEN", [:], nil, "environment variable ADMIN_TOKEN is not set"),
-      ("env empty", "env:ADMIN_TOKEN", ["ADMIN_TOKEN": ""], nil, "environment variable ADMIN_TOKEN is empty"),
-      ("env without name", "env:", [:], nil, "`env:` needs a variable name"),
-      ("literal", "plain-value", [:], "plain-value", nil),
-      ("empty means none", "", [:], nil, nil),
-    ]
+    let cases:
+      [(name: String, token: String, environment: [String: String], revealed: String?, message: String?)] = [
+        ("env set", "env:ADMIN_TOKEN", ["ADMIN_TOKEN": "s3cret"], "s3cret", nil),
+        ("env missing", "env:ADMIN_TOKEN", [:], nil, "environment variable ADMIN_TOKEN is not set"),
+        (
+          "env empty", "env:ADMIN_TOKEN", ["ADMIN_TOKEN": ""], nil,
+          "environment variable ADMIN_TOKEN is empty"
+        ),
+        ("env without name", "env:", [:], nil, "`env:` needs a variable name"),
+        ("literal", "plain-value", [:], "plain-value", nil),
+        ("empty means none", "", [:], nil, nil),
+      ]
     for c in cases {
       let result = load("[admin]\ntoken = \"\(c.token)\"", environment: c.environment)
       switch (result, c.message) {
@@ -373,17 +514,22 @@ final class ConfigLoaderTests: XCTestCase {
   }
 
   func testFileSecretsAndLoadFromPath() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-config-\(getpid())-\(UUID())")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "gatehouse-config-\(getpid())-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    try "tok-from-file\n".write(to: directory.appendingPathComponent("admin.token"), atomically: true, encoding: .utf8)
+    try "tok-from-file\n".write(
+      to: directory.appendingPathComponent("admin.token"), atomically: true, encoding: .utf8)
     try "\n".write(to: directory.appendingPathComponent("empty.token"), atomically: true, encoding: .utf8)
     let absolute = directory.appendingPathComponent("admin.token").path
 
     let cases: [(name: String, token: String, revealed: String?, message: String?)] = [
       ("relative to the config file", "file:admin.token", "tok-from-file", nil),
       ("absolute path", "file:\(absolute)", "tok-from-file", nil),
-      ("missing file", "file:missing.token", nil, "cannot read secret file \(directory.path)/missing.token: No such file or directory"),
+      (
+        "missing file", "file:missing.token", nil,
+        "cannot read secret file \(directory.path)/missing.token: No such file or directory"
+      ),
       ("empty file", "file:empty.token", nil, "secret file \(directory.path)/empty.token is empty"),
     ]
     for c in cases {
@@ -454,7 +600,8 @@ final class ConfigLoaderTests: XCTestCase {
     for (table, keys) in known {
       XCTAssertNotNil(root[table], "example has [\(table)]")
       for key in keys {
-        guard let index = lines.firstIndex(where: { $0.hasPrefix("\(key) = ") && isIn(table, $0, lines) }) else {
+        guard let index = lines.firstIndex(where: { $0.hasPrefix("\(key) = ") && isIn(table, $0, lines) })
+        else {
           XCTFail("example lacks \(table).\(key)")
           continue
         }
@@ -503,7 +650,8 @@ final class ConfigLoaderTests: XCTestCase {
     XCTAssertEqual(
       GatehouseConfig(
         server: reread.server, upstream: reread.upstream, limits: reread.limits,
-        admin: AdminSettings(listen: reread.admin.listen, token: original.admin.token), headers: reread.headers,
+        admin: AdminSettings(listen: reread.admin.listen, token: original.admin.token),
+        headers: reread.headers,
         log: reread.log, routes: reread.routes),
       original)
     let defaults = try XCTUnwrap(config(GatehouseConfig().redactedDescription(), "defaults read back"))

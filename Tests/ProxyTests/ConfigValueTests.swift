@@ -71,7 +71,8 @@ final class ConfigValueTests: XCTestCase {
       ("trusted_proxy", "trusted_proxies"), ("port", nil), ("x", nil),
     ]
     for c in cases {
-      XCTAssertEqual(ConfigSuggestion.closest(to: c.word, among: known), c.expected, "suggestion for \(c.word)")
+      XCTAssertEqual(
+        ConfigSuggestion.closest(to: c.word, among: known), c.expected, "suggestion for \(c.word)")
     }
   }
 
@@ -88,7 +89,8 @@ final class ConfigValueTests: XCTestCase {
 
   func testRoutePaths() {
     let cases: [(path: String, valid: Bool)] = [
-      ("/", true), ("/public/", true), ("/a/b-c_d.e~f", true), ("/%7Euser", true), ("/a:b@c!$&'()*+,;=", true),
+      ("/", true), ("/public/", true), ("/a/b-c_d.e~f", true), ("/%7Euser", true),
+      ("/a:b@c!$&'()*+,;=", true),
       ("public", false), ("/a b", false), ("/a?x=1", false), ("/a#f", false), ("/%7", false), ("/%zz", false),
       ("/a/../b", false), ("/./a", false), ("/a/..", false), ("/é", false), ("/a\\b", false),
     ]

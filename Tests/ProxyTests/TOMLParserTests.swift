@@ -11,7 +11,8 @@ func render(_ value: TOMLValue) -> String {
   case .float(let f): return "\(f)f"
   case .bool(let b): return "\(b)"
   case .array(let a): return "[" + a.elements.map(render).joined(separator: ",") + "]"
-  case .table(let t): return "{" + t.entries.map { "\($0.key)=\(render($0.value))" }.joined(separator: ",") + "}"
+  case .table(let t):
+    return "{" + t.entries.map { "\($0.key)=\(render($0.value))" }.joined(separator: ",") + "}"
   }
 }
 
@@ -58,7 +59,10 @@ final class TOMLParserTests: XCTestCase {
       ("array", "a = [1, 2, 3]", "{a=[1,2,3]}"),
       ("empty array", "a = []", "{a=[]}"),
       ("mixed array", #"a = [1, "x", [true]]"#, #"{a=[1,"x",[true]]}"#),
-      ("multi-line array with comments and trailing comma", "a = [\n  1, # one\n  # nothing\n  2,\n]", "{a=[1,2]}"),
+      (
+        "multi-line array with comments and trailing comma", "a = [\n  1, # one\n  # nothing\n  2,\n]",
+        "{a=[1,2]}"
+      ),
       ("inline table", #"a = { x = 1, y.z = "s" }"#, #"{a={x=1,y={z="s"}}}"#),
       ("empty inline table", "a = {}", "{a={}}"),
       ("table header", "[server]\nlisten = \"x\"", #"{server={listen="x"}}"#),
@@ -70,7 +74,10 @@ final class TOMLParserTests: XCTestCase {
         "{f={apple={color=1,texture={smooth=true}}}}"
       ),
       ("array of tables", "[[route]]\na = 1\n[[route]]\na = 2", "{route=[{a=1},{a=2}]}"),
-      ("sub-table of array element", "[[r]]\na = 1\n[r.sub]\nb = 2\n[[r]]\na = 3", "{r=[{a=1,sub={b=2}},{a=3}]}"),
+      (
+        "sub-table of array element", "[[r]]\na = 1\n[r.sub]\nb = 2\n[[r]]\na = 3",
+        "{r=[{a=1,sub={b=2}},{a=3}]}"
+      ),
       ("header comment", "[a] # the a table\nx = 1", "{a={x=1}}"),
       ("byte order mark", "\u{FEFF}a = 1", "{a=1}"),
       ("no trailing newline", "a = \"x\"", #"{a="x"}"#),
@@ -156,7 +163,8 @@ final class TOMLParserTests: XCTestCase {
         XCTFail("\(c.name): expected an error, parsed \(render(.table(table)))")
       } catch {
         XCTAssertEqual(error.line, c.line, "\(c.name): line of \(error)")
-        XCTAssertTrue(error.message.contains(c.message), "\(c.name): message \"\(error.message)\" lacks \"\(c.message)\"")
+        XCTAssertTrue(
+          error.message.contains(c.message), "\(c.name): message \"\(error.message)\" lacks \"\(c.message)\"")
       }
     }
   }
@@ -216,5 +224,35 @@ final class TOMLParserTests: XCTestCase {
     guard case .table(let second) = routes.elements[1] else { return XCTFail("route[1] is not a table") }
     XCTAssertEqual(second.line, 17)
     XCTAssertEqual(second.entry("name")?.keyLine, 18)
+  }
+
+  /// Truncation anywhere (mid-string, mid-escape, mid-header) must give a value or a TOMLError,
+  /// never a crash; the parser reads untrusted files.
+  func testEveryPrefixParsesOrFailsCleanly() throws {
+    let document = #"""
+      a = "x\u00E9\n" # c
+      b = """
+      m \
+        n"""
+      c = '''l'''
+      d = [1, 0x1F, -2.5e3, {x = 'y'}, [true]]
+      [t."q k"]
+      e.f = inf
+      [[r]]
+      g = 1_000
+      """#
+    var outcomes = Set<String>()
+    for end in 0...document.utf8.count {
+      guard let prefix = String(document.utf8.prefix(end)) else { continue }
+      do {
+        _ = try TOMLParser.parse(prefix)
+        outcomes.insert("ok")
+      } catch {
+        XCTAssertGreaterThanOrEqual(error.line, 1, "prefix \(end): \(error)")
+        outcomes.insert("error")
+      }
+    }
+    XCTAssertEqual(outcomes, ["ok", "error"], "both outcomes occur")
+    XCTAssertNoThrow(try TOMLParser.parse(document), "the whole document is valid")
   }
 }

@@ -25,7 +25,9 @@ enum ConfigDuration {
       }
       guard index > start else { return nil }
       let unitStart = index
-      while index < bytes.count, bytes[index] >= UInt8(ascii: "a"), bytes[index] <= UInt8(ascii: "z") { index += 1 }
+      while index < bytes.count, bytes[index] >= UInt8(ascii: "a"), bytes[index] <= UInt8(ascii: "z") {
+        index += 1
+      }
       let suffix = String(decoding: bytes[unitStart..<index], as: UTF8.self)
       guard let unit = units.firstIndex(where: { $0.suffix == suffix }), unit > lastUnit else { return nil }
       lastUnit = unit

@@ -10,19 +10,24 @@ public enum ConfigLoader {
 
   /// Reads and validates the file at `path`; `file:` secrets are relative to its directory.
   /// An unreadable file gives one issue with line 0.
-  public static func load(path: String, environment: [String: String]) -> Result<GatehouseConfig, ConfigErrors> {
+  public static func load(path: String, environment: [String: String]) -> Result<
+    GatehouseConfig, ConfigErrors
+  > {
     let bytes: [UInt8]
     switch ConfigFileReader.read(path) {
     case .success(let read): bytes = read
     case .failure(let failure):
       return .failure(
-        ConfigErrors(issues: [ConfigIssue(file: path, line: 0, key: "", message: "cannot read file: \(failure.reason)")]))
+        ConfigErrors(issues: [
+          ConfigIssue(file: path, line: 0, key: "", message: "cannot read file: \(failure.reason)")
+        ]))
     }
     guard let text = String(validating: bytes, as: UTF8.self) else {
       return .failure(
         ConfigErrors(issues: [ConfigIssue(file: path, line: 0, key: "", message: "file is not valid UTF-8")]))
     }
-    return parse(text, file: path, environment: environment, baseDirectory: ConfigFileReader.directory(of: path))
+    return parse(
+      text, file: path, environment: environment, baseDirectory: ConfigFileReader.directory(of: path))
   }
 
   /// Validates configuration text. `file` only names the source in issues; `baseDirectory` is
@@ -30,7 +35,9 @@ public enum ConfigLoader {
   public static func parse(
     _ text: String, file: String, environment: [String: String], baseDirectory: String
   ) -> Result<GatehouseConfig, ConfigErrors> {
-    parse(text, file: file, environment: environment, baseDirectory: baseDirectory, resolve: SocketAddress.resolve)
+    parse(
+      text, file: file, environment: environment, baseDirectory: baseDirectory, resolve: SocketAddress.resolve
+    )
   }
 
   /// As above with an injectable resolver, so tests never depend on DNS.
@@ -44,13 +51,17 @@ public enum ConfigLoader {
     } catch {
       return .failure(
         ConfigErrors(issues: [
-          ConfigIssue(file: file, line: error.line, key: "", message: "\(error.message) (column \(error.column))")
+          ConfigIssue(
+            file: file, line: error.line, key: "", message: "\(error.message) (column \(error.column))")
         ]))
     }
-    var reader = ConfigReader(file: file, environment: environment, baseDirectory: baseDirectory, resolve: resolve)
+    var reader = ConfigReader(
+      file: file, environment: environment, baseDirectory: baseDirectory, resolve: resolve)
     let config = reader.readConfig(root)
     guard reader.issues.isEmpty else {
-      let sorted = reader.issues.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+      let sorted = reader.issues.enumerated().sorted {
+        ($0.element.line, $0.offset) < ($1.element.line, $1.offset)
+      }
       return .failure(ConfigErrors(issues: sorted.map(\.element)))
     }
     return .success(config)

@@ -7,7 +7,8 @@ extension ConfigReader {
     guard case .array(let array) = entry.value else {
       report(
         line: entry.keyLine, key: "route",
-        "expected [[route]] (an array of tables), found \(entry.value.typeName); write [[route]], not [route]")
+        "expected [[route]] (an array of tables), found \(entry.value.typeName); write [[route]], not [route]"
+      )
       return []
     }
     var routes: [RouteSettings] = []
@@ -15,7 +16,8 @@ extension ConfigReader {
     for (index, element) in array.elements.enumerated() {
       let number = index + 1
       guard case .table(let table) = element else {
-        report(line: array.lines[index], key: "route[\(number)]", "expected a table, found \(element.typeName)")
+        report(
+          line: array.lines[index], key: "route[\(number)]", "expected a table, found \(element.typeName)")
         continue
       }
       let section = ConfigSection(path: "route[\(number)]", title: "[[route]] #\(number)", table: table)
@@ -71,7 +73,8 @@ extension ConfigReader {
     for (index, (text, methodLine)) in (stringArray(s, "methods") ?? []).enumerated() {
       let method = text.uppercased()
       if !ConfigSyntax.isToken(method) {
-        report(line: methodLine, key: "\(s.key("methods"))[\(index)]", "\(quoted(text)) is not a valid method")
+        report(
+          line: methodLine, key: "\(s.key("methods"))[\(index)]", "\(quoted(text)) is not a valid method")
       } else if methods.contains(method) {
         report(line: methodLine, key: "\(s.key("methods"))[\(index)]", "method \(method) is listed twice")
       } else {
@@ -87,13 +90,15 @@ extension ConfigReader {
         } else {
           report(
             line: authLine, key: s.key("auth"),
-            "auth = \(quoted(text)) is not available in this build yet (planned); use \"public\" or remove the route")
+            "auth = \(quoted(text)) is not available in this build yet (planned); use \"public\" or remove the route"
+          )
         }
       } else {
         report(line: authLine, key: s.key("auth"), "unknown auth \(quoted(text)); use one of \(policies)")
       }
     } else if s.table.entry("auth") == nil {
-      report(line: line, key: s.key("auth"), "missing; every route must say who may use it (one of \(policies))")
+      report(
+        line: line, key: s.key("auth"), "missing; every route must say who may use it (one of \(policies))")
     }
     guard issues.count == before, let match, let auth else { return nil }
     return RouteSettings(name: name, match: match, methods: methods, auth: auth)

@@ -86,7 +86,8 @@ extension ConfigReader {
     }
     return UpstreamSettings(
       address: address,
-      connectTimeout: duration(s, "connect_timeout", default: d.connectTimeout, range: .milliseconds(1) ... .seconds(300)),
+      connectTimeout: duration(
+        s, "connect_timeout", default: d.connectTimeout, range: .milliseconds(1) ... .seconds(300)),
       responseTimeout: duration(
         s, "response_timeout", default: d.responseTimeout, range: .milliseconds(1) ... .seconds(86400)),
       maxIdle: integer(s, "max_idle", default: d.maxIdle, range: 0...10000))
@@ -103,9 +104,12 @@ extension ConfigReader {
       ])
     let d = LimitSettings()
     return LimitSettings(
-      headerTimeout: duration(s, "header_timeout", default: d.headerTimeout, range: .milliseconds(1) ... .seconds(3600)),
-      idleTimeout: duration(s, "idle_timeout", default: d.idleTimeout, range: .milliseconds(1) ... .seconds(86400)),
-      maxRequestLineBytes: size(s, "max_request_line_bytes", default: d.maxRequestLineBytes, range: 256...(1 << 20)),
+      headerTimeout: duration(
+        s, "header_timeout", default: d.headerTimeout, range: .milliseconds(1) ... .seconds(3600)),
+      idleTimeout: duration(
+        s, "idle_timeout", default: d.idleTimeout, range: .milliseconds(1) ... .seconds(86400)),
+      maxRequestLineBytes: size(
+        s, "max_request_line_bytes", default: d.maxRequestLineBytes, range: 256...(1 << 20)),
       maxHeaderBytes: size(s, "max_header_bytes", default: d.maxHeaderBytes, range: (1 << 10)...(1 << 20)),
       maxHeaders: integer(s, "max_headers", default: d.maxHeaders, range: 1...1000),
       maxConnections: integer(s, "max_connections", default: d.maxConnections, range: 1...1_000_000),

@@ -32,7 +32,8 @@ struct ConfigReader {
       if case .table = entry.value {
         message =
           "unknown table [\(section.path).\(entry.key)]"
-          + (suggestion.map { "; did you mean `\($0)`?" } ?? "; known keys in \(section.title): \(known.joined(separator: ", "))")
+          + (suggestion.map { "; did you mean `\($0)`?" }
+            ?? "; known keys in \(section.title): \(known.joined(separator: ", "))")
       } else {
         message =
           "unknown key `\(entry.key)` in \(section.title)"
@@ -50,7 +51,8 @@ struct ConfigReader {
   ) -> TOMLTable.Entry? {
     guard let entry = section.table.entry(key) else { return nil }
     guard matches(entry.value) else {
-      report(line: entry.valueLine, key: section.key(key), "expected \(expected), found \(entry.value.typeName)")
+      report(
+        line: entry.valueLine, key: section.key(key), "expected \(expected), found \(entry.value.typeName)")
       return nil
     }
     return entry
@@ -59,14 +61,18 @@ struct ConfigReader {
   mutating func string(_ section: ConfigSection, _ key: String, expected: String = "a string") -> (
     value: String, line: Int
   )? {
-    guard let entry = entry(section, key, expected: expected, matches: { if case .string = $0 { true } else { false } }),
+    guard
+      let entry = entry(
+        section, key, expected: expected, matches: { if case .string = $0 { true } else { false } }),
       case .string(let value) = entry.value
     else { return nil }
     return (value, entry.valueLine)
   }
 
   mutating func bool(_ section: ConfigSection, _ key: String, default fallback: Bool) -> Bool {
-    guard let entry = entry(section, key, expected: "true or false", matches: { if case .bool = $0 { true } else { false } }),
+    guard
+      let entry = entry(
+        section, key, expected: "true or false", matches: { if case .bool = $0 { true } else { false } }),
       case .bool(let value) = entry.value
     else { return fallback }
     return value
@@ -75,11 +81,15 @@ struct ConfigReader {
   mutating func integer(
     _ section: ConfigSection, _ key: String, default fallback: Int, range: ClosedRange<Int>
   ) -> Int {
-    guard let entry = entry(section, key, expected: "an integer", matches: { if case .integer = $0 { true } else { false } }),
+    guard
+      let entry = entry(
+        section, key, expected: "an integer", matches: { if case .integer = $0 { true } else { false } }),
       case .integer(let value) = entry.value
     else { return fallback }
     guard let int = Int(exactly: value), range.contains(int) else {
-      report(line: entry.valueLine, key: section.key(key), "\(value) is out of range (\(range.lowerBound)...\(range.upperBound))")
+      report(
+        line: entry.valueLine, key: section.key(key),
+        "\(value) is out of range (\(range.lowerBound)...\(range.upperBound))")
       return fallback
     }
     return int
@@ -88,7 +98,9 @@ struct ConfigReader {
   mutating func duration(
     _ section: ConfigSection, _ key: String, default fallback: Duration, range: ClosedRange<Duration>
   ) -> Duration {
-    guard let (text, line) = string(section, key, expected: "a duration string such as \"30s\"") else { return fallback }
+    guard let (text, line) = string(section, key, expected: "a duration string such as \"30s\"") else {
+      return fallback
+    }
     guard let value = ConfigDuration.parse(text) else {
       report(line: line, key: section.key(key), "invalid duration \(quoted(text)) (\(ConfigDuration.hint))")
       return fallback
@@ -117,7 +129,8 @@ struct ConfigReader {
       value = bytes
     case .string(let text):
       guard let bytes = ConfigSize.parse(text) else {
-        report(line: entry.valueLine, key: section.key(key), "invalid size \(quoted(text)) (\(ConfigSize.hint))")
+        report(
+          line: entry.valueLine, key: section.key(key), "invalid size \(quoted(text)) (\(ConfigSize.hint))")
         return fallback
       }
       value = bytes
@@ -139,14 +152,19 @@ struct ConfigReader {
 
   /// An array of strings, each with its line; nil if absent or mistyped (reported).
   mutating func stringArray(_ section: ConfigSection, _ key: String) -> [(value: String, line: Int)]? {
-    guard let entry = entry(section, key, expected: "an array of strings", matches: { if case .array = $0 { true } else { false } }),
+    guard
+      let entry = entry(
+        section, key, expected: "an array of strings",
+        matches: { if case .array = $0 { true } else { false } }),
       case .array(let array) = entry.value
     else { return nil }
     var out: [(String, Int)] = []
     var ok = true
     for (index, element) in array.elements.enumerated() {
       guard case .string(let text) = element else {
-        report(line: array.lines[index], key: "\(section.key(key))[\(index)]", "expected a string, found \(element.typeName)")
+        report(
+          line: array.lines[index], key: "\(section.key(key))[\(index)]",
+          "expected a string, found \(element.typeName)")
         ok = false
         continue
       }
@@ -202,7 +220,9 @@ struct ConfigReader {
         report(line: line, key: key, "cannot read secret file \(path): \(failure.reason)")
         return nil
       case .success(var bytes):
-        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
+        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") {
+          bytes.removeLast()
+        }
         guard let value = String(validating: bytes, as: UTF8.self) else {
           report(line: line, key: key, "secret file \(path) is not valid UTF-8")
           return nil
@@ -215,19 +235,5 @@ struct ConfigReader {
       }
     }
     return Secret(text)
-  }
-}
-
-/// A string as TOML would write it, for messages.
-func quoted(_ text: String) -> String {
-  TOMLWriter.basicString(text)
-}
-
-extension ConfigSize {
-  /// "16KiB" when exact, else bytes.
-  static func describe(_ bytes: Int) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20)MiB" }
-    if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10)KiB" }
-    return "\(bytes)"
   }
 }

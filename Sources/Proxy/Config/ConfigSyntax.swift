@@ -20,7 +20,9 @@ enum ConfigSyntax {
     if pattern == "*" { return "a bare `*` would strip every header" }
     let name = pattern.hasSuffix("*") ? String(pattern.dropLast()) : pattern
     if name.contains("*") { return "`*` is only allowed at the end of a pattern" }
-    if !isToken(name) { return "not a valid header name (letters, digits and !#$%&'+-.^_`|~, optional trailing *)" }
+    if !isToken(name) {
+      return "not a valid header name (letters, digits and !#$%&'+-.^_`|~, optional trailing *)"
+    }
     return nil
   }
 
@@ -39,7 +41,8 @@ enum ConfigSyntax {
         continue
       }
       if b == UInt8(ascii: "?") || b == UInt8(ascii: "#") {
-        return "contains `\(Character(Unicode.Scalar(b)))`; routes match the path only, without query or fragment"
+        return
+          "contains `\(Character(Unicode.Scalar(b)))`; routes match the path only, without query or fragment"
       }
       if !isPathByte(b) { return "contains a character that must be percent-encoded" }
       index += 1

@@ -9,7 +9,9 @@ public struct LogSettings: Sendable, Equatable {
   /// Whether access-log lines include the query string (it often carries tokens, so off by default).
   public let logQuery: Bool
 
-  public init(level: Logger.Level = .info, format: LogFormat = .json, accessLog: Bool = true, logQuery: Bool = false) {
+  public init(
+    level: Logger.Level = .info, format: LogFormat = .json, accessLog: Bool = true, logQuery: Bool = false
+  ) {
     self.level = level
     self.format = format
     self.accessLog = accessLog

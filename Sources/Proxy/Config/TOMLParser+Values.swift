@@ -108,7 +108,8 @@ extension TOMLParser {
         if try closeMultiline(quote: b, into: &out) { return String(decoding: out, as: UTF8.self) }
       case UInt8(ascii: "\\"):
         var probe = position + 1
-        while probe < bytes.count && (bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t")) {
+        while probe < bytes.count && (bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t"))
+        {
           probe += 1
         }
         if probe < bytes.count && (bytes[probe] == UInt8(ascii: "\n") || bytes[probe] == UInt8(ascii: "\r")) {
@@ -141,7 +142,9 @@ extension TOMLParser {
       if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
         throw error("unterminated string (a literal string cannot span lines; use '''...''')")
       }
-      if Self.isForbiddenControl(b) { throw error("control character \(Self.hex(b)) is not allowed in a literal string") }
+      if Self.isForbiddenControl(b) {
+        throw error("control character \(Self.hex(b)) is not allowed in a literal string")
+      }
       advance()
     }
     let text = String(decoding: bytes[start..<position], as: UTF8.self)
@@ -162,7 +165,9 @@ extension TOMLParser {
         _ = try consumeNewline()
         out.append(UInt8(ascii: "\n"))
       default:
-        if Self.isForbiddenControl(b) { throw error("control character \(Self.hex(b)) is not allowed in a literal string") }
+        if Self.isForbiddenControl(b) {
+          throw error("control character \(Self.hex(b)) is not allowed in a literal string")
+        }
         out.append(b)
         advance()
       }
@@ -209,7 +214,9 @@ extension TOMLParser {
       }
       out.append(contentsOf: Array(String(Character(scalar)).utf8))
     default:
-      throw error("invalid escape sequence; valid ones are \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX", at: escapeStart)
+      throw error(
+        "invalid escape sequence; valid ones are \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX",
+        at: escapeStart)
     }
   }
 
@@ -251,7 +258,9 @@ extension TOMLParser {
       }
       return .integer(value)
     }
-    let isFloat = token.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+    let isFloat = token.contains {
+      $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E")
+    }
     if isFloat {
       guard let value = Self.parseFloat(token) else { throw invalid("invalid number `\(text)`") }
       guard value.isFinite else { throw invalid("float `\(text)` is out of range") }

@@ -60,10 +60,14 @@ public struct TOMLParser {
     let path = try parseKey()
     skipWhitespace()
     guard consume(UInt8(ascii: "]")) else {
-      throw error(isArray ? "expected `]]` to close the array-of-tables header" : "expected `]` to close the table header")
+      throw error(
+        isArray
+          ? "expected `]]` to close the array-of-tables header" : "expected `]` to close the table header")
     }
     if isArray {
-      guard consume(UInt8(ascii: "]")) else { throw error("expected `]]` to close the array-of-tables header") }
+      guard consume(UInt8(ascii: "]")) else {
+        throw error("expected `]]` to close the array-of-tables header")
+      }
     }
     let name = path.map(\.display).joined(separator: ".")
     var table = root
@@ -173,7 +177,8 @@ public struct TOMLParser {
     let path = try parseKey()
     skipWhitespace()
     guard consume(UInt8(ascii: "=")) else {
-      throw error("expected `=` after key `\(path.map(\.display).joined(separator: "."))`, found \(describeCurrent())")
+      throw error(
+        "expected `=` after key `\(path.map(\.display).joined(separator: "."))`, found \(describeCurrent())")
     }
     skipWhitespace()
     let valueLine = line
@@ -185,7 +190,8 @@ public struct TOMLParser {
           let prefix = path[...index].map(\.display).joined(separator: ".")
           throw TOMLError(
             line: keyLine, column: keyColumn,
-            message: "cannot add to `\(prefix)`: it is already \(existing.node.kindName) (line \(existing.keyLine))"
+            message:
+              "cannot add to `\(prefix)`: it is already \(existing.node.kindName) (line \(existing.keyLine))"
           )
         }
         target = sub
@@ -225,7 +231,9 @@ public struct TOMLParser {
     if peek() == UInt8(ascii: "\n") {
       advance()
     } else if peek() == UInt8(ascii: "\r") {
-      guard peek(1) == UInt8(ascii: "\n") else { throw error("a carriage return must be followed by a line feed") }
+      guard peek(1) == UInt8(ascii: "\n") else {
+        throw error("a carriage return must be followed by a line feed")
+      }
       advance(2)
     } else {
       return false
