@@ -237,17 +237,3 @@ struct ConfigReader {
     return Secret(text)
   }
 }
-
-/// A string as TOML would write it, for messages.
-func quoted(_ text: String) -> String {
-  TOMLWriter.basicString(text)
-}
-
-extension ConfigSize {
-  /// "16KiB" when exact, else bytes.
-  static func describe(_ bytes: Int) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20)MiB" }
-    if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10)KiB" }
-    return "\(bytes)"
-  }
-}

@@ -16,4 +16,11 @@ enum ConfigSize {
     let (value, overflow) = number.multipliedReportingOverflow(by: unit.multiplier)
     return overflow ? nil : value
   }
+
+  /// "16KiB" when exact, else bytes.
+  static func describe(_ bytes: Int) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20)MiB" }
+    if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10)KiB" }
+    return "\(bytes)"
+  }
 }

@@ -267,7 +267,7 @@ extension TOMLParser {
       return .float(value)
     }
     guard Self.isDecimalInteger(token) else {
-      if token.allSatisfy({ Self.isBareKeyByte($0) }) && token.contains(where: { Self.isLetter($0) }) {
+      if Self.isLetter(token[0]) && token.allSatisfy({ Self.isBareKeyByte($0) }) {
         throw invalid("expected a value, found `\(text)` (strings must be quoted)")
       }
       throw invalid("invalid number `\(text)`")

@@ -27,3 +27,8 @@ enum TOMLWriter {
     "[" + values.map(basicString).joined(separator: ", ") + "]"
   }
 }
+
+/// A string as TOML would write it, for messages.
+func quoted(_ text: String) -> String {
+  TOMLWriter.basicString(text)
+}

@@ -1,0 +1,40 @@
+import HTTP1
+import XCTest
+
+final class FieldNameMatcherTests: XCTestCase {
+  func testTable() {
+    let cases: [(name: String, patterns: [String], field: String, matches: Bool)] = [
+      ("exact", ["X-Auth-User"], "X-Auth-User", true),
+      ("case-insensitive", ["X-Auth-User"], "x-aUTH-user", true),
+      ("underscore in the field", ["X-Auth-User"], "X_Auth_User", true),
+      ("underscore in the pattern", ["x_auth_user"], "X-Auth-User", true),
+      ("longer name is not exact", ["X-Auth-User"], "X-Auth-Users", false),
+      ("shorter name", ["X-Auth-User"], "X-Auth-Use", false),
+      ("prefix", ["X-Auth-*"], "X-Auth-Roles", true),
+      ("prefix matches itself", ["X-Auth-*"], "x_auth_", true),
+      ("prefix too short", ["X-Auth-*"], "X-Auth", false),
+      ("second pattern", ["A", "Gatehouse-*"], "gatehouse-login", true),
+      ("no patterns", [], "X", false),
+      ("star alone matches all", ["*"], "anything", true),
+      ("different letter", ["X-Auth-User"], "X-Auth-Usex", false),
+    ]
+    for c in cases {
+      let matcher = FieldNameMatcher(patterns: c.patterns)
+      let got = Array(c.field.utf8).withUnsafeBytes { matcher.matches($0) }
+      XCTAssertEqual(got, c.matches, c.name)
+    }
+  }
+
+  func testFieldNameEquals() {
+    let cases: [(name: String, bytes: String, equal: Bool)] = [
+      ("same", "content-length", true),
+      ("mixed case", "Content-LENGTH", true),
+      ("different length", "content-lengths", false),
+      ("different byte", "content_length", false),
+      ("empty", "", false),
+    ]
+    for c in cases {
+      XCTAssertEqual(Array(c.bytes.utf8).withUnsafeBytes { FieldName.equals($0, "content-length") }, c.equal, c.name)
+    }
+  }
+}

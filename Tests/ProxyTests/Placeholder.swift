@@ -1,5 +1,0 @@
-import XCTest
-
-final class ProxyTestsPlaceholder: XCTestCase {
-  func testPlaceholder() { XCTAssertTrue(true) }
-}
