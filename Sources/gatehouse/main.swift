@@ -26,6 +26,11 @@ func loadConfigOrExit(_ path: String) -> GatehouseConfig {
     return config
   case .failure(let errors):
     let count = errors.issues.count
+    if count == 1, let only = errors.issues.first, only.line == 0 {
+      // The file itself could not be read: one line says it all.
+      printError("gatehouse: \(only)")
+      Glibc.exit(2)
+    }
     printError("gatehouse: \(path): \(count) configuration error\(count == 1 ? "" : "s"):")
     for issue in errors.issues { printError("  \(issue)") }
     Glibc.exit(2)

@@ -120,6 +120,7 @@ final class ClientConnection: EventHandler {
       let error = Socket.pendingError(connection.fd)
       if error != 0 {
         upstreamConnectFailed(SystemError(call: "connect", code: error).description)
+        if phase != .closed { drive() }
         return
       }
       connection.connecting = false

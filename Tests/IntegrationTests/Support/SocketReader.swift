@@ -69,16 +69,16 @@ final class SocketReader {
 
   /// One line without its terminator. Lines end at LF; a preceding CR is dropped.
   func readLine(deadline: Date?, what: @autoclosure () -> String) throws -> [UInt8] {
-    var searchFrom = index
+    var searched = 0  // bytes after `index` already searched (survives compaction in `fill`)
     while true {
-      if let newline = buffer[searchFrom...].firstIndex(of: 0x0A) {
+      if let newline = buffer[(index + searched)...].firstIndex(of: 0x0A) {
         var end = newline
         if end > index && buffer[end - 1] == 0x0D { end -= 1 }
         let line = Array(buffer[index..<end])
         index = newline + 1
         return line
       }
-      searchFrom = buffer.count
+      searched = buffer.count - index
       if try !fill(deadline: deadline, what: what()) { throw ReadError.endOfStream(what()) }
     }
   }
