@@ -31,8 +31,10 @@ public final class RSAPublicKey: @unchecked Sendable {
 
     guard let builder = OSSL_PARAM_BLD_new() else { throw CryptoError.drain("OSSL_PARAM_BLD_new") }
     defer { OSSL_PARAM_BLD_free(builder) }
-    guard OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_N, n) == 1,
-      OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_E, e) == 1
+    // The builder keeps the name pointer (not a copy) until OSSL_PARAM_BLD_to_param, so a Swift
+    // String bridged for the call alone would dangle: use immortal static C strings.
+    guard OSSL_PARAM_BLD_push_BN(builder, RSAPublicKey.cString("n"), n) == 1,
+      OSSL_PARAM_BLD_push_BN(builder, RSAPublicKey.cString("e"), e) == 1
     else { throw CryptoError.drain("OSSL_PARAM_BLD_push_BN") }
     guard let params = OSSL_PARAM_BLD_to_param(builder) else { throw CryptoError.drain("OSSL_PARAM_BLD_to_param") }
     defer { OSSL_PARAM_free(params) }
@@ -52,4 +54,9 @@ public final class RSAPublicKey: @unchecked Sendable {
   }
 
   deinit { EVP_PKEY_free(pkey) }
+
+  /// `OSSL_PKEY_PARAM_RSA_N` is "n" and `OSSL_PKEY_PARAM_RSA_E` is "e" (core_names.h).
+  private static func cString(_ text: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+  }
 }
