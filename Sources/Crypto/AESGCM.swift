@@ -40,7 +40,8 @@ public enum AESGCM {
     var ciphertext = [UInt8](repeating: 0, count: plaintext.count + 1)
     var written = 0
     if !plaintext.isEmpty {
-      guard EVP_EncryptUpdate(context.pointer, &ciphertext, &outLength, plaintext, Int32(plaintext.count)) == 1
+      guard
+        EVP_EncryptUpdate(context.pointer, &ciphertext, &outLength, plaintext, Int32(plaintext.count)) == 1
       else { throw CryptoError.drain("EVP_EncryptUpdate") }
       written = Int(outLength)
     }
@@ -50,7 +51,8 @@ public enum AESGCM {
     guard finalOK == 1 else { throw CryptoError.drain("EVP_EncryptFinal_ex") }
     written += Int(outLength)
     var tag = [UInt8](repeating: 0, count: tagByteCount)
-    guard EVP_CIPHER_CTX_ctrl(context.pointer, gh_EVP_CTRL_GCM_GET_TAG(), Int32(tagByteCount), &tag) == 1 else {
+    guard EVP_CIPHER_CTX_ctrl(context.pointer, gh_EVP_CTRL_GCM_GET_TAG(), Int32(tagByteCount), &tag) == 1
+    else {
       throw CryptoError.drain("EVP_CIPHER_CTX_ctrl(GET_TAG)")
     }
     ciphertext.removeLast(ciphertext.count - written)
@@ -86,7 +88,8 @@ public enum AESGCM {
       written = Int(outLength)
     }
     var tag = sealed.tag
-    guard EVP_CIPHER_CTX_ctrl(context.pointer, gh_EVP_CTRL_GCM_SET_TAG(), Int32(tagByteCount), &tag) == 1 else {
+    guard EVP_CIPHER_CTX_ctrl(context.pointer, gh_EVP_CTRL_GCM_SET_TAG(), Int32(tagByteCount), &tag) == 1
+    else {
       throw CryptoError.drain("EVP_CIPHER_CTX_ctrl(SET_TAG)")
     }
     let finalOK = plaintext.withUnsafeMutableBufferPointer {

@@ -21,8 +21,12 @@ public final class RSAPublicKey: @unchecked Sendable {
   /// Checks only what OpenSSL needs (non-empty, non-zero); policy (minimum size, odd exponent)
   /// is the caller's (`JWK` parsing).
   public init(modulus: [UInt8], exponent: [UInt8]) throws(CryptoError) {
-    guard modulus.contains(where: { $0 != 0 }) else { throw CryptoError(call: "RSA modulus is zero", openSSLErrors: []) }
-    guard exponent.contains(where: { $0 != 0 }) else { throw CryptoError(call: "RSA exponent is zero", openSSLErrors: []) }
+    guard modulus.contains(where: { $0 != 0 }) else {
+      throw CryptoError(call: "RSA modulus is zero", openSSLErrors: [])
+    }
+    guard exponent.contains(where: { $0 != 0 }) else {
+      throw CryptoError(call: "RSA exponent is zero", openSSLErrors: [])
+    }
     let n = modulus.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), nil) }
     defer { BN_free(n) }
     let e = exponent.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), nil) }
@@ -36,7 +40,9 @@ public final class RSAPublicKey: @unchecked Sendable {
     guard OSSL_PARAM_BLD_push_BN(builder, RSAPublicKey.cString("n"), n) == 1,
       OSSL_PARAM_BLD_push_BN(builder, RSAPublicKey.cString("e"), e) == 1
     else { throw CryptoError.drain("OSSL_PARAM_BLD_push_BN") }
-    guard let params = OSSL_PARAM_BLD_to_param(builder) else { throw CryptoError.drain("OSSL_PARAM_BLD_to_param") }
+    guard let params = OSSL_PARAM_BLD_to_param(builder) else {
+      throw CryptoError.drain("OSSL_PARAM_BLD_to_param")
+    }
     defer { OSSL_PARAM_free(params) }
 
     guard let context = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else {

@@ -35,7 +35,8 @@ public struct CompactJWS: Sendable {
     guard let headerBytes = Base64URL.decode(UnsafeBufferPointer(rebasing: token[0..<firstDot])) else {
       throw AuthError(.malformed, "header is not base64url")
     }
-    guard let payloadBytes = Base64URL.decode(UnsafeBufferPointer(rebasing: token[(firstDot + 1)..<secondDot]))
+    guard
+      let payloadBytes = Base64URL.decode(UnsafeBufferPointer(rebasing: token[(firstDot + 1)..<secondDot]))
     else { throw AuthError(.malformed, "payload is not base64url") }
     guard let signature = Base64URL.decode(UnsafeBufferPointer(rebasing: token[(secondDot + 1)...])) else {
       throw AuthError(.malformed, "signature is not base64url")
@@ -43,7 +44,8 @@ public struct CompactJWS: Sendable {
     let header = try object(headerBytes, "header")
     let payload = try object(payloadBytes, "payload")
     return CompactJWS(
-      header: header, payload: payload, signingInput: Array(UnsafeBufferPointer(rebasing: token[0..<secondDot])),
+      header: header, payload: payload,
+      signingInput: Array(UnsafeBufferPointer(rebasing: token[0..<secondDot])),
       signature: signature)
   }
 
@@ -61,7 +63,9 @@ public struct CompactJWS: Sendable {
     } catch {
       throw AuthError(.malformed, "\(part): \(error.description)")
     }
-    guard case .object(let members) = value else { throw AuthError(.malformed, "\(part) is not a JSON object") }
+    guard case .object(let members) = value else {
+      throw AuthError(.malformed, "\(part) is not a JSON object")
+    }
     return members
   }
 }

@@ -21,7 +21,9 @@ public enum JSONParser {
     return value
   }
 
-  public static func parse(_ input: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+  public static func parse(_ input: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError)
+    -> JSONValue
+  {
     let result: Result<JSONValue, JSONParseError> = input.withUnsafeBufferPointer { buffer in
       do throws(JSONParseError) { return .success(try parse(buffer, maxDepth: maxDepth)) } catch {
         return .failure(error)
@@ -30,7 +32,9 @@ public enum JSONParser {
     return try result.get()
   }
 
-  public static func parse(_ input: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+  public static func parse(_ input: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError)
+    -> JSONValue
+  {
     try parse(Array(input.utf8), maxDepth: maxDepth)
   }
 }
@@ -58,7 +62,8 @@ private struct Cursor {
     }
   }
 
-  mutating func expectLiteral(_ literal: StaticString, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
+  mutating func expectLiteral(_ literal: StaticString, _ value: JSONValue) throws(JSONParseError) -> JSONValue
+  {
     let count = literal.utf8CodeUnitCount
     guard bytes.count - index >= count else { throw error("invalid literal") }
     let start = literal.utf8Start
@@ -214,7 +219,8 @@ private struct Cursor {
       case UInt8(ascii: "u"):
         var scalar = try hex4()
         if scalar >= 0xD800 && scalar <= 0xDBFF {
-          guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+          guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"),
+            bytes[index + 1] == UInt8(ascii: "u")
           else { throw error("lone high surrogate") }
           index += 2
           let low = try hex4()

@@ -83,10 +83,14 @@ public enum JWTValidator {
     if keys.isEmpty { throw AuthError(.noKeys, "the issuer's key set is empty") }
     let jwk: JWK
     if let kid {
-      guard let found = keys.key(kid: kid) else { throw AuthError(.unknownKid, "kid \(printable(kid)) is unknown") }
+      guard let found = keys.key(kid: kid) else {
+        throw AuthError(.unknownKid, "kid \(printable(kid)) is unknown")
+      }
       jwk = found
     } else {
-      guard keys.count == 1 else { throw AuthError(.malformed, "kid missing and the key set has \(keys.count) keys") }
+      guard keys.count == 1 else {
+        throw AuthError(.malformed, "kid missing and the key set has \(keys.count) keys")
+      }
       jwk = keys.keys[0]
     }
     if let keyAlg = jwk.alg, keyAlg != alg {
@@ -96,7 +100,8 @@ public enum JWTValidator {
     // Signature.
     guard jws.signature.count == jwk.publicKey.modulusBytes else {
       throw AuthError(
-        .badSignature, "signature is \(jws.signature.count) bytes, the key needs \(jwk.publicKey.modulusBytes)")
+        .badSignature,
+        "signature is \(jws.signature.count) bytes, the key needs \(jwk.publicKey.modulusBytes)")
     }
     guard jwk.publicKey.verifyRS256(message: jws.signingInput, signature: jws.signature) else {
       throw AuthError(.badSignature, "signature does not verify")
@@ -118,7 +123,9 @@ public enum JWTValidator {
       guard !values.isEmpty else { throw AuthError(.audienceMismatch, "aud is an empty array") }
       var matched = false
       for value in values {
-        guard let text = value.stringValue else { throw AuthError(.malformed, "aud array holds a non-string") }
+        guard let text = value.stringValue else {
+          throw AuthError(.malformed, "aud array holds a non-string")
+        }
         if settings.audiences.contains(text) { matched = true }
       }
       guard matched else { throw AuthError(.audienceMismatch, "aud matches no configured audience") }
@@ -137,7 +144,9 @@ public enum JWTValidator {
     }
     if let iatValue = claims["iat"] {
       let iat = try numericDate(iatValue, "iat")
-      if iat > nowValue + leeway { throw AuthError(.notYetValid, "iat is \(Int64(iat - nowValue)) s in the future") }
+      if iat > nowValue + leeway {
+        throw AuthError(.notYetValid, "iat is \(Int64(iat - nowValue)) s in the future")
+      }
     }
     var subject: String? = nil
     if let subValue = claims["sub"] {
@@ -145,7 +154,9 @@ public enum JWTValidator {
       subject = text
     }
     for (name, expected) in settings.requiredClaims.sorted(by: { $0.key < $1.key }) {
-      guard let actual = claims[name] else { throw AuthError(.missingClaim, "required claim \(name) missing") }
+      guard let actual = claims[name] else {
+        throw AuthError(.missingClaim, "required claim \(name) missing")
+      }
       if let expected, actual != expected {
         throw AuthError(.claimMismatch, "claim \(name) does not have the required value")
       }
@@ -164,7 +175,9 @@ public enum JWTValidator {
 
   /// A header value shortened and stripped of control bytes, so it is safe in a log line.
   static func printable(_ text: String) -> String {
-    let cleaned = text.unicodeScalars.prefix(40).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }
+    let cleaned = text.unicodeScalars.prefix(40).map {
+      $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0)
+    }
     return String(cleaned)
   }
 }

@@ -43,7 +43,8 @@ public final class VerifiedTokenCache: Sendable {
     var index: [TokenHash: Int] = [:]
     index.reserveCapacity(capacity)
     self.state = Mutex(
-      State(slots: Array(repeating: nil, count: capacity), index: index, free: Array((0..<capacity).reversed())))
+      State(
+        slots: Array(repeating: nil, count: capacity), index: index, free: Array((0..<capacity).reversed())))
   }
 
   /// The verified token for `tokenHash`, if cached for this key-set `generation` and `now <= exp`.
