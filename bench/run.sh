@@ -498,3 +498,5 @@ if ((${#FAILED_TARGETS[@]})); then
 fi
 python3 "$BENCH/lib/summarize.py" "$OUT"
 ln -sfn "$(basename "$OUT")" "$(dirname "$OUT")/latest" 2>/dev/null || true
+# A target that did not start makes the run fail (exit 1) after the partial results are written.
+((${#FAILED_TARGETS[@]} == 0))
