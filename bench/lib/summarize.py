@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Summarise a benchmark run: medians per scenario and target, ratios, targets, files.
+
+    summarize.py RESULTS_DIR
+
+Reads RESULTS_DIR/raw.csv (one row per target and round, written by bench/run.sh) and
+RESULTS_DIR/machine.txt; prints the table and ratios; writes summary.csv, summary.md and
+chart.png (matplotlib if importable, otherwise bench/lib/pngchart.py, standard library only).
+"""
+
+import csv
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+TARGET_ORDER = ["upstream", "gatehouse", "haproxy", "nginx"]
+METRICS = [
+    # key, header, format
+    ("rps", "req/s", "{:,.0f}"),
+    ("p50_ms", "p50 ms", "{:.2f}"),
+    ("p99_ms", "p99 ms", "{:.2f}"),
+    ("cpu_us_per_req", "CPU µs/req", "{:.1f}"),
+    ("usr_us_per_req", "usr µs/req", "{:.1f}"),
+    ("sys_us_per_req", "sys µs/req", "{:.1f}"),
+    ("rss_idle_kib", "RSS idle MiB", "{:.1f}"),
+    ("rss_load_kib", "RSS load MiB", "{:.1f}"),
+    ("ready_ms", "ready ms", "{:.1f}"),
+    ("readyz_ms", "readyz ms", "{:.1f}"),
+]
+KIB_METRICS = {"rss_idle_kib", "rss_load_kib"}
+
+
+def number(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(key, value):
+    if value is None:
+        return "–"
+    if key in KIB_METRICS:
+        value = value / 1024
+    return dict((k, f) for k, _, f in METRICS)[key].format(value)
+
+
+def load(results):
+    with open(os.path.join(results, "raw.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    machine = {}
+    path = os.path.join(results, "machine.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                key, _, value = line.strip().partition("=")
+                machine[key] = value
+    return rows, machine
+
+
+def summarise(rows):
+    """{scenario: {target: {metric: median, 'rounds': n, 'errors': total}}} in run order."""
+    out = {}
+    for row in rows:
+        out.setdefault(row["scenario"], {}).setdefault(row["target"], []).append(row)
+    summary = {}
+    for scenario, targets in out.items():
+        summary[scenario] = {}
+        for target in sorted(targets, key=lambda t: TARGET_ORDER.index(t) if t in TARGET_ORDER else 99):
+            samples = targets[target]
+            entry = {key: median(number(r[key]) for r in samples) for key, _, _ in METRICS}
+            entry["rounds"] = len(samples)
+            entry["errors"] = sum(int(number(r["errors"]) or 0) for r in samples)
+            entry["rps_min"] = min((number(r["rps"]) for r in samples if number(r["rps"])), default=None)
+            entry["rps_max"] = max((number(r["rps"]) for r in samples if number(r["rps"])), default=None)
+            summary[scenario][target] = entry
+    return summary
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def ratios(targets):
+    """Gatehouse/HAProxy and Gatehouse/nginx: (label, req/s ratio, CPU ratio, p99 ratio)."""
+    gh = targets.get("gatehouse")
+    result = []
+    for other in ("haproxy", "nginx"):
+        if gh and other in targets:
+            o = targets[other]
+            result.append(
+                (
+                    f"gatehouse/{other}",
+                    ratio(gh["rps"], o["rps"]),
+                    ratio(gh["cpu_us_per_req"], o["cpu_us_per_req"]),
+                    ratio(gh["p99_ms"], o["p99_ms"]),
+                )
+            )
+    return result
+
+
+def checks(scenario, targets):
+    """The design's performance targets that this scenario can judge: (text, passed or None)."""
+    gh, ha = targets.get("gatehouse"), targets.get("haproxy")
+    if scenario != "passthrough" or not gh:
+        return []
+
+    def cmp(a, b, ok):
+        return None if a is None or b is None else ok(a, b)
+
+    out = []
+    if ha:
+        out.append(("req/s ≥ HAProxy's", cmp(gh["rps"], ha["rps"], lambda a, b: a >= b)))
+        out.append(("p99 ≤ HAProxy's", cmp(gh["p99_ms"], ha["p99_ms"], lambda a, b: a <= b)))
+        out.append(
+            (
+                "CPU/req ≤ 0.8 × HAProxy's",
+                cmp(gh["cpu_us_per_req"], ha["cpu_us_per_req"], lambda a, b: a <= 0.8 * b),
+            )
+        )
+    out.append(("RSS idle < 32 MiB", cmp(gh["rss_idle_kib"], 32 * 1024, lambda a, b: a < b)))
+    ready = gh["readyz_ms"] if gh["readyz_ms"] is not None else gh["ready_ms"]
+    out.append(("start to ready < 100 ms", cmp(ready, 100, lambda a, b: a < b)))
+    return out
+
+
+def render_table(headers, rows, markdown):
+    if markdown:
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(headers, widths)))]
+    lines += [
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        for r in rows
+    ]
+    return "\n".join(lines)
+
+
+TABLE = [
+    ("req/s", lambda e: fmt("rps", e["rps"])),
+    ("p50 ms", lambda e: fmt("p50_ms", e["p50_ms"])),
+    ("p99 ms", lambda e: fmt("p99_ms", e["p99_ms"])),
+    ("CPU µs/req", lambda e: fmt("cpu_us_per_req", e["cpu_us_per_req"])),
+    ("usr/sys µs", lambda e: f'{fmt("usr_us_per_req", e["usr_us_per_req"])}/{fmt("sys_us_per_req", e["sys_us_per_req"])}'),
+    ("RSS idle→load MiB", lambda e: f'{fmt("rss_idle_kib", e["rss_idle_kib"])}→{fmt("rss_load_kib", e["rss_load_kib"])}'),
+    ("ready ms", lambda e: fmt("ready_ms", e["ready_ms"]) + (f'/{fmt("readyz_ms", e["readyz_ms"])}' if e["readyz_ms"] is not None else "")),
+    ("errors", lambda e: str(e["errors"])),
+    ("req/s range", lambda e: f'{fmt("rps", e["rps_min"])}–{fmt("rps", e["rps_max"])}'),
+]
+
+
+def report(summary, machine, markdown):
+    parts = []
+    header = (
+        f"nproc={machine.get('nproc', '?')}, {machine.get('settings', '')}; "
+        f"haproxy {machine.get('haproxy', '?')}, nginx {machine.get('nginx', '?')}, "
+        f"wrk {machine.get('wrk', '?')}; gatehouse {machine.get('gatehouse_commit', '?')}"
+    )
+    parts.append(("Machine: `" + header + "`") if markdown else header)
+    for scenario, targets in summary.items():
+        rows = [[t] + [f(e) for _, f in TABLE] for t, e in targets.items()]
+        rounds = max(e["rounds"] for e in targets.values())
+        title = f"{scenario} (median of {rounds} rounds)"
+        parts.append(("### " + title) if markdown else "\n" + title)
+        parts.append(render_table(["target"] + [h for h, _ in TABLE], rows, markdown))
+        rs = ratios(targets)
+        if rs:
+            rrows = [
+                [label, f"{r:.2f}×" if r else "–", f"{c:.2f}×" if c else "–", f"{p:.2f}×" if p else "–"]
+                for label, r, c, p in rs
+            ]
+            parts.append("" if markdown else "")
+            parts.append(render_table(["ratio", "req/s", "CPU/req", "p99"], rrows, markdown))
+        elif "gatehouse" not in targets:
+            parts.append("(no Gatehouse results in this run: no ratios)")
+        cs = checks(scenario, targets)
+        if cs:
+            marks = {True: "met", False: "NOT met", None: "n/a"}
+            lines = [f"- {text}: {marks[ok]}" for text, ok in cs]
+            parts.append(("Design targets:\n" if markdown else "design targets:\n") + "\n".join(lines))
+    return "\n\n".join(parts) if markdown else "\n".join(parts)
+
+
+def write_csv(path, summary):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        keys = [k for k, _, _ in METRICS]
+        w.writerow(["scenario", "target", "rounds", "errors"] + keys)
+        for scenario, targets in summary.items():
+            for target, e in targets.items():
+                w.writerow(
+                    [scenario, target, e["rounds"], e["errors"]]
+                    + ["" if e[k] is None else f"{e[k]:.3f}" for k in keys]
+                )
+
+
+def chart(path, summary, machine):
+    """Bar charts of req/s and CPU µs/request per target; returns a description or None."""
+    panels = []
+    for scenario, targets in summary.items():
+        names = [t for t in targets if targets[t]["rps"] is not None]
+        if not names:
+            continue
+        panels.append((f"{scenario}: requests/s", names, [targets[t]["rps"] for t in names]))
+        cpu = [t for t in names if targets[t]["cpu_us_per_req"] is not None]
+        panels.append((f"{scenario}: CPU us per request", cpu, [targets[t]["cpu_us_per_req"] for t in cpu]))
+    if not panels:
+        return None
+    subtitle = f"nproc={machine.get('nproc', '?')} {machine.get('settings', '').split(' ')[0]}"
+    try:
+        import matplotlib  # noqa: F401 (optional)
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4))
+        axes = axes if len(panels) > 1 else [axes]
+        for ax, (title, names, values) in zip(axes, panels):
+            ax.bar(names, values, color=["#4c72b0" if n != "gatehouse" else "#dd8452" for n in names])
+            ax.set_title(title)
+            for i, v in enumerate(values):
+                ax.text(i, v, f"{v:,.0f}" if v >= 100 else f"{v:.1f}", ha="center", va="bottom")
+        fig.suptitle(subtitle)
+        fig.tight_layout()
+        fig.savefig(path, dpi=100)
+        return "matplotlib"
+    except ImportError:
+        import pngchart
+
+        pngchart.bar_charts(path, panels, subtitle, highlight="gatehouse")
+        return "pngchart (standard library)"
+
+
+def main():
+    results = sys.argv[1]
+    rows, machine = load(results)
+    if not rows:
+        print("no results recorded", file=sys.stderr)
+        return 1
+    summary = summarise(rows)
+    print()
+    print(report(summary, machine, markdown=False))
+    with open(os.path.join(results, "summary.md"), "w") as f:
+        f.write(f"# Benchmark {machine.get('date', '')}\n\n")
+        f.write(report(summary, machine, markdown=True) + "\n")
+        f.write("\nSettings: `" + machine.get("settings", "") + "`, CPU: " + machine.get("cpu", "?") + "\n")
+    write_csv(os.path.join(results, "summary.csv"), summary)
+    how = chart(os.path.join(results, "chart.png"), summary, machine)
+    print(f"\nwritten: {results}/summary.md, summary.csv, raw.csv" + (f", chart.png ({how})" if how else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
