@@ -29,11 +29,12 @@ let package = Package(
   targets: [
     .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
     .target(name: "EventLoop", dependencies: ["CLinux"], swiftSettings: strict),
     .target(name: "HTTP1", swiftSettings: strict),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
     .target(name: "JWT", dependencies: ["Crypto"], swiftSettings: strict),
-    .target(name: "Sessions", dependencies: ["Crypto", "EventLoop"], swiftSettings: strict),
+    .target(name: "Sessions", dependencies: ["Crypto", "EventLoop", "CHiredis"], swiftSettings: strict),
     .target(
       name: "Proxy",
       dependencies: [
