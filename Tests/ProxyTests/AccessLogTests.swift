@@ -94,7 +94,8 @@ final class AccessLogTests: XCTestCase {
       let lines = text.split(separator: "\n")
       XCTAssertEqual(lines.count, c.lines, c.name)
       if let line = lines.first {
-        XCTAssertTrue(line.contains(#""event":"security","kind":"spoofed_header","count":2"#), "\(c.name): \(line)")
+        XCTAssertTrue(
+          line.contains(#""event":"security","kind":"spoofed_header","count":2"#), "\(c.name): \(line)")
       }
     }
   }
@@ -103,10 +104,15 @@ final class AccessLogTests: XCTestCase {
     let text = capture(format: .json) { sink in
       var handler = JSONLogHandler(label: "t", sink: sink)
       handler.metadata = [:]
-      handler.log(event: .init(level: .info, message: "first", metadata: nil, source: "t", file: "f", function: "g", line: 1))
+      handler.log(
+        event: .init(
+          level: .info, message: "first", metadata: nil, source: "t", file: "f", function: "g", line: 1))
       sink.configure(level: .error, format: .text)
       XCTAssertEqual(handler.logLevel, .error, "level follows the sink")
-      handler.log(event: .init(level: .error, message: "second one", metadata: ["event": "x"], source: "t", file: "f", function: "g", line: 1))
+      handler.log(
+        event: .init(
+          level: .error, message: "second one", metadata: ["event": "x"], source: "t", file: "f",
+          function: "g", line: 1))
     }
     let lines = text.split(separator: "\n")
     XCTAssertEqual(lines.count, 2)

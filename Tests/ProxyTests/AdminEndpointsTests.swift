@@ -22,22 +22,54 @@ final class AdminEndpointsTests: XCTestCase {
     }
     let plain = AdminResponse.plain
     let cases: [Case] = [
-      Case(name: "healthz open", token: nil, method: .get, path: "/healthz", authorization: nil, status: 200, contentType: plain),
-      Case(name: "healthz open with token set", token: "t0k", method: .get, path: "/healthz", authorization: nil, status: 200, contentType: plain),
-      Case(name: "healthz HEAD", token: nil, method: .head, path: "/healthz", authorization: nil, status: 200, contentType: plain),
-      Case(name: "readyz no token configured", token: nil, method: .get, path: "/readyz", authorization: nil, status: 200, contentType: AdminResponse.json),
-      Case(name: "metrics no token configured", token: nil, method: .get, path: "/metrics", authorization: nil, status: 200, contentType: AdminResponse.prometheus),
-      Case(name: "config no token configured", token: nil, method: .get, path: "/config", authorization: nil, status: 200, contentType: plain),
-      Case(name: "metrics without token", token: "t0k", method: .get, path: "/metrics", authorization: nil, status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
-      Case(name: "readyz wrong token", token: "t0k", method: .get, path: "/readyz", authorization: "Bearer t0x", status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
-      Case(name: "config token prefix only", token: "t0k", method: .get, path: "/config", authorization: "Bearer t0", status: 401, contentType: plain),
-      Case(name: "config token longer", token: "t0k", method: .get, path: "/config", authorization: "Bearer t0kk", status: 401, contentType: plain),
-      Case(name: "basic scheme refused", token: "t0k", method: .get, path: "/config", authorization: "Basic t0k", status: 401, contentType: plain),
-      Case(name: "metrics right token", token: "t0k", method: .get, path: "/metrics", authorization: "Bearer t0k", status: 200, contentType: AdminResponse.prometheus),
-      Case(name: "scheme case-insensitive", token: "t0k", method: .get, path: "/config", authorization: "bEaReR t0k", status: 200, contentType: plain),
-      Case(name: "POST refused", token: nil, method: .post, path: "/metrics", authorization: nil, status: 405, contentType: plain, header: ("Allow", "GET, HEAD")),
-      Case(name: "unknown path", token: nil, method: .get, path: "/admin", authorization: nil, status: 404, contentType: plain),
-      Case(name: "path prefix is not a match", token: nil, method: .get, path: "/healthz/x", authorization: nil, status: 404, contentType: plain),
+      Case(
+        name: "healthz open", token: nil, method: .get, path: "/healthz", authorization: nil, status: 200,
+        contentType: plain),
+      Case(
+        name: "healthz open with token set", token: "t0k", method: .get, path: "/healthz", authorization: nil,
+        status: 200, contentType: plain),
+      Case(
+        name: "healthz HEAD", token: nil, method: .head, path: "/healthz", authorization: nil, status: 200,
+        contentType: plain),
+      Case(
+        name: "readyz no token configured", token: nil, method: .get, path: "/readyz", authorization: nil,
+        status: 200, contentType: AdminResponse.json),
+      Case(
+        name: "metrics no token configured", token: nil, method: .get, path: "/metrics", authorization: nil,
+        status: 200, contentType: AdminResponse.prometheus),
+      Case(
+        name: "config no token configured", token: nil, method: .get, path: "/config", authorization: nil,
+        status: 200, contentType: plain),
+      Case(
+        name: "metrics without token", token: "t0k", method: .get, path: "/metrics", authorization: nil,
+        status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
+      Case(
+        name: "readyz wrong token", token: "t0k", method: .get, path: "/readyz", authorization: "Bearer t0x",
+        status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
+      Case(
+        name: "config token prefix only", token: "t0k", method: .get, path: "/config",
+        authorization: "Bearer t0", status: 401, contentType: plain),
+      Case(
+        name: "config token longer", token: "t0k", method: .get, path: "/config",
+        authorization: "Bearer t0kk", status: 401, contentType: plain),
+      Case(
+        name: "basic scheme refused", token: "t0k", method: .get, path: "/config", authorization: "Basic t0k",
+        status: 401, contentType: plain),
+      Case(
+        name: "metrics right token", token: "t0k", method: .get, path: "/metrics",
+        authorization: "Bearer t0k", status: 200, contentType: AdminResponse.prometheus),
+      Case(
+        name: "scheme case-insensitive", token: "t0k", method: .get, path: "/config",
+        authorization: "bEaReR t0k", status: 200, contentType: plain),
+      Case(
+        name: "POST refused", token: nil, method: .post, path: "/metrics", authorization: nil, status: 405,
+        contentType: plain, header: ("Allow", "GET, HEAD")),
+      Case(
+        name: "unknown path", token: nil, method: .get, path: "/admin", authorization: nil, status: 404,
+        contentType: plain),
+      Case(
+        name: "path prefix is not a match", token: nil, method: .get, path: "/healthz/x", authorization: nil,
+        status: 404, contentType: plain),
     ]
     for c in cases {
       let response = endpoints(token: c.token).respond(
@@ -64,7 +96,8 @@ final class AdminEndpointsTests: XCTestCase {
     XCTAssertEqual(notReady.status, 503)
     XCTAssertEqual(
       String(decoding: notReady.body, as: UTF8.self),
-      "{\"status\":\"not_ready\",\"failing\":[{\"name\":\"jwks\",\"detail\":\"no keys for issuer https://idp\"}]}\n")
+      "{\"status\":\"not_ready\",\"failing\":[{\"name\":\"jwks\",\"detail\":\"no keys for issuer https://idp\"}]}\n"
+    )
     let health = admin.respond(method: .get, path: Array("/healthz".utf8), authorization: nil)
     XCTAssertEqual(health.status, 200, "healthz stays 200 while not ready")
   }

@@ -43,7 +43,8 @@ final class MetricsTests: XCTestCase {
       (599, "5xx"), (0, "5xx"),
     ]
     for (status, expected) in statuses {
-      XCTAssertEqual(MetricLabels.statusClasses[MetricLabels.statusClass(status)], expected, "status \(status)")
+      XCTAssertEqual(
+        MetricLabels.statusClasses[MetricLabels.statusClass(status)], expected, "status \(status)")
     }
     let reasons: [(String, String)] = [
       ("conflictingContentLength", "conflictingContentLength"), ("bareLF", "bareLF"),
@@ -69,10 +70,15 @@ final class MetricsTests: XCTestCase {
     let before = Exposition.parse(metrics.scrape())
     XCTAssertNil(before[appRead2xx], "series appear once non-zero")
 
-    for _ in 0..<3 { worker0.requestFinished(context(.get, status: 200, route: 0), routeSlot: slots[0], now: 2_000_000) }
-    for _ in 0..<4 { worker1.requestFinished(context(.head, status: 204, route: 0), routeSlot: slots[0], now: 2_000_000) }
+    for _ in 0..<3 {
+      worker0.requestFinished(context(.get, status: 200, route: 0), routeSlot: slots[0], now: 2_000_000)
+    }
+    for _ in 0..<4 {
+      worker1.requestFinished(context(.head, status: 204, route: 0), routeSlot: slots[0], now: 2_000_000)
+    }
     worker1.requestFinished(context(.post, status: 502, route: 1), routeSlot: slots[1], now: 2_000_000)
-    worker0.requestFinished(context(.get, status: 401, route: -1), routeSlot: RouteSlots.noRoute, now: 2_000_000)
+    worker0.requestFinished(
+      context(.get, status: 401, route: -1), routeSlot: RouteSlots.noRoute, now: 2_000_000)
     worker0.parseRejected("conflictingContentLength")
     worker1.parseRejected("conflictingContentLength")
     worker1.timedOut(.header)
@@ -108,7 +114,9 @@ final class MetricsTests: XCTestCase {
 
     // A second scrape without traffic changes no counter; new traffic adds exactly its count.
     XCTAssertEqual(Exposition.parse(metrics.scrape())[appRead2xx], 7, "idempotent scrape")
-    for _ in 0..<5 { worker1.requestFinished(context(.get, status: 200, route: 0), routeSlot: slots[0], now: 2_000_000) }
+    for _ in 0..<5 {
+      worker1.requestFinished(context(.get, status: 200, route: 0), routeSlot: slots[0], now: 2_000_000)
+    }
     XCTAssertEqual(Exposition.parse(metrics.scrape())[appRead2xx], 12, "delta of 5")
   }
 

@@ -71,11 +71,17 @@ final class AdminConnection: EventHandler {
 
   private func answer(_ view: UnsafeRawBufferPointer) {
     let headOnly = head.method == .head
-    if head.framing != .none || head.upgrade || head.expectContinue {
+    let bodyless: Bool
+    switch head.framing {
+    case .none, .contentLength(0): bodyless = true
+    default: bodyless = false
+    }
+    if !bodyless || head.upgrade || head.expectContinue {
       queue(.text(400, "request body not accepted"), keepAlive: false, headOnly: headOnly)
       return
     }
-    let path = Array(UnsafeRawBufferPointer(rebasing: view[head.targetStart..<head.targetStart + head.pathLength]))
+    let path = Array(
+      UnsafeRawBufferPointer(rebasing: view[head.targetStart..<head.targetStart + head.pathLength]))
     var authorization: [UInt8]?
     for field in head.fields where FieldName.equals(field.name(in: view), "authorization") {
       authorization = Array(field.value(in: view))

@@ -58,11 +58,13 @@ public final class AdminEndpoints: Sendable {
     case .readyz:
       let failures = readiness.failures()
       return AdminResponse(
-        status: failures.isEmpty ? 200 : 503, contentType: AdminResponse.json, body: Readiness.body(for: failures))
+        status: failures.isEmpty ? 200 : 503, contentType: AdminResponse.json,
+        body: Readiness.body(for: failures))
     case .metrics:
       return AdminResponse(status: 200, contentType: AdminResponse.prometheus, body: metrics.scrape())
     case .config:
-      return AdminResponse(status: 200, contentType: AdminResponse.plain, body: Array(current.configText.utf8))
+      return AdminResponse(
+        status: 200, contentType: AdminResponse.plain, body: Array(current.configText.utf8))
     case .healthz, .unknown:
       return .text(404, "not found")
     }

@@ -15,7 +15,8 @@ struct AdminResponse: Equatable {
   static let prometheus = "text/plain; version=0.0.4; charset=utf-8"
 
   static func text(_ status: Int, _ body: String, extraHeaders: [(String, String)] = []) -> AdminResponse {
-    AdminResponse(status: status, contentType: plain, body: Array((body + "\n").utf8), extraHeaders: extraHeaders)
+    AdminResponse(
+      status: status, contentType: plain, body: Array((body + "\n").utf8), extraHeaders: extraHeaders)
   }
 
   /// The bytes on the wire. `headOnly` (HEAD) keeps Content-Length but drops the body.

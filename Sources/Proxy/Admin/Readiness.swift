@@ -58,12 +58,14 @@ public final class Readiness: Sendable {
       return line.finish()
     }
     line.add("status", "not_ready")
-    line.addRaw("failing", failures.map { failure -> [UInt8] in
-      var item = LogLine(format: .json)
-      item.add("name", failure.name)
-      item.add("detail", failure.detail)
-      return item.finishObject()
-    })
+    line.addRaw(
+      "failing",
+      failures.map { failure -> [UInt8] in
+        var item = LogLine(format: .json)
+        item.add("name", failure.name)
+        item.add("detail", failure.detail)
+        return item.finishObject()
+      })
     return line.finish()
   }
 }

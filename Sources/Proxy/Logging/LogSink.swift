@@ -20,7 +20,9 @@ public final class LogSink: Sendable {
   private let levelIndex: Atomic<Int>
   private let textFormat: Atomic<Bool>
 
-  public init(fd: Int32 = 1, maxPending: Int = 8 << 20, level: Logger.Level = .info, format: LogFormat = .json) {
+  public init(
+    fd: Int32 = 1, maxPending: Int = 8 << 20, level: Logger.Level = .info, format: LogFormat = .json
+  ) {
     self.fd = fd
     self.maxPending = maxPending
     self.levelIndex = Atomic(Logger.Level.allCases.firstIndex(of: level) ?? 2)

@@ -6,7 +6,8 @@ import EventLoop
 /// mismatches, CSRF failures. Never carries a header value. Thread-safe (writes to the sink).
 enum SecurityLog {
   static func write(
-    kind: String, reason: String = "", count: Int = 0, context: RequestContext, clientIP: String, to sink: LogSink
+    kind: String, reason: String = "", count: Int = 0, context: RequestContext, clientIP: String,
+    to sink: LogSink
   ) {
     guard sink.accepts(.warning) else { return }
     var line = LogLine(format: sink.format)

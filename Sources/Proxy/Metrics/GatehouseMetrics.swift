@@ -133,7 +133,8 @@ public final class GatehouseMetrics: Sendable {
             help: "Requests refused because their framing or head broke a rule, by rule.")
         })
       Self.advance(
-        count: MetricLabels.timeoutKinds.count, totals: &state.timeoutTotals, counters: &state.timeoutCounters,
+        count: MetricLabels.timeoutKinds.count, totals: &state.timeoutTotals,
+        counters: &state.timeoutCounters,
         read: { index in workers.reduce(0) { $0 &+ $1.timeouts.load(index) } },
         make: { index in
           registry.counter(

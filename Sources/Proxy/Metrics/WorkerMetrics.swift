@@ -76,7 +76,8 @@ final class WorkerMetrics: @unchecked Sendable {
   @inline(__always)
   func requestFinished(_ context: RequestContext, routeSlot: Int, now: UInt64) {
     let series =
-      (routeSlot * 3 + MetricLabels.methodClass(context.method)) * 5 + MetricLabels.statusClass(context.status)
+      (routeSlot * 3 + MetricLabels.methodClass(context.method)) * 5
+      + MetricLabels.statusClass(context.status)
     requests.add(series)
     if context.startNanos > 0 && now >= context.startNanos {
       requestDuration.record(.nanoseconds(Int64(truncatingIfNeeded: now &- context.startNanos)))
