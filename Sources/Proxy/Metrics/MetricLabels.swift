@@ -5,7 +5,7 @@ import HTTP1
 /// `method_class`: `read` (GET, HEAD, OPTIONS: what a cache or a retry may repeat), `write`
 /// (POST, PUT, PATCH, DELETE), `other` (TRACE, CONNECT, extension methods). `status_class`:
 /// `1xx`…`5xx`; a request that ended without a status (client gone) was logged as 499 and
-/// counts as `4xx`.
+/// counts as `4xx`; a status outside 100–599 (a bug) counts as `5xx`.
 enum MetricLabels {
   static let methodClasses = ["read", "write", "other"]
   static let statusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"]
