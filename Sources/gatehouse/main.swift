@@ -61,11 +61,9 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let config = loadConfigOrExit(options.config)
-    let sink = LogSink()
+    let sink = LogSink(level: config.log.level, format: config.log.format)
     sink.startWriter()
-    let json = config.log.format == .json
-    let level = config.log.level
-    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink, level: level, json: json) }
+    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink) }
     let log = Logger(label: "gatehouse")
 
     // Signals are taken synchronously by this thread: block them before any worker thread
@@ -97,6 +95,7 @@ struct Run: ParsableCommand {
         case .success(let newConfig):
           server.reload(newConfig)
         case .failure(let errors):
+          server.reloadFailed()
           log.error(
             "configuration reload failed; keeping the running configuration",
             metadata: [

@@ -1,10 +1,15 @@
 import EventLoop
 
-/// One JSON line per request (`event: "access"`). Never holds a token, cookie or session id:
-/// the principal appears only as a short hash.
+/// One line per request (`event: "access"`, JSON or logfmt per `[log] format`): `time` (request
+/// start), `trace_id`, `span_id`, `request_id`, `client_ip`, `method`, `path` (no query string
+/// unless `log_query`), `status`, `bytes_in` (request body), `bytes_out` (response body),
+/// `duration_ms`, `upstream_ms` (to the response head; absent when no upstream answered),
+/// `route` (`-` when none matched), `auth`, `principal` (a short hash, when authenticated),
+/// `error` and `stripped_headers` when relevant. Never holds a header value, so never a token,
+/// cookie or session id. Thread-safe (writes to the sink).
 enum AccessLog {
   static func write(_ context: RequestContext, routeName: String, peer: SocketAddress?, to sink: LogSink) {
-    var line = JSONLine()
+    var line = LogLine(format: sink.format)
     line.add("time", Timestamp.iso8601(nanos: context.startWallNanos))
     line.add("level", "info")
     line.add("event", "access")

@@ -1,20 +1,23 @@
 public import Logging
 
-/// swift-log handler writing one JSON object per line (`time`, `level`, `event`, `message`,
-/// metadata) to a `LogSink`, or a plain text line when `format = "text"`. Thread-safe (the sink
-/// is; the handler itself is a value).
+/// swift-log handler writing one line per event (`time`, `level`, `event`, `message`, metadata)
+/// to a `LogSink`, as JSON or logfmt text following the sink's current `format`. The level
+/// comes from the sink too, so `[log] level` changes on reload; setting `logLevel` on a logger
+/// pins that logger's level instead. Thread-safe (the sink is; the handler itself is a value).
 public struct JSONLogHandler: LogHandler {
   public var metadata: Logger.Metadata = [:]
-  public var logLevel: Logger.Level
   let label: String
   let sink: LogSink
-  let json: Bool
+  private var pinnedLevel: Logger.Level?
 
-  public init(label: String, sink: LogSink, level: Logger.Level, json: Bool) {
+  public init(label: String, sink: LogSink) {
     self.label = label
     self.sink = sink
-    self.logLevel = level
-    self.json = json
+  }
+
+  public var logLevel: Logger.Level {
+    get { pinnedLevel ?? sink.level }
+    set { pinnedLevel = newValue }
   }
 
   public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -25,20 +28,14 @@ public struct JSONLogHandler: LogHandler {
   public func log(event: LogEvent) {
     var merged = metadata
     if let extra = event.metadata { merged.merge(extra) { $1 } }
-    if json {
-      var line = JSONLine()
-      line.add("time", Timestamp.iso8601Now())
-      line.add("level", event.level.rawValue)
-      line.add("event", merged.removeValue(forKey: "event").map { "\($0)" } ?? "log")
-      line.add("message", "\(event.message)")
-      for key in merged.keys.sorted() {
-        line.add(key, "\(merged[key]!)")
-      }
-      sink.write(line.finish())
-    } else {
-      var text = "\(Timestamp.iso8601Now()) \(event.level.rawValue.uppercased()) \(event.message)"
-      for key in merged.keys.sorted() { text += " \(key)=\(merged[key]!)" }
-      sink.write(text + "\n")
+    var line = LogLine(format: sink.format)
+    line.add("time", Timestamp.iso8601Now())
+    line.add("level", event.level.rawValue)
+    line.add("event", merged.removeValue(forKey: "event").map { "\($0)" } ?? "log")
+    line.add("message", "\(event.message)")
+    for key in merged.keys.sorted() {
+      line.add(key, "\(merged[key]!)")
     }
+    sink.write(line.finish())
   }
 }

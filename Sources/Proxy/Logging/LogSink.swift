@@ -1,9 +1,12 @@
 import Glibc
+public import Logging
 import Synchronization
 
 /// Where every log line goes: an in-memory queue that a dedicated writer thread drains to a
 /// file descriptor (stdout by default), so a slow log consumer never blocks a loop thread.
-/// When more than `maxPending` bytes wait, new lines are dropped and counted. Thread-safe (Mutex).
+/// When more than `maxPending` bytes wait, new lines are dropped and counted. It also holds the
+/// `[log] level` and `format` in atomics, so a reload changes them for every logger and every
+/// access line at once (swift-log's bootstrap can run only once). Thread-safe (Mutex, atomics).
 public final class LogSink: Sendable {
   private struct State {
     var pending: [UInt8] = []
@@ -14,10 +17,32 @@ public final class LogSink: Sendable {
   private let state = Mutex(State())
   private let fd: Int32
   private let maxPending: Int
+  private let levelIndex: Atomic<Int>
+  private let textFormat: Atomic<Bool>
 
-  public init(fd: Int32 = 1, maxPending: Int = 8 << 20) {
+  public init(
+    fd: Int32 = 1, maxPending: Int = 8 << 20, level: Logger.Level = .info, format: LogFormat = .json
+  ) {
     self.fd = fd
     self.maxPending = maxPending
+    self.levelIndex = Atomic(Logger.Level.allCases.firstIndex(of: level) ?? 2)
+    self.textFormat = Atomic(format == .text)
+  }
+
+  /// Applies `[log] level` and `format` (start and reload).
+  public func configure(level: Logger.Level, format: LogFormat) {
+    levelIndex.store(Logger.Level.allCases.firstIndex(of: level) ?? 2, ordering: .relaxed)
+    textFormat.store(format == .text, ordering: .relaxed)
+  }
+
+  /// The lowest level that is written.
+  public var level: Logger.Level { Logger.Level.allCases[levelIndex.load(ordering: .relaxed)] }
+
+  public var format: LogFormat { textFormat.load(ordering: .relaxed) ? .text : .json }
+
+  /// True when lines of `level` are written.
+  public func accepts(_ level: Logger.Level) -> Bool {
+    (Logger.Level.allCases.firstIndex(of: level) ?? 0) >= levelIndex.load(ordering: .relaxed)
   }
 
   /// Number of lines dropped because the writer fell behind.

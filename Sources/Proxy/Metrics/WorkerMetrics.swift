@@ -1,17 +1,97 @@
-/// Per-worker counters, written by the worker's loop thread only. Placeholder for the
-/// Prometheus families of the operations issue.
-final class WorkerMetrics {
-  private(set) var requests = 0
-  private(set) var parseRejections = 0
-  private(set) var connectFailures = 0
-  private(set) var retries = 0
-  private(set) var timeouts = 0
+import EventLoop
+import HTTP1
+import Prometheus
 
-  func requestStarted() { requests += 1 }
-  func parseRejected(_ reason: String) { parseRejections += 1 }
-  func upstreamConnected(nanos: UInt64) {}
-  func upstreamConnectFailed() { connectFailures += 1 }
-  func upstreamRetried() { retries += 1 }
-  func timedOut(_ kind: ClientConnection.TimeoutKind) { timeouts += 1 }
-  func requestFinished(_ context: RequestContext, route: Int) {}
+/// One worker's metrics. Written by the worker's loop thread only; read by the admin thread at
+/// scrape time. Thread-safe for that split: every value the scrape reads is an atomic.
+///
+/// Hot-path design (see `GatehouseMetrics` for the scrape side):
+/// - counters are single-writer atomics (`AtomicCounterArray`: relaxed load + store, no locked
+///   instruction), summed over workers when scraped and fed to swift-prometheus counters as
+///   the increase since the previous scrape;
+/// - gauges (pool idle/busy) are published into atomics by the loop when it has them at hand;
+/// - histograms are recorded straight into swift-prometheus `DurationHistogram`s, one set per
+///   worker (label `worker`), so each record takes a lock that only the scrape ever contends
+///   for: an uncontended mutex plus a ~12-bucket scan, a few tens of nanoseconds, against a
+///   per-request budget of ~11 µs. A shared histogram would bounce its lock's cache line
+///   between worker cores on every request. Aggregate with `sum by (le)`.
+final class WorkerMetrics: @unchecked Sendable {
+  static let requestSeries = RouteSlots.capacity * 3 * 5
+
+  let index: Int
+  /// `[routeSlot][methodClass][statusClass]`, flattened.
+  let requests = AtomicCounterArray(count: WorkerMetrics.requestSeries)
+  let parseRejections = AtomicCounterArray(count: MetricLabels.parseReasons.count)
+  let timeouts = AtomicCounterArray(count: MetricLabels.timeoutKinds.count)
+  /// 0: retries, 1: connect failures.
+  let upstreamEvents = AtomicCounterArray(count: 2)
+  /// 0: idle, 1: busy.
+  let pool = AtomicCounterArray(count: 2)
+
+  let requestDuration: DurationHistogram
+  let upstreamConnectDuration: DurationHistogram
+  let upstreamResponseDuration: DurationHistogram
+
+  init(index: Int, registry: PrometheusCollectorRegistry) {
+    self.index = index
+    let labels = [("worker", String(index))]
+    requestDuration = registry.durationHistogram(
+      "gatehouse_request_duration_seconds", labels: labels, buckets: GatehouseMetrics.requestBuckets,
+      help: "Time from a complete request head to the end of the exchange.")
+    upstreamConnectDuration = registry.durationHistogram(
+      "gatehouse_upstream_connect_duration_seconds", labels: labels,
+      buckets: GatehouseMetrics.upstreamBuckets,
+      help: "Time to establish a new upstream connection (connects that did not complete at once).")
+    upstreamResponseDuration = registry.durationHistogram(
+      "gatehouse_upstream_response_duration_seconds", labels: labels,
+      buckets: GatehouseMetrics.requestBuckets,
+      help: "Time from taking an upstream connection to the upstream's response head.")
+  }
+
+  /// Standalone metrics (tests, or a worker without a registry).
+  convenience init() {
+    self.init(index: 0, registry: PrometheusCollectorRegistry())
+  }
+
+  func requestStarted() {}
+
+  func parseRejected(_ reason: String) {
+    parseRejections.add(MetricLabels.parseReasonIndex(reason))
+  }
+
+  func upstreamConnected(nanos: UInt64) {
+    upstreamConnectDuration.record(.nanoseconds(Int64(truncatingIfNeeded: nanos)))
+  }
+
+  func upstreamConnectFailed() { upstreamEvents.add(1) }
+
+  func upstreamRetried() { upstreamEvents.add(0) }
+
+  func timedOut(_ kind: ClientConnection.TimeoutKind) {
+    timeouts.add(MetricLabels.timeoutIndex(kind))
+  }
+
+  /// The `logging` phase's metrics: one request, however it ended. `routeSlot` comes from
+  /// `RouteSlots` (the worker maps its route indexes once per configuration).
+  @inline(__always)
+  func requestFinished(_ context: RequestContext, routeSlot: Int, now: UInt64) {
+    let series =
+      (routeSlot * 3 + MetricLabels.methodClass(context.method)) * 5
+      + MetricLabels.statusClass(context.status)
+    requests.add(series)
+    if context.startNanos > 0 && now >= context.startNanos {
+      requestDuration.record(.nanoseconds(Int64(truncatingIfNeeded: now &- context.startNanos)))
+    }
+    if context.upstreamHeadNanos > context.upstreamStartNanos && context.upstreamStartNanos > 0 {
+      upstreamResponseDuration.record(
+        .nanoseconds(Int64(truncatingIfNeeded: context.upstreamHeadNanos &- context.upstreamStartNanos)))
+    }
+  }
+
+  /// Publishes the pool's sizes for the scrape (loop thread).
+  @inline(__always)
+  func publishPool(idle: Int, busy: Int) {
+    pool.set(0, UInt64(max(0, idle)))
+    pool.set(1, UInt64(max(0, busy)))
+  }
 }

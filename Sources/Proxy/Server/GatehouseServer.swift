@@ -18,25 +18,52 @@ public final class GatehouseServer: @unchecked Sendable {
   private var workers: [Worker] = []
   private var threads: [Thread] = []
   private let shared: SharedState
-  /// Set once every listener is bound and every worker loop is running.
-  let ready = Atomic<Bool>(false)
+  /// Set once every listener is bound and every worker loop is running; cleared by `drain`.
+  let ready = AtomicFlag()
+  /// The Prometheus families; workers count into their own parts of it.
+  public let metrics: GatehouseMetrics
+  /// `/readyz` checks; the server registers `listeners`, other components add theirs.
+  public let readiness = Readiness()
+  private let adminEndpoints: AdminEndpoints
+  private var admin: AdminServer?
 
   public init(config: GatehouseConfig, sink: LogSink, log: Logger) {
     self.config = config
     self.sink = sink
     self.log = log
-    self.shared = SharedState(maxConnections: config.limits.maxConnections, sink: sink)
+    let shared = SharedState(maxConnections: config.limits.maxConnections, sink: sink)
+    self.shared = shared
+    self.metrics = GatehouseMetrics(
+      activeConnections: { shared.activeConnections.load(ordering: .relaxed) },
+      droppedLogLines: { sink.droppedLines })
+    self.adminEndpoints = AdminEndpoints(config: config, readiness: readiness, metrics: metrics)
+    sink.configure(level: config.log.level, format: config.log.format)
+    let ready = self.ready
+    readiness.register("listeners") {
+      ready.isSet ? nil : "proxy listeners not accepting (starting or draining)"
+    }
   }
+
+  /// The admin listener's bound address, nil when `[admin] listen = "off"` or not started.
+  public var adminAddress: SocketAddress? { admin?.boundAddress }
 
   /// Binds and starts everything; throws with an operator-readable message.
   public func start() throws(StartupError) {
     let runtime = RuntimeConfig(config: config)
+    if let address = config.admin.listen {
+      do {
+        admin = try AdminServer(address: address, endpoints: adminEndpoints)
+      } catch {
+        throw StartupError(description: error.description)
+      }
+    }
     var listeners: [Int32] = []
     for _ in 0..<config.server.workers {
       do {
         listeners.append(try Socket.makeListener(config.server.listen, reusePort: true))
       } catch {
         for fd in listeners { Posix.close(fd) }
+        admin?.stop()
         throw StartupError(description: "cannot listen on \(config.server.listen): \(error)")
       }
     }
@@ -51,7 +78,8 @@ public final class GatehouseServer: @unchecked Sendable {
       workerLog[metadataKey: "worker"] = "\(index)"
       let worker = Worker(
         index: index, loop: loop, runtime: runtime, upstream: config.upstream.address,
-        maxIdle: config.upstream.maxIdle, shared: shared, log: workerLog)
+        maxIdle: config.upstream.maxIdle, shared: shared, log: workerLog,
+        metrics: metrics)
       workers.append(worker)
       let fd = listeners[index]
       let thread = Thread {
@@ -60,13 +88,15 @@ public final class GatehouseServer: @unchecked Sendable {
       }
       threads.append(thread)
     }
+    admin?.start()
     for thread in threads { thread.start() }
-    ready.store(true, ordering: .releasing)
+    ready.set(true)
     log.info(
       "gatehouse listening",
       metadata: [
         "event": "started", "listen": "\(config.server.listen)", "workers": "\(config.server.workers)",
         "upstream": "\(config.upstream.address)",
+        "admin": "\(admin.map { "\($0.boundAddress)" } ?? "off")",
       ])
   }
 
@@ -83,7 +113,15 @@ public final class GatehouseServer: @unchecked Sendable {
         "upstream address changes need a restart; kept the running value",
         metadata: ["event": "config_reload"])
     }
+    if newConfig.admin.listen != config.admin.listen {
+      log.warning(
+        "admin listen address changes need a restart; kept the running value",
+        metadata: ["event": "config_reload"])
+    }
     config = newConfig
+    sink.configure(level: newConfig.log.level, format: newConfig.log.format)
+    adminEndpoints.update(newConfig)
+    metrics.configReloaded(success: true)
     let runtime = RuntimeConfig(config: newConfig)
     let maxIdle = newConfig.upstream.maxIdle
     for worker in workers {
@@ -92,9 +130,15 @@ public final class GatehouseServer: @unchecked Sendable {
     log.info("configuration reloaded", metadata: ["event": "config_reload", "result": "success"])
   }
 
+  /// Counts a reload whose file did not load (the running configuration stays).
+  public func reloadFailed() {
+    metrics.configReloaded(success: false)
+  }
+
   /// Stops accepting, lets in-flight requests finish, and returns when every worker is idle or
   /// `timeout` has passed (true = drained cleanly).
   public func drain(timeout: Duration) -> Bool {
+    ready.set(false)
     let remaining = Countdown(workers.count)
     for worker in workers {
       worker.loop.execute {
@@ -109,6 +153,7 @@ public final class GatehouseServer: @unchecked Sendable {
       usleep(5_000)
     }
     for worker in workers { worker.loop.stop() }
+    admin?.stop()
     return true
   }
 }

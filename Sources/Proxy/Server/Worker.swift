@@ -10,7 +10,10 @@ final class Worker: @unchecked Sendable {
   var runtime: RuntimeConfig
   let pool: UpstreamPool
   var ids = IDGenerator()
-  let metrics = WorkerMetrics()
+  let metrics: WorkerMetrics
+  private let metricsHub: GatehouseMetrics
+  /// Metric slot (`RouteSlots`) of each route of `runtime`, by route index.
+  private var routeSlots: [Int]
   /// Per-policy authenticators (JWT, session); `public` needs none.
   var authenticators: [AuthPolicy: any RequestAuthenticator] = [:]
   var log: Logger
@@ -22,13 +25,16 @@ final class Worker: @unchecked Sendable {
 
   init(
     index: Int, loop: EventLoop, runtime: RuntimeConfig, upstream: SocketAddress, maxIdle: Int,
-    shared: SharedState, log: Logger
+    shared: SharedState, log: Logger, metrics: GatehouseMetrics
   ) {
     self.index = index
     self.loop = loop
     self.runtime = runtime
     self.shared = shared
     self.log = log
+    self.metricsHub = metrics
+    self.metrics = metrics.makeWorkerMetrics(index: index)
+    self.routeSlots = metrics.routeSlots.slots(for: runtime.routes.routes.map(\.name))
     self.pool = UpstreamPool(
       loop: loop, address: upstream, maxIdle: maxIdle, bufferSize: runtime.upstreamBufferSize)
   }
@@ -39,6 +45,14 @@ final class Worker: @unchecked Sendable {
     let listener = Listener(fd: fd, worker: self)
     self.listener = listener
     listener.start()
+    publishPoolPeriodically()
+  }
+
+  /// Pool sizes also change without a request (the upstream closes idle connections), so they
+  /// are published once a second besides after every request.
+  private func publishPoolPeriodically() {
+    metrics.publishPool(idle: pool.idleCount, busy: pool.busyCount)
+    loop.schedule(at: loop.now &+ 1_000_000_000) { [weak self] in self?.publishPoolPeriodically() }
   }
 
   func adopt(fd: Int32, peer: SocketAddress) {
@@ -61,6 +75,7 @@ final class Worker: @unchecked Sendable {
   func apply(_ runtime: RuntimeConfig, maxIdle: Int) {
     self.runtime = runtime
     pool.maxIdle = maxIdle
+    routeSlots = metricsHub.routeSlots.slots(for: runtime.routes.routes.map(\.name))
   }
 
   /// Stops accepting, closes idle connections, lets in-flight exchanges finish; `done` runs
@@ -83,21 +98,23 @@ final class Worker: @unchecked Sendable {
 
   /// `logging`: runs once per request, however it ended.
   func requestFinished(_ context: RequestContext, routeName: String) {
-    metrics.requestFinished(context, route: context.routeIndex)
+    // A request that started under the previous configuration and ends after a reload may be
+    // counted under the new table's route of the same index (a one-request window, accepted to
+    // keep string hashing off the hot path).
+    let index = context.routeIndex
+    let slot = index >= 0 && index < routeSlots.count ? routeSlots[index] : RouteSlots.noRoute
+    metrics.requestFinished(context, routeSlot: slot, now: loop.now)
+    metrics.publishPool(idle: pool.idleCount, busy: pool.busyCount)
+    if context.strippedHeaders > 0 {
+      SecurityLog.write(
+        kind: "spoofed_header", count: context.strippedHeaders, context: context, clientIP: context.clientIP,
+        to: shared.sink)
+    }
     guard runtime.accessLog else { return }
     AccessLog.write(context, routeName: routeName, peer: nil, to: shared.sink)
   }
 
   func logSecurityEvent(_ event: String, context: RequestContext, peer: SocketAddress, reason: String = "") {
-    var line = JSONLine()
-    line.add("time", Timestamp.iso8601Now())
-    line.add("level", "warning")
-    line.add("event", "security")
-    line.add("kind", event)
-    if !reason.isEmpty { line.add("reason", reason) }
-    line.add("client_ip", peer.ip.description)
-    line.add("request_id", context.requestIDString)
-    line.add("trace_id", context.traceIDString)
-    shared.sink.write(line.finish())
+    SecurityLog.write(kind: event, reason: reason, context: context, clientIP: peer.ip.description, to: shared.sink)
   }
 }

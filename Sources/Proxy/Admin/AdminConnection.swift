@@ -1,0 +1,152 @@
+import EventLoop
+import HTTP1
+
+/// One admin client: reads body-less HTTP/1.1 requests into a fixed buffer, answers them
+/// through `AdminEndpoints`, keeps the connection for the next request unless asked to close.
+/// A head must arrive within `headerTimeout`; an idle kept-alive connection closes after
+/// `idleTimeout`. Requests with a body are refused (400) and the connection closed, because
+/// the admin API has nothing to receive. Loop-thread only (the admin loop).
+final class AdminConnection: EventHandler {
+  static let headLimits = HeadLimits(maxRequestLineBytes: 2048, maxHeaderBytes: 8192, maxHeaders: 50)
+
+  unowned let server: AdminServer
+  let fd: Int32
+  private var registration: Registration?
+  private let inBuf = ByteBuffer(capacity: 8192)
+  private var parser = HeadParser(limits: AdminConnection.headLimits)
+  private var head = RequestHead()
+  private var pending: [UInt8] = []
+  private var pendingOffset = 0
+  private var closeAfterWrite = false
+  private var closed = false
+  private var timer: TimerID?
+  private var writeInterest = false
+
+  init(server: AdminServer, fd: Int32) {
+    self.server = server
+    self.fd = fd
+  }
+
+  func start() {
+    registration = server.loop.register(fd: fd, interest: [.read], handler: self)
+    arm(server.idleTimeout)
+  }
+
+  func handle(_ events: Events) {
+    guard !closed else { return }
+    if events.isReadable || events.isHangup || events.isError {
+      if !closeAfterWrite { readAndAnswer() }
+    }
+    guard !closed else { return }
+    flush()
+  }
+
+  private func readAndAnswer() {
+    if inBuf.readable == 0 { inBuf.clear() } else if inBuf.writable == 0 { inBuf.compact() }
+    switch inBuf.read(from: fd) {
+    case .bytes:
+      arm(server.headerTimeout)
+    case .eof, .failed:
+      close()
+      return
+    case .wouldBlock:
+      return
+    }
+    while !closeAfterWrite && inBuf.readable > 0 {
+      let view = UnsafeRawBufferPointer(start: inBuf.readPointer, count: inBuf.readable)
+      switch parser.parseRequest(view, into: &head) {
+      case .incomplete:
+        if inBuf.writable == 0 && inBuf.readerIndex == 0 {
+          queue(.text(431, "request header fields too large"), keepAlive: false, headOnly: false)
+        }
+        return
+      case .failed(let error):
+        queue(.text(error.status, "bad request"), keepAlive: false, headOnly: false)
+        return
+      case .complete:
+        answer(view)
+      }
+    }
+  }
+
+  private func answer(_ view: UnsafeRawBufferPointer) {
+    let headOnly = head.method == .head
+    let bodyless: Bool
+    switch head.framing {
+    case .none, .contentLength(0): bodyless = true
+    default: bodyless = false
+    }
+    if !bodyless || head.upgrade || head.expectContinue {
+      queue(.text(400, "request body not accepted"), keepAlive: false, headOnly: headOnly)
+      return
+    }
+    let path = Array(
+      UnsafeRawBufferPointer(rebasing: view[head.targetStart..<head.targetStart + head.pathLength]))
+    var authorization: [UInt8]?
+    for field in head.fields where FieldName.equals(field.name(in: view), "authorization") {
+      authorization = Array(field.value(in: view))
+      break
+    }
+    let response = server.endpoints.respond(method: head.method, path: path, authorization: authorization)
+    let keepAlive = head.keepAlive && !server.stopping
+    inBuf.readerIndex += head.headLength
+    parser.reset()
+    queue(response, keepAlive: keepAlive, headOnly: headOnly)
+    if keepAlive { arm(server.idleTimeout) }
+  }
+
+  private func queue(_ response: AdminResponse, keepAlive: Bool, headOnly: Bool) {
+    if pendingOffset == pending.count {
+      pending.removeAll(keepingCapacity: true)
+      pendingOffset = 0
+    }
+    pending += response.serialized(keepAlive: keepAlive, headOnly: headOnly)
+    if !keepAlive { closeAfterWrite = true }
+  }
+
+  private func flush() {
+    while pendingOffset < pending.count {
+      let status = pending.withUnsafeBytes { raw in
+        Posix.write(fd, raw.baseAddress! + pendingOffset, raw.count - pendingOffset)
+      }
+      switch status {
+      case .bytes(let count):
+        pendingOffset += count
+      case .wouldBlock:
+        setWriteInterest(true)
+        return
+      case .eof, .failed:
+        close()
+        return
+      }
+    }
+    setWriteInterest(false)
+    if closeAfterWrite { close() }
+  }
+
+  private func setWriteInterest(_ wanted: Bool) {
+    guard wanted != writeInterest, let registration else { return }
+    writeInterest = wanted
+    server.loop.modify(registration, fd: fd, interest: wanted ? [.read, .write] : [.read])
+  }
+
+  private func arm(_ timeout: UInt64) {
+    if let timer { server.loop.cancel(timer) }
+    timer = server.loop.schedule(at: server.loop.now &+ timeout) { [weak self] in
+      guard let self, !self.closed else { return }
+      self.timer = nil
+      self.close()
+    }
+  }
+
+  func close() {
+    guard !closed else { return }
+    closed = true
+    if let timer { server.loop.cancel(timer) }
+    timer = nil
+    if let registration { server.loop.unregister(registration, fd: fd) }
+    registration = nil
+    Posix.close(fd)
+    server.connectionClosed(self)
+  }
+}

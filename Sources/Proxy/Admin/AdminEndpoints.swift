@@ -1,0 +1,103 @@
+import HTTP1
+import Synchronization
+
+/// What the admin listener answers, apart from sockets (so tests call it directly):
+///
+/// | path | answer |
+/// |---|---|
+/// | `/healthz` | 200 `ok` — the process runs its admin loop; never needs the token (liveness) |
+/// | `/readyz` | 200 `{"status":"ready"}` or 503 naming the failing `Readiness` checks |
+/// | `/metrics` | Prometheus text 0.0.4 |
+/// | `/config` | the effective configuration as TOML, secrets redacted |
+///
+/// GET and HEAD only (405 with `Allow` otherwise); unknown paths 404. With `[admin] token`,
+/// everything but `/healthz` needs `Authorization: Bearer <token>` (compared in constant time;
+/// 401 with `WWW-Authenticate: Bearer` otherwise). Kubernetes probes send no header, so with a
+/// token set `/readyz` needs an `httpHeaders` entry in the probe or a tokenless `/healthz`.
+/// Thread-safe (Mutex around the reloadable settings).
+public final class AdminEndpoints: Sendable {
+  public let readiness: Readiness
+  let metrics: GatehouseMetrics
+  private let settings: Mutex<Settings>
+
+  struct Settings {
+    var token: [UInt8]?
+    var configText: String
+  }
+
+  public init(config: GatehouseConfig, readiness: Readiness, metrics: GatehouseMetrics) {
+    self.readiness = readiness
+    self.metrics = metrics
+    self.settings = Mutex(Settings(token: nil, configText: ""))
+    update(config)
+  }
+
+  /// Takes the token and `/config` text of a (re)loaded configuration.
+  public func update(_ config: GatehouseConfig) {
+    let token = config.admin.token.map { Array($0.revealed.utf8) }
+    let text = config.redactedDescription()
+    settings.withLock {
+      $0.token = token
+      $0.configText = text
+    }
+  }
+
+  /// Answers one request. `path` excludes the query; `authorization` is the raw field value.
+  func respond(method: HTTPMethod, path: [UInt8], authorization: [UInt8]?) -> AdminResponse {
+    let endpoint = Endpoint(path)
+    guard endpoint != .unknown else { return .text(404, "not found") }
+    guard method == .get || method == .head else {
+      return .text(405, "method not allowed", extraHeaders: [("Allow", "GET, HEAD")])
+    }
+    if endpoint == .healthz { return .text(200, "ok") }
+    let current = settings.withLock { $0 }
+    if let token = current.token, !Self.authorized(authorization, token: token) {
+      return .text(401, "unauthorized", extraHeaders: [("WWW-Authenticate", "Bearer")])
+    }
+    switch endpoint {
+    case .readyz:
+      let failures = readiness.failures()
+      return AdminResponse(
+        status: failures.isEmpty ? 200 : 503, contentType: AdminResponse.json,
+        body: Readiness.body(for: failures))
+    case .metrics:
+      return AdminResponse(status: 200, contentType: AdminResponse.prometheus, body: metrics.scrape())
+    case .config:
+      return AdminResponse(
+        status: 200, contentType: AdminResponse.plain, body: Array(current.configText.utf8))
+    case .healthz, .unknown:
+      return .text(404, "not found")
+    }
+  }
+
+  /// `Bearer <token>`: scheme case-insensitive (RFC 9110 §11.1), one space, token compared in
+  /// constant time.
+  static func authorized(_ value: [UInt8]?, token: [UInt8]) -> Bool {
+    guard let value, value.count > 7 else { return false }
+    let scheme = Array("bearer ".utf8)
+    for index in 0..<7 where ASCIIFold.lower(value[index]) != scheme[index] { return false }
+    return ConstantTime.equals(Array(value[7...]), token)
+  }
+
+  enum Endpoint {
+    case healthz, readyz, metrics, config, unknown
+
+    init(_ path: [UInt8]) {
+      switch String(decoding: path, as: UTF8.self) {
+      case "/healthz": self = .healthz
+      case "/readyz": self = .readyz
+      case "/metrics": self = .metrics
+      case "/config": self = .config
+      default: self = .unknown
+      }
+    }
+  }
+}
+
+/// ASCII case folding for the admin's header checks. Immutable.
+enum ASCIIFold {
+  @inline(__always)
+  static func lower(_ byte: UInt8) -> UInt8 {
+    byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+  }
+}

@@ -1,0 +1,27 @@
+import EventLoop
+
+/// Security events: their own line type (`event: "security"`, level `warning`) with a `kind`
+/// — `rejected_request` (with the parser's `reason`), `spoofed_header` (the strip list removed
+/// client-sent identity headers; `count`), `no_route`; later issues add bad tokens, binding
+/// mismatches, CSRF failures. Never carries a header value. Thread-safe (writes to the sink).
+enum SecurityLog {
+  static func write(
+    kind: String, reason: String = "", count: Int = 0, context: RequestContext, clientIP: String,
+    to sink: LogSink
+  ) {
+    guard sink.accepts(.warning) else { return }
+    var line = LogLine(format: sink.format)
+    line.add("time", Timestamp.iso8601Now())
+    line.add("level", "warning")
+    line.add("event", "security")
+    line.add("kind", kind)
+    if !reason.isEmpty { line.add("reason", reason) }
+    if count > 0 { line.add("count", count) }
+    line.add("client_ip", clientIP)
+    if !context.methodText.isEmpty { line.add("method", context.methodText) }
+    if !context.pathText.isEmpty { line.add("path", context.pathText) }
+    line.add("request_id", context.requestIDString)
+    line.add("trace_id", context.traceIDString)
+    sink.write(line.finish())
+  }
+}
