@@ -15,4 +15,8 @@
 // Macros Swift cannot import, as static inline functions.
 static inline int gh_BN_num_bytes(const BIGNUM *bn) { return BN_num_bytes(bn); }
 static inline void gh_OPENSSL_free(void *p) { OPENSSL_free(p); }
+static inline int gh_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }
+static inline int gh_EVP_CTRL_GCM_GET_TAG(void) { return EVP_CTRL_GCM_GET_TAG; }
+static inline int gh_EVP_CTRL_GCM_SET_TAG(void) { return EVP_CTRL_GCM_SET_TAG; }
+static inline int gh_EVP_CTRL_GCM_SET_IVLEN(void) { return EVP_CTRL_GCM_SET_IVLEN; }
 #endif

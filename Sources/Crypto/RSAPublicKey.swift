@@ -1,0 +1,62 @@
+import COpenSSL
+
+/// An RSA public key: owns one OpenSSL `EVP_PKEY`, freed in `deinit`.
+///
+/// Immutable and thread-safe: the key is never modified after construction, and OpenSSL allows an
+/// unmodified `EVP_PKEY` to be used by many threads at once (openssl-threads(7)); each verification
+/// uses its own `EVP_MD_CTX`. Build one per JWK when a key set is loaded and share it — building a
+/// key costs about as much as a verification, and a reused key keeps its Montgomery context.
+public final class RSAPublicKey: @unchecked Sendable {
+  /// Owned; freed in `deinit`. Never mutated.
+  let pkey: OpaquePointer
+  /// Modulus size in bits (`EVP_PKEY_get_bits`).
+  public let bits: Int
+  /// Modulus size in bytes: the exact length of every PKCS#1 v1.5 signature under this key.
+  public let modulusBytes: Int
+
+  /// Builds the key from the big-endian unsigned bytes of the modulus `n` and public exponent `e`
+  /// (JWK `n`/`e` after base64url decoding), through `OSSL_PARAM_BLD` + `EVP_PKEY_fromdata`
+  /// (the OpenSSL 3 way; the `RSA_*` setters are deprecated and make legacy keys).
+  ///
+  /// Checks only what OpenSSL needs (non-empty, non-zero); policy (minimum size, odd exponent)
+  /// is the caller's (`JWK` parsing).
+  public init(modulus: [UInt8], exponent: [UInt8]) throws(CryptoError) {
+    guard modulus.contains(where: { $0 != 0 }) else { throw CryptoError(call: "RSA modulus is zero", openSSLErrors: []) }
+    guard exponent.contains(where: { $0 != 0 }) else { throw CryptoError(call: "RSA exponent is zero", openSSLErrors: []) }
+    let n = modulus.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), nil) }
+    defer { BN_free(n) }
+    let e = exponent.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), nil) }
+    defer { BN_free(e) }
+    guard n != nil, e != nil else { throw CryptoError.drain("BN_bin2bn") }
+
+    guard let builder = OSSL_PARAM_BLD_new() else { throw CryptoError.drain("OSSL_PARAM_BLD_new") }
+    defer { OSSL_PARAM_BLD_free(builder) }
+    // The builder keeps the name pointer (not a copy) until OSSL_PARAM_BLD_to_param, so a Swift
+    // String bridged for the call alone would dangle: use immortal static C strings.
+    guard OSSL_PARAM_BLD_push_BN(builder, RSAPublicKey.cString("n"), n) == 1,
+      OSSL_PARAM_BLD_push_BN(builder, RSAPublicKey.cString("e"), e) == 1
+    else { throw CryptoError.drain("OSSL_PARAM_BLD_push_BN") }
+    guard let params = OSSL_PARAM_BLD_to_param(builder) else { throw CryptoError.drain("OSSL_PARAM_BLD_to_param") }
+    defer { OSSL_PARAM_free(params) }
+
+    guard let context = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else {
+      throw CryptoError.drain("EVP_PKEY_CTX_new_from_name")
+    }
+    defer { EVP_PKEY_CTX_free(context) }
+    guard EVP_PKEY_fromdata_init(context) == 1 else { throw CryptoError.drain("EVP_PKEY_fromdata_init") }
+    var key: OpaquePointer? = nil
+    guard EVP_PKEY_fromdata(context, &key, gh_EVP_PKEY_PUBLIC_KEY(), params) == 1, let key else {
+      throw CryptoError.drain("EVP_PKEY_fromdata")
+    }
+    self.pkey = key
+    self.bits = Int(EVP_PKEY_get_bits(key))
+    self.modulusBytes = Int(EVP_PKEY_get_size(key))
+  }
+
+  deinit { EVP_PKEY_free(pkey) }
+
+  /// `OSSL_PKEY_PARAM_RSA_N` is "n" and `OSSL_PKEY_PARAM_RSA_E` is "e" (core_names.h).
+  private static func cString(_ text: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+  }
+}

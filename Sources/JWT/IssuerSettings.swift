@@ -1,0 +1,53 @@
+/// What one trusted issuer's tokens must look like. Immutable, Sendable; built by `Proxy`'s
+/// config loader and validated here so that an impossible setting fails at start, not per request.
+public struct IssuerSettings: Sendable {
+  /// The algorithms this build can verify. Only RS256: every other name in `algorithms` is a
+  /// configuration error, not a silently ignored entry.
+  public static let implementedAlgorithms: Set<String> = ["RS256"]
+
+  /// Exact `iss` value (no normalisation: "https://a/" and "https://a" differ, as RFC 7519 says).
+  public let issuer: String
+  /// At least one `aud` entry of a token must equal one of these exactly.
+  public let audiences: [String]
+  /// The `alg` values a token may carry; the header is compared against this, never trusted.
+  public let algorithms: Set<String>
+  /// Seconds of clock skew allowed on `exp`, `nbf` and `iat`.
+  public let leeway: Int64
+  /// Claims that must be present; a non-nil value must also be equal (structural JSON equality).
+  public let requiredClaims: [String: JSONValue?]
+  /// Tokens longer than this are refused before parsing.
+  public let maxTokenBytes: Int
+
+  public init(
+    issuer: String, audiences: [String], algorithms: [String] = ["RS256"], leeway: Int64 = 30,
+    requiredClaims: [String: JSONValue?] = [:], maxTokenBytes: Int = 8192
+  ) throws(IssuerSettingsError) {
+    var problems: [String] = []
+    if issuer.isEmpty { problems.append("issuer must not be empty") }
+    if audiences.isEmpty || audiences.contains(where: \.isEmpty) {
+      problems.append("audiences must list at least one non-empty audience")
+    }
+    if algorithms.isEmpty { problems.append("algorithms must not be empty") }
+    for name in algorithms where !IssuerSettings.implementedAlgorithms.contains(name) {
+      problems.append("algorithm \(name) is not supported (only RS256)")
+    }
+    if leeway < 0 || leeway > 600 { problems.append("leeway must be between 0 and 600 seconds") }
+    if maxTokenBytes < 64 || maxTokenBytes > 1 << 20 {
+      problems.append("max token size must be between 64 bytes and 1 MiB")
+    }
+    guard problems.isEmpty else { throw IssuerSettingsError(problems: problems) }
+    self.issuer = issuer
+    self.audiences = audiences
+    self.algorithms = Set(algorithms)
+    self.leeway = leeway
+    self.requiredClaims = requiredClaims
+    self.maxTokenBytes = maxTokenBytes
+  }
+}
+
+/// Every problem found in one issuer's settings. Immutable.
+public struct IssuerSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+  public let problems: [String]
+  public init(problems: [String]) { self.problems = problems }
+  public var description: String { problems.joined(separator: "; ") }
+}

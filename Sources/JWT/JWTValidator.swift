@@ -1,0 +1,170 @@
+import Crypto
+
+/// Checks one bearer token against one issuer's keys and settings, with an injected clock.
+/// Stateless and thread-safe (the inputs are immutable).
+///
+/// Order, and the first failure wins (RFC 7515, RFC 7519 §7.2, RFC 8725):
+/// 1. size limit (`tokenTooLarge`), before any parsing;
+/// 2. compact JWS parse (`malformed`);
+/// 3. header: `alg` must be a string the issuer allows (`none`, `HS*`, `RS512`… are
+///    `unsupportedAlgorithm` — the algorithm is pinned by config, the header is only compared);
+///    `crit` present → `unsupportedCritical` (no extension is understood, so none may be
+///    critical); `jku`, `x5u`, `jwk` and `x5c` are ignored — keys come only from the configured
+///    JWKS, never from the token; key by `kid` (`unknownKid`), `kid` required when the set has
+///    several keys (`malformed`); a key with its own `alg` must match the header's;
+/// 4. signature length must equal the modulus length, then RS256 (`badSignature`);
+/// 5. claims, only after the signature is good: `iss` exact, `aud` (string or non-empty array),
+///    `exp` required, `nbf`, `iat` (a future `iat` is `notYetValid`), then required claims;
+///    `exp`/`nbf`/`iat` must be numbers and `iss`/`sub` strings (`malformed`).
+public enum JWTValidator {
+  public static func validate(token: [UInt8], keys: KeySet, settings: IssuerSettings, now: Int64)
+    -> Result<VerifiedToken, AuthError>
+  {
+    token.withUnsafeBufferPointer { validate(token: $0, keys: keys, settings: settings, now: now) }
+  }
+
+  public static func validate(token: Substring, keys: KeySet, settings: IssuerSettings, now: Int64)
+    -> Result<VerifiedToken, AuthError>
+  {
+    var token = token
+    return token.withUTF8 { validate(token: $0, keys: keys, settings: settings, now: now) }
+  }
+
+  public static func validate(
+    token: UnsafeBufferPointer<UInt8>, keys: KeySet, settings: IssuerSettings, now: Int64
+  ) -> Result<VerifiedToken, AuthError> {
+    do throws(AuthError) {
+      return .success(try check(token, keys, settings, now))
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// Like `validate`, but answers from `cache` when this exact token was verified before against
+  /// the same key set (`keys.generation`) and has not expired; a fresh success is inserted.
+  /// A cache hit skips parsing and RSA; this is safe because every other check depends only on
+  /// the token, the settings and time, and time only makes `nbf`/`iat` more valid. Clear the
+  /// cache when the issuer's settings change.
+  public static func validate(
+    token: UnsafeBufferPointer<UInt8>, keys: KeySet, settings: IssuerSettings, now: Int64,
+    cache: VerifiedTokenCache
+  ) -> Result<VerifiedToken, AuthError> {
+    guard token.count <= settings.maxTokenBytes else { return .failure(tooLarge(token.count, settings)) }
+    let hash = TokenHash(token: UnsafeRawBufferPointer(token))
+    if let hit = cache.lookup(tokenHash: hash, now: now, generation: keys.generation) { return .success(hit) }
+    let result = validate(token: token, keys: keys, settings: settings, now: now)
+    if case .success(let verified) = result {
+      cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
+    }
+    return result
+  }
+
+  private static func tooLarge(_ count: Int, _ settings: IssuerSettings) -> AuthError {
+    AuthError(.tokenTooLarge, "token of \(count) bytes exceeds \(settings.maxTokenBytes)")
+  }
+
+  private static func check(
+    _ token: UnsafeBufferPointer<UInt8>, _ keys: KeySet, _ settings: IssuerSettings, _ now: Int64
+  ) throws(AuthError) -> VerifiedToken {
+    guard token.count <= settings.maxTokenBytes else { throw tooLarge(token.count, settings) }
+    let jws = try CompactJWS.parse(token: token)
+
+    // Header.
+    guard let alg = jws.header["alg"]?.stringValue else { throw AuthError(.malformed, "alg missing") }
+    guard settings.algorithms.contains(alg), alg == "RS256" else {
+      throw AuthError(.unsupportedAlgorithm, "alg \(printable(alg)) is not allowed")
+    }
+    if jws.header["crit"] != nil { throw AuthError(.unsupportedCritical, "crit header is not supported") }
+    var kid: String? = nil
+    if let value = jws.header["kid"] {
+      guard let text = value.stringValue else { throw AuthError(.malformed, "kid is not a string") }
+      kid = text
+    }
+    if keys.isEmpty { throw AuthError(.noKeys, "the issuer's key set is empty") }
+    let jwk: JWK
+    if let kid {
+      guard let found = keys.key(kid: kid) else { throw AuthError(.unknownKid, "kid \(printable(kid)) is unknown") }
+      jwk = found
+    } else {
+      guard keys.count == 1 else { throw AuthError(.malformed, "kid missing and the key set has \(keys.count) keys") }
+      jwk = keys.keys[0]
+    }
+    if let keyAlg = jwk.alg, keyAlg != alg {
+      throw AuthError(.unsupportedAlgorithm, "alg \(printable(alg)) does not match the key's alg \(keyAlg)")
+    }
+
+    // Signature.
+    guard jws.signature.count == jwk.publicKey.modulusBytes else {
+      throw AuthError(
+        .badSignature, "signature is \(jws.signature.count) bytes, the key needs \(jwk.publicKey.modulusBytes)")
+    }
+    guard jwk.publicKey.verifyRS256(message: jws.signingInput, signature: jws.signature) else {
+      throw AuthError(.badSignature, "signature does not verify")
+    }
+
+    // Claims.
+    let claims = jws.payload
+    guard let issValue = claims["iss"] else { throw AuthError(.missingClaim, "iss missing") }
+    guard let iss = issValue.stringValue else { throw AuthError(.malformed, "iss is not a string") }
+    guard iss == settings.issuer else { throw AuthError(.issuerMismatch, "iss is not the configured issuer") }
+
+    guard let aud = claims["aud"] else { throw AuthError(.missingClaim, "aud missing") }
+    switch aud {
+    case .string(let value):
+      guard settings.audiences.contains(value) else {
+        throw AuthError(.audienceMismatch, "aud matches no configured audience")
+      }
+    case .array(let values):
+      guard !values.isEmpty else { throw AuthError(.audienceMismatch, "aud is an empty array") }
+      var matched = false
+      for value in values {
+        guard let text = value.stringValue else { throw AuthError(.malformed, "aud array holds a non-string") }
+        if settings.audiences.contains(text) { matched = true }
+      }
+      guard matched else { throw AuthError(.audienceMismatch, "aud matches no configured audience") }
+    default:
+      throw AuthError(.malformed, "aud is neither a string nor an array")
+    }
+
+    let leeway = Double(settings.leeway)
+    let nowValue = Double(now)
+    guard let expValue = claims["exp"] else { throw AuthError(.missingClaim, "exp missing") }
+    let exp = try numericDate(expValue, "exp")
+    if nowValue > exp + leeway { throw AuthError(.expired, "expired \(Int64(nowValue - exp)) s ago") }
+    if let nbfValue = claims["nbf"] {
+      let nbf = try numericDate(nbfValue, "nbf")
+      if nowValue + leeway < nbf { throw AuthError(.notYetValid, "nbf is \(Int64(nbf - nowValue)) s ahead") }
+    }
+    if let iatValue = claims["iat"] {
+      let iat = try numericDate(iatValue, "iat")
+      if iat > nowValue + leeway { throw AuthError(.notYetValid, "iat is \(Int64(iat - nowValue)) s in the future") }
+    }
+    var subject: String? = nil
+    if let subValue = claims["sub"] {
+      guard let text = subValue.stringValue else { throw AuthError(.malformed, "sub is not a string") }
+      subject = text
+    }
+    for (name, expected) in settings.requiredClaims.sorted(by: { $0.key < $1.key }) {
+      guard let actual = claims[name] else { throw AuthError(.missingClaim, "required claim \(name) missing") }
+      if let expected, actual != expected {
+        throw AuthError(.claimMismatch, "claim \(name) does not have the required value")
+      }
+    }
+    let expiresAt = exp >= 9.2e18 ? Int64.max : exp <= -9.2e18 ? Int64.min : Int64(exp.rounded(.down))
+    return VerifiedToken(issuer: iss, subject: subject, expiresAt: expiresAt, kid: kid, claims: claims)
+  }
+
+  /// A NumericDate (RFC 7519 §2): a JSON number, possibly fractional.
+  private static func numericDate(_ value: JSONValue, _ name: String) throws(AuthError) -> Double {
+    guard let number = value.numberValue, number.isFinite else {
+      throw AuthError(.malformed, "\(name) is not a number")
+    }
+    return number
+  }
+
+  /// A header value shortened and stripped of control bytes, so it is safe in a log line.
+  static func printable(_ text: String) -> String {
+    let cleaned = text.unicodeScalars.prefix(40).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }
+    return String(cleaned)
+  }
+}

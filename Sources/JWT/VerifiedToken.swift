@@ -1,0 +1,28 @@
+/// A token whose signature and claims passed validation. Immutable, Sendable.
+public struct VerifiedToken: Sendable, Equatable {
+  public let issuer: String
+  /// `sub`, when present (it must be a string if present).
+  public let subject: String?
+  /// `exp` in whole seconds (rounded down, so a cached entry never outlives it).
+  public let expiresAt: Int64
+  /// The header's `kid`, if any (for logs).
+  public let kid: String?
+  /// Every claim of the payload.
+  public let claims: [String: JSONValue]
+
+  public init(issuer: String, subject: String?, expiresAt: Int64, kid: String?, claims: [String: JSONValue]) {
+    self.issuer = issuer
+    self.subject = subject
+    self.expiresAt = expiresAt
+    self.kid = kid
+    self.claims = claims
+  }
+
+  public func claim(_ name: String) -> JSONValue? { claims[name] }
+
+  /// The claim if it is a string.
+  public func string(_ name: String) -> String? { claims[name]?.stringValue }
+
+  /// The claim if it is an integer (or a double without fraction).
+  public func int(_ name: String) -> Int64? { claims[name]?.int64Value }
+}

@@ -1,0 +1,76 @@
+import Crypto
+import XCTest
+
+final class DigestTests: XCTestCase {
+  func testSHA256Vectors() {
+    // FIPS 180-4 examples.
+    let cases: [(name: String, input: [UInt8], digest: String)] = [
+      ("empty", [], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+      ("abc", Array("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+      (
+        "448 bits", Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+      ),
+    ]
+    for c in cases {
+      XCTAssertEqual(hexString(SHA256.hash(c.input)), c.digest, c.name)
+    }
+  }
+
+  func testHMACSHA256RFC4231() {
+    let cases: [(name: String, key: [UInt8], data: [UInt8], tag: String)] = [
+      (
+        "case 1", [UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8),
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+      ),
+      (
+        "case 2", Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+      ),
+      (
+        "case 3", [UInt8](repeating: 0xaa, count: 20), [UInt8](repeating: 0xdd, count: 50),
+        "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"
+      ),
+      (
+        "case 4", Array(1...25), [UInt8](repeating: 0xcd, count: 50),
+        "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"
+      ),
+      (
+        "case 6", [UInt8](repeating: 0xaa, count: 131),
+        Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+      ),
+      (
+        "case 7", [UInt8](repeating: 0xaa, count: 131),
+        Array(
+          ("This is a test using a larger than block-size key and a larger than block-size data. "
+            + "The key needs to be hashed before being used by the HMAC algorithm.").utf8),
+        "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"
+      ),
+    ]
+    for c in cases {
+      XCTAssertEqual(hexString(HMACSHA256.authenticate(key: c.key, message: c.data)), c.tag, c.name)
+    }
+  }
+
+  func testConstantTimeEquals() {
+    let cases: [(name: String, a: [UInt8], b: [UInt8], equal: Bool)] = [
+      ("both empty", [], [], true),
+      ("same", [1, 2, 3], [1, 2, 3], true),
+      ("last byte differs", [1, 2, 3], [1, 2, 4], false),
+      ("first byte differs", [0, 2, 3], [1, 2, 3], false),
+      ("length differs", [1, 2], [1, 2, 3], false),
+      ("one empty", [], [0], false),
+    ]
+    for c in cases {
+      XCTAssertEqual(ConstantTime.equals(c.a, c.b), c.equal, c.name)
+    }
+  }
+
+  func testSecureRandomLengthsAndVariety() {
+    XCTAssertEqual(SecureRandom.bytes(0), [], "zero")
+    XCTAssertEqual(SecureRandom.bytes(33).count, 33, "length")
+    // Two 32-byte draws colliding has probability 2^-256.
+    XCTAssertNotEqual(SecureRandom.bytes(32), SecureRandom.bytes(32), "two draws differ")
+  }
+}

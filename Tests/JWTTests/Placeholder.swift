@@ -1,5 +1,0 @@
-import XCTest
-
-final class JWTTestsPlaceholder: XCTestCase {
-  func testPlaceholder() { XCTAssertTrue(true) }
-}
