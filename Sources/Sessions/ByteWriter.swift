@@ -8,7 +8,9 @@ struct ByteWriter {
     bytes.append(UInt8(v & 0xFF))
   }
   mutating func u64(_ v: UInt64) {
-    for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(shift)))
+    }
   }
   mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
   mutating func raw(_ v: [UInt8]) { bytes.append(contentsOf: v) }

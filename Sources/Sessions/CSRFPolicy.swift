@@ -33,7 +33,9 @@ public enum CSRFPolicy {
     Array(method.utf8).withUnsafeBufferPointer { isUnsafe(method: $0) }
   }
 
-  private static let safeMethods: [[UInt8]] = [Array("GET".utf8), Array("HEAD".utf8), Array("OPTIONS".utf8), Array("TRACE".utf8)]
+  private static let safeMethods: [[UInt8]] = [
+    Array("GET".utf8), Array("HEAD".utf8), Array("OPTIONS".utf8), Array("TRACE".utf8),
+  ]
 
   /// Refuses a request whose `Sec-Fetch-Site` is `cross-site`, or whose `Origin` is present and is
   /// not `scheme://host` of this request (`host` is the Host header, which may carry a port; a
@@ -63,7 +65,9 @@ public enum CSRFPolicy {
 
   /// The decoded value of the first `name` field of an `application/x-www-form-urlencoded` body
   /// (`+` is a space, `%XX` escapes). Bodies over `limit` bytes are not searched.
-  public static func formField(named name: [UInt8], in body: UnsafeBufferPointer<UInt8>, limit: Int) -> FormField {
+  public static func formField(named name: [UInt8], in body: UnsafeBufferPointer<UInt8>, limit: Int)
+    -> FormField
+  {
     guard body.count <= limit else { return .tooLarge }
     var start = 0
     while start <= body.count {
@@ -117,7 +121,10 @@ public enum CSRFPolicy {
   /// empty host is present (an Origin is scheme://host[:port] only).
   private static func normalisedAuthority(_ raw: [UInt8], defaultPort: [UInt8]) -> [UInt8]? {
     guard !raw.isEmpty else { return nil }
-    for c in raw where c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "@") || c == UInt8(ascii: "#") || c <= 0x20 {
+    for c in raw
+    where c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "@") || c == UInt8(ascii: "#")
+      || c <= 0x20
+    {
       return nil
     }
     var lowered = raw.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }

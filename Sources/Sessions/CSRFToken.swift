@@ -32,7 +32,8 @@ public enum CSRFToken {
   /// True when `token` (the header or form field bytes) unmasks to this session's base.
   /// Constant-time in the token's content; the length check is not secret.
   public static func verify(token: UnsafeBufferPointer<UInt8>, secret: [UInt8]) -> Bool {
-    guard token.count == encodedLength, let raw = Base64URL.decode(token), raw.count == 2 * baseByteCount else {
+    guard token.count == encodedLength, let raw = Base64URL.decode(token), raw.count == 2 * baseByteCount
+    else {
       return false
     }
     var unmasked = [UInt8](repeating: 0, count: baseByteCount)
@@ -44,5 +45,7 @@ public enum CSRFToken {
     token.withUnsafeBufferPointer { verify(token: $0, secret: secret) }
   }
 
-  public static func verify(token: String, secret: [UInt8]) -> Bool { verify(token: Array(token.utf8), secret: secret) }
+  public static func verify(token: String, secret: [UInt8]) -> Bool {
+    verify(token: Array(token.utf8), secret: secret)
+  }
 }

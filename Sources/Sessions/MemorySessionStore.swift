@@ -79,7 +79,9 @@ public final class MemorySessionStore: SessionStore {
     completion(result)
   }
 
-  public func load(storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void) {
+  public func load(
+    storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+  ) {
     let outcome: LoadOutcome = state.withLock { state in
       switch state.entries[storeKey] {
       case .live?:
@@ -105,7 +107,9 @@ public final class MemorySessionStore: SessionStore {
     let outcome: TouchOutcome = state.withLock { state in
       guard let (found, owner) = state.live(storeKey, now: now), owner == userKey else { return .notFound }
       var session = found
-      guard expiresAt > session.summary.expiresAt || lastAccess > session.summary.lastAccess else { return .unchanged }
+      guard expiresAt > session.summary.expiresAt || lastAccess > session.summary.lastAccess else {
+        return .unchanged
+      }
       session.summary.expiresAt = max(session.summary.expiresAt, expiresAt)
       session.summary.lastAccess = max(session.summary.lastAccess, lastAccess)
       state.entries[storeKey] = .live(session, userKey: owner)
@@ -115,7 +119,8 @@ public final class MemorySessionStore: SessionStore {
   }
 
   public func rotate(
-    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64, now: Int64,
+    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
+    now: Int64,
     completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
   ) {
     let newKey = newSession.summary.storeKey
@@ -128,7 +133,9 @@ public final class MemorySessionStore: SessionStore {
         }
         return .success(.alreadyRotated(newStoreKey: winnerKey, forward: winnerForward))
       case .live?:
-        guard let (_, owner) = state.live(oldKey, now: now), owner == userKey else { return .success(.notFound) }
+        guard let (_, owner) = state.live(oldKey, now: now), owner == userKey else {
+          return .success(.notFound)
+        }
         if state.entries[newKey] != nil { return .failure(SessionError(.storeConflict, "store key exists")) }
         state.remove(oldKey, userKey: owner)
         state.entries[newKey] = .live(newSession, userKey: owner)
@@ -142,7 +149,9 @@ public final class MemorySessionStore: SessionStore {
     completion(result)
   }
 
-  public func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void) {
+  public func destroy(
+    storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void
+  ) {
     let existed: Bool = state.withLock { state in
       guard case .live(_, let owner)? = state.entries[storeKey], owner == userKey else { return false }
       state.remove(storeKey, userKey: owner)
@@ -175,7 +184,8 @@ public final class MemorySessionStore: SessionStore {
       var dead: [(String, String?)] = []
       for (key, entry) in state.entries {
         switch entry {
-        case .live(let session, let userKey): if now >= session.summary.expiresAt { dead.append((key, userKey)) }
+        case .live(let session, let userKey):
+          if now >= session.summary.expiresAt { dead.append((key, userKey)) }
         case .forward(_, _, let until): if now >= until { dead.append((key, nil)) }
         }
       }

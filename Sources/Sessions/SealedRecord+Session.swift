@@ -18,7 +18,8 @@ extension SealedRecord {
     throws(SessionError) -> SealedRecord
   {
     try seal(
-      newTicket.userTag + newTicket.id + newTicket.secret, secret: oldTicket.secret, storeKey: oldTicket.storeKey,
+      newTicket.userTag + newTicket.id + newTicket.secret, secret: oldTicket.secret,
+      storeKey: oldTicket.storeKey,
       purpose: .forward)
   }
 

@@ -65,7 +65,8 @@ public struct SealedRecord: Sendable, Equatable {
     let opened: [UInt8]?
     do {
       opened = try AESGCM.open(
-        key: Self.derivedKey(secret, purpose), nonce: nonce, sealed: AESGCM.Sealed(ciphertext: ciphertext, tag: tag),
+        key: Self.derivedKey(secret, purpose), nonce: nonce,
+        sealed: AESGCM.Sealed(ciphertext: ciphertext, tag: tag),
         aad: Self.aad(storeKey, purpose))
     } catch {
       throw SessionError(.crypto, error.description)

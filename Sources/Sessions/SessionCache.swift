@@ -69,7 +69,9 @@ public final class SessionCache: Sendable {
     self.maxTTL = maxTTL
     var index: [SessionIDHash: Int] = [:]
     index.reserveCapacity(capacity)
-    state = Mutex(State(slots: Array(repeating: nil, count: capacity), index: index, free: Array((0..<capacity).reversed())))
+    state = Mutex(
+      State(
+        slots: Array(repeating: nil, count: capacity), index: index, free: Array((0..<capacity).reversed())))
   }
 
   /// The cached record, if present and `now` is before the entry's deadline (an expired entry is
@@ -115,7 +117,8 @@ public final class SessionCache: Sendable {
       guard deadline > now else { return }
       if state.free.isEmpty { state.remove(state.tail) }
       let i = state.free.removeLast()
-      state.slots[i] = Slot(hash: hash, record: record, deadline: deadline, prev: SessionCache.none, next: SessionCache.none)
+      state.slots[i] = Slot(
+        hash: hash, record: record, deadline: deadline, prev: SessionCache.none, next: SessionCache.none)
       state.index[hash] = i
       state.pushFront(i)
     }

@@ -1,12 +1,14 @@
-public import EventLoop
 import Crypto
+public import EventLoop
 
 extension SessionPolicy {
   /// Judges `record` for a request at `now` from `clientIP` with `userAgent` (the header's bytes,
   /// nil when absent). Order: absolute deadline, idle deadline, IP binding, User-Agent binding; the
   /// first failure wins. Binding parts the record does not carry (binding was off at login) are
   /// not checked; parts switched off in this policy are not checked either.
-  public func evaluate(record: SessionRecord, now: Int64, clientIP: IPAddress, userAgent: [UInt8]?) -> Decision {
+  public func evaluate(record: SessionRecord, now: Int64, clientIP: IPAddress, userAgent: [UInt8]?)
+    -> Decision
+  {
     if absoluteTimeout > 0 && now >= record.absoluteDeadline { return .expiredAbsolute }
     if idleTimeout > 0 && now >= idleDeadline(record) { return .expiredIdle }
     if bindIP, let prefix = record.binding.ipPrefix, !prefix.contains(clientIP) {

@@ -1,4 +1,3 @@
-
 /// Session rules (DESIGN.md "Sessions"); `Proxy`'s config loader builds it from `[session]`.
 ///
 /// Durations are nanoseconds (`Int64`), like every time in this target. A zero idle timeout,

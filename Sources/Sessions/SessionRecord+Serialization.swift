@@ -114,7 +114,8 @@ extension SessionRecord {
     }
   }
 
-  private static func readMap(_ r: inout ByteReader, _ what: String) throws(SessionError) -> [String: String] {
+  private static func readMap(_ r: inout ByteReader, _ what: String) throws(SessionError) -> [String: String]
+  {
     guard let count = r.u16() else { throw SessionError(.malformedRecord, what) }
     var map: [String: String] = [:]
     for _ in 0..<count {

@@ -41,7 +41,8 @@ public protocol SessionStore: AnyObject, Sendable {
   /// winner's key and forwarding record and stores nothing: concurrent rotations converge on ONE
   /// new session.
   func rotate(
-    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64, now: Int64,
+    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
+    now: Int64,
     completion: @escaping (Result<RotateOutcome, SessionError>) -> Void)
 
   /// Removes the session (and nothing else: forwardings to it now lead to `.notFound`). Answers
@@ -52,5 +53,6 @@ public protocol SessionStore: AnyObject, Sendable {
   func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void)
 
   /// Summaries of `userKey`'s live sessions, least recently used first. Metadata only.
-  func list(userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void)
+  func list(
+    userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void)
 }

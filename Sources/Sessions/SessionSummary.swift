@@ -32,9 +32,12 @@ public struct SessionSummary: Sendable, Equatable {
 
   /// The summary for `record` under `ticket` (UA bytes outside printable ASCII become `?`).
   public init(ticket: SessionTicket, record: SessionRecord, policy: SessionPolicy, userAgent: [UInt8]?) {
-    let ua = (userAgent ?? []).prefix(Self.userAgentSummaryLimit).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }
+    let ua = (userAgent ?? []).prefix(Self.userAgentSummaryLimit).map {
+      $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?")
+    }
     self.init(
-      storeKey: ticket.storeKey, hash: ticket.hashForLogs, created: record.created, lastAccess: record.lastAccess,
+      storeKey: ticket.storeKey, hash: ticket.hashForLogs, created: record.created,
+      lastAccess: record.lastAccess,
       expiresAt: policy.expiresAt(record), ipPrefix: record.binding.ipPrefix?.description ?? "",
       userAgent: String(decoding: ua, as: UTF8.self))
   }

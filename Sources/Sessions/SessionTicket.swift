@@ -71,7 +71,8 @@ public struct SessionTicket: Sendable, Equatable {
     throws(SessionError) -> SessionTicket
   {
     guard cookieValue.count == encodedLength else {
-      throw SessionError(.malformedTicket, "ticket has \(cookieValue.count) characters, expected \(encodedLength)")
+      throw SessionError(
+        .malformedTicket, "ticket has \(cookieValue.count) characters, expected \(encodedLength)")
     }
     guard let wire = Base64URL.decode(cookieValue), wire.count == wireByteCount else {
       throw SessionError(.malformedTicket, "ticket is not canonical base64url")
@@ -96,7 +97,9 @@ public struct SessionTicket: Sendable, Equatable {
   }
 
   /// `decode` over a string's UTF-8.
-  public static func decode(_ cookieValue: String, keyRing: TicketKeyRing) throws(SessionError) -> SessionTicket {
+  public static func decode(_ cookieValue: String, keyRing: TicketKeyRing) throws(SessionError)
+    -> SessionTicket
+  {
     let bytes = Array(cookieValue.utf8)
     return try bytes.withUnsafeBufferPointer { (buffer) throws(SessionError) -> SessionTicket in
       try decode(buffer, keyRing: keyRing)

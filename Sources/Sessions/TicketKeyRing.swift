@@ -21,14 +21,16 @@ public struct TicketKeyRing: Sendable {
     guard !keys.isEmpty else { throw SessionError(.invalidKey, "no session key configured") }
     for (index, key) in keys.enumerated() where key.count < Self.minimumKeyByteCount {
       throw SessionError(
-        .invalidKey, "session key #\(index + 1) has \(key.count) bytes, at least \(Self.minimumKeyByteCount) needed")
+        .invalidKey,
+        "session key #\(index + 1) has \(key.count) bytes, at least \(Self.minimumKeyByteCount) needed")
     }
     if let userTagKey, userTagKey.count < Self.minimumKeyByteCount {
       throw SessionError(.invalidKey, "user tag key has \(userTagKey.count) bytes, at least 32 needed")
     }
     self.keys = keys
     self.userTagKey =
-      userTagKey ?? HMACSHA256.authenticate(key: keys[keys.count - 1], message: Array("gatehouse user tag v1".utf8))
+      userTagKey
+      ?? HMACSHA256.authenticate(key: keys[keys.count - 1], message: Array("gatehouse user tag v1".utf8))
   }
 
   /// HMAC-SHA256 of `message` under the signing key.
@@ -49,7 +51,9 @@ public struct TicketKeyRing: Sendable {
 
   /// The keyed 8-byte tag of `userID` (Redis hash tag: slot placement without revealing the id).
   public func userTag(for userID: String) -> [UInt8] {
-    Array(HMACSHA256.authenticate(key: userTagKey, message: Array(userID.utf8)).prefix(SessionTicket.userTagByteCount))
+    Array(
+      HMACSHA256.authenticate(key: userTagKey, message: Array(userID.utf8)).prefix(
+        SessionTicket.userTagByteCount))
   }
 
   /// The per-user index key for `userID`: `u:{<tag hex>}`.

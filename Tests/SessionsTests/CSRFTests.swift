@@ -10,7 +10,9 @@ final class CSRFTests: XCTestCase {
     XCTAssertNotEqual(a, b, "masked per call")
     XCTAssertEqual(a.utf8.count, CSRFToken.encodedLength, "length")
     let fixed = CSRFToken.make(secret: secret, mask: [UInt8](repeating: 0, count: 32))
-    XCTAssertEqual(fixed, CSRFToken.make(secret: secret, mask: [UInt8](repeating: 0, count: 32)), "deterministic with mask")
+    XCTAssertEqual(
+      fixed, CSRFToken.make(secret: secret, mask: [UInt8](repeating: 0, count: 32)), "deterministic with mask"
+    )
     var tampered = Array(a.utf8)
     tampered[50] = tampered[50] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
     let cases: [(name: String, token: String, secret: [UInt8], ok: Bool)] = [
@@ -35,26 +37,33 @@ final class CSRFTests: XCTestCase {
   }
 
   func testCrossSiteCheck() {
-    let cases: [(name: String, site: String?, origin: String?, scheme: String, host: String, expected: CSRFPolicy.CrossSite)] = [
-      ("no headers", nil, nil, "https", "app.example", .allowed),
-      ("same-origin fetch", "same-origin", "https://app.example", "https", "app.example", .allowed),
-      ("same-site fetch", "same-site", nil, "https", "app.example", .allowed),
-      ("user navigation", "none", nil, "https", "app.example", .allowed),
-      ("cross-site fetch", "cross-site", nil, "https", "app.example", .crossSiteFetch),
-      ("cross-site fetch, upper case", "Cross-Site", "https://app.example", "https", "app.example", .crossSiteFetch),
-      ("foreign origin", nil, "https://evil.example", "https", "app.example", .foreignOrigin),
-      ("origin scheme differs", nil, "http://app.example", "https", "app.example", .foreignOrigin),
-      ("origin null", nil, "null", "https", "app.example", .foreignOrigin),
-      ("origin with other port", nil, "https://app.example:8443", "https", "app.example", .foreignOrigin),
-      ("origin default port", nil, "https://app.example:443", "https", "app.example", .allowed),
-      ("host default port", nil, "https://app.example", "https", "app.example:443", .allowed),
-      ("same explicit port", nil, "http://localhost:8080", "http", "localhost:8080", .allowed),
-      ("case-insensitive host", nil, "https://APP.example", "https", "app.EXAMPLE", .allowed),
-      ("origin with path", nil, "https://app.example/x", "https", "app.example", .foreignOrigin),
-      ("origin suffix trick", nil, "https://app.example.evil", "https", "app.example", .foreignOrigin),
-      ("ipv6 literal", nil, "http://[::1]:8080", "http", "[::1]:8080", .allowed),
-      ("empty host", nil, "https://", "https", "", .foreignOrigin),
-    ]
+    let cases:
+      [(
+        name: String, site: String?, origin: String?, scheme: String, host: String,
+        expected: CSRFPolicy.CrossSite
+      )] = [
+        ("no headers", nil, nil, "https", "app.example", .allowed),
+        ("same-origin fetch", "same-origin", "https://app.example", "https", "app.example", .allowed),
+        ("same-site fetch", "same-site", nil, "https", "app.example", .allowed),
+        ("user navigation", "none", nil, "https", "app.example", .allowed),
+        ("cross-site fetch", "cross-site", nil, "https", "app.example", .crossSiteFetch),
+        (
+          "cross-site fetch, upper case", "Cross-Site", "https://app.example", "https", "app.example",
+          .crossSiteFetch
+        ),
+        ("foreign origin", nil, "https://evil.example", "https", "app.example", .foreignOrigin),
+        ("origin scheme differs", nil, "http://app.example", "https", "app.example", .foreignOrigin),
+        ("origin null", nil, "null", "https", "app.example", .foreignOrigin),
+        ("origin with other port", nil, "https://app.example:8443", "https", "app.example", .foreignOrigin),
+        ("origin default port", nil, "https://app.example:443", "https", "app.example", .allowed),
+        ("host default port", nil, "https://app.example", "https", "app.example:443", .allowed),
+        ("same explicit port", nil, "http://localhost:8080", "http", "localhost:8080", .allowed),
+        ("case-insensitive host", nil, "https://APP.example", "https", "app.EXAMPLE", .allowed),
+        ("origin with path", nil, "https://app.example/x", "https", "app.example", .foreignOrigin),
+        ("origin suffix trick", nil, "https://app.example.evil", "https", "app.example", .foreignOrigin),
+        ("ipv6 literal", nil, "http://[::1]:8080", "http", "[::1]:8080", .allowed),
+        ("empty host", nil, "https://", "https", "", .foreignOrigin),
+      ]
     for c in cases {
       XCTAssertEqual(
         CSRFPolicy.crossSiteCheck(
@@ -81,6 +90,9 @@ final class CSRFTests: XCTestCase {
       ("at the limit", "csrf=abc", 8, .found(bytes("abc"))),
       ("over the limit", "csrf=abcd", 8, .tooLarge),
     ]
-    for c in cases { XCTAssertEqual(CSRFPolicy.formField(named: "csrf", in: bytes(c.body), limit: c.limit), c.expected, c.name) }
+    for c in cases {
+      XCTAssertEqual(
+        CSRFPolicy.formField(named: "csrf", in: bytes(c.body), limit: c.limit), c.expected, c.name)
+    }
   }
 }

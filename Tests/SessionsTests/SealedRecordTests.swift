@@ -55,7 +55,8 @@ final class SealedRecordTests: XCTestCase {
     let record = sampleRecord()
     let sealed = try record.sealed(for: ticket)
     XCTAssertEqual(try SessionRecord(unsealing: sealed, for: ticket), record, "round trip")
-    XCTAssertEqual(try SessionRecord(unsealing: SealedRecord(bytes: sealed.bytes), for: ticket), record, "wire form")
+    XCTAssertEqual(
+      try SessionRecord(unsealing: SealedRecord(bytes: sealed.bytes), for: ticket), record, "wire form")
     let plain = try record.serialized()
     XCTAssertNil(sealed.bytes.firstRange(of: plain.prefix(20)), "no plaintext in the sealed bytes")
     XCTAssertNotEqual(try record.sealed(for: ticket).bytes, sealed.bytes, "fresh nonce per seal")
@@ -73,7 +74,8 @@ final class SealedRecordTests: XCTestCase {
       ("same secret, other store key (wrong aad)", sealed.bytes, movedKey),
     ]
     for c in cases {
-      XCTAssertThrowsError(try SessionRecord(unsealing: SealedRecord(bytes: c.bytes), for: c.ticket), c.name) {
+      XCTAssertThrowsError(try SessionRecord(unsealing: SealedRecord(bytes: c.bytes), for: c.ticket), c.name)
+      {
         XCTAssertEqual(($0 as? SessionError)?.kind, .recordAuthenticationFailed, c.name)
       }
     }

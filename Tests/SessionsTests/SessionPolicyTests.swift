@@ -47,7 +47,8 @@ final class SessionPolicyTests: XCTestCase {
       ("both passed: absolute wins", fresh, absolute + hour, .expiredAbsolute),
     ]
     for c in cases {
-      XCTAssertEqual(policy.evaluate(record: c.record, now: c.now, clientIP: clientIP, userAgent: ua), c.expected, c.name)
+      XCTAssertEqual(
+        policy.evaluate(record: c.record, now: c.now, clientIP: clientIP, userAgent: ua), c.expected, c.name)
     }
   }
 
@@ -78,29 +79,40 @@ final class SessionPolicyTests: XCTestCase {
   }
 
   func testBinding() {
-    let v4 = policy.newRecord(userID: "u", attributes: [:], now: t0, clientIP: ip("198.51.100.10"), userAgent: ua)
-    let v6 = policy.newRecord(userID: "u", attributes: [:], now: t0, clientIP: ip("2001:db8:aa:bb::1"), userAgent: ua)
-    let mapped = policy.newRecord(userID: "u", attributes: [:], now: t0, clientIP: ip("::ffff:192.0.2.5"), userAgent: ua)
+    let v4 = policy.newRecord(
+      userID: "u", attributes: [:], now: t0, clientIP: ip("198.51.100.10"), userAgent: ua)
+    let v6 = policy.newRecord(
+      userID: "u", attributes: [:], now: t0, clientIP: ip("2001:db8:aa:bb::1"), userAgent: ua)
+    let mapped = policy.newRecord(
+      userID: "u", attributes: [:], now: t0, clientIP: ip("::ffff:192.0.2.5"), userAgent: ua)
     XCTAssertEqual(v4.binding.ipPrefix?.description, "198.51.100.0/24", "v4 prefix")
     XCTAssertEqual(v6.binding.ipPrefix?.description, "2001:db8:aa:bb::/64", "v6 prefix")
     XCTAssertEqual(mapped.binding.ipPrefix?.description, "192.0.2.0/24", "mapped normalised to v4")
     let now = t0 + second
-    let cases: [(name: String, record: SessionRecord, ip: String, ua: [UInt8]?, expected: SessionPolicy.Decision)] = [
-      ("v4 same host", v4, "198.51.100.10", ua, .valid(needsTouch: false, needsRotation: false)),
-      ("v4 same /24", v4, "198.51.100.254", ua, .valid(needsTouch: false, needsRotation: false)),
-      ("v4 next /24", v4, "198.51.101.10", ua, .bindingMismatch(.ipAddress)),
-      ("v4 session from v6 client", v4, "2001:db8::1", ua, .bindingMismatch(.ipAddress)),
-      ("v4 session from mapped address in /24", v4, "::ffff:198.51.100.99", ua, .valid(needsTouch: false, needsRotation: false)),
-      ("v6 same /64", v6, "2001:db8:aa:bb:ffff::2", ua, .valid(needsTouch: false, needsRotation: false)),
-      ("v6 other /64", v6, "2001:db8:aa:bc::1", ua, .bindingMismatch(.ipAddress)),
-      ("mapped session from plain v4", mapped, "192.0.2.200", ua, .valid(needsTouch: false, needsRotation: false)),
-      ("mapped session from other /24", mapped, "::ffff:192.0.3.5", ua, .bindingMismatch(.ipAddress)),
-      ("UA changed", v4, "198.51.100.10", bytes("Mozilla/5.0 other"), .bindingMismatch(.userAgent)),
-      ("UA missing", v4, "198.51.100.10", nil, .bindingMismatch(.userAgent)),
-      ("IP checked before UA", v4, "10.0.0.1", nil, .bindingMismatch(.ipAddress)),
-    ]
+    let cases:
+      [(name: String, record: SessionRecord, ip: String, ua: [UInt8]?, expected: SessionPolicy.Decision)] = [
+        ("v4 same host", v4, "198.51.100.10", ua, .valid(needsTouch: false, needsRotation: false)),
+        ("v4 same /24", v4, "198.51.100.254", ua, .valid(needsTouch: false, needsRotation: false)),
+        ("v4 next /24", v4, "198.51.101.10", ua, .bindingMismatch(.ipAddress)),
+        ("v4 session from v6 client", v4, "2001:db8::1", ua, .bindingMismatch(.ipAddress)),
+        (
+          "v4 session from mapped address in /24", v4, "::ffff:198.51.100.99", ua,
+          .valid(needsTouch: false, needsRotation: false)
+        ),
+        ("v6 same /64", v6, "2001:db8:aa:bb:ffff::2", ua, .valid(needsTouch: false, needsRotation: false)),
+        ("v6 other /64", v6, "2001:db8:aa:bc::1", ua, .bindingMismatch(.ipAddress)),
+        (
+          "mapped session from plain v4", mapped, "192.0.2.200", ua,
+          .valid(needsTouch: false, needsRotation: false)
+        ),
+        ("mapped session from other /24", mapped, "::ffff:192.0.3.5", ua, .bindingMismatch(.ipAddress)),
+        ("UA changed", v4, "198.51.100.10", bytes("Mozilla/5.0 other"), .bindingMismatch(.userAgent)),
+        ("UA missing", v4, "198.51.100.10", nil, .bindingMismatch(.userAgent)),
+        ("IP checked before UA", v4, "10.0.0.1", nil, .bindingMismatch(.ipAddress)),
+      ]
     for c in cases {
-      XCTAssertEqual(policy.evaluate(record: c.record, now: now, clientIP: ip(c.ip), userAgent: c.ua), c.expected, c.name)
+      XCTAssertEqual(
+        policy.evaluate(record: c.record, now: now, clientIP: ip(c.ip), userAgent: c.ua), c.expected, c.name)
     }
   }
 
@@ -113,16 +125,26 @@ final class SessionPolicyTests: XCTestCase {
     narrow.ipv4Prefix = 32
     let record = sampleRecord()  // bound to 203.0.113.0/24 and a UA
     let other = ip("192.0.2.1")
-    let cases: [(name: String, policy: SessionPolicy, ip: IPAddress, ua: [UInt8]?, expected: SessionPolicy.Decision)] = [
-      ("IP binding off ignores the stored prefix", noIP, other, ua, .valid(needsTouch: false, needsRotation: false)),
-      ("UA binding off ignores the stored hash", noUA, clientIP, nil, .valid(needsTouch: false, needsRotation: false)),
-      ("both on", SessionPolicy(), other, nil, .bindingMismatch(.ipAddress)),
-    ]
+    let cases:
+      [(name: String, policy: SessionPolicy, ip: IPAddress, ua: [UInt8]?, expected: SessionPolicy.Decision)] =
+        [
+          (
+            "IP binding off ignores the stored prefix", noIP, other, ua,
+            .valid(needsTouch: false, needsRotation: false)
+          ),
+          (
+            "UA binding off ignores the stored hash", noUA, clientIP, nil,
+            .valid(needsTouch: false, needsRotation: false)
+          ),
+          ("both on", SessionPolicy(), other, nil, .bindingMismatch(.ipAddress)),
+        ]
     for c in cases {
-      XCTAssertEqual(c.policy.evaluate(record: record, now: t0, clientIP: c.ip, userAgent: c.ua), c.expected, c.name)
+      XCTAssertEqual(
+        c.policy.evaluate(record: record, now: t0, clientIP: c.ip, userAgent: c.ua), c.expected, c.name)
     }
     XCTAssertNil(noIP.binding(clientIP: clientIP, userAgent: ua).ipPrefix, "no prefix stored when off")
     XCTAssertNil(noUA.binding(clientIP: clientIP, userAgent: ua).userAgentHash, "no UA hash stored when off")
-    XCTAssertEqual(narrow.binding(clientIP: clientIP, userAgent: ua).ipPrefix?.description, "203.0.113.77/32", "/32")
+    XCTAssertEqual(
+      narrow.binding(clientIP: clientIP, userAgent: ua).ipPrefix?.description, "203.0.113.77/32", "/32")
   }
 }

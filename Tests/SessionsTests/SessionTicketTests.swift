@@ -103,8 +103,10 @@ final class SessionTicketTests: XCTestCase {
 
   func testUserTagSurvivesSigningKeyRotation() {
     // Prepending a signing key keeps the tag (derived from the last key), so u:{tag} is stable.
-    XCTAssertEqual(ring(keyA).userTag(for: "alice"), ring(keyB, keyA).userTag(for: "alice"), "prepend keeps tag")
-    XCTAssertEqual(ring(keyA).userKey(for: "alice"), ring(keyB, keyA).userKey(for: "alice"), "prepend keeps key")
+    XCTAssertEqual(
+      ring(keyA).userTag(for: "alice"), ring(keyB, keyA).userTag(for: "alice"), "prepend keeps tag")
+    XCTAssertEqual(
+      ring(keyA).userKey(for: "alice"), ring(keyB, keyA).userKey(for: "alice"), "prepend keeps key")
   }
 
   func testStoreKeysAndLogHashNeverContainTheID() throws {

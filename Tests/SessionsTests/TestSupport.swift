@@ -46,8 +46,9 @@ final class Completion<T> {
   }
 }
 
-
-func hmac(_ key: [UInt8], _ message: [UInt8]) -> [UInt8] { HMACSHA256.authenticate(key: key, message: message) }
+func hmac(_ key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+  HMACSHA256.authenticate(key: key, message: message)
+}
 func sha256(_ data: [UInt8]) -> [UInt8] { SHA256.hash(data) }
 
 func hexString(_ bytes: [UInt8]) -> String {
