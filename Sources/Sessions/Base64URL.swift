@@ -1,0 +1,91 @@
+// A copy of JWT's codec: Sessions must not depend on JWT (DESIGN.md layering).
+/// Strict base64url (RFC 4648 §5) without padding, as JWS compact serialisation requires (RFC 7515 §2).
+///
+/// `decode` refuses everything a lenient decoder would accept, so one token has exactly one
+/// spelling: `=` padding, the standard alphabet's `+` and `/`, whitespace, a length of 1 mod 4, and
+/// non-zero unused bits in the last character (e.g. `"QR"` as well as `"QQ"` for `"A"`).
+/// Stateless, thread-safe.
+enum Base64URL {
+  private static let alphabet: [UInt8] = Array(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+  /// 0xFF for bytes outside the alphabet.
+  private static let decodeTable: [UInt8] = {
+    var table = [UInt8](repeating: 0xFF, count: 256)
+    for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
+    return table
+  }()
+
+  /// Decodes `input`, or returns nil if it is not canonical unpadded base64url.
+  static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    let count = input.count
+    let remainder = count % 4
+    if remainder == 1 { return nil }
+    var out = [UInt8]()
+    out.reserveCapacity(count / 4 * 3 + 2)
+    let table = decodeTable
+    var index = 0
+    while index + 4 <= count {
+      let a = table[Int(input[index])]
+      let b = table[Int(input[index + 1])]
+      let c = table[Int(input[index + 2])]
+      let d = table[Int(input[index + 3])]
+      if (a | b | c | d) & 0xC0 != 0 { return nil }
+      out.append(a << 2 | b >> 4)
+      out.append(b << 4 | c >> 2)
+      out.append(c << 6 | d)
+      index += 4
+    }
+    if remainder == 2 {
+      let a = table[Int(input[index])]
+      let b = table[Int(input[index + 1])]
+      if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
+      out.append(a << 2 | b >> 4)
+    } else if remainder == 3 {
+      let a = table[Int(input[index])]
+      let b = table[Int(input[index + 1])]
+      let c = table[Int(input[index + 2])]
+      if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
+      out.append(a << 2 | b >> 4)
+      out.append(b << 4 | c >> 2)
+    }
+    return out
+  }
+
+  /// Decodes the bytes of `input`.
+  static func decode(_ input: [UInt8]) -> [UInt8]? {
+    input.withUnsafeBufferPointer { decode($0) }
+  }
+
+  /// Decodes the UTF-8 of `input`.
+  static func decode(_ input: String) -> [UInt8]? {
+    decode(Array(input.utf8))
+  }
+
+  /// Encodes without padding.
+  static func encode(_ data: [UInt8]) -> String {
+    var out = [UInt8]()
+    out.reserveCapacity((data.count + 2) / 3 * 4)
+    var index = 0
+    while index + 3 <= data.count {
+      let value = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8 | UInt32(data[index + 2])
+      out.append(alphabet[Int(value >> 18 & 63)])
+      out.append(alphabet[Int(value >> 12 & 63)])
+      out.append(alphabet[Int(value >> 6 & 63)])
+      out.append(alphabet[Int(value & 63)])
+      index += 3
+    }
+    let left = data.count - index
+    if left == 1 {
+      let value = UInt32(data[index]) << 16
+      out.append(alphabet[Int(value >> 18 & 63)])
+      out.append(alphabet[Int(value >> 12 & 63)])
+    } else if left == 2 {
+      let value = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8
+      out.append(alphabet[Int(value >> 18 & 63)])
+      out.append(alphabet[Int(value >> 12 & 63)])
+      out.append(alphabet[Int(value >> 6 & 63)])
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}

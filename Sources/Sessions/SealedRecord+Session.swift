@@ -1,0 +1,37 @@
+extension SessionRecord {
+  /// Serialises and seals this record for `ticket`'s store key under `ticket`'s secret.
+  public func sealed(for ticket: SessionTicket) throws(SessionError) -> SealedRecord {
+    try SealedRecord.seal(serialized(), secret: ticket.secret, storeKey: ticket.storeKey, purpose: .record)
+  }
+
+  /// Opens and parses a record loaded from `ticket`'s store key.
+  public init(unsealing sealed: SealedRecord, for ticket: SessionTicket) throws(SessionError) {
+    try self.init(serialized: sealed.open(secret: ticket.secret, storeKey: ticket.storeKey, purpose: .record))
+  }
+}
+
+extension SealedRecord {
+  /// The forwarding record a rotation leaves under the OLD key: the new ticket's parts sealed under
+  /// the old secret, so only a holder of the old cookie learns the new ticket (and then gets it in
+  /// `Set-Cookie` again). The new ticket is re-signed with the current key ring when sent.
+  public static func forwarding(to newTicket: SessionTicket, from oldTicket: SessionTicket)
+    throws(SessionError) -> SealedRecord
+  {
+    try seal(
+      newTicket.userTag + newTicket.id + newTicket.secret, secret: oldTicket.secret,
+      storeKey: oldTicket.storeKey,
+      purpose: .forward)
+  }
+
+  /// Opens a forwarding record found under `oldTicket`'s store key.
+  public func openForwarding(with oldTicket: SessionTicket) throws(SessionError) -> SessionTicket {
+    let plain = try open(secret: oldTicket.secret, storeKey: oldTicket.storeKey, purpose: .forward)
+    let tagEnd = SessionTicket.userTagByteCount
+    let idEnd = tagEnd + SessionTicket.idByteCount
+    guard plain.count == idEnd + SessionTicket.secretByteCount else {
+      throw SessionError(.malformedRecord, "forwarding record of \(plain.count) bytes")
+    }
+    return SessionTicket(
+      userTag: Array(plain[0..<tagEnd]), id: Array(plain[tagEnd..<idEnd]), secret: Array(plain[idEnd...]))
+  }
+}

@@ -1,0 +1,85 @@
+import Crypto
+
+/// A session record (or a rotation forwarding record) as a store holds it: AES-256-GCM ciphertext
+/// under a key derived from the per-session secret, which only the cookie carries.
+///
+/// - key = HMAC-SHA256(secret, "gh-seal v1" ‖ purpose): one derivation step (HKDF-Expand with a
+///   single block), separate keys for records and forwarding records.
+/// - nonce = 12 random bytes per seal (a secret seals few records, far below GCM's limits).
+/// - aad = version ‖ purpose ‖ store key name: a value copied to another key, or a forwarding
+///   record presented as a session record, fails to open.
+///
+/// Wire form (`bytes`): version(1) ‖ nonce(12) ‖ tag(16) ‖ ciphertext. Immutable, thread-safe.
+public struct SealedRecord: Sendable, Equatable {
+  public static let version: UInt8 = 1
+  static let headerByteCount = 1 + AESGCM.nonceByteCount + AESGCM.tagByteCount
+
+  /// What the plaintext is; part of the key derivation and of the aad.
+  public enum Purpose: UInt8, Sendable {
+    case record = 1
+    case forward = 2
+  }
+
+  public let nonce: [UInt8]
+  public let ciphertext: [UInt8]
+  public let tag: [UInt8]
+
+  /// Parses the wire form; `malformedRecord` if too short, `unsupportedRecordVersion` if unknown.
+  public init(bytes: [UInt8]) throws(SessionError) {
+    guard bytes.count >= Self.headerByteCount else {
+      throw SessionError(.malformedRecord, "sealed record of \(bytes.count) bytes")
+    }
+    guard bytes[0] == Self.version else {
+      throw SessionError(.unsupportedRecordVersion, "sealed record version \(bytes[0])")
+    }
+    nonce = Array(bytes[1..<1 + AESGCM.nonceByteCount])
+    tag = Array(bytes[1 + AESGCM.nonceByteCount..<Self.headerByteCount])
+    ciphertext = Array(bytes[Self.headerByteCount...])
+  }
+
+  init(nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8]) {
+    self.nonce = nonce
+    self.ciphertext = ciphertext
+    self.tag = tag
+  }
+
+  /// The wire form.
+  public var bytes: [UInt8] { [Self.version] + nonce + tag + ciphertext }
+
+  /// Encrypts `plaintext` for `storeKey` under `secret` (32 bytes).
+  public static func seal(_ plaintext: [UInt8], secret: [UInt8], storeKey: String, purpose: Purpose)
+    throws(SessionError) -> SealedRecord
+  {
+    let nonce = SecureRandom.bytes(AESGCM.nonceByteCount)
+    do {
+      let sealed = try AESGCM.seal(
+        key: derivedKey(secret, purpose), nonce: nonce, plaintext: plaintext, aad: aad(storeKey, purpose))
+      return SealedRecord(nonce: nonce, ciphertext: sealed.ciphertext, tag: sealed.tag)
+    } catch {
+      throw SessionError(.crypto, error.description)
+    }
+  }
+
+  /// Decrypts; `recordAuthenticationFailed` for a wrong secret, key name, purpose or any tampering.
+  public func open(secret: [UInt8], storeKey: String, purpose: Purpose) throws(SessionError) -> [UInt8] {
+    let opened: [UInt8]?
+    do {
+      opened = try AESGCM.open(
+        key: Self.derivedKey(secret, purpose), nonce: nonce,
+        sealed: AESGCM.Sealed(ciphertext: ciphertext, tag: tag),
+        aad: Self.aad(storeKey, purpose))
+    } catch {
+      throw SessionError(.crypto, error.description)
+    }
+    guard let opened else { throw SessionError(.recordAuthenticationFailed, "sealed record does not open") }
+    return opened
+  }
+
+  private static func derivedKey(_ secret: [UInt8], _ purpose: Purpose) -> [UInt8] {
+    HMACSHA256.authenticate(key: secret, message: Array("gh-seal v1".utf8) + [purpose.rawValue])
+  }
+
+  private static func aad(_ storeKey: String, _ purpose: Purpose) -> [UInt8] {
+    [version, purpose.rawValue] + Array(storeKey.utf8)
+  }
+}

@@ -1,0 +1,16 @@
+public import EventLoop
+
+/// What a session is bound to: the client's IP subnet and a hash of its User-Agent. Either part is
+/// nil when binding was off at creation; a nil part is not checked later. Immutable.
+public struct SessionBinding: Sendable, Equatable {
+  /// The client's subnet at login (/24 or /64 by default; IPv4-mapped IPv6 already normalised to IPv4
+  /// by `IPAddress`).
+  public var ipPrefix: CIDR?
+  /// SHA-256 of the User-Agent header bytes (the header itself is not kept in the sealed record).
+  public var userAgentHash: [UInt8]?
+
+  public init(ipPrefix: CIDR? = nil, userAgentHash: [UInt8]? = nil) {
+    self.ipPrefix = ipPrefix
+    self.userAgentHash = userAgentHash
+  }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class SessionsTestsPlaceholder: XCTestCase {
-  func testPlaceholder() { XCTAssertTrue(true) }
-}
