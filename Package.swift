@@ -54,7 +54,10 @@ let package = Package(
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
     .testTarget(name: "JWTTests", dependencies: ["JWT", "Crypto"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Crypto", "EventLoop"]),
-    .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP1", "EventLoop"]),
+    .testTarget(
+      name: "ProxyTests",
+      dependencies: ["Proxy", "HTTP1", "EventLoop", .product(name: "Logging", package: "swift-log")]
+    ),
     .testTarget(name: "IntegrationTests", dependencies: []),
   ],
   swiftLanguageModes: [.v6]
