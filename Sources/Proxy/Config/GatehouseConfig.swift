@@ -9,12 +9,16 @@ public struct GatehouseConfig: Sendable, Equatable {
   public let log: LogSettings
   /// In file order; the first match wins.
   public let routes: [RouteSettings]
+  /// `[session]`; nil when the file has none.
+  public let session: SessionSettings?
 
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
     limits: LimitSettings = LimitSettings(), admin: AdminSettings = AdminSettings(),
-    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(), routes: [RouteSettings] = []
+    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(), routes: [RouteSettings] = [],
+    session: SessionSettings? = nil
   ) {
+    self.session = session
     self.server = server
     self.upstream = upstream
     self.limits = limits

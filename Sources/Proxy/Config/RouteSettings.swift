@@ -8,7 +8,14 @@ public struct RouteSettings: Sendable, Equatable {
   public let methods: [String]
   public let auth: AuthPolicy
 
-  public init(name: String, match: RouteMatch, methods: [String] = [], auth: AuthPolicy) {
+  /// What an unauthenticated request on a session route gets.
+  public let onUnauthenticated: UnauthenticatedAction
+
+  public init(
+    name: String, match: RouteMatch, methods: [String] = [], auth: AuthPolicy,
+    onUnauthenticated: UnauthenticatedAction = .auto
+  ) {
+    self.onUnauthenticated = onUnauthenticated
     self.name = name
     self.match = match
     self.methods = methods
