@@ -87,7 +87,12 @@ final class AdminConnection: EventHandler {
       authorization = Array(field.value(in: view))
       break
     }
-    let response = server.endpoints.respond(method: head.method, path: path, authorization: authorization)
+    let queryStart = head.targetStart + head.pathLength + 1
+    let queryEnd = head.targetStart + head.targetLength
+    let query =
+      queryStart < queryEnd ? Array(UnsafeRawBufferPointer(rebasing: view[queryStart..<queryEnd])) : []
+    let response = server.endpoints.respond(
+      method: head.method, path: path, query: query, authorization: authorization)
     let keepAlive = head.keepAlive && !server.stopping
     inBuf.readerIndex += head.headLength
     parser.reset()

@@ -18,6 +18,8 @@ import Synchronization
 public final class AdminEndpoints: Sendable {
   public let readiness: Readiness
   let metrics: GatehouseMetrics
+  /// The session admin API (`/sessions`), once sessions are configured.
+  let sessionAdmin = Mutex<SessionAdmin?>(nil)
   private let settings: Mutex<Settings>
 
   struct Settings {
@@ -43,14 +45,32 @@ public final class AdminEndpoints: Sendable {
   }
 
   /// Answers one request. `path` excludes the query; `authorization` is the raw field value.
-  func respond(method: HTTPMethod, path: [UInt8], authorization: [UInt8]?) -> AdminResponse {
+  func respond(method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?)
+    -> AdminResponse
+  {
     let endpoint = Endpoint(path)
     guard endpoint != .unknown else { return .text(404, "not found") }
+    let current = settings.withLock { $0 }
+    if endpoint == .sessions {
+      if let token = current.token, !Self.authorized(authorization, token: token) {
+        return .text(401, "unauthorized", extraHeaders: [("WWW-Authenticate", "Bearer")])
+      }
+      guard let sessions = sessionAdmin.withLock({ $0 }) else {
+        return .text(404, "sessions are not configured")
+      }
+      return sessions.respond(method: method, path: path, query: query)
+    }
     guard method == .get || method == .head else {
       return .text(405, "method not allowed", extraHeaders: [("Allow", "GET, HEAD")])
     }
+    // Probes never need the token: a kubelet httpGet probe cannot send a Secret.
     if endpoint == .healthz { return .text(200, "ok") }
-    let current = settings.withLock { $0 }
+    if endpoint == .readyz {
+      let failures = readiness.failures()
+      return AdminResponse(
+        status: failures.isEmpty ? 200 : 503, contentType: AdminResponse.json,
+        body: Readiness.body(for: failures))
+    }
     if let token = current.token, !Self.authorized(authorization, token: token) {
       return .text(401, "unauthorized", extraHeaders: [("WWW-Authenticate", "Bearer")])
     }
@@ -65,7 +85,7 @@ public final class AdminEndpoints: Sendable {
     case .config:
       return AdminResponse(
         status: 200, contentType: AdminResponse.plain, body: Array(current.configText.utf8))
-    case .healthz, .unknown:
+    case .healthz, .unknown, .sessions:
       return .text(404, "not found")
     }
   }
@@ -80,10 +100,15 @@ public final class AdminEndpoints: Sendable {
   }
 
   enum Endpoint {
-    case healthz, readyz, metrics, config, unknown
+    case healthz, readyz, metrics, config, sessions, unknown
 
     init(_ path: [UInt8]) {
-      switch String(decoding: path, as: UTF8.self) {
+      let text = String(decoding: path, as: UTF8.self)
+      if text == "/sessions" || text.hasPrefix("/sessions/") {
+        self = .sessions
+        return
+      }
+      switch text {
       case "/healthz": self = .healthz
       case "/readyz": self = .readyz
       case "/metrics": self = .metrics

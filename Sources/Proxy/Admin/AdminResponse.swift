@@ -19,6 +19,10 @@ struct AdminResponse: Equatable {
       status: status, contentType: plain, body: Array((body + "\n").utf8), extraHeaders: extraHeaders)
   }
 
+  static func json(_ status: Int, _ body: String) -> AdminResponse {
+    AdminResponse(status: status, contentType: json, body: Array((body + "\n").utf8))
+  }
+
   /// The bytes on the wire. `headOnly` (HEAD) keeps Content-Length but drops the body.
   func serialized(keepAlive: Bool, headOnly: Bool) -> [UInt8] {
     var out: [UInt8] = []

@@ -18,7 +18,19 @@ public struct AuthRequest: Sendable {
   public let origin: [UInt8]?
   public let secFetchSite: [UInt8]?
   public let contentType: [UInt8]?
+  public let accept: [UInt8]?
   public let path: String
+  /// Path and query, for the login redirect's `next`.
+  public let target: String
+  /// The session cookie's value (sessions configured and exactly one such cookie).
+  public let sessionCookie: [UInt8]?
+  /// The CSRF header's value (sessions configured).
+  public let csrfToken: [UInt8]?
+  /// A form body read before authentication for the CSRF field (see `ClientConnection`).
+  public var formBody: [UInt8]?
+  /// `X-Forwarded-Proto` from a trusted proxy, else nil (plain HTTP to Gatehouse).
+  public let forwardedProto: [UInt8]?
+  public let onUnauthenticated: UnauthenticatedAction
 }
 
 /// A successful authentication: what the upstream is told about the caller.
@@ -30,11 +42,14 @@ public struct AuthGrant: Sendable {
   public var method: StaticString
   /// A short hash of the principal for logs, never the principal's credential.
   public var principalHash: String?
+  /// The session this request runs in, for the response phase (logout, elevate, login fixation).
+  public var session: ActiveSession?
 
   public init(
     identityHeaders: [(String, String)], responseHeaders: [(String, String)] = [], method: StaticString,
-    principalHash: String?
+    principalHash: String?, session: ActiveSession? = nil
   ) {
+    self.session = session
     self.identityHeaders = identityHeaders
     self.responseHeaders = responseHeaders
     self.method = method

@@ -15,7 +15,8 @@ public struct GatehouseConfig: Sendable, Equatable {
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
     limits: LimitSettings = LimitSettings(), admin: AdminSettings = AdminSettings(),
-    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(), routes: [RouteSettings] = [],
+    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(),
+    routes: [RouteSettings] = [],
     session: SessionSettings? = nil
   ) {
     self.session = session

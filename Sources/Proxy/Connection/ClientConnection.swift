@@ -18,6 +18,8 @@ final class ClientConnection: EventHandler {
     case awaitingHead
     /// `requestFilter` is waiting for an asynchronous answer (JWKS fetch, Redis reply).
     case suspended
+    /// Reading a small form body before authentication, for its CSRF field.
+    case awaitingBody
     case proxying
     /// A local answer was queued; the request body (if any) is being drained.
     case responding
@@ -188,6 +190,8 @@ final class ClientConnection: EventHandler {
         progress = parseNextRequest()
       case .suspended:
         break
+      case .awaitingBody:
+        progress = authenticateWhenBodyArrived()
       case .proxying:
         if pumpRequestBody() { progress = true }
         if pumpResponse() { progress = true }
@@ -289,6 +293,9 @@ final class ClientConnection: EventHandler {
       return
     }
     let route = runtime.routes.routes[routeIndex]
+    activeSession = nil
+    lifecycle = .none
+    currentRequest = runtime.sessionCookieName != nil ? makeAuthRequest(route: route, base: base) : nil
     if route.auth == .publicAccess {
       context.authMethod = "public"
       startUpstream(extraHeaders: [])
@@ -299,7 +306,48 @@ final class ClientConnection: EventHandler {
       respondLocally(ProxyError(.unauthorized, .internal, "policy unavailable"), consumeHead: true)
       return
     }
-    let request = makeAuthRequest(route: route, base: base)
+    let request = currentRequest ?? makeAuthRequest(route: route, base: base)
+    if let length = formBodyToRead(request, route: route) {
+      pendingAuthentication = (authenticator, request, length)
+      phase = .awaitingBody
+      return
+    }
+    authenticate(request, with: authenticator)
+  }
+
+  /// A form body is read before authentication only when the CSRF token can be nowhere else:
+  /// an unsafe request on a session route, no CSRF header, a urlencoded body with a length that
+  /// fits the configured bound (and the buffer). Otherwise the check runs on the headers alone.
+  private func formBodyToRead(_ request: AuthRequest, route: CompiledRoute) -> Int? {
+    guard runtime.csrfFormBytes > 0, route.auth == .session || route.auth == .sessionOrJWT,
+      !head.method.isSafe, request.csrfToken == nil, request.sessionCookie != nil, !head.expectContinue,
+      case .contentLength(let length) = head.framing, length > 0, length <= Int64(runtime.csrfFormBytes),
+      head.headLength + Int(length) <= inBuf.capacity, let type = request.contentType,
+      ByteSearch.containsCaseInsensitive(type, "application/x-www-form-urlencoded")
+    else { return nil }
+    return Int(length)
+  }
+
+  private var pendingAuthentication: (any RequestAuthenticator, AuthRequest, Int)?
+
+  /// `.awaitingBody`: authenticates once the whole form body is in the buffer (it stays there
+  /// and is forwarded as usual afterwards).
+  private func authenticateWhenBodyArrived() -> Bool {
+    guard let (authenticator, request, length) = pendingAuthentication else { return false }
+    guard inBuf.readable >= head.headLength + length else {
+      if clientEOF { close() }
+      return false
+    }
+    pendingAuthentication = nil
+    var withBody = request
+    withBody.formBody = Array(
+      UnsafeRawBufferPointer(start: inBuf.readPointer + head.headLength, count: length))
+    phase = .awaitingHead
+    authenticate(withBody, with: authenticator)
+    return true
+  }
+
+  private func authenticate(_ request: AuthRequest, with authenticator: any RequestAuthenticator) {
     let generation = requestGeneration
     let outcome = authenticator.authenticate(request) { [weak self] outcome in
       guard let self, self.phase == .suspended, self.requestGeneration == generation else { return }
@@ -314,6 +362,19 @@ final class ClientConnection: EventHandler {
     }
   }
 
+  /// The request as authenticators see it (kept for the response phase when sessions are on).
+  private var currentRequest: AuthRequest?
+  /// The session the current request runs in, after authentication.
+  private var activeSession: ActiveSession?
+
+  /// Where the response phase stands with the app's session lifecycle headers.
+  private enum LifecycleState {
+    case none
+    case pending
+    case done([(String, String)])
+  }
+  private var lifecycle: LifecycleState = .none
+
   /// Counts requests on this connection so a late authentication answer for a request that is
   /// gone (client closed) is recognised and dropped.
   private var requestGeneration = 0
@@ -324,11 +385,17 @@ final class ClientConnection: EventHandler {
       context.authMethod = grant.method
       context.principalHash = grant.principalHash
       pendingResponseHeaders = grant.responseHeaders
+      activeSession = grant.session
       startUpstream(extraHeaders: grant.identityHeaders)
     case .deny(let error, let headers):
-      worker.logSecurityEvent(
-        error.kind == .forbidden ? "forbidden" : "unauthenticated", context: context, peer: peer,
-        reason: error.detail)
+      let kind: String
+      switch error.kind {
+      case .csrfFailed: kind = "csrf_failure"
+      case .forbidden: kind = "forbidden"
+      case .storeUnavailable, .sessionLimit: kind = error.kind.rawValue
+      default: kind = "unauthenticated"
+      }
+      worker.logSecurityEvent(kind, context: context, peer: peer, reason: error.detail)
       respondLocally(error, consumeHead: true, extraHeaders: headers)
     }
   }
@@ -345,6 +412,10 @@ final class ClientConnection: EventHandler {
     var origin: [UInt8]?
     var fetchSite: [UInt8]?
     var contentType: [UInt8]?
+    var accept: [UInt8]?
+    var csrfToken: [UInt8]?
+    var forwardedProto: [UInt8]?
+    let trusted = peerTrusted
     for field in head.fields {
       let name = UnsafeRawBufferPointer(start: base + Int(field.nameStart), count: Int(field.nameLength))
       let value = UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength))
@@ -368,15 +439,35 @@ final class ClientConnection: EventHandler {
         fetchSite = Array(value)
       } else if FieldName.equals(name, "content-type") {
         contentType = Array(value)
+      } else if FieldName.equals(name, "accept") {
+        if accept == nil {
+          accept = Array(value)
+        } else {
+          accept!.append(0x2C); accept!.append(contentsOf: value)
+        }
+      } else if trusted && forwardedProto == nil && FieldName.equals(name, "x-forwarded-proto") {
+        forwardedProto = Array(value)
+      } else if runtime.csrfHeaderMatcher.matches(name) {
+        csrfToken = Array(value)
       }
     }
     let path = String(
       decoding: UnsafeRawBufferPointer(start: base + head.targetStart, count: head.pathLength), as: UTF8.self)
+    let target = String(
+      decoding: UnsafeRawBufferPointer(start: base + head.targetStart, count: head.targetLength),
+      as: UTF8.self)
+    var sessionCookie: [UInt8]?
+    if let name = runtime.sessionCookieName, let cookies {
+      sessionCookie = CookieParsing.value(named: name, in: cookies)
+    }
     return AuthRequest(
       policy: route.auth, routeName: route.name, method: head.method,
       authorization: authorizationCount == 1 ? authorization : nil, cookies: cookies,
       clientIP: runtime.clientIP(peer: peer.ip, forwardedFor: forwardedFor(base: base)), userAgent: userAgent,
-      host: host, origin: origin, secFetchSite: fetchSite, contentType: contentType, path: path)
+      host: host, origin: origin, secFetchSite: fetchSite, contentType: contentType, accept: accept,
+      path: path,
+      target: target, sessionCookie: sessionCookie, csrfToken: csrfToken, formBody: nil,
+      forwardedProto: forwardedProto, onUnauthenticated: route.onUnauthenticated)
   }
 
   /// All `X-Forwarded-For` values joined, only when the peer is a trusted proxy.
@@ -575,6 +666,34 @@ final class ClientConnection: EventHandler {
       responseParser.reset()
       return true
     }
+    switch lifecycle {
+    case .pending:
+      return false
+    case .done(let headers):
+      pendingResponseHeaders = headers
+    case .none:
+      if let names = runtime.lifecycleHeaders, let sessions = worker.sessionLifecycle,
+        let scanned = SessionLifecycle.scan(responseHead, base: base, headers: names)
+      {
+        guard let action = scanned else {
+          upstreamProtocolFailure("invalid session lifecycle header")
+          return true
+        }
+        let generation = requestGeneration
+        let outcome = sessions.apply(action, request: currentRequest, session: activeSession) {
+          [weak self] outcome in
+          guard let self, self.phase == .proxying, self.requestGeneration == generation else { return }
+          self.lifecycleFinished(outcome)
+          if self.phase != .closed { self.drive() }
+        }
+        guard let outcome else {
+          lifecycle = .pending
+          return false
+        }
+        lifecycleFinished(outcome)
+        return true
+      }
+    }
     context.upstreamHeadNanos = worker.loop.now
     context.status = status
     let http11 = head.versionMinor == 1
@@ -612,6 +731,19 @@ final class ClientConnection: EventHandler {
     if responseBody == .none { responseDone = true }
     touchDeadline()
     return true
+  }
+
+  /// The session lifecycle answered: continue the upstream's response with its headers (they
+  /// replace any rotation cookie of the request phase), or replace the response by an error.
+  private func lifecycleFinished(_ outcome: SessionLifecycle.Outcome) {
+    switch outcome {
+    case .headers(let headers):
+      lifecycle = .done(headers)
+    case .refuse(let error):
+      lifecycle = .none
+      releaseUpstream(reusable: false)
+      answerAfterHeadSent(error)
+    }
   }
 
   private func pumpResponseBody(_ connection: UpstreamConnection) -> Bool {

@@ -25,3 +25,17 @@ enum SecurityLog {
     sink.write(line.finish())
   }
 }
+
+extension SecurityLog {
+  /// A security event outside a request's context (e.g. from the session lifecycle).
+  static func event(_ kind: String, reason: String, to sink: LogSink) {
+    guard sink.accepts(.warning) else { return }
+    var line = LogLine(format: sink.format)
+    line.add("time", Timestamp.iso8601Now())
+    line.add("level", "warning")
+    line.add("event", "security")
+    line.add("kind", kind)
+    if !reason.isEmpty { line.add("reason", reason) }
+    sink.write(line.finish())
+  }
+}

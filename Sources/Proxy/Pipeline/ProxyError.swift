@@ -16,7 +16,13 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     case headerTimeout = "request_timeout"
     /// No route matched, or the route's policy refused the request.
     case unauthorized
+    /// A browser navigation without a session: redirected to the login page.
+    case loginRequired = "login_required"
     case forbidden
+    case csrfFailed = "csrf_failed"
+    /// `on_limit = "reject_new"` and the user already has `max_per_user` sessions.
+    case sessionLimit = "session_limit"
+    case storeUnavailable = "session_store_unavailable"
     case upstreamConnectFailed = "bad_gateway"
     case upstreamTimeout = "gateway_timeout"
     case upstreamProtocol = "bad_gateway_protocol"
@@ -46,7 +52,9 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     case .bodyTooLarge: return 413
     case .headerTimeout: return 408
     case .unauthorized: return 401
-    case .forbidden: return 403
+    case .loginRequired: return 302
+    case .forbidden, .csrfFailed, .sessionLimit: return 403
+    case .storeUnavailable: return 503
     case .upstreamConnectFailed, .upstreamProtocol, .upstreamClosed: return 502
     case .upstreamTimeout: return 504
     case .overloaded: return 503

@@ -98,6 +98,13 @@ enum RequestRewriter {
         context.strippedHeaders += 1
         continue
       }
+      if let cookieName = runtime.sessionCookieToStrip, FieldName.equals(name, "cookie") {
+        let value = UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength))
+        if let kept = CookieParsing.removing(cookieName, from: value) {
+          ok = ok && out.append("cookie: ") && kept.withUnsafeBytes { out.append($0) } && out.append("\r\n")
+        }
+        continue
+      }
       ok = ok && out.append(name)
       ok = ok && out.append(": ")
       ok =

@@ -10,8 +10,13 @@ public struct CompiledRoute: Sendable {
   /// Extension methods (not in `HTTPMethod`) the route allows, upper-case bytes.
   let otherMethods: [[UInt8]]
   public let auth: AuthPolicy
+  public let onUnauthenticated: UnauthenticatedAction
 
-  public init(name: String, path: String, exact: Bool, methods: [String], auth: AuthPolicy) {
+  public init(
+    name: String, path: String, exact: Bool, methods: [String], auth: AuthPolicy,
+    onUnauthenticated: UnauthenticatedAction = .auto
+  ) {
+    self.onUnauthenticated = onUnauthenticated
     self.name = name
     self.pathBytes = Array(path.utf8)
     self.exact = exact

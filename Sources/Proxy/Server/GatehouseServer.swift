@@ -44,12 +44,30 @@ public final class GatehouseServer: @unchecked Sendable {
     }
   }
 
+  /// Browser sessions, when `[session]` is configured (shared by all workers and the admin API).
+  public private(set) var sessionService: SessionService?
+
   /// The admin listener's bound address, nil when `[admin] listen = "off"` or not started.
   public var adminAddress: SocketAddress? { admin?.boundAddress }
 
   /// Binds and starts everything; throws with an operator-readable message.
   public func start() throws(StartupError) {
     let runtime = RuntimeConfig(config: config)
+    var sessions: SessionService?
+    if let settings = config.session {
+      do {
+        sessions = try SessionService(settings: settings, registry: metrics.registry)
+      } catch {
+        throw StartupError(description: error.description)
+      }
+      if !settings.secureCookie {
+        log.warning(
+          "secure_cookie = false: session cookies are sent over plain HTTP; use only for local development",
+          metadata: ["event": "config"])
+      }
+    }
+    sessionService = sessions
+    if let sessions { adminEndpoints.sessionAdmin.withLock { $0 = SessionAdmin(service: sessions) } }
     if let address = config.admin.listen {
       do {
         admin = try AdminServer(address: address, endpoints: adminEndpoints)
@@ -80,6 +98,14 @@ public final class GatehouseServer: @unchecked Sendable {
         index: index, loop: loop, runtime: runtime, upstream: config.upstream.address,
         maxIdle: config.upstream.maxIdle, shared: shared, log: workerLog,
         metrics: metrics)
+      if let sessions {
+        let securityLog: (String, String) -> Void = { [shared] kind, reason in
+          SecurityLog.event(kind, reason: reason, to: shared.sink)
+        }
+        worker.authenticators[.session] = SessionAuthenticator(service: sessions, securityLog: securityLog)
+        worker.sessionLifecycle = SessionLifecycle(service: sessions, securityLog: securityLog)
+        if index == 0 { worker.startSessionPurge(sessions) }
+      }
       workers.append(worker)
       let fd = listeners[index]
       let thread = Thread {

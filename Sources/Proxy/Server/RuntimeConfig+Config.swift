@@ -25,6 +25,6 @@ extension RuntimeConfig {
       connectTimeout: config.upstream.connectTimeout.nanoseconds,
       responseTimeout: config.upstream.responseTimeout.nanoseconds,
       maxBodyBytes: Int64(config.limits.maxBodyBytes), upstream: config.upstream.address,
-      accessLog: config.log.accessLog, logQuery: config.log.logQuery)
+      accessLog: config.log.accessLog, logQuery: config.log.logQuery, session: config.session)
   }
 }

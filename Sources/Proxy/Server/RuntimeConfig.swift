@@ -26,19 +26,46 @@ public final class RuntimeConfig: Sendable {
   public let accessLog: Bool
   public let logQuery: Bool
   public let clientBufferSize: Int
+  /// The session cookie's name when `[session]` is configured.
+  let sessionCookieName: [UInt8]?
+  let csrfHeaderMatcher: FieldNameMatcher
+  /// Largest form body read before authentication for its CSRF field (0 = never).
+  let csrfFormBytes: Int
+  /// Response headers by which the app drives sessions (nil without `[session]`).
+  let lifecycleHeaders: LifecycleHeaders?
+  /// The session cookie is removed from every upstream request unless `forward_cookie`.
+  let sessionCookieToStrip: [UInt8]?
   public let upstreamBufferSize: Int
 
   public init(
     routes: RouteTable, strip: [String], requestIDHeader: String, trustedProxies: [CIDR],
     headLimits: HeadLimits,
     headerTimeout: UInt64, idleTimeout: UInt64, connectTimeout: UInt64, responseTimeout: UInt64,
-    maxBodyBytes: Int64, upstream: SocketAddress, accessLog: Bool, logQuery: Bool
+    maxBodyBytes: Int64, upstream: SocketAddress, accessLog: Bool, logQuery: Bool,
+    session: SessionSettings? = nil
   ) {
+    if let session {
+      sessionCookieName = Array(session.cookieName.utf8)
+      csrfHeaderMatcher = FieldNameMatcher(patterns: [session.csrfHeader])
+      csrfFormBytes = session.policy.csrf ? session.csrfMaxFormBytes : 0
+      lifecycleHeaders = LifecycleHeaders(session)
+      sessionCookieToStrip = session.forwardCookie ? nil : Array(session.cookieName.utf8)
+    } else {
+      sessionCookieToStrip = nil
+      sessionCookieName = nil
+      csrfHeaderMatcher = FieldNameMatcher(patterns: [])
+      csrfFormBytes = 0
+      lifecycleHeaders = nil
+    }
+    var control = ["Gatehouse-*"]
+    if let session {
+      control += [session.loginHeader, session.attributesHeader, session.logoutHeader, session.elevateHeader]
+    }
     self.routes = routes
-    self.stripMatcher = FieldNameMatcher(patterns: strip)
+    self.stripMatcher = FieldNameMatcher(patterns: strip + control)
     self.requestIDMatcher = FieldNameMatcher(patterns: [requestIDHeader])
     self.requestIDHeaderBytes = Array(requestIDHeader.utf8)
-    self.controlHeaderMatcher = FieldNameMatcher(patterns: ["Gatehouse-*"])
+    self.controlHeaderMatcher = FieldNameMatcher(patterns: control)
     self.trustedProxies = trustedProxies
     self.headLimits = headLimits
     self.responseHeadLimits = HeadLimits(maxRequestLineBytes: 8192, maxHeaderBytes: 65536, maxHeaders: 500)
@@ -53,7 +80,7 @@ public final class RuntimeConfig: Sendable {
     self.accessLog = accessLog
     self.logQuery = logQuery
     let headRoom = headLimits.maxRequestLineBytes + headLimits.maxHeaderBytes + 1024
-    self.clientBufferSize = max(32768, RuntimeConfig.roundUp(headRoom))
+    self.clientBufferSize = max(32768, RuntimeConfig.roundUp(headRoom + csrfFormBytes))
     self.upstreamBufferSize = max(65536 + 8192, RuntimeConfig.roundUp(headRoom + 4096))
   }
 

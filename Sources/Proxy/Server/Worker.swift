@@ -16,6 +16,8 @@ final class Worker: @unchecked Sendable {
   private var routeSlots: [Int]
   /// Per-policy authenticators (JWT, session); `public` needs none.
   var authenticators: [AuthPolicy: any RequestAuthenticator] = [:]
+  /// The app-driven session lifecycle (login/logout/elevate headers); nil without `[session]`.
+  var sessionLifecycle: SessionLifecycle?
   var log: Logger
   let shared: SharedState
   private var connections: [ObjectIdentifier: ClientConnection] = [:]
@@ -115,6 +117,21 @@ final class Worker: @unchecked Sendable {
   }
 
   func logSecurityEvent(_ event: String, context: RequestContext, peer: SocketAddress, reason: String = "") {
-    SecurityLog.write(kind: event, reason: reason, context: context, clientIP: peer.ip.description, to: shared.sink)
+    SecurityLog.write(
+      kind: event, reason: reason, context: context, clientIP: peer.ip.description, to: shared.sink)
+  }
+}
+
+extension Worker {
+  /// The memory store forgets expired sessions once a minute (one worker does it for all).
+  func startSessionPurge(_ sessions: SessionService) {
+    loop.execute { [self] in self.schedulePurge(sessions) }
+  }
+
+  private func schedulePurge(_ sessions: SessionService) {
+    loop.schedule(at: loop.now &+ 60_000_000_000) { [self] in
+      sessions.purgeExpired()
+      self.schedulePurge(sessions)
+    }
   }
 }

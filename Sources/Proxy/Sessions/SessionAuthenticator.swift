@@ -1,0 +1,316 @@
+import Crypto
+import EventLoop
+import HTTP1
+import Sessions
+
+/// `auth = "session"`: validates the session cookie and enforces the policy for one worker.
+///
+///     cookie → ticket (signature checked before any lookup) → L1 cache → store (forwarding after a
+///     rotation is followed) → unseal → policy (idle, absolute, binding) → CSRF on unsafe methods
+///     → rotation (interval) or touch (at most once per touch_interval) → identity headers
+///
+/// Unauthenticated requests get a login redirect (browser navigations) or 401 JSON, per route.
+/// Loop-thread only; the service it uses is shared and thread-safe.
+final class SessionAuthenticator: RequestAuthenticator {
+  let service: SessionService
+  let log: (String, String) -> Void
+
+  init(service: SessionService, securityLog: @escaping (String, String) -> Void) {
+    self.service = service
+    self.log = securityLog
+  }
+
+  func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
+    let started = MonotonicClock.now()
+    guard let cookie = request.sessionCookie else {
+      return unauthenticated(request, clearCookie: false, reason: "no_session")
+    }
+    let ticket: SessionTicket
+    do {
+      ticket = try cookie.withUnsafeBufferPointer { buffer throws(SessionError) in
+        try SessionTicket.decode(buffer, keyRing: service.keyRing)
+      }
+    } catch {
+      service.metrics.invalidTicket()
+      return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
+    }
+    let now = SessionService.now()
+    let metrics = service.metrics
+    let finish: (AuthOutcome) -> Void = { outcome in
+      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      resume(outcome)
+    }
+    if let record = service.cache.lookup(ticket.idHash, now: now) {
+      return Deferred.run(finish) { done in
+        decide(request, ticket: ticket, record: record, cached: true, now: now, done)
+      }.map { outcome in
+        metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+        return outcome
+      }
+    }
+    return Deferred.run(finish) { done in
+      load(request, ticket: ticket, now: now, followForward: true, done)
+    }.map { outcome in
+      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      return outcome
+    }
+  }
+
+  // MARK: Lookup
+
+  private func load(
+    _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool,
+    _ done: @escaping (AuthOutcome) -> Void
+  ) {
+    service.store.load(storeKey: ticket.storeKey, now: now) { [self] result in
+      switch result {
+      case .failure:
+        done(
+          .deny(ProxyError(.storeUnavailable, .internal, "session store"), headers: [("Retry-After", "1")]))
+      case .success(.notFound):
+        done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
+      case .success(.forwarded(_, let forward)):
+        // Rotated away within the grace period: a request that was already in flight with the
+        // old cookie. Follow once to the successor (never cached: the old id dies with the grace).
+        guard followForward, let successor = try? forward.openForwarding(with: ticket) else {
+          done(unauthenticated(request, clearCookie: true, reason: "rotated_session"))
+          return
+        }
+        load(request, ticket: successor, now: now, followForward: false) { outcome in
+          guard case .allow(var grant) = outcome else {
+            done(outcome)
+            return
+          }
+          grant.responseHeaders.append(self.service.setCookie(successor))
+          done(.allow(grant))
+        }
+      case .success(.found(let stored)):
+        guard var record = try? SessionRecord(unsealing: stored.sealed, for: ticket) else {
+          done(unauthenticated(request, clearCookie: true, reason: "unreadable_record"))
+          return
+        }
+        record.lastAccess = max(record.lastAccess, stored.summary.lastAccess)
+        if followForward {
+          service.cache.insert(
+            ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+        }
+        decide(request, ticket: ticket, record: record, cached: false, now: now, done)
+      }
+    }
+  }
+
+  // MARK: Policy
+
+  private func decide(
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, cached: Bool, now: Int64,
+    _ done: @escaping (AuthOutcome) -> Void
+  ) {
+    let policy = service.policy
+    switch policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
+    {
+    case .expiredIdle, .expiredAbsolute:
+      let idle =
+        policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
+        == .expiredIdle
+      service.cache.invalidate(ticket.idHash)
+      service.store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
+        if case .success(true) = result { service.metrics.destroyed(idle ? .idle : .absolute) }
+      }
+      done(unauthenticated(request, clearCookie: true, reason: idle ? "idle_timeout" : "absolute_timeout"))
+    case .bindingMismatch(let reason):
+      service.metrics.bindingMismatch()
+      done(unauthenticated(request, clearCookie: false, reason: "binding_mismatch:\(reason.rawValue)"))
+    case .valid(let needsTouch, let needsRotation):
+      if let refusal = csrfRefusal(request, record: record) {
+        service.metrics.csrfFailed()
+        done(.deny(ProxyError(.csrfFailed, .downstream, refusal), headers: []))
+        return
+      }
+      if needsRotation {
+        rotate(request, ticket: ticket, record: record, now: now, done)
+        return
+      }
+      var current = record
+      if needsTouch {
+        current = policy.touched(record, now: now)
+        let expiresAt = policy.expiresAt(current)
+        service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now)
+        service.store.touch(
+          storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
+        ) { _ in }
+      }
+      done(.allow(grant(request, ticket: ticket, record: current, extraResponse: [])))
+    }
+  }
+
+  /// Rotation on the interval: the new ticket goes out in `Set-Cookie` on this response.
+  private func rotate(
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, now: Int64,
+    _ done: @escaping (AuthOutcome) -> Void
+  ) {
+    service.rotate(ticket: ticket, record: record, now: now, userAgent: request.userAgent, elevate: nil) {
+      [self] result in
+      switch result {
+      case .unavailable:
+        done(
+          .deny(ProxyError(.storeUnavailable, .internal, "session store"), headers: [("Retry-After", "1")]))
+      case .gone:
+        done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
+      case .rotated(let newTicket, let newRecord):
+        var extra = [service.setCookie(newTicket)]
+        if let csrf = service.csrfCookie(for: newRecord) { extra.append(csrf) }
+        done(.allow(grant(request, ticket: newTicket, record: newRecord, extraResponse: extra)))
+      case .converged(let winner):
+        load(request, ticket: winner, now: now, followForward: false) { outcome in
+          guard case .allow(var grant) = outcome else {
+            done(outcome)
+            return
+          }
+          grant.responseHeaders.append(self.service.setCookie(winner))
+          done(.allow(grant))
+        }
+      }
+    }
+  }
+
+  // MARK: CSRF
+
+  /// Nil when the request may proceed; otherwise the reason it is refused. Only unsafe methods
+  /// are checked; the method on the request line decides (override headers are ignored).
+  private func csrfRefusal(_ request: AuthRequest, record: SessionRecord) -> String? {
+    guard service.policy.csrf, request.method.isUnsafeForCSRF else { return nil }
+    if let host = request.host {
+      let schemes =
+        request.forwardedProto.map { [String(decoding: $0, as: UTF8.self).lowercased()] } ?? [
+          "https", "http",
+        ]
+      var crossSite: CSRFPolicy.CrossSite = .foreignOrigin
+      for scheme in schemes {
+        crossSite = CSRFPolicy.crossSiteCheck(
+          secFetchSite: request.secFetchSite, origin: request.origin, scheme: scheme, host: host)
+        if crossSite == .allowed { break }
+      }
+      if crossSite == .crossSiteFetch { return "cross_site_fetch" }
+      if crossSite == .foreignOrigin { return "foreign_origin" }
+    }
+    if let token = request.csrfToken {
+      return CSRFToken.verify(token: token, secret: record.csrfSecret) ? nil : "bad_token"
+    }
+    if let body = request.formBody {
+      switch CSRFPolicy.formField(
+        named: service.settings.csrfFormField, in: body, limit: service.settings.csrfMaxFormBytes)
+      {
+      case .found(let token):
+        return CSRFToken.verify(token: token, secret: record.csrfSecret) ? nil : "bad_token"
+      case .absent: return "missing_token"
+      case .tooLarge: return "form_too_large"
+      case .malformed: return "malformed_form"
+      }
+    }
+    return "missing_token"
+  }
+
+  // MARK: Answers
+
+  private func grant(
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, extraResponse: [(String, String)]
+  ) -> AuthGrant {
+    var headers: [(String, String)] = [("X-User-Id", record.userID), ("X-Auth-Method", "session")]
+    for (attribute, header) in service.settings.attributeHeaders.sorted(by: { $0.key < $1.key }) {
+      if let value = record.elevatedAttributes[attribute] ?? record.attributes[attribute],
+        HeaderValue.isSafe(value)
+      {
+        headers.append((header, value))
+      }
+    }
+    if service.policy.csrf {
+      headers.append((service.settings.csrfHeader, CSRFToken.make(secret: record.csrfSecret)))
+    }
+    headers.append(("X-Session-Hash", ticket.hashForLogs))
+    return AuthGrant(
+      identityHeaders: headers, responseHeaders: extraResponse, method: "session",
+      principalHash: SessionService.principalHash(record.userID),
+      session: ActiveSession(ticket: ticket, record: record))
+  }
+
+  func unauthenticated(_ request: AuthRequest, clearCookie: Bool, reason: String) -> AuthOutcome {
+    var headers: [(String, String)] = []
+    if clearCookie { headers.append(service.deletionCookie()) }
+    if wantsRedirect(request) {
+      headers.append(
+        ("Location", LoginRedirect.location(loginURL: service.settings.loginURL, target: request.target)))
+      return .deny(ProxyError(.loginRequired, .downstream, reason), headers: headers)
+    }
+    return .deny(ProxyError(.unauthorized, .downstream, reason), headers: headers)
+  }
+
+  private func wantsRedirect(_ request: AuthRequest) -> Bool {
+    guard request.method == .get || request.method == .head else { return false }
+    switch request.onUnauthenticated {
+    case .deny: return false
+    case .redirect: return true
+    case .auto:
+      guard let accept = request.accept else { return false }
+      return ByteSearch.containsCaseInsensitive(accept, "text/html")
+    }
+  }
+}
+
+extension HTTPMethod {
+  /// POST, PUT, PATCH, DELETE and unknown methods need a CSRF token; GET, HEAD, OPTIONS, TRACE
+  /// (RFC 9110 safe methods) do not.
+  var isUnsafeForCSRF: Bool { !isSafe }
+}
+
+/// Builds the login redirect. `next` is always a local path: the request's own origin-form
+/// target; a target that a browser could read as another host (`//host`, `/\host`) becomes "/".
+enum LoginRedirect {
+  static func location(loginURL: String, target: String) -> String {
+    var next = target
+    if next.hasPrefix("//") || next.hasPrefix("/\\") || !next.hasPrefix("/") { next = "/" }
+    let separator = loginURL.contains("?") ? "&" : "?"
+    return loginURL + separator + "next=" + percentEncode(next)
+  }
+
+  static func percentEncode(_ text: String) -> String {
+    var out = ""
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+        UInt8(ascii: "~"):
+        out.unicodeScalars.append(Unicode.Scalar(byte))
+      default:
+        let hex = Array("0123456789ABCDEF".utf8)
+        out += "%" + String(UnicodeScalar(hex[Int(byte >> 4)])) + String(UnicodeScalar(hex[Int(byte & 0xF)]))
+      }
+    }
+    return out
+  }
+}
+
+/// Header values Gatehouse copies from session attributes or claims: printable ASCII and spaces,
+/// never CR, LF or other control bytes (no header injection).
+enum HeaderValue {
+  static func isSafe(_ value: String) -> Bool {
+    guard !value.isEmpty, value.utf8.count <= 1024 else { return false }
+    for byte in value.utf8 where byte < 0x20 || byte == 0x7F { return false }
+    return true
+  }
+}
+
+enum ByteSearch {
+  static func containsCaseInsensitive(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
+    let pattern = needle.withUTF8Buffer { Array($0) }
+    guard haystack.count >= pattern.count else { return false }
+    outer: for start in 0...(haystack.count - pattern.count) {
+      for offset in 0..<pattern.count {
+        var byte = haystack[start + offset]
+        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+        if byte != pattern[offset] { continue outer }
+      }
+      return true
+    }
+    return false
+  }
+}

@@ -1,0 +1,203 @@
+import EventLoop
+import HTTP1
+import Sessions
+
+/// The app-driven session lifecycle (the `responseFilter` half of sessions): the upstream's
+/// `Gatehouse-Login`, `Gatehouse-Logout` and `Gatehouse-Elevate` response headers (names
+/// configurable) are consumed here and never reach the client.
+///
+/// - login: the session the client came with (if any) is destroyed — a cookie set before login
+///   is never kept (fixation) — and a fresh ticket is issued under the per-user cap;
+/// - logout `this` or `all`: destroys the session (or every session of the user) and answers a
+///   deletion cookie with the same name, path and attributes;
+/// - elevate: rotates the id at once and records the elevation attributes.
+///
+/// Loop-thread only; the service is shared.
+final class SessionLifecycle {
+  enum Action: Equatable {
+    case login(user: String, attributes: [String: String])
+    case logout(all: Bool)
+    case elevate(attributes: [String: String])
+  }
+
+  enum Outcome {
+    /// Continue with the upstream's response, adding these headers.
+    case headers([(String, String)])
+    /// Replace the upstream's response by this error (e.g. the login was refused).
+    case refuse(ProxyError)
+  }
+
+  let service: SessionService
+  let log: (String, String) -> Void
+
+  init(service: SessionService, securityLog: @escaping (String, String) -> Void) {
+    self.service = service
+    self.log = securityLog
+  }
+
+  /// Reads the lifecycle headers of a response head. Invalid values are an app bug: reported as
+  /// `.refuse` by `apply` rather than half-applied.
+  static func scan(_ head: ResponseHead, base: UnsafeRawPointer, headers: LifecycleHeaders) -> Action?? {
+    var login: String?
+    var attributes: [String: String] = [:]
+    var logout: String?
+    var elevate: String?
+    for field in head.fields {
+      let name = UnsafeRawBufferPointer(start: base + Int(field.nameStart), count: Int(field.nameLength))
+      let value = String(
+        decoding: UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength)),
+        as: UTF8.self)
+      if headers.login.matches(name) {
+        login = value
+      } else if headers.attributes.matches(name) {
+        attributes.merge(parseAttributes(value)) { $1 }
+      } else if headers.logout.matches(name) {
+        logout = value
+      } else if headers.elevate.matches(name) {
+        elevate = value
+      }
+    }
+    if let login {
+      guard HeaderValue.isSafe(login), login.utf8.count <= 256 else { return .some(nil) }
+      return .some(.login(user: login, attributes: attributes))
+    }
+    if let logout {
+      switch logout.lowercased() {
+      case "this": return .some(.logout(all: false))
+      case "all": return .some(.logout(all: true))
+      default: return .some(nil)
+      }
+    }
+    if let elevate {
+      let parsed = parseAttributes(elevate)
+      return .some(.elevate(attributes: parsed))
+    }
+    return nil
+  }
+
+  /// `k=v; k2=v2` → dictionary. Keys are tokens, values printable; other pairs are skipped.
+  static func parseAttributes(_ text: String) -> [String: String] {
+    var result: [String: String] = [:]
+    for pair in text.split(separator: ";") {
+      guard let equals = pair.firstIndex(of: "=") else { continue }
+      let key = pair[..<equals].trimmingSpaces
+      let value = pair[pair.index(after: equals)...].trimmingSpaces
+      guard !key.isEmpty, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x3D }),
+        HeaderValue.isSafe(value)
+      else { continue }
+      result[key] = value
+    }
+    return result
+  }
+
+  /// Carries out `action` for the request; answers at once (memory store) or later on this loop.
+  func apply(
+    _ action: Action, request: AuthRequest?, session: ActiveSession?,
+    resume: @escaping (Outcome) -> Void
+  ) -> Outcome? {
+    Deferred.run(resume) { done in
+      let now = SessionService.now()
+      let current = session?.ticket ?? service.ticket(fromCookie: request?.sessionCookie)
+      switch action {
+      case .login(let user, let attributes):
+        if let current { end(current, reason: .logout) }
+        login(user: user, attributes: attributes, request: request, now: now, done)
+      case .logout(let all):
+        guard let current else {
+          done(.headers([service.deletionCookie()]))
+          return
+        }
+        if all {
+          service.store.revokeAll(userKey: current.userKey) { [service] result in
+            if case .success(let keys) = result {
+              for key in keys { service.cache.invalidate(storeKey: key) }
+              service.metrics.destroyed(.logout, count: keys.count)
+            }
+            done(.headers([service.deletionCookie()]))
+          }
+        } else {
+          end(current, reason: .logout)
+          done(.headers([service.deletionCookie()]))
+        }
+      case .elevate(let attributes):
+        guard let session else {
+          log("elevate_without_session", "")
+          done(.headers([]))
+          return
+        }
+        service.rotate(
+          ticket: session.ticket, record: session.record, now: now, userAgent: request?.userAgent,
+          elevate: attributes
+        ) { [service] result in
+          switch result {
+          case .rotated(let ticket, let record):
+            var headers = [service.setCookie(ticket)]
+            if let csrf = service.csrfCookie(for: record) { headers.append(csrf) }
+            done(.headers(headers))
+          case .converged(let ticket):
+            done(.headers([service.setCookie(ticket)]))
+          case .gone:
+            done(.headers([service.deletionCookie()]))
+          case .unavailable:
+            done(.refuse(ProxyError(.storeUnavailable, .internal, "session store")))
+          }
+        }
+      }
+    }
+  }
+
+  private func end(_ ticket: SessionTicket, reason: SessionMetrics.DestroyReason) {
+    service.cache.invalidate(ticket.idHash)
+    service.store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
+      if case .success(true) = result { service.metrics.destroyed(reason) }
+    }
+  }
+
+  private func login(
+    user: String, attributes: [String: String], request: AuthRequest?, now: Int64,
+    _ done: @escaping (Outcome) -> Void
+  ) {
+    guard let request else {
+      done(.refuse(ProxyError(.upstreamProtocol, .upstream, "login outside a session-capable request")))
+      return
+    }
+    let policy = service.policy
+    let record = policy.newRecord(
+      userID: user, attributes: attributes, now: now, clientIP: request.clientIP, userAgent: request.userAgent
+    )
+    let ticket = SessionTicket.issue(userID: user, keyRing: service.keyRing)
+    guard let sealed = try? record.sealed(for: ticket) else {
+      done(.refuse(ProxyError(.storeUnavailable, .internal, "sealing failed")))
+      return
+    }
+    let summary = SessionSummary(ticket: ticket, record: record, policy: policy, userAgent: request.userAgent)
+    service.store.create(
+      StoredSession(sealed: sealed, summary: summary), userKey: ticket.userKey, limits: policy.limits,
+      now: now
+    ) { [service] result in
+      switch result {
+      case .success(.created(let evicted)):
+        service.metrics.sessionCreated()
+        for key in evicted { service.cache.invalidate(storeKey: key) }
+        if !evicted.isEmpty { service.metrics.destroyed(.evicted, count: evicted.count) }
+        service.cache.insert(ticket.idHash, record: record, expiresAt: policy.expiresAt(record), now: now)
+        var headers = [service.setCookie(ticket)]
+        if let csrf = service.csrfCookie(for: record) { headers.append(csrf) }
+        done(.headers(headers))
+      case .success(.rejectedLimitReached):
+        service.metrics.loginRejected()
+        done(.refuse(ProxyError(.sessionLimit, .downstream, "max_per_user reached")))
+      case .failure:
+        service.metrics.loginRejected()
+        done(.refuse(ProxyError(.storeUnavailable, .internal, "session store")))
+      }
+    }
+  }
+}
+
+extension Substring {
+  var trimmingSpaces: String {
+    String(
+      drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+  }
+}

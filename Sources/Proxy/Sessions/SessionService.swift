@@ -1,0 +1,98 @@
+import Crypto
+public import Prometheus
+public import Sessions
+import Synchronization
+
+/// Everything the session routes share across workers: the ticket key ring, the policy, the
+/// store, the L1 cache, cookie settings and metrics. Built once at start from `[session]`.
+/// Thread-safe: immutable apart from the store, cache and metrics, which lock or are atomic.
+public final class SessionService: Sendable {
+  public let settings: SessionSettings
+  public let keyRing: TicketKeyRing
+  public let policy: SessionPolicy
+  public let store: any SessionStore
+  public let cache: SessionCache
+  let metrics: SessionMetrics
+  /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
+  let cookieAttributes: String
+  let cookieNameBytes: [UInt8]
+  let csrfHeaderLower: [UInt8]
+
+  public struct SetupError: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  public init(settings: SessionSettings, registry: PrometheusCollectorRegistry) throws(SetupError) {
+    self.settings = settings
+    do {
+      keyRing = try TicketKeyRing(
+        keys: settings.keys.map { Array($0.revealed.utf8) },
+        userTagKey: settings.userTagKey.map { Array($0.revealed.utf8) })
+    } catch {
+      throw SetupError(description: "session keys: \(error)")
+    }
+    policy = settings.policy
+    switch settings.store {
+    case .memory:
+      store = MemorySessionStore()
+    case .redis:
+      throw SetupError(description: "session store \"redis\" is not available in this build")
+    }
+    cache = SessionCache(
+      capacity: settings.cacheMaxEntries,
+      maxTTL: Int64(settings.cacheTTL.nanoseconds))
+    metrics = SessionMetrics(registry: registry)
+    var attributes = "; Path=\(settings.cookiePath)"
+    if !settings.cookieDomain.isEmpty { attributes += "; Domain=\(settings.cookieDomain)" }
+    if settings.httpOnly { attributes += "; HttpOnly" }
+    if settings.secureCookie { attributes += "; Secure" }
+    attributes += "; SameSite=\(settings.sameSite.rawValue)"
+    cookieAttributes = attributes
+    cookieNameBytes = Array(settings.cookieName.utf8)
+    csrfHeaderLower = Array(settings.csrfHeader.lowercased().utf8)
+  }
+
+  /// `Set-Cookie` value carrying a ticket. Session cookies (no Max-Age): the absolute and idle
+  /// timeouts are enforced here, not by the browser.
+  func setCookie(_ ticket: SessionTicket) -> (String, String) {
+    ("Set-Cookie", "\(settings.cookieName)=\(ticket.encode(keyRing: keyRing))\(cookieAttributes)")
+  }
+
+  /// A `Set-Cookie` that deletes the session cookie: same name, path and attributes.
+  func deletionCookie() -> (String, String) {
+    (
+      "Set-Cookie",
+      "\(settings.cookieName)=\(cookieAttributes); Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+    )
+  }
+
+  /// The scripts-readable CSRF cookie, when configured.
+  func csrfCookie(for record: SessionRecord) -> (String, String)? {
+    guard !settings.csrfCookie.isEmpty, policy.csrf else { return nil }
+    var attributes = "; Path=\(settings.cookiePath)"
+    if settings.secureCookie { attributes += "; Secure" }
+    attributes += "; SameSite=\(settings.sameSite.rawValue)"
+    return ("Set-Cookie", "\(settings.csrfCookie)=\(CSRFToken.make(secret: record.csrfSecret))\(attributes)")
+  }
+
+  /// Short, non-reversible principal handle for logs (never the user id itself).
+  static func principalHash(_ userID: String) -> String {
+    let digest = SHA256.hash(Array(("gh-principal:" + userID).utf8))
+    var text = ""
+    for byte in digest.prefix(6) {
+      text += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+    }
+    return text
+  }
+
+  /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
+  static func now() -> Int64 { WallClockNow.nanos() }
+
+  /// Drops expired sessions of the memory store (called from a timer).
+  func purgeExpired() {
+    if let memory = store as? MemorySessionStore {
+      let purged = memory.purgeExpired(now: Self.now())
+      if purged > 0 { metrics.destroyed(.expired, count: purged) }
+    }
+  }
+}
