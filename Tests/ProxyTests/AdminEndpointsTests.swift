@@ -44,8 +44,11 @@ final class AdminEndpointsTests: XCTestCase {
         name: "metrics without token", token: "t0k", method: .get, path: "/metrics", authorization: nil,
         status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
       Case(
-        name: "readyz wrong token", token: "t0k", method: .get, path: "/readyz", authorization: "Bearer t0x",
-        status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
+        name: "readyz needs no token (kubelet probes cannot send one)", token: "t0k", method: .get,
+        path: "/readyz", authorization: nil, status: 200, contentType: "application/json"),
+      Case(
+        name: "sessions without token", token: "t0k", method: .get, path: "/sessions",
+        authorization: nil, status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
       Case(
         name: "config token prefix only", token: "t0k", method: .get, path: "/config",
         authorization: "Bearer t0", status: 401, contentType: plain),
