@@ -410,16 +410,17 @@ final class ConfigLoaderTests: XCTestCase {
         ]
       ),
       (
-        "session unavailable", "[[route]]\npath = \"/\"\nauth = \"session\"",
-        [
-          "3 route[1].auth: auth = \"session\" is not available in this build yet (planned); use \"public\" or remove the route"
-        ]
+        "session without [session]", "[[route]]\npath = \"/\"\nauth = \"session\"",
+        ["3 route[1].auth: auth = \"session\" needs a [session] table (with at least `keys`)"]
       ),
       (
-        "session_or_jwt unavailable", "[[route]]\npath = \"/\"\nauth = \"session_or_jwt\"",
-        [
-          "3 route[1].auth: auth = \"session_or_jwt\" is not available in this build yet (planned); use \"public\" or remove the route"
-        ]
+        "session_or_jwt without [session]", "[[route]]\npath = \"/\"\nauth = \"session_or_jwt\"",
+        ["3 route[1].auth: auth = \"session_or_jwt\" needs a [session] table (with at least `keys`)"]
+      ),
+      (
+        "unknown on_unauthenticated",
+        "[[route]]\npath = \"/\"\nauth = \"public\"\non_unauthenticated = \"login\"",
+        ["4 route[1].on_unauthenticated: unknown action \"login\"; use \"auto\", \"redirect\" or \"deny\""]
       ),
       (
         "bad method", "[[route]]\npath = \"/\"\nmethods = [\"GET\", \"PO ST\"]\nauth = \"public\"",
@@ -455,9 +456,9 @@ final class ConfigLoaderTests: XCTestCase {
     }
   }
 
-  func testOnlyPublicIsAvailable() {
-    for policy in AuthPolicy.allCases {
-      XCTAssertEqual(policy.isAvailable, policy == .publicAccess, policy.rawValue)
+  func testPublicAndSessionPoliciesAreAvailable() {
+    for policy: AuthPolicy in [.publicAccess, .session, .sessionOrJWT] {
+      XCTAssertTrue(policy.isAvailable, policy.rawValue)
     }
   }
 
@@ -565,7 +566,8 @@ final class ConfigLoaderTests: XCTestCase {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
       "../../proxy.conf.example"
     ).standardized.path
-    let result = ConfigLoader.load(path: path, environment: [:])
+    let sessionKey = String(repeating: "k", count: 48)
+    let result = ConfigLoader.load(path: path, environment: ["GATEHOUSE_SESSION_KEY": sessionKey])
     let config: GatehouseConfig
     switch result {
     case .success(let loaded): config = loaded
@@ -578,7 +580,21 @@ final class ConfigLoaderTests: XCTestCase {
     XCTAssertEqual(config.admin, defaults.admin)
     XCTAssertEqual(config.headers, defaults.headers)
     XCTAssertEqual(config.log, defaults.log)
-    XCTAssertEqual(config.routes.map(\.match), [.prefix("/public/"), .exact("/health")])
+    XCTAssertEqual(
+      config.routes.map(\.match),
+      [.prefix("/public/"), .exact("/health"), .exact("/login"), .exact("/logout"), .prefix("/")])
+    XCTAssertEqual(
+      config.routes.map(\.auth), [.publicAccess, .publicAccess, .publicAccess, .publicAccess, .session])
+    XCTAssertEqual(config.routes.last?.onUnauthenticated, .auto)
+    XCTAssertEqual(
+      config.session, SessionSettings(keys: [Secret(sessionKey)]), "example shows the session defaults")
+    if case .failure(let errors) = ConfigLoader.load(path: path, environment: [:]) {
+      XCTAssertEqual(
+        errors.issues.map(\.message), ["environment variable GATEHOUSE_SESSION_KEY is not set"],
+        "the example needs the session key from the environment")
+    } else {
+      XCTFail("the example loaded without GATEHOUSE_SESSION_KEY")
+    }
 
     // Every key the loader knows appears in the example, each with a comment line above it.
     let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -595,10 +611,17 @@ final class ConfigLoaderTests: XCTestCase {
       ),
       ("admin", ["listen", "token"]), ("headers", ["strip", "request_id_header"]),
       ("log", ["level", "format", "access_log", "log_query"]), ("route", ConfigReader.routeKeys),
+      ("session", ConfigReader.sessionKeys.filter { $0 != "cache" }),
+      ("session.cache", ConfigReader.sessionCacheKeys),
     ]
     let root = try TOMLParser.parse(text)
     for (table, keys) in known {
-      XCTAssertNotNil(root[table], "example has [\(table)]")
+      var found: TOMLValue? = .table(root)
+      for part in table.split(separator: ".") {
+        guard case .table(let inner)? = found else { break }
+        found = inner[String(part)]
+      }
+      XCTAssertNotNil(found, "example has [\(table)]")
       for key in keys {
         guard let index = lines.firstIndex(where: { $0.hasPrefix("\(key) = ") && isIn(table, $0, lines) })
         else {

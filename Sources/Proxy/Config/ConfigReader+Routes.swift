@@ -1,6 +1,6 @@
 /// `[[route]]` tables: each needs exactly one of `path_prefix` / `path` and an available `auth`.
 extension ConfigReader {
-  static let routeKeys = ["name", "path_prefix", "path", "methods", "auth"]
+  static let routeKeys = ["name", "path_prefix", "path", "methods", "auth", "on_unauthenticated"]
 
   mutating func readRoutes(_ root: TOMLTable) -> [RouteSettings] {
     guard let entry = root.entry("route") else { return [] }
@@ -22,7 +22,10 @@ extension ConfigReader {
       }
       let section = ConfigSection(path: "route[\(number)]", title: "[[route]] #\(number)", table: table)
       let line = table.line > 0 ? table.line : array.lines[index]
-      guard let route = readRoute(section, number: number, line: line) else { continue }
+      guard
+        let route = readRoute(
+          section, number: number, line: line, sessionConfigured: root.entry("session") != nil)
+      else { continue }
       let nameLine = table.entry("name")?.valueLine ?? line
       if let first = names[route.name] {
         report(
@@ -37,7 +40,9 @@ extension ConfigReader {
   }
 
   /// One route, or nil when it has problems (all reported).
-  private mutating func readRoute(_ s: ConfigSection, number: Int, line: Int) -> RouteSettings? {
+  private mutating func readRoute(
+    _ s: ConfigSection, number: Int, line: Int, sessionConfigured: Bool
+  ) -> RouteSettings? {
     let before = issues.count
     checkKeys(s, known: Self.routeKeys)
     var name = "route\(number)"
@@ -87,6 +92,11 @@ extension ConfigReader {
       if let policy = AuthPolicy(rawValue: text) {
         if policy.isAvailable {
           auth = policy
+          if policy == .session || policy == .sessionOrJWT, !sessionConfigured {
+            report(
+              line: authLine, key: s.key("auth"),
+              "auth = \(quoted(text)) needs a [session] table (with at least `keys`)")
+          }
         } else {
           report(
             line: authLine, key: s.key("auth"),
@@ -100,7 +110,18 @@ extension ConfigReader {
       report(
         line: line, key: s.key("auth"), "missing; every route must say who may use it (one of \(policies))")
     }
+    var onUnauthenticated = UnauthenticatedAction.auto
+    if let (text, actionLine) = string(s, "on_unauthenticated") {
+      if let action = UnauthenticatedAction(rawValue: text) {
+        onUnauthenticated = action
+      } else {
+        report(
+          line: actionLine, key: s.key("on_unauthenticated"),
+          "unknown action \(quoted(text)); use \"auto\", \"redirect\" or \"deny\"")
+      }
+    }
     guard issues.count == before, let match, let auth else { return nil }
-    return RouteSettings(name: name, match: match, methods: methods, auth: auth)
+    return RouteSettings(
+      name: name, match: match, methods: methods, auth: auth, onUnauthenticated: onUnauthenticated)
   }
 }

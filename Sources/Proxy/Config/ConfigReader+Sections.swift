@@ -29,7 +29,8 @@ extension ConfigReader {
       admin: readAdmin(section(root, "admin")),
       headers: readHeaders(section(root, "headers")),
       log: readLog(section(root, "log")),
-      routes: readRoutes(root))
+      routes: readRoutes(root),
+      session: readSession(root))
   }
 
   /// The named top-level table, or an empty one when absent or mistyped (reported).

@@ -3,7 +3,8 @@ import EventLoop
 extension GatehouseConfig {
   /// The effective configuration as TOML that `ConfigLoader` reads back (defaults filled in,
   /// `workers` resolved), with every secret shown as "<redacted>". For the admin `/config`
-  /// endpoint and `gatehouse check`.
+  /// endpoint and `gatehouse check`. A `[session]` dump reads back only once its redacted keys
+  /// are replaced (a session key must have at least 32 bytes).
   public func redactedDescription() -> String {
     func duration(_ value: Duration) -> String { TOMLWriter.basicString(ConfigDuration.format(value)) }
     func string(_ value: String) -> String { TOMLWriter.basicString(value) }
@@ -52,7 +53,9 @@ extension GatehouseConfig {
       }
       if !route.methods.isEmpty { lines.append("methods = \(TOMLWriter.stringArray(route.methods))") }
       lines.append("auth = \(string(route.auth.rawValue))")
+      lines.append("on_unauthenticated = \(string(route.onUnauthenticated.rawValue))")
     }
+    if let session { lines += session.redactedLines() }
     return lines.joined(separator: "\n") + "\n"
   }
 }
