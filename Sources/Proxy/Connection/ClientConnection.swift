@@ -629,7 +629,10 @@ final class ClientConnection: EventHandler {
         upstreamProtocolFailure(error.kind.rawValue)
         return true
       case .complete:
-        return beginResponse(connection)
+        // Continue straight into the body so head and body leave in one write.
+        guard beginResponse(connection) else { return false }
+        if responseHeadDone && !responseDone && phase == .proxying { _ = pumpResponseBody(connection) }
+        return true
       }
     }
     guard !responseDone else { return false }
