@@ -62,16 +62,20 @@ final class RedisConnectionTests: XCTestCase {
   }
 
   private func send(
-    _ connection: Unchecked<RedisConnection>, _ args: [[UInt8]], timeout: UInt64? = nil, wait: TimeInterval = 15
+    _ connection: Unchecked<RedisConnection>, _ args: [[UInt8]], timeout: UInt64? = nil,
+    wait: TimeInterval = 15
   ) -> Result<RedisReply, RedisError>? {
     harness.await(wait) { done in connection.value.send(args, timeout: timeout) { done($0) } }
   }
 
-  private func send(_ connection: Unchecked<RedisConnection>, _ words: String...) -> Result<RedisReply, RedisError>? {
+  private func send(_ connection: Unchecked<RedisConnection>, _ words: String...) -> Result<
+    RedisReply, RedisError
+  >? {
     send(connection, words.map { Array($0.utf8) })
   }
 
-  private func waitReady(_ connection: Unchecked<RedisConnection>, _ name: String, timeout: TimeInterval = 15) {
+  private func waitReady(_ connection: Unchecked<RedisConnection>, _ name: String, timeout: TimeInterval = 15)
+  {
     let ready = waitUntil(timeout) { harness.sync { connection.value.isReady } }
     XCTAssertTrue(ready, "\(name): connection not ready within \(timeout) s")
   }
@@ -92,7 +96,10 @@ final class RedisConnectionTests: XCTestCase {
       ("array read", ["LRANGE", "l", "0", "-1"], .success(.array([.bulk(b("a")), .bulk(b("b"))]))),
       ("empty array", ["LRANGE", "none", "0", "-1"], .success(.array([]))),
       ("server error", ["INCR", "k"], .failure(.server("ERR value is not an integer or out of range"))),
-      ("unknown command", ["NOPE"], .failure(.server("ERR unknown command 'NOPE', with args beginning with: "))),
+      (
+        "unknown command", ["NOPE"],
+        .failure(.server("ERR unknown command 'NOPE', with args beginning with: "))
+      ),
       (
         "nested with nil and error", ["EVAL", "return {1, 'x', false, redis.error_reply('boom')}", "0"],
         .success(.array([.integer(1), .bulk(b("x")), .null, .error(b("ERR boom"))]))
@@ -116,7 +123,8 @@ final class RedisConnectionTests: XCTestCase {
       ("empty key", [], [1]),
     ]
     for c in cases {
-      XCTAssertEqual(send(connection, [Array("SET".utf8), c.key, c.value]), .success(.status(Array("OK".utf8))), c.name)
+      XCTAssertEqual(
+        send(connection, [Array("SET".utf8), c.key, c.value]), .success(.status(Array("OK".utf8))), c.name)
       XCTAssertEqual(send(connection, [Array("GET".utf8), c.key]), .success(.bulk(c.value)), c.name)
     }
   }
@@ -127,11 +135,13 @@ final class RedisConnectionTests: XCTestCase {
     let refused = waitUntil(10) { harness.sync { downs.value.count >= 2 } }
     XCTAssertTrue(refused, "refused: at least two failed attempts reported")
     let kinds = harness.sync { downs.value.map(\.kind) }
-    XCTAssertTrue(kinds.allSatisfy { $0 == .connectFailed }, "refused: every failure is connectFailed, got \(kinds)")
+    XCTAssertTrue(
+      kinds.allSatisfy { $0 == .connectFailed }, "refused: every failure is connectFailed, got \(kinds)")
     XCTAssertEqual(errorKind(send(connection, "PING")), "disconnected", "refused: send while down")
     _ = try startServer(port: port)
     waitReady(connection, "refused then started")
-    XCTAssertEqual(send(connection, "PING"), .success(.status(Array("PONG".utf8))), "refused then started: PING")
+    XCTAssertEqual(
+      send(connection, "PING"), .success(.status(Array("PONG".utf8))), "refused then started: PING")
   }
 
   func testServerKilledMidCommandFailsPendingAndReconnectsAfterRestart() throws {
@@ -141,17 +151,24 @@ final class RedisConnectionTests: XCTestCase {
     let pending = Unchecked<[Result<RedisReply, RedisError>]>([])
     harness.sync {
       for _ in 0..<3 {
-        connection.value.send(strings: ["BLPOP", "never", "0"], timeout: 30_000_000_000) { pending.value.append($0) }
+        connection.value.send(strings: ["BLPOP", "never", "0"], timeout: 30_000_000_000) {
+          pending.value.append($0)
+        }
       }
     }
-    XCTAssertTrue(waitUntil(10) { harness.sync { connection.value.outstanding == 3 } }, "killed: commands in flight")
+    XCTAssertTrue(
+      waitUntil(10) { harness.sync { connection.value.outstanding == 3 } }, "killed: commands in flight")
     server.kill()
-    XCTAssertTrue(waitUntil(10) { harness.sync { pending.value.count == 3 } }, "killed: pending commands completed")
-    XCTAssertEqual(harness.sync { pending.value.map(errorKind) }, Array(repeating: "disconnected", count: 3), "killed: pending fail disconnected")
+    XCTAssertTrue(
+      waitUntil(10) { harness.sync { pending.value.count == 3 } }, "killed: pending commands completed")
+    XCTAssertEqual(
+      harness.sync { pending.value.map(errorKind) }, Array(repeating: "disconnected", count: 3),
+      "killed: pending fail disconnected")
     XCTAssertEqual(harness.sync { downs.value.first }, .disconnected, "killed: onDown")
     try server.start()
     waitReady(connection, "killed then restarted")
-    XCTAssertEqual(send(connection, "PING"), .success(.status(Array("PONG".utf8))), "killed then restarted: PING")
+    XCTAssertEqual(
+      send(connection, "PING"), .success(.status(Array("PONG".utf8))), "killed then restarted: PING")
   }
 
   func testPausedServerTimesOutWithinTheDeadlineThenRecovers() throws {
@@ -168,7 +185,8 @@ final class RedisConnectionTests: XCTestCase {
     XCTAssertLessThan(elapsed, 2.0, "paused: within the deadline plus margin")
     server.resume()
     let recovered = waitUntil(10) {
-      (try? send(connection, [Array("PING".utf8)], timeout: 1_000_000_000)?.get()) == .status(Array("PONG".utf8))
+      (try? send(connection, [Array("PING".utf8)], timeout: 1_000_000_000)?.get())
+        == .status(Array("PONG".utf8))
     }
     XCTAssertTrue(recovered, "paused: PING succeeds after SIGCONT")
   }
@@ -183,7 +201,8 @@ final class RedisConnectionTests: XCTestCase {
     server.pause()
     defer { server.resume() }
     XCTAssertEqual(errorKind(send(connection, "PING")), "timeout", "watchdog: command timeout")
-    XCTAssertTrue(waitUntil(10) { harness.sync { downs.value.contains(.disconnected) } }, "watchdog: connection dropped")
+    XCTAssertTrue(
+      waitUntil(10) { harness.sync { downs.value.contains(.disconnected) } }, "watchdog: connection dropped")
     server.resume()
     waitReady(connection, "watchdog recovered")
     let recovered = waitUntil(10) { (try? send(connection, "PING")?.get()) == .status(Array("PONG".utf8)) }
@@ -210,7 +229,8 @@ final class RedisConnectionTests: XCTestCase {
     server.resume()
     XCTAssertTrue(waitUntil(10) { harness.sync { results.value.count == 5 } }, "cap: the rest answered")
     for i in 0..<3 {
-      XCTAssertEqual(harness.sync { results.value[i] }, .success(.status(Array("PONG".utf8))), "cap: command \(i)")
+      XCTAssertEqual(
+        harness.sync { results.value[i] }, .success(.status(Array("PONG".utf8))), "cap: command \(i)")
     }
   }
 

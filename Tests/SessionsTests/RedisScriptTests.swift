@@ -12,7 +12,10 @@ final class RedisScriptTests: RedisTestCase {
         "two blocks", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
         "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
       ),
-      ("55 bytes (padding edge)", String(repeating: "a", count: 55), "c1c8bbdc22796e28c0e15163d20899b65621d65a"),
+      (
+        "55 bytes (padding edge)", String(repeating: "a", count: 55),
+        "c1c8bbdc22796e28c0e15163d20899b65621d65a"
+      ),
       ("64 bytes", String(repeating: "a", count: 64), "0098ba824b5c16427bd7a1122a5a442a25ec644d"),
     ]
     for c in cases { XCTAssertEqual(RedisScript(c.input).sha1, c.hex, c.name) }

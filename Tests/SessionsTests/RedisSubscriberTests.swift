@@ -57,7 +57,8 @@ final class RedisSubscriberTests: RedisTestCase {
       XCTAssertEqual(got, c.expected, c.name)
     }
     try server.cli(["PUBLISH", "news", "hello"])
-    XCTAssertTrue(waitUntil(10) { harness.sync { log.value.messages == ["news hello"] } }, "plain channel message")
+    XCTAssertTrue(
+      waitUntil(10) { harness.sync { log.value.messages == ["news hello"] } }, "plain channel message")
   }
 
   func testHeartbeatDetectsADeadPathAndResetsAgainOnRecovery() throws {
@@ -67,11 +68,13 @@ final class RedisSubscriberTests: RedisTestCase {
     server.pause()
     defer { server.resume() }
     let start = Date()
-    XCTAssertTrue(waitUntil(15) { harness.sync { !subscriber.value.isSubscribed } }, "heartbeat: loss detected")
+    XCTAssertTrue(
+      waitUntil(15) { harness.sync { !subscriber.value.isSubscribed } }, "heartbeat: loss detected")
     XCTAssertLessThan(Date().timeIntervalSince(start), 5, "heartbeat: detected within a few intervals")
     XCTAssertEqual(harness.sync { log.value.resets }, 2, "heartbeat: reset on loss")
     server.resume()
-    XCTAssertTrue(waitUntil(20) { harness.sync { subscriber.value.isSubscribed } }, "heartbeat: re-subscribed")
+    XCTAssertTrue(
+      waitUntil(20) { harness.sync { subscriber.value.isSubscribed } }, "heartbeat: re-subscribed")
     XCTAssertGreaterThanOrEqual(harness.sync { log.value.resets }, 3, "heartbeat: reset on recovery")
     try server.cli(["SET", "S:after", "1"])
     let arrived = waitUntil(10) {
@@ -85,7 +88,8 @@ final class RedisSubscriberTests: RedisTestCase {
     let (subscriber, log) = makeSubscriber(port: server.port, interval: 5_000_000_000)
     XCTAssertTrue(waitUntil(15) { harness.sync { subscriber.value.isSubscribed } }, "kill: subscribed")
     try server.cli(["CLIENT", "KILL", "TYPE", "pubsub"])
-    XCTAssertTrue(waitUntil(15) { harness.sync { log.value.resets >= 3 } }, "kill: reset on loss and on re-subscribe")
+    XCTAssertTrue(
+      waitUntil(15) { harness.sync { log.value.resets >= 3 } }, "kill: reset on loss and on re-subscribe")
     XCTAssertTrue(waitUntil(15) { harness.sync { subscriber.value.isSubscribed } }, "kill: subscribed again")
   }
 }

@@ -57,7 +57,10 @@ final class RedisAdapter: EventHandler {
 
   var outstanding: Int { pending.count - pendingHead }
 
-  private init(loop: EventLoop, address: RedisAddress, context: UnsafeMutablePointer<redisAsyncContext>, watchdogLimit: UInt64) {
+  private init(
+    loop: EventLoop, address: RedisAddress, context: UnsafeMutablePointer<redisAsyncContext>,
+    watchdogLimit: UInt64
+  ) {
     self.loop = loop
     self.address = address
     self.context = context
@@ -67,7 +70,8 @@ final class RedisAdapter: EventHandler {
 
   /// Starts a non-blocking connect and attaches the context to `loop`.
   static func connect(
-    loop: EventLoop, address: RedisAddress, watchdogLimit: UInt64, keepAlive: Bool, owner: any RedisAdapterOwner
+    loop: EventLoop, address: RedisAddress, watchdogLimit: UInt64, keepAlive: Bool,
+    owner: any RedisAdapterOwner
   ) -> Result<RedisAdapter, RedisError> {
     guard let context = redisAsyncConnect(address.host, Int32(address.port)) else {
       return .failure(.connectFailed("\(address): cannot allocate a context"))
@@ -214,7 +218,8 @@ final class RedisAdapter: EventHandler {
   /// Subscribes with a persistent callback. Returns false if the context is closing.
   func subscribe(_ subscription: RedisSubscription) -> Bool {
     guard !isDead, !isClosing, let context else { return false }
-    let status = RedisAdapter.withArgv([Array("SUBSCRIBE".utf8), subscription.channel]) { argc, argv, lengths in
+    let status = RedisAdapter.withArgv([Array("SUBSCRIBE".utf8), subscription.channel]) {
+      argc, argv, lengths in
       redisAsyncCommandArgv(
         context,
         { _, reply, privdata in
@@ -228,7 +233,9 @@ final class RedisAdapter: EventHandler {
     return true
   }
 
-  private func replied(_ box: RedisPendingCommand, _ reply: UnsafeMutableRawPointer?, errstr: UnsafeMutablePointer<CChar>?) {
+  private func replied(
+    _ box: RedisPendingCommand, _ reply: UnsafeMutableRawPointer?, errstr: UnsafeMutablePointer<CChar>?
+  ) {
     // hiredis 0.14 can run a finished callback again for a reply it cannot route (#1040):
     // a box that is not the head was already completed.
     guard pendingHead < pending.count, pending[pendingHead] === box else { return }

@@ -2,7 +2,8 @@ public import EventLoop
 
 /// Finds the address to connect to; called on the loop before every connect attempt (a fixed
 /// address, or `SentinelResolver.resolve`). Must call `completion` once, on the loop thread.
-public typealias RedisAddressSource = (_ completion: @escaping (Result<RedisAddress, RedisError>) -> Void) -> Void
+public typealias RedisAddressSource = (_ completion: @escaping (Result<RedisAddress, RedisError>) -> Void) ->
+  Void
 
 /// One multiplexed connection to Redis over hiredis' async API on an `EventLoop`. Loop-thread
 /// only: create, use and close it on the loop's thread.
@@ -102,21 +103,24 @@ public final class RedisConnection {
   /// Sends one command (binary-safe arguments, no format strings). `timeout` defaults to
   /// `options.commandTimeout` (ns).
   public func send(
-    _ args: [[UInt8]], timeout: UInt64? = nil, _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
+    _ args: [[UInt8]], timeout: UInt64? = nil,
+    _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) {
     guard let adapter, state == .connecting || state == .ready else {
       fail(completion, .disconnected)
       return
     }
     let deadline = loop.now &+ (timeout ?? options.commandTimeout)
-    if let error = adapter.send(args, deadline: deadline, maxOutstanding: options.maxOutstanding, completion) {
+    if let error = adapter.send(args, deadline: deadline, maxOutstanding: options.maxOutstanding, completion)
+    {
       fail(completion, error)
     }
   }
 
   /// `send` with UTF-8 text arguments (admin paths and tests; the hot path passes bytes).
   public func send(
-    strings args: [String], timeout: UInt64? = nil, _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
+    strings args: [String], timeout: UInt64? = nil,
+    _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) {
     send(args.map { Array($0.utf8) }, timeout: timeout, completion)
   }
@@ -130,7 +134,8 @@ public final class RedisConnection {
     channel: [UInt8], onSubscribed: @escaping () -> Void, onMessage: @escaping (RedisReply) -> Void
   ) -> Bool {
     guard let adapter, state == .ready else { return false }
-    return adapter.subscribe(RedisSubscription(channel: channel, onSubscribed: onSubscribed, onMessage: onMessage))
+    return adapter.subscribe(
+      RedisSubscription(channel: channel, onSubscribed: onSubscribed, onMessage: onMessage))
   }
 
   private func fail(_ completion: @escaping (Result<RedisReply, RedisError>) -> Void, _ error: RedisError) {
@@ -155,7 +160,8 @@ public final class RedisConnection {
   private func open(_ address: RedisAddress) {
     self.address = address
     let result = RedisAdapter.connect(
-      loop: loop, address: address, watchdogLimit: options.effectiveWatchdogLimit, keepAlive: options.keepAlive,
+      loop: loop, address: address, watchdogLimit: options.effectiveWatchdogLimit,
+      keepAlive: options.keepAlive,
       owner: self)
     switch result {
     case .failure(let error):
@@ -195,7 +201,8 @@ public final class RedisConnection {
     for (index, command) in commands.enumerated() {
       let isLast = index == commands.count - 1
       let name = String(decoding: command[0], as: UTF8.self)
-      let error = adapter.send(command, deadline: .max, maxOutstanding: .max) { [weak self, weak adapter] result in
+      let error = adapter.send(command, deadline: .max, maxOutstanding: .max) {
+        [weak self, weak adapter] result in
         guard let self, let adapter, adapter === self.adapter else { return }
         switch result {
         case .failure(.server(let message)):
@@ -274,7 +281,8 @@ extension RedisConnection: RedisAdapterOwner {
     connectTimer = nil
     guard state != .closed else { return }
     let wasReady = state == .ready
-    let error = adapter.failure ?? (wasReady ? .disconnected : .connectFailed("\(adapter.address): connection closed"))
+    let error =
+      adapter.failure ?? (wasReady ? .disconnected : .connectFailed("\(adapter.address): connection closed"))
     if wasReady {
       onDown?(self, error)
       guard state != .closed else { return }

@@ -1,4 +1,4 @@
-public import EventLoop
+import EventLoop
 
 /// A dedicated pub/sub connection: server-assisted client-side caching (RESP2 broadcast
 /// tracking redirected to itself, notes 3.5), extra channels, and a heartbeat. Loop-thread
@@ -100,7 +100,9 @@ public final class RedisSubscriber {
         self.restart()
         return
       }
-      var command: [[UInt8]] = ["CLIENT", "TRACKING", "on", "REDIRECT", String(id), "BCAST"].map { Array($0.utf8) }
+      var command: [[UInt8]] = ["CLIENT", "TRACKING", "on", "REDIRECT", String(id), "BCAST"].map {
+        Array($0.utf8)
+      }
       for prefix in prefixes {
         command.append(Array("PREFIX".utf8))
         command.append(prefix)

@@ -67,7 +67,8 @@ public final class SentinelResolver {
       if answeredNull {
         completion(.failure(.server("no sentinel knows a master named \(masterName)")))
       } else {
-        completion(.failure(.connectFailed("no sentinel reachable (last: \(lastError?.description ?? "none"))")))
+        completion(
+          .failure(.connectFailed("no sentinel reachable (last: \(lastError?.description ?? "none"))")))
       }
       return
     }
@@ -86,7 +87,9 @@ public final class SentinelResolver {
         guard let host = parts[0].string, let portText = parts[1].string, let port = Int(portText),
           let address = RedisAddress(host: host, port: port)
         else {
-          self.ask(index: index + 1, answeredNull: answeredNull, lastError: .protocol("bad master address"), completion)
+          self.ask(
+            index: index + 1, answeredNull: answeredNull, lastError: .protocol("bad master address"),
+            completion)
           return
         }
         self.promote(sentinel)

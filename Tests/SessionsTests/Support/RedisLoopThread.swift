@@ -45,7 +45,8 @@ final class RedisLoopThread: @unchecked Sendable {
   }
 
   /// Runs `body` on the loop thread and waits (up to `timeout` s) until it calls `done`.
-  func await<R>(_ timeout: TimeInterval = 10, _ body: @escaping (_ done: @escaping (R) -> Void) -> Void) -> R? {
+  func await<R>(_ timeout: TimeInterval = 10, _ body: @escaping (_ done: @escaping (R) -> Void) -> Void) -> R?
+  {
     let result = Mutex<Unchecked<R?>>(Unchecked(nil))
     let done = DispatchSemaphore(value: 0)
     let work = Unchecked(body)

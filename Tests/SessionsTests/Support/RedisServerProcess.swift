@@ -16,10 +16,11 @@ final class RedisServerProcess {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     executable = "/usr/bin/redis-server"
-    arguments = [
-      "--port", String(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-      "--dir", directory.path, "--loglevel", "warning",
-    ] + extra
+    arguments =
+      [
+        "--port", String(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "--dir", directory.path, "--loglevel", "warning",
+      ] + extra
   }
 
   /// A redis-sentinel monitoring `masterPort` as `name` with quorum 1.
@@ -112,7 +113,9 @@ final class RedisServerProcess {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
     let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     }
     guard bound == 0 else { throw TestFailure("bind failed") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
