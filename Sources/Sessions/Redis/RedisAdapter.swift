@@ -1,0 +1,330 @@
+import CHiredis
+import EventLoop
+import Glibc
+
+/// What a `RedisAdapter` reports to the connection that owns it. Loop-thread only.
+protocol RedisAdapterOwner: AnyObject {
+  /// TCP connect finished (`onConnect(REDIS_OK)`). Runs inside hiredis' unguarded connect
+  /// callback: freeing the adapter from here is deferred by `free` itself.
+  func adapterConnected(_ adapter: RedisAdapter)
+  /// The context is gone (freed by hiredis or by us); runs after the batch, never inside a
+  /// hiredis call, and exactly once per adapter.
+  func adapterClosed(_ adapter: RedisAdapter)
+}
+
+/// One hiredis async context driven by the `EventLoop`: the five `ev` hooks, the epoll
+/// registration, and the FIFO of commands hiredis still owes a callback. Loop-thread only
+/// (hiredis' async API is not thread-safe).
+///
+/// Rules honoured (notes 1.2, 1.4):
+/// - level-triggered; `EPOLLOUT` only between hiredis' `addWrite` and `delWrite`; hooks are
+///   idempotent (an epoll `MOD` only when the mask changes);
+/// - `EPOLLERR`/`EPOLLHUP` go to `redisAsyncHandleRead`, and `HandleWrite` is never called once
+///   `cleanup` marked the adapter dead;
+/// - `ev.data` holds a +1 reference released in `afterBatch` after `cleanup`, so the adapter
+///   outlives every event and callback of the batch in which its context was freed;
+/// - never `redisAsyncFree` from inside `onConnect` (0.14.1 use-after-free): deferred to after
+///   the batch; never touch the context after `cleanup` (which runs before `onDisconnect`);
+/// - a context we free (connect deadline, watchdog) reports through `adapterClosed` like any
+///   other, since hiredis calls neither connect nor disconnect callback for it.
+final class RedisAdapter: EventHandler {
+  let loop: EventLoop
+  let address: RedisAddress
+  weak var owner: (any RedisAdapterOwner)?
+  private(set) var context: UnsafeMutablePointer<redisAsyncContext>?
+  private let fd: Int32
+  private var registration: Registration?
+  private var reading = false
+  private var writing = false
+  /// `cleanup` ran: the context is freed or being freed.
+  private(set) var isDead = false
+  /// `redisAsyncFree` was called or hiredis started tearing down; no further free calls.
+  private(set) var isClosing = false
+  private var inConnectCallback = false
+  /// TCP connect succeeded.
+  private(set) var isConnected = false
+  /// The owner finished its handshake; failures after this are `.disconnected`.
+  var isReady = false
+  /// Why we freed the context; reported to pending commands instead of the default.
+  private(set) var failure: RedisError?
+
+  private var pending: [RedisPendingCommand?] = []
+  private var pendingHead = 0
+  private var subscriptions: [RedisSubscription] = []
+  private var watchdog: TimerID?
+  /// Hard limit for the oldest outstanding command, ns.
+  let watchdogLimit: UInt64
+
+  var outstanding: Int { pending.count - pendingHead }
+
+  private init(
+    loop: EventLoop, address: RedisAddress, context: UnsafeMutablePointer<redisAsyncContext>,
+    watchdogLimit: UInt64
+  ) {
+    self.loop = loop
+    self.address = address
+    self.context = context
+    self.fd = context.pointee.c.fd
+    self.watchdogLimit = watchdogLimit
+  }
+
+  /// Starts a non-blocking connect and attaches the context to `loop`.
+  static func connect(
+    loop: EventLoop, address: RedisAddress, watchdogLimit: UInt64, keepAlive: Bool,
+    owner: any RedisAdapterOwner
+  ) -> Result<RedisAdapter, RedisError> {
+    guard let context = redisAsyncConnect(address.host, Int32(address.port)) else {
+      return .failure(.connectFailed("\(address): cannot allocate a context"))
+    }
+    if context.pointee.err != 0 {
+      let why = context.pointee.errstr.map { String(cString: $0) } ?? "error \(context.pointee.err)"
+      redisAsyncFree(context)
+      return .failure(.connectFailed("\(address): \(why)"))
+    }
+    let adapter = RedisAdapter(loop: loop, address: address, context: context, watchdogLimit: watchdogLimit)
+    adapter.owner = owner
+    adapter.attach(keepAlive: keepAlive)
+    return .success(adapter)
+  }
+
+  private func attach(keepAlive: Bool) {
+    guard let context else { return }
+    let me = Unmanaged.passRetained(self).toOpaque()
+    context.pointee.data = me
+    context.pointee.ev.data = me
+    context.pointee.ev.addRead = { p in RedisAdapter.from(p)?.setInterest(read: true, write: nil) }
+    context.pointee.ev.delRead = { p in RedisAdapter.from(p)?.setInterest(read: false, write: nil) }
+    context.pointee.ev.addWrite = { p in RedisAdapter.from(p)?.setInterest(read: nil, write: true) }
+    context.pointee.ev.delWrite = { p in RedisAdapter.from(p)?.setInterest(read: nil, write: false) }
+    context.pointee.ev.cleanup = { p in RedisAdapter.from(p)?.cleanup() }
+    registration = loop.register(fd: fd, interest: [], handler: self)
+    if keepAlive { _ = redisEnableKeepAlive(&context.pointee.c) }
+    // Must follow the hooks: it calls addWrite at once to learn when connect() finishes.
+    _ = redisAsyncSetConnectCallback(context) { ac, status in
+      guard let ac, let adapter = RedisAdapter.from(ac.pointee.data) else { return }
+      adapter.connectCallback(ok: status == REDIS_OK)
+    }
+    _ = redisAsyncSetDisconnectCallback(context) { _, _ in
+      // The context is being freed; `cleanup` already reported. Touch nothing here.
+    }
+  }
+
+  private static func from(_ pointer: UnsafeMutableRawPointer?) -> RedisAdapter? {
+    guard let pointer else { return nil }
+    return Unmanaged<RedisAdapter>.fromOpaque(pointer).takeUnretainedValue()
+  }
+
+  // MARK: Hooks and events
+
+  private func setInterest(read: Bool?, write: Bool?) {
+    guard !isDead, let registration else { return }
+    let newRead = read ?? reading
+    let newWrite = write ?? writing
+    guard newRead != reading || newWrite != writing else { return }
+    reading = newRead
+    writing = newWrite
+    var interest: Interest = []
+    if reading { interest.insert(.read) }
+    if writing { interest.insert(.write) }
+    loop.modify(registration, fd: fd, interest: interest)
+  }
+
+  private func cleanup() {
+    guard !isDead else { return }
+    isDead = true
+    isClosing = true
+    if let registration { loop.unregister(registration, fd: fd) }
+    registration = nil
+    context = nil
+    if let watchdog { loop.cancel(watchdog) }
+    watchdog = nil
+    loop.afterBatch { [self] in
+      owner?.adapterClosed(self)
+      Unmanaged.passUnretained(self).release()  // the +1 taken in attach
+    }
+  }
+
+  func handle(_ events: Events) {
+    guard !isDead, let context else { return }
+    if events.isReadable || events.isError || events.isHangup {
+      redisAsyncHandleRead(context)
+      if isDead { return }
+    }
+    if events.isWritable && writing {
+      redisAsyncHandleWrite(context)
+    }
+  }
+
+  private func connectCallback(ok: Bool) {
+    if ok {
+      isConnected = true
+      inConnectCallback = true
+      owner?.adapterConnected(self)
+      inConnectCallback = false
+    } else {
+      // hiredis frees the context right after this returns (pending callbacks get NULL).
+      isClosing = true
+      if failure == nil {
+        let why = context?.pointee.errstr.map { String(cString: $0) } ?? "connect failed"
+        failure = .connectFailed("\(address): \(why)")
+      }
+    }
+  }
+
+  /// Frees the context now (every pending command completes with `reason` unless it already
+  /// has one), or after the batch when called from inside `onConnect`. Idempotent.
+  func free(_ reason: RedisError) {
+    guard !isDead, !isClosing, let context else { return }
+    if failure == nil { failure = reason }
+    if inConnectCallback {
+      loop.afterBatch { [self] in free(reason) }
+      return
+    }
+    isClosing = true
+    redisAsyncFree(context)
+  }
+
+  // MARK: Commands
+
+  /// Hands a command to hiredis; nil on success, else why it was not sent (the completion is
+  /// then not kept). `deadline` is absolute monotonic ns.
+  func send(
+    _ args: [[UInt8]], deadline: UInt64, maxOutstanding: Int,
+    _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
+  ) -> RedisError? {
+    guard !isDead, !isClosing, let context else { return .disconnected }
+    guard outstanding < maxOutstanding else { return .overloaded }
+    let box = RedisPendingCommand(sentAt: loop.now, completion: completion)
+    let status = RedisAdapter.withArgv(args) { argc, argv, lengths in
+      redisAsyncCommandArgv(
+        context,
+        { ac, reply, privdata in
+          guard let privdata else { return }
+          let box = Unmanaged<RedisPendingCommand>.fromOpaque(privdata).takeUnretainedValue()
+          guard let ac, let adapter = RedisAdapter.from(ac.pointee.data) else { return }
+          adapter.replied(box, reply, errstr: ac.pointee.errstr)
+        }, Unmanaged.passUnretained(box).toOpaque(), argc, argv, lengths)
+    }
+    guard status == REDIS_OK else { return .disconnected }
+    pending.append(box)
+    box.timer = loop.schedule(at: deadline) { [unowned box] in
+      box.timer = nil
+      box.take()?(.failure(.timeout))
+    }
+    if watchdog == nil { armWatchdog(at: box.sentAt &+ watchdogLimit) }
+    return nil
+  }
+
+  /// Subscribes with a persistent callback. Returns false if the context is closing.
+  func subscribe(_ subscription: RedisSubscription) -> Bool {
+    guard !isDead, !isClosing, let context else { return false }
+    let status = RedisAdapter.withArgv([Array("SUBSCRIBE".utf8), subscription.channel]) {
+      argc, argv, lengths in
+      redisAsyncCommandArgv(
+        context,
+        { _, reply, privdata in
+          guard let privdata, let reply else { return }  // NULL: context going away
+          let subscription = Unmanaged<RedisSubscription>.fromOpaque(privdata).takeUnretainedValue()
+          subscription.deliver(RedisReply(copying: reply.assumingMemoryBound(to: redisReply.self)))
+        }, Unmanaged.passUnretained(subscription).toOpaque(), argc, argv, lengths)
+    }
+    guard status == REDIS_OK else { return false }
+    subscriptions.append(subscription)
+    return true
+  }
+
+  private func replied(
+    _ box: RedisPendingCommand, _ reply: UnsafeMutableRawPointer?, errstr: UnsafeMutablePointer<CChar>?
+  ) {
+    // hiredis 0.14 can run a finished callback again for a reply it cannot route (#1040):
+    // a box that is not the head was already completed.
+    guard pendingHead < pending.count, pending[pendingHead] === box else { return }
+    pending[pendingHead] = nil
+    pendingHead += 1
+    if pendingHead == pending.count {
+      pending.removeAll(keepingCapacity: true)
+      pendingHead = 0
+    } else if pendingHead >= 64 && pendingHead * 2 >= pending.count {
+      pending.removeFirst(pendingHead)
+      pendingHead = 0
+    }
+    if let timer = box.timer {
+      loop.cancel(timer)
+      box.timer = nil
+    }
+    let result: Result<RedisReply, RedisError>
+    if let reply {
+      let copied = RedisReply(copying: reply.assumingMemoryBound(to: redisReply.self))
+      if case .error(let message) = copied {
+        result = .failure(.server(String(decoding: message, as: UTF8.self)))
+      } else {
+        result = .success(copied)
+      }
+    } else {
+      isClosing = true
+      if let failure {
+        result = .failure(failure)
+      } else if isReady {
+        result = .failure(.disconnected)
+      } else {
+        let why = errstr.map { String(cString: $0) } ?? "connection closed"
+        result = .failure(.connectFailed("\(address): \(why.isEmpty ? "connection closed" : why)"))
+      }
+    }
+    box.take()?(result)
+  }
+
+  // MARK: Watchdog
+
+  private func armWatchdog(at deadline: UInt64) {
+    watchdog = loop.schedule(at: deadline) { [weak self] in self?.watchdogFired() }
+  }
+
+  /// The oldest outstanding command is older than the hard limit: the connection is stuck
+  /// (hiredis 0.14 has no timeouts); free it so every pending command fails and the owner
+  /// reconnects. Otherwise re-arm for the current oldest.
+  private func watchdogFired() {
+    watchdog = nil
+    guard !isDead, !isClosing, pendingHead < pending.count, let oldest = pending[pendingHead] else { return }
+    let due = oldest.sentAt &+ watchdogLimit
+    if due <= loop.now {
+      free(.disconnected)
+    } else {
+      armWatchdog(at: due)
+    }
+  }
+
+  // MARK: Argv
+
+  /// Calls `body` with C views of `args`, valid only during the call (hiredis copies them).
+  static func withArgv<R>(
+    _ args: [[UInt8]],
+    _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
+  ) -> R {
+    let count = args.count
+    let argv = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: max(count, 1))
+    let lengths = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
+    defer {
+      argv.deallocate()
+      lengths.deallocate()
+    }
+    // Each argument's storage must stay pinned while hiredis formats the command; copy all of
+    // them into one contiguous buffer to pin them together.
+    var total = 0
+    for arg in args { total += arg.count }
+    let storage = UnsafeMutablePointer<CChar>.allocate(capacity: max(total, 1))
+    defer { storage.deallocate() }
+    var offset = 0
+    for (i, arg) in args.enumerated() {
+      arg.withUnsafeBytes { raw in
+        if raw.count > 0 {
+          UnsafeMutableRawPointer(storage + offset).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
+        }
+      }
+      argv[i] = UnsafePointer(storage + offset)
+      lengths[i] = arg.count
+      offset += arg.count
+    }
+    return body(Int32(count), argv, lengths)
+  }
+}
