@@ -21,6 +21,10 @@ final class AdminConnection: EventHandler {
   private var closed = false
   private var timer: TimerID?
   private var writeInterest = false
+  /// An answer is being computed elsewhere (worker 0's loop): parse nothing more until it is
+  /// delivered (`deliver`), so answers keep request order.
+  private var awaiting: (keepAlive: Bool, headOnly: Bool, id: UInt64)?
+  private var requestCounter: UInt64 = 0
 
   init(server: AdminServer, fd: Int32) {
     self.server = server
@@ -35,7 +39,7 @@ final class AdminConnection: EventHandler {
   func handle(_ events: Events) {
     guard !closed else { return }
     if events.isReadable || events.isHangup || events.isError {
-      if !closeAfterWrite { readAndAnswer() }
+      if !closeAfterWrite && awaiting == nil { readAndAnswer() }
     }
     guard !closed else { return }
     flush()
@@ -52,7 +56,11 @@ final class AdminConnection: EventHandler {
     case .wouldBlock:
       return
     }
-    while !closeAfterWrite && inBuf.readable > 0 {
+    answerBuffered()
+  }
+
+  private func answerBuffered() {
+    while !closeAfterWrite && awaiting == nil && inBuf.readable > 0 {
       let view = UnsafeRawBufferPointer(start: inBuf.readPointer, count: inBuf.readable)
       switch parser.parseRequest(view, into: &head) {
       case .incomplete:
@@ -91,13 +99,37 @@ final class AdminConnection: EventHandler {
     let queryEnd = head.targetStart + head.targetLength
     let query =
       queryStart < queryEnd ? Array(UnsafeRawBufferPointer(rebasing: view[queryStart..<queryEnd])) : []
+    requestCounter &+= 1
+    let id = requestCounter
+    let server = self.server
+    let key = ObjectIdentifier(self)
     let response = server.endpoints.respond(
-      method: head.method, path: path, query: query, authorization: authorization)
+      method: head.method, path: path, query: query, authorization: authorization
+    ) { late in
+      server.loop.execute { server.deliver(late, to: key, request: id) }
+    }
     let keepAlive = head.keepAlive && !server.stopping
     inBuf.readerIndex += head.headLength
     parser.reset()
+    guard let response else {
+      awaiting = (keepAlive, headOnly, id)
+      if let timer { server.loop.cancel(timer) }
+      timer = nil
+      return
+    }
     queue(response, keepAlive: keepAlive, headOnly: headOnly)
     if keepAlive { arm(server.idleTimeout) }
+  }
+
+  /// A late answer (admin loop): write it, then go on with any pipelined requests.
+  func deliver(_ response: AdminResponse, request id: UInt64) {
+    guard !closed, let pending = awaiting, pending.id == id else { return }
+    awaiting = nil
+    let keep = pending.keepAlive && !server.stopping
+    queue(response, keepAlive: keep, headOnly: pending.headOnly)
+    if keep { arm(server.idleTimeout) }
+    answerBuffered()
+    flush()
   }
 
   private func queue(_ response: AdminResponse, keepAlive: Bool, headOnly: Bool) {

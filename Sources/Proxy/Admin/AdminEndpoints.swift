@@ -44,10 +44,22 @@ public final class AdminEndpoints: Sendable {
     }
   }
 
-  /// Answers one request. `path` excludes the query; `authorization` is the raw field value.
+  /// Answers one request synchronously (a Redis-backed `/sessions` answer is not waited for:
+  /// use the `resume` form on the admin loop).
   func respond(method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?)
     -> AdminResponse
   {
+    respond(method: method, path: path, query: query, authorization: authorization) { _ in }
+      ?? SessionAdmin.unavailable
+  }
+
+  /// Answers one request. `path` excludes the query; `authorization` is the raw field value.
+  /// Returns nil when the answer comes later through `resume` (the Redis-backed `/sessions`
+  /// API; `resume` then runs on a worker's thread, not the caller's).
+  func respond(
+    method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?,
+    resume: @escaping @Sendable (AdminResponse) -> Void
+  ) -> AdminResponse? {
     let endpoint = Endpoint(path)
     guard endpoint != .unknown else { return .text(404, "not found") }
     let current = settings.withLock { $0 }
@@ -58,7 +70,7 @@ public final class AdminEndpoints: Sendable {
       guard let sessions = sessionAdmin.withLock({ $0 }) else {
         return .text(404, "sessions are not configured")
       }
-      return sessions.respond(method: method, path: path, query: query)
+      return sessions.respond(method: method, path: path, query: query, resume: resume)
     }
     guard method == .get || method == .head else {
       return .text(405, "method not allowed", extraHeaders: [("Allow", "GET, HEAD")])

@@ -1,5 +1,5 @@
 /// One admin answer, before serialisation. Immutable.
-struct AdminResponse: Equatable {
+struct AdminResponse: Equatable, Sendable {
   let status: Int
   let contentType: String
   let body: [UInt8]

@@ -80,6 +80,11 @@ public final class AdminServer: @unchecked Sendable {
     connection.start()
   }
 
+  /// A late answer for `connection` (gone by now: dropped). Admin loop.
+  func deliver(_ response: AdminResponse, to connection: ObjectIdentifier, request: UInt64) {
+    connections[connection]?.deliver(response, request: request)
+  }
+
   func connectionClosed(_ connection: AdminConnection) {
     connections.removeValue(forKey: ObjectIdentifier(connection))
   }

@@ -7,56 +7,95 @@ import Sessions
 ///     DELETE /sessions/HASH?user=ID     revoke one session (HASH from the listing / X-Session-Hash)
 ///     DELETE /sessions?user=ID          revoke every session of the user
 ///
-/// Revocations take effect on the next request (the L1 cache entries are dropped here).
-/// Runs on the admin thread; the memory store answers synchronously. Thread-safe.
+/// Revocations take effect on the next request (the L1 cache entries are dropped here; with
+/// Redis, the other replicas drop theirs on the invalidation message).
+///
+/// The memory store answers synchronously on the admin thread. With Redis the operation runs on
+/// worker 0's loop (`SessionAdminRunner`) and the answer comes back through `resume`, called
+/// on worker 0's thread: the caller moves it to its own loop. Thread-safe.
 final class SessionAdmin: Sendable {
   let service: SessionService
+  let runner: SessionAdminRunner?
 
-  init(service: SessionService) { self.service = service }
+  init(service: SessionService, runner: SessionAdminRunner? = nil) {
+    self.service = service
+    self.runner = runner
+  }
 
+  static let unavailable = AdminResponse.json(503, #"{"error":"session store unavailable"}"#)
+
+  /// Synchronous form: the memory store only (tests); a Redis answer is not waited for.
   func respond(method: HTTPMethod, path: [UInt8], query: [UInt8]) -> AdminResponse {
+    respond(method: method, path: path, query: query) { _ in } ?? Self.unavailable
+  }
+
+  /// Answers now (validation errors, memory store) or returns nil and calls `resume` once later
+  /// (Redis, from worker 0's loop thread).
+  func respond(
+    method: HTTPMethod, path: [UInt8], query: [UInt8], resume: @escaping @Sendable (AdminResponse) -> Void
+  ) -> AdminResponse? {
     guard let user = Self.queryValue("user", in: query), !user.isEmpty else {
       return .json(400, #"{"error":"the user query parameter is required"}"#)
     }
     let userKey = service.keyRing.userKey(for: user)
     let pathText = String(decoding: path, as: UTF8.self)
     let hash = pathText.hasPrefix("/sessions/") ? String(pathText.dropFirst("/sessions/".count)) : nil
-    let now = SessionService.now()
     switch (method, hash) {
-    case (.get, nil), (.head, nil):
-      var answer = AdminResponse.json(503, #"{"error":"session store unavailable"}"#)
-      service.store.list(userKey: userKey, now: now) { result in
-        guard case .success(let summaries) = result else { return }
-        answer = .json(200, Self.listing(user: user, summaries))
-      }
-      return answer
-    case (.delete, nil):
-      var answer = AdminResponse.json(503, #"{"error":"session store unavailable"}"#)
-      service.store.revokeAll(userKey: userKey) { [service] result in
-        guard case .success(let keys) = result else { return }
-        for key in keys { service.cache.invalidate(storeKey: key) }
-        service.metrics.destroyed(.revoked, count: keys.count)
-        answer = .json(200, #"{"revoked":\#(keys.count)}"#)
-      }
-      return answer
-    case (.delete, .some(let hash)):
-      var answer = AdminResponse.json(503, #"{"error":"session store unavailable"}"#)
-      service.store.list(userKey: userKey, now: now) { [service] result in
-        guard case .success(let summaries) = result else { return }
-        guard let match = summaries.first(where: { $0.hash == hash }) else {
-          answer = .json(404, #"{"error":"no such session"}"#)
-          return
-        }
-        service.store.destroy(storeKey: match.storeKey, userKey: userKey) { result in
-          guard case .success(let existed) = result else { return }
-          service.cache.invalidate(storeKey: match.storeKey)
-          if existed { service.metrics.destroyed(.revoked) }
-          answer = .json(200, #"{"revoked":\#(existed ? 1 : 0)}"#)
-        }
-      }
-      return answer
+    case (.get, nil), (.head, nil), (.delete, nil), (.delete, .some):
+      break
     default:
       return .text(405, "method not allowed", extraHeaders: [("Allow", "GET, HEAD, DELETE")])
+    }
+    let service = self.service
+    let operation: @Sendable (any SessionStore, @escaping (AdminResponse) -> Void) -> Void = { store, done in
+      Self.perform(
+        service: service, store: store, method: method, user: user, userKey: userKey, hash: hash, done)
+    }
+    if let runner {
+      runner.run { store in operation(store) { resume($0) } }
+      return nil
+    }
+    guard let memory = service.memoryStore else { return Self.unavailable }
+    let box = AdminAnswerBox()
+    operation(memory) { response in
+      if box.returned { resume(response) } else { box.value = response }
+    }
+    box.returned = true
+    return box.value
+  }
+
+  /// One operation against `store`; `done` runs once, on the store's thread.
+  private static func perform(
+    service: SessionService, store: any SessionStore, method: HTTPMethod, user: String, userKey: String,
+    hash: String?, _ done: @escaping (AdminResponse) -> Void
+  ) {
+    let now = SessionService.now()
+    switch (method, hash) {
+    case (.delete, nil):
+      store.revokeAll(userKey: userKey) { result in
+        guard case .success(let keys) = result else { return done(unavailable) }
+        for key in keys { service.cache.invalidate(storeKey: key) }
+        service.metrics.destroyed(.revoked, count: keys.count)
+        done(.json(200, #"{"revoked":\#(keys.count)}"#))
+      }
+    case (.delete, .some(let hash)):
+      store.list(userKey: userKey, now: now) { result in
+        guard case .success(let summaries) = result else { return done(unavailable) }
+        guard let match = summaries.first(where: { $0.hash == hash }) else {
+          return done(.json(404, #"{"error":"no such session"}"#))
+        }
+        store.destroy(storeKey: match.storeKey, userKey: userKey) { result in
+          guard case .success(let existed) = result else { return done(unavailable) }
+          service.cache.invalidate(storeKey: match.storeKey)
+          if existed { service.metrics.destroyed(.revoked) }
+          done(.json(200, #"{"revoked":\#(existed ? 1 : 0)}"#))
+        }
+      }
+    default:
+      store.list(userKey: userKey, now: now) { result in
+        guard case .success(let summaries) = result else { return done(unavailable) }
+        done(.json(200, listing(user: user, summaries)))
+      }
     }
   }
 
@@ -105,4 +144,10 @@ final class SessionAdmin: Sendable {
     }
     return nil
   }
+}
+
+/// The answer a synchronous store left for `SessionAdmin.respond`. Single-threaded use.
+final class AdminAnswerBox {
+  var value: AdminResponse?
+  var returned = false
 }

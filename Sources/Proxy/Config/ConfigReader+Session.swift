@@ -12,7 +12,7 @@ extension ConfigReader {
     "login_url", "forward_cookie", "login_header", "attributes_header", "logout_header", "elevate_header",
     "attribute_headers", "cache",
   ]
-  static let sessionCacheKeys = ["ttl", "max_entries"]
+  static let sessionCacheKeys = ["ttl", "max_entries", "enabled"]
 
   /// Longest idle and absolute timeouts accepted (a year): beyond that a "session" is a password.
   static let maxSessionLifetime: Duration = .seconds(366 * 24 * 3600)
@@ -20,7 +20,10 @@ extension ConfigReader {
   /// nil when the file has no `[session]`; otherwise the settings (with defaults where a value had
   /// a problem, which is reported).
   mutating func readSession(_ root: TOMLTable) -> SessionSettings? {
-    guard let entry = root.entry("session") else { return nil }
+    guard let entry = root.entry("session") else {
+      _ = readRedis(root, used: false, storeLine: 0)
+      return nil
+    }
     guard case .table(let table) = entry.value else {
       report(line: entry.keyLine, key: "session", "expected a table [session], found \(entry.value.typeName)")
       return nil
@@ -31,13 +34,12 @@ extension ConfigReader {
     let d = SessionSettings()
 
     var store = d.store
+    var storeLine = sectionLine
     if let (text, line) = string(s, "store") {
+      storeLine = line
       switch SessionSettings.Store(rawValue: text) {
       case .memory?: store = .memory
-      case .redis?:
-        report(
-          line: line, key: s.key("store"),
-          "store = \"redis\" needs the [redis] table (not available in this build yet)")
+      case .redis?: store = .redis
       case nil:
         report(line: line, key: s.key("store"), "unknown store \(quoted(text)); use \"memory\" or \"redis\"")
       }
@@ -178,7 +180,8 @@ extension ConfigReader {
       }
     }
 
-    let (cacheTTL, cacheMaxEntries) = readSessionCache(table, defaults: d)
+    let (cacheTTL, cacheMaxEntries, cacheEnabled) = readSessionCache(table, defaults: d)
+    let redis = readRedis(root, used: store == .redis, storeLine: storeLine)
     return SessionSettings(
       store: store, keys: keys, userTagKey: userTagKey, cookieName: cookieName, cookiePath: cookiePath,
       cookieDomain: cookieDomain, secureCookie: secureCookie, httpOnly: httpOnly, sameSite: sameSite,
@@ -186,24 +189,28 @@ extension ConfigReader {
       csrfMaxFormBytes: csrfMaxFormBytes,
       csrfCookie: csrfCookie, loginURL: loginURL, forwardCookie: forwardCookie, loginHeader: loginHeader,
       attributesHeader: attributesHeader, logoutHeader: logoutHeader, elevateHeader: elevateHeader,
-      attributeHeaders: attributeHeaders, cacheTTL: cacheTTL, cacheMaxEntries: cacheMaxEntries)
+      attributeHeaders: attributeHeaders, cacheTTL: cacheTTL, cacheMaxEntries: cacheMaxEntries,
+      cacheEnabled: cacheEnabled, redis: redis)
   }
 
   // MARK: - Pieces
 
-  private mutating func readSessionCache(_ table: TOMLTable, defaults d: SessionSettings) -> (Duration, Int) {
-    guard let entry = table.entry("cache") else { return (d.cacheTTL, d.cacheMaxEntries) }
+  private mutating func readSessionCache(_ table: TOMLTable, defaults d: SessionSettings) -> (
+    Duration, Int, Bool
+  ) {
+    guard let entry = table.entry("cache") else { return (d.cacheTTL, d.cacheMaxEntries, d.cacheEnabled) }
     guard case .table(let cache) = entry.value else {
       report(
         line: entry.keyLine, key: "session.cache",
         "expected a table [session.cache], found \(entry.value.typeName)")
-      return (d.cacheTTL, d.cacheMaxEntries)
+      return (d.cacheTTL, d.cacheMaxEntries, d.cacheEnabled)
     }
     let c = ConfigSection(path: "session.cache", title: "[session.cache]", table: cache)
     checkKeys(c, known: Self.sessionCacheKeys)
     return (
       duration(c, "ttl", default: d.cacheTTL, range: .milliseconds(1) ... .seconds(3600)),
-      integer(c, "max_entries", default: d.cacheMaxEntries, range: 1...10_000_000)
+      integer(c, "max_entries", default: d.cacheMaxEntries, range: 1...10_000_000),
+      bool(c, "enabled", default: d.cacheEnabled)
     )
   }
 

@@ -49,6 +49,7 @@ extension SessionSettings {
       "[session.cache]",
       "ttl = \(duration(cacheTTL))",
       "max_entries = \(cacheMaxEntries)",
-    ]
+      "enabled = \(cacheEnabled)",
+    ] + (redis?.redactedLines() ?? [])
   }
 }

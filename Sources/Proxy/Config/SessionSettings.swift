@@ -52,6 +52,10 @@ public struct SessionSettings: Sendable, Equatable {
   /// `[session.cache]`: L1 TTL cache.
   public let cacheTTL: Duration
   public let cacheMaxEntries: Int
+  /// `[session.cache] enabled`: false sends every lookup to the store (benchmarks, debugging).
+  public let cacheEnabled: Bool
+  /// `[redis]`, set exactly when `store == .redis`.
+  public let redis: RedisSettings?
 
   public init(
     store: Store = .memory, keys: [Secret] = [], userTagKey: Secret? = nil,
@@ -62,7 +66,8 @@ public struct SessionSettings: Sendable, Equatable {
     loginURL: String = "/login", forwardCookie: Bool = false, loginHeader: String = "Gatehouse-Login",
     attributesHeader: String = "Gatehouse-Session-Attributes", logoutHeader: String = "Gatehouse-Logout",
     elevateHeader: String = "Gatehouse-Elevate", attributeHeaders: [String: String] = [:],
-    cacheTTL: Duration = .seconds(60), cacheMaxEntries: Int = 100_000
+    cacheTTL: Duration = .seconds(60), cacheMaxEntries: Int = 100_000, cacheEnabled: Bool = true,
+    redis: RedisSettings? = nil
   ) {
     self.store = store
     self.keys = keys
@@ -87,5 +92,7 @@ public struct SessionSettings: Sendable, Equatable {
     self.attributeHeaders = attributeHeaders
     self.cacheTTL = cacheTTL
     self.cacheMaxEntries = cacheMaxEntries
+    self.cacheEnabled = cacheEnabled
+    self.redis = redis
   }
 }

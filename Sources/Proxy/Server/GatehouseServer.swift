@@ -56,7 +56,8 @@ public final class GatehouseServer: @unchecked Sendable {
     var sessions: SessionService?
     if let settings = config.session {
       do {
-        sessions = try SessionService(settings: settings, registry: metrics.registry)
+        sessions = try SessionService(
+          settings: settings, registry: metrics.registry, workers: config.server.workers)
       } catch {
         throw StartupError(description: error.description)
       }
@@ -67,7 +68,9 @@ public final class GatehouseServer: @unchecked Sendable {
       }
     }
     sessionService = sessions
-    if let sessions { adminEndpoints.sessionAdmin.withLock { $0 = SessionAdmin(service: sessions) } }
+    if let redis = sessions?.redis {
+      readiness.register("session_store") { redis.readinessProblem() }
+    }
     if let address = config.admin.listen {
       do {
         admin = try AdminServer(address: address, endpoints: adminEndpoints)
@@ -102,13 +105,23 @@ public final class GatehouseServer: @unchecked Sendable {
         let securityLog: (String, String) -> Void = { [shared] kind, reason in
           SecurityLog.event(kind, reason: reason, to: shared.sink)
         }
-        worker.authenticators[.session] = SessionAuthenticator(service: sessions, securityLog: securityLog)
-        worker.sessionLifecycle = SessionLifecycle(service: sessions, securityLog: securityLog)
-        if index == 0 { worker.startSessionPurge(sessions) }
+        let (store, backend) = sessions.workerStore(index: index, loop: loop)
+        worker.authenticators[.session] = SessionAuthenticator(
+          service: sessions, store: store, securityLog: securityLog)
+        worker.sessionLifecycle = SessionLifecycle(service: sessions, store: store, securityLog: securityLog)
+        worker.redisBackend = backend
+        if index == 0 {
+          worker.startSessionPurge(sessions)
+          // Admin session operations run on worker 0's loop with its store (Redis connections
+          // are loop-confined); the memory store answers on the admin thread directly.
+          let runner = backend.map { _ in SessionAdminRunner(loop: loop, store: store) }
+          adminEndpoints.sessionAdmin.withLock { $0 = SessionAdmin(service: sessions, runner: runner) }
+        }
       }
       workers.append(worker)
       let fd = listeners[index]
       let thread = Thread {
+        worker.redisBackend?.start()
         worker.startListening(fd: fd)
         loop.run()
       }

@@ -10,14 +10,44 @@ import Sessions
 ///     → rotation (interval) or touch (at most once per touch_interval) → identity headers
 ///
 /// Unauthenticated requests get a login redirect (browser navigations) or 401 JSON, per route.
-/// Loop-thread only; the service it uses is shared and thread-safe.
+///
+/// With Redis (issue 6): L1 entries are served only while the invalidation subscriber is
+/// subscribed (`RedisSharedState.coherent`). While this worker's store is unavailable (breaker
+/// not closed, or connection down), L1 hits keep working for `stale_grace` after the outage
+/// began, without touches or rotations (nothing is written, no new cookie); L1 misses (and hits
+/// past the grace) get 503 with `Retry-After` — for `on_store_unavailable = "jwt_only"` too:
+/// there the `session_or_jwt` composition falls back to JWTs (`SessionService.acceptsJWTDuringOutage`).
+///
+/// Loop-thread only; the service it uses is shared and thread-safe, the store is this worker's.
 final class SessionAuthenticator: RequestAuthenticator {
   let service: SessionService
+  let store: any SessionStore
+  /// This worker's breaker when the store is Redis (outage state), else nil.
+  let breaker: BreakerSessionStore?
+  let staleGrace: UInt64
   let log: (String, String) -> Void
 
-  init(service: SessionService, securityLog: @escaping (String, String) -> Void) {
+  init(service: SessionService, store: any SessionStore, securityLog: @escaping (String, String) -> Void) {
     self.service = service
+    self.store = store
+    self.breaker = store as? BreakerSessionStore
+    self.staleGrace = UInt64(service.settings.redis?.staleGrace.nanoseconds ?? 0)
     self.log = securityLog
+  }
+
+  /// The answer while the store cannot be asked.
+  var storeUnavailable: AuthOutcome {
+    .deny(ProxyError(.storeUnavailable, .internal, "session store"), headers: [("Retry-After", "1")])
+  }
+
+  /// Whether L1 may answer now, and whether the store is in an outage (then nothing is written).
+  private func cachePolicy() -> (useCache: Bool, degraded: Bool) {
+    guard service.settings.cacheEnabled else { return (false, breaker?.outageStart() != nil) }
+    if let breaker, let since = breaker.outageStart() {
+      return (breaker.loop.now &- since <= staleGrace, true)
+    }
+    if let redis = service.redis, !redis.coherent { return (false, false) }
+    return (true, false)
   }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
@@ -40,9 +70,10 @@ final class SessionAuthenticator: RequestAuthenticator {
       metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
       resume(outcome)
     }
-    if let record = service.cache.lookup(ticket.idHash, now: now) {
+    let (useCache, degraded) = cachePolicy()
+    if useCache, let record = service.cache.lookup(ticket.idHash, now: now) {
       return Deferred.run(finish) { done in
-        decide(request, ticket: ticket, record: record, cached: true, now: now, done)
+        decide(request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, done)
       }.map { outcome in
         metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
         return outcome
@@ -62,11 +93,11 @@ final class SessionAuthenticator: RequestAuthenticator {
     _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool,
     _ done: @escaping (AuthOutcome) -> Void
   ) {
-    service.store.load(storeKey: ticket.storeKey, now: now) { [self] result in
+    let epoch = service.redis?.epoch ?? 0
+    store.load(storeKey: ticket.storeKey, now: now) { [self] result in
       switch result {
       case .failure:
-        done(
-          .deny(ProxyError(.storeUnavailable, .internal, "session store"), headers: [("Retry-After", "1")]))
+        done(storeUnavailable)
       case .success(.notFound):
         done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
       case .success(.forwarded(_, let forward)):
@@ -90,20 +121,28 @@ final class SessionAuthenticator: RequestAuthenticator {
           return
         }
         record.lastAccess = max(record.lastAccess, stored.summary.lastAccess)
-        if followForward {
+        if followForward && cacheable(since: epoch) {
           service.cache.insert(
             ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
         }
-        decide(request, ticket: ticket, record: record, cached: false, now: now, done)
+        decide(request, ticket: ticket, record: record, cached: false, degraded: false, now: now, done)
       }
     }
+  }
+
+  /// A store answer may enter L1 when the cache is on and, with Redis, the subscriber is
+  /// subscribed and no invalidation arrived since the lookup started.
+  private func cacheable(since epoch: UInt64) -> Bool {
+    guard service.settings.cacheEnabled else { return false }
+    guard let redis = service.redis else { return true }
+    return redis.coherent && redis.epoch == epoch
   }
 
   // MARK: Policy
 
   private func decide(
-    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, cached: Bool, now: Int64,
-    _ done: @escaping (AuthOutcome) -> Void
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, cached: Bool, degraded: Bool,
+    now: Int64, _ done: @escaping (AuthOutcome) -> Void
   ) {
     let policy = service.policy
     switch policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
@@ -113,7 +152,7 @@ final class SessionAuthenticator: RequestAuthenticator {
         policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
         == .expiredIdle
       service.cache.invalidate(ticket.idHash)
-      service.store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
+      store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
         if case .success(true) = result { service.metrics.destroyed(idle ? .idle : .absolute) }
       }
       done(unauthenticated(request, clearCookie: true, reason: idle ? "idle_timeout" : "absolute_timeout"))
@@ -126,16 +165,17 @@ final class SessionAuthenticator: RequestAuthenticator {
         done(.deny(ProxyError(.csrfFailed, .downstream, refusal), headers: []))
         return
       }
-      if needsRotation {
+      // During an outage nothing is written: no rotation, no touch, no new cookie.
+      if needsRotation && !degraded {
         rotate(request, ticket: ticket, record: record, now: now, done)
         return
       }
       var current = record
-      if needsTouch {
+      if needsTouch && !degraded {
         current = policy.touched(record, now: now)
         let expiresAt = policy.expiresAt(current)
         service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now)
-        service.store.touch(
+        store.touch(
           storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
         ) { _ in }
       }
@@ -148,12 +188,12 @@ final class SessionAuthenticator: RequestAuthenticator {
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, now: Int64,
     _ done: @escaping (AuthOutcome) -> Void
   ) {
-    service.rotate(ticket: ticket, record: record, now: now, userAgent: request.userAgent, elevate: nil) {
-      [self] result in
+    service.rotate(
+      store: store, ticket: ticket, record: record, now: now, userAgent: request.userAgent, elevate: nil
+    ) { [self] result in
       switch result {
       case .unavailable:
-        done(
-          .deny(ProxyError(.storeUnavailable, .internal, "session store"), headers: [("Retry-After", "1")]))
+        done(storeUnavailable)
       case .gone:
         done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
       case .rotated(let newTicket, let newRecord):

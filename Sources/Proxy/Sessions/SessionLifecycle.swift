@@ -28,10 +28,13 @@ final class SessionLifecycle {
   }
 
   let service: SessionService
+  /// This worker's store (the shared memory store, or this worker's Redis store behind its breaker).
+  let store: any SessionStore
   let log: (String, String) -> Void
 
-  init(service: SessionService, securityLog: @escaping (String, String) -> Void) {
+  init(service: SessionService, store: any SessionStore, securityLog: @escaping (String, String) -> Void) {
     self.service = service
+    self.store = store
     self.log = securityLog
   }
 
@@ -108,7 +111,7 @@ final class SessionLifecycle {
           return
         }
         if all {
-          service.store.revokeAll(userKey: current.userKey) { [service] result in
+          store.revokeAll(userKey: current.userKey) { [service] result in
             if case .success(let keys) = result {
               for key in keys { service.cache.invalidate(storeKey: key) }
               service.metrics.destroyed(.logout, count: keys.count)
@@ -126,7 +129,7 @@ final class SessionLifecycle {
           return
         }
         service.rotate(
-          ticket: session.ticket, record: session.record, now: now, userAgent: request?.userAgent,
+          store: store, ticket: session.ticket, record: session.record, now: now, userAgent: request?.userAgent,
           elevate: attributes
         ) { [service] result in
           switch result {
@@ -148,7 +151,7 @@ final class SessionLifecycle {
 
   private func end(_ ticket: SessionTicket, reason: SessionMetrics.DestroyReason) {
     service.cache.invalidate(ticket.idHash)
-    service.store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
+    store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
       if case .success(true) = result { service.metrics.destroyed(reason) }
     }
   }
@@ -171,7 +174,7 @@ final class SessionLifecycle {
       return
     }
     let summary = SessionSummary(ticket: ticket, record: record, policy: policy, userAgent: request.userAgent)
-    service.store.create(
+    store.create(
       StoredSession(sealed: sealed, summary: summary), userKey: ticket.userKey, limits: policy.limits,
       now: now
     ) { [service] result in

@@ -15,7 +15,7 @@ extension SessionService {
   /// id forwards to the new one for `rotation_grace`, and concurrent rotations converge on one
   /// successor. Updates the L1 cache and metrics. Loop-thread (completion on the same thread).
   func rotate(
-    ticket: SessionTicket, record: SessionRecord, now: Int64, userAgent: [UInt8]?,
+    store: any SessionStore, ticket: SessionTicket, record: SessionRecord, now: Int64, userAgent: [UInt8]?,
     elevate: [String: String]?, completion: @escaping (RotateResult) -> Void
   ) {
     var newRecord = policy.rotated(record, now: now)

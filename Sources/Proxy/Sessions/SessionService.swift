@@ -1,16 +1,25 @@
 import Crypto
+public import EventLoop
 public import Prometheus
 public import Sessions
 import Synchronization
 
 /// Everything the session routes share across workers: the ticket key ring, the policy, the
-/// store, the L1 cache, cookie settings and metrics. Built once at start from `[session]`.
+/// L1 cache, cookie settings and metrics. Built once at start from `[session]`.
+///
+/// Stores: the memory store is one shared instance (`memoryStore`, thread-safe); with Redis
+/// each worker gets its own connection, store and circuit breaker on its own loop
+/// (`workerStore(index:loop:)`), and the process shares the L1 cache kept coherent by one
+/// invalidation subscriber (`redis`).
 /// Thread-safe: immutable apart from the store, cache and metrics, which lock or are atomic.
 public final class SessionService: Sendable {
   public let settings: SessionSettings
   public let keyRing: TicketKeyRing
   public let policy: SessionPolicy
-  public let store: any SessionStore
+  /// The shared store of `store = "memory"`; nil with Redis (stores are per worker).
+  public let memoryStore: MemorySessionStore?
+  /// Shared Redis state (coherence, readiness, metrics); nil with the memory store.
+  let redis: RedisSharedState?
   public let cache: SessionCache
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
@@ -22,7 +31,10 @@ public final class SessionService: Sendable {
     public let description: String
   }
 
-  public init(settings: SessionSettings, registry: PrometheusCollectorRegistry) throws(SetupError) {
+  /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge).
+  public init(settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1)
+    throws(SetupError)
+  {
     self.settings = settings
     do {
       keyRing = try TicketKeyRing(
@@ -34,9 +46,14 @@ public final class SessionService: Sendable {
     policy = settings.policy
     switch settings.store {
     case .memory:
-      store = MemorySessionStore()
+      memoryStore = MemorySessionStore()
+      redis = nil
     case .redis:
-      throw SetupError(description: "session store \"redis\" is not available in this build")
+      guard settings.redis != nil else {
+        throw SetupError(description: "session store \"redis\" needs [redis]")
+      }
+      memoryStore = nil
+      redis = RedisSharedState(metrics: RedisMetrics(registry: registry, workers: workers))
     }
     cache = SessionCache(
       capacity: settings.cacheMaxEntries,
@@ -50,6 +67,20 @@ public final class SessionService: Sendable {
     cookieAttributes = attributes
     cookieNameBytes = Array(settings.cookieName.utf8)
     csrfHeaderLower = Array(settings.csrfHeader.lowercased().utf8)
+  }
+
+  /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session_or_jwt`
+  /// routes should accept JWTs (the session authenticator answers `.storeUnavailable`; the
+  /// composition then tries the JWT authenticator instead of answering 503).
+  public var acceptsJWTDuringOutage: Bool { settings.redis?.onStoreUnavailable == .jwtOnly }
+
+  /// The store one worker uses, and its Redis backend (nil for the memory store) whose `start()`
+  /// must run on `loop`'s thread before the first request.
+  func workerStore(index: Int, loop: EventLoop) -> (store: any SessionStore, backend: RedisWorkerBackend?) {
+    if let memoryStore { return (memoryStore, nil) }
+    let backend = RedisWorkerBackend(
+      index: index, loop: loop, settings: settings.redis!, shared: redis!, cache: cache)
+    return (backend.breaker, backend)
   }
 
   /// `Set-Cookie` value carrying a ticket. Session cookies (no Max-Age): the absolute and idle
@@ -90,7 +121,7 @@ public final class SessionService: Sendable {
 
   /// Drops expired sessions of the memory store (called from a timer).
   func purgeExpired() {
-    if let memory = store as? MemorySessionStore {
+    if let memory = memoryStore {
       let purged = memory.purgeExpired(now: Self.now())
       if purged > 0 { metrics.destroyed(.expired, count: purged) }
     }

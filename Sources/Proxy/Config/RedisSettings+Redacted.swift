@@ -1,0 +1,28 @@
+extension RedisSettings {
+  /// `[redis]` as TOML for `GatehouseConfig.redactedDescription()`; the password as "<redacted>".
+  func redactedLines() -> [String] {
+    func duration(_ value: Duration) -> String { TOMLWriter.basicString(ConfigDuration.format(value)) }
+    func string(_ value: String) -> String { TOMLWriter.basicString(value) }
+    var lines = ["", "[redis]"]
+    switch endpoint {
+    case .address(let address):
+      lines.append("address = \(string("\(address)"))")
+    case .sentinels(let sentinels, let masterName):
+      lines.append("sentinels = \(TOMLWriter.stringArray(sentinels.map { "\($0)" }))")
+      lines.append("master_name = \(string(masterName))")
+    }
+    lines += [
+      "password = \(string(password == nil ? "" : "<redacted>"))",
+      "username = \(string(username ?? ""))",
+      "database = \(database)",
+      "key_prefix = \(string(keyPrefix))",
+      "connect_timeout = \(duration(connectTimeout))",
+      "command_timeout = \(duration(commandTimeout))",
+      "on_store_unavailable = \(string(onStoreUnavailable.rawValue))",
+      "stale_grace = \(duration(staleGrace))",
+      "breaker_failures = \(breakerFailures)",
+      "breaker_cooldown = \(duration(breakerCooldown))",
+    ]
+    return lines
+  }
+}
