@@ -211,8 +211,10 @@ final class SessionConfigTests: XCTestCase {
   func testInvalidValues() {
     let cases: [(name: String, toml: String, expected: [String])] = [
       (
-        "store redis", "store = \"redis\"",
-        ["3 session.store: store = \"redis\" needs the [redis] table (not available in this build yet)"]
+        "store redis without [redis]", "store = \"redis\"",
+        [
+          "3 session.store: store = \"redis\" needs a [redis] table (at least address = \"host:port\" or sentinels + master_name)"
+        ]
       ),
       (
         "store unknown", "store = \"disk\"",
@@ -390,7 +392,7 @@ final class SessionConfigTests: XCTestCase {
       ),
       (
         "cache unknown key", "[session.cache]\nsize = 5",
-        ["4 session.cache.size: unknown key `size` in [session.cache]; known keys: ttl, max_entries"]
+        ["4 session.cache.size: unknown key `size` in [session.cache]; known keys: ttl, max_entries, enabled"]
       ),
       (
         "cache ttl too long", "[session.cache]\nttl = \"2h\"",
@@ -654,7 +656,8 @@ final class SessionConfigTests: XCTestCase {
         forwardCookie: session.forwardCookie, loginHeader: session.loginHeader,
         attributesHeader: session.attributesHeader, logoutHeader: session.logoutHeader,
         elevateHeader: session.elevateHeader, attributeHeaders: session.attributeHeaders,
-        cacheTTL: session.cacheTTL, cacheMaxEntries: session.cacheMaxEntries),
+        cacheTTL: session.cacheTTL, cacheMaxEntries: session.cacheMaxEntries,
+        cacheEnabled: session.cacheEnabled),
       expected)
     XCTAssertEqual(reread.routes, original.routes)
     XCTAssertFalse(GatehouseConfig().redactedDescription().contains("[session]"), "no [session] when absent")

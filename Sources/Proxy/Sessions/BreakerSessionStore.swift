@@ -26,7 +26,8 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   }
 
   let inner: any SessionStore
-  let loop: EventLoop
+  /// Monotonic nanoseconds (the worker loop's `now`; a fake clock in tests).
+  let now: () -> UInt64
   let failureThreshold: Int
   let cooldown: UInt64
   let workerIndex: Int
@@ -42,11 +43,11 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   private var unavailableSince: UInt64?
 
   init(
-    inner: any SessionStore, loop: EventLoop, failureThreshold: Int, cooldown: UInt64, workerIndex: Int = 0,
-    metrics: RedisMetrics? = nil, connected: @escaping () -> Bool = { true }
+    inner: any SessionStore, now: @escaping () -> UInt64, failureThreshold: Int, cooldown: UInt64,
+    workerIndex: Int = 0, metrics: RedisMetrics? = nil, connected: @escaping () -> Bool = { true }
   ) {
     self.inner = inner
-    self.loop = loop
+    self.now = now
     self.failureThreshold = max(failureThreshold, 1)
     self.cooldown = cooldown
     self.workerIndex = workerIndex
@@ -56,19 +57,19 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
 
   static let openError = SessionError(.storeUnavailable, "circuit breaker open")
 
-  /// Monotonic time (`loop.now` clock) the current outage began, or nil while the store is
+  /// Monotonic time (`now` clock) the current outage began, or nil while the store is
   /// usable: breaker closed and connection up.
   func outageStart() -> UInt64? {
     if state == .closed && connected() {
       return nil
     }
-    if unavailableSince == nil { unavailableSince = loop.now }
+    if unavailableSince == nil { unavailableSince = now() }
     return unavailableSince
   }
 
   /// The connection dropped: the outage (if any) starts now.
   func connectionLost() {
-    if unavailableSince == nil { unavailableSince = loop.now }
+    if unavailableSince == nil { unavailableSince = now() }
   }
 
   // MARK: State machine
@@ -81,7 +82,7 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     case .halfOpen:
       return false
     case .open:
-      guard loop.now &- openedAt >= cooldown else { return false }
+      guard now() &- openedAt >= cooldown else { return false }
       transition(to: .halfOpen)
       return true
     }
@@ -96,7 +97,7 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     }
     metrics?.error(RedisMetrics.kind(of: error.detail))
     consecutiveFailures += 1
-    if unavailableSince == nil { unavailableSince = loop.now }
+    if unavailableSince == nil { unavailableSince = now() }
     switch state {
     case .halfOpen:
       open()
@@ -108,7 +109,7 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   }
 
   private func open() {
-    openedAt = loop.now
+    openedAt = now()
     transition(to: .open)
   }
 

@@ -44,7 +44,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   private func cachePolicy() -> (useCache: Bool, degraded: Bool) {
     guard service.settings.cacheEnabled else { return (false, breaker?.outageStart() != nil) }
     if let breaker, let since = breaker.outageStart() {
-      return (breaker.loop.now &- since <= staleGrace, true)
+      return (breaker.now() &- since <= staleGrace, true)
     }
     if let redis = service.redis, !redis.coherent { return (false, false) }
     return (true, false)
