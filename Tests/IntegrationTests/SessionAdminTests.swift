@@ -26,6 +26,7 @@ final class SessionAdminTests: SessionTestCase {
       XCTAssertFalse(listing.body.contains(ticket), "ticket in the listing: \(listing.body)")
     }
     XCTAssertTrue(listing.body.contains("Browser/1.0"), "User-Agent listed: \(listing.body)")
+    XCTAssertTrue(listing.body.contains("127.0.0.0/24"), "bound subnet listed: \(listing.body)")
     XCTAssertEqual(try sessionEntries(admin(gatehouse, "GET", "/sessions?user=nobody").body).count, 0)
 
     let revokeOne = try admin(gatehouse, "DELETE", "/sessions/\(firstHash)?user=alice")

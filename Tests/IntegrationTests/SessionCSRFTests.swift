@@ -54,7 +54,8 @@ final class SessionCSRFTests: SessionTestCase {
     ]
     for c in cases {
       let before = upstream.requests.count
-      let target = c.name.contains("query") ? "/app/x?csrf_token=\(token)" : "/app/x"
+      // The last case carries the token in the query string, which never counts.
+      let target = c.name == "query field does not count" ? "/app/x?csrf_token=\(token)" : "/app/x"
       let (response, forwarded) = try request(
         gatehouse, c.method, target, ticket: ticket, headers: c.headers, body: Array(c.body.utf8))
       XCTAssertEqual(response.status, c.status, "\(c.name): \(response)")
