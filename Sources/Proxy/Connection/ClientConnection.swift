@@ -458,7 +458,7 @@ final class ClientConnection: EventHandler {
       as: UTF8.self)
     var sessionCookie: [UInt8]?
     if let name = runtime.sessionCookieName, let cookies {
-      sessionCookie = CookieParsing.value(named: name, in: cookies)
+      sessionCookie = CookieHeader.value(named: name, in: cookies)
     }
     return AuthRequest(
       policy: route.auth, routeName: route.name, method: head.method,

@@ -15,8 +15,6 @@ public final class SessionService: Sendable {
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
-  let cookieNameBytes: [UInt8]
-  let csrfHeaderLower: [UInt8]
 
   public struct SetupError: Error, CustomStringConvertible {
     public let description: String
@@ -48,8 +46,6 @@ public final class SessionService: Sendable {
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
     cookieAttributes = attributes
-    cookieNameBytes = Array(settings.cookieName.utf8)
-    csrfHeaderLower = Array(settings.csrfHeader.lowercased().utf8)
   }
 
   /// `Set-Cookie` value carrying a ticket. Session cookies (no Max-Age): the absolute and idle
