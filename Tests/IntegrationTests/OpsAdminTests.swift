@@ -24,7 +24,10 @@ final class OpsAdminTests: XCTestCase {
         name: "healthz without token", request: "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", status: 200,
         contentType: "text/plain; charset=utf-8", body: "ok\n"),
       Case(
-        name: "readyz without token", request: "GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n", status: 401,
+        name: "readyz without token (probes cannot send one)", request: "GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n",
+        status: 200, contentType: "application/json", body: nil),
+      Case(
+        name: "metrics without token", request: "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n", status: 401,
         contentType: nil, body: nil),
       Case(
         name: "readyz with token", request: "GET /readyz HTTP/1.1\r\nHost: a\r\n\(auth)\r\n", status: 200,

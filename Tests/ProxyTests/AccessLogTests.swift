@@ -36,7 +36,7 @@ final class AccessLogTests: XCTestCase {
     context.method = .get
     context.methodText = "GET"
     context.pathText = "/orders"
-    context.clientIP = "10.0.0.7"
+    context.peerText = Array("10.0.0.7".utf8)
     context.status = 200
     context.bytesIn = 12
     context.bytesOut = 345

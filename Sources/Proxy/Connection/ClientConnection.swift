@@ -255,13 +255,13 @@ final class ClientConnection: EventHandler {
     context.startWallNanos = WallClock.nowNanos()
     context.method = head.method
     let base = UnsafeRawPointer(inBuf.readPointer)
+    context.peerText = peerText
     if runtime.accessLog {
       context.methodText = String(
         decoding: UnsafeRawBufferPointer(start: base, count: head.methodLength), as: UTF8.self)
       let length = runtime.logQuery ? head.targetLength : head.pathLength
       context.pathText = String(
         decoding: UnsafeRawBufferPointer(start: base + head.targetStart, count: length), as: UTF8.self)
-      context.clientIP = String(decoding: peerText, as: UTF8.self)
     }
     RequestRewriter.prepareContext(
       head: head, base: base, runtime: runtime, context: &context, ids: &worker.ids)
@@ -458,7 +458,7 @@ final class ClientConnection: EventHandler {
       as: UTF8.self)
     var sessionCookie: [UInt8]?
     if let name = runtime.sessionCookieName, let cookies {
-      sessionCookie = CookieParsing.value(named: name, in: cookies)
+      sessionCookie = CookieHeader.value(named: name, in: cookies)
     }
     return AuthRequest(
       policy: route.auth, routeName: route.name, method: head.method,
@@ -874,7 +874,8 @@ final class ClientConnection: EventHandler {
 
   // MARK: Local answers (failToProxy)
 
-  private func rejectHead(_ error: HTTPParseError) {
+  /// A context for an answer given before any head was parsed (rejections, header timeout).
+  private func startLocalContext() {
     context = RequestContext()
     context.active = true
     context.startNanos = worker.loop.now
@@ -883,6 +884,11 @@ final class ClientConnection: EventHandler {
     context.traceHigh = worker.ids.nextNonZero()
     context.traceLow = worker.ids.next()
     context.spanID = worker.ids.nextNonZero()
+    context.peerText = peerText
+  }
+
+  private func rejectHead(_ error: HTTPParseError) {
+    startLocalContext()
     worker.metrics.parseRejected(error.kind.rawValue)
     worker.logSecurityEvent("rejected_request", context: context, peer: peer, reason: error.kind.rawValue)
     let proxyError = ProxyError(ErrorResponder.kind(for: error), .downstream, error.kind.rawValue)
@@ -924,7 +930,7 @@ final class ClientConnection: EventHandler {
       status: error.status, code: error.kind.rawValue, message: ErrorResponder.message(for: error),
       close: close,
       context: context, runtime: runtime, extraHeaders: extraHeaders,
-      headOnly: head.method == .head && headStarted,
+      headOnly: context.method == .head,
       into: outBuf)
     if !ok { abort() }
     responseStarted = true
@@ -1266,11 +1272,7 @@ final class ClientConnection: EventHandler {
     switch timeoutKind {
     case .header:
       if phase == .awaitingHead && headStarted && inBuf.readable > 0 {
-        context = RequestContext()
-        context.active = true
-        context.startNanos = worker.loop.now
-        context.startWallNanos = WallClock.nowNanos()
-        context.generatedRequestID = (worker.ids.next(), worker.ids.next())
+        startLocalContext()
         queueLocalResponse(ProxyError(.headerTimeout, .downstream, "header timeout"), close: true)
         inBuf.clear()
         finishExchange()

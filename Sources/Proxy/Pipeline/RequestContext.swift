@@ -18,7 +18,9 @@ struct RequestContext {
   var method: HTTPMethod = .get
   var methodText: String = ""
   var pathText: String = ""
-  var clientIP: String = ""
+  /// The peer's address text (shared with the connection: no copy per request).
+  var peerText: [UInt8] = []
+  var clientIP: String { String(decoding: peerText, as: UTF8.self) }
   var status: Int = 0
   var bytesIn: Int64 = 0
   var bytesOut: Int64 = 0

@@ -100,7 +100,7 @@ enum RequestRewriter {
       }
       if let cookieName = runtime.sessionCookieToStrip, FieldName.equals(name, "cookie") {
         let value = UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength))
-        if let kept = CookieParsing.removing(cookieName, from: value) {
+        if let kept = CookieHeader.removing(name: cookieName, from: Array(value)) {
           ok = ok && out.append("cookie: ") && kept.withUnsafeBytes { out.append($0) } && out.append("\r\n")
         }
         continue

@@ -7,10 +7,12 @@ extension RuntimeConfig {
       switch route.match {
       case .prefix(let path):
         return CompiledRoute(
-          name: route.name, path: path, exact: false, methods: route.methods, auth: route.auth)
+          name: route.name, path: path, exact: false, methods: route.methods, auth: route.auth,
+          onUnauthenticated: route.onUnauthenticated)
       case .exact(let path):
         return CompiledRoute(
-          name: route.name, path: path, exact: true, methods: route.methods, auth: route.auth)
+          name: route.name, path: path, exact: true, methods: route.methods, auth: route.auth,
+          onUnauthenticated: route.onUnauthenticated)
       }
     }
     self.init(

@@ -27,14 +27,14 @@ public final class RuntimeConfig: Sendable {
   public let logQuery: Bool
   public let clientBufferSize: Int
   /// The session cookie's name when `[session]` is configured.
-  let sessionCookieName: [UInt8]?
+  let sessionCookieName: String?
   let csrfHeaderMatcher: FieldNameMatcher
   /// Largest form body read before authentication for its CSRF field (0 = never).
   let csrfFormBytes: Int
   /// Response headers by which the app drives sessions (nil without `[session]`).
   let lifecycleHeaders: LifecycleHeaders?
   /// The session cookie is removed from every upstream request unless `forward_cookie`.
-  let sessionCookieToStrip: [UInt8]?
+  let sessionCookieToStrip: String?
   public let upstreamBufferSize: Int
 
   public init(
@@ -45,11 +45,11 @@ public final class RuntimeConfig: Sendable {
     session: SessionSettings? = nil
   ) {
     if let session {
-      sessionCookieName = Array(session.cookieName.utf8)
+      sessionCookieName = session.cookieName
       csrfHeaderMatcher = FieldNameMatcher(patterns: [session.csrfHeader])
       csrfFormBytes = session.policy.csrf ? session.csrfMaxFormBytes : 0
       lifecycleHeaders = LifecycleHeaders(session)
-      sessionCookieToStrip = session.forwardCookie ? nil : Array(session.cookieName.utf8)
+      sessionCookieToStrip = session.forwardCookie ? nil : session.cookieName
     } else {
       sessionCookieToStrip = nil
       sessionCookieName = nil
@@ -61,8 +61,11 @@ public final class RuntimeConfig: Sendable {
     if let session {
       control += [session.loginHeader, session.attributesHeader, session.logoutHeader, session.elevateHeader]
     }
+    // Headers Gatehouse itself sets from a session are never taken from the client.
+    let injected =
+      (session?.attributeHeaders.values.map { $0 } ?? []) + (session.map { [$0.csrfHeader] } ?? [])
     self.routes = routes
-    self.stripMatcher = FieldNameMatcher(patterns: strip + control)
+    self.stripMatcher = FieldNameMatcher(patterns: strip + control + injected)
     self.requestIDMatcher = FieldNameMatcher(patterns: [requestIDHeader])
     self.requestIDHeaderBytes = Array(requestIDHeader.utf8)
     self.controlHeaderMatcher = FieldNameMatcher(patterns: control)

@@ -24,8 +24,6 @@ public final class SessionService: Sendable {
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
-  let cookieNameBytes: [UInt8]
-  let csrfHeaderLower: [UInt8]
 
   public struct SetupError: Error, CustomStringConvertible {
     public let description: String
@@ -65,8 +63,6 @@ public final class SessionService: Sendable {
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
     cookieAttributes = attributes
-    cookieNameBytes = Array(settings.cookieName.utf8)
-    csrfHeaderLower = Array(settings.csrfHeader.lowercased().utf8)
   }
 
   /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session_or_jwt`

@@ -15,7 +15,11 @@ import Synchronization
 /// - `/close-mid` sends a head with `Content-Length: 100`, 10 bytes, then closes;
 /// - `/continue` (and any request with `Expect: 100-continue`) gets `100 Continue` before its body is read;
 /// - `/ws` with `Upgrade: websocket` gets `101 Switching Protocols`, then every byte is echoed back;
-/// - `/slow-body/N` streams N bytes in 20 pieces, 20 ms apart.
+/// - `/slow-body/N` streams N bytes in 20 pieces, 20 ms apart;
+/// - session lifecycle (issue 5), each an echo with one extra response header:
+///   `/login-as/USER` → `Gatehouse-Login: USER` (plus `Gatehouse-Session-Attributes: <attrs>` when
+///   the query has `attrs=<percent-encoded k=v; k2=v2>`), `/logout-this` → `Gatehouse-Logout: this`,
+///   `/logout-all` → `Gatehouse-Logout: all`, `/elevate` → `Gatehouse-Elevate: 1`.
 ///
 /// Server threads never close an fd that `stop()` might still touch: `stop()` only shuts sockets down,
 /// and each thread closes its own fd when it ends, so an fd number is never reused under a live thread.
@@ -118,7 +122,8 @@ final class EchoUpstream: Sendable {
           try LoopbackSocket.sendAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
         }
         let framing = try HTTPMessageReader.framing(head.headers, isRequest: true)
-        let body = try HTTPMessageReader.readBody(reader, framing: framing, deadline: nil, what: "a request body")
+        let body = try HTTPMessageReader.readBody(
+          reader, framing: framing, deadline: nil, what: "a request body")
         let request = RecordedRequest(
           method: method, target: target, version: version, headers: head.headers, body: body,
           connectionID: connectionID)
@@ -148,10 +153,12 @@ final class EchoUpstream: Sendable {
       Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
       try respond(fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead)
     case ("bytes", let count?):
-      try respond(fd, status: 200, body: EchoUpstream.pattern(count: count), keepAlive: keepAlive, isHead: isHead)
+      try respond(
+        fd, status: 200, body: EchoUpstream.pattern(count: count), keepAlive: keepAlive, isHead: isHead)
     case ("chunked", _):
       let body = echoJSON(request)
-      var out = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n".utf8)
+      var out = Array(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n".utf8)
       out += Array((keepAlive ? "" : "Connection: close\r\n").utf8) + [13, 10]
       try LoopbackSocket.sendAll(fd, out)
       if !isHead {
@@ -160,7 +167,8 @@ final class EchoUpstream: Sendable {
         var offset = 0
         while offset < body.count {
           let end = min(offset + size, body.count)
-          try LoopbackSocket.sendAll(fd, Array(String(end - offset, radix: 16).utf8) + [13, 10] + body[offset..<end] + [13, 10])
+          try LoopbackSocket.sendAll(
+            fd, Array(String(end - offset, radix: 16).utf8) + [13, 10] + body[offset..<end] + [13, 10])
           offset = end
         }
         try LoopbackSocket.sendAll(fd, Array("0\r\n\r\n".utf8))
@@ -170,12 +178,29 @@ final class EchoUpstream: Sendable {
       return false
     case ("ws", _) where request.headers.value("Upgrade")?.lowercased() == "websocket":
       try LoopbackSocket.sendAll(
-        fd, Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8))
+        fd,
+        Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8))
       while true {
         let bytes = try reader.readSome(max: 65536, deadline: nil, what: "tunnelled bytes")
         if bytes.isEmpty { return false }
         try LoopbackSocket.sendAll(fd, bytes)
       }
+    case ("login-as", _) where segments.count >= 2:
+      var headers = [("Gatehouse-Login", segments[1])]
+      if let attributes = EchoUpstream.queryValue("attrs", in: request.target) {
+        headers.append(("Gatehouse-Session-Attributes", attributes))
+      }
+      try respond(
+        fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead, extra: headers)
+    case ("logout-this", _), ("logout-all", _):
+      let scope = segments[0] == "logout-this" ? "this" : "all"
+      try respond(
+        fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead,
+        extra: [("Gatehouse-Logout", scope)])
+    case ("elevate", _):
+      try respond(
+        fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead,
+        extra: [("Gatehouse-Elevate", "1")])
     case ("slow-body", let count?):
       try LoopbackSocket.sendAll(fd, Array("HTTP/1.1 200 OK\r\nContent-Length: \(count)\r\n\r\n".utf8))
       if !isHead {
@@ -197,15 +222,27 @@ final class EchoUpstream: Sendable {
   }
 
   private func respond(
-    _ fd: Int32, status: Int, body: [UInt8]?, keepAlive: Bool, isHead: Bool = false
+    _ fd: Int32, status: Int, body: [UInt8]?, keepAlive: Bool, isHead: Bool = false,
+    extra: [(String, String)] = []
   ) throws {
     var head = "HTTP/1.1 \(status) \(status < 300 ? "OK" : "Status")\r\n"
+    for (name, value) in extra { head += "\(name): \(value)\r\n" }
     if let body {
       head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
     }
     if !keepAlive { head += "Connection: close\r\n" }
     head += "\r\n"
     try LoopbackSocket.sendAll(fd, Array(head.utf8) + (isHead ? [] : (body ?? [])))
+  }
+
+  /// The percent-decoded value of `name` in `target`'s query (`+` is not a space here).
+  static func queryValue(_ name: String, in target: String) -> String? {
+    guard let query = target.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+    for pair in query.split(separator: "&") {
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      if parts.count == 2, parts[0] == name { return String(parts[1]).removingPercentEncoding }
+    }
+    return nil
   }
 
   /// The JSON echo of a request: method, target, version, headers as [name, value] pairs, body length,

@@ -24,8 +24,18 @@ class GatehouseTestCase: XCTestCase {
 
   /// Starts gatehouse with `config`, forwarding to `upstreamPort` (default: this test's echo upstream).
   @discardableResult
-  func startGatehouse(_ config: ProxyConfig = ProxyConfig(), upstreamPort: UInt16? = nil) throws -> GatehouseProcess {
+  func startGatehouse(_ config: ProxyConfig = ProxyConfig(), upstreamPort: UInt16? = nil) throws
+    -> GatehouseProcess
+  {
     let process = try GatehouseProcess(config: config.toml, upstreamPort: upstreamPort ?? upstream.port)
+    processes.append(process)
+    return process
+  }
+
+  /// Starts gatehouse with a whole TOML template (placeholders as in `GatehouseProcess`).
+  @discardableResult
+  func startGatehouse(toml: String) throws -> GatehouseProcess {
+    let process = try GatehouseProcess(config: toml, upstreamPort: upstream.port)
     processes.append(process)
     return process
   }

@@ -1,0 +1,106 @@
+/// Reading and editing the value of a `Cookie` request field (RFC 6265bis §4.2.1 / §5.7.4):
+/// `name=value` pairs separated by `;` and optional whitespace. Parsing is lenient the way
+/// browsers and servers are: whitespace (SP, HTAB) around pairs, names and values is ignored,
+/// empty segments are skipped, a segment without `=` is not a cookie of any name. Names compare
+/// byte for byte (case-sensitive). A request with several `Cookie` fields must be joined with
+/// "; " by the caller first. Byte loops without allocation (hot path) except `removing`.
+/// Stateless, thread-safe.
+public enum CookieHeader {
+  /// Finds the cookie `name` in `field` (a `Cookie` field value).
+  public static func lookup(name: UnsafeBufferPointer<UInt8>, in field: UnsafeBufferPointer<UInt8>)
+    -> CookieLookup
+  {
+    var result = CookieLookup.absent
+    var index = 0
+    let end = field.count
+    while index < end {
+      let pair = nextPair(field, from: index)
+      index = pair.next
+      guard let nameEnd = pair.nameEnd else { continue }
+      if nameEnd - pair.nameStart == name.count && equalBytes(field, pair.nameStart, name) {
+        guard case .absent = result else { return .ambiguous }
+        result = .found(pair.valueStart..<pair.valueEnd)
+      }
+    }
+    return result
+  }
+
+  /// The value of cookie `name` in `field`, or nil when it is absent or ambiguous (present more
+  /// than once; see `CookieLookup.ambiguous`).
+  public static func value(named name: String, in field: [UInt8]) -> [UInt8]? {
+    var name = name
+    return name.withUTF8 { nameBytes in
+      field.withUnsafeBufferPointer { bytes in
+        guard case .found(let range) = lookup(name: nameBytes, in: bytes) else { return nil }
+        return Array(bytes[range])
+      }
+    }
+  }
+
+  /// `field` without any pair named `name` (every occurrence), the remaining pairs joined by
+  /// "; " in their order, each as written (surrounding whitespace trimmed); nil when no pair
+  /// remains, so the caller drops the field. Segments without `=` are kept as written.
+  public static func removing(name: String, from field: [UInt8]) -> [UInt8]? {
+    var name = name
+    return name.withUTF8 { nameBytes in
+      field.withUnsafeBufferPointer { bytes -> [UInt8]? in
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+          let pair = nextPair(bytes, from: index)
+          index = pair.next
+          if pair.nameStart == pair.valueEnd { continue }  // empty segment
+          if let nameEnd = pair.nameEnd, nameEnd - pair.nameStart == nameBytes.count,
+            equalBytes(bytes, pair.nameStart, nameBytes)
+          {
+            continue
+          }
+          if !out.isEmpty { out += [UInt8(ascii: ";"), UInt8(ascii: " ")] }
+          out += bytes[pair.nameStart..<pair.valueEnd]
+        }
+        return out.isEmpty ? nil : out
+      }
+    }
+  }
+
+  /// One `;`-separated segment starting at `start`: the name's bounds (trimmed; `nameEnd` nil when
+  /// the segment has no `=`), the value's bounds (trimmed), and where the next segment starts.
+  /// `nameStart..<valueEnd` is always the whole trimmed segment.
+  @inline(__always)
+  private static func nextPair(_ field: UnsafeBufferPointer<UInt8>, from start: Int) -> (
+    nameStart: Int, nameEnd: Int?, valueStart: Int, valueEnd: Int, next: Int
+  ) {
+    var index = start
+    let end = field.count
+    while index < end, ASCII.isOWS(field[index]) { index += 1 }
+    let nameStart = index
+    var equals: Int?
+    while index < end, field[index] != UInt8(ascii: ";") {
+      if equals == nil && field[index] == UInt8(ascii: "=") { equals = index }
+      index += 1
+    }
+    let next = index < end ? index + 1 : end
+    var valueEnd = index
+    while valueEnd > nameStart, ASCII.isOWS(field[valueEnd - 1]) { valueEnd -= 1 }
+    guard var nameEnd = equals else {
+      return (nameStart, nil, valueEnd, valueEnd, next)
+    }
+    var valueStart = nameEnd + 1
+    while valueStart < valueEnd, ASCII.isOWS(field[valueStart]) { valueStart += 1 }
+    while nameEnd > nameStart, ASCII.isOWS(field[nameEnd - 1]) { nameEnd -= 1 }
+    return (nameStart, nameEnd, valueStart, valueEnd, next)
+  }
+
+  @inline(__always)
+  private static func equalBytes(
+    _ field: UnsafeBufferPointer<UInt8>, _ start: Int, _ name: UnsafeBufferPointer<UInt8>
+  ) -> Bool {
+    var offset = 0
+    while offset < name.count {
+      if field[start + offset] != name[offset] { return false }
+      offset += 1
+    }
+    return true
+  }
+}
