@@ -1,0 +1,177 @@
+import Foundation
+import XCTest
+
+/// Sessions on Redis (issue 6) with real `redis-server` processes on ephemeral loopback ports,
+/// stopped by pid: two gatehouse processes sharing one Redis (login, logout and admin revocation
+/// seen across replicas within a second through client-side-caching invalidations), and the
+/// outage mode (stale grace for cached sessions, 503 for the rest and for logins, recovery).
+final class RedisSessionTests: SessionTestCase {
+  private var redis: RedisTestServer!
+
+  override func setUpWithError() throws {
+    try super.setUpWithError()
+    redis = try RedisTestServer()
+    try redis.start()
+  }
+
+  override func tearDown() {
+    redis?.stop()
+    super.tearDown()
+  }
+
+  /// `session` lines go to `[session]`, `redisKeys` to `[redis]`.
+  private func redisLines(session: [String], redis redisKeys: [String]) -> [String] {
+    ["store = \"redis\""] + session + ["[redis]", "address = \"127.0.0.1:\(redis.port)\""] + redisKeys
+  }
+
+  /// Starts a gatehouse on the shared Redis and waits until `/readyz` is 200 (connected and
+  /// subscribed), so a test never races the first connect.
+  private func startReplica(session: [String] = [], redis redisKeys: [String] = []) throws -> GatehouseProcess {
+    let gatehouse = try startSessionGatehouse(session: redisLines(session: session, redis: redisKeys))
+    let ready = waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }
+    XCTAssertTrue(ready, "replica ready: \(gatehouse.logs)")
+    // The subscriber confirms after the data connection: let L1 become usable.
+    Thread.sleep(forTimeInterval: 0.2)
+    return gatehouse
+  }
+
+  /// Polls `isAlive` until it answers `expected` or `timeout` passes; returns the time it took.
+  private func becomes(
+    _ gatehouse: GatehouseProcess, _ ticket: String, alive expected: Bool, within timeout: TimeInterval,
+    _ name: String
+  ) throws -> TimeInterval? {
+    let start = Date()
+    while Date().timeIntervalSince(start) < timeout {
+      if try isAlive(gatehouse, ticket, name) == expected { return Date().timeIntervalSince(start) }
+      usleep(20_000)
+    }
+    return nil
+  }
+
+  func testReplicasShareSessionsLogoutAndRevocation() throws {
+    let a = try startReplica()
+    let b = try startReplica()
+
+    // Login on A works on B (and B now holds it in L1).
+    let first = try login(a, "alice")
+    XCTAssertTrue(try isAlive(b, first.ticket, "login on A, used on B"))
+    XCTAssertTrue(try isAlive(a, first.ticket, "login on A, used on A"))
+
+    // Logout on B: A (which has the session cached) refuses it within a second.
+    let (logout, _) = try request(b, "GET", "/logout-this", ticket: first.ticket)
+    XCTAssertEqual(logout.status, 200, "logout on B: \(logout)")
+    XCTAssertNotNil(
+      try becomes(a, first.ticket, alive: false, within: 1.0, "logout on B seen by A"),
+      "A still accepts a session logged out on B after 1 s")
+
+    // Admin revoke-all on A: B (which has both sessions cached) refuses them within a second.
+    let second = try login(a, "bob")
+    let third = try login(b, "bob")
+    XCTAssertTrue(try isAlive(b, second.ticket, "bob's first session on B"))
+    XCTAssertTrue(try isAlive(b, third.ticket, "bob's second session on B"))
+    let revoked = try admin(a, "DELETE", "/sessions?user=bob")
+    XCTAssertEqual(revoked.status, 200, "admin revoke-all on A: \(revoked.body)")
+    XCTAssertTrue(revoked.body.contains("\"revoked\":2"), "revoked both: \(revoked.body)")
+    for (name, ticket) in [("first", second.ticket), ("second", third.ticket)] {
+      XCTAssertNotNil(
+        try becomes(b, ticket, alive: false, within: 1.0, "revoked \(name) on B"),
+        "B still accepts bob's \(name) session 1 s after the admin revoked it on A")
+    }
+
+    // The admin listing goes through Redis too (answered on worker 0's loop).
+    let carol = try login(b, "carol")
+    let listing = try admin(a, "GET", "/sessions?user=carol")
+    XCTAssertEqual(listing.status, 200, "listing: \(listing.body)")
+    XCTAssertTrue(listing.body.contains("\"hash\""), "listing shows carol's session: \(listing.body)")
+    XCTAssertTrue(try isAlive(a, carol.ticket, "carol on A"))
+
+    // A change made with redis-cli (an operator deleting keys) evicts the L1 copies too.
+    let dave = try login(a, "dave")
+    XCTAssertTrue(try isAlive(a, dave.ticket, "dave cached on A"))
+    let keys = try redis.cli(["--scan", "--pattern", "gh:s:*"]).split(separator: "\n").map(String.init)
+    XCTAssertFalse(keys.isEmpty, "session keys carry the prefix")
+    try redis.cli(["FLUSHALL"])
+    XCTAssertNotNil(
+      try becomes(a, dave.ticket, alive: false, within: 1.0, "FLUSHALL seen by A"),
+      "A still accepts a session flushed from Redis")
+  }
+
+  func testPerUserCapUnderConcurrentLoginsThroughBothReplicas() throws {
+    let a = try startReplica(session: ["max_per_user = 2"])
+    let b = try startReplica(session: ["max_per_user = 2"])
+    let group = DispatchGroup()
+    let tickets = LockedTickets()
+    let ports = [a.port, b.port]
+    let prefix = "\(Self.cookieName)="
+    for index in 0..<8 {
+      group.enter()
+      DispatchQueue.global().async {
+        defer { group.leave() }
+        guard let client = try? RawClient(port: ports[index % 2]) else { return }
+        defer { client.close() }
+        guard (try? client.send(RawClient.request("GET", "/login-as/erin", host: "x"))) != nil,
+          let response = try? client.readResponse(),
+          let cookie = response.headers.values("Set-Cookie").first(where: { $0.hasPrefix(prefix) })
+        else { return }
+        let pair = cookie.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+        tickets.append(String(pair.dropFirst(prefix.count)))
+      }
+    }
+    group.wait()
+    XCTAssertEqual(tickets.values.count, 8, "every concurrent login got a cookie")
+    let listing = try admin(a, "GET", "/sessions?user=erin")
+    XCTAssertEqual(
+      listing.body.components(separatedBy: "\"hash\"").count - 1, 2, "at most 2 live sessions: \(listing.body)")
+    var alive = 0
+    for ticket in tickets.values where try isAlive(a, ticket, "erin's session on A (no L1 copy)") { alive += 1 }
+    XCTAssertLessThanOrEqual(alive, 2, "the cap holds across replicas")
+  }
+
+  func testOutageStaleGraceDenyAndRecovery() throws {
+    let a = try startReplica(redis: [
+      "breaker_failures = 2", "breaker_cooldown = \"300ms\"", "stale_grace = \"20s\"", "command_timeout = \"50ms\"",
+    ])
+    let b = try startReplica()
+    let cached = try login(a, "frank")
+    XCTAssertTrue(try isAlive(a, cached.ticket, "cached session before the outage"))
+    let uncached = try login(b, "grace")
+
+    redis.pause()
+    defer { redis.resume() }
+    // The cached session keeps working on A (both workers share the L1 cache).
+    for attempt in 0..<6 {
+      XCTAssertTrue(try isAlive(a, cached.ticket, "cached session during the outage, attempt \(attempt)"))
+    }
+    // An uncached one gets 503 with Retry-After (deny).
+    let (denied, forwarded) = try request(a, "GET", "/api/alive", ticket: uncached.ticket)
+    XCTAssertEqual(denied.status, 503, "uncached session during the outage: \(denied)")
+    XCTAssertNotNil(denied.headers.value("Retry-After"), "503 carries Retry-After")
+    XCTAssertNil(forwarded, "nothing forwarded on 503")
+    // A login gets 503, never a session that would vanish.
+    let (refused, _) = try send(a, "GET", "/login-as/henry")
+    XCTAssertEqual(refused.status, 503, "login during the outage: \(refused)")
+    XCTAssertNil(sessionSetCookie(refused, "login during the outage"), "no cookie for a refused login")
+    // /readyz names the store.
+    let notReady = waitUntil(timeout: 2) {
+      guard let answer = try? self.admin(a, "GET", "/readyz") else { return false }
+      return answer.status == 503 && answer.body.contains("session_store")
+    }
+    XCTAssertTrue(notReady, "readyz reports the session store during the outage")
+
+    redis.resume()
+    XCTAssertNotNil(
+      try becomes(a, uncached.ticket, alive: true, within: 5, "uncached session after recovery"),
+      "the store did not come back within 5 s")
+    _ = try login(a, "henry")
+    XCTAssertTrue(
+      waitUntil(timeout: 3) { (try? self.admin(a, "GET", "/readyz").status) == 200 }, "ready again after recovery")
+  }
+}
+
+/// Tickets collected by concurrent logins. Thread-safe (NSLock).
+private final class LockedTickets: @unchecked Sendable {
+  private let lock = NSLock()
+  private var items: [String] = []
+  func append(_ ticket: String) { lock.withLock { items.append(ticket) } }
+  var values: [String] { lock.withLock { items } }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Glibc
+
+/// (Copied from the Sessions tests' `RedisServerProcess`, another test target.)
+/// A `redis-server` (or `redis-sentinel`) child process on an ephemeral loopback port, stopped
+/// by pid. Test-thread only.
+final class RedisTestServer {
+  let port: Int
+  let directory: URL
+  private var process: Process?
+  private let arguments: [String]
+  private let executable: String
+
+  /// A redis-server with no persistence. `extra` are more `--option value` words.
+  init(port: Int? = nil, extra: [String] = []) throws {
+    self.port = try port ?? RedisTestServer.freePort()
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    executable = "/usr/bin/redis-server"
+    arguments =
+      [
+        "--port", String(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "--dir", directory.path, "--loglevel", "warning",
+      ] + extra
+  }
+
+  /// A redis-sentinel monitoring `masterPort` as `name` with quorum 1.
+  init(sentinelFor name: String, masterPort: Int) throws {
+    port = try RedisTestServer.freePort()
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let config = """
+      port \(port)
+      bind 127.0.0.1
+      dir \(directory.path)
+      sentinel monitor \(name) 127.0.0.1 \(masterPort) 1
+      sentinel down-after-milliseconds \(name) 1000
+      sentinel failover-timeout \(name) 5000
+      sentinel parallel-syncs \(name) 1
+
+      """
+    let file = directory.appendingPathComponent("sentinel.conf")
+    try config.write(to: file, atomically: true, encoding: .utf8)
+    executable = "/usr/bin/redis-sentinel"
+    arguments = [file.path, "--loglevel", "warning"]
+  }
+
+  deinit { stop() }
+
+  /// Starts the process and waits until it answers PING.
+  func start(timeout: TimeInterval = 15) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    self.process = process
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      let answer = (try? cli(["PING"])) ?? ""
+      if answer == "PONG" || answer.hasPrefix("NOAUTH") { return }
+      usleep(20_000)
+    }
+    throw HarnessError("\(executable) on port \(port) did not answer within \(timeout) s")
+  }
+
+  var pid: Int32? { process.map { $0.processIdentifier } }
+
+  /// SIGKILL and reap.
+  func kill() {
+    guard let process, process.isRunning else { return }
+    Glibc.kill(process.processIdentifier, SIGCONT)
+    Glibc.kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    self.process = nil
+  }
+
+  func stop() {
+    kill()
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  func pause() {
+    if let pid { Glibc.kill(pid, SIGSTOP) }
+  }
+
+  func resume() {
+    if let pid { Glibc.kill(pid, SIGCONT) }
+  }
+
+  /// Runs `redis-cli` against this process and returns its trimmed output.
+  @discardableResult
+  func cli(_ args: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+    process.arguments = ["-h", "127.0.0.1", "-p", String(port)] + args
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// A loopback port that was free a moment ago (bind to 0, read it, close).
+  static func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw HarnessError("socket failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard bound == 0 else { throw HarnessError("bind failed") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+}
+
