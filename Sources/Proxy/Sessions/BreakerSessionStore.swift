@@ -120,6 +120,14 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     onStateChange?(old, new)
   }
 
+  /// Without traffic an open breaker would never probe: the owner calls this on a timer. When
+  /// the breaker is open and its cooldown passed, `ping` (e.g. `PING` on the connection) is the
+  /// half-open probe.
+  func probeIfDue(_ ping: (@escaping (Bool) -> Void) -> Void) {
+    guard state == .open, admit() else { return }
+    ping { [self] ok in record(ok ? nil : SessionError(.storeUnavailable, "probe failed")) }
+  }
+
   /// Runs `call` through the breaker: fails fast when not admitted, else records the outcome
   /// and the round trip.
   private func guarded<T>(

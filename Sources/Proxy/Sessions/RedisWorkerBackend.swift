@@ -100,6 +100,22 @@ final class RedisWorkerBackend: @unchecked Sendable {
       resolver.start()
     }
     connection.start()
+    scheduleProbe()
+  }
+
+  /// An open breaker probes with `PING` once its cooldown passed, even without requests, so
+  /// `/readyz` recovers on an idle worker.
+  private func scheduleProbe() {
+    let interval = max(UInt64(settings.breakerCooldown.nanoseconds), 10_000_000)
+    loop.schedule(at: loop.now &+ interval) { [weak self] in
+      guard let self else { return }
+      self.breaker.probeIfDue { done in
+        self.connection.send(strings: ["PING"]) { result in
+          if case .success = result { done(true) } else { done(false) }
+        }
+      }
+      self.scheduleProbe()
+    }
   }
 
   private func startSubscriber() {
