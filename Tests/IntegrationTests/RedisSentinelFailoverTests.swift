@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+
+/// A gatehouse on Redis Sentinel (one master, one replica, three sentinels, all real processes on
+/// ephemeral loopback ports, stopped by pid): `SENTINEL FAILOVER` in the middle of traffic; after
+/// the switch settles no request with a valid session is refused, sessions created more than a
+/// second before the failover are still valid, and logins work again within a few seconds.
+final class RedisSentinelFailoverTests: SessionTestCase {
+  private var servers: [RedisTestServer] = []
+
+  override func tearDown() {
+    for server in servers { server.stop() }
+    servers = []
+    super.tearDown()
+  }
+
+  private func server(_ make: () throws -> RedisTestServer) throws -> RedisTestServer {
+    let server = try make()
+    servers.append(server)
+    try server.start()
+    return server
+  }
+
+  func testFailoverMidTraffic() throws {
+    let master = try server { try RedisTestServer() }
+    let replica = try server { try RedisTestServer(extra: ["--replicaof", "127.0.0.1", String(master.port)]) }
+    XCTAssertTrue(
+      waitUntil(timeout: 15) { ((try? replica.cli(["INFO", "replication"])) ?? "").contains("master_link_status:up") },
+      "replica synced")
+    var sentinels: [RedisTestServer] = []
+    for _ in 0..<3 { sentinels.append(try server { try RedisTestServer(sentinelFor: "mymaster", masterPort: master.port) }) }
+    XCTAssertTrue(
+      waitUntil(timeout: 20) {
+        sentinels.allSatisfy {
+          ((try? $0.cli(["SENTINEL", "replicas", "mymaster"])) ?? "").contains(String(replica.port))
+        }
+      }, "every sentinel knows the replica")
+
+    let list = sentinels.map { "\"127.0.0.1:\($0.port)\"" }.joined(separator: ", ")
+    let gatehouse = try startSessionGatehouse(session: [
+      "store = \"redis\"", "[redis]", "sentinels = [\(list)]", "master_name = \"mymaster\"",
+      "command_timeout = \"200ms\"", "breaker_cooldown = \"200ms\"",
+    ])
+    XCTAssertTrue(
+      waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, "ready on the master")
+    var tickets: [String] = []
+    for user in ["ann", "ben", "cat"] { tickets.append(try login(gatehouse, user).ticket) }
+    // Sessions older than a second (replicated by then; the replica's link is up).
+    Thread.sleep(forTimeInterval: 1.1)
+
+    var started = false
+    let deadline = Date().addingTimeInterval(20)
+    while !started && Date() < deadline {
+      started = (try? sentinels[0].cli(["SENTINEL", "FAILOVER", "mymaster"])) == "OK"
+      if !started { usleep(200_000) }
+    }
+    XCTAssertTrue(started, "SENTINEL FAILOVER accepted")
+
+    // Traffic through the switch: refusals (401) are never acceptable for these live sessions;
+    // 503 is allowed only until the switch settles.
+    var refusedDuringSwitch = 0
+    let switchDeadline = Date().addingTimeInterval(15)
+    var settled = false
+    while Date() < switchDeadline && !settled {
+      for ticket in tickets {
+        let (response, _) = try request(gatehouse, "GET", "/api/alive", ticket: ticket)
+        if response.status == 401 { refusedDuringSwitch += 1 }
+      }
+      let master = (try? sentinels[0].cli(["SENTINEL", "get-master-addr-by-name", "mymaster"])) ?? ""
+      if master.contains(String(replica.port)) {
+        let (response, _) = try send(gatehouse, "GET", "/login-as/dan")
+        settled = response.status == 200
+      }
+      usleep(50_000)
+    }
+    XCTAssertTrue(settled, "a login works on the new master within 15 s")
+    XCTAssertEqual(refusedDuringSwitch, 0, "valid sessions refused with 401 during the switch")
+    for (index, ticket) in tickets.enumerated() {
+      for round in 0..<5 {
+        let (response, _) = try request(gatehouse, "GET", "/api/alive", ticket: ticket)
+        XCTAssertEqual(response.status, 200, "session \(index) after the switch, round \(round): \(response)")
+      }
+    }
+  }
+}
