@@ -23,12 +23,18 @@ final class RedisSentinelFailoverTests: SessionTestCase {
 
   func testFailoverMidTraffic() throws {
     let master = try server { try RedisTestServer() }
-    let replica = try server { try RedisTestServer(extra: ["--replicaof", "127.0.0.1", String(master.port)]) }
+    let replica = try server {
+      try RedisTestServer(extra: ["--replicaof", "127.0.0.1", String(master.port)])
+    }
     XCTAssertTrue(
-      waitUntil(timeout: 15) { ((try? replica.cli(["INFO", "replication"])) ?? "").contains("master_link_status:up") },
+      waitUntil(timeout: 15) {
+        ((try? replica.cli(["INFO", "replication"])) ?? "").contains("master_link_status:up")
+      },
       "replica synced")
     var sentinels: [RedisTestServer] = []
-    for _ in 0..<3 { sentinels.append(try server { try RedisTestServer(sentinelFor: "mymaster", masterPort: master.port) }) }
+    for _ in 0..<3 {
+      sentinels.append(try server { try RedisTestServer(sentinelFor: "mymaster", masterPort: master.port) })
+    }
     XCTAssertTrue(
       waitUntil(timeout: 20) {
         sentinels.allSatisfy {
@@ -42,7 +48,8 @@ final class RedisSentinelFailoverTests: SessionTestCase {
       "command_timeout = \"200ms\"", "breaker_cooldown = \"200ms\"",
     ])
     XCTAssertTrue(
-      waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, "ready on the master")
+      waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      "ready on the master")
     var tickets: [String] = []
     for user in ["ann", "ben", "cat"] { tickets.append(try login(gatehouse, user).ticket) }
     // Sessions older than a second (replicated by then; the replica's link is up).

@@ -26,7 +26,8 @@ final class RedisSessionTests: SessionTestCase {
 
   /// Starts a gatehouse on the shared Redis and waits until `/readyz` is 200 (connected and
   /// subscribed), so a test never races the first connect.
-  private func startReplica(session: [String] = [], redis redisKeys: [String] = []) throws -> GatehouseProcess {
+  private func startReplica(session: [String] = [], redis redisKeys: [String] = []) throws -> GatehouseProcess
+  {
     let gatehouse = try startSessionGatehouse(session: redisLines(session: session, redis: redisKeys))
     let ready = waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }
     XCTAssertTrue(ready, "replica ready: \(gatehouse.logs)")
@@ -123,15 +124,19 @@ final class RedisSessionTests: SessionTestCase {
     XCTAssertEqual(tickets.values.count, 8, "every concurrent login got a cookie")
     let listing = try admin(a, "GET", "/sessions?user=erin")
     XCTAssertEqual(
-      listing.body.components(separatedBy: "\"hash\"").count - 1, 2, "at most 2 live sessions: \(listing.body)")
+      listing.body.components(separatedBy: "\"hash\"").count - 1, 2,
+      "at most 2 live sessions: \(listing.body)")
     var alive = 0
-    for ticket in tickets.values where try isAlive(a, ticket, "erin's session on A (no L1 copy)") { alive += 1 }
+    for ticket in tickets.values where try isAlive(a, ticket, "erin's session on A (no L1 copy)") {
+      alive += 1
+    }
     XCTAssertLessThanOrEqual(alive, 2, "the cap holds across replicas")
   }
 
   func testOutageStaleGraceDenyAndRecovery() throws {
     let a = try startReplica(redis: [
-      "breaker_failures = 2", "breaker_cooldown = \"300ms\"", "stale_grace = \"20s\"", "command_timeout = \"50ms\"",
+      "breaker_failures = 2", "breaker_cooldown = \"300ms\"", "stale_grace = \"20s\"",
+      "command_timeout = \"50ms\"",
     ])
     let b = try startReplica()
     let cached = try login(a, "frank")
@@ -169,7 +174,8 @@ final class RedisSessionTests: SessionTestCase {
       "the store did not come back within 5 s")
     _ = try login(a, "henry")
     XCTAssertTrue(
-      waitUntil(timeout: 3) { (try? self.admin(a, "GET", "/readyz").status) == 200 }, "ready again after recovery")
+      waitUntil(timeout: 3) { (try? self.admin(a, "GET", "/readyz").status) == 200 },
+      "ready again after recovery")
   }
 }
 

@@ -21,16 +21,20 @@ private final class ScriptedStore: SessionStore, @unchecked Sendable {
     completion: @escaping (Result<TouchOutcome, SessionError>) -> Void
   ) { completion(.success(.touched)) }
   func rotate(
-    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64, now: Int64,
+    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
+    now: Int64,
     completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
   ) { completion(.success(.notFound)) }
-  func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void) {
+  func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void)
+  {
     completion(.success(false))
   }
   func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
     completion(.success([]))
   }
-  func list(userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void) {
+  func list(
+    userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
+  ) {
     completion(.success([]))
   }
 }
@@ -76,7 +80,8 @@ final class BreakerSessionStoreTests: XCTestCase {
         "half-open probe succeeds and closes",
         [
           .inner(Self.down), .load(reached: true, ok: false), .load(reached: true, ok: false),
-          .load(reached: true, ok: false), .inner(Self.up), .advance(1000 * ms), .load(reached: true, ok: true),
+          .load(reached: true, ok: false), .inner(Self.up), .advance(1000 * ms),
+          .load(reached: true, ok: true),
           .state(.closed), .load(reached: true, ok: true), .outage(nil),
         ]
       ),
@@ -84,7 +89,8 @@ final class BreakerSessionStoreTests: XCTestCase {
         "half-open probe fails and reopens for another cooldown",
         [
           .inner(Self.down), .load(reached: true, ok: false), .load(reached: true, ok: false),
-          .load(reached: true, ok: false), .advance(1000 * ms), .load(reached: true, ok: false), .state(.open),
+          .load(reached: true, ok: false), .advance(1000 * ms), .load(reached: true, ok: false),
+          .state(.open),
           .advance(500 * ms), .load(reached: false, ok: false), .advance(500 * ms),
           .load(reached: true, ok: false),
         ]
@@ -136,7 +142,9 @@ final class BreakerSessionStoreTests: XCTestCase {
             XCTFail("\(label): no synchronous answer")
             continue
           }
-          if case .success = answer { XCTAssertTrue(ok, "\(label): succeeded") } else {
+          if case .success = answer {
+            XCTAssertTrue(ok, "\(label): succeeded")
+          } else {
             XCTAssertFalse(ok, "\(label): failed")
           }
         }

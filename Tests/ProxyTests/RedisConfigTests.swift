@@ -8,7 +8,9 @@ private let key32 = String(repeating: "a", count: 32)
 /// `[session]` on Redis; cases append their `[redis]` lines (the `[redis]` header is line 4).
 private let redisSession = "[session]\nkeys = [\"\(key32)\"]\nstore = \"redis\"\n[redis]\n"
 
-private func load(_ text: String, environment: [String: String] = [:]) -> Result<GatehouseConfig, ConfigErrors> {
+private func load(_ text: String, environment: [String: String] = [:]) -> Result<
+  GatehouseConfig, ConfigErrors
+> {
   ConfigLoader.parse(
     text, file: "proxy.conf", environment: environment, baseDirectory: "/nonexistent",
     resolve: { host, port in
@@ -56,15 +58,26 @@ final class RedisConfigTests: XCTestCase {
 
   func testEveryKey() {
     let cases: [(name: String, toml: String, check: (RedisSettings) -> Bool)] = [
-      ("numeric address", "address = \"127.0.0.1:6380\"", { $0.endpoint == .address(address("127.0.0.1:6380")) }),
-      ("host name resolved at load", "address = \"redis.local:6379\"", { $0.endpoint == .address(address("10.1.2.3:6379")) }),
+      (
+        "numeric address", "address = \"127.0.0.1:6380\"",
+        { $0.endpoint == .address(address("127.0.0.1:6380")) }
+      ),
+      (
+        "host name resolved at load", "address = \"redis.local:6379\"",
+        { $0.endpoint == .address(address("10.1.2.3:6379")) }
+      ),
       ("IPv6 address", "address = \"[::1]:6379\"", { $0.endpoint == .address(address("[::1]:6379")) }),
       (
         "sentinels", "sentinels = [\"127.0.0.1:26379\", \"redis.local:26380\"]\nmaster_name = \"mymaster\"",
-        { $0.endpoint == .sentinels([address("127.0.0.1:26379"), address("10.1.2.3:26380")], masterName: "mymaster") }
+        {
+          $0.endpoint
+            == .sentinels([address("127.0.0.1:26379"), address("10.1.2.3:26380")], masterName: "mymaster")
+        }
       ),
       ("password literal", "password = \"hunter2\"", { $0.password == Secret("hunter2") }),
-      ("password and username", "password = \"pw\"\nusername = \"gatehouse\"", { $0.username == "gatehouse" }),
+      (
+        "password and username", "password = \"pw\"\nusername = \"gatehouse\"", { $0.username == "gatehouse" }
+      ),
       ("database", "database = 3", { $0.database == 3 }),
       ("key prefix", "key_prefix = \"app1:\"", { $0.keyPrefix == "app1:" }),
       ("empty key prefix", "key_prefix = \"\"", { $0.keyPrefix == "" }),
@@ -83,7 +96,8 @@ final class RedisConfigTests: XCTestCase {
 
   func testPasswordFromEnvironment() throws {
     let r = try XCTUnwrap(
-      redis(redisSession + "password = \"env:REDIS_PASSWORD\"", "env", environment: ["REDIS_PASSWORD": "s3cret"]))
+      redis(
+        redisSession + "password = \"env:REDIS_PASSWORD\"", "env", environment: ["REDIS_PASSWORD": "s3cret"]))
     XCTAssertEqual(r.password?.revealed, "s3cret")
   }
 
@@ -91,36 +105,64 @@ final class RedisConfigTests: XCTestCase {
   func testInvalidValues() {
     let cases: [(name: String, toml: String, expected: [String])] = [
       (
-        "address and sentinels", "address = \"127.0.0.1:6379\"\nsentinels = [\"127.0.0.1:26379\"]\nmaster_name = \"m\"",
+        "address and sentinels",
+        "address = \"127.0.0.1:6379\"\nsentinels = [\"127.0.0.1:26379\"]\nmaster_name = \"m\"",
         ["5 redis.address: set either address or sentinels, not both"]
       ),
       (
         "sentinels without master", "sentinels = [\"127.0.0.1:26379\"]",
-        ["5 redis.master_name: sentinels need master_name (the name the sentinels monitor, e.g. \"mymaster\")"]
+        [
+          "5 redis.master_name: sentinels need master_name (the name the sentinels monitor, e.g. \"mymaster\")"
+        ]
       ),
-      ("empty sentinels", "sentinels = []\nmaster_name = \"m\"", ["5 redis.sentinels: needs at least one \"host:port\""]),
-      ("master without sentinels", "master_name = \"m\"", ["5 redis.master_name: master_name is only used with sentinels"]),
-      ("unresolvable", "address = \"nowhere.invalid:6379\"", ["5 redis.address: cannot resolve host \"nowhere.invalid\""]),
+      (
+        "empty sentinels", "sentinels = []\nmaster_name = \"m\"",
+        ["5 redis.sentinels: needs at least one \"host:port\""]
+      ),
+      (
+        "master without sentinels", "master_name = \"m\"",
+        ["5 redis.master_name: master_name is only used with sentinels"]
+      ),
+      (
+        "unresolvable", "address = \"nowhere.invalid:6379\"",
+        ["5 redis.address: cannot resolve host \"nowhere.invalid\""]
+      ),
       ("port zero", "address = \"127.0.0.1:0\"", ["5 redis.address: port 0 is not valid here"]),
-      ("bad sentinel", "sentinels = [\"x\"]\nmaster_name = \"m\"",
-        ["5 redis.sentinels[0]: invalid address \"x\" (use host:port or [IPv6]:port)"]),
-      ("username without password", "username = \"u\"", ["5 redis.username: username needs password (AUTH username password)"]),
+      (
+        "bad sentinel", "sentinels = [\"x\"]\nmaster_name = \"m\"",
+        ["5 redis.sentinels[0]: invalid address \"x\" (use host:port or [IPv6]:port)"]
+      ),
+      (
+        "username without password", "username = \"u\"",
+        ["5 redis.username: username needs password (AUTH username password)"]
+      ),
       ("database range", "database = -1", ["5 redis.database: -1 is out of range (0...65535)"]),
       (
         "key prefix with braces", "key_prefix = \"{gh}\"",
-        ["5 redis.key_prefix: \"{gh}\" must be at most 64 printable ASCII characters without spaces, `{` or `}`"]
+        [
+          "5 redis.key_prefix: \"{gh}\" must be at most 64 printable ASCII characters without spaces, `{` or `}`"
+        ]
       ),
       (
         "unknown action", "on_store_unavailable = \"allow\"",
         ["5 redis.on_store_unavailable: unknown action \"allow\"; use \"deny\" or \"jwt_only\""]
       ),
-      ("breaker failures zero", "breaker_failures = 0", ["5 redis.breaker_failures: 0 is out of range (1...1000)"]),
+      (
+        "breaker failures zero", "breaker_failures = 0",
+        ["5 redis.breaker_failures: 0 is out of range (1...1000)"]
+      ),
       (
         "command timeout zero", "command_timeout = \"0s\"",
         ["5 redis.command_timeout: duration \"0s\" is out of range (1ms to 1m)"]
       ),
-      ("unknown key", "adress = \"127.0.0.1:6379\"", ["5 redis.adress: unknown key `adress` in [redis]; did you mean `address`?"]),
-      ("env password missing", "password = \"env:NOPE\"", ["5 redis.password: environment variable NOPE is not set"]),
+      (
+        "unknown key", "adress = \"127.0.0.1:6379\"",
+        ["5 redis.adress: unknown key `adress` in [redis]; did you mean `address`?"]
+      ),
+      (
+        "env password missing", "password = \"env:NOPE\"",
+        ["5 redis.password: environment variable NOPE is not set"]
+      ),
     ]
     for c in cases {
       XCTAssertEqual(issues(redisSession + c.toml), c.expected, c.name)
@@ -133,8 +175,14 @@ final class RedisConfigTests: XCTestCase {
         "memory store", "[session]\nkeys = [\"\(key32)\"]\n[redis]\naddress = \"127.0.0.1:6379\"",
         ["3 redis: [redis] is only used with [session] store = \"redis\""]
       ),
-      ("no session at all", "[redis]\naddress = \"127.0.0.1:6379\"", ["1 redis: [redis] is only used with [session] store = \"redis\""]),
-      ("redis not a table", "redis = 1\n[session]\nkeys = [\"\(key32)\"]\nstore = \"redis\"", ["1 redis: expected a table [redis], found integer"]),
+      (
+        "no session at all", "[redis]\naddress = \"127.0.0.1:6379\"",
+        ["1 redis: [redis] is only used with [session] store = \"redis\""]
+      ),
+      (
+        "redis not a table", "redis = 1\n[session]\nkeys = [\"\(key32)\"]\nstore = \"redis\"",
+        ["1 redis: expected a table [redis], found integer"]
+      ),
     ]
     for c in cases {
       XCTAssertEqual(issues(c.toml), c.expected, c.name)
@@ -148,7 +196,9 @@ final class RedisConfigTests: XCTestCase {
   }
 
   func testRedactedDumpHidesPasswordAndReadsBack() throws {
-    let text = redisSession + "sentinels = [\"127.0.0.1:26379\"]\nmaster_name = \"m\"\npassword = \"hunter2\"\nusername = \"u\""
+    let text =
+      redisSession
+      + "sentinels = [\"127.0.0.1:26379\"]\nmaster_name = \"m\"\npassword = \"hunter2\"\nusername = \"u\""
     guard case .success(let config) = load(text) else { return XCTFail("did not load") }
     let dumped = config.redactedDescription()
     XCTAssertFalse(dumped.contains("hunter2"), dumped)
@@ -170,15 +220,19 @@ final class RedisConfigTests: XCTestCase {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
       "../../proxy.conf.example"
     ).standardized.path
-    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-    guard let start = lines.firstIndex(of: "#[redis]") else { return XCTFail("example lacks a commented [redis]") }
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+      separator: "\n", omittingEmptySubsequences: false)
+    guard let start = lines.firstIndex(of: "#[redis]") else {
+      return XCTFail("example lacks a commented [redis]")
+    }
     var block: [String] = []
     for line in lines[start...] {
       guard line.hasPrefix("#") else { break }
       block.append(String(line.dropFirst()))
     }
     for key in ConfigReader.redisKeys {
-      guard let index = block.firstIndex(where: { $0.hasPrefix("\(key) = ") || $0.hasPrefix("#\(key) = ") }) else {
+      guard let index = block.firstIndex(where: { $0.hasPrefix("\(key) = ") || $0.hasPrefix("#\(key) = ") })
+      else {
         XCTFail("example [redis] lacks \(key)")
         continue
       }

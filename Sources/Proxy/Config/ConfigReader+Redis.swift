@@ -15,7 +15,8 @@ extension ConfigReader {
       if used {
         report(
           line: storeLine, key: "session.store",
-          "store = \"redis\" needs a [redis] table (at least address = \"host:port\" or sentinels + master_name)")
+          "store = \"redis\" needs a [redis] table (at least address = \"host:port\" or sentinels + master_name)"
+        )
       }
       return nil
     }

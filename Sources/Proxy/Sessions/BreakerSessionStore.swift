@@ -185,7 +185,8 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     }
   }
 
-  func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void) {
+  func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void)
+  {
     guarded(completion) { inner.destroy(storeKey: storeKey, userKey: userKey, completion: $0) }
   }
 

@@ -122,7 +122,8 @@ final class RedisWorkerBackend: @unchecked Sendable {
     let subscriberConnection: RedisConnection
     let options = Self.options(settings)
     if let resolver {
-      subscriberConnection = RedisConnection(loop: loop, options: options, addressSource: resolver.addressSource)
+      subscriberConnection = RedisConnection(
+        loop: loop, options: options, addressSource: resolver.addressSource)
     } else {
       var target: RedisAddress?
       if case .address(let address) = settings.endpoint { target = Self.redisAddress(address) }

@@ -129,7 +129,8 @@ final class SessionLifecycle {
           return
         }
         service.rotate(
-          store: store, ticket: session.ticket, record: session.record, now: now, userAgent: request?.userAgent,
+          store: store, ticket: session.ticket, record: session.record, now: now,
+          userAgent: request?.userAgent,
           elevate: attributes
         ) { [service] result in
           switch result {

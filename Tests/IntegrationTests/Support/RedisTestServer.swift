@@ -126,4 +126,3 @@ final class RedisTestServer {
     return Int(UInt16(bigEndian: address.sin_port))
   }
 }
-
