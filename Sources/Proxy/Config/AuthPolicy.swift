@@ -10,8 +10,8 @@ public enum AuthPolicy: String, Sendable, CaseIterable {
   /// to flip when JWT and session authentication land.
   public var isAvailable: Bool {
     switch self {
-    case .publicAccess: true
-    case .jwt, .session, .sessionOrJWT: false
+    case .publicAccess, .jwt: true
+    case .session, .sessionOrJWT: false
     }
   }
 }

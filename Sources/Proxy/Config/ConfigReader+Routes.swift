@@ -87,6 +87,11 @@ extension ConfigReader {
       if let policy = AuthPolicy(rawValue: text) {
         if policy.isAvailable {
           auth = policy
+          if (policy == .jwt || policy == .sessionOrJWT) && jwtIssuerCount == 0 && !jwtConfigured {
+            report(
+              line: authLine, key: s.key("auth"),
+              "auth = \(quoted(text)) needs at least one [[jwt.issuer]] table")
+          }
         } else {
           report(
             line: authLine, key: s.key("auth"),

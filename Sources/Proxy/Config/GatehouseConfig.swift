@@ -7,13 +7,15 @@ public struct GatehouseConfig: Sendable, Equatable {
   public let admin: AdminSettings
   public let headers: HeaderSettings
   public let log: LogSettings
+  public let jwt: JWTSettings
   /// In file order; the first match wins.
   public let routes: [RouteSettings]
 
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
     limits: LimitSettings = LimitSettings(), admin: AdminSettings = AdminSettings(),
-    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(), routes: [RouteSettings] = []
+    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(), jwt: JWTSettings = JWTSettings(),
+    routes: [RouteSettings] = []
   ) {
     self.server = server
     self.upstream = upstream
@@ -21,6 +23,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     self.admin = admin
     self.headers = headers
     self.log = log
+    self.jwt = jwt
     self.routes = routes
   }
 }
