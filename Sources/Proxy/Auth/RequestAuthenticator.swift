@@ -30,11 +30,14 @@ public struct AuthGrant: Sendable {
   public var method: StaticString
   /// A short hash of the principal for logs, never the principal's credential.
   public var principalHash: String?
+  /// Remove the client's `Authorization` from the upstream request (JWT `forward_authorization = false`).
+  public var stripAuthorization: Bool
 
   public init(
     identityHeaders: [(String, String)], responseHeaders: [(String, String)] = [], method: StaticString,
-    principalHash: String?
+    principalHash: String?, stripAuthorization: Bool = false
   ) {
+    self.stripAuthorization = stripAuthorization
     self.identityHeaders = identityHeaders
     self.responseHeaders = responseHeaders
     self.method = method

@@ -323,6 +323,7 @@ final class ClientConnection: EventHandler {
     case .allow(let grant):
       context.authMethod = grant.method
       context.principalHash = grant.principalHash
+      context.stripAuthorization = grant.stripAuthorization
       pendingResponseHeaders = grant.responseHeaders
       startUpstream(extraHeaders: grant.identityHeaders)
     case .deny(let error, let headers):

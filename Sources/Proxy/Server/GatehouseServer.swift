@@ -1,3 +1,4 @@
+import Crypto
 public import EventLoop
 import Glibc
 public import Logging
@@ -18,6 +19,8 @@ public final class GatehouseServer: @unchecked Sendable {
   private var workers: [Worker] = []
   private var threads: [Thread] = []
   private let shared: SharedState
+  /// JWT state shared by every worker: nil when no `[[jwt.issuer]]` is configured.
+  private var jwt: JWTRuntime?
   /// Set once every listener is bound and every worker loop is running.
   let ready = Atomic<Bool>(false)
 
@@ -40,6 +43,15 @@ public final class GatehouseServer: @unchecked Sendable {
         throw StartupError(description: "cannot listen on \(config.server.listen): \(error)")
       }
     }
+    if !config.jwt.issuers.isEmpty {
+      do {
+        let made = try makeJWT(config.jwt)
+        jwtLock.withLock { _ in jwt = made }
+      } catch {
+        for fd in listeners { Posix.close(fd) }
+        throw StartupError(description: "JWT: cannot create a TLS context: \(error)")
+      }
+    }
     for index in 0..<config.server.workers {
       let loop: EventLoop
       do {
@@ -52,6 +64,7 @@ public final class GatehouseServer: @unchecked Sendable {
       let worker = Worker(
         index: index, loop: loop, runtime: runtime, upstream: config.upstream.address,
         maxIdle: config.upstream.maxIdle, shared: shared, log: workerLog)
+      if let jwt = jwtRuntime { worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop) }
       workers.append(worker)
       let fd = listeners[index]
       let thread = Thread {
@@ -61,6 +74,7 @@ public final class GatehouseServer: @unchecked Sendable {
       threads.append(thread)
     }
     for thread in threads { thread.start() }
+    jwtRuntime?.fetcher.start()
     ready.store(true, ordering: .releasing)
     log.info(
       "gatehouse listening",
@@ -83,6 +97,7 @@ public final class GatehouseServer: @unchecked Sendable {
         "upstream address changes need a restart; kept the running value",
         metadata: ["event": "config_reload"])
     }
+    if newConfig.jwt != config.jwt { reloadJWT(newConfig.jwt) }
     config = newConfig
     let runtime = RuntimeConfig(config: newConfig)
     let maxIdle = newConfig.upstream.maxIdle
@@ -90,6 +105,49 @@ public final class GatehouseServer: @unchecked Sendable {
       worker.loop.execute { worker.apply(runtime, maxIdle: maxIdle) }
     }
     log.info("configuration reloaded", metadata: ["event": "config_reload", "result": "success"])
+  }
+
+  /// Every reason the proxy cannot serve authenticated routes yet (an issuer without keys).
+  /// Empty when ready. For the admin `/readyz`.
+  public func readinessProblems() -> [(name: String, detail: String)] {
+    jwtRuntime?.fetcher.readinessProblems() ?? []
+  }
+
+  /// The JWT counters (validations, cache, fetches), nil without issuers.
+  public var jwtCounters: JWTCounters? { jwtRuntime?.counters }
+
+  private var jwtRuntime: JWTRuntime? { jwtLock.withLock { _ in jwt } }
+  private let jwtLock = Mutex<Void>(())
+
+  private func makeJWT(_ settings: JWTSettings) throws(CryptoError) -> JWTRuntime {
+    JWTRuntime(settings: settings, fetcher: try JWKSFetcher(settings: settings, sink: sink))
+  }
+
+  /// New issuers (or settings) take effect through a new fetcher and cache: their keys load in
+  /// the background, and requests meanwhile wait for the first fetch like at start.
+  private func reloadJWT(_ settings: JWTSettings) {
+    var fresh: JWTRuntime?
+    if !settings.issuers.isEmpty {
+      do {
+        fresh = try makeJWT(settings)
+      } catch {
+        log.error(
+          "JWT settings not applied: cannot create a TLS context: \(error)", metadata: ["event": "config_reload"])
+        return
+      }
+    }
+    let old = jwtLock.withLock { _ in
+      let old = jwt
+      jwt = fresh
+      return old
+    }
+    fresh?.fetcher.start()
+    for worker in workers {
+      let authenticator = fresh.map { JWTAuthenticator(runtime: $0, loop: worker.loop) }
+      let box = AuthenticatorBox(authenticator)
+      worker.loop.execute { worker.authenticators[.jwt] = box.value.map { $0 as any RequestAuthenticator } }
+    }
+    old?.fetcher.stop()
   }
 
   /// Stops accepting, lets in-flight requests finish, and returns when every worker is idle or
@@ -117,4 +175,10 @@ public final class GatehouseServer: @unchecked Sendable {
 final class Countdown: Sendable {
   let value: Atomic<Int>
   init(_ count: Int) { value = Atomic(count) }
+}
+
+/// Hands a new authenticator to its worker's loop, the only thread that uses it.
+private struct AuthenticatorBox: @unchecked Sendable {
+  let value: JWTAuthenticator?
+  init(_ value: JWTAuthenticator?) { self.value = value }
 }
