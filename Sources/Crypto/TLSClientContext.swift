@@ -46,7 +46,8 @@ public final class TLSClientContext: @unchecked Sendable {
       // SSL_set_tlsext_host_name is a macro over SSL_ctrl.
       let sni = host.withCString {
         SSL_ctrl(
-          ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name), UnsafeMutableRawPointer(mutating: $0))
+          ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name),
+          UnsafeMutableRawPointer(mutating: $0))
       }
       guard sni == 1 else { throw CryptoError.drain("SSL_set_tlsext_host_name") }
       guard SSL_set1_host(ssl, host) == 1 else { throw CryptoError.drain("SSL_set1_host") }

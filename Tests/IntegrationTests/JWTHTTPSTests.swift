@@ -31,7 +31,8 @@ final class JWTHTTPSTests: GatehouseTestCase {
   func testTrustedCAServesKeys() throws {
     let gatehouse = try start(caFile: true)
     let token = try JWTFixtures.token("good")
-    let (response, forwarded) = try send(gatehouse, "GET", "/tls", headers: [("Authorization", "Bearer \(token)")])
+    let (response, forwarded) = try send(
+      gatehouse, "GET", "/tls", headers: [("Authorization", "Bearer \(token)")])
     XCTAssertEqual(response.status, 200, gatehouse.logs)
     XCTAssertEqual(forwarded?.headers.values("X-User-Id"), ["user-123"])
   }
@@ -41,10 +42,12 @@ final class JWTHTTPSTests: GatehouseTestCase {
     XCTAssertTrue(
       waitUntil(timeout: 5) { gatehouse.stdoutText.contains("certificate verify failed") }, gatehouse.logs)
     let token = try JWTFixtures.token("good")
-    let (response, forwarded) = try send(gatehouse, "GET", "/tls", headers: [("Authorization", "Bearer \(token)")])
+    let (response, forwarded) = try send(
+      gatehouse, "GET", "/tls", headers: [("Authorization", "Bearer \(token)")])
     XCTAssertEqual(response.status, 401)
     XCTAssertEqual(
-      response.headers.value("WWW-Authenticate"), "Bearer error=\"invalid_token\", error_description=\"no_keys\"")
+      response.headers.value("WWW-Authenticate"),
+      "Bearer error=\"invalid_token\", error_description=\"no_keys\"")
     XCTAssertNil(forwarded)
   }
 }

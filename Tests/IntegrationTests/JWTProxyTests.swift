@@ -60,7 +60,8 @@ final class JWTProxyTests: GatehouseTestCase {
   }
 
   func testAuthorizationRemovedWhenNotForwardedAndCookieAccepted() throws {
-    let gatehouse = try startWithJWT(issuerExtra: "forward_authorization = false", jwtExtra: "token_cookie = \"at\"")
+    let gatehouse = try startWithJWT(
+      issuerExtra: "forward_authorization = false", jwtExtra: "token_cookie = \"at\"")
     let token = try JWTFixtures.token("good")
     let (viaHeader, forwardedHeader) = try send(gatehouse, "GET", "/header", headers: bearer(token))
     XCTAssertEqual(viaHeader.status, 200, gatehouse.logs)
@@ -83,7 +84,9 @@ final class JWTProxyTests: GatehouseTestCase {
     func invalid(_ code: String) -> String { "Bearer error=\"invalid_token\", error_description=\"\(code)\"" }
     let cases: [Case] = [
       Case(name: "no token", headers: [], status: 401, challenge: "Bearer"),
-      Case(name: "basic scheme", headers: [("Authorization", "Basic dXNlcjpwYXNz")], status: 401, challenge: "Bearer"),
+      Case(
+        name: "basic scheme", headers: [("Authorization", "Basic dXNlcjpwYXNz")], status: 401,
+        challenge: "Bearer"),
       Case(
         name: "two Authorization fields",
         headers: bearer(try JWTFixtures.token("good")) + bearer(try JWTFixtures.token("good")), status: 401,
@@ -94,21 +97,27 @@ final class JWTProxyTests: GatehouseTestCase {
       Case(
         name: "two tokens", headers: [("Authorization", "Bearer a.b.c d.e.f")], status: 401,
         challenge: invalid("malformed")),
-      Case(name: "expired", headers: bearer(try JWTFixtures.token("expired")), status: 401, challenge: invalid("expired")),
+      Case(
+        name: "expired", headers: bearer(try JWTFixtures.token("expired")), status: 401,
+        challenge: invalid("expired")),
       Case(
         name: "wrong audience", headers: bearer(try JWTFixtures.token("wrong_audience")), status: 403,
         challenge: "Bearer error=\"insufficient_scope\", error_description=\"audience_mismatch\""),
       Case(
         name: "wrong issuer", headers: bearer(try JWTFixtures.token("wrong_issuer")), status: 401,
         challenge: invalid("issuer_mismatch")),
-      Case(name: "alg none", headers: bearer(try JWTFixtures.token("alg_none")), status: 401, challenge: invalid("malformed")),
+      Case(
+        name: "alg none", headers: bearer(try JWTFixtures.token("alg_none")), status: 401,
+        challenge: invalid("malformed")),
       Case(
         name: "HS256 signed with the public key", headers: bearer(try JWTFixtures.token("hs256_public_key")),
         status: 401, challenge: invalid("unsupported_algorithm")),
       Case(
         name: "bad signature", headers: bearer(try JWTFixtures.token("bad_signature")), status: 401,
         challenge: invalid("bad_signature")),
-      Case(name: "no sub", headers: bearer(try JWTFixtures.token("no_sub")), status: 401, challenge: invalid("missing_claim")),
+      Case(
+        name: "no sub", headers: bearer(try JWTFixtures.token("no_sub")), status: 401,
+        challenge: invalid("missing_claim")),
     ]
     for testCase in cases {
       let before = upstream.requests.count
@@ -131,7 +140,8 @@ final class JWTProxyTests: GatehouseTestCase {
     XCTAssertTrue(waitUntil(timeout: 5) { jwks.requestCount >= 1 }, "initial fetch")
     Thread.sleep(forTimeInterval: 0.15)  // past refetch_interval since the initial fetch
     jwks.serve(try JWTFixtures.bytes("jwks_k1k2.json"))
-    let (response, forwarded) = try send(gatehouse, "GET", "/rotated", headers: bearer(try JWTFixtures.token("good_k2")))
+    let (response, forwarded) = try send(
+      gatehouse, "GET", "/rotated", headers: bearer(try JWTFixtures.token("good_k2")))
     XCTAssertEqual(response.status, 200, gatehouse.logs)
     XCTAssertEqual(forwarded?.headers.values("X-User-Id"), ["user-k2"])
     XCTAssertEqual(jwks.requestCount, 2, "exactly one refetch")
@@ -152,7 +162,8 @@ final class JWTProxyTests: GatehouseTestCase {
         let token = JWTFixtures.withKid(good, "flood-\(worker)-\(index)")
         var status = -1
         if let client = try? RawClient(port: port) {
-          try? client.send(RawClient.request("GET", "/flood", headers: [("Authorization", "Bearer \(token)")]))
+          try? client.send(
+            RawClient.request("GET", "/flood", headers: [("Authorization", "Bearer \(token)")]))
           status = (try? client.readResponse().status) ?? -1
         }
         statuses.withLock { $0.append(status) }
@@ -176,7 +187,8 @@ final class JWTProxyTests: GatehouseTestCase {
       waitUntil(timeout: 10) { gatehouse.stdoutText.contains("\"result\":\"failure\"") },
       "a background refresh failed\n\(gatehouse.logs)")
     // A token never seen before (not in the verified-token cache) still validates with the stale set.
-    let (after, forwarded) = try send(gatehouse, "GET", "/after", headers: bearer(try JWTFixtures.token("good_other_user")))
+    let (after, forwarded) = try send(
+      gatehouse, "GET", "/after", headers: bearer(try JWTFixtures.token("good_other_user")))
     XCTAssertEqual(after.status, 200, gatehouse.logs)
     XCTAssertEqual(forwarded?.headers.values("X-User-Id"), ["user-456"])
   }
@@ -201,7 +213,8 @@ final class JWTProxyTests: GatehouseTestCase {
     let (early, _) = try send(gatehouse, "GET", "/early", headers: bearer(token))
     XCTAssertEqual(early.status, 401)
     XCTAssertEqual(
-      early.headers.value("WWW-Authenticate"), "Bearer error=\"invalid_token\", error_description=\"no_keys\"")
+      early.headers.value("WWW-Authenticate"), "Bearer error=\"invalid_token\", error_description=\"no_keys\""
+    )
     server.setFailing(false)
     // The retry backoff starts at about a second.
     let passed = try waitUntil(timeout: 10, interval: 0.1) {

@@ -57,14 +57,17 @@ final class JWTAuthenticatorTests: XCTestCase {
 
   private func request(authorization: [UInt8]?, cookies: String? = nil) -> AuthRequest {
     AuthRequest(
-      policy: .jwt, routeName: "r", method: .get, authorization: authorization, cookies: cookies.map { Array($0.utf8) },
+      policy: .jwt, routeName: "r", method: .get, authorization: authorization,
+      cookies: cookies.map { Array($0.utf8) },
       clientIP: .v4(0x7F00_0001), userAgent: nil, host: nil, origin: nil, secFetchSite: nil, contentType: nil,
       path: "/")
   }
 
   func testGrantCarriesIdentityHeaders() throws {
     let (authenticator, runtime) = try makeAuthenticator(issuerExtra: "forward_authorization = false")
-    let outcome = authenticator.authenticate(request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))) {
+    let outcome = authenticator.authenticate(
+      request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))
+    ) {
       _ in XCTFail("no suspension")
     }
     guard case .allow(let grant)? = outcome else { return XCTFail("\(String(describing: outcome))") }
@@ -74,7 +77,9 @@ final class JWTAuthenticatorTests: XCTestCase {
     XCTAssertEqual(grant.principalHash?.count, 16)
     XCTAssertEqual(runtime.counters.cache.misses, 1)
     // The same token again: answered from the verified-token cache.
-    _ = authenticator.authenticate(request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))) { _ in }
+    _ = authenticator.authenticate(request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))) {
+      _ in
+    }
     XCTAssertEqual(runtime.counters.cache.hits, 1)
     XCTAssertEqual(runtime.counters.validations["ok"], 2)
   }
@@ -97,7 +102,9 @@ final class JWTAuthenticatorTests: XCTestCase {
         name: "expired in cookie", authorization: nil,
         cookies: "at=" + String(decoding: try Self.token("expired"), as: UTF8.self), status: 401,
         challenge: invalid("expired")),
-      Case(name: "expired", authorization: try bearer("expired"), cookies: nil, status: 401, challenge: invalid("expired")),
+      Case(
+        name: "expired", authorization: try bearer("expired"), cookies: nil, status: 401,
+        challenge: invalid("expired")),
       Case(
         name: "wrong audience", authorization: try bearer("wrong_audience"), cookies: nil, status: 403,
         challenge: "Bearer error=\"insufficient_scope\", error_description=\"audience_mismatch\""),
@@ -111,11 +118,13 @@ final class JWTAuthenticatorTests: XCTestCase {
         name: "bearer with two tokens", authorization: Array("Bearer a b".utf8), cookies: nil, status: 401,
         challenge: invalid("malformed")),
       Case(
-        name: "too large", authorization: Array("Bearer ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 9000),
+        name: "too large",
+        authorization: Array("Bearer ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 9000),
         cookies: nil, status: 401, challenge: invalid("token_too_large")),
     ]
     for c in cases {
-      let outcome = authenticator.authenticate(request(authorization: c.authorization, cookies: c.cookies)) { _ in
+      let outcome = authenticator.authenticate(request(authorization: c.authorization, cookies: c.cookies)) {
+        _ in
         XCTFail("\(c.name): suspended")
       }
       guard case .deny(let error, let headers)? = outcome else {
@@ -149,7 +158,9 @@ final class JWTAuthenticatorTests: XCTestCase {
     wait(for: [answered], timeout: 5)
     XCTAssertFalse(outcomeBox.immediate, "the request waited for the refetch")
     // The file still has only k1: after the refetch the kid is still unknown.
-    guard case .deny(let error, _)? = outcomeBox.outcome else { return XCTFail("\(String(describing: outcomeBox.outcome))") }
+    guard case .deny(let error, _)? = outcomeBox.outcome else {
+      return XCTFail("\(String(describing: outcomeBox.outcome))")
+    }
     XCTAssertTrue(error.detail.hasPrefix("jwt unknown_kid"), error.detail)
   }
 }

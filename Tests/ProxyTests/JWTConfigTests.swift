@@ -25,13 +25,16 @@ private let minimalIssuer = """
 
 final class JWTConfigTests: XCTestCase {
   func testMinimalIssuerGetsDefaults() throws {
-    guard case .success(let config) = load(minimalIssuer + jwtRoute) else { return XCTFail("\(load(minimalIssuer))") }
+    guard case .success(let config) = load(minimalIssuer + jwtRoute) else {
+      return XCTFail("\(load(minimalIssuer))")
+    }
     XCTAssertEqual(config.jwt.tokenCookie, "")
     XCTAssertEqual(config.jwt.cacheSize, 10_000)
     let issuer = try XCTUnwrap(config.jwt.issuers.first)
     XCTAssertEqual(issuer.issuer, "https://login.example.com/")
     XCTAssertEqual(
-      issuer.source, .uri(JWKSURL(isTLS: true, host: "login.example.com", port: 443, target: "/.well-known/jwks.json")))
+      issuer.source,
+      .uri(JWKSURL(isTLS: true, host: "login.example.com", port: 443, target: "/.well-known/jwks.json")))
     XCTAssertEqual(issuer.algorithms, ["RS256"])
     XCTAssertEqual(issuer.leeway, .seconds(30))
     XCTAssertEqual(issuer.refreshInterval, .seconds(600))
@@ -107,12 +110,14 @@ final class JWTConfigTests: XCTestCase {
     XCTAssertEqual(a.maxKeys, 10)
     XCTAssertEqual(a.maxTokenBytes, 4096)
     XCTAssertEqual(
-      config.jwt.issuers[1].source, .uri(JWKSURL(isTLS: false, host: "127.0.0.1", port: 9000, target: "/jwks")))
+      config.jwt.issuers[1].source,
+      .uri(JWKSURL(isTLS: false, host: "127.0.0.1", port: 9000, target: "/jwks")))
     // Identity headers set by the JWT step are stripped from client requests.
     XCTAssertEqual(config.jwt.identityHeaderNames, ["X-User-Id", "X-Auth-Method", "X-Tenant-Id", "X-Role"])
     // The dump reads back to the same settings.
     guard case .success(let reread) = load(config.redactedDescription()) else {
-      return XCTFail("dump does not read back:\n\(config.redactedDescription())\n\(load(config.redactedDescription()))")
+      return XCTFail(
+        "dump does not read back:\n\(config.redactedDescription())\n\(load(config.redactedDescription()))")
     }
     XCTAssertEqual(reread.jwt, config.jwt)
   }
@@ -133,7 +138,8 @@ final class JWTConfigTests: XCTestCase {
         name: "jwt route without issuer", text: jwtRoute, line: 4, key: "route[1].auth",
         message: "needs at least one [[jwt.issuer]]"),
       Case(
-        name: "no key source", text: issuer(""), line: 1, key: "jwt.issuer[1]", message: "set jwks_uri or jwks_file"),
+        name: "no key source", text: issuer(""), line: 1, key: "jwt.issuer[1]",
+        message: "set jwks_uri or jwks_file"),
       Case(
         name: "both key sources", text: issuer("jwks_uri = \"https://a/k\"\njwks_file = \"k.json\""), line: 5,
         key: "jwt.issuer[1]", message: "not both"),
@@ -147,7 +153,8 @@ final class JWTConfigTests: XCTestCase {
         name: "user info in URL", text: issuer("jwks_uri = \"https://u:p@a/k\""), line: 4,
         key: "jwt.issuer[1].jwks_uri", message: "user info"),
       Case(
-        name: "RS512", text: issuer("jwks_file = \"k\"\nalgorithms = [\"RS512\"]"), line: 1, key: "jwt.issuer[1]",
+        name: "RS512", text: issuer("jwks_file = \"k\"\nalgorithms = [\"RS512\"]"), line: 1,
+        key: "jwt.issuer[1]",
         message: "algorithm RS512 is not supported"),
       Case(
         name: "bad header name", text: issuer("jwks_file = \"k\"\nclaim_headers = { email = \"X User\" }"),
@@ -166,13 +173,17 @@ final class JWTConfigTests: XCTestCase {
         name: "unknown key", text: issuer("jwks_file = \"k\"\nrefetch_intervall = \"1s\""), line: 5,
         key: "jwt.issuer[1].refetch_intervall", message: "did you mean `refetch_interval`?"),
       Case(
-        name: "unreadable ca_file", text: issuer("jwks_uri = \"https://a/k\"\nca_file = \"/nonexistent/ca.pem\""),
+        name: "unreadable ca_file",
+        text: issuer("jwks_uri = \"https://a/k\"\nca_file = \"/nonexistent/ca.pem\""),
         line: 5, key: "jwt.issuer[1].ca_file", message: "cannot read CA file"),
       Case(
-        name: "missing audiences", text: "[[jwt.issuer]]\nissuer = \"https://a/\"\njwks_file = \"k\"\n" + jwtRoute,
+        name: "missing audiences",
+        text: "[[jwt.issuer]]\nissuer = \"https://a/\"\njwks_file = \"k\"\n" + jwtRoute,
         line: 1, key: "jwt.issuer[1].audiences", message: "missing"),
       Case(
-        name: "duplicate issuer", text: issuer("jwks_file = \"k\"") + issuer("jwks_file = \"k\"").replacingOccurrences(of: jwtRoute, with: ""),
+        name: "duplicate issuer",
+        text: issuer("jwks_file = \"k\"")
+          + issuer("jwks_file = \"k\"").replacingOccurrences(of: jwtRoute, with: ""),
         line: 10, key: "jwt.issuer[2].issuer", message: "configured twice"),
       Case(
         name: "bad cookie name", text: "[jwt]\ntoken_cookie = \"a b\"\n", line: 2, key: "jwt.token_cookie",
@@ -299,7 +310,8 @@ final class BearerTokenTests: XCTestCase {
     XCTAssertEqual(JWTAuthenticator.code(.expired), "expired")
     XCTAssertEqual(JWTAuthenticator.code(.audienceMismatch), "audience_mismatch")
     XCTAssertEqual(JWTAuthenticator.principalHash("https://a/", "u").count, 16)
-    XCTAssertNotEqual(JWTAuthenticator.principalHash("https://a/", "u"), JWTAuthenticator.principalHash("https://b/", "u"))
+    XCTAssertNotEqual(
+      JWTAuthenticator.principalHash("https://a/", "u"), JWTAuthenticator.principalHash("https://b/", "u"))
   }
 
   func testCacheControlMaxAge() {

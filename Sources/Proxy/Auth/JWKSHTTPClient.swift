@@ -23,7 +23,8 @@ enum JWKSHTTPClient {
     _ url: JWKSURL, timeoutMs: Int64, maxBytes: Int, tls: TLSClientContext?, allowInsecure: Bool
   ) -> JWKSCache.FetchResult {
     do throws(Failure) {
-      let (body, maxAge) = try fetch(url, timeoutMs: timeoutMs, maxBytes: maxBytes, tls: tls, allowInsecure: allowInsecure)
+      let (body, maxAge) = try fetch(
+        url, timeoutMs: timeoutMs, maxBytes: maxBytes, tls: tls, allowInsecure: allowInsecure)
       return .success(body: body, cacheControlMaxAge: maxAge)
     } catch {
       return .failure(reason: error.description)
@@ -61,7 +62,8 @@ enum JWKSHTTPClient {
 
     var buffer: [UInt8] = []
     buffer.reserveCapacity(16384)
-    var parser = HeadParser(limits: HeadLimits(maxRequestLineBytes: 8192, maxHeaderBytes: 65536, maxHeaders: 200))
+    var parser = HeadParser(
+      limits: HeadLimits(maxRequestLineBytes: 8192, maxHeaderBytes: 65536, maxHeaders: 200))
     var head = ResponseHead()
     var eof = false
     while true {
@@ -217,10 +219,14 @@ private struct PlainTransport: Transport {
   }
 
   func write(_ bytes: [UInt8], fd: Int32, deadline: UInt64) throws(JWKSHTTPClient.Failure) {
-    guard JWKSHTTPClient.armTimeouts(fd, deadline: deadline) else { throw JWKSHTTPClient.Failure("timed out") }
+    guard JWKSHTTPClient.armTimeouts(fd, deadline: deadline) else {
+      throw JWKSHTTPClient.Failure("timed out")
+    }
     var offset = 0
     while offset < bytes.count {
-      let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+      let sent = bytes.withUnsafeBytes {
+        Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+      }
       if sent < 0 {
         if errno == EINTR { continue }
         throw JWKSHTTPClient.Failure("send: \(String(cString: strerror(errno)))")
@@ -234,7 +240,9 @@ private struct TLSTransport: Transport {
   let stream: TLSStream
 
   func read(into buffer: inout [UInt8], fd: Int32, deadline: UInt64) throws(JWKSHTTPClient.Failure) -> Int {
-    guard JWKSHTTPClient.armTimeouts(fd, deadline: deadline) else { throw JWKSHTTPClient.Failure("timed out") }
+    guard JWKSHTTPClient.armTimeouts(fd, deadline: deadline) else {
+      throw JWKSHTTPClient.Failure("timed out")
+    }
     var chunk = [UInt8](repeating: 0, count: 16384)
     let count: Int
     do {
@@ -247,7 +255,9 @@ private struct TLSTransport: Transport {
   }
 
   func write(_ bytes: [UInt8], fd: Int32, deadline: UInt64) throws(JWKSHTTPClient.Failure) {
-    guard JWKSHTTPClient.armTimeouts(fd, deadline: deadline) else { throw JWKSHTTPClient.Failure("timed out") }
+    guard JWKSHTTPClient.armTimeouts(fd, deadline: deadline) else {
+      throw JWKSHTTPClient.Failure("timed out")
+    }
     do {
       try bytes.withUnsafeBytes { raw in try stream.write(raw) }
     } catch {

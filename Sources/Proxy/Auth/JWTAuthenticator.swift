@@ -38,7 +38,8 @@ final class JWTAuthenticator: RequestAuthenticator {
     guard let token else {
       runtime.counters.failed("missing_token")
       return .deny(
-        ProxyError(.unauthorized, .downstream, "jwt missing_token"), headers: [("WWW-Authenticate", "Bearer")])
+        ProxyError(.unauthorized, .downstream, "jwt missing_token"), headers: [("WWW-Authenticate", "Bearer")]
+      )
     }
     return validate(token, resume: resume, mayRefetch: true)
   }
@@ -81,7 +82,9 @@ final class JWTAuthenticator: RequestAuthenticator {
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
       return grant(verified, issuer)
     case .failure(let error):
-      if error.kind == .unknownKid, mayRefetch, wait(issuer, token, resume: resume, nowMs: nowMs) { return nil }
+      if error.kind == .unknownKid, mayRefetch, wait(issuer, token, resume: resume, nowMs: nowMs) {
+        return nil
+      }
       return deny(error)
     }
   }
@@ -118,7 +121,8 @@ final class JWTAuthenticator: RequestAuthenticator {
     runtime.counters.validOK.wrappingAdd(1, ordering: .relaxed)
     return .allow(
       AuthGrant(
-        identityHeaders: headers, method: "jwt", principalHash: JWTAuthenticator.principalHash(token.issuer, user),
+        identityHeaders: headers, method: "jwt",
+        principalHash: JWTAuthenticator.principalHash(token.issuer, user),
         stripAuthorization: !config.forwardAuthorization))
   }
 

@@ -6,7 +6,8 @@ extension ConfigReader {
   static let jwtKeys = ["token_cookie", "cache_size", "issuer"]
   static let jwtIssuerKeys = [
     "issuer", "audiences", "jwks_uri", "jwks_file", "algorithms", "leeway", "refresh_interval",
-    "refetch_interval", "max_stale", "user_claim", "claim_headers", "forward_authorization", "required_claims",
+    "refetch_interval", "max_stale", "user_claim", "claim_headers", "forward_authorization",
+    "required_claims",
     "ca_file", "allow_insecure_http", "fetch_timeout", "max_jwks_bytes", "max_keys", "max_token_bytes",
   ]
 
@@ -124,7 +125,8 @@ extension ConfigReader {
         if !url.isTLS && !url.isLoopbackHost && !allowInsecure {
           report(
             line: uriLine, key: s.key("jwks_uri"),
-            "plain http:// is only allowed for loopback hosts; use https:// or set allow_insecure_http = true")
+            "plain http:// is only allowed for loopback hosts; use https:// or set allow_insecure_http = true"
+          )
         } else {
           source = .uri(url)
         }

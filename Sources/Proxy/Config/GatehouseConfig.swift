@@ -14,7 +14,8 @@ public struct GatehouseConfig: Sendable, Equatable {
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
     limits: LimitSettings = LimitSettings(), admin: AdminSettings = AdminSettings(),
-    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(), jwt: JWTSettings = JWTSettings(),
+    headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(),
+    jwt: JWTSettings = JWTSettings(),
     routes: [RouteSettings] = []
   ) {
     self.server = server

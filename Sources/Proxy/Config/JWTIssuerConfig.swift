@@ -55,12 +55,14 @@ public struct JWTIssuerConfig: Sendable, Equatable {
 
   public static func == (a: JWTIssuerConfig, b: JWTIssuerConfig) -> Bool {
     a.issuer == b.issuer && a.audiences == b.audiences && a.source == b.source && a.algorithms == b.algorithms
-      && a.leeway == b.leeway && a.refreshInterval == b.refreshInterval && a.refetchInterval == b.refetchInterval
+      && a.leeway == b.leeway && a.refreshInterval == b.refreshInterval
+      && a.refetchInterval == b.refetchInterval
       && a.maxStale == b.maxStale && a.userClaim == b.userClaim
       && a.claimHeaders.map(\.claim) == b.claimHeaders.map(\.claim)
       && a.claimHeaders.map(\.header) == b.claimHeaders.map(\.header)
       && a.forwardAuthorization == b.forwardAuthorization && a.requiredClaims == b.requiredClaims
-      && a.caFile == b.caFile && a.allowInsecureHTTP == b.allowInsecureHTTP && a.fetchTimeout == b.fetchTimeout
+      && a.caFile == b.caFile && a.allowInsecureHTTP == b.allowInsecureHTTP
+      && a.fetchTimeout == b.fetchTimeout
       && a.maxJWKSBytes == b.maxJWKSBytes && a.maxKeys == b.maxKeys && a.maxTokenBytes == b.maxTokenBytes
   }
 

@@ -132,7 +132,8 @@ public final class GatehouseServer: @unchecked Sendable {
         fresh = try makeJWT(settings)
       } catch {
         log.error(
-          "JWT settings not applied: cannot create a TLS context: \(error)", metadata: ["event": "config_reload"])
+          "JWT settings not applied: cannot create a TLS context: \(error)",
+          metadata: ["event": "config_reload"])
         return
       }
     }

@@ -15,7 +15,8 @@ enum JWTFixtures {
   /// A named token from tokens.json.
   static func token(_ name: String) throws -> String {
     let data = try Data(contentsOf: directory.appendingPathComponent("tokens.json"))
-    guard let table = try JSONSerialization.jsonObject(with: data) as? [String: String], let token = table[name]
+    guard let table = try JSONSerialization.jsonObject(with: data) as? [String: String],
+      let token = table[name]
     else { throw HarnessError("no fixture token \(name)") }
     return token
   }
