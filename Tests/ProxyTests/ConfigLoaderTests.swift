@@ -404,9 +404,9 @@ final class ConfigLoaderTests: XCTestCase {
         ["3 route[1].auth: expected a string, found boolean"]
       ),
       (
-        "jwt unavailable", "[[route]]\npath = \"/\"\nauth = \"jwt\"",
+        "session unavailable", "[[route]]\npath = \"/\"\nauth = \"session\"",
         [
-          "3 route[1].auth: auth = \"jwt\" is not available in this build yet (planned); use \"public\" or remove the route"
+          "3 route[1].auth: auth = \"session\" is not available in this build yet (planned); use \"public\" or remove the route"
         ]
       ),
       (
@@ -446,7 +446,7 @@ final class ConfigLoaderTests: XCTestCase {
         "[[route]]\npath = \"x\"\nauth = \"public\"\n[[route]]\npath = \"/\"\nauth = \"jwt\"",
         [
           "2 route[1].path: \"x\" must start with \"/\"",
-          "6 route[2].auth: auth = \"jwt\" is not available in this build yet (planned); use \"public\" or remove the route",
+          "6 route[2].auth: auth = \"jwt\" needs at least one [[jwt.issuer]] table",
         ]
       ),
     ]
@@ -456,8 +456,8 @@ final class ConfigLoaderTests: XCTestCase {
     }
   }
 
-  func testPublicAndSessionPoliciesAreAvailable() {
-    for policy: AuthPolicy in [.publicAccess, .session, .sessionOrJWT] {
+  func testEveryPolicyIsAvailable() {
+    for policy in AuthPolicy.allCases {
       XCTAssertTrue(policy.isAvailable, policy.rawValue)
     }
   }

@@ -6,7 +6,7 @@ import EventLoop
 /// model). Blocking (file reads, host name resolution): call at start-up or reload, never on a
 /// loop thread. Stateless, thread-safe.
 public enum ConfigLoader {
-  static let tables = ["server", "upstream", "limits", "admin", "headers", "log", "route", "session"]
+  static let tables = ["server", "upstream", "limits", "admin", "headers", "log", "jwt", "route", "session"]
 
   /// Reads and validates the file at `path`; `file:` secrets are relative to its directory.
   /// An unreadable file gives one issue with line 0.
