@@ -404,10 +404,8 @@ final class ConfigLoaderTests: XCTestCase {
         ["3 route[1].auth: expected a string, found boolean"]
       ),
       (
-        "session unavailable", "[[route]]\npath = \"/\"\nauth = \"session\"",
-        [
-          "3 route[1].auth: auth = \"session\" is not available in this build yet (planned); use \"public\" or remove the route"
-        ]
+        "session without [session]", "[[route]]\npath = \"/\"\nauth = \"session\"",
+        ["3 route[1].auth: auth = \"session\" needs a [session] table (with at least `keys`)"]
       ),
       (
         "session without [session]", "[[route]]\npath = \"/\"\nauth = \"session\"",
@@ -415,7 +413,10 @@ final class ConfigLoaderTests: XCTestCase {
       ),
       (
         "session_or_jwt without [session]", "[[route]]\npath = \"/\"\nauth = \"session_or_jwt\"",
-        ["3 route[1].auth: auth = \"session_or_jwt\" needs a [session] table (with at least `keys`)"]
+        [
+          "3 route[1].auth: auth = \"session_or_jwt\" needs a [session] table (with at least `keys`)",
+          "3 route[1].auth: auth = \"session_or_jwt\" needs at least one [[jwt.issuer]] table",
+        ]
       ),
       (
         "unknown on_unauthenticated",
