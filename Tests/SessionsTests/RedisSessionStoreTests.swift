@@ -131,7 +131,8 @@ final class RedisSessionStoreTests: RedisTestCase {
     }
 
     // Positive controls: the test reads what the store wrote.
-    XCTAssertTrue(blobs.contains { Self.contains($0, sessions[0].sealed.bytes) }, "dump: sealed bytes present")
+    XCTAssertTrue(
+      blobs.contains { Self.contains($0, sessions[0].sealed.bytes) }, "dump: sealed bytes present")
     XCTAssertTrue(blobs.contains { $0 == Array(("gh:" + userKey).utf8) }, "dump: index key present")
     XCTAssertTrue(blobs.contains { Self.contains($0, forward.bytes) }, "dump: forwarding record present")
 
@@ -192,7 +193,8 @@ final class RedisSessionStoreTests: RedisTestCase {
       (
         "list", RedisSessionScripts.list,
         {
-          (try? self.op(store) { $0.list(userKey: a.userKey, now: t0, completion: $1) }?.get())?.map(\.storeKey)
+          (try? self.op(store) { $0.list(userKey: a.userKey, now: t0, completion: $1) }?.get())?.map(
+            \.storeKey)
             == [a.storeKey]
         }
       ),
@@ -201,21 +203,26 @@ final class RedisSessionStoreTests: RedisTestCase {
         {
           self.op(store) {
             $0.rotate(
-              userKey: a.userKey, oldKey: a.storeKey, newSession: sb, forward: forward, grace: minute, now: t0,
+              userKey: a.userKey, oldKey: a.storeKey, newSession: sb, forward: forward, grace: minute,
+              now: t0,
               completion: $1)
           } == .success(.rotated)
         }
       ),
       (
         "destroy", RedisSessionScripts.destroy,
-        { self.op(store) { $0.destroy(storeKey: b.storeKey, userKey: b.userKey, completion: $1) } == .success(true) }
+        {
+          self.op(store) { $0.destroy(storeKey: b.storeKey, userKey: b.userKey, completion: $1) }
+            == .success(true)
+        }
       ),
       (
         "revokeAll", RedisSessionScripts.revokeAll,
         {
           _ = self.op(store) { $0.create(sc, userKey: c3.userKey, limits: limits, now: t0, completion: $1) }
           try? server.cli(["SCRIPT", "FLUSH"])
-          return self.op(store) { $0.revokeAll(userKey: a.userKey, completion: $1) } == .success([c3.storeKey])
+          return self.op(store) { $0.revokeAll(userKey: a.userKey, completion: $1) }
+            == .success([c3.storeKey])
         }
       ),
     ]
@@ -223,7 +230,8 @@ final class RedisSessionStoreTests: RedisTestCase {
       try server.cli(["SCRIPT", "FLUSH"])
       XCTAssertEqual(try server.cli(["SCRIPT", "EXISTS", c.script.sha1]), "0", "\(c.name): flushed")
       XCTAssertTrue(c.run(), "after SCRIPT FLUSH: \(c.name) answers as expected")
-      XCTAssertEqual(try server.cli(["SCRIPT", "EXISTS", c.script.sha1]), "1", "\(c.name): cached again by EVAL")
+      XCTAssertEqual(
+        try server.cli(["SCRIPT", "EXISTS", c.script.sha1]), "1", "\(c.name): cached again by EVAL")
     }
   }
 
@@ -247,7 +255,9 @@ final class RedisSessionStoreTests: RedisTestCase {
       let answers = Unchecked<[Result<CreateOutcome, SessionError>]>([])
       harness.sync {
         for (i, s) in sessions.enumerated() {
-          stores[i % 2].value.create(s, userKey: userKey, limits: limits, now: t0) { answers.value.append($0) }
+          stores[i % 2].value.create(s, userKey: userKey, limits: limits, now: t0) {
+            answers.value.append($0)
+          }
         }
       }
       XCTAssertTrue(waitUntil(15) { harness.sync { answers.value.count == n } }, "\(c.name): all answered")
@@ -282,29 +292,34 @@ final class RedisSessionStoreTests: RedisTestCase {
     let limits = capLimits
     let forward = try SealedRecord.forwarding(to: fixedTicket(seed: 2), from: a)
     let sb = stored(fixedTicket(seed: 2))
-    let operations: [(name: String, start: (RedisSessionStore, @escaping (SessionError.Kind?) -> Void) -> Void)] = [
-      ("create", { s, d in s.create(sb, userKey: a.userKey, limits: limits, now: t0) { d($0.kind) } }),
-      ("load", { s, d in s.load(storeKey: a.storeKey, now: t0) { d($0.kind) } }),
-      (
-        "touch",
-        { s, d in
-          s.touch(storeKey: a.storeKey, userKey: a.userKey, lastAccess: t0 + hour, expiresAt: t0 + hour, now: t0) {
-            d($0.kind)
+    let operations:
+      [(name: String, start: (RedisSessionStore, @escaping (SessionError.Kind?) -> Void) -> Void)] = [
+        ("create", { s, d in s.create(sb, userKey: a.userKey, limits: limits, now: t0) { d($0.kind) } }),
+        ("load", { s, d in s.load(storeKey: a.storeKey, now: t0) { d($0.kind) } }),
+        (
+          "touch",
+          { s, d in
+            s.touch(
+              storeKey: a.storeKey, userKey: a.userKey, lastAccess: t0 + hour, expiresAt: t0 + hour, now: t0
+            ) {
+              d($0.kind)
+            }
           }
-        }
-      ),
-      (
-        "rotate",
-        { s, d in
-          s.rotate(userKey: a.userKey, oldKey: a.storeKey, newSession: sb, forward: forward, grace: 1, now: t0) {
-            d($0.kind)
+        ),
+        (
+          "rotate",
+          { s, d in
+            s.rotate(
+              userKey: a.userKey, oldKey: a.storeKey, newSession: sb, forward: forward, grace: 1, now: t0
+            ) {
+              d($0.kind)
+            }
           }
-        }
-      ),
-      ("destroy", { s, d in s.destroy(storeKey: a.storeKey, userKey: a.userKey) { d($0.kind) } }),
-      ("revokeAll", { s, d in s.revokeAll(userKey: a.userKey) { d($0.kind) } }),
-      ("list", { s, d in s.list(userKey: a.userKey, now: t0) { d($0.kind) } }),
-    ]
+        ),
+        ("destroy", { s, d in s.destroy(storeKey: a.storeKey, userKey: a.userKey) { d($0.kind) } }),
+        ("revokeAll", { s, d in s.revokeAll(userKey: a.userKey) { d($0.kind) } }),
+        ("list", { s, d in s.list(userKey: a.userKey, now: t0) { d($0.kind) } }),
+      ]
     /// Starts every operation at once on the loop; answers each one's error kind (nil = success)
     /// and how often it completed.
     func startAll() -> Unchecked<[String: [SessionError.Kind?]]> {
@@ -316,7 +331,8 @@ final class RedisSessionStoreTests: RedisTestCase {
     }
     func check(_ answers: Unchecked<[String: [SessionError.Kind?]]>, _ phase: String) {
       XCTAssertTrue(
-        waitUntil(10) { harness.sync { answers.value.count == operations.count } }, "\(phase): every op answered")
+        waitUntil(10) { harness.sync { answers.value.count == operations.count } },
+        "\(phase): every op answered")
       let got = harness.sync { answers.value }
       for o in operations {
         XCTAssertEqual(got[o.name], [.storeUnavailable], "\(phase): \(o.name) fails once, storeUnavailable")
@@ -336,7 +352,9 @@ final class RedisSessionStoreTests: RedisTestCase {
     // unanswered until the kill, so none can sneak a reply out first.
     let blocker = Unchecked<[Result<RedisReply, RedisError>]>([])
     harness.sync {
-      connection.value.send(strings: ["BLPOP", "never", "0"], timeout: 30_000_000_000) { blocker.value.append($0) }
+      connection.value.send(strings: ["BLPOP", "never", "0"], timeout: 30_000_000_000) {
+        blocker.value.append($0)
+      }
     }
     let inFlight = startAll()
     XCTAssertTrue(
@@ -365,9 +383,12 @@ final class RedisSessionStoreTests: RedisTestCase {
     XCTAssertEqual(
       create(store, stored(dead, ttl: 0), userKey: dead.userKey), .success(.created(evicted: [])),
       "clock: create with expiresAt == now")
-    let time = Self.strings(raw(connection, [Array("TIME".utf8)])).compactMap { Int64(String(decoding: $0, as: UTF8.self)) }
+    let time = Self.strings(raw(connection, [Array("TIME".utf8)])).compactMap {
+      Int64(String(decoding: $0, as: UTF8.self))
+    }
     let serverMicros = time[0] * 1_000_000 + time[1]
-    let score = raw(connection, ["ZSCORE", "gh:" + live.userKey, live.storeKey].map { Array($0.utf8) })?.string
+    let score = raw(connection, ["ZSCORE", "gh:" + live.userKey, live.storeKey].map { Array($0.utf8) })?
+      .string
       .flatMap { Double($0) }.map { Int64($0) }
     let expected = serverMicros + 30 * minute / 1000
     XCTAssertNotNil(score, "clock: scored")
@@ -392,7 +413,8 @@ final class RedisSessionStoreTests: RedisTestCase {
     waitReady(connection, "throttle")
     let store = makeStore(connection, touchThrottle: 10 * second)
     let a = fixedTicket(seed: 1)
-    XCTAssertEqual(create(store, stored(a), userKey: a.userKey), .success(.created(evicted: [])), "throttle: create")
+    XCTAssertEqual(
+      create(store, stored(a), userKey: a.userKey), .success(.created(evicted: [])), "throttle: create")
     let cases: [(name: String, at: Int64, expected: TouchOutcome, lastAccess: Int64)] = [
       ("within the throttle after create", t0 + 9 * second, .unchanged, t0),
       ("just past the throttle", t0 + 10 * second + 1, .touched, t0 + 10 * second + 1),
@@ -404,10 +426,13 @@ final class RedisSessionStoreTests: RedisTestCase {
       XCTAssertEqual(
         op(store) {
           $0.touch(
-            storeKey: a.storeKey, userKey: a.userKey, lastAccess: c.at, expiresAt: c.at + 30 * minute, now: c.at,
+            storeKey: a.storeKey, userKey: a.userKey, lastAccess: c.at, expiresAt: c.at + 30 * minute,
+            now: c.at,
             completion: $1)
         }, .success(c.expected), c.name)
-      guard case .success(.found(let s))? = op(store, { $0.load(storeKey: a.storeKey, now: c.at, completion: $1) })
+      guard
+        case .success(.found(let s))? = op(
+          store, { $0.load(storeKey: a.storeKey, now: c.at, completion: $1) })
       else { return XCTFail("\(c.name): load") }
       XCTAssertEqual(s.summary.lastAccess, c.lastAccess, "\(c.name): stored last access")
     }
@@ -430,9 +455,11 @@ final class RedisSessionStoreTests: RedisTestCase {
       s.sealed = try SealedRecord(bytes: [SealedRecord.version] + p.tail)
       s.summary.userAgent = ""
       s.summary.ipPrefix = ""
-      XCTAssertEqual(create(store, s, userKey: t.userKey), .success(.created(evicted: [])), "\(p.name): create")
       XCTAssertEqual(
-        op(store) { $0.load(storeKey: t.storeKey, now: t0, completion: $1) }, .success(.found(s)), "\(p.name): load")
+        create(store, s, userKey: t.userKey), .success(.created(evicted: [])), "\(p.name): create")
+      XCTAssertEqual(
+        op(store) { $0.load(storeKey: t.storeKey, now: t0, completion: $1) }, .success(.found(s)),
+        "\(p.name): load")
     }
   }
 }
