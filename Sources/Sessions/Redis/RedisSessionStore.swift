@@ -1,0 +1,222 @@
+/// The shared session store: Redis, one atomic Lua script per operation (`RedisSessionScripts`
+/// describes the data model), run with `EVALSHA` and re-sent with `EVAL` on `NOSCRIPT`.
+///
+/// Threading: loop-thread only. One store per worker, over that worker's `RedisConnection`, and
+/// called only on that connection's loop; every completion runs exactly once on that loop,
+/// never inside the call (the connection defers even its fast failures). `@unchecked Sendable`
+/// only because `SessionStore` requires `Sendable`: do not share an instance across loops.
+///
+/// What Redis sees: sealed bytes and the summary (metadata: times, ip prefix, UA summary, log
+/// hash). Never a ticket, session id, secret, user id or plaintext record: keys are built from
+/// the id's SHA-256 and a keyed hash of the user id.
+///
+/// Time, and how it differs from `MemorySessionStore`:
+/// - Liveness uses the Redis server clock (`TIME` inside the scripts), not the caller's `now`:
+///   a session's server deadline is `TIME + (expiresAt − now)` at create / touch / rotate, so
+///   replicas with skewed clocks agree. `now` is used only for that difference and for the touch
+///   throttle. The summaries keep the caller's `created` / `lastAccess` / `expiresAt` as given.
+/// - `touch` writes at most once per `touchThrottle` (caller clock) per session across all
+///   replicas: when the stored `lastAccess` is newer than `now − touchThrottle` it answers
+///   `.unchanged` without writing, even if the request would have moved the deadline.
+/// - Deadlines have µs resolution in the index and ms resolution in key TTLs (rounded up).
+/// - A grace `<= 0` leaves no forwarding record.
+/// - `destroy` answers true for a session still in the user's index even if its deadline passed
+///   a moment ago (like the memory store before its purge).
+///
+/// Errors: every `RedisError` (disconnected, timeout, overloaded, error reply) and any reply of
+/// an unexpected shape become `SessionError(.storeUnavailable)`; a value that is not a sealed
+/// record becomes `.malformedRecord`; an existing key at create / rotate `.storeConflict`.
+public final class RedisSessionStore: SessionStore, @unchecked Sendable {
+  public let connection: RedisConnection
+  /// Put before every key (`<prefix>s:{tag}:…`, `<prefix>u:{tag}`). Must not contain `{`: the
+  /// first `{…}` of a key is its Cluster hash tag, and a user's keys must share theirs.
+  public let keyPrefix: String
+  /// Per-script deadline (ns); nil = the connection's `commandTimeout`.
+  public let commandTimeout: UInt64?
+  /// Minimum time (ns, caller clock) between two touches of one session that write.
+  public let touchThrottle: Int64
+  private let prefixBytes: [UInt8]
+
+  public init(
+    connection: RedisConnection, keyPrefix: String = "gh:", commandTimeout: UInt64? = nil,
+    touchThrottle: Int64 = 1_000_000_000
+  ) {
+    self.connection = connection
+    self.keyPrefix = keyPrefix
+    self.commandTimeout = commandTimeout
+    self.touchThrottle = touchThrottle
+    self.prefixBytes = Array(keyPrefix.utf8)
+  }
+
+  /// True while the connection is usable (between its handshake and its loss).
+  public var isAvailable: Bool { connection.isReady }
+
+  // MARK: SessionStore
+
+  public func create(
+    _ session: StoredSession, userKey: String, limits: SessionLimits, now: Int64,
+    completion: @escaping (Result<CreateOutcome, SessionError>) -> Void
+  ) {
+    let storeKey = session.summary.storeKey
+    var args: [[UInt8]] = [
+      Array(storeKey.utf8), Self.decimal(Self.ttlMicros(session.summary.expiresAt, now)),
+      Self.decimal(Int64(max(limits.maxPerUser, 0))),
+      limits.onLimit == .rejectNew ? [UInt8(ascii: "r")] : [UInt8(ascii: "e")], prefixBytes,
+    ]
+    Self.appendFields(session, to: &args)
+    run(RedisSessionScripts.create, keys: [key(userKey), key(storeKey)], args: args, completion) { reply in
+      guard let items = reply.array, let code = items.first?.integer else { return nil }
+      switch code {
+      case -1: return .failure(SessionError(.storeConflict, "store key exists"))
+      case 0: return .success(.rejectedLimitReached)
+      case 1:
+        var evicted: [String] = []
+        for item in items.dropFirst() {
+          guard let bytes = item.bytes else { return nil }
+          evicted.append(String(decoding: bytes, as: UTF8.self))
+        }
+        return .success(.created(evicted: evicted))
+      default: return nil
+      }
+    }
+  }
+
+  public func load(
+    storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+  ) {
+    guard let userKey = Self.userKey(ofStoreKey: storeKey) else {
+      connection.loop.afterBatch { completion(.success(.notFound)) }
+      return
+    }
+    run(
+      RedisSessionScripts.load, keys: [key(userKey), key(storeKey)], args: [Array(storeKey.utf8)], completion
+    ) { reply in
+      guard let items = reply.array, let code = items.first?.integer else { return nil }
+      switch code {
+      case 0: return .success(.notFound)
+      case 1:
+        return Self.session(storeKey: storeKey, items.dropFirst()).map { $0.map { .found($0) } }
+      case 2:
+        guard items.count == 3, let newKey = items[1].bytes, let forward = items[2].bytes else { return nil }
+        return Self.sealed(forward).map {
+          $0.map { .forwarded(newStoreKey: String(decoding: newKey, as: UTF8.self), forward: $0) }
+        }
+      default: return nil
+      }
+    }
+  }
+
+  public func touch(
+    storeKey: String, userKey: String, lastAccess: Int64, expiresAt: Int64, now: Int64,
+    completion: @escaping (Result<TouchOutcome, SessionError>) -> Void
+  ) {
+    let args: [[UInt8]] = [
+      Array(storeKey.utf8), Self.decimal(lastAccess), Self.decimal(expiresAt),
+      Self.decimal(Self.ttlMicros(expiresAt, now)), Self.decimal(Self.saturatingSubtract(now, touchThrottle)),
+    ]
+    run(RedisSessionScripts.touch, keys: [key(userKey), key(storeKey)], args: args, completion) { reply in
+      switch reply.integer {
+      case 0?: .success(.notFound)
+      case 1?: .success(.unchanged)
+      case 2?: .success(.touched)
+      default: nil
+      }
+    }
+  }
+
+  public func rotate(
+    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
+    now: Int64,
+    completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
+  ) {
+    let newKey = newSession.summary.storeKey
+    let graceMillis = grace <= 0 ? 0 : grace / 1_000_000 + (grace % 1_000_000 == 0 ? 0 : 1)
+    var args: [[UInt8]] = [
+      Array(oldKey.utf8), Array(newKey.utf8), Self.decimal(Self.ttlMicros(newSession.summary.expiresAt, now)),
+      Self.decimal(graceMillis), forward.bytes,
+    ]
+    Self.appendFields(newSession, to: &args)
+    run(
+      RedisSessionScripts.rotate, keys: [key(userKey), key(oldKey), key(newKey)], args: args, completion
+    ) { reply in
+      guard let items = reply.array, let code = items.first?.integer else { return nil }
+      switch code {
+      case -1: return .failure(SessionError(.storeConflict, "store key exists"))
+      case 0: return .success(.notFound)
+      case 1: return .success(.rotated)
+      case 2:
+        guard items.count == 3, let winner = items[1].bytes, let record = items[2].bytes else { return nil }
+        return Self.sealed(record).map {
+          $0.map { .alreadyRotated(newStoreKey: String(decoding: winner, as: UTF8.self), forward: $0) }
+        }
+      default: return nil
+      }
+    }
+  }
+
+  public func destroy(
+    storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void
+  ) {
+    run(
+      RedisSessionScripts.destroy, keys: [key(userKey), key(storeKey)], args: [Array(storeKey.utf8)],
+      completion
+    ) { reply in
+      switch reply.integer {
+      case 0?: .success(false)
+      case 1?: .success(true)
+      default: nil
+      }
+    }
+  }
+
+  public func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
+    run(RedisSessionScripts.revokeAll, keys: [key(userKey)], args: [prefixBytes], completion) { reply in
+      guard let items = reply.array else { return nil }
+      var keys: [String] = []
+      for item in items {
+        guard let bytes = item.bytes else { return nil }
+        keys.append(String(decoding: bytes, as: UTF8.self))
+      }
+      return .success(keys)
+    }
+  }
+
+  public func list(
+    userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
+  ) {
+    run(RedisSessionScripts.list, keys: [key(userKey)], args: [prefixBytes], completion) { reply in
+      guard let items = reply.array, items.count % 7 == 0 else { return nil }
+      var out: [SessionSummary] = []
+      var i = 0
+      while i < items.count {
+        guard let keyBytes = items[i].bytes,
+          let summary = Self.summary(
+            storeKey: String(decoding: keyBytes, as: UTF8.self), items[(i + 1)..<(i + 7)])
+        else { return nil }
+        out.append(summary)
+        i += 7
+      }
+      return .success(out)
+    }
+  }
+
+  // MARK: Plumbing
+
+  /// Runs `script`; `decode` turns the reply into the answer, nil for a reply of the wrong shape.
+  private func run<T>(
+    _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]],
+    _ completion: @escaping (Result<T, SessionError>) -> Void,
+    decode: @escaping (RedisReply) -> Result<T, SessionError>?
+  ) {
+    connection.run(script, keys: keys, args: args, timeout: commandTimeout) { result in
+      switch result {
+      case .success(let reply):
+        completion(decode(reply) ?? .failure(SessionError(.storeUnavailable, "unexpected redis reply")))
+      case .failure(let error):
+        completion(.failure(SessionError(.storeUnavailable, error.description)))
+      }
+    }
+  }
+
+  private func key(_ name: String) -> [UInt8] { prefixBytes + Array(name.utf8) }
+}
