@@ -89,8 +89,8 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 # Later issues add: jwt-repeat (one RS256 token repeated; HAProxy with jwt_verify), jwt-new (a
 # new token per request: wrk -s with a pre-signed token list), session-l1 (cookie from a login
 # through Gatehouse, L1 cache hit), session-redis (L1 disabled, every lookup in Redis).
-ALL_SCENARIOS=(passthrough)
-PLANNED_SCENARIOS=(jwt-repeat jwt-new session-l1 session-redis)
+ALL_SCENARIOS=(passthrough jwt-repeat jwt-new)
+PLANNED_SCENARIOS=(session-l1 session-redis)
 
 # passthrough: a public route, no authentication; the proxy's own cost.
 scenario_passthrough_targets() { echo upstream gatehouse haproxy nginx; }
@@ -101,6 +101,61 @@ path_prefix = "/"
 auth = "public"
 EOF
 }
+
+# jwt-repeat / jwt-new: `/api/` needs an RS256 JWT (one issuer, key from a JWKS file), `/` stays
+# public so start-to-ready is measured the same way. HAProxy 2.6 checks the same key with
+# `jwt_verify` (signature only: it has no exp/aud checks and no verified-token cache, while
+# Gatehouse also checks iss, aud, exp, nbf and iat). jwt-repeat sends one token on every request;
+# jwt-new cycles through JWT_BENCH_TOKENS (default 20000) distinct tokens with a wrk Lua script -
+# more than Gatehouse's verified-token cache (10000, CLOCK) holds, so cyclic access misses every
+# time. Keys and tokens are made once per run with python3 + cryptography (lib/jwt_tokens.py).
+JWT_BENCH_TOKENS=${JWT_BENCH_TOKENS:-20000}
+jwt_bench_setup() {
+  [[ -s $TMP/jwt/tokens.txt ]] && return 0
+  echo "generating an RSA key and $JWT_BENCH_TOKENS tokens (python3 + cryptography)..." >&2
+  python3 "$ROOT/bench/lib/jwt_tokens.py" "$TMP/jwt" "$JWT_BENCH_TOKENS" ||
+    die "cannot make JWT material (pip install cryptography)"
+  cat >"$TMP/jwt/cycle.lua" <<EOF
+local tokens = {}
+for line in io.lines("$TMP/jwt/tokens.txt") do tokens[#tokens + 1] = "Bearer " .. line end
+local i = 0
+request = function()
+  i = i % #tokens + 1
+  return wrk.format("GET", nil, { ["Authorization"] = tokens[i] })
+end
+EOF
+}
+jwt_bench_gatehouse_config() {
+  cat <<EOF
+[[jwt.issuer]]
+issuer = "https://login.example.com/"
+audiences = ["api.example.com"]
+jwks_file = "$TMP/jwt/jwks.json"
+
+[[route]]
+path_prefix = "/api/"
+auth = "jwt"
+
+[[route]]
+path_prefix = "/"
+auth = "public"
+EOF
+}
+jwt_bench_haproxy_config() {
+  echo "http-request deny deny_status 401 if { path_beg /api/ } !{ http_auth_bearer,jwt_verify(\"RS256\",\"$TMP/jwt/pub.pem\") -m int 1 }"
+}
+scenario_jwt_repeat_targets() { echo gatehouse haproxy; }
+scenario_jwt_repeat_setup() { jwt_bench_setup; }
+scenario_jwt_repeat_gatehouse_config() { jwt_bench_gatehouse_config; }
+scenario_jwt_repeat_haproxy_config() { jwt_bench_haproxy_config; }
+scenario_jwt_repeat_path() { echo /api/x; }
+scenario_jwt_repeat_wrk_args() { printf '%s\n' -H "Authorization: Bearer $(cat "$TMP/jwt/token.txt")"; }
+scenario_jwt_new_targets() { echo gatehouse haproxy; }
+scenario_jwt_new_setup() { jwt_bench_setup; }
+scenario_jwt_new_gatehouse_config() { jwt_bench_gatehouse_config; }
+scenario_jwt_new_haproxy_config() { jwt_bench_haproxy_config; }
+scenario_jwt_new_path() { echo /api/x; }
+scenario_jwt_new_wrk_args() { printf '%s\n' -s "$TMP/jwt/cycle.lua"; }
 
 IFS=, read -r -a SCENARIOS <<<"$SCENARIO_LIST"
 for s in "${SCENARIOS[@]}"; do

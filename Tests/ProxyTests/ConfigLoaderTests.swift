@@ -404,10 +404,8 @@ final class ConfigLoaderTests: XCTestCase {
         ["3 route[1].auth: expected a string, found boolean"]
       ),
       (
-        "jwt unavailable", "[[route]]\npath = \"/\"\nauth = \"jwt\"",
-        [
-          "3 route[1].auth: auth = \"jwt\" is not available in this build yet (planned); use \"public\" or remove the route"
-        ]
+        "session without [session]", "[[route]]\npath = \"/\"\nauth = \"session\"",
+        ["3 route[1].auth: auth = \"session\" needs a [session] table (with at least `keys`)"]
       ),
       (
         "session without [session]", "[[route]]\npath = \"/\"\nauth = \"session\"",
@@ -415,7 +413,10 @@ final class ConfigLoaderTests: XCTestCase {
       ),
       (
         "session_or_jwt without [session]", "[[route]]\npath = \"/\"\nauth = \"session_or_jwt\"",
-        ["3 route[1].auth: auth = \"session_or_jwt\" needs a [session] table (with at least `keys`)"]
+        [
+          "3 route[1].auth: auth = \"session_or_jwt\" needs a [session] table (with at least `keys`)",
+          "3 route[1].auth: auth = \"session_or_jwt\" needs at least one [[jwt.issuer]] table",
+        ]
       ),
       (
         "unknown on_unauthenticated",
@@ -446,7 +447,7 @@ final class ConfigLoaderTests: XCTestCase {
         "[[route]]\npath = \"x\"\nauth = \"public\"\n[[route]]\npath = \"/\"\nauth = \"jwt\"",
         [
           "2 route[1].path: \"x\" must start with \"/\"",
-          "6 route[2].auth: auth = \"jwt\" is not available in this build yet (planned); use \"public\" or remove the route",
+          "6 route[2].auth: auth = \"jwt\" needs at least one [[jwt.issuer]] table",
         ]
       ),
     ]
@@ -456,8 +457,8 @@ final class ConfigLoaderTests: XCTestCase {
     }
   }
 
-  func testPublicAndSessionPoliciesAreAvailable() {
-    for policy: AuthPolicy in [.publicAccess, .session, .sessionOrJWT] {
+  func testEveryPolicyIsAvailable() {
+    for policy in AuthPolicy.allCases {
       XCTAssertTrue(policy.isAvailable, policy.rawValue)
     }
   }

@@ -575,7 +575,7 @@ final class SessionConfigTests: XCTestCase {
         auth = "session"
         [[route]]
         path_prefix = "/api/"
-        auth = "session_or_jwt"
+        auth = "session"
         on_unauthenticated = "deny"
         [[route]]
         path = "/login"
@@ -587,7 +587,7 @@ final class SessionConfigTests: XCTestCase {
       c.routes,
       [
         RouteSettings(name: "route1", match: .prefix("/app/"), auth: .session, onUnauthenticated: .auto),
-        RouteSettings(name: "route2", match: .prefix("/api/"), auth: .sessionOrJWT, onUnauthenticated: .deny),
+        RouteSettings(name: "route2", match: .prefix("/api/"), auth: .session, onUnauthenticated: .deny),
         RouteSettings(
           name: "route3", match: .exact("/login"), auth: .publicAccess, onUnauthenticated: .redirect),
       ])

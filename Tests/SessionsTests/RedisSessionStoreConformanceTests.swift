@@ -122,7 +122,8 @@ final class LoopHopStore: SessionStore, @unchecked Sendable {
     }
   }
 
-  func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void) {
+  func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void)
+  {
     hop(completion) { $0.destroy(storeKey: storeKey, userKey: userKey, completion: $1) }
   }
 

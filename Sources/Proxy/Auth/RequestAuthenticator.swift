@@ -44,12 +44,15 @@ public struct AuthGrant: Sendable {
   public var principalHash: String?
   /// The session this request runs in, for the response phase (logout, elevate, login fixation).
   public var session: ActiveSession?
+  /// Remove the client's `Authorization` from the upstream request (JWT `forward_authorization = false`).
+  public var stripAuthorization: Bool
 
   public init(
     identityHeaders: [(String, String)], responseHeaders: [(String, String)] = [], method: StaticString,
-    principalHash: String?, session: ActiveSession? = nil
+    principalHash: String?, session: ActiveSession? = nil, stripAuthorization: Bool = false
   ) {
     self.session = session
+    self.stripAuthorization = stripAuthorization
     self.identityHeaders = identityHeaders
     self.responseHeaders = responseHeaders
     self.method = method

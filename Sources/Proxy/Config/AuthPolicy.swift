@@ -10,8 +10,7 @@ public enum AuthPolicy: String, Sendable, CaseIterable {
   /// to flip when JWT and session authentication land.
   public var isAvailable: Bool {
     switch self {
-    case .publicAccess, .session, .sessionOrJWT: true
-    case .jwt: false
+    case .publicAccess, .jwt, .session, .sessionOrJWT: true
     }
   }
 }

@@ -7,7 +7,7 @@ import EventLoop
 /// loop thread. Stateless, thread-safe.
 public enum ConfigLoader {
   static let tables = [
-    "server", "upstream", "limits", "admin", "headers", "log", "route", "session", "redis",
+    "server", "upstream", "limits", "admin", "headers", "log", "jwt", "route", "session", "redis",
   ]
 
   /// Reads and validates the file at `path`; `file:` secrets are relative to its directory.

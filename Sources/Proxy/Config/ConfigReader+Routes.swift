@@ -97,6 +97,11 @@ extension ConfigReader {
               line: authLine, key: s.key("auth"),
               "auth = \(quoted(text)) needs a [session] table (with at least `keys`)")
           }
+          if (policy == .jwt || policy == .sessionOrJWT) && jwtIssuerCount == 0 && !jwtConfigured {
+            report(
+              line: authLine, key: s.key("auth"),
+              "auth = \(quoted(text)) needs at least one [[jwt.issuer]] table")
+          }
         } else {
           report(
             line: authLine, key: s.key("auth"),

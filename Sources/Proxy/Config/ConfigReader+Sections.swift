@@ -22,6 +22,9 @@ extension ConfigReader {
           "unknown top-level key `\(entry.key)`; settings belong in a table such as [server]")
       }
     }
+    let jwt = readJWT(section(root, "jwt"))
+    jwtIssuerCount = jwt.issuers.count
+    if case .table(let table)? = root["jwt"], table.entry("issuer") != nil { jwtConfigured = true }
     return GatehouseConfig(
       server: readServer(section(root, "server")),
       upstream: readUpstream(section(root, "upstream")),
@@ -29,6 +32,7 @@ extension ConfigReader {
       admin: readAdmin(section(root, "admin")),
       headers: readHeaders(section(root, "headers")),
       log: readLog(section(root, "log")),
+      jwt: jwt,
       routes: readRoutes(root),
       session: readSession(root))
   }

@@ -12,6 +12,11 @@ struct ConfigReader {
   let baseDirectory: String
   let resolve: Resolver
   private(set) var issues: [ConfigIssue] = []
+  /// Valid `[[jwt.issuer]]` tables read so far (routes with a JWT policy need at least one).
+  var jwtIssuerCount = 0
+  /// Whether the file has `[[jwt.issuer]]` tables (when all are invalid, their problems are
+  /// reported there and routes are not blamed as well).
+  var jwtConfigured = false
 
   init(file: String, environment: [String: String], baseDirectory: String, resolve: @escaping Resolver) {
     self.file = file

@@ -1,4 +1,5 @@
 import EventLoop
+import JWT
 
 extension GatehouseConfig {
   /// The effective configuration as TOML that `ConfigLoader` reads back (defaults filled in,
@@ -45,6 +46,10 @@ extension GatehouseConfig {
       "access_log = \(log.accessLog)",
       "log_query = \(log.logQuery)",
     ]
+    lines += [
+      "", "[jwt]", "token_cookie = \(string(jwt.tokenCookie))", "cache_size = \(jwt.cacheSize)",
+    ]
+    for issuer in jwt.issuers { lines += ["", "[[jwt.issuer]]"] + issuer.tomlLines() }
     for route in routes {
       lines += ["", "[[route]]", "name = \(string(route.name))"]
       switch route.match {
@@ -57,5 +62,46 @@ extension GatehouseConfig {
     }
     if let session { lines += session.redactedLines() }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+extension JWTIssuerConfig {
+  /// The issuer's keys as TOML lines (no secrets: a JWKS URL and a CA path are not secret).
+  func tomlLines() -> [String] {
+    func duration(_ value: Duration) -> String { TOMLWriter.basicString(ConfigDuration.format(value)) }
+    func string(_ value: String) -> String { TOMLWriter.basicString(value) }
+    var lines = ["issuer = \(string(issuer))", "audiences = \(TOMLWriter.stringArray(audiences))"]
+    switch source {
+    case .uri(let url): lines.append("jwks_uri = \(string(url.description))")
+    case .file(let path): lines.append("jwks_file = \(string(path))")
+    }
+    lines += [
+      "algorithms = \(TOMLWriter.stringArray(algorithms))", "leeway = \(duration(leeway))",
+      "refresh_interval = \(duration(refreshInterval))", "refetch_interval = \(duration(refetchInterval))",
+      "max_stale = \(duration(maxStale))", "user_claim = \(string(userClaim))",
+      "claim_headers = { "
+        + claimHeaders.map { "\(string($0.claim)) = \(string($0.header))" }.joined(separator: ", ") + " }",
+      "forward_authorization = \(forwardAuthorization)",
+      "required_claims = { "
+        + requiredClaims.keys.sorted().map { "\(string($0)) = \(Self.toml(requiredClaims[$0]!))" }.joined(
+          separator: ", ") + " }",
+    ]
+    if let caFile { lines.append("ca_file = \(string(caFile))") }
+    lines += [
+      "allow_insecure_http = \(allowInsecureHTTP)", "fetch_timeout = \(duration(fetchTimeout))",
+      "max_jwks_bytes = \(maxJWKSBytes)", "max_keys = \(maxKeys)", "max_token_bytes = \(maxTokenBytes)",
+    ]
+    return lines
+  }
+
+  /// A required-claim value as TOML (`true` = must be present).
+  private static func toml(_ value: JSONValue?) -> String {
+    guard let value else { return "true" }
+    switch value {
+    case .string(let text): return TOMLWriter.basicString(text)
+    case .array(let values): return "[" + values.map { toml($0) }.joined(separator: ", ") + "]"
+    case .double(let number): return "\(number)"
+    default: return value.description
+    }
   }
 }

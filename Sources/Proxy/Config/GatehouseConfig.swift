@@ -7,6 +7,7 @@ public struct GatehouseConfig: Sendable, Equatable {
   public let admin: AdminSettings
   public let headers: HeaderSettings
   public let log: LogSettings
+  public let jwt: JWTSettings
   /// In file order; the first match wins.
   public let routes: [RouteSettings]
   /// `[session]`; nil when the file has none.
@@ -16,6 +17,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
     limits: LimitSettings = LimitSettings(), admin: AdminSettings = AdminSettings(),
     headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(),
+    jwt: JWTSettings = JWTSettings(),
     routes: [RouteSettings] = [],
     session: SessionSettings? = nil
   ) {
@@ -26,6 +28,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     self.admin = admin
     self.headers = headers
     self.log = log
+    self.jwt = jwt
     self.routes = routes
   }
 }

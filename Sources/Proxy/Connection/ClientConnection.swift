@@ -384,6 +384,7 @@ final class ClientConnection: EventHandler {
     case .allow(let grant):
       context.authMethod = grant.method
       context.principalHash = grant.principalHash
+      context.stripAuthorization = grant.stripAuthorization
       pendingResponseHeaders = grant.responseHeaders
       activeSession = grant.session
       startUpstream(extraHeaders: grant.identityHeaders)

@@ -103,8 +103,17 @@ public final class GatehouseMetrics: Sendable {
     (success ? reloadSuccess : reloadFailure).increment()
   }
 
+  /// Components with their own counters (JWT, Redis) bring their families up to date here,
+  /// on the scraping thread, before the exposition is written.
+  public func addScrapeHook(_ hook: @escaping @Sendable () -> Void) {
+    scrapeHooks.withLock { $0.append(hook) }
+  }
+
+  private let scrapeHooks = Mutex<[@Sendable () -> Void]>([])
+
   /// Brings the registry up to date and returns the Prometheus text exposition.
   public func scrape() -> [UInt8] {
+    for hook in scrapeHooks.withLock({ $0 }) { hook() }
     let workers = self.workers.withLock { $0 }
     let routeNames = routeSlots.snapshot()
     let registry = self.registry

@@ -31,6 +31,8 @@ struct RequestContext {
   var principalHash: String? = nil
   /// Spoofable identity headers removed from the client's request.
   var strippedHeaders = 0
+  /// Set by an `AuthGrant`: drop `Authorization` from the upstream request.
+  var stripAuthorization = false
   var active = false
 
   /// Appends the request id (client's or generated) to `buffer`.

@@ -94,6 +94,7 @@ enum RequestRewriter {
       if FieldName.equals(name, "traceparent") { continue }
       if FieldName.equals(name, "tracestate") && !traceParentValid { continue }
       if runtime.requestIDMatcher.matches(name) { continue }
+      if context.stripAuthorization && FieldName.equals(name, "authorization") { continue }
       if runtime.stripMatcher.matches(name) {
         context.strippedHeaders += 1
         continue

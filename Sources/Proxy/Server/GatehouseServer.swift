@@ -1,3 +1,4 @@
+import Crypto
 public import EventLoop
 import Glibc
 public import Logging
@@ -26,6 +27,8 @@ public final class GatehouseServer: @unchecked Sendable {
   public let readiness = Readiness()
   private let adminEndpoints: AdminEndpoints
   private var admin: AdminServer?
+  /// JWT state shared by every worker: nil when no `[[jwt.issuer]]` is configured.
+  private var jwt: JWTRuntime?
 
   public init(config: GatehouseConfig, sink: LogSink, log: Logger) {
     self.config = config
@@ -42,6 +45,17 @@ public final class GatehouseServer: @unchecked Sendable {
     readiness.register("listeners") {
       ready.isSet ? nil : "proxy listeners not accepting (starting or draining)"
     }
+  }
+
+  /// `/readyz` and `/metrics` for the JWT issuers (added at start when issuers exist).
+  private func registerJWTObservability() {
+    let jwtState = JWTStateReader(server: self)
+    readiness.register("jwks") {
+      let problems = jwtState.runtime()?.fetcher.readinessProblems() ?? []
+      return problems.isEmpty ? nil : problems.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")
+    }
+    let exporter = JWTMetricsExporter(registry: metrics.registry) { jwtState.runtime() }
+    metrics.addScrapeHook { exporter.update() }
   }
 
   /// Browser sessions, when `[session]` is configured (shared by all workers and the admin API).
@@ -88,6 +102,15 @@ public final class GatehouseServer: @unchecked Sendable {
         throw StartupError(description: "cannot listen on \(config.server.listen): \(error)")
       }
     }
+    if !config.jwt.issuers.isEmpty {
+      do {
+        let made = try makeJWT(config.jwt)
+        jwtLock.withLock { _ in jwt = made }
+      } catch {
+        for fd in listeners { Posix.close(fd) }
+        throw StartupError(description: "JWT: cannot create a TLS context: \(error)")
+      }
+    }
     for index in 0..<config.server.workers {
       let loop: EventLoop
       do {
@@ -118,6 +141,8 @@ public final class GatehouseServer: @unchecked Sendable {
           adminEndpoints.sessionAdmin.withLock { $0 = SessionAdmin(service: sessions, runner: runner) }
         }
       }
+      if let jwt = jwtRuntime { worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop) }
+      worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
       workers.append(worker)
       let fd = listeners[index]
       let thread = Thread {
@@ -129,6 +154,8 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     admin?.start()
     for thread in threads { thread.start() }
+    if jwtRuntime != nil { registerJWTObservability() }
+    jwtRuntime?.fetcher.start()
     ready.set(true)
     log.info(
       "gatehouse listening",
@@ -157,6 +184,7 @@ public final class GatehouseServer: @unchecked Sendable {
         "admin listen address changes need a restart; kept the running value",
         metadata: ["event": "config_reload"])
     }
+    if newConfig.jwt != config.jwt { reloadJWT(newConfig.jwt) }
     config = newConfig
     sink.configure(level: newConfig.log.level, format: newConfig.log.format)
     adminEndpoints.update(newConfig)
@@ -172,6 +200,50 @@ public final class GatehouseServer: @unchecked Sendable {
   /// Counts a reload whose file did not load (the running configuration stays).
   public func reloadFailed() {
     metrics.configReloaded(success: false)
+  }
+
+  /// Every reason the proxy cannot serve authenticated routes yet (an issuer without keys).
+  /// Empty when ready. For the admin `/readyz`.
+  public func readinessProblems() -> [(name: String, detail: String)] {
+    jwtRuntime?.fetcher.readinessProblems() ?? []
+  }
+
+  /// The JWT counters (validations, cache, fetches), nil without issuers.
+  public var jwtCounters: JWTCounters? { jwtRuntime?.counters }
+
+  var jwtRuntime: JWTRuntime? { jwtLock.withLock { _ in jwt } }
+  private let jwtLock = Mutex<Void>(())
+
+  private func makeJWT(_ settings: JWTSettings) throws(CryptoError) -> JWTRuntime {
+    JWTRuntime(settings: settings, fetcher: try JWKSFetcher(settings: settings, sink: sink))
+  }
+
+  /// New issuers (or settings) take effect through a new fetcher and cache: their keys load in
+  /// the background, and requests meanwhile wait for the first fetch like at start.
+  private func reloadJWT(_ settings: JWTSettings) {
+    var fresh: JWTRuntime?
+    if !settings.issuers.isEmpty {
+      do {
+        fresh = try makeJWT(settings)
+      } catch {
+        log.error(
+          "JWT settings not applied: cannot create a TLS context: \(error)",
+          metadata: ["event": "config_reload"])
+        return
+      }
+    }
+    let old = jwtLock.withLock { _ in
+      let old = jwt
+      jwt = fresh
+      return old
+    }
+    fresh?.fetcher.start()
+    for worker in workers {
+      let authenticator = fresh.map { JWTAuthenticator(runtime: $0, loop: worker.loop) }
+      let box = AuthenticatorBox(authenticator)
+      worker.loop.execute { worker.authenticators[.jwt] = box.value.map { $0 as any RequestAuthenticator } }
+    }
+    old?.fetcher.stop()
   }
 
   /// Stops accepting, lets in-flight requests finish, and returns when every worker is idle or
@@ -201,4 +273,17 @@ public final class GatehouseServer: @unchecked Sendable {
 final class Countdown: Sendable {
   let value: Atomic<Int>
   init(_ count: Int) { value = Atomic(count) }
+}
+
+/// Hands a new authenticator to its worker's loop, the only thread that uses it.
+private struct AuthenticatorBox: @unchecked Sendable {
+  let value: JWTAuthenticator?
+  init(_ value: JWTAuthenticator?) { self.value = value }
+}
+
+/// Reads the server's current JWT runtime from other threads (it changes on reload).
+final class JWTStateReader: @unchecked Sendable {
+  private weak var server: GatehouseServer?
+  init(server: GatehouseServer) { self.server = server }
+  func runtime() -> JWTRuntime? { server?.jwtRuntime }
 }

@@ -16,7 +16,11 @@ extension RuntimeConfig {
       }
     }
     self.init(
-      routes: RouteTable(routes), strip: config.headers.strip,
+      routes: RouteTable(routes),
+      strip: config.headers.strip
+        + config.jwt.identityHeaderNames.filter { name in
+          !config.headers.strip.contains { $0.lowercased() == name.lowercased() }
+        },
       requestIDHeader: config.headers.requestIdHeader,
       trustedProxies: config.server.trustedProxies,
       headLimits: HeadLimits(

@@ -106,10 +106,7 @@ extension RuntimeConfig {
     var current = peer
     let hops = forwardedFor.split(separator: 0x2C)
     for hop in hops.reversed() {
-      var text = String(decoding: hop, as: UTF8.self)
-      text = String(
-        text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" })
-          .reversed())
+      let text = String(String(decoding: hop, as: UTF8.self)[...].trimmingOWS())
       guard let address = IPAddress(text) else { return current }
       current = address
       if !isTrusted(address) { return address }

@@ -83,8 +83,8 @@ final class SessionLifecycle {
     var result: [String: String] = [:]
     for pair in text.split(separator: ";") {
       guard let equals = pair.firstIndex(of: "=") else { continue }
-      let key = pair[..<equals].trimmingSpaces
-      let value = pair[pair.index(after: equals)...].trimmingSpaces
+      let key = String(pair[..<equals].trimmingOWS())
+      let value = String(pair[pair.index(after: equals)...].trimmingOWS())
       guard !key.isEmpty, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x3D }),
         HeaderValue.isSafe(value)
       else { continue }
@@ -196,12 +196,5 @@ final class SessionLifecycle {
         done(.refuse(ProxyError(.storeUnavailable, .internal, "session store")))
       }
     }
-  }
-}
-
-extension Substring {
-  var trimmingSpaces: String {
-    String(
-      drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
   }
 }

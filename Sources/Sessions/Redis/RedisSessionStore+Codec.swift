@@ -79,7 +79,9 @@ extension RedisSessionStore {
   }
 
   /// From {sealed, created, lastAccess, expiresAt, ip, ua, hash}.
-  static func session(storeKey: String, _ items: ArraySlice<RedisReply>) -> Result<StoredSession, SessionError>? {
+  static func session(storeKey: String, _ items: ArraySlice<RedisReply>) -> Result<
+    StoredSession, SessionError
+  >? {
     guard items.count == 7, let sealedBytes = items[items.startIndex].bytes,
       let summary = summary(storeKey: storeKey, items.dropFirst())
     else { return nil }

@@ -28,6 +28,8 @@
 /// record becomes `.malformedRecord`; an existing key at create / rotate `.storeConflict`.
 public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public let connection: RedisConnection
+  /// Put before every key (`<prefix>s:{tag}:…`, `<prefix>u:{tag}`). Must not contain `{`: the
+  /// first `{…}` of a key is its Cluster hash tag, and a user's keys must share theirs.
   public let keyPrefix: String
   /// Per-script deadline (ns); nil = the connection's `commandTimeout`.
   public let commandTimeout: UInt64?

@@ -6,6 +6,8 @@ struct ProxyConfig {
   var drainTimeout = "5s"
   var maxBodyBytes = 0
   var routes: [(pathPrefix: String, auth: String)] = [("/", "public")]
+  /// Extra tables appended before the routes (e.g. `[jwt]` and `[[jwt.issuer]]`).
+  var extraTOML = ""
 
   var toml: String {
     let trusted = trustedProxies.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -41,6 +43,7 @@ struct ProxyConfig {
       access_log = true
 
       """
+    text += extraTOML
     for route in routes {
       text += "\n[[route]]\npath_prefix = \"\(route.pathPrefix)\"\nauth = \"\(route.auth)\"\n"
     }

@@ -1,0 +1,200 @@
+import Crypto
+import EventLoop
+import JWT
+
+/// `auth = "jwt"`: a bearer token from `Authorization` (or the configured cookie), validated
+/// against its issuer's current key set, with the process-wide verified-token cache in front of
+/// RSA. One per worker; loop-thread only (the shared parts are thread-safe).
+///
+/// An unknown `kid` (or an issuer with no keys yet) asks the issuer for a refetch: when one is
+/// allowed or already running, the request suspends and is validated again — once, without a
+/// second refetch — on this loop when the fetch ends; when rate-limited it fails at once (401
+/// `unknown_kid`), so a flood of made-up kids never reaches the issuer more than once per
+/// `refetch_interval`.
+final class JWTAuthenticator: RequestAuthenticator {
+  let runtime: JWTRuntime
+  let loop: EventLoop
+
+  init(runtime: JWTRuntime, loop: EventLoop) {
+    self.runtime = runtime
+    self.loop = loop
+  }
+
+  func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
+    var token: [UInt8]?
+    if let authorization = request.authorization {
+      switch BearerToken.fromAuthorization(authorization) {
+      case .token(let range): token = Array(authorization[range])
+      case .malformed:
+        return deny(AuthError(.malformed, "Authorization is not `Bearer <token>`"))
+      case .absent: break
+      }
+    }
+    if token == nil, let name = runtime.tokenCookie, let cookies = request.cookies,
+      let range = BearerToken.fromCookies(cookies, name: name)
+    {
+      token = Array(cookies[range])
+    }
+    guard let token else {
+      runtime.counters.failed("missing_token")
+      return .deny(
+        ProxyError(.unauthorized, .downstream, "jwt missing_token"), headers: [("WWW-Authenticate", "Bearer")]
+      )
+    }
+    return validate(token, resume: resume, mayRefetch: true)
+  }
+
+  /// Validates `token`; nil only when `mayRefetch` and the request now waits for a fetch.
+  private func validate(_ token: [UInt8], resume: @escaping (AuthOutcome) -> Void, mayRefetch: Bool)
+    -> AuthOutcome?
+  {
+    guard token.count <= runtime.maxTokenBytes else {
+      return deny(AuthError(.tokenTooLarge, "token of \(token.count) bytes"))
+    }
+    let issuer: JWTIssuerState
+    if runtime.byIssuer.count == 1 {
+      // The validator compares `iss` itself; no need to decode the payload twice.
+      issuer = runtime.fetcher.issuers[0]
+    } else {
+      switch JWTAuthenticator.unverifiedIssuer(token) {
+      case .failure(let error): return deny(error)
+      case .success(let iss):
+        guard let found = runtime.byIssuer[iss] else {
+          return deny(AuthError(.issuerMismatch, "iss is not a configured issuer"))
+        }
+        issuer = found
+      }
+    }
+    let nowMs = JWKSFetcher.nowMs()
+    guard let keys = issuer.keys(nowMs: nowMs) else {
+      if mayRefetch, wait(issuer, token, resume: resume, nowMs: nowMs) { return nil }
+      return deny(AuthError(.noKeys, "the issuer's key set is not loaded"))
+    }
+    let now = WallClock.nowNanos() / 1_000_000_000
+    let hash = TokenHash(token: token)
+    if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
+      runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
+      return grant(hit, issuer)
+    }
+    runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
+    switch JWTValidator.validate(token: token, keys: keys, settings: issuer.settings, now: now) {
+    case .success(let verified):
+      runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
+      return grant(verified, issuer)
+    case .failure(let error):
+      if error.kind == .unknownKid, mayRefetch, wait(issuer, token, resume: resume, nowMs: nowMs) {
+        return nil
+      }
+      return deny(error)
+    }
+  }
+
+  /// Queues a refetch (or joins the running fetch); true when `resume` will be called.
+  private func wait(
+    _ issuer: JWTIssuerState, _ token: [UInt8], resume: @escaping (AuthOutcome) -> Void, nowMs: Int64
+  ) -> Bool {
+    let box = LoopBound(authenticator: self, resume: resume)
+    let loop = self.loop
+    let (waiting, started) = issuer.requestRefetch(nowMs: nowMs) {
+      loop.execute {
+        let outcome = box.authenticator.validate(token, resume: box.resume, mayRefetch: false)
+        // mayRefetch false: always answers.
+        box.resume(outcome ?? box.authenticator.deny(AuthError(.unknownKid, "kid unknown after refetch")))
+      }
+    }
+    if started { runtime.fetcher.wake() }
+    return waiting
+  }
+
+  private func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState) -> AuthOutcome {
+    let config = issuer.config
+    guard let userValue = token.claims[config.userClaim], let user = JWTAuthenticator.headerText(userValue)
+    else {
+      return deny(AuthError(.missingClaim, "user claim \(config.userClaim) missing or not a plain scalar"))
+    }
+    var headers: [(String, String)] = [("X-User-Id", user), ("X-Auth-Method", "jwt")]
+    for (claim, header) in config.claimHeaders {
+      if let value = token.claims[claim], let text = JWTAuthenticator.headerText(value) {
+        headers.append((header, text))
+      }
+    }
+    runtime.counters.validOK.wrappingAdd(1, ordering: .relaxed)
+    return .allow(
+      AuthGrant(
+        identityHeaders: headers, method: "jwt",
+        principalHash: JWTAuthenticator.principalHash(token.issuer, user),
+        stripAuthorization: !config.forwardAuthorization))
+  }
+
+  fileprivate func deny(_ error: AuthError) -> AuthOutcome {
+    let code = JWTAuthenticator.code(error.kind)
+    runtime.counters.failed(code)
+    let forbidden = error.kind.isForbidden
+    let challenge =
+      forbidden
+      ? "Bearer error=\"insufficient_scope\", error_description=\"\(code)\""
+      : "Bearer error=\"invalid_token\", error_description=\"\(code)\""
+    return .deny(
+      ProxyError(forbidden ? .forbidden : .unauthorized, .downstream, "jwt \(code): \(error.detail)"),
+      headers: [("WWW-Authenticate", challenge)])
+  }
+
+  /// A scalar claim as header text: strings as they are, numbers and booleans in JSON form;
+  /// nil for null, arrays, objects, and any value with a control byte (CR/LF/NUL/DEL…).
+  static func headerText(_ value: JSONValue) -> String? {
+    let text: String
+    switch value {
+    case .string(let string): text = string
+    case .int, .double, .bool: text = value.description
+    case .null, .array, .object: return nil
+    }
+    for byte in text.utf8 where byte < 0x20 || byte == 0x7F { return nil }
+    return text
+  }
+
+  /// First 16 hex digits of SHA-256(iss NUL user): identifies the principal in logs without naming it.
+  static func principalHash(_ issuer: String, _ user: String) -> String {
+    let digest = SHA256.hash(Array(issuer.utf8) + [0] + Array(user.utf8))
+    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for byte in digest.prefix(8) {
+      out.append(hex[Int(byte >> 4)])
+      out.append(hex[Int(byte & 15)])
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The `iss` of a token whose signature is not checked yet — only to pick the issuer.
+  static func unverifiedIssuer(_ token: [UInt8]) -> Result<String, AuthError> {
+    guard let first = token.firstIndex(of: UInt8(ascii: ".")),
+      let second = token[(first + 1)...].firstIndex(of: UInt8(ascii: "."))
+    else { return .failure(AuthError(.malformed, "not a compact JWS")) }
+    guard let payload = Base64URL.decode(Array(token[(first + 1)..<second])),
+      let claims = try? JSONParser.parse(payload)
+    else { return .failure(AuthError(.malformed, "payload is not base64url JSON")) }
+    guard let iss = claims["iss"]?.stringValue else {
+      return .failure(AuthError(.missingClaim, "iss missing"))
+    }
+    return .success(iss)
+  }
+
+  /// snake_case of an `AuthError.Kind` for `error_description`, logs and metrics labels.
+  static func code(_ kind: AuthError.Kind) -> String {
+    var out = ""
+    for character in kind.rawValue {
+      if character.isUppercase {
+        out += "_" + character.lowercased()
+      } else {
+        out.append(character)
+      }
+    }
+    return out
+  }
+}
+
+/// Carries loop-thread-only objects through the fetcher thread back to their loop, where alone
+/// they are used (`EventLoop.execute`). Never touched on the fetcher thread.
+private struct LoopBound: @unchecked Sendable {
+  let authenticator: JWTAuthenticator
+  let resume: (AuthOutcome) -> Void
+}

@@ -1,0 +1,106 @@
+import JWT
+import Synchronization
+
+/// One configured issuer at run time: its validator settings and its `JWKSCache` state machine,
+/// shared by the fetcher thread and every loop thread. Thread-safe: one `Mutex` around the cache
+/// and the queue of requests waiting for a refetch; every critical section is a few field reads
+/// or writes (no I/O, no parsing: `apply` runs the JWKS parse outside the lock on a copy).
+///
+/// Loop threads call `keys(nowMs:)` per request (an uncontended lock, well under a microsecond)
+/// and `requestRefetch` on an unknown `kid`; the fetcher calls `takeDueFetch`, then `finish`.
+final class JWTIssuerState: Sendable {
+  /// Called on the fetcher thread when a refetch a request waited for has finished; the waiter
+  /// hops back to its own loop (`EventLoop.execute`).
+  typealias Waiter = @Sendable () -> Void
+
+  private struct Inner {
+    var cache: JWKSCache
+    /// A loop thread started a fetch (`shouldRefetchForUnknownKid`) the fetcher has not run yet.
+    var refetchQueued = false
+    var waiters: [Waiter] = []
+    var lastError: String?
+    var keyCount = 0
+  }
+
+  let config: JWTIssuerConfig
+  let settings: IssuerSettings
+  private let inner: Mutex<Inner>
+
+  init(config: JWTIssuerConfig, seed: UInt64? = nil) {
+    self.config = config
+    self.settings = config.issuerSettings()
+    self.inner = Mutex(Inner(cache: JWKSCache(settings: config.cacheSettings(), seed: seed)))
+  }
+
+  var name: String { config.issuer }
+
+  /// The key set to verify with now (nil before the first success or after `max_stale`).
+  func keys(nowMs: Int64) -> KeySet? {
+    inner.withLock { $0.cache.currentKeys(now: nowMs) }
+  }
+
+  /// A request met an unknown `kid` (or found no keys). Returns true when `waiter` will be
+  /// called after a fetch — one already running, or a refetch started now (the caller must then
+  /// wake the fetcher); false when rate-limited: fail the request at once.
+  func requestRefetch(nowMs: Int64, waiter: @escaping Waiter) -> (waiting: Bool, started: Bool) {
+    inner.withLock { state in
+      if state.cache.fetchInFlight {
+        state.waiters.append(waiter)
+        return (true, false)
+      }
+      guard state.cache.shouldRefetchForUnknownKid(now: nowMs) else { return (false, false) }
+      state.refetchQueued = true
+      state.waiters.append(waiter)
+      return (true, true)
+    }
+  }
+
+  /// Fetcher thread: true when a fetch must run now (a queued refetch, or the scheduled one).
+  func takeDueFetch(nowMs: Int64) -> Bool {
+    inner.withLock { state in
+      if state.refetchQueued {
+        state.refetchQueued = false
+        return true
+      }
+      return state.cache.needsFetch(now: nowMs) && state.cache.beginFetch(now: nowMs)
+    }
+  }
+
+  /// Fetcher thread: when the next scheduled fetch is due (ms on the monotonic clock).
+  func nextFetchAt() -> Int64 {
+    inner.withLock { $0.cache.fetchInFlight ? Int64.max : $0.cache.nextFetchAt }
+  }
+
+  /// Fetcher thread: feeds the result and returns the outcome plus the waiters to resume.
+  func finish(_ result: JWKSCache.FetchResult, nowMs: Int64) -> (JWKSCache.Outcome, [Waiter]) {
+    inner.withLock { state in
+      let outcome = state.cache.apply(fetchResult: result, now: nowMs)
+      switch outcome {
+      case .replaced(let set, _), .unchanged(let set, _):
+        state.lastError = nil
+        state.keyCount = set.count
+      case .failed(let reason, _):
+        state.lastError = reason
+      }
+      let waiters = state.waiters
+      state.waiters = []
+      return (outcome, waiters)
+    }
+  }
+
+  /// Nil when the issuer has usable keys; otherwise why not (for `/readyz`).
+  func readinessProblem(nowMs: Int64) -> String? {
+    inner.withLock { state in
+      if state.cache.isReady(now: nowMs) { return nil }
+      if state.cache.lastSuccess != nil { return "key set older than max_stale: \(state.lastError ?? "")" }
+      return state.lastError.map { "no keys yet: \($0)" } ?? "no keys yet (first fetch pending)"
+    }
+  }
+
+  /// Seconds since the last successful fetch (nil before one) and the keys loaded, for metrics.
+  func stats(nowMs: Int64) -> (ageSeconds: Double?, keys: Int) {
+    inner.withLock { state in
+      (state.cache.lastSuccess.map { Double(nowMs - $0) / 1000 }, state.keyCount)
+    }
+  }
+}

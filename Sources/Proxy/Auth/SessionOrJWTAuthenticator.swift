@@ -1,0 +1,28 @@
+/// `auth = "session_or_jwt"`: a request that carries `Authorization: Bearer …` is judged as a JWT
+/// request (and only as that: a bad token is not rescued by a cookie); any other request as a
+/// session request (cookie, login redirect, CSRF). The per-policy authenticators are looked up on
+/// every call because a reload may replace the JWT one. Loop-thread only.
+final class SessionOrJWTAuthenticator: RequestAuthenticator {
+  unowned let worker: Worker
+
+  init(worker: Worker) { self.worker = worker }
+
+  func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
+    let policy: AuthPolicy = Self.hasBearer(request.authorization) ? .jwt : .session
+    guard let authenticator = worker.authenticators[policy] else {
+      return .deny(ProxyError(.unauthorized, .internal, "\(policy.rawValue) not configured"), headers: [])
+    }
+    return authenticator.authenticate(request, resume: resume)
+  }
+
+  static func hasBearer(_ value: [UInt8]?) -> Bool {
+    guard let value, value.count > 7 else { return false }
+    let scheme = Array("bearer ".utf8)
+    for index in 0..<7 {
+      var byte = value[index]
+      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+      if byte != scheme[index] { return false }
+    }
+    return true
+  }
+}

@@ -1,0 +1,29 @@
+/// `[jwt]` and its `[[jwt.issuer]]` tables: the issuers whose RS256 tokens routes with
+/// `auth = "jwt"` accept. Immutable.
+public struct JWTSettings: Sendable, Equatable {
+  /// Cookie the token may also come in ("" = only `Authorization: Bearer`).
+  public let tokenCookie: String
+  /// Entries of the process-wide verified-token cache.
+  public let cacheSize: Int
+  /// In file order; a token picks its issuer by exact `iss`.
+  public let issuers: [JWTIssuerConfig]
+
+  public init(tokenCookie: String = "", cacheSize: Int = 10_000, issuers: [JWTIssuerConfig] = []) {
+    self.tokenCookie = tokenCookie
+    self.cacheSize = cacheSize
+    self.issuers = issuers
+  }
+
+  /// Header names the JWT step sets on upstream requests, so client-sent copies must be stripped.
+  public var identityHeaderNames: [String] {
+    guard !issuers.isEmpty else { return [] }
+    var names = ["X-User-Id", "X-Auth-Method"]
+    for issuer in issuers {
+      for (_, header) in issuer.claimHeaders
+      where !names.contains(where: { $0.lowercased() == header.lowercased() }) {
+        names.append(header)
+      }
+    }
+    return names
+  }
+}

@@ -1,0 +1,178 @@
+import EventLoop
+import Foundation
+import Glibc
+import HTTP1
+import XCTest
+
+@testable import Proxy
+
+/// `JWTAuthenticator` against the integration fixtures' k1 key set (read from a `jwks_file` by a
+/// real fetcher thread) and named tokens.
+final class JWTAuthenticatorTests: XCTestCase {
+  private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../IntegrationTests/Fixtures/jwt").standardized
+
+  private var fetcher: JWKSFetcher?
+
+  override func tearDown() {
+    fetcher?.stop()
+    super.tearDown()
+  }
+
+  private static func token(_ name: String) throws -> [UInt8] {
+    let data = try Data(contentsOf: fixtures.appendingPathComponent("tokens.json"))
+    let table = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: String])
+    return Array(try XCTUnwrap(table[name], name).utf8)
+  }
+
+  /// A runtime whose issuer has loaded k1 from the fixture file.
+  private func makeAuthenticator(issuerExtra: String = "", jwtExtra: String = "") throws -> (
+    JWTAuthenticator, JWTRuntime
+  ) {
+    let text = """
+      [jwt]
+      \(jwtExtra)
+      [[jwt.issuer]]
+      issuer = "https://login.example.com/"
+      audiences = ["api.example.com"]
+      jwks_file = "\(Self.fixtures.appendingPathComponent("jwks_k1.json").path)"
+      claim_headers = { email = "X-User-Email", roles = "X-Roles", note = "X-Note", level = "X-Level" }
+      \(issuerExtra)
+      """
+    let config: GatehouseConfig
+    switch ConfigLoader.parse(text, file: "t", environment: [:], baseDirectory: "/") {
+    case .success(let loaded): config = loaded
+    case .failure(let errors): throw ConfigFailure(errors: errors)
+    }
+    let devNull = open("/dev/null", O_WRONLY)
+    let fetcher = try JWKSFetcher(settings: config.jwt, sink: LogSink(fd: devNull))
+    self.fetcher = fetcher
+    fetcher.start()
+    let deadline = Date().addingTimeInterval(5)
+    while !fetcher.readinessProblems().isEmpty && Date() < deadline { usleep(2000) }
+    XCTAssertTrue(fetcher.readinessProblems().isEmpty, "keys loaded from the file")
+    let runtime = JWTRuntime(settings: config.jwt, fetcher: fetcher)
+    return (JWTAuthenticator(runtime: runtime, loop: try EventLoop()), runtime)
+  }
+
+  private func request(authorization: [UInt8]?, cookies: String? = nil) -> AuthRequest {
+    AuthRequest(
+      policy: .jwt, routeName: "r", method: .get, authorization: authorization,
+      cookies: cookies.map { Array($0.utf8) },
+      clientIP: .v4(0x7F00_0001), userAgent: nil, host: nil, origin: nil, secFetchSite: nil, contentType: nil,
+      accept: nil, path: "/", target: "/", sessionCookie: nil, csrfToken: nil, formBody: nil, forwardedProto: nil,
+      onUnauthenticated: .deny)
+  }
+
+  func testGrantCarriesIdentityHeaders() throws {
+    let (authenticator, runtime) = try makeAuthenticator(issuerExtra: "forward_authorization = false")
+    let outcome = authenticator.authenticate(
+      request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))
+    ) {
+      _ in XCTFail("no suspension")
+    }
+    guard case .allow(let grant)? = outcome else { return XCTFail("\(String(describing: outcome))") }
+    XCTAssertEqual(grant.identityHeaders.map(\.0), ["X-User-Id", "X-Auth-Method", "X-User-Email", "X-Level"])
+    XCTAssertEqual(grant.identityHeaders.map(\.1), ["user-123", "jwt", "alice@example.com", "3"])
+    XCTAssertTrue(grant.stripAuthorization)
+    XCTAssertEqual(grant.principalHash?.count, 16)
+    XCTAssertEqual(runtime.counters.cache.misses, 1)
+    // The same token again: answered from the verified-token cache.
+    _ = authenticator.authenticate(request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))) {
+      _ in
+    }
+    XCTAssertEqual(runtime.counters.cache.hits, 1)
+    XCTAssertEqual(runtime.counters.validations["ok"], 2)
+  }
+
+  func testRefusalsTable() throws {
+    let (authenticator, runtime) = try makeAuthenticator(jwtExtra: "token_cookie = \"at\"")
+    struct Case {
+      let name: String
+      let authorization: [UInt8]?
+      let cookies: String?
+      let status: Int
+      let challenge: String
+    }
+    func bearer(_ name: String) throws -> [UInt8] { Array("Bearer ".utf8) + (try Self.token(name)) }
+    func invalid(_ code: String) -> String { "Bearer error=\"invalid_token\", error_description=\"\(code)\"" }
+    let cases: [Case] = [
+      Case(name: "nothing", authorization: nil, cookies: nil, status: 401, challenge: "Bearer"),
+      Case(name: "other cookie", authorization: nil, cookies: "x=1", status: 401, challenge: "Bearer"),
+      Case(
+        name: "expired in cookie", authorization: nil,
+        cookies: "at=" + String(decoding: try Self.token("expired"), as: UTF8.self), status: 401,
+        challenge: invalid("expired")),
+      Case(
+        name: "expired", authorization: try bearer("expired"), cookies: nil, status: 401,
+        challenge: invalid("expired")),
+      Case(
+        name: "wrong audience", authorization: try bearer("wrong_audience"), cookies: nil, status: 403,
+        challenge: "Bearer error=\"insufficient_scope\", error_description=\"audience_mismatch\""),
+      Case(
+        name: "HS256", authorization: try bearer("hs256_public_key"), cookies: nil, status: 401,
+        challenge: invalid("unsupported_algorithm")),
+      Case(
+        name: "rate-limited unknown kid", authorization: try bearer("good_k2"), cookies: nil, status: 401,
+        challenge: invalid("unknown_kid")),
+      Case(
+        name: "bearer with two tokens", authorization: Array("Bearer a b".utf8), cookies: nil, status: 401,
+        challenge: invalid("malformed")),
+      Case(
+        name: "too large",
+        authorization: Array("Bearer ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 9000),
+        cookies: nil, status: 401, challenge: invalid("token_too_large")),
+    ]
+    for c in cases {
+      let outcome = authenticator.authenticate(request(authorization: c.authorization, cookies: c.cookies)) {
+        _ in
+        XCTFail("\(c.name): suspended")
+      }
+      guard case .deny(let error, let headers)? = outcome else {
+        XCTFail("\(c.name): \(String(describing: outcome))")
+        continue
+      }
+      XCTAssertEqual(error.status, c.status, c.name)
+      XCTAssertEqual(headers.first { $0.0 == "WWW-Authenticate" }?.1, c.challenge, c.name)
+      XCTAssertTrue(error.detail.hasPrefix("jwt "), "\(c.name): detail names the kind: \(error.detail)")
+    }
+    XCTAssertEqual(runtime.counters.validations["expired"], 2)
+  }
+
+  func testUnknownKidSuspendsUntilTheRefetchThenAnswersOnTheLoop() throws {
+    let (authenticator, _) = try makeAuthenticator(issuerExtra: "refetch_interval = \"100ms\"")
+    usleep(150_000)  // past refetch_interval since the first fetch
+    let loop = authenticator.loop
+    Foundation.Thread.detachNewThread { loop.run() }
+    defer { loop.stop() }
+    let answered = expectation(description: "resumed")
+    let outcomeBox = OutcomeBox()
+    outcomeBox.authenticator = authenticator
+    let request = self.request(authorization: Array("Bearer ".utf8) + (try Self.token("good_k2")))
+    loop.execute {
+      let immediate = outcomeBox.authenticator!.authenticate(request) { outcome in
+        outcomeBox.outcome = outcome
+        answered.fulfill()
+      }
+      if immediate != nil { outcomeBox.immediate = true }
+    }
+    wait(for: [answered], timeout: 5)
+    XCTAssertFalse(outcomeBox.immediate, "the request waited for the refetch")
+    // The file still has only k1: after the refetch the kid is still unknown.
+    guard case .deny(let error, _)? = outcomeBox.outcome else {
+      return XCTFail("\(String(describing: outcomeBox.outcome))")
+    }
+    XCTAssertTrue(error.detail.hasPrefix("jwt unknown_kid"), error.detail)
+  }
+}
+
+/// Written on the loop thread, read after the expectation. Test-only.
+private final class OutcomeBox: @unchecked Sendable {
+  var authenticator: JWTAuthenticator?
+  var outcome: AuthOutcome?
+  var immediate = false
+}
+
+private struct ConfigFailure: Error {
+  let errors: ConfigErrors
+}
