@@ -150,9 +150,12 @@ class Handler(BaseHTTPRequestHandler):
             for name, value in self.identity().items()
         )
         user = self.headers.get("X-User-Id")
+        csrf = self.headers.get("X-CSRF-Token") or ""
         greeting = (
             f"<p>Signed in as <strong>{html.escape(user)}</strong>.</p>"
-            "<form method=\"post\" action=\"/logout\"><button>Log out</button></form>"
+            "<form method=\"post\" action=\"/logout\">"
+            f"<input type=\"hidden\" name=\"csrf_token\" value=\"{html.escape(csrf, quote=True)}\">"
+            "<button>Log out</button></form>"
             if user
             else "<p>Not signed in.</p>"
         )

@@ -585,7 +585,8 @@ final class ConfigLoaderTests: XCTestCase {
       config.routes.map(\.match),
       [.prefix("/public/"), .exact("/health"), .exact("/login"), .exact("/logout"), .prefix("/")])
     XCTAssertEqual(
-      config.routes.map(\.auth), [.publicAccess, .publicAccess, .publicAccess, .publicAccess, .session])
+      config.routes.map(\.auth), [.publicAccess, .publicAccess, .publicAccess, .session, .session],
+      "logout is a session route: its form carries the CSRF token")
     XCTAssertEqual(config.routes.last?.onUnauthenticated, .auto)
     XCTAssertEqual(
       config.session, SessionSettings(keys: [Secret(sessionKey)]), "example shows the session defaults")
