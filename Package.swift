@@ -53,12 +53,14 @@ let package = Package(
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
     .testTarget(name: "JWTTests", dependencies: ["JWT", "Crypto"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Crypto", "EventLoop"]),
+    // Starts and stops redis-server / redis-sentinel for the Sessions and integration tests.
+    .target(name: "RedisTestSupport", path: "Tests/RedisTestSupport"),
+    .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Crypto", "EventLoop", "RedisTestSupport"]),
     .testTarget(
       name: "ProxyTests",
       dependencies: ["Proxy", "HTTP1", "EventLoop", .product(name: "Logging", package: "swift-log")]
     ),
-    .testTarget(name: "IntegrationTests", dependencies: []),
+    .testTarget(name: "IntegrationTests", dependencies: ["RedisTestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

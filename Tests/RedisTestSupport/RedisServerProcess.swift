@@ -1,17 +1,17 @@
-import Foundation
+public import Foundation
 import Glibc
 
 /// A `redis-server` (or `redis-sentinel`) child process on an ephemeral loopback port, stopped
 /// by pid. Test-thread only.
-final class RedisServerProcess {
-  let port: Int
-  let directory: URL
+public final class RedisServerProcess {
+  public let port: Int
+  public let directory: URL
   private var process: Process?
   private let arguments: [String]
   private let executable: String
 
   /// A redis-server with no persistence. `extra` are more `--option value` words.
-  init(port: Int? = nil, extra: [String] = []) throws {
+  public init(port: Int? = nil, extra: [String] = []) throws {
     self.port = try port ?? RedisServerProcess.freePort()
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -24,7 +24,7 @@ final class RedisServerProcess {
   }
 
   /// A redis-sentinel monitoring `masterPort` as `name` with quorum 1.
-  init(sentinelFor name: String, masterPort: Int) throws {
+  public init(sentinelFor name: String, masterPort: Int) throws {
     port = try RedisServerProcess.freePort()
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -47,7 +47,7 @@ final class RedisServerProcess {
   deinit { stop() }
 
   /// Starts the process and waits until it answers PING.
-  func start(timeout: TimeInterval = 15) throws {
+  public func start(timeout: TimeInterval = 15) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -61,13 +61,13 @@ final class RedisServerProcess {
       if answer == "PONG" || answer.hasPrefix("NOAUTH") { return }
       usleep(20_000)
     }
-    throw TestFailure("\(executable) on port \(port) did not answer within \(timeout) s")
+    throw RedisTestSupportError("\(executable) on port \(port) did not answer within \(timeout) s")
   }
 
-  var pid: Int32? { process.map { $0.processIdentifier } }
+  public var pid: Int32? { process.map { $0.processIdentifier } }
 
   /// SIGKILL and reap.
-  func kill() {
+  public func kill() {
     guard let process, process.isRunning else { return }
     Glibc.kill(process.processIdentifier, SIGCONT)
     Glibc.kill(process.processIdentifier, SIGKILL)
@@ -75,22 +75,22 @@ final class RedisServerProcess {
     self.process = nil
   }
 
-  func stop() {
+  public func stop() {
     kill()
     try? FileManager.default.removeItem(at: directory)
   }
 
-  func pause() {
+  public func pause() {
     if let pid { Glibc.kill(pid, SIGSTOP) }
   }
 
-  func resume() {
+  public func resume() {
     if let pid { Glibc.kill(pid, SIGCONT) }
   }
 
   /// Runs `redis-cli` against this process and returns its trimmed output.
   @discardableResult
-  func cli(_ args: [String]) throws -> String {
+  public func cli(_ args: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
     process.arguments = ["-h", "127.0.0.1", "-p", String(port)] + args
@@ -104,9 +104,9 @@ final class RedisServerProcess {
   }
 
   /// A loopback port that was free a moment ago (bind to 0, read it, close).
-  static func freePort() throws -> Int {
+  public static func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestFailure("socket failed") }
+    guard fd >= 0 else { throw RedisTestSupportError("socket failed") }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -117,7 +117,7 @@ final class RedisServerProcess {
         bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
       }
     }
-    guard bound == 0 else { throw TestFailure("bind failed") }
+    guard bound == 0 else { throw RedisTestSupportError("bind failed") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafeMutablePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -126,17 +126,8 @@ final class RedisServerProcess {
   }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes.
-func waitUntil(_ timeout: TimeInterval, _ condition: () -> Bool) -> Bool {
-  let deadline = Date().addingTimeInterval(timeout)
-  while Date() < deadline {
-    if condition() { return true }
-    usleep(20_000)
-  }
-  return condition()
+/// Why a Redis test process could not be started or reached.
+public struct RedisTestSupportError: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
 }
