@@ -11,7 +11,9 @@
 #     --connections C    wrk connections (default 50)
 #     --threads T        wrk threads (default 1)
 #     --only LIST        comma-separated targets: upstream,gatehouse,haproxy,nginx (default all)
-#     --scenarios LIST   comma-separated scenarios (default: passthrough)
+#     --scenarios LIST   comma-separated scenarios (default: passthrough); known: passthrough,
+#                        jwt-repeat, jwt-new, session-l1, session-redis, session-redis-2
+#     --sessions N       sessions logged in before each session-* measurement (default 10000)
 #     --gatehouse-bin P  use this binary instead of building .build/release/gatehouse
 #     --no-build         do not run `swift build -c release` (use the existing binary)
 #     --no-install       do not run scripts/install-deps.sh --bench
@@ -32,6 +34,7 @@ CONNECTIONS=50
 THREADS=1
 ONLY="upstream,gatehouse,haproxy,nginx"
 SCENARIO_LIST="passthrough"
+SESSIONS=10000
 GATEHOUSE_BIN=""
 BUILD=1
 INSTALL=1
@@ -51,6 +54,7 @@ while (($#)); do
     --threads) THREADS=${2:?}; shift 2 ;;
     --only) ONLY=${2:?}; shift 2 ;;
     --scenarios) SCENARIO_LIST=${2:?}; shift 2 ;;
+    --sessions) SESSIONS=${2:?}; shift 2 ;;
     --gatehouse-bin) GATEHOUSE_BIN=${2:?}; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --no-install) INSTALL=0; shift ;;
@@ -64,6 +68,7 @@ done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer"
 [[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || die "--connections must be a positive integer"
 [[ $THREADS =~ ^[1-9][0-9]*$ ]] || die "--threads must be a positive integer"
+[[ $SESSIONS =~ ^[1-9][0-9]*$ ]] || die "--sessions must be a positive integer"
 
 ALL_TARGETS=(upstream gatehouse haproxy nginx)
 IFS=, read -r -a TARGETS <<<"$ONLY"
@@ -86,11 +91,16 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 #   scenario_X_wrk_args          (optional) extra wrk arguments: -H headers, -s script.lua; the URL
 #                                path is scenario_X_path (default "/")
 #   scenario_X_teardown          (optional) undo setup (processes are stopped by the trap anyway)
-# Later issues add: jwt-repeat (one RS256 token repeated; HAProxy with jwt_verify), jwt-new (a
-# new token per request: wrk -s with a pre-signed token list), session-l1 (cookie from a login
-# through Gatehouse, L1 cache hit), session-redis (L1 disabled, every lookup in Redis).
-ALL_SCENARIOS=(passthrough jwt-repeat jwt-new)
-PLANNED_SCENARIOS=(session-l1 session-redis)
+#   scenario_X_gatehouse_instances (optional) how many Gatehouse processes to start on the same
+#                                config (default 1); with 2, each gets its own listen and admin
+#                                port, one wrk per process runs at once, req/s and requests are
+#                                summed, CPU and RSS summed over the processes, p50/p99 the worse
+#   scenario_X_prime TARGET URL...  (optional) after the target answers and before the warm-up:
+#                                log users in, fill caches (one base URL per process); failure
+#                                skips the measurement
+# setup and teardown run only when --only selects one of the scenario's targets.
+ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2)
+PLANNED_SCENARIOS=()
 
 # passthrough: a public route, no authentication; the proxy's own cost.
 scenario_passthrough_targets() { echo upstream gatehouse haproxy nginx; }
@@ -156,6 +166,126 @@ scenario_jwt_new_gatehouse_config() { jwt_bench_gatehouse_config; }
 scenario_jwt_new_haproxy_config() { jwt_bench_haproxy_config; }
 scenario_jwt_new_path() { echo /api/x; }
 scenario_jwt_new_wrk_args() { printf '%s\n' -s "$TMP/jwt/cycle.lua"; }
+
+# session-l1 / session-redis / session-redis-2: `/app/` needs a session (`auth = "session"`),
+# `/login-as/` is public and the upstream answers it with `Gatehouse-Login: $arg_u`, so a GET of
+# `/login-as/?u=NAME` through Gatehouse logs NAME in. Before each measurement, SESSIONS (--sessions,
+# default 10000) distinct users are logged in (lib/sessions.py: python3 on several keep-alive
+# connections; max_per_user = 0, so no cap) and their cookies written to a file; then one pass
+# sends every cookie once to `/app/x` through every Gatehouse process (every answer must be 200:
+# it checks the cookies and warms the L1 cache), and wrk cycles through the cookies with a Lua
+# script, one cookie per request.
+# session-l1: memory store, L1 cache big enough for all of them (every lookup hits L1).
+# session-redis: Redis store, L1 disabled (`[session.cache] enabled = false`): every request is a
+# Redis round trip. session-redis-2: the same with two Gatehouse processes sharing the Redis;
+# cookies made through the first, each process gets its own wrk. The Redis is a `redis-server`
+# started at setup on an ephemeral loopback port (no persistence) and flushed before each round.
+# HAProxy and nginx have no session equivalent: these scenarios run Gatehouse only.
+SESSION_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+REDIS_PID=""
+session_bench_gatehouse_config() { # session_bench_gatehouse_config STORE CACHE_ENABLED
+  cat <<EOF
+[session]
+store = "$1"
+keys = ["$SESSION_KEY"]
+cookie_name = "gh"
+secure_cookie = false
+max_per_user = 0
+bind_ip = true
+bind_user_agent = false
+# no rotation during a long run (wrk does not follow Set-Cookie)
+rotation_interval = "1h"
+
+[session.cache]
+enabled = $2
+max_entries = $((SESSIONS > 100000 ? SESSIONS : 100000))
+
+[[route]]
+path_prefix = "/app/"
+auth = "session"
+
+[[route]]
+path_prefix = "/"
+auth = "public"
+EOF
+  if [[ $1 == redis ]]; then
+    printf '\n[redis]\naddress = "127.0.0.1:%s"\n' "$REDIS_PORT"
+  fi
+}
+session_bench_prime() { # session_bench_prime TARGET URL...: log SESSIONS users in, check, warm
+  local target=$1 url
+  shift
+  mkdir -p "$TMP/sessions"
+  if [[ -n $REDIS_PID ]]; then redis_cmd FLUSHALL >/dev/null || return 1; fi
+  python3 "$BENCH/lib/sessions.py" login "${1#http://}" "$SESSIONS" "$TMP/sessions/cookies.txt" || return 1
+  for url in "$@"; do
+    python3 "$BENCH/lib/sessions.py" check "${url#http://}" "$TMP/sessions/cookies.txt" || return 1
+  done
+  [[ -s $TMP/sessions/cycle.lua ]] && return 0
+  cat >"$TMP/sessions/cycle.lua" <<EOF
+local cookies = {}
+for line in io.lines("$TMP/sessions/cookies.txt") do cookies[#cookies + 1] = line end
+local i = 0
+request = function()
+  i = i % #cookies + 1
+  return wrk.format("GET", nil, { ["Cookie"] = cookies[i] })
+end
+EOF
+}
+redis_cmd() { # redis_cmd WORD...: one command to the bench Redis; the reply on stdout
+  python3 - "$REDIS_PORT" "$@" <<'PY'
+import socket, sys
+port, words = int(sys.argv[1]), sys.argv[2:]
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.sendall(("*%d\r\n" % len(words) + "".join("$%d\r\n%s\r\n" % (len(w), w) for w in words)).encode())
+reply = s.recv(65536).decode()
+print(reply[1:].strip() if reply[:1] in "+:-" else reply.strip())
+sys.exit(1 if reply[:1] == "-" else 0)
+PY
+}
+start_redis() {
+  command -v redis-server >/dev/null || die "redis-server not found (scripts/install-deps.sh installs it)"
+  mkdir -p "$TMP/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --dir "$TMP/redis" --logfile "$TMP/redis/redis.log" --daemonize no &
+  REDIS_PID=$!
+  PIDS+=("$REDIS_PID")
+  local i
+  for ((i = 0; i < 200; i++)); do
+    if [[ $(redis_cmd PING 2>/dev/null) == PONG ]]; then
+      echo "redis-server $(redis-server --version | awk '{print $3}') on 127.0.0.1:$REDIS_PORT"
+      return 0
+    fi
+    sleep 0.025
+  done
+  die "redis-server did not answer on 127.0.0.1:$REDIS_PORT (log: $TMP/redis/redis.log)"
+}
+stop_redis() {
+  [[ -n $REDIS_PID ]] || return 0
+  stop_pid "$REDIS_PID"
+  forget_pid "$REDIS_PID"
+  REDIS_PID=""
+}
+scenario_session_l1_targets() { echo gatehouse; }
+scenario_session_l1_prime() { session_bench_prime "$@"; }
+scenario_session_l1_path() { echo /app/x; }
+scenario_session_l1_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_redis_targets() { echo gatehouse; }
+scenario_session_redis_prime() { session_bench_prime "$@"; }
+scenario_session_redis_path() { echo /app/x; }
+scenario_session_redis_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_redis_2_targets() { echo gatehouse; }
+scenario_session_redis_2_prime() { session_bench_prime "$@"; }
+scenario_session_redis_2_path() { echo /app/x; }
+scenario_session_redis_2_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_l1_gatehouse_config() { session_bench_gatehouse_config memory true; }
+scenario_session_redis_setup() { start_redis; }
+scenario_session_redis_teardown() { stop_redis; }
+scenario_session_redis_gatehouse_config() { session_bench_gatehouse_config redis false; }
+scenario_session_redis_2_gatehouse_instances() { echo 2; }
+scenario_session_redis_2_setup() { start_redis; }
+scenario_session_redis_2_teardown() { stop_redis; }
+scenario_session_redis_2_gatehouse_config() { session_bench_gatehouse_config redis false; }
 
 IFS=, read -r -a SCENARIOS <<<"$SCENARIO_LIST"
 for s in "${SCENARIOS[@]}"; do
@@ -260,6 +390,21 @@ cpu_ticks() { # cpu_ticks PID: "utime stime" summed over the process and its chi
   echo "$u $s"
 }
 
+cpu_ticks_all() { # cpu_ticks_all PID...: cpu_ticks summed over several processes
+  local u=0 s=0 p a b
+  for p in "$@"; do
+    read -r a b <<<"$(cpu_ticks "$p")"
+    u=$((u + a)) s=$((s + b))
+  done
+  echo "$u $s"
+}
+
+rss_kib_all() { # rss_kib_all PID...: rss_kib summed over several processes
+  local total=0 p
+  for p in "$@"; do total=$((total + $(rss_kib "$p"))); done
+  echo "$total"
+}
+
 rss_kib() { # rss_kib PID: VmRSS summed over the process and its children
   local total=0 p v
   for p in $(proc_tree "$1"); do
@@ -270,15 +415,42 @@ rss_kib() { # rss_kib PID: VmRSS summed over the process and its children
 }
 
 # ---- load generator -----------------------------------------------------------------------------
-# run_wrk OUTFILE DURATION URL [EXTRA...]
+# run_wrk OUTFILE DURATION URL [EXTRA...] (WRK_CONNECTIONS overrides --connections)
 run_wrk() {
   local outfile=$1 duration=$2 url=$3
   shift 3
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency "$@" "$url" >"$outfile" 2>&1
+  wrk -t"$THREADS" -c"${WRK_CONNECTIONS:-$CONNECTIONS}" -d"$duration" --latency "$@" "$url" >"$outfile" 2>&1
 }
 
-# parse_wrk FILE: "rps p50_ms p99_ms requests errors"
+# run_wrks OUTPREFIX DURATION PATH URL... -- [EXTRA...]: one wrk per base URL, all at once, the
+# connections split between them; writes OUTPREFIX.1.txt, OUTPREFIX.2.txt, ...; fails if any fails.
+run_wrks() {
+  local prefix=$1 duration=$2 path=$3 urls=() pids=() i rc=0
+  shift 3
+  while (($#)) && [[ $1 != -- ]]; do urls+=("$1"); shift; done
+  (($#)) && shift
+  local WRK_CONNECTIONS=$(((CONNECTIONS + ${#urls[@]} - 1) / ${#urls[@]}))
+  for i in "${!urls[@]}"; do
+    run_wrk "$prefix.$((i + 1)).txt" "$duration" "${urls[$i]}$path" "$@" &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || rc=1; done
+  return "$rc"
+}
+
+# parse_wrk FILE...: "rps p50_ms p99_ms requests errors"; over several files (wrk processes run at
+# once): req/s, requests and errors summed, p50 and p99 the worst of them.
 parse_wrk() {
+  local f
+  for f in "$@"; do parse_one_wrk "$f"; done | awk '
+    { if ($1 == "NA") na_rps = 1; else rps += $1
+      if ($2 == "NA") na_p50 = 1; else if (n == 0 || $2 + 0 > p50) p50 = $2 + 0
+      if ($3 == "NA") na_p99 = 1; else if (n == 0 || $3 + 0 > p99) p99 = $3 + 0
+      reqs += $4; errors += $5; n++ }
+    END { printf "%s %s %s %d %d\n", (na_rps || !n ? "NA" : rps), (na_p50 || !n ? "NA" : p50),
+                 (na_p99 || !n ? "NA" : p99), reqs, errors }'
+}
+parse_one_wrk() {
   awk '
     function ms(v) {
       if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
@@ -301,7 +473,8 @@ parse_wrk() {
 # ---- targets ------------------------------------------------------------------------------------
 # Each target has target_<name>_start SCENARIO (sets TARGET_PID, TARGET_URL, TARGET_READY_MS,
 # TARGET_READYZ_MS; returns 1 on failure) and is stopped with stop_target.
-read -r UPSTREAM_PORT GATEHOUSE_PORT GATEHOUSE_ADMIN_PORT HAPROXY_PORT NGINX_PORT <<<"$(free_ports 5)"
+read -r UPSTREAM_PORT GATEHOUSE_PORT GATEHOUSE_ADMIN_PORT HAPROXY_PORT NGINX_PORT \
+  GATEHOUSE2_PORT GATEHOUSE2_ADMIN_PORT REDIS_PORT <<<"$(free_ports 8)"
 
 start_upstream() {
   mkdir -p "$TMP/upstream"
@@ -319,6 +492,12 @@ http {
   proxy_temp_path $TMP/upstream/proxy;
   server {
     listen 127.0.0.1:$UPSTREAM_PORT reuseport;
+    # the session scenarios log users in through Gatehouse: GET /login-as/?u=NAME
+    location /login-as/ {
+      default_type text/plain;
+      add_header Gatehouse-Login \$arg_u always;
+      return 200 "ok\n";
+    }
     location / {
       default_type text/plain;
       return 200 "hello world\n";
@@ -338,14 +517,11 @@ target_upstream_start() { # the upstream is already running for the whole run
   TARGET_READYZ_MS=NA
 }
 
-target_gatehouse_start() {
-  local scenario=$1 dir="$TMP/gatehouse"
-  mkdir -p "$dir"
-  {
-    cat <<EOF
-# generated by bench/run.sh ($scenario)
+gatehouse_config_file() { # gatehouse_config_file SCENARIO LISTEN_PORT ADMIN_PORT
+  cat <<EOF
+# generated by bench/run.sh ($1)
 [server]
-listen = "127.0.0.1:$GATEHOUSE_PORT"
+listen = "127.0.0.1:$2"
 workers = $WORKERS
 
 [upstream]
@@ -355,18 +531,44 @@ address = "127.0.0.1:$UPSTREAM_PORT"
 access_log = false
 
 [admin]
-listen = "127.0.0.1:$GATEHOUSE_ADMIN_PORT"
+listen = "127.0.0.1:$3"
 
 EOF
-    hook "$scenario" gatehouse_config
-  } >"$dir/gatehouse.toml"
+  hook "$1" gatehouse_config
+}
+
+# Starts `scenario_X_gatehouse_instances` processes (default 1; at most 2) on the same config
+# but their own ports; TARGET_PIDS / TARGET_URLS list them, the ready times are the first's.
+target_gatehouse_start() {
+  local scenario=$1 dir="$TMP/gatehouse" instances i name port admin
+  instances=$(hook "$scenario" gatehouse_instances)
+  instances=${instances:-1}
+  ((instances >= 1 && instances <= 2)) || { echo "  gatehouse: $instances instances (1 or 2 supported)" >&2; return 1; }
   [[ -x $GATEHOUSE_BIN ]] || { echo "  gatehouse: no binary at $GATEHOUSE_BIN" >&2; return 1; }
-  launch gatehouse "http://127.0.0.1:$GATEHOUSE_PORT/" "http://127.0.0.1:$GATEHOUSE_ADMIN_PORT/readyz" -- \
-    "$GATEHOUSE_BIN" run --config "$dir/gatehouse.toml" || return 1
-  TARGET_PID=$LAUNCH_PID
-  TARGET_URL="http://127.0.0.1:$GATEHOUSE_PORT"
-  TARGET_READY_MS=$LAUNCH_READY_MS
-  TARGET_READYZ_MS=$LAUNCH_READYZ_MS
+  mkdir -p "$dir"
+  TARGET_PIDS=()
+  TARGET_URLS=()
+  for ((i = 1; i <= instances; i++)); do
+    if ((i == 1)); then
+      name=gatehouse port=$GATEHOUSE_PORT admin=$GATEHOUSE_ADMIN_PORT
+    else
+      name=gatehouse$i port=$GATEHOUSE2_PORT admin=$GATEHOUSE2_ADMIN_PORT
+    fi
+    gatehouse_config_file "$scenario" "$port" "$admin" >"$dir/$name.toml"
+    if ! launch "$name" "http://127.0.0.1:$port/" "http://127.0.0.1:$admin/readyz" -- \
+      "$GATEHOUSE_BIN" run --config "$dir/$name.toml"; then
+      for pid in "${TARGET_PIDS[@]}"; do stop_pid "$pid"; forget_pid "$pid"; done
+      return 1
+    fi
+    TARGET_PIDS+=("$LAUNCH_PID")
+    TARGET_URLS+=("http://127.0.0.1:$port")
+    if ((i == 1)); then
+      TARGET_PID=$LAUNCH_PID
+      TARGET_URL="http://127.0.0.1:$port"
+      TARGET_READY_MS=$LAUNCH_READY_MS
+      TARGET_READYZ_MS=$LAUNCH_READYZ_MS
+    fi
+  done
 }
 
 target_haproxy_start() {
@@ -452,34 +654,52 @@ stop_target() { # stop_target TARGET PID (the upstream keeps running until exit)
 # ---- one measurement ----------------------------------------------------------------------------
 # measure SCENARIO TARGET ROUND: start, warm up, measure, record one CSV row, stop.
 measure() {
-  local scenario=$1 target=$2 round=$3 path extra=() before after rss_idle rss_load
-  local rps p50 p99 reqs errors cpu_us usr_us sys_us ready=NA readyz=NA
+  local scenario=$1 target=$2 round=$3 path extra=() before after rss_idle rss_load rss_primed=NA
+  local rps p50 p99 reqs errors cpu_us usr_us sys_us ready=NA readyz=NA p died=0
+  local out="$TMP/wrk-$scenario-$target-$round"
   path=$(scenario_path "$scenario")
   mapfile -t extra < <(hook "$scenario" wrk_args)
 
+  TARGET_PIDS=()
+  TARGET_URLS=()
   if ! "target_${target}_start" "$scenario"; then
     echo "  $target: skipped in round $round (did not start)" >&2
     FAILED_TARGETS+=("$scenario/$target")
     return 0
   fi
-  local pid=$TARGET_PID url="$TARGET_URL$path"
+  ((${#TARGET_PIDS[@]})) || { TARGET_PIDS=("$TARGET_PID"); TARGET_URLS=("$TARGET_URL"); }
+  local pids=("${TARGET_PIDS[@]}") urls=("${TARGET_URLS[@]}")
   ready=$TARGET_READY_MS
   readyz=$TARGET_READYZ_MS
-  rss_idle=$(rss_kib "$pid")
+  rss_idle=$(rss_kib_all "${pids[@]}")
 
-  run_wrk "$TMP/wrk-warmup.txt" "$WARMUP" "$url" "${extra[@]}" || true
-  before=$(cpu_ticks "$pid")
-  if ! run_wrk "$TMP/wrk-$scenario-$target-$round.txt" "$DURATION" "$url" "${extra[@]}"; then
-    echo "  $target: wrk failed: $(tail -n 3 "$TMP/wrk-$scenario-$target-$round.txt")" >&2
-  fi
-  after=$(cpu_ticks "$pid")
-  rss_load=$(rss_kib "$pid")
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "  $target: process $pid died during the run (log: $TMP/$target.log)" >&2
-    KEEP_TMP=1
+  if declare -F "scenario_${scenario//-/_}_prime" >/dev/null; then
+    if ! hook "$scenario" prime "$target" "${urls[@]}"; then
+      echo "  $target: skipped in round $round (preparing the scenario failed; logs: $TMP)" >&2
+      FAILED_TARGETS+=("$scenario/$target")
+      KEEP_TMP=1
+      for p in "${pids[@]}"; do stop_target "$target" "$p"; done
+      return 0
+    fi
+    rss_primed=$(rss_kib_all "${pids[@]}")
   fi
 
-  read -r rps p50 p99 reqs errors <<<"$(parse_wrk "$TMP/wrk-$scenario-$target-$round.txt")"
+  run_wrks "$TMP/wrk-warmup" "$WARMUP" "$path" "${urls[@]}" -- "${extra[@]}" || true
+  before=$(cpu_ticks_all "${pids[@]}")
+  if ! run_wrks "$out" "$DURATION" "$path" "${urls[@]}" -- "${extra[@]}"; then
+    echo "  $target: wrk failed: $(tail -q -n 3 "$out".*.txt)" >&2
+  fi
+  after=$(cpu_ticks_all "${pids[@]}")
+  rss_load=$(rss_kib_all "${pids[@]}")
+  for p in "${pids[@]}"; do
+    if ! kill -0 "$p" 2>/dev/null; then
+      echo "  $target: process $p died during the run (logs: $TMP/$target*.log)" >&2
+      died=1
+    fi
+  done
+  ((died)) && KEEP_TMP=1
+
+  read -r rps p50 p99 reqs errors <<<"$(parse_wrk "$out".*.txt)"
   read -r usr_us sys_us cpu_us <<<"$(awk -v b="$before" -v a="$after" -v n="$reqs" -v hz="$CLK_TCK" '
     BEGIN {
       split(b, x, " "); split(a, y, " ")
@@ -487,10 +707,12 @@ measure() {
       u = (y[1] - x[1]) * 1e6 / hz / n; s = (y[2] - x[2]) * 1e6 / hz / n
       printf "%.2f %.2f %.2f\n", u, s, u + s
     }')"
-  printf '  %-10s rps=%-9s p50=%-7s p99=%-7s cpu/req=%sus (usr %s, sys %s) rss=%s->%s KiB ready=%s readyz=%s (ms) errors=%s\n' \
-    "$target" "$rps" "${p50}ms" "${p99}ms" "$cpu_us" "$usr_us" "$sys_us" "$rss_idle" "$rss_load" "$ready" "$readyz" "$errors"
-  echo "$scenario,$target,$round,$rps,$p50,$p99,$reqs,$errors,$cpu_us,$usr_us,$sys_us,$rss_idle,$rss_load,$ready,$readyz" >>"$RAW"
-  stop_target "$target" "$pid"
+  printf '  %-10s rps=%-9s p50=%-7s p99=%-7s cpu/req=%sus (usr %s, sys %s) rss=%s->%s KiB%s ready=%s readyz=%s (ms) errors=%s\n' \
+    "$target$( ((${#pids[@]} > 1)) && echo "x${#pids[@]}")" "$rps" "${p50}ms" "${p99}ms" "$cpu_us" "$usr_us" "$sys_us" \
+    "$rss_idle" "$rss_load" "$([[ $rss_primed != NA ]] && echo " (with $SESSIONS sessions: $rss_primed)")" \
+    "$ready" "$readyz" "$errors"
+  echo "$scenario,$target,$round,$rps,$p50,$p99,$reqs,$errors,$cpu_us,$usr_us,$sys_us,$rss_idle,$rss_load,$ready,$readyz,$rss_primed,${#pids[@]}" >>"$RAW"
+  for p in "${pids[@]}"; do stop_target "$target" "$p"; done
 }
 
 # ---- main ---------------------------------------------------------------------------------------
@@ -516,7 +738,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-"$ROOT/bench-results/$STAMP"}
 mkdir -p "$OUT"
 RAW="$OUT/raw.csv"
-echo "scenario,target,round,rps,p50_ms,p99_ms,requests,errors,cpu_us_per_req,usr_us_per_req,sys_us_per_req,rss_idle_kib,rss_load_kib,ready_ms,readyz_ms" >"$RAW"
+echo "scenario,target,round,rps,p50_ms,p99_ms,requests,errors,cpu_us_per_req,usr_us_per_req,sys_us_per_req,rss_idle_kib,rss_load_kib,ready_ms,readyz_ms,rss_primed_kib,processes" >"$RAW"
 FAILED_TARGETS=()
 
 {
@@ -524,9 +746,10 @@ FAILED_TARGETS=()
   echo "nproc=$(nproc)"
   echo "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
   echo "kernel=$(uname -r)"
-  echo "settings=workers=$WORKERS rounds=$ROUNDS duration=$DURATION warmup=$WARMUP connections=$CONNECTIONS wrk_threads=$THREADS"
+  echo "settings=workers=$WORKERS rounds=$ROUNDS duration=$DURATION warmup=$WARMUP connections=$CONNECTIONS wrk_threads=$THREADS sessions=$SESSIONS"
   echo "wrk=$(wrk --version 2>&1 | head -n 1 | awk '{print $2}')"
   echo "nginx=$(nginx -v 2>&1 | sed 's/.*nginx\///')"
+  command -v redis-server >/dev/null && echo "redis=$(redis-server --version | awk '{print $3}' | sed 's/^v=//')"
   command -v haproxy >/dev/null && echo "haproxy=$(haproxy -v | head -n 1 | awk '{print $3}')"
   echo "gatehouse_commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo -dirty)"
 } >"$OUT/machine.txt"
@@ -537,6 +760,12 @@ start_upstream || die "the upstream did not start"
 
 for scenario in "${SCENARIOS[@]}"; do
   read -r -a scenario_targets <<<"$(hook "$scenario" targets)"
+  selected=0
+  for target in "${scenario_targets[@]}"; do wants "$target" && selected=1; done
+  if ((!selected)); then
+    echo "[$scenario] skipped: it runs only ${scenario_targets[*]}, and --only is $ONLY"
+    continue
+  fi
   hook "$scenario" setup
   for ((round = 1; round <= ROUNDS; round++)); do
     echo "[$scenario] round $round/$ROUNDS"

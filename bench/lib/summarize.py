@@ -26,10 +26,15 @@ METRICS = [
     ("sys_us_per_req", "sys µs/req", "{:.1f}"),
     ("rss_idle_kib", "RSS idle MiB", "{:.1f}"),
     ("rss_load_kib", "RSS load MiB", "{:.1f}"),
+    ("rss_primed_kib", "RSS primed MiB", "{:.1f}"),
     ("ready_ms", "ready ms", "{:.1f}"),
     ("readyz_ms", "readyz ms", "{:.1f}"),
 ]
-KIB_METRICS = {"rss_idle_kib", "rss_load_kib"}
+KIB_METRICS = {"rss_idle_kib", "rss_load_kib", "rss_primed_kib"}
+# Scenarios only Gatehouse runs (HAProxy and nginx have no equivalent), compared instead with
+# Gatehouse's pass-through of the same run; the design's req/s target as a fraction of it.
+SESSION_TARGETS = {"session-l1": 0.9, "session-redis": 0.6, "session-redis-2": None}
+SESSION_RSS_TARGET = (100000, 64)  # sessions cached, MiB: RSS must stay below
 
 
 def number(text):
@@ -77,6 +82,7 @@ def summarise(rows):
             samples = targets[target]
             entry = {key: median(number(r[key]) for r in samples) for key, _, _ in METRICS}
             entry["rounds"] = len(samples)
+            entry["processes"] = max(int(number(r.get("processes")) or 1) for r in samples)
             entry["errors"] = sum(int(number(r["errors"]) or 0) for r in samples)
             entry["rps_min"] = min((number(r["rps"]) for r in samples if number(r["rps"])), default=None)
             entry["rps_max"] = max((number(r["rps"]) for r in samples if number(r["rps"])), default=None)
@@ -106,14 +112,60 @@ def ratios(targets):
     return result
 
 
-def checks(scenario, targets):
+def cmp(a, b, ok):
+    return None if a is None or b is None else ok(a, b)
+
+
+def passthrough_ratios(scenario, summary):
+    """For a session scenario: (label, req/s, CPU/req, p99 ratios) to Gatehouse's pass-through."""
+    gh = summary[scenario].get("gatehouse")
+    base = summary.get("passthrough", {}).get("gatehouse")
+    if scenario not in SESSION_TARGETS or not gh:
+        return []
+    label = f"{scenario}/passthrough" + (f" ({gh['processes']} processes vs 1)" if gh["processes"] > 1 else "")
+    if not base:
+        return [(label + ": no Gatehouse passthrough in this run", None, None, None)]
+    return [
+        (
+            label,
+            ratio(gh["rps"], base["rps"]),
+            ratio(gh["cpu_us_per_req"], base["cpu_us_per_req"]),
+            ratio(gh["p99_ms"], base["p99_ms"]),
+        )
+    ]
+
+
+def session_checks(scenario, summary, machine):
+    gh = summary[scenario].get("gatehouse")
+    base = summary.get("passthrough", {}).get("gatehouse")
+    out = []
+    fraction = SESSION_TARGETS.get(scenario)
+    if fraction is not None:
+        out.append(
+            (
+                f"req/s ≥ {fraction} × Gatehouse passthrough's",
+                cmp(gh["rps"], base["rps"] if base else None, lambda a, b: a >= fraction * b),
+            )
+        )
+    sessions = int(number(dict(kv.split("=", 1) for kv in machine.get("settings", "").split() if "=" in kv).get("sessions")) or 0)
+    count, mib = SESSION_RSS_TARGET
+    if scenario == "session-l1" and sessions >= count:
+        out.append(
+            (
+                f"RSS < {mib} MiB with {sessions:,} sessions cached",
+                cmp(gh["rss_primed_kib"], mib * 1024, lambda a, b: a < b),
+            )
+        )
+    return out
+
+
+def checks(scenario, targets, summary=None, machine=None):
     """The design's performance targets that this scenario can judge: (text, passed or None)."""
     gh, ha = targets.get("gatehouse"), targets.get("haproxy")
+    if scenario in SESSION_TARGETS and gh:
+        return session_checks(scenario, summary, machine or {})
     if scenario != "passthrough" or not gh:
         return []
-
-    def cmp(a, b, ok):
-        return None if a is None or b is None else ok(a, b)
 
     out = []
     if ha:
@@ -151,7 +203,9 @@ TABLE = [
     ("p99 ms", lambda e: fmt("p99_ms", e["p99_ms"])),
     ("CPU µs/req", lambda e: fmt("cpu_us_per_req", e["cpu_us_per_req"])),
     ("usr/sys µs", lambda e: f'{fmt("usr_us_per_req", e["usr_us_per_req"])}/{fmt("sys_us_per_req", e["sys_us_per_req"])}'),
-    ("RSS idle→load MiB", lambda e: f'{fmt("rss_idle_kib", e["rss_idle_kib"])}→{fmt("rss_load_kib", e["rss_load_kib"])}'),
+    ("RSS MiB idle→[sessions→]load", lambda e: f'{fmt("rss_idle_kib", e["rss_idle_kib"])}→'
+        + (f'{fmt("rss_primed_kib", e["rss_primed_kib"])}→' if e["rss_primed_kib"] is not None else "")
+        + fmt("rss_load_kib", e["rss_load_kib"])),
     ("ready ms", lambda e: fmt("ready_ms", e["ready_ms"]) + (f'/{fmt("readyz_ms", e["readyz_ms"])}' if e["readyz_ms"] is not None else "")),
     ("errors", lambda e: str(e["errors"])),
     ("req/s range", lambda e: f'{fmt("rps", e["rps_min"])}–{fmt("rps", e["rps_max"])}'),
@@ -167,12 +221,19 @@ def report(summary, machine, markdown):
     )
     parts.append(("Machine: `" + header + "`") if markdown else header)
     for scenario, targets in summary.items():
-        rows = [[t] + [f(e) for _, f in TABLE] for t, e in targets.items()]
+        rows = [
+            [t + (f" ×{e['processes']}" if e["processes"] > 1 else "")] + [f(e) for _, f in TABLE]
+            for t, e in targets.items()
+        ]
         rounds = max(e["rounds"] for e in targets.values())
         title = f"{scenario} (median of {rounds} rounds)"
         parts.append(("### " + title) if markdown else "\n" + title)
         parts.append(render_table(["target"] + [h for h, _ in TABLE], rows, markdown))
         rs = ratios(targets)
+        if scenario in SESSION_TARGETS:
+            rs = passthrough_ratios(scenario, summary) + [
+                (f"gatehouse/{other}: N/A (no equivalent)", None, None, None) for other in ("haproxy", "nginx")
+            ]
         if rs:
             rrows = [
                 [label, f"{r:.2f}×" if r else "–", f"{c:.2f}×" if c else "–", f"{p:.2f}×" if p else "–"]
@@ -182,7 +243,7 @@ def report(summary, machine, markdown):
             parts.append(render_table(["ratio", "req/s", "CPU/req", "p99"], rrows, markdown))
         elif "gatehouse" not in targets:
             parts.append("(no Gatehouse results in this run: no ratios)")
-        cs = checks(scenario, targets)
+        cs = checks(scenario, targets, summary, machine)
         if cs:
             marks = {True: "met", False: "NOT met", None: "n/a"}
             lines = [f"- {text}: {marks[ok]}" for text, ok in cs]
