@@ -15,6 +15,11 @@ let strict: [SwiftSetting] = [
   .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The per-request targets skip Swift's dynamic exclusivity checks: callgrind showed them at
+/// ~1,900 of ~28,000 instructions per proxied request (swift_beginAccess + AccessSet + TLS).
+/// Static exclusivity checking still applies at compile time.
+let hotPath: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
 let package = Package(
   name: "gatehouse",
   platforms: [.macOS(.v15)],
@@ -30,8 +35,8 @@ let package = Package(
     .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
-    .target(name: "EventLoop", dependencies: ["CLinux"], swiftSettings: strict),
-    .target(name: "HTTP1", swiftSettings: strict),
+    .target(name: "EventLoop", dependencies: ["CLinux"], swiftSettings: hotPath),
+    .target(name: "HTTP1", swiftSettings: hotPath),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
     .target(name: "JWT", dependencies: ["Crypto"], swiftSettings: strict),
     .target(name: "Sessions", dependencies: ["Crypto", "EventLoop", "CHiredis"], swiftSettings: strict),
@@ -42,7 +47,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
-      swiftSettings: strict
+      swiftSettings: hotPath
     ),
     .executableTarget(
       name: "gatehouse",

@@ -51,8 +51,8 @@ final class ByteBufferTests: XCTestCase {
     let cases: [(name: String, capacity: Int, append: (ByteBuffer) -> Bool, fits: Bool, expected: String)] = [
       ("static string fits exactly", 5, { $0.append("hello" as StaticString) }, true, "hello"),
       ("static string too long", 4, { $0.append("hello" as StaticString) }, false, ""),
-      ("string", 8, { $0.append(String("héllo")) }, true, "héllo"),
-      ("string too long by one byte", 5, { $0.append(String("héllo")) }, false, ""),
+      ("string", 8, { $0.append(string: String("héllo")) }, true, "héllo"),
+      ("string too long by one byte", 5, { $0.append(string: String("héllo")) }, false, ""),
       ("byte", 1, { $0.append(byte: 0x41) }, true, "A"),
       ("byte into full buffer", 1, { $0.append(byte: 0x41) && $0.append(byte: 0x42) }, false, "A"),
       ("decimal too long", 2, { $0.appendDecimal(-10) }, false, ""),

@@ -21,7 +21,9 @@ extension ByteBuffer {
   }
 
   /// Appends the UTF-8 bytes of `string`. Not for the hot path: prefer `StaticString` or bytes.
-  public func append(_ string: String) -> Bool {
+  /// Labelled so that string literals resolve to the `StaticString` overload (a literal would
+  /// otherwise become a `String` and pay for its UTF-8 view on every call).
+  public func append(string: String) -> Bool {
     var string = string
     return string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
   }

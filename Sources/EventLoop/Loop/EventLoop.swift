@@ -169,7 +169,8 @@ public final class EventLoop: @unchecked Sendable {
   public func unregister(_ registration: Registration, fd: Int32) {
     guard isCurrent(registration) else { return }
     let entry = slots + Int(registration.slot)
-    precondition(entry.pointee.fd == fd, "EventLoop.unregister: fd \(fd) is not the registered \(entry.pointee.fd)")
+    precondition(
+      entry.pointee.fd == fd, "EventLoop.unregister: fd \(fd) is not the registered \(entry.pointee.fd)")
     do {
       try Epoll.ctl(epollFd, Epoll.delete, fd, 0, 0)
     } catch {
@@ -221,7 +222,8 @@ public final class EventLoop: @unchecked Sendable {
   /// makes it return at once; the request is consumed either way.
   public func run() {
     let thread = UInt(pthread_self())
-    let (exchanged, _) = loopThread.compareExchange(expected: 0, desired: thread, ordering: .acquiringAndReleasing)
+    let (exchanged, _) = loopThread.compareExchange(
+      expected: 0, desired: thread, ordering: .acquiringAndReleasing)
     precondition(exchanged, "EventLoop.run called while already running")
     defer {
       stopRequested.store(false, ordering: .relaxed)

@@ -37,7 +37,9 @@ enum Epoll {
   /// `epoll_wait`; an interrupted wait returns 0 events (the loop re-checks its state and
   /// waits again), any other error is a bug.
   @inline(__always)
-  static func wait(_ epfd: Int32, _ events: UnsafeMutablePointer<epoll_event>, _ capacity: Int32, _ timeout: Int32)
+  static func wait(
+    _ epfd: Int32, _ events: UnsafeMutablePointer<epoll_event>, _ capacity: Int32, _ timeout: Int32
+  )
     -> Int
   {
     let count = epoll_wait(epfd, events, capacity, timeout)

@@ -40,7 +40,8 @@ final class ClientConnection: EventHandler {
     case header, idle, connect, response, tunnel, linger
   }
 
-  unowned let worker: Worker
+  /// The worker outlives its connections (`unowned(unsafe)`: no reference counting per access).
+  unowned(unsafe) let worker: Worker
   let fd: Int32
   private var registration: Registration?
   private var interest: Interest = []
@@ -349,8 +350,11 @@ final class ClientConnection: EventHandler {
 
   private func authenticate(_ request: AuthRequest, with authenticator: any RequestAuthenticator) {
     let generation = requestGeneration
-    let outcome = authenticator.authenticate(request) { [weak self] outcome in
-      guard let self, self.phase == .suspended, self.requestGeneration == generation else { return }
+    // Strong captures: a weak reference would move this object's reference counts to a side
+    // table for good (slow retain/release on every request). The closure lives only until the
+    // authenticator answers; the generation check drops answers for requests that are gone.
+    let outcome = authenticator.authenticate(request) { [self] outcome in
+      guard self.phase == .suspended, self.requestGeneration == generation else { return }
       self.phase = .awaitingHead
       self.applyAuthOutcome(outcome)
       if self.phase != .closed { self.drive() }
@@ -685,8 +689,8 @@ final class ClientConnection: EventHandler {
         }
         let generation = requestGeneration
         let outcome = sessions.apply(action, request: currentRequest, session: activeSession) {
-          [weak self] outcome in
-          guard let self, self.phase == .proxying, self.requestGeneration == generation else { return }
+          [self] outcome in
+          guard self.phase == .proxying, self.requestGeneration == generation else { return }
           self.lifecycleFinished(outcome)
           if self.phase != .closed { self.drive() }
         }
@@ -1251,8 +1255,9 @@ final class ClientConnection: EventHandler {
 
   private func armTimer(_ at: UInt64) {
     timerDeadline = at
-    timer = worker.loop.schedule(at: at) { [weak self] in
-      self?.timerFired()
+    // Strong capture (no weak side table); `close` cancels the timer, which releases it.
+    timer = worker.loop.schedule(at: at) { [self] in
+      self.timerFired()
     }
   }
 

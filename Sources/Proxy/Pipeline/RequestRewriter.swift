@@ -116,7 +116,7 @@ enum RequestRewriter {
     }
 
     if head.hostIndex < 0 {
-      ok = ok && out.append("host: ") && out.append(runtime.upstreamHostText) && out.append("\r\n")
+      ok = ok && out.append("host: ") && out.append(string: runtime.upstreamHostText) && out.append("\r\n")
     }
     switch head.framing {
     case .contentLength(let length):
@@ -183,7 +183,8 @@ enum RequestRewriter {
     ok = ok && runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
     ok = ok && out.append(": ") && context.appendRequestID(to: out) && out.append("\r\n")
     for (name, value) in extraHeaders {
-      ok = ok && out.append(name) && out.append(": ") && out.append(value) && out.append("\r\n")
+      ok =
+        ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
     }
     ok = ok && out.append("\r\n")
     return ok

@@ -66,7 +66,8 @@ enum ResponseRewriter {
       ok = ok && out.append("connection: close\r\n")
     }
     for (name, value) in extraHeaders {
-      ok = ok && out.append(name) && out.append(": ") && out.append(value) && out.append("\r\n")
+      ok =
+        ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
     }
     return ok && out.append("\r\n")
   }
@@ -87,11 +88,12 @@ enum LocalResponse {
     ok = ok && runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
     ok = ok && out.append(": ") && context.appendRequestID(to: out) && out.append("\r\n")
     for (name, value) in extraHeaders {
-      ok = ok && out.append(name) && out.append(": ") && out.append(value) && out.append("\r\n")
+      ok =
+        ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
     }
     if close { ok = ok && out.append("connection: close\r\n") }
     ok = ok && out.append("\r\n")
-    if !headOnly { ok = ok && out.append(body) }
+    if !headOnly { ok = ok && out.append(string: body) }
     return ok
   }
 }

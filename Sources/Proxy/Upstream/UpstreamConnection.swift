@@ -19,7 +19,9 @@ final class UpstreamConnection: EventHandler {
   /// Bytes written to the upstream during the current exchange.
   var bytesWrittenThisExchange = 0
   var interest: Interest = []
-  weak var owner: ClientConnection?
+  /// The exchange using this connection. Strong (no weak side table on the hot path); cleared
+  /// when the connection goes back to the pool or closes, which breaks the cycle.
+  var owner: ClientConnection?
   weak var pool: UpstreamPool?
   var closed = false
 
