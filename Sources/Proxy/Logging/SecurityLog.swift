@@ -6,7 +6,7 @@ import EventLoop
 /// mismatches, CSRF failures. Never carries a header value. Thread-safe (writes to the sink).
 enum SecurityLog {
   static func write(
-    kind: String, reason: String = "", count: Int = 0, context: RequestContext, clientIP: String,
+    kind: String, reason: String = "", count: Int = 0, context: RequestContext?, clientIP: String?,
     to sink: LogSink
   ) {
     guard sink.accepts(.warning) else { return }
@@ -17,11 +17,13 @@ enum SecurityLog {
     line.add("kind", kind)
     if !reason.isEmpty { line.add("reason", reason) }
     if count > 0 { line.add("count", count) }
-    line.add("client_ip", clientIP)
-    if !context.methodText.isEmpty { line.add("method", context.methodText) }
-    if !context.pathText.isEmpty { line.add("path", context.pathText) }
-    line.add("request_id", context.requestIDString)
-    line.add("trace_id", context.traceIDString)
+    if let clientIP { line.add("client_ip", clientIP) }
+    if let context {
+      if !context.methodText.isEmpty { line.add("method", context.methodText) }
+      if !context.pathText.isEmpty { line.add("path", context.pathText) }
+      line.add("request_id", context.requestIDString)
+      line.add("trace_id", context.traceIDString)
+    }
     sink.write(line.finish())
   }
 }
@@ -29,13 +31,6 @@ enum SecurityLog {
 extension SecurityLog {
   /// A security event outside a request's context (e.g. from the session lifecycle).
   static func event(_ kind: String, reason: String, to sink: LogSink) {
-    guard sink.accepts(.warning) else { return }
-    var line = LogLine(format: sink.format)
-    line.add("time", Timestamp.iso8601Now())
-    line.add("level", "warning")
-    line.add("event", "security")
-    line.add("kind", kind)
-    if !reason.isEmpty { line.add("reason", reason) }
-    sink.write(line.finish())
+    write(kind: kind, reason: reason, context: nil, clientIP: nil, to: sink)
   }
 }

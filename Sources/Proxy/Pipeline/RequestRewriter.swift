@@ -127,15 +127,7 @@ enum RequestRewriter {
       break
     }
     if input.tunnel {
-      ok = ok && out.append("connection: upgrade\r\n")
-      for field in head.fields where field.flags.contains(.upgrade) {
-        ok = ok && out.append("upgrade: ")
-        ok =
-          ok
-          && out.append(
-            UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength)))
-        ok = ok && out.append("\r\n")
-      }
+      ok = ok && HeadWriter.appendUpgrade(head.fields, base: base, into: out)
     }
 
     // X-Forwarded-For: the trusted chain (all of its fields, in order), then the peer.

@@ -53,15 +53,7 @@ enum ResponseRewriter {
       ok = ok && out.append(": ") && context.appendRequestID(to: out) && out.append("\r\n")
     }
     if tunnel {
-      ok = ok && out.append("connection: upgrade\r\n")
-      for field in head.fields where field.flags.contains(.upgrade) {
-        ok = ok && out.append("upgrade: ")
-        ok =
-          ok
-          && out.append(
-            UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength)))
-        ok = ok && out.append("\r\n")
-      }
+      ok = ok && HeadWriter.appendUpgrade(head.fields, base: base, into: out)
     } else if close && head.status >= 200 {
       ok = ok && out.append("connection: close\r\n")
     }
