@@ -708,7 +708,7 @@ measure() {
       printf "%.2f %.2f %.2f\n", u, s, u + s
     }')"
   printf '  %-10s rps=%-9s p50=%-7s p99=%-7s cpu/req=%sus (usr %s, sys %s) rss=%s->%s KiB%s ready=%s readyz=%s (ms) errors=%s\n' \
-    "$target$( ((${#pids[@]} > 1)) && echo "x${#pids[@]}")" "$rps" "${p50}ms" "${p99}ms" "$cpu_us" "$usr_us" "$sys_us" \
+    "$target$( ((${#pids[@]} > 1)) && echo "×${#pids[@]}")" "$rps" "${p50}ms" "${p99}ms" "$cpu_us" "$usr_us" "$sys_us" \
     "$rss_idle" "$rss_load" "$([[ $rss_primed != NA ]] && echo " (with $SESSIONS sessions: $rss_primed)")" \
     "$ready" "$readyz" "$errors"
   echo "$scenario,$target,$round,$rps,$p50,$p99,$reqs,$errors,$cpu_us,$usr_us,$sys_us,$rss_idle,$rss_load,$ready,$readyz,$rss_primed,${#pids[@]}" >>"$RAW"
