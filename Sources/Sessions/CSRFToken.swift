@@ -7,11 +7,12 @@ import Crypto
 /// so a compressed page never repeats the same secret bytes (BREACH). Any masking of the base
 /// verifies. Stateless, thread-safe.
 public enum CSRFToken {
-  static let baseByteCount = 32
+  public static let baseByteCount = 32
   /// Length of a token in characters.
   public static let encodedLength = (2 * baseByteCount * 8 + 5) / 6
 
-  static func base(secret: [UInt8]) -> [UInt8] {
+  /// The session's unmasked token (stable for the session: callers may keep it with the session).
+  public static func base(secret: [UInt8]) -> [UInt8] {
     HMACSHA256.authenticate(key: secret, message: Array("gh-csrf v1".utf8))
   }
 
@@ -22,8 +23,12 @@ public enum CSRFToken {
 
   /// A token with an explicit 32-byte mask (tests).
   public static func make(secret: [UInt8], mask: [UInt8]) -> String {
-    precondition(mask.count == baseByteCount)
-    let base = base(secret: secret)
+    make(base: base(secret: secret), mask: mask)
+  }
+
+  /// A token from a precomputed `base(secret:)` and a 32-byte mask.
+  public static func make(base: [UInt8], mask: [UInt8]) -> String {
+    precondition(mask.count == baseByteCount && base.count == baseByteCount)
     var out = mask
     for i in 0..<baseByteCount { out.append(mask[i] ^ base[i]) }
     return Base64URL.encode(out)

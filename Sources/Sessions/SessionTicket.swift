@@ -29,6 +29,9 @@ public struct SessionTicket: Sendable, Equatable {
   public let userTag: [UInt8]
   public let id: [UInt8]
   public let secret: [UInt8]
+  /// SHA-256 of the id: the session's identity in stores and caches. Computed once: every
+  /// request uses it several times (cache key, store key, log hash).
+  public let idHash: SessionIDHash
 
   /// A ticket from explicit parts (tests, forwarding records). Sizes are checked.
   public init(userTag: [UInt8], id: [UInt8], secret: [UInt8]) {
@@ -38,6 +41,7 @@ public struct SessionTicket: Sendable, Equatable {
     self.userTag = userTag
     self.id = id
     self.secret = secret
+    self.idHash = SessionIDHash(digest: SHA256.hash(id))!
   }
 
   /// A fresh ticket for `userID`: id and secret from the CSPRNG.
@@ -105,9 +109,6 @@ public struct SessionTicket: Sendable, Equatable {
       try decode(buffer, keyRing: keyRing)
     }
   }
-
-  /// SHA-256 of the id: the session's identity in stores and caches.
-  public var idHash: SessionIDHash { SessionIDHash(digest: SHA256.hash(id))! }
 
   /// The store key: `s:{<user tag hex>}:<SHA-256(id) hex>`. Never contains the id itself.
   public var storeKey: String { Self.storeKey(userTag: userTag, idHash: idHash) }

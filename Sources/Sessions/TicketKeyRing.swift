@@ -14,6 +14,8 @@ public struct TicketKeyRing: Sendable {
 
   /// Signing (index 0) and verification keys, in order.
   public let keys: [[UInt8]]
+  /// `keys` with their HMAC pads absorbed once (a verification per request).
+  private let preparedKeys: [HMACSHA256Key]
   let userTagKey: [UInt8]
 
   /// Refuses an empty ring and any key shorter than 32 bytes (HMAC-SHA256's security level).
@@ -28,6 +30,7 @@ public struct TicketKeyRing: Sendable {
       throw SessionError(.invalidKey, "user tag key has \(userTagKey.count) bytes, at least 32 needed")
     }
     self.keys = keys
+    self.preparedKeys = keys.map { HMACSHA256Key($0) }
     self.userTagKey =
       userTagKey
       ?? HMACSHA256.authenticate(key: keys[keys.count - 1], message: Array("gatehouse user tag v1".utf8))
@@ -35,15 +38,15 @@ public struct TicketKeyRing: Sendable {
 
   /// HMAC-SHA256 of `message` under the signing key.
   func sign(_ message: [UInt8]) -> [UInt8] {
-    HMACSHA256.authenticate(key: keys[0], message: message)
+    preparedKeys[0].authenticate(message)
   }
 
   /// True when `mac` is `message`'s HMAC under any key. Every key is tried (no early exit) and each
   /// comparison is constant-time, so timing reveals neither the MAC nor which key matched.
   func verify(_ message: [UInt8], mac: [UInt8]) -> Bool {
     var matched = false
-    for key in keys {
-      let expected = HMACSHA256.authenticate(key: key, message: message)
+    for key in preparedKeys {
+      let expected = key.authenticate(message)
       matched = ConstantTime.equals(expected, mac) || matched
     }
     return matched

@@ -50,6 +50,9 @@ final class DigestTests: XCTestCase {
     ]
     for c in cases {
       XCTAssertEqual(hexString(HMACSHA256.authenticate(key: c.key, message: c.data)), c.tag, c.name)
+      let prepared = HMACSHA256Key(c.key)
+      XCTAssertEqual(hexString(prepared.authenticate(c.data)), c.tag, "\(c.name), prepared key")
+      XCTAssertEqual(hexString(prepared.authenticate(c.data)), c.tag, "\(c.name), prepared key reused")
     }
   }
 

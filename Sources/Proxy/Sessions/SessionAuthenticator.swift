@@ -26,6 +26,21 @@ final class SessionAuthenticator: RequestAuthenticator {
   let breaker: BreakerSessionStore?
   let staleGrace: UInt64
   let log: (String, String) -> Void
+  /// CSRF masks come from the kernel CSPRNG in 4 KiB batches (one RAND_bytes per 128 tokens,
+  /// not one per request).
+  private let masks = RandomPool()
+  /// Each session's unmasked CSRF token (an HMAC: computed once per session per worker, not per
+  /// request). Bounded: emptied when it grows past `csrfBaseLimit`.
+  private var csrfBases: [SessionIDHash: [UInt8]] = [:]
+  private let csrfBaseLimit = 65536
+
+  private func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
+    if let base = csrfBases[ticket.idHash] { return base }
+    if csrfBases.count >= csrfBaseLimit { csrfBases.removeAll(keepingCapacity: true) }
+    let base = CSRFToken.base(secret: record.csrfSecret)
+    csrfBases[ticket.idHash] = base
+    return base
+  }
 
   init(service: SessionService, store: any SessionStore, securityLog: @escaping (String, String) -> Void) {
     self.service = service
@@ -264,12 +279,16 @@ final class SessionAuthenticator: RequestAuthenticator {
       }
     }
     if service.policy.csrf {
-      headers.append((service.settings.csrfHeader, CSRFToken.make(secret: record.csrfSecret)))
+      headers.append(
+        (
+          service.settings.csrfHeader,
+          CSRFToken.make(base: csrfBase(ticket, record), mask: masks.take(CSRFToken.baseByteCount))
+        ))
     }
     headers.append(("X-Session-Hash", ticket.hashForLogs))
     return AuthGrant(
       identityHeaders: headers, responseHeaders: extraResponse, method: "session",
-      principalHash: SessionService.principalHash(record.userID),
+      principalHash: SessionService.principalHash(ticket),
       session: ActiveSession(ticket: ticket, record: record))
   }
 

@@ -102,14 +102,16 @@ public final class SessionService: Sendable {
     return ("Set-Cookie", "\(settings.csrfCookie)=\(CSRFToken.make(secret: record.csrfSecret))\(attributes)")
   }
 
-  /// Short, non-reversible principal handle for logs (never the user id itself).
-  static func principalHash(_ userID: String) -> String {
-    let digest = SHA256.hash(Array(("gh-principal:" + userID).utf8))
-    var text = ""
-    for byte in digest.prefix(6) {
-      text += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+  /// Short, non-reversible principal handle for logs: the ticket's user tag (a keyed hash of
+  /// the user id, already computed), never the user id itself.
+  static func principalHash(_ ticket: SessionTicket) -> String {
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    var bytes = [UInt8](repeating: 0, count: ticket.userTag.count * 2)
+    for (index, byte) in ticket.userTag.enumerated() {
+      bytes[2 * index] = digits[Int(byte >> 4)]
+      bytes[2 * index + 1] = digits[Int(byte & 0xF)]
     }
-    return text
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
