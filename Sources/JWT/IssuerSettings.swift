@@ -17,6 +17,10 @@ public struct IssuerSettings: Sendable {
   public let requiredClaims: [String: JSONValue?]
   /// Tokens longer than this are refused before parsing.
   public let maxTokenBytes: Int
+  /// `algorithms` contains RS256 (precomputed: no set look-up per token).
+  let allowsRS256: Bool
+  /// `requiredClaims` sorted by name, so checks run (and fail) in a stable order.
+  let sortedRequiredClaims: [(name: String, value: JSONValue?)]
 
   public init(
     issuer: String, audiences: [String], algorithms: [String] = ["RS256"], leeway: Int64 = 30,
@@ -42,6 +46,8 @@ public struct IssuerSettings: Sendable {
     self.leeway = leeway
     self.requiredClaims = requiredClaims
     self.maxTokenBytes = maxTokenBytes
+    self.allowsRS256 = self.algorithms.contains("RS256")
+    self.sortedRequiredClaims = requiredClaims.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
   }
 }
 

@@ -77,7 +77,8 @@ final class JWTAuthenticator: RequestAuthenticator {
       return grant(hit, issuer)
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
-    switch JWTValidator.validate(token: token, keys: keys, settings: issuer.settings, now: now) {
+    switch JWTValidator.validate(
+      token: token, keys: keys, settings: issuer.settings, now: now, claims: issuer.keptClaims) {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
       return grant(verified, issuer)
