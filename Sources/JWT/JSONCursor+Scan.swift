@@ -4,10 +4,11 @@ extension JSONCursor {
   /// spans, not the values. Nested objects are parsed in full (they are rare in tokens and must
   /// be checked for duplicates too).
   ///
-  /// Duplicate detection compares raw name bytes, which is exact only for names without escapes
-  /// and costs O(n²): with an escaped name, or more than `JSONObjectSpans.maxCompared` members,
-  /// `needsFullParse` is set and the caller must parse the object with `JSONParser.parse` (which
-  /// decodes names and uses a dictionary).
+  /// Duplicate detection compares raw name bytes, which matches the full parser (a dictionary
+  /// keyed by `String`, whose equality is canonical equivalence) only for plain ASCII names, and
+  /// costs O(n²): with an escaped or non-ASCII name, or more than `JSONObjectSpans.maxCompared`
+  /// members, `needsFullParse` is set and the caller must parse the object with
+  /// `JSONParser.parse`.
   mutating func scanObject() throws(JSONParseError) -> JSONObjectSpans {
     var spans = JSONObjectSpans(bytes: bytes)
     index += 1  // {
@@ -21,7 +22,7 @@ extension JSONCursor {
       guard !atEnd, bytes[index] == UInt8(ascii: "\"") else { throw error("expected member name") }
       let nameOffset = index
       let nameStart = index + 1
-      let escaped = try skipString()
+      let plain = try skipString()
       let nameEnd = index - 1
       skipWhitespace()
       guard !atEnd, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
@@ -29,7 +30,7 @@ extension JSONCursor {
       skipWhitespace()
       let valueStart = index
       try skipValue(depth: 1)
-      if escaped || spans.members.count >= JSONObjectSpans.maxCompared {
+      if !plain || spans.members.count >= JSONObjectSpans.maxCompared {
         spans.needsFullParse = true
       } else if !spans.needsFullParse && spans.contains(nameStart, nameEnd) {
         throw JSONParseError(offset: nameOffset, reason: "duplicate member name")
@@ -97,35 +98,24 @@ extension JSONCursor {
     }
   }
 
-  /// Moves past one string, checking it as `parseString` would; true when it holds an escape.
-  /// ASCII without escapes (the usual claim) needs no `String`; anything else is checked by
-  /// `parseString` itself.
+  /// Moves past one string, checking it as `parseString` would; true when it is plain ASCII
+  /// (no escape, no byte above 0x7F), which needs no `String` to check. Anything else is checked
+  /// by `parseString` itself.
   mutating func skipString() throws(JSONParseError) -> Bool {
     let quote = index
     index += 1
-    var high: UInt8 = 0
     while index < bytes.count {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
-        if high & 0x80 == 0 {
-          index += 1
-          return false
-        }
-        break
+        index += 1
+        return true
       }
-      if byte == UInt8(ascii: "\\") { break }
+      if byte == UInt8(ascii: "\\") || byte >= 0x80 { break }
       if byte < 0x20 { throw error("control character in string") }
-      high |= byte
       index += 1
     }
     index = quote
     _ = try parseString()
-    // parseString accepted it: the string held an escape or non-ASCII UTF-8; recheck which.
-    var position = quote + 1
-    while position < index - 1 {
-      if bytes[position] == UInt8(ascii: "\\") { return true }
-      position += 1
-    }
     return false
   }
 }

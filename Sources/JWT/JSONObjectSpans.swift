@@ -18,8 +18,8 @@ struct JSONObjectSpans {
 
   let bytes: UnsafeBufferPointer<UInt8>
   var members: [Member] = []
-  /// A name holds an escape, or there are too many members: duplicate detection and raw-byte
-  /// name look-ups are not exact, so the scan's caller must call `resolveFully()`.
+  /// A name holds an escape or non-ASCII, or there are too many members: duplicate detection
+  /// and raw-byte name look-ups are not exact, so the scan's caller must call `resolveFully()`.
   var needsFullParse = false
   /// After `resolveFully()`: every member, from a full parse; look-ups use it instead of spans.
   private(set) var resolved: [String: JSONValue]?
@@ -95,7 +95,7 @@ struct JSONObjectSpans {
     index(of: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
   }
 
-  /// The raw name of member `position` as a String (names here hold no escapes).
+  /// The raw name of member `position` as a String (names here are plain ASCII).
   func name(_ position: Int) -> String {
     let member = members[position]
     return String(decoding: UnsafeBufferPointer(rebasing: bytes[member.nameStart..<member.nameEnd]), as: UTF8.self)

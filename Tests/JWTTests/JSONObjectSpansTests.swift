@@ -13,6 +13,8 @@ final class JSONObjectSpansTests: XCTestCase {
     ("duplicate", #"{"a":1,"b":2,"a":3}"#),
     ("duplicate differing only after escape", #"{"a":1,"\u0061":2}"#),
     ("escaped names, no duplicate", #"{"\u0061":1,"b\n":2}"#),
+    ("canonically equivalent names", "{\"\u{E9}\":1,\"e\u{301}\":2}"),
+    ("non-ASCII names, no duplicate", "{\"\u{E9}\":1,\"\u{E8}\":2}"),
     ("duplicate in nested object", #"{"x":{"a":1,"a":2}}"#),
     ("duplicate in object in array", #"{"x":[1,{"a":1,"a":2}]}"#),
     ("many members", "{" + many + "}"),
