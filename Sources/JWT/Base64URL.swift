@@ -35,7 +35,9 @@ public enum Base64URL {
   /// Decodes `input` into `output`, which must have room for `maxDecodedCount(input.count)`
   /// bytes, and returns the decoded count; nil if `input` is not canonical unpadded base64url
   /// (then `output` holds garbage). No allocation: for the token hot path.
-  public static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int? {
+  public static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>)
+    -> Int?
+  {
     let count = input.count
     let remainder = count % 4
     if remainder == 1 { return nil }

@@ -58,14 +58,17 @@ public struct CompactJWS: Sendable {
     // memchr (vectorised in glibc) instead of a byte loop: the token is ~600 bytes.
     guard let base = token.baseAddress else { throw AuthError(.malformed, "fewer than three parts") }
     func find(from start: Int) -> Int {
-      guard start < token.count, let hit = memchr(base + start, Int32(UInt8(ascii: ".")), token.count - start) else {
+      guard start < token.count, let hit = memchr(base + start, Int32(UInt8(ascii: ".")), token.count - start)
+      else {
         return -1
       }
       return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
     let firstDot = find(from: 0)
     let secondDot = firstDot < 0 ? -1 : find(from: firstDot + 1)
-    if secondDot >= 0 && find(from: secondDot + 1) >= 0 { throw AuthError(.malformed, "more than three parts") }
+    if secondDot >= 0 && find(from: secondDot + 1) >= 0 {
+      throw AuthError(.malformed, "more than three parts")
+    }
     guard secondDot >= 0 else { throw AuthError(.malformed, "fewer than three parts") }
     guard firstDot > 0 else { throw AuthError(.malformed, "empty header") }
     guard secondDot > firstDot + 1 else { throw AuthError(.malformed, "empty payload") }
@@ -78,10 +81,14 @@ public struct CompactJWS: Sendable {
     -> JSONObjectSpans
   {
     let scanned: JSONObjectSpans?
-    do { scanned = try JSONParser.scanObject(bytes) } catch { throw AuthError(.malformed, "\(part): \(error.description)") }
+    do { scanned = try JSONParser.scanObject(bytes) } catch {
+      throw AuthError(.malformed, "\(part): \(error.description)")
+    }
     guard var spans = scanned else {
       // Not an object: parse it in full for the exact reason (invalid JSON or another type).
-      do { _ = try JSONParser.parse(bytes) } catch { throw AuthError(.malformed, "\(part): \(error.description)") }
+      do { _ = try JSONParser.parse(bytes) } catch {
+        throw AuthError(.malformed, "\(part): \(error.description)")
+      }
       throw AuthError(.malformed, "\(part) is not a JSON object")
     }
     if spans.needsFullParse {

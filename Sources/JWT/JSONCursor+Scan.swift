@@ -36,7 +36,8 @@ extension JSONCursor {
         throw JSONParseError(offset: nameOffset, reason: "duplicate member name")
       }
       spans.members.append(
-        JSONObjectSpans.Member(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: index))
+        JSONObjectSpans.Member(
+          nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: index))
       skipWhitespace()
       guard !atEnd else { throw error("unexpected end in object") }
       if bytes[index] == UInt8(ascii: ",") {

@@ -41,7 +41,9 @@ struct JSONObjectSpans {
   /// The member named `name`'s value, if present.
   func value(registered name: StaticString) -> JSONValue? {
     if let resolved {
-      return resolved[String(decoding: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), as: UTF8.self)]
+      return resolved[
+        String(
+          decoding: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), as: UTF8.self)]
     }
     return index(of: name).map { value($0) }
   }
@@ -56,9 +58,30 @@ struct JSONObjectSpans {
   /// True when a member is named `name`.
   func contains(registered name: StaticString) -> Bool {
     if let resolved {
-      return resolved[String(decoding: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), as: UTF8.self)] != nil
+      return resolved[
+        String(
+          decoding: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), as: UTF8.self)]
+        != nil
     }
     return index(of: name) != nil
+  }
+
+  /// The bytes between the quotes of member `name`'s value when it is a string of plain ASCII
+  /// without escapes (so byte equality is string equality); nil otherwise, when absent, or after
+  /// `resolveFully()`.
+  func plainASCIIString(registered name: StaticString) -> UnsafeBufferPointer<UInt8>? {
+    guard resolved == nil, let position = index(of: name) else { return nil }
+    let member = members[position]
+    guard member.valueEnd - member.valueStart >= 2, bytes[member.valueStart] == UInt8(ascii: "\"") else {
+      return nil
+    }
+    var index = member.valueStart + 1
+    while index < member.valueEnd - 1 {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\\") || byte >= 0x80 { return nil }
+      index += 1
+    }
+    return UnsafeBufferPointer(rebasing: bytes[(member.valueStart + 1)..<(member.valueEnd - 1)])
   }
 
   /// Every member, decoded.
@@ -98,7 +121,8 @@ struct JSONObjectSpans {
   /// The raw name of member `position` as a String (names here are plain ASCII).
   func name(_ position: Int) -> String {
     let member = members[position]
-    return String(decoding: UnsafeBufferPointer(rebasing: bytes[member.nameStart..<member.nameEnd]), as: UTF8.self)
+    return String(
+      decoding: UnsafeBufferPointer(rebasing: bytes[member.nameStart..<member.nameEnd]), as: UTF8.self)
   }
 
   /// Member `position`'s value. The text was checked by the scan, so this cannot fail.

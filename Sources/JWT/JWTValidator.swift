@@ -20,7 +20,9 @@ public enum JWTValidator {
   public static func validate(
     token: [UInt8], keys: KeySet, settings: IssuerSettings, now: Int64, claims: ClaimSelection = .all
   ) -> Result<VerifiedToken, AuthError> {
-    token.withUnsafeBufferPointer { validate(token: $0, keys: keys, settings: settings, now: now, claims: claims) }
+    token.withUnsafeBufferPointer {
+      validate(token: $0, keys: keys, settings: settings, now: now, claims: claims)
+    }
   }
 
   public static func validate(
@@ -84,11 +86,15 @@ public enum JWTValidator {
     let claims = try CompactJWS.members(payloadBytes, "payload")
 
     // Header.
-    guard let alg = header.value(registered: "alg")?.stringValue else { throw AuthError(.malformed, "alg missing") }
+    guard let alg = header.value(registered: "alg")?.stringValue else {
+      throw AuthError(.malformed, "alg missing")
+    }
     guard alg == "RS256", settings.allowsRS256 else {
       throw AuthError(.unsupportedAlgorithm, "alg \(printable(alg)) is not allowed")
     }
-    if header.contains(registered: "crit") { throw AuthError(.unsupportedCritical, "crit header is not supported") }
+    if header.contains(registered: "crit") {
+      throw AuthError(.unsupportedCritical, "crit header is not supported")
+    }
     var kid: String? = nil
     if let value = header.value(registered: "kid") {
       guard let text = value.stringValue else { throw AuthError(.malformed, "kid is not a string") }
@@ -118,38 +124,32 @@ public enum JWTValidator {
         "signature is \(signature.count) bytes, the key needs \(jwk.publicKey.modulusBytes)")
     }
     let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: token[0..<secondDot]))
-    guard jwk.publicKey.verifyRS256(message: signingInput, signature: UnsafeRawBufferPointer(signature)) else {
+    guard jwk.publicKey.verifyRS256(message: signingInput, signature: UnsafeRawBufferPointer(signature))
+    else {
       throw AuthError(.badSignature, "signature does not verify")
     }
 
-    // Claims.
-    guard let issValue = claims.value(registered: "iss") else { throw AuthError(.missingClaim, "iss missing") }
-    guard let iss = issValue.stringValue else { throw AuthError(.malformed, "iss is not a string") }
-    guard iss == settings.issuer else { throw AuthError(.issuerMismatch, "iss is not the configured issuer") }
-
-    guard let aud = claims.value(registered: "aud") else { throw AuthError(.missingClaim, "aud missing") }
-    switch aud {
-    case .string(let value):
-      guard settings.audiences.contains(value) else {
+    // Claims. A plain ASCII `iss`/`aud` string is compared as bytes, without building a String.
+    if let issuerBytes = settings.issuerASCII, let raw = claims.plainASCIIString(registered: "iss") {
+      guard equal(raw, issuerBytes) else {
+        throw AuthError(.issuerMismatch, "iss is not the configured issuer")
+      }
+    } else {
+      try checkIssuer(claims, settings)
+    }
+    if let audiences = settings.audiencesASCII, let raw = claims.plainASCIIString(registered: "aud") {
+      guard audiences.contains(where: { equal(raw, $0) }) else {
         throw AuthError(.audienceMismatch, "aud matches no configured audience")
       }
-    case .array(let values):
-      guard !values.isEmpty else { throw AuthError(.audienceMismatch, "aud is an empty array") }
-      var matched = false
-      for value in values {
-        guard let text = value.stringValue else {
-          throw AuthError(.malformed, "aud array holds a non-string")
-        }
-        if settings.audiences.contains(text) { matched = true }
-      }
-      guard matched else { throw AuthError(.audienceMismatch, "aud matches no configured audience") }
-    default:
-      throw AuthError(.malformed, "aud is neither a string nor an array")
+    } else {
+      try checkAudience(claims, settings)
     }
 
     let leeway = Double(settings.leeway)
     let nowValue = Double(now)
-    guard let expValue = claims.value(registered: "exp") else { throw AuthError(.missingClaim, "exp missing") }
+    guard let expValue = claims.value(registered: "exp") else {
+      throw AuthError(.missingClaim, "exp missing")
+    }
     let exp = try numericDate(expValue, "exp")
     if nowValue > exp + leeway { throw AuthError(.expired, "expired \(Int64(nowValue - exp)) s ago") }
     if let nbfValue = claims.value(registered: "nbf") {
@@ -187,7 +187,44 @@ public enum JWTValidator {
       kept = selected
     }
     // `settings.issuer` equals `iss`: share its storage instead of keeping a second copy.
-    return VerifiedToken(issuer: settings.issuer, subject: subject, expiresAt: expiresAt, kid: kid, claims: kept)
+    return VerifiedToken(
+      issuer: settings.issuer, subject: subject, expiresAt: expiresAt, kid: kid, claims: kept)
+  }
+
+  private static func checkIssuer(_ claims: JSONObjectSpans, _ settings: IssuerSettings) throws(AuthError) {
+    guard let issValue = claims.value(registered: "iss") else {
+      throw AuthError(.missingClaim, "iss missing")
+    }
+    guard let iss = issValue.stringValue else { throw AuthError(.malformed, "iss is not a string") }
+    guard iss == settings.issuer else { throw AuthError(.issuerMismatch, "iss is not the configured issuer") }
+  }
+
+  private static func checkAudience(_ claims: JSONObjectSpans, _ settings: IssuerSettings) throws(AuthError) {
+    guard let aud = claims.value(registered: "aud") else { throw AuthError(.missingClaim, "aud missing") }
+    switch aud {
+    case .string(let value):
+      guard settings.audiences.contains(value) else {
+        throw AuthError(.audienceMismatch, "aud matches no configured audience")
+      }
+    case .array(let values):
+      guard !values.isEmpty else { throw AuthError(.audienceMismatch, "aud is an empty array") }
+      var matched = false
+      for value in values {
+        guard let text = value.stringValue else {
+          throw AuthError(.malformed, "aud array holds a non-string")
+        }
+        if settings.audiences.contains(text) { matched = true }
+      }
+      guard matched else { throw AuthError(.audienceMismatch, "aud matches no configured audience") }
+    default:
+      throw AuthError(.malformed, "aud is neither a string nor an array")
+    }
+  }
+
+  private static func equal(_ raw: UnsafeBufferPointer<UInt8>, _ expected: [UInt8]) -> Bool {
+    guard raw.count == expected.count else { return false }
+    for index in 0..<raw.count where raw[index] != expected[index] { return false }
+    return true
   }
 
   /// Decodes `token[range]` into `output`; the decoded bytes.

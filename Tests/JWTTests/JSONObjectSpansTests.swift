@@ -1,5 +1,6 @@
-@testable import JWT
 import XCTest
+
+@testable import JWT
 
 /// The span scanner the validator uses (`JSONParser.scanObject` + `JSONObjectSpans`) must accept
 /// and refuse exactly what the full parser does, and find members by their decoded names.

@@ -30,7 +30,8 @@ final class JWTValidatorCostTests: XCTestCase {
           JWTValidator.validate(
             token: $0, keys: testCase.keys, settings: settings, now: Fixtures.now, claims: .only(["sub"]))
         }
-        guard case .success(let verified) = result, verified.subject == "user-123", verified.claims == ["sub": .string("user-123")],
+        guard case .success(let verified) = result, verified.subject == "user-123",
+          verified.claims == ["sub": .string("user-123")],
           verified.expiresAt == 4_102_444_800
         else {
           failures += 1

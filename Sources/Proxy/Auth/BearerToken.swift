@@ -28,7 +28,9 @@ enum BearerToken {
     guard index < value.count, value[index] == 0x20 else { return .malformed }
     while index < value.count, value[index] == 0x20 { index += 1 }
     let start = index
-    while index < value.count, isToken68(value[index]) { index += 1 }
+    let low = token68Low
+    let high = token68High
+    while index < value.count, isToken68(value[index], low: low, high: high) { index += 1 }
     while index < value.count, value[index] == UInt8(ascii: "=") { index += 1 }
     guard index > start, index == value.count else { return .malformed }
     return .token(start..<index)
@@ -51,14 +53,28 @@ enum BearerToken {
     return end > start ? start..<end : nil
   }
 
-  @inline(__always)
-  static func isToken68(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-      UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"):
-      return true
-    default: return false
+  /// token68 characters as a 128-bit set (bit `b` set for byte `b`): one shift and test per
+  /// byte instead of a chain of range comparisons, over a ~600-byte token on every request.
+  private static let token68Low: UInt64 = {
+    var mask: UInt64 = 0
+    for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { mask |= 1 << UInt64(byte) }
+    for byte in [UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "/")] {
+      mask |= 1 << UInt64(byte)
     }
+    return mask
+  }()
+  private static let token68High: UInt64 = {
+    var mask: UInt64 = 0
+    for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { mask |= 1 << UInt64(byte - 64) }
+    for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { mask |= 1 << UInt64(byte - 64) }
+    for byte in [UInt8(ascii: "_"), UInt8(ascii: "~")] { mask |= 1 << UInt64(byte - 64) }
+    return mask
+  }()
+
+  @inline(__always)
+  static func isToken68(_ byte: UInt8, low: UInt64, high: UInt64) -> Bool {
+    if byte < 64 { return low >> UInt64(byte) & 1 != 0 }
+    if byte < 128 { return high >> UInt64(byte - 64) & 1 != 0 }
+    return false
   }
 }

@@ -80,7 +80,8 @@ final class JWTAuthenticator: RequestAuthenticator {
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
     switch JWTValidator.validate(
-      token: token, keys: keys, settings: issuer.settings, now: now, claims: issuer.keptClaims) {
+      token: token, keys: keys, settings: issuer.settings, now: now, claims: issuer.keptClaims)
+    {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
       return grant(verified, issuer)
