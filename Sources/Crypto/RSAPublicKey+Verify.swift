@@ -3,10 +3,14 @@ import COpenSSL
 extension RSAPublicKey {
   /// Verifies an RS256 (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 §3.3) signature over `message`.
   ///
-  /// Thread-safe: a fresh `EVP_MD_CTX` per call over the shared immutable key and the SHA-256
-  /// `EVP_MD` fetched once. A signature whose length is not `modulusBytes` is refused before
-  /// OpenSSL sees it (RFC 8017 defines the signature as a k-octet string). Any failure — bad
-  /// signature or internal error — is `false`; this thread's OpenSSL error queue is emptied.
+  /// Thread-safe: each call copies the key's read-only template `EVP_MD_CTX` (initialised once in
+  /// `init` for SHA-256 and this key) into its own context. Copying costs a few hundred
+  /// instructions; a fresh `EVP_DigestVerifyInit` costs ~27,000 (it builds an `EVP_PKEY_CTX` and
+  /// looks the signature algorithm up in the provider tables, under a lock) — measured with
+  /// callgrind, ~8% of a whole RS256 verification. A signature whose length is not
+  /// `modulusBytes` is refused before OpenSSL sees it (RFC 8017 defines the signature as a
+  /// k-octet string). Any failure — bad signature or internal error — is `false`; this thread's
+  /// OpenSSL error queue is emptied.
   public func verifyRS256(message: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) -> Bool {
     guard signature.count == modulusBytes, let signatureBase = signature.baseAddress else { return false }
     guard let context = EVP_MD_CTX_new() else {
@@ -14,10 +18,13 @@ extension RSAPublicKey {
       return false
     }
     defer { EVP_MD_CTX_free(context) }
-    guard EVP_DigestVerifyInit(context, nil, Algorithms.shared.sha256, nil, pkey) == 1 else {
+    guard EVP_MD_CTX_copy_ex(context, verifyTemplate) == 1 else {
       OpenSSLErrorQueue.clear()
       return false
     }
+    // One-shot use: lets EVP_DigestVerifyFinal work on this context's own EVP_PKEY_CTX (already
+    // a private duplicate) instead of duplicating it once more.
+    EVP_MD_CTX_set_flags(context, EVP_MD_CTX_FLAG_FINALISE)
     // EVP_DigestVerify wants a non-null pointer even for an empty message.
     var empty: UInt8 = 0
     let result = withUnsafePointer(to: &empty) { emptyPointer in

@@ -4,11 +4,15 @@ import COpenSSL
 ///
 /// Immutable and thread-safe: the key is never modified after construction, and OpenSSL allows an
 /// unmodified `EVP_PKEY` to be used by many threads at once (openssl-threads(7)); each verification
-/// uses its own `EVP_MD_CTX`. Build one per JWK when a key set is loaded and share it — building a
+/// uses its own copy of `verifyTemplate`. Build one per JWK when a key set is loaded and share it — building a
 /// key costs about as much as a verification, and a reused key keeps its Montgomery context.
 public final class RSAPublicKey: @unchecked Sendable {
   /// Owned; freed in `deinit`. Never mutated.
   let pkey: OpaquePointer
+  /// An `EVP_MD_CTX` set up once by `EVP_DigestVerifyInit` (SHA-256, this key) and never used
+  /// directly: verifications copy it (`EVP_MD_CTX_copy_ex` only reads it, so concurrent copies
+  /// are safe). Owned; freed in `deinit`.
+  let verifyTemplate: OpaquePointer
   /// Modulus size in bits (`EVP_PKEY_get_bits`).
   public let bits: Int
   /// Modulus size in bytes: the exact length of every PKCS#1 v1.5 signature under this key.
@@ -54,12 +58,25 @@ public final class RSAPublicKey: @unchecked Sendable {
     guard EVP_PKEY_fromdata(context, &key, gh_EVP_PKEY_PUBLIC_KEY(), params) == 1, let key else {
       throw CryptoError.drain("EVP_PKEY_fromdata")
     }
+    guard let template = EVP_MD_CTX_new() else {
+      EVP_PKEY_free(key)
+      throw CryptoError.drain("EVP_MD_CTX_new")
+    }
+    guard EVP_DigestVerifyInit(template, nil, Algorithms.shared.sha256, nil, key) == 1 else {
+      EVP_MD_CTX_free(template)
+      EVP_PKEY_free(key)
+      throw CryptoError.drain("EVP_DigestVerifyInit")
+    }
     self.pkey = key
+    self.verifyTemplate = template
     self.bits = Int(EVP_PKEY_get_bits(key))
     self.modulusBytes = Int(EVP_PKEY_get_size(key))
   }
 
-  deinit { EVP_PKEY_free(pkey) }
+  deinit {
+    EVP_MD_CTX_free(verifyTemplate)
+    EVP_PKEY_free(pkey)
+  }
 
   /// `OSSL_PKEY_PARAM_RSA_N` is "n" and `OSSL_PKEY_PARAM_RSA_E` is "e" (core_names.h).
   private static func cString(_ text: StaticString) -> UnsafePointer<CChar> {

@@ -17,38 +17,62 @@ public enum Base64URL {
 
   /// Decodes `input`, or returns nil if it is not canonical unpadded base64url.
   public static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    var ok = true
+    let out = [UInt8](unsafeUninitializedCapacity: maxDecodedCount(input.count)) { buffer, count in
+      guard let written = decode(input, into: buffer.baseAddress!) else {
+        ok = false
+        count = 0
+        return
+      }
+      count = written
+    }
+    return ok ? out : nil
+  }
+
+  /// An upper bound of the decoded size of `count` characters (never below 1).
+  public static func maxDecodedCount(_ count: Int) -> Int { count / 4 * 3 + 2 }
+
+  /// Decodes `input` into `output`, which must have room for `maxDecodedCount(input.count)`
+  /// bytes, and returns the decoded count; nil if `input` is not canonical unpadded base64url
+  /// (then `output` holds garbage). No allocation: for the token hot path.
+  public static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>)
+    -> Int?
+  {
     let count = input.count
     let remainder = count % 4
     if remainder == 1 { return nil }
-    var out = [UInt8]()
-    out.reserveCapacity(count / 4 * 3 + 2)
-    let table = decodeTable
-    var index = 0
-    while index + 4 <= count {
-      let a = table[Int(input[index])]
-      let b = table[Int(input[index + 1])]
-      let c = table[Int(input[index + 2])]
-      let d = table[Int(input[index + 3])]
-      if (a | b | c | d) & 0xC0 != 0 { return nil }
-      out.append(a << 2 | b >> 4)
-      out.append(b << 4 | c >> 2)
-      out.append(c << 6 | d)
-      index += 4
+    return decodeTable.withUnsafeBufferPointer { table -> Int? in
+      var index = 0
+      var written = 0
+      while index + 4 <= count {
+        let a = table[Int(input[index])]
+        let b = table[Int(input[index + 1])]
+        let c = table[Int(input[index + 2])]
+        let d = table[Int(input[index + 3])]
+        if (a | b | c | d) & 0xC0 != 0 { return nil }
+        output[written] = a << 2 | b >> 4
+        output[written + 1] = b << 4 | c >> 2
+        output[written + 2] = c << 6 | d
+        written += 3
+        index += 4
+      }
+      if remainder == 2 {
+        let a = table[Int(input[index])]
+        let b = table[Int(input[index + 1])]
+        if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
+        output[written] = a << 2 | b >> 4
+        written += 1
+      } else if remainder == 3 {
+        let a = table[Int(input[index])]
+        let b = table[Int(input[index + 1])]
+        let c = table[Int(input[index + 2])]
+        if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
+        output[written] = a << 2 | b >> 4
+        output[written + 1] = b << 4 | c >> 2
+        written += 2
+      }
+      return written
     }
-    if remainder == 2 {
-      let a = table[Int(input[index])]
-      let b = table[Int(input[index + 1])]
-      if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
-      out.append(a << 2 | b >> 4)
-    } else if remainder == 3 {
-      let a = table[Int(input[index])]
-      let b = table[Int(input[index + 1])]
-      let c = table[Int(input[index + 2])]
-      if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
-      out.append(a << 2 | b >> 4)
-      out.append(b << 4 | c >> 2)
-    }
-    return out
   }
 
   /// Decodes the bytes of `input`.

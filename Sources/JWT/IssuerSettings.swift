@@ -17,6 +17,15 @@ public struct IssuerSettings: Sendable {
   public let requiredClaims: [String: JSONValue?]
   /// Tokens longer than this are refused before parsing.
   public let maxTokenBytes: Int
+  /// `algorithms` contains RS256 (precomputed: no set look-up per token).
+  let allowsRS256: Bool
+  /// `issuer` and `audiences` as bytes when they are ASCII, for comparing a token's plain ASCII
+  /// `iss`/`aud` without decoding them; nil otherwise (then `String` equality, which is
+  /// canonical equivalence, decides — and differs from byte equality only beyond ASCII).
+  let issuerASCII: [UInt8]?
+  let audiencesASCII: [[UInt8]]?
+  /// `requiredClaims` sorted by name, so checks run (and fail) in a stable order.
+  let sortedRequiredClaims: [(name: String, value: JSONValue?)]
 
   public init(
     issuer: String, audiences: [String], algorithms: [String] = ["RS256"], leeway: Int64 = 30,
@@ -42,6 +51,13 @@ public struct IssuerSettings: Sendable {
     self.leeway = leeway
     self.requiredClaims = requiredClaims
     self.maxTokenBytes = maxTokenBytes
+    self.allowsRS256 = self.algorithms.contains("RS256")
+    let isASCII: (String) -> Bool = { $0.utf8.allSatisfy { $0 < 0x80 } }
+    self.issuerASCII = isASCII(issuer) ? Array(issuer.utf8) : nil
+    self.audiencesASCII = audiences.allSatisfy(isASCII) ? audiences.map { Array($0.utf8) } : nil
+    self.sortedRequiredClaims = requiredClaims.sorted { $0.key < $1.key }.map {
+      (name: $0.key, value: $0.value)
+    }
   }
 }
 

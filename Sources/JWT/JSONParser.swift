@@ -13,12 +13,27 @@ public enum JSONParser {
   public static func parse(_ input: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth)
     throws(JSONParseError) -> JSONValue
   {
-    var cursor = Cursor(bytes: input, maxDepth: maxDepth)
+    var cursor = JSONCursor(bytes: input, maxDepth: maxDepth)
     cursor.skipWhitespace()
     let value = try cursor.parseValue(depth: 0)
     cursor.skipWhitespace()
     if cursor.index != input.count { throw cursor.error("trailing content") }
     return value
+  }
+
+  /// Checks one complete JSON text that must be an object, as strictly as `parse`, and returns
+  /// its members as spans of `input` (values not built). Nil when the text does not start with
+  /// `{` (the caller parses it with `parse` for the exact error). When the result's
+  /// `needsFullParse` is set (escaped names, very many members) duplicate names have not been
+  /// checked and look-ups by raw name are not exact: call `resolveFully()` on it.
+  static func scanObject(_ input: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONObjectSpans? {
+    var cursor = JSONCursor(bytes: input, maxDepth: defaultMaxDepth)
+    cursor.skipWhitespace()
+    guard !cursor.atEnd, input[cursor.index] == UInt8(ascii: "{") else { return nil }
+    let spans = try cursor.scanObject()
+    cursor.skipWhitespace()
+    if cursor.index != input.count { throw cursor.error("trailing content") }
+    return spans
   }
 
   public static func parse(_ input: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError)
@@ -39,7 +54,8 @@ public enum JSONParser {
   }
 }
 
-private struct Cursor {
+/// The parser's position in one JSON text. Used by one call on one thread; never stored.
+struct JSONCursor {
   let bytes: UnsafeBufferPointer<UInt8>
   let maxDepth: Int
   var index = 0
@@ -172,18 +188,23 @@ private struct Cursor {
     index += 1  // opening quote
     let start = index
     // Fast path: no escapes.
+    var high: UInt8 = 0
     while index < bytes.count {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        index += 1
+        // ASCII needs no validation; `String(validating:)` runs unspecialised (generic metadata
+        // look-ups), so it is kept for the non-ASCII case.
+        if high & 0x80 == 0 { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else {
           throw JSONParseError(offset: start, reason: "invalid UTF-8 in string")
         }
-        index += 1
         return text
       }
       if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw error("control character in string") }
+      high |= byte
       index += 1
     }
     var out = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<index]))
@@ -238,6 +259,28 @@ private struct Cursor {
 
   mutating func parseNumber() throws(JSONParseError) -> JSONValue {
     let start = index
+    let isInteger = try scanNumber()
+    // Up to 18 digits always fit Int64: accumulate directly instead of going through a String.
+    let digits = index - start - (bytes[start] == UInt8(ascii: "-") ? 1 : 0)
+    if isInteger && digits <= 18 {
+      var value: Int64 = 0
+      var position = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
+      while position < index {
+        value = value &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0"))
+        position += 1
+      }
+      return .int(bytes[start] == UInt8(ascii: "-") ? -value : value)
+    }
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    if isInteger, let value = Int64(text) { return .int(value) }
+    guard let value = Double(text), value.isFinite else {
+      throw JSONParseError(offset: start, reason: "number out of range")
+    }
+    return .double(value)
+  }
+
+  /// Moves past one number (RFC 8259 §6 grammar); true when it has neither fraction nor exponent.
+  mutating func scanNumber() throws(JSONParseError) -> Bool {
     var isInteger = true
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
     guard !atEnd, isDigit(bytes[index]) else { throw error("expected digit") }
@@ -260,12 +303,7 @@ private struct Cursor {
       guard !atEnd, isDigit(bytes[index]) else { throw error("expected digit in exponent") }
       while !atEnd && isDigit(bytes[index]) { index += 1 }
     }
-    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-    if isInteger, let value = Int64(text) { return .int(value) }
-    guard let value = Double(text), value.isFinite else {
-      throw JSONParseError(offset: start, reason: "number out of range")
-    }
-    return .double(value)
+    return isInteger
   }
 
   func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -17,26 +17,35 @@ import Crypto
 ///    `exp` required, `nbf`, `iat` (a future `iat` is `notYetValid`), then required claims;
 ///    `exp`/`nbf`/`iat` must be numbers and `iss`/`sub` strings (`malformed`).
 public enum JWTValidator {
-  public static func validate(token: [UInt8], keys: KeySet, settings: IssuerSettings, now: Int64)
-    -> Result<VerifiedToken, AuthError>
-  {
-    token.withUnsafeBufferPointer { validate(token: $0, keys: keys, settings: settings, now: now) }
-  }
-
-  public static func validate(token: Substring, keys: KeySet, settings: IssuerSettings, now: Int64)
-    -> Result<VerifiedToken, AuthError>
-  {
-    var token = token
-    return token.withUTF8 { validate(token: $0, keys: keys, settings: settings, now: now) }
+  public static func validate(
+    token: [UInt8], keys: KeySet, settings: IssuerSettings, now: Int64, claims: ClaimSelection = .all
+  ) -> Result<VerifiedToken, AuthError> {
+    token.withUnsafeBufferPointer {
+      validate(token: $0, keys: keys, settings: settings, now: now, claims: claims)
+    }
   }
 
   public static func validate(
-    token: UnsafeBufferPointer<UInt8>, keys: KeySet, settings: IssuerSettings, now: Int64
+    token: Substring, keys: KeySet, settings: IssuerSettings, now: Int64, claims: ClaimSelection = .all
   ) -> Result<VerifiedToken, AuthError> {
-    do throws(AuthError) {
-      return .success(try check(token, keys, settings, now))
-    } catch {
-      return .failure(error)
+    var token = token
+    return token.withUTF8 { validate(token: $0, keys: keys, settings: settings, now: now, claims: claims) }
+  }
+
+  /// `claims` chooses which payload claims the result keeps (validation is the same either way).
+  public static func validate(
+    token: UnsafeBufferPointer<UInt8>, keys: KeySet, settings: IssuerSettings, now: Int64,
+    claims: ClaimSelection = .all
+  ) -> Result<VerifiedToken, AuthError> {
+    guard token.count <= settings.maxTokenBytes else { return .failure(tooLarge(token.count, settings)) }
+    // Header, payload and signature are decoded into one temporary buffer (on the stack for
+    // ordinary tokens) instead of three arrays; the decoded size is under the token's size.
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: token.count + 8) { scratch in
+      do throws(AuthError) {
+        return .success(try check(token, keys, settings, now, claims, scratch.baseAddress!))
+      } catch {
+        return .failure(error)
+      }
     }
   }
 
@@ -44,15 +53,15 @@ public enum JWTValidator {
   /// the same key set (`keys.generation`) and has not expired; a fresh success is inserted.
   /// A cache hit skips parsing and RSA; this is safe because every other check depends only on
   /// the token, the settings and time, and time only makes `nbf`/`iat` more valid. Clear the
-  /// cache when the issuer's settings change.
+  /// cache when the issuer's settings change, and use one `claims` selection per cache.
   public static func validate(
     token: UnsafeBufferPointer<UInt8>, keys: KeySet, settings: IssuerSettings, now: Int64,
-    cache: VerifiedTokenCache
+    cache: VerifiedTokenCache, claims: ClaimSelection = .all
   ) -> Result<VerifiedToken, AuthError> {
     guard token.count <= settings.maxTokenBytes else { return .failure(tooLarge(token.count, settings)) }
     let hash = TokenHash(token: UnsafeRawBufferPointer(token))
     if let hit = cache.lookup(tokenHash: hash, now: now, generation: keys.generation) { return .success(hit) }
-    let result = validate(token: token, keys: keys, settings: settings, now: now)
+    let result = validate(token: token, keys: keys, settings: settings, now: now, claims: claims)
     if case .success(let verified) = result {
       cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
     }
@@ -64,19 +73,30 @@ public enum JWTValidator {
   }
 
   private static func check(
-    _ token: UnsafeBufferPointer<UInt8>, _ keys: KeySet, _ settings: IssuerSettings, _ now: Int64
+    _ token: UnsafeBufferPointer<UInt8>, _ keys: KeySet, _ settings: IssuerSettings, _ now: Int64,
+    _ selection: ClaimSelection, _ scratch: UnsafeMutablePointer<UInt8>
   ) throws(AuthError) -> VerifiedToken {
-    guard token.count <= settings.maxTokenBytes else { throw tooLarge(token.count, settings) }
-    let jws = try CompactJWS.parse(token: token)
+    let (firstDot, secondDot) = try CompactJWS.dots(token)
+    let headerBytes = try decode(token, 0..<firstDot, scratch, "header is not base64url")
+    let payloadStart = scratch + headerBytes.count
+    let payloadBytes = try decode(token, (firstDot + 1)..<secondDot, payloadStart, "payload is not base64url")
+    let signature = try decode(
+      token, (secondDot + 1)..<token.count, payloadStart + payloadBytes.count, "signature is not base64url")
+    let header = try CompactJWS.members(headerBytes, "header")
+    let claims = try CompactJWS.members(payloadBytes, "payload")
 
     // Header.
-    guard let alg = jws.header["alg"]?.stringValue else { throw AuthError(.malformed, "alg missing") }
-    guard settings.algorithms.contains(alg), alg == "RS256" else {
+    guard let alg = header.value(registered: "alg")?.stringValue else {
+      throw AuthError(.malformed, "alg missing")
+    }
+    guard alg == "RS256", settings.allowsRS256 else {
       throw AuthError(.unsupportedAlgorithm, "alg \(printable(alg)) is not allowed")
     }
-    if jws.header["crit"] != nil { throw AuthError(.unsupportedCritical, "crit header is not supported") }
+    if header.contains(registered: "crit") {
+      throw AuthError(.unsupportedCritical, "crit header is not supported")
+    }
     var kid: String? = nil
-    if let value = jws.header["kid"] {
+    if let value = header.value(registered: "kid") {
       guard let text = value.stringValue else { throw AuthError(.malformed, "kid is not a string") }
       kid = text
     }
@@ -97,23 +117,90 @@ public enum JWTValidator {
       throw AuthError(.unsupportedAlgorithm, "alg \(printable(alg)) does not match the key's alg \(keyAlg)")
     }
 
-    // Signature.
-    guard jws.signature.count == jwk.publicKey.modulusBytes else {
+    // Signature, over the token's own bytes up to the second dot.
+    guard signature.count == jwk.publicKey.modulusBytes else {
       throw AuthError(
         .badSignature,
-        "signature is \(jws.signature.count) bytes, the key needs \(jwk.publicKey.modulusBytes)")
+        "signature is \(signature.count) bytes, the key needs \(jwk.publicKey.modulusBytes)")
     }
-    guard jwk.publicKey.verifyRS256(message: jws.signingInput, signature: jws.signature) else {
+    let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: token[0..<secondDot]))
+    guard jwk.publicKey.verifyRS256(message: signingInput, signature: UnsafeRawBufferPointer(signature))
+    else {
       throw AuthError(.badSignature, "signature does not verify")
     }
 
-    // Claims.
-    let claims = jws.payload
-    guard let issValue = claims["iss"] else { throw AuthError(.missingClaim, "iss missing") }
+    // Claims. A plain ASCII `iss`/`aud` string is compared as bytes, without building a String.
+    if let issuerBytes = settings.issuerASCII, let raw = claims.plainASCIIString(registered: "iss") {
+      guard equal(raw, issuerBytes) else {
+        throw AuthError(.issuerMismatch, "iss is not the configured issuer")
+      }
+    } else {
+      try checkIssuer(claims, settings)
+    }
+    if let audiences = settings.audiencesASCII, let raw = claims.plainASCIIString(registered: "aud") {
+      guard audiences.contains(where: { equal(raw, $0) }) else {
+        throw AuthError(.audienceMismatch, "aud matches no configured audience")
+      }
+    } else {
+      try checkAudience(claims, settings)
+    }
+
+    let leeway = Double(settings.leeway)
+    let nowValue = Double(now)
+    guard let expValue = claims.value(registered: "exp") else {
+      throw AuthError(.missingClaim, "exp missing")
+    }
+    let exp = try numericDate(expValue, "exp")
+    if nowValue > exp + leeway { throw AuthError(.expired, "expired \(Int64(nowValue - exp)) s ago") }
+    if let nbfValue = claims.value(registered: "nbf") {
+      let nbf = try numericDate(nbfValue, "nbf")
+      if nowValue + leeway < nbf { throw AuthError(.notYetValid, "nbf is \(Int64(nbf - nowValue)) s ahead") }
+    }
+    if let iatValue = claims.value(registered: "iat") {
+      let iat = try numericDate(iatValue, "iat")
+      if iat > nowValue + leeway {
+        throw AuthError(.notYetValid, "iat is \(Int64(iat - nowValue)) s in the future")
+      }
+    }
+    var subject: String? = nil
+    if let subValue = claims.value(registered: "sub") {
+      guard let text = subValue.stringValue else { throw AuthError(.malformed, "sub is not a string") }
+      subject = text
+    }
+    for (name, expected) in settings.sortedRequiredClaims {
+      guard let actual = claims.value(named: name) else {
+        throw AuthError(.missingClaim, "required claim \(name) missing")
+      }
+      if let expected, actual != expected {
+        throw AuthError(.claimMismatch, "claim \(name) does not have the required value")
+      }
+    }
+    let expiresAt = exp >= 9.2e18 ? Int64.max : exp <= -9.2e18 ? Int64.min : Int64(exp.rounded(.down))
+    let kept: [String: JSONValue]
+    switch selection {
+    case .all: kept = claims.allMembers()
+    case .only(let names):
+      var selected: [String: JSONValue] = [:]
+      for name in names {
+        if let value = claims.value(named: name) { selected[name] = value }
+      }
+      kept = selected
+    }
+    // `settings.issuer` equals `iss`: share its storage instead of keeping a second copy.
+    return VerifiedToken(
+      issuer: settings.issuer, subject: subject, expiresAt: expiresAt, kid: kid, claims: kept)
+  }
+
+  private static func checkIssuer(_ claims: JSONObjectSpans, _ settings: IssuerSettings) throws(AuthError) {
+    guard let issValue = claims.value(registered: "iss") else {
+      throw AuthError(.missingClaim, "iss missing")
+    }
     guard let iss = issValue.stringValue else { throw AuthError(.malformed, "iss is not a string") }
     guard iss == settings.issuer else { throw AuthError(.issuerMismatch, "iss is not the configured issuer") }
+  }
 
-    guard let aud = claims["aud"] else { throw AuthError(.missingClaim, "aud missing") }
+  private static func checkAudience(_ claims: JSONObjectSpans, _ settings: IssuerSettings) throws(AuthError) {
+    guard let aud = claims.value(registered: "aud") else { throw AuthError(.missingClaim, "aud missing") }
     switch aud {
     case .string(let value):
       guard settings.audiences.contains(value) else {
@@ -132,37 +219,23 @@ public enum JWTValidator {
     default:
       throw AuthError(.malformed, "aud is neither a string nor an array")
     }
+  }
 
-    let leeway = Double(settings.leeway)
-    let nowValue = Double(now)
-    guard let expValue = claims["exp"] else { throw AuthError(.missingClaim, "exp missing") }
-    let exp = try numericDate(expValue, "exp")
-    if nowValue > exp + leeway { throw AuthError(.expired, "expired \(Int64(nowValue - exp)) s ago") }
-    if let nbfValue = claims["nbf"] {
-      let nbf = try numericDate(nbfValue, "nbf")
-      if nowValue + leeway < nbf { throw AuthError(.notYetValid, "nbf is \(Int64(nbf - nowValue)) s ahead") }
+  private static func equal(_ raw: UnsafeBufferPointer<UInt8>, _ expected: [UInt8]) -> Bool {
+    guard raw.count == expected.count else { return false }
+    for index in 0..<raw.count where raw[index] != expected[index] { return false }
+    return true
+  }
+
+  /// Decodes `token[range]` into `output`; the decoded bytes.
+  private static func decode(
+    _ token: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ output: UnsafeMutablePointer<UInt8>,
+    _ failure: StaticString
+  ) throws(AuthError) -> UnsafeBufferPointer<UInt8> {
+    guard let count = Base64URL.decode(UnsafeBufferPointer(rebasing: token[range]), into: output) else {
+      throw AuthError(.malformed, "\(failure)")
     }
-    if let iatValue = claims["iat"] {
-      let iat = try numericDate(iatValue, "iat")
-      if iat > nowValue + leeway {
-        throw AuthError(.notYetValid, "iat is \(Int64(iat - nowValue)) s in the future")
-      }
-    }
-    var subject: String? = nil
-    if let subValue = claims["sub"] {
-      guard let text = subValue.stringValue else { throw AuthError(.malformed, "sub is not a string") }
-      subject = text
-    }
-    for (name, expected) in settings.requiredClaims.sorted(by: { $0.key < $1.key }) {
-      guard let actual = claims[name] else {
-        throw AuthError(.missingClaim, "required claim \(name) missing")
-      }
-      if let expected, actual != expected {
-        throw AuthError(.claimMismatch, "claim \(name) does not have the required value")
-      }
-    }
-    let expiresAt = exp >= 9.2e18 ? Int64.max : exp <= -9.2e18 ? Int64.min : Int64(exp.rounded(.down))
-    return VerifiedToken(issuer: iss, subject: subject, expiresAt: expiresAt, kid: kid, claims: claims)
+    return UnsafeBufferPointer(start: output, count: count)
   }
 
   /// A NumericDate (RFC 7519 §2): a JSON number, possibly fractional.

@@ -7,7 +7,8 @@ public struct VerifiedToken: Sendable, Equatable {
   public let expiresAt: Int64
   /// The header's `kid`, if any (for logs).
   public let kid: String?
-  /// Every claim of the payload.
+  /// The payload's claims that the validation's `ClaimSelection` kept: every claim by default,
+  /// only the named ones (those present) with `.only`.
   public let claims: [String: JSONValue]
 
   public init(issuer: String, subject: String?, expiresAt: Int64, kid: String?, claims: [String: JSONValue]) {

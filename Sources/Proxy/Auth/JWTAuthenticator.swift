@@ -21,33 +21,35 @@ final class JWTAuthenticator: RequestAuthenticator {
   }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
-    var token: [UInt8]?
+    // The token is validated in place (a view into the field value); only a request that has to
+    // wait for a refetch copies it.
     if let authorization = request.authorization {
       switch BearerToken.fromAuthorization(authorization) {
-      case .token(let range): token = Array(authorization[range])
+      case .token(let range):
+        return authorization.withUnsafeBufferPointer {
+          validate(UnsafeBufferPointer(rebasing: $0[range]), resume: resume, mayRefetch: true)
+        }
       case .malformed:
         return deny(AuthError(.malformed, "Authorization is not `Bearer <token>`"))
       case .absent: break
       }
     }
-    if token == nil, let name = runtime.tokenCookie, let cookies = request.cookies,
+    if let name = runtime.tokenCookie, let cookies = request.cookies,
       let range = BearerToken.fromCookies(cookies, name: name)
     {
-      token = Array(cookies[range])
+      return cookies.withUnsafeBufferPointer {
+        validate(UnsafeBufferPointer(rebasing: $0[range]), resume: resume, mayRefetch: true)
+      }
     }
-    guard let token else {
-      runtime.counters.failed("missing_token")
-      return .deny(
-        ProxyError(.unauthorized, .downstream, "jwt missing_token"), headers: [("WWW-Authenticate", "Bearer")]
-      )
-    }
-    return validate(token, resume: resume, mayRefetch: true)
+    runtime.counters.failed("missing_token")
+    return .deny(
+      ProxyError(.unauthorized, .downstream, "jwt missing_token"), headers: [("WWW-Authenticate", "Bearer")])
   }
 
   /// Validates `token`; nil only when `mayRefetch` and the request now waits for a fetch.
-  private func validate(_ token: [UInt8], resume: @escaping (AuthOutcome) -> Void, mayRefetch: Bool)
-    -> AuthOutcome?
-  {
+  private func validate(
+    _ token: UnsafeBufferPointer<UInt8>, resume: @escaping (AuthOutcome) -> Void, mayRefetch: Bool
+  ) -> AuthOutcome? {
     guard token.count <= runtime.maxTokenBytes else {
       return deny(AuthError(.tokenTooLarge, "token of \(token.count) bytes"))
     }
@@ -56,7 +58,7 @@ final class JWTAuthenticator: RequestAuthenticator {
       // The validator compares `iss` itself; no need to decode the payload twice.
       issuer = runtime.fetcher.issuers[0]
     } else {
-      switch JWTAuthenticator.unverifiedIssuer(token) {
+      switch JWTAuthenticator.unverifiedIssuer(Array(token)) {
       case .failure(let error): return deny(error)
       case .success(let iss):
         guard let found = runtime.byIssuer[iss] else {
@@ -67,22 +69,24 @@ final class JWTAuthenticator: RequestAuthenticator {
     }
     let nowMs = JWKSFetcher.nowMs()
     guard let keys = issuer.keys(nowMs: nowMs) else {
-      if mayRefetch, wait(issuer, token, resume: resume, nowMs: nowMs) { return nil }
+      if mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) { return nil }
       return deny(AuthError(.noKeys, "the issuer's key set is not loaded"))
     }
     let now = WallClock.nowNanos() / 1_000_000_000
-    let hash = TokenHash(token: token)
+    let hash = TokenHash(token: UnsafeRawBufferPointer(token))
     if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
       return grant(hit, issuer)
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
-    switch JWTValidator.validate(token: token, keys: keys, settings: issuer.settings, now: now) {
+    switch JWTValidator.validate(
+      token: token, keys: keys, settings: issuer.settings, now: now, claims: issuer.keptClaims)
+    {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
       return grant(verified, issuer)
     case .failure(let error):
-      if error.kind == .unknownKid, mayRefetch, wait(issuer, token, resume: resume, nowMs: nowMs) {
+      if error.kind == .unknownKid, mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) {
         return nil
       }
       return deny(error)
@@ -97,7 +101,9 @@ final class JWTAuthenticator: RequestAuthenticator {
     let loop = self.loop
     let (waiting, started) = issuer.requestRefetch(nowMs: nowMs) {
       loop.execute {
-        let outcome = box.authenticator.validate(token, resume: box.resume, mayRefetch: false)
+        let outcome = token.withUnsafeBufferPointer {
+          box.authenticator.validate($0, resume: box.resume, mayRefetch: false)
+        }
         // mayRefetch false: always answers.
         box.resume(outcome ?? box.authenticator.deny(AuthError(.unknownKid, "kid unknown after refetch")))
       }
@@ -154,14 +160,20 @@ final class JWTAuthenticator: RequestAuthenticator {
 
   /// First 16 hex digits of SHA-256(iss NUL user): identifies the principal in logs without naming it.
   static func principalHash(_ issuer: String, _ user: String) -> String {
-    let digest = SHA256.hash(Array(issuer.utf8) + [0] + Array(user.utf8))
-    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in digest.prefix(8) {
-      out.append(hex[Int(byte >> 4)])
-      out.append(hex[Int(byte & 15)])
+    var input: [UInt8] = []
+    input.reserveCapacity(issuer.utf8.count + 1 + user.utf8.count)
+    input.append(contentsOf: issuer.utf8)
+    input.append(0)
+    input.append(contentsOf: user.utf8)
+    let digest = SHA256.hash(input)
+    let hex: StaticString = "0123456789abcdef"
+    return String(unsafeUninitializedCapacity: 16) { out in
+      for index in 0..<8 {
+        out[2 * index] = hex.utf8Start[Int(digest[index] >> 4)]
+        out[2 * index + 1] = hex.utf8Start[Int(digest[index] & 15)]
+      }
+      return 16
     }
-    return String(decoding: out, as: UTF8.self)
   }
 
   /// The `iss` of a token whose signature is not checked yet — only to pick the issuer.

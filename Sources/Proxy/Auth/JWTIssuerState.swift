@@ -24,11 +24,15 @@ final class JWTIssuerState: Sendable {
 
   let config: JWTIssuerConfig
   let settings: IssuerSettings
+  /// The claims `JWTAuthenticator.grant` reads (the user claim and the claim headers' claims):
+  /// the validator decodes only these into `VerifiedToken.claims`.
+  let keptClaims: ClaimSelection
   private let inner: Mutex<Inner>
 
   init(config: JWTIssuerConfig, seed: UInt64? = nil) {
     self.config = config
     self.settings = config.issuerSettings()
+    self.keptClaims = .only([config.userClaim] + config.claimHeaders.map(\.claim))
     self.inner = Mutex(Inner(cache: JWKSCache(settings: config.cacheSettings(), seed: seed)))
   }
 
