@@ -1,3 +1,4 @@
+import Crypto
 import Glibc
 
 /// A JWS in compact serialisation (RFC 7515 §7.1), split and decoded but not verified. Immutable.
