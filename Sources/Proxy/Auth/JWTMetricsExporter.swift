@@ -16,6 +16,12 @@ final class JWTMetricsExporter: Sendable {
     self.runtime = runtime
   }
 
+  static let help = [
+    "gatehouse_jwt_validations_total": "JWT validations by result (ok or the failure kind).",
+    "gatehouse_jwt_cache_total": "Verified-token cache lookups by result.",
+    "gatehouse_jwks_fetches_total": "JWKS fetches by issuer and result.",
+  ]
+
   func update() {
     guard let runtime = runtime() else { return }
     let counters = runtime.counters
@@ -36,17 +42,17 @@ final class JWTMetricsExporter: Sendable {
       for total in totals {
         let delta = total.value - last[total.key, default: 0]
         guard delta > 0 else { continue }
-        registry.makeCounter(name: total.name, labels: total.labels).increment(by: Int64(delta))
+        registry.counter(total.name, labels: total.labels, help: JWTMetricsExporter.help[total.name] ?? "").increment(by: Int64(delta))
         last[total.key] = total.value
       }
     }
     let now = JWKSFetcher.nowMs()
     for issuer in runtime.fetcher.issuers {
       let stats = issuer.stats(nowMs: now)
-      registry.makeGauge(name: "gatehouse_jwks_keys", labels: [("issuer", issuer.name)]).set(
+      registry.gauge("gatehouse_jwks_keys", labels: [("issuer", issuer.name)], help: "Usable keys in the issuer's current JWKS.").set(
         Int64(stats.keys))
       if let age = stats.ageSeconds {
-        registry.makeGauge(name: "gatehouse_jwks_age_seconds", labels: [("issuer", issuer.name)]).set(age)
+        registry.gauge("gatehouse_jwks_age_seconds", labels: [("issuer", issuer.name)], help: "Seconds since the issuer's keys were last fetched successfully.").set(age)
       }
     }
   }

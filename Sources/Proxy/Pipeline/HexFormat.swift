@@ -1,4 +1,4 @@
-public import EventLoop
+import EventLoop
 
 /// Lower-case fixed-width hex, written straight into a buffer (no String on the hot path).
 enum HexFormat {

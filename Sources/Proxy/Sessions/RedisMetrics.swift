@@ -1,4 +1,4 @@
-public import Prometheus
+import Prometheus
 import Synchronization
 
 /// Redis families (`gatehouse_redis_*`): errors by kind, timeouts, the circuit breaker's state

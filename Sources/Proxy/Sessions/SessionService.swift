@@ -1,5 +1,5 @@
 import Crypto
-public import EventLoop
+import EventLoop
 public import Prometheus
 public import Sessions
 import Synchronization

@@ -1,4 +1,4 @@
-public import EventLoop
+import EventLoop
 
 /// A Redis (or Sentinel) endpoint: a numeric IP address and a port. Immutable.
 ///
