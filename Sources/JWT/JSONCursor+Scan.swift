@@ -38,17 +38,7 @@ extension JSONCursor {
       spans.members.append(
         JSONObjectSpans.Member(
           nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: index))
-      skipWhitespace()
-      guard !atEnd else { throw error("unexpected end in object") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "}") {
-        index += 1
-        return spans
-      }
-      throw error("expected ',' or '}'")
+      if try closesAfterMember(UInt8(ascii: "}"), "object") { return spans }
     }
   }
 
@@ -85,17 +75,7 @@ extension JSONCursor {
     while true {
       skipWhitespace()
       try skipValue(depth: depth)
-      skipWhitespace()
-      guard !atEnd else { throw error("unexpected end in array") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "]") {
-        index += 1
-        return
-      }
-      throw error("expected ',' or ']'")
+      if try closesAfterMember(UInt8(ascii: "]"), "array") { return }
     }
   }
 

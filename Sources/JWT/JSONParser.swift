@@ -126,17 +126,7 @@ struct JSONCursor {
       if members.updateValue(value, forKey: name) != nil {
         throw JSONParseError(offset: nameOffset, reason: "duplicate member name")
       }
-      skipWhitespace()
-      guard !atEnd else { throw error("unexpected end in object") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "}") {
-        index += 1
-        return .object(members)
-      }
-      throw error("expected ',' or '}'")
+      if try closesAfterMember(UInt8(ascii: "}"), "object") { return .object(members) }
     }
   }
 
@@ -152,18 +142,21 @@ struct JSONCursor {
     while true {
       skipWhitespace()
       values.append(try parseValue(depth: depth))
-      skipWhitespace()
-      guard !atEnd else { throw error("unexpected end in array") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "]") {
-        index += 1
-        return .array(values)
-      }
-      throw error("expected ',' or ']'")
+      if try closesAfterMember(UInt8(ascii: "]"), "array") { return .array(values) }
     }
+  }
+
+  /// After a member or element: skips whitespace, then consumes `,` (false: another follows) or
+  /// `close` (true: the container ends); anything else is an error.
+  mutating func closesAfterMember(_ close: UInt8, _ container: StaticString) throws(JSONParseError) -> Bool {
+    skipWhitespace()
+    guard !atEnd else { throw error("unexpected end in \(container)") }
+    let byte = bytes[index]
+    index += 1
+    if byte == UInt8(ascii: ",") { return false }
+    if byte == close { return true }
+    index -= 1
+    throw error("expected ',' or '\(Character(Unicode.Scalar(close)))'")
   }
 
   mutating func hex4() throws(JSONParseError) -> UInt32 {
