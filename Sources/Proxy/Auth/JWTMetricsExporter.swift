@@ -42,17 +42,24 @@ final class JWTMetricsExporter: Sendable {
       for total in totals {
         let delta = total.value - last[total.key, default: 0]
         guard delta > 0 else { continue }
-        registry.counter(total.name, labels: total.labels, help: JWTMetricsExporter.help[total.name] ?? "").increment(by: Int64(delta))
+        registry.counter(total.name, labels: total.labels, help: JWTMetricsExporter.help[total.name] ?? "")
+          .increment(by: Int64(delta))
         last[total.key] = total.value
       }
     }
     let now = JWKSFetcher.nowMs()
     for issuer in runtime.fetcher.issuers {
       let stats = issuer.stats(nowMs: now)
-      registry.gauge("gatehouse_jwks_keys", labels: [("issuer", issuer.name)], help: "Usable keys in the issuer's current JWKS.").set(
+      registry.gauge(
+        "gatehouse_jwks_keys", labels: [("issuer", issuer.name)],
+        help: "Usable keys in the issuer's current JWKS."
+      ).set(
         Int64(stats.keys))
       if let age = stats.ageSeconds {
-        registry.gauge("gatehouse_jwks_age_seconds", labels: [("issuer", issuer.name)], help: "Seconds since the issuer's keys were last fetched successfully.").set(age)
+        registry.gauge(
+          "gatehouse_jwks_age_seconds", labels: [("issuer", issuer.name)],
+          help: "Seconds since the issuer's keys were last fetched successfully."
+        ).set(age)
       }
     }
   }

@@ -558,29 +558,20 @@ final class ClientConnection: EventHandler {
       return true
     case .chunked:
       var progress = false
-      while !requestBodyDone {
-        let window = min(inBuf.readable, out.writable - 40)
-        guard window > 0 else { break }
-        let view = UnsafeRawBufferPointer(start: inBuf.readPointer, count: window)
-        switch requestChunks.decode(view) {
-        case .data(let offset, let count):
-          _ = out.appendHex(count) && out.append("\r\n")
-          _ = out.append(UnsafeRawBufferPointer(start: inBuf.readPointer + offset, count: count))
-          _ = out.append("\r\n")
-          inBuf.readerIndex += offset + count
+      relay: while !requestBodyDone {
+        switch ChunkedRelay.step(&requestChunks, from: inBuf, to: out, rechunk: true) {
+        case .data(let count):
           requestBodyBytes += Int64(count)
           progress = true
           if runtime.maxBodyBytes > 0 && requestBodyBytes > runtime.maxBodyBytes {
             failMidRequest(ProxyError(.bodyTooLarge, .downstream, "chunked body over limit"))
             return true
           }
-        case .needMore(let consumed):
-          inBuf.readerIndex += consumed
-          if consumed == 0 { return progress }
+        case .framing:
           progress = true
-        case .end(let consumed):
-          inBuf.readerIndex += consumed
-          _ = out.append("0\r\n\r\n")
+        case .stalled:
+          break relay
+        case .finished:
           requestBodyDone = true
           progress = true
         case .failed(let error):
@@ -775,30 +766,22 @@ final class ClientConnection: EventHandler {
         return true
       }
     case .chunked:
-      while !responseDone {
-        let window = min(input.readable, outBuf.writable - 40)
-        guard window > 0 else { break }
-        let view = UnsafeRawBufferPointer(start: input.readPointer, count: window)
-        switch responseChunks.decode(view) {
-        case .data(let offset, let count):
-          if clientFraming == .chunked { _ = outBuf.appendHex(count) && outBuf.append("\r\n") }
-          _ = outBuf.append(UnsafeRawBufferPointer(start: input.readPointer + offset, count: count))
-          if clientFraming == .chunked { _ = outBuf.append("\r\n") }
-          input.readerIndex += offset + count
+      relay: while !responseDone {
+        switch ChunkedRelay.step(
+          &responseChunks, from: input, to: outBuf, rechunk: clientFraming == .chunked)
+        {
+        case .data(let count):
           context.bytesOut += Int64(count)
           progress = true
-        case .needMore(let consumed):
-          input.readerIndex += consumed
-          if consumed > 0 { progress = true; continue }
-          if upstreamEOF && input.readable == window {
+        case .framing:
+          progress = true
+        case .stalled(let needsAllInput):
+          if needsAllInput && upstreamEOF {
             upstreamTruncated()
             return true
           }
-          if progress { touchDeadline() }
-          return progress
-        case .end(let consumed):
-          input.readerIndex += consumed
-          if clientFraming == .chunked { _ = outBuf.append("0\r\n\r\n") }
+          break relay
+        case .finished:
           responseDone = true
           progress = true
         case .failed:
@@ -960,18 +943,15 @@ final class ClientConnection: EventHandler {
     case .chunked:
       var progress = false
       while !requestBodyDone && inBuf.readable > 0 {
-        let view = UnsafeRawBufferPointer(start: inBuf.readPointer, count: inBuf.readable)
-        switch requestChunks.decode(view) {
-        case .data(let offset, let count):
-          inBuf.readerIndex += offset + count
+        switch ChunkedRelay.step(&requestChunks, from: inBuf, to: nil, rechunk: false) {
+        case .data(let count):
           discardBudget -= Int64(count)
           progress = true
-        case .needMore(let consumed):
-          inBuf.readerIndex += consumed
-          if consumed == 0 { return progress }
+        case .framing:
           progress = true
-        case .end(let consumed):
-          inBuf.readerIndex += consumed
+        case .stalled:
+          return progress
+        case .finished:
           requestBodyDone = true
           progress = true
         case .failed:

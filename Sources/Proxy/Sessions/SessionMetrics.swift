@@ -18,21 +18,29 @@ final class SessionMetrics: Sendable {
   let validation: DurationHistogram
 
   init(registry: PrometheusCollectorRegistry) {
-    created = registry.counter("gatehouse_sessions_created_total", labels: [], help: "Sessions created by logins.")
-    rotated = registry.counter("gatehouse_sessions_rotated_total", labels: [],
+    created = registry.counter(
+      "gatehouse_sessions_created_total", labels: [], help: "Sessions created by logins.")
+    rotated = registry.counter(
+      "gatehouse_sessions_rotated_total", labels: [],
       help: "Session id rotations (interval or elevation).")
     destroyedByReason = DestroyReason.allCases.map {
-      registry.counter("gatehouse_sessions_destroyed_total", labels: [("reason", $0.rawValue)],
+      registry.counter(
+        "gatehouse_sessions_destroyed_total", labels: [("reason", $0.rawValue)],
         help: "Sessions ended, by reason.")
     }
-    csrfFailures = registry.counter("gatehouse_csrf_failures_total", labels: [], help: "Unsafe requests refused by the CSRF check.")
-    bindingMismatches = registry.counter("gatehouse_session_binding_mismatches_total", labels: [],
+    csrfFailures = registry.counter(
+      "gatehouse_csrf_failures_total", labels: [], help: "Unsafe requests refused by the CSRF check.")
+    bindingMismatches = registry.counter(
+      "gatehouse_session_binding_mismatches_total", labels: [],
       help: "Sessions refused for a changed client IP subnet or User-Agent.")
-    forgedTickets = registry.counter("gatehouse_session_invalid_tickets_total", labels: [],
+    forgedTickets = registry.counter(
+      "gatehouse_session_invalid_tickets_total", labels: [],
       help: "Session cookies refused before any lookup (forged, truncated, unknown key).")
-    rejectedLogins = registry.counter("gatehouse_session_logins_rejected_total", labels: [],
+    rejectedLogins = registry.counter(
+      "gatehouse_session_logins_rejected_total", labels: [],
       help: "Logins refused (reject_new cap or store unavailable).")
-    validation = registry.durationHistogram("gatehouse_session_validation_duration_seconds", labels: [],
+    validation = registry.durationHistogram(
+      "gatehouse_session_validation_duration_seconds", labels: [],
       buckets: [
         .microseconds(5), .microseconds(20), .microseconds(100), .microseconds(500), .milliseconds(2),
         .milliseconds(10), .milliseconds(50),
