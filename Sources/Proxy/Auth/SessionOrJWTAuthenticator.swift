@@ -15,14 +15,10 @@ final class SessionOrJWTAuthenticator: RequestAuthenticator {
     return authenticator.authenticate(request, resume: resume)
   }
 
+  /// Any `Bearer` Authorization, well-formed or not (a malformed one is the JWT path's to refuse).
   static func hasBearer(_ value: [UInt8]?) -> Bool {
-    guard let value, value.count > 7 else { return false }
-    let scheme = Array("bearer ".utf8)
-    for index in 0..<7 {
-      var byte = value[index]
-      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-      if byte != scheme[index] { return false }
-    }
-    return true
+    guard let value else { return false }
+    return BearerToken.fromAuthorization(value) != .absent
   }
+
 }
