@@ -23,6 +23,8 @@ final class Worker: @unchecked Sendable {
   var redisBackend: RedisWorkerBackend?
   var log: Logger
   let shared: SharedState
+  /// The phases every request of this worker goes through.
+  private(set) lazy var pipeline = Pipeline(worker: self)
   private var connections: [ObjectIdentifier: ClientConnection] = [:]
   private var listener: Listener?
   private(set) var draining = false
@@ -101,22 +103,12 @@ final class Worker: @unchecked Sendable {
     done?()
   }
 
-  /// `logging`: runs once per request, however it ended.
-  func requestFinished(_ context: RequestContext, routeName: String) {
+  /// The metric slot (`RouteSlots`) of a route of the current configuration (-1: no route).
+  func routeSlot(_ routeIndex: Int) -> Int {
     // A request that started under the previous configuration and ends after a reload may be
     // counted under the new table's route of the same index (a one-request window, accepted to
     // keep string hashing off the hot path).
-    let index = context.routeIndex
-    let slot = index >= 0 && index < routeSlots.count ? routeSlots[index] : RouteSlots.noRoute
-    metrics.requestFinished(context, routeSlot: slot, now: loop.now)
-    metrics.publishPool(idle: pool.idleCount, busy: pool.busyCount)
-    if context.strippedHeaders > 0 {
-      SecurityLog.write(
-        kind: "spoofed_header", count: context.strippedHeaders, context: context, clientIP: context.clientIP,
-        to: shared.sink)
-    }
-    guard runtime.accessLog else { return }
-    AccessLog.write(context, routeName: routeName, peer: nil, to: shared.sink)
+    routeIndex >= 0 && routeIndex < routeSlots.count ? routeSlots[routeIndex] : RouteSlots.noRoute
   }
 
   func logSecurityEvent(_ event: String, context: RequestContext, peer: SocketAddress, reason: String = "") {

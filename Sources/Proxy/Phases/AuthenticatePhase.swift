@@ -1,0 +1,143 @@
+import HTTP1
+
+/// Request phase 5: the route's policy decides — `public` passes; `jwt`, `session` and
+/// `session_or_jwt` ask the worker's authenticator, which answers at once or later (a key
+/// fetch, a store round trip): then the phase waits and runs again with the answer in
+/// `request.authentication`. A grant's identity headers go to `request.identityHeaders` (for the
+/// upstream request) and its cookies to `request.responseHeaders`; a denial is logged as a
+/// security event and answered.
+///
+/// The session checks (idle and absolute timeout, IP/User-Agent binding, CSRF, rotation) run
+/// inside `SessionAuthenticator`: each needs the session record that the lookup loads, and
+/// rotation replaces the ticket the grant is made for, so they are not separate phases. The
+/// CSRF token of a urlencoded form is read from the body: when it can be nowhere else, this
+/// phase asks for the body first (`.needBody`). Immutable (the authenticators are the worker's).
+struct AuthenticatePhase: RequestPhase {
+  unowned(unsafe) let worker: Worker
+
+  func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
+    let route = request.runtime.routes.routes[request.routeIndex]
+    switch request.authentication {
+    case .answered(let outcome):
+      request.authentication = .done
+      return apply(outcome, &request, view)
+    case .waitingForBody(let length):
+      guard let authenticator = worker.authenticator(for: route.auth), var withBody = request.authRequest
+      else {
+        return .answer(ProxyError(.unauthorized, .internal, "policy unavailable"))
+      }
+      withBody.formBody = Array(UnsafeRawBufferPointer(rebasing: view.body[0..<length]))
+      return authenticate(withBody, with: authenticator, &request, view)
+    case .notStarted, .waiting, .done:
+      break
+    }
+    // Kept for the response phases (login, logout, elevate need the client's address and
+    // User-Agent) whenever sessions are configured.
+    if request.runtime.sessionCookieName != nil {
+      request.authRequest = AuthRequest(request, view, route: route)
+    }
+    if route.auth == .publicAccess {
+      request.authMethod = "public"
+      return .proceed
+    }
+    guard let authenticator = worker.authenticator(for: route.auth) else {
+      // Policies not built into this binary never open a route (config check refuses them too).
+      return .answer(ProxyError(.unauthorized, .internal, "policy unavailable"))
+    }
+    let authRequest = request.authRequest ?? AuthRequest(request, view, route: route)
+    if let length = formBodyToRead(authRequest, route: route, request.runtime, view) {
+      request.authentication = .waitingForBody(length)
+      return .needBody(length)
+    }
+    return authenticate(authRequest, with: authenticator, &request, view)
+  }
+
+  private func authenticate(
+    _ authRequest: AuthRequest, with authenticator: any RequestAuthenticator, _ request: inout RequestContext,
+    _ view: RequestView
+  ) -> PhaseResult {
+    let resume = view.waker.callback { (outcome: AuthOutcome, request: inout RequestContext) in
+      request.authentication = .answered(outcome)
+    }
+    guard let outcome = authenticator.authenticate(authRequest, resume: resume) else {
+      request.authentication = .waiting
+      return .wait
+    }
+    request.authentication = .done
+    return apply(outcome, &request, view)
+  }
+
+  private func apply(_ outcome: AuthOutcome, _ request: inout RequestContext, _ view: RequestView)
+    -> PhaseResult
+  {
+    switch outcome {
+    case .allow(let grant):
+      request.authMethod = grant.method
+      request.principalHash = grant.principalHash
+      request.stripAuthorization = grant.stripAuthorization
+      request.identityHeaders = grant.identityHeaders
+      request.responseHeaders = grant.responseHeaders
+      request.session = grant.session
+      return .proceed
+    case .deny(let error, let headers):
+      let kind: String
+      switch error.kind {
+      case .csrfFailed: kind = "csrf_failure"
+      case .forbidden: kind = "forbidden"
+      case .storeUnavailable, .sessionLimit: kind = error.kind.rawValue
+      default: kind = "unauthenticated"
+      }
+      worker.logSecurityEvent(kind, context: request, peer: view.peer.address, reason: error.detail)
+      return .answer(error, headers: headers)
+    }
+  }
+
+  /// A form body is read before authentication only when the CSRF token can be nowhere else:
+  /// an unsafe request on a session route, no CSRF header, a urlencoded body with a length that
+  /// fits the configured bound (and the buffer). Otherwise the check runs on the headers alone.
+  private func formBodyToRead(
+    _ authRequest: AuthRequest, route: CompiledRoute, _ runtime: RuntimeConfig, _ view: RequestView
+  ) -> Int? {
+    let head = view.head
+    guard runtime.csrfFormBytes > 0, route.auth == .session || route.auth == .sessionOrJWT,
+      !head.method.isSafe, authRequest.csrfToken == nil, authRequest.sessionCookie != nil,
+      !head.expectContinue,
+      case .contentLength(let length) = head.framing, length > 0, length <= Int64(runtime.csrfFormBytes),
+      Int(length) <= view.bodyRoom, let type = authRequest.contentType,
+      ByteSearch.containsCaseInsensitive(type, "application/x-www-form-urlencoded")
+    else { return nil }
+    return Int(length)
+  }
+}
+
+extension AuthRequest {
+  /// The request as an authenticator sees it, copied out of the header index (it may wait for
+  /// an answer longer than the head stays in the read buffer).
+  init(_ request: RequestContext, _ view: RequestView, route: CompiledRoute) {
+    let runtime = request.runtime
+    let index = request.headers
+    let head = view.head
+    let bytes = view.bytes
+    let cookies = index.joined(.cookie, from: index.firstCookie, separator: "; ", head, bytes)
+    var sessionCookie: [UInt8]?
+    if let name = runtime.sessionCookieName, let cookies {
+      sessionCookie = CookieHeader.value(named: name, in: cookies)
+    }
+    let forwardedFor =
+      request.peerTrusted
+      ? index.joined(.forwardedFor, from: index.firstForwardedFor, separator: ",", head, bytes) : nil
+    self.init(
+      policy: route.auth, routeName: route.name, method: head.method,
+      authorization: index.authorizationCount == 1 ? index.copy(index.authorization, head, bytes) : nil,
+      cookies: cookies, clientIP: runtime.clientIP(peer: view.peer.address.ip, forwardedFor: forwardedFor),
+      userAgent: index.copy(index.userAgent, head, bytes), host: index.copy(index.host, head, bytes),
+      origin: index.copy(index.origin, head, bytes),
+      secFetchSite: index.copy(index.secFetchSite, head, bytes),
+      contentType: index.copy(index.contentType, head, bytes),
+      accept: index.joined(.accept, from: index.firstAccept, separator: ",", head, bytes),
+      path: String(decoding: view.path, as: UTF8.self), target: String(decoding: view.target, as: UTF8.self),
+      sessionCookie: sessionCookie, csrfToken: index.copy(index.csrfToken, head, bytes), formBody: nil,
+      forwardedProto: request.peerTrusted ? index.copy(index.forwardedProto, head, bytes) : nil,
+      onUnauthenticated: route.onUnauthenticated)
+  }
+}

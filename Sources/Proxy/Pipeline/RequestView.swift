@@ -1,0 +1,47 @@
+import EventLoop
+import HTTP1
+
+/// The client at the other end of a connection.
+struct Peer {
+  let address: SocketAddress
+  /// The address's text, made once per connection (logs, `X-Forwarded-For`).
+  let text: [UInt8]
+
+  init(_ address: SocketAddress) {
+    self.address = address
+    self.text = Array(address.ip.description.utf8)
+  }
+}
+
+/// What a request phase sees of the request besides its context: the parsed head and the bytes
+/// its offsets point into. Valid during one phase call only (the bytes live in the client's read
+/// buffer, which moves on once the head is sent).
+struct RequestView {
+  let head: RequestHead
+  /// The head's bytes: `head.fields[i].name(in: bytes)` and `.value(in: bytes)`.
+  let bytes: UnsafeRawBufferPointer
+  /// Body bytes already buffered after the head.
+  let body: UnsafeRawBufferPointer
+  /// How many body bytes the buffer can hold after this head (`.needBody` beyond it never ends).
+  let bodyRoom: Int
+  let peer: Peer
+  /// Loop time of the event being handled.
+  let now: UInt64
+  /// The lent upstream connection's write buffer; nil before the upstream peer.
+  let upstreamOut: ByteBuffer?
+  /// Hands an asynchronous answer back to this request.
+  let waker: Waker
+
+  /// The request target's path (no query).
+  var path: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(rebasing: bytes[head.targetStart..<head.targetStart + head.pathLength])
+  }
+  /// The request target, query included.
+  var target: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(rebasing: bytes[head.targetStart..<head.targetStart + head.targetLength])
+  }
+  /// The method as sent.
+  var methodName: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(rebasing: bytes[head.methodStart..<head.methodStart + head.methodLength])
+  }
+}
