@@ -63,7 +63,10 @@ let package = Package(
     .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Crypto", "EventLoop", "RedisTestSupport"]),
     .testTarget(
       name: "ProxyTests",
-      dependencies: ["Proxy", "HTTP1", "EventLoop", .product(name: "Logging", package: "swift-log")]
+      dependencies: [
+        "Proxy", "HTTP1", "EventLoop", "Sessions", .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ]
     ),
     .testTarget(name: "IntegrationTests", dependencies: ["RedisTestSupport"], exclude: ["Fixtures"]),
   ],

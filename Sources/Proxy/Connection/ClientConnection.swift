@@ -21,7 +21,7 @@ final class ClientConnection: EventHandler {
   let fd: Int32
   private var registration: Registration?
   private var interest: Interest = []
-  private var exchange: Exchange
+  private let exchange: Exchange
   /// The upstream connection lent to the current exchange (its socket is closed with ours).
   private var upstream: UpstreamConnection?
   private var timer: TimerID?
@@ -86,6 +86,7 @@ final class ClientConnection: EventHandler {
   /// Carries out `first` and the actions the resulting events return, then waits.
   private func perform(_ first: ExchangeActions) {
     var actions = first
+    let now = worker.loop.now
     while true {
       if actions.contains(.shutdownUpstreamWrite) { upstream?.shutdownWrite() }
       if actions.contains(.shutdownClientWrite) { Posix.shutdownWrite(fd) }
@@ -94,7 +95,6 @@ final class ClientConnection: EventHandler {
         close()
         return
       }
-      let now = worker.loop.now
       if actions.contains(.openUpstream) {
         actions = openUpstream(now)
         continue

@@ -3,7 +3,7 @@
 extension Exchange {
   /// An error after the head went upstream: answer if nothing was answered yet, and close the
   /// client unless the request body is complete (otherwise its tail could look like a request).
-  mutating func answerAfterHeadSent(_ error: ProxyError) {
+  func answerAfterHeadSent(_ error: ProxyError) {
     if answerStarted {
       context.error = error
       abort()
@@ -17,7 +17,7 @@ extension Exchange {
 
   /// No upstream connection: 502. `headInBuffer`: the head was not sent yet (answered like a
   /// phase's answer); otherwise it went into the lent connection's buffer.
-  mutating func connectFailed(_ detail: String, headInBuffer: Bool) {
+  func connectFailed(_ detail: String, headInBuffer: Bool) {
     pipeline.upstreamConnectFailed(detail)
     releaseUpstream(reusable: false)
     let error = ProxyError(.upstreamConnectFailed, .upstream, detail)
@@ -29,7 +29,7 @@ extension Exchange {
   }
 
   /// The upstream closed (or failed) before any response head.
-  mutating func upstreamFailedBeforeResponse() {
+  func upstreamFailedBeforeResponse() {
     guard let link = upstream else { return }
     // A pooled connection that the upstream had closed before our bytes reached it: the request
     // was never seen, so it is safe to send it again on a fresh connection, once.
@@ -42,7 +42,7 @@ extension Exchange {
   }
 
   /// A write to the upstream failed.
-  mutating func upstreamWriteFailed() {
+  func upstreamWriteFailed() {
     switch state {
     case .proxying where responseStage == .awaitingHead || isWaitingForResponsePhase:
       upstream?.ended = true
@@ -60,14 +60,14 @@ extension Exchange {
     return false
   }
 
-  mutating func upstreamProtocolFailure(_ detail: String) {
+  func upstreamProtocolFailure(_ detail: String) {
     releaseUpstream(reusable: false)
     answerAfterHeadSent(ProxyError(.upstreamProtocol, .upstream, detail))
   }
 
   /// The upstream closed in the middle of a body: the client must not see a message that looks
   /// complete, so its connection is closed at once.
-  mutating func upstreamTruncated() {
+  func upstreamTruncated() {
     context.error = ProxyError(.upstreamClosed, .upstream, "upstream closed mid-response")
     releaseUpstream(reusable: false)
     abort()
@@ -76,7 +76,7 @@ extension Exchange {
   /// The client broke its body's framing (or limit) after the head went upstream: the upstream
   /// connection cannot be reused; the client gets an error if nothing was answered yet, and
   /// both close.
-  mutating func failMidRequest(_ error: ProxyError) {
+  func failMidRequest(_ error: ProxyError) {
     pipeline.bodyRejected(error.detail)
     releaseUpstream(reusable: false)
     requestBody.done = true
@@ -91,20 +91,20 @@ extension Exchange {
     }
   }
 
-  mutating func releaseUpstream(reusable: Bool) {
+  func releaseUpstream(reusable: Bool) {
     guard upstream != nil else { return }
     upstream = nil
     actions.insert(reusable ? [.releaseUpstream, .upstreamReusable] : .releaseUpstream)
   }
 
   /// Immediate close of the client and the exchange's upstream connection.
-  mutating func abort() {
+  func abort() {
     releaseUpstream(reusable: false)
     close()
   }
 
   /// Ends the connection; a request still in progress is logged (499 if it got no answer).
-  mutating func close() {
+  func close() {
     guard state != .closed else { return }
     if context.active {
       context.bytesIn = requestBody.bytes

@@ -7,7 +7,7 @@ extension Exchange {
   // MARK: Head
 
   /// `.awaitingHead`: parses the next head at the start of `clientIn`.
-  mutating func parseNextRequest() -> Bool {
+  func parseNextRequest() -> Bool {
     guard clientIn.readable > 0 else {
       if clientEOF { close() }
       return false
@@ -32,15 +32,15 @@ extension Exchange {
     case .complete:
       generation &+= 1
       let view = requestView()
-      pipeline.beginRequest(&context, view, now: now)
+      pipeline.beginRequest(&context, view, peer: peer, now: now)
       requestBody = BodyRelay(request: head.framing)
-      runRequestPhases(from: Pipeline.firstRequestPhase)
+      runRequestPhases(from: Pipeline.firstRequestPhase, view)
       return true
     }
   }
 
   /// The head is malformed: answer and close (nothing reaches a phase, let alone the app).
-  mutating func rejectHead(_ error: HTTPParseError) {
+  func rejectHead(_ error: HTTPParseError) {
     pipeline.beginLocalAnswer(&context, peer: peer, now: now)
     pipeline.headRejected(error, context, peer: peer)
     queueLocalAnswer(
@@ -57,15 +57,14 @@ extension Exchange {
     return RequestView(
       head: head, bytes: UnsafeRawBufferPointer(start: base, count: headLength),
       body: UnsafeRawBufferPointer(start: base + headLength, count: clientIn.readable - headLength),
-      bodyRoom: clientIn.capacity - headLength, peer: peer, now: now, upstreamOut: upstreamOut,
+      bodyRoom: clientIn.capacity - headLength, peer: peer.address, now: now, upstreamOut: upstreamOut,
       waker: Waker(host: host!, generation: generation))
   }
 
   // MARK: Request phases
 
   /// Runs the request phases from `first` up to the upstream peer (or an answer, or a wait).
-  mutating func runRequestPhases(from first: PhaseID) {
-    let view = requestView()
+  func runRequestPhases(from first: PhaseID, _ view: RequestView) {
     switch pipeline.runRequestPhases(from: first, &context, view) {
     case .needsUpstream:
       state = .openingUpstream
@@ -82,18 +81,18 @@ extension Exchange {
   }
 
   /// `.waitingForBody`: runs the phase again once the body bytes it asked for are buffered.
-  mutating func bodyArrived(for phase: PhaseID, bytes: Int) -> Bool {
+  func bodyArrived(for phase: PhaseID, bytes: Int) -> Bool {
     guard clientIn.readable >= head.headLength + bytes else {
       if clientEOF { close() }
       return false
     }
-    runRequestPhases(from: phase)
+    runRequestPhases(from: phase, requestView())
     return true
   }
 
   /// An upstream connection was lent: the phases after the upstream peer write the head into
   /// its buffer, then the exchange proxies.
-  mutating func sendRequestHead(over link: UpstreamLink) {
+  func sendRequestHead(over link: UpstreamLink) {
     upstream = link
     retried = false
     context.upstreamStartNanos = now
@@ -124,7 +123,7 @@ extension Exchange {
   // MARK: Request body
 
   /// `.proxying`: moves request body bytes to the upstream.
-  mutating func pumpRequestBody() -> Bool {
+  func pumpRequestBody() -> Bool {
     guard !requestBody.done, let link = upstream, !link.connecting else { return false }
     let maxBody = context.runtime.maxBodyBytes
     switch requestBody.relay(
@@ -147,7 +146,7 @@ extension Exchange {
   }
 
   /// `.drainingBody`: reads and drops the body of a request that was answered locally.
-  mutating func drainRequestBody() -> Bool {
+  func drainRequestBody() -> Bool {
     switch requestBody.drain(from: clientIn) {
     case .idle:
       if !requestBody.done && clientEOF { close() }
@@ -166,7 +165,7 @@ extension Exchange {
 
   /// Answers the current request without the upstream (its head is still in `clientIn`). A body
   /// small enough is read and dropped so the connection can be kept; otherwise it closes.
-  mutating func respondLocally(_ error: ProxyError, extraHeaders: [(String, String)] = []) {
+  func respondLocally(_ error: ProxyError, extraHeaders: [(String, String)] = []) {
     clientIn.readerIndex += head.headLength
     let runtime = context.runtime
     var close = !head.keepAlive || draining
@@ -192,7 +191,7 @@ extension Exchange {
   }
 
   /// Writes Gatehouse's own answer for `error` into `clientOut` (`failToProxy`).
-  mutating func queueLocalAnswer(_ error: ProxyError, close: Bool, extraHeaders: [(String, String)] = []) {
+  func queueLocalAnswer(_ error: ProxyError, close: Bool, extraHeaders: [(String, String)] = []) {
     context.error = error
     context.status = error.status
     guard
@@ -212,7 +211,7 @@ extension Exchange {
 
   /// The request is complete (answered, and its body read): log it, then wait for the next
   /// request or close.
-  mutating func finishExchange() {
+  func finishExchange() {
     context.bytesIn = requestBody.bytes
     pipeline.finish(&context, now: now)
     parser.reset()

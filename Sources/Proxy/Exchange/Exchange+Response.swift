@@ -5,7 +5,7 @@ import HTTP1
 /// to the client, and the end of the exchange.
 extension Exchange {
   /// Parses the upstream's next head, or moves body bytes once it is through.
-  mutating func pumpResponse() -> Bool {
+  func pumpResponse() -> Bool {
     guard let link = upstream, !link.connecting else { return false }
     switch responseStage {
     case .body: return pumpResponseBody(from: link)
@@ -38,7 +38,7 @@ extension Exchange {
 
   /// A complete response head: runs the response phases from `first`, then relays an interim
   /// head (1xx), starts the tunnel (101) or sets up the body. False while a phase waits.
-  mutating func beginResponse(from first: PhaseID) -> Bool {
+  func beginResponse(from first: PhaseID) -> Bool {
     guard let link = upstream else { return false }
     let status = responseHead.status
     let kind: ResponseView.Kind
@@ -110,7 +110,7 @@ extension Exchange {
   }
 
   /// `.body`: moves response body bytes to the client.
-  mutating func pumpResponseBody(from link: UpstreamLink) -> Bool {
+  func pumpResponseBody(from link: UpstreamLink) -> Bool {
     let before = responseBody.bytes
     let outcome = responseBody.relay(
       from: link.input, to: clientOut, rechunk: clientFraming == .chunked, inputEnded: link.ended)
@@ -130,7 +130,7 @@ extension Exchange {
 
   /// The response is complete: the upstream connection goes back to the pool if it can serve
   /// another request, and the exchange ends.
-  mutating func finishIfResponseDone() -> Bool {
+  func finishIfResponseDone() -> Bool {
     guard case .done = responseStage, let link = upstream else { return false }
     if !requestBody.done {
       // The upstream answered before the whole body arrived: the rest of the body cannot be

@@ -24,14 +24,14 @@ struct Deadline: Equatable {
 }
 
 extension Exchange {
-  mutating func setDeadline(_ at: UInt64, _ kind: TimeoutKind) {
+  func setDeadline(_ at: UInt64, _ kind: TimeoutKind) {
     timeout = Deadline(at: at, kind: kind)
   }
 
   /// Progress pushes the running timeout out: the response timeout measures silence, not the
   /// whole response; the tunnel closes after `idle_timeout` without traffic. Header, idle and
   /// linger timeouts are not moved by progress.
-  mutating func touchDeadline() {
+  func touchDeadline() {
     switch timeout.kind {
     case .connect, .response:
       if upstream?.connecting == true { return }
@@ -44,7 +44,7 @@ extension Exchange {
   }
 
   /// The deadline passed: answer or close, per timeout.
-  mutating func timedOut() {
+  func timedOut() {
     pipeline.timedOut(timeout.kind)
     switch timeout.kind {
     case .header:

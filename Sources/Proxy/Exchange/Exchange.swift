@@ -17,8 +17,10 @@ import HTTP1
 /// Bytes stay in four fixed buffers (client in/out here, upstream in/out lent with the upstream
 /// connection), so memory per connection is bounded whatever the body sizes; a full buffer stops
 /// reading on the side that fills it (back-pressure). Everything about the current request lives
-/// in `context`; the fields here are protocol state. Loop-thread only.
-struct Exchange {
+/// in `context`; the fields here are protocol state. A final class rather than a struct: the
+/// driver reads it between events (`interest`, `deadline`), and reading a struct held in a class
+/// property copies the whole struct. Loop-thread only.
+final class Exchange {
   // MARK: Fixed for the connection's life
 
   let pipeline: Pipeline
@@ -77,7 +79,7 @@ struct Exchange {
     self.context = RequestContext(runtime: runtime)
     self.parser = HeadParser(limits: runtime.headLimits)
     self.responseParser = HeadParser(limits: runtime.responseHeadLimits)
-    setDeadline(now &+ runtime.headerTimeout, .header)
+    self.timeout = Deadline(at: now &+ runtime.headerTimeout, kind: .header)
   }
 
   // MARK: What the driver waits for
@@ -108,7 +110,7 @@ struct Exchange {
   // MARK: Events
 
   /// The driver read from the client into `clientIn`.
-  mutating func clientRead(_ read: ReadOutcome, now: UInt64) -> ExchangeActions {
+  func clientRead(_ read: ReadOutcome, now: UInt64) -> ExchangeActions {
     begin(now)
     switch read {
     case .bytes:
@@ -127,13 +129,13 @@ struct Exchange {
   }
 
   /// The client socket became writable (or reported an error) without anything to read.
-  mutating func clientWritable(now: UInt64) -> ExchangeActions {
+  func clientWritable(now: UInt64) -> ExchangeActions {
     begin(now)
     return advance()
   }
 
   /// `clientOut` was written (`.wrote`), or the write failed.
-  mutating func clientFlushed(_ result: FlushResult, now: UInt64) -> ExchangeActions {
+  func clientFlushed(_ result: FlushResult, now: UInt64) -> ExchangeActions {
     begin(now)
     switch result {
     case .wrote: touchDeadline()
@@ -144,7 +146,7 @@ struct Exchange {
   }
 
   /// `upstream.output` was written (`.wrote`), or the write failed.
-  mutating func upstreamFlushed(_ result: FlushResult, now: UInt64) -> ExchangeActions {
+  func upstreamFlushed(_ result: FlushResult, now: UInt64) -> ExchangeActions {
     begin(now)
     switch result {
     case .wrote(let count):
@@ -159,7 +161,7 @@ struct Exchange {
   }
 
   /// The driver lent an upstream connection (answer to `openUpstream`).
-  mutating func upstreamOpened(_ link: UpstreamLink, now: UInt64) -> ExchangeActions {
+  func upstreamOpened(_ link: UpstreamLink, now: UInt64) -> ExchangeActions {
     begin(now)
     guard case .openingUpstream = state else { preconditionFailure("upstream lent while \(state)") }
     sendRequestHead(over: link)
@@ -167,7 +169,7 @@ struct Exchange {
   }
 
   /// No upstream connection could be had at once (answer to `openUpstream`).
-  mutating func upstreamOpenFailed(_ detail: String, now: UInt64) -> ExchangeActions {
+  func upstreamOpenFailed(_ detail: String, now: UInt64) -> ExchangeActions {
     begin(now)
     context.upstreamStartNanos = now
     connectFailed(detail, headInBuffer: true)
@@ -176,7 +178,7 @@ struct Exchange {
 
   /// A readiness event on the lent connection: `justConnected` when it completed the connect;
   /// `read` is what its one read brought into `upstream.input`.
-  mutating func upstreamReady(justConnected: Bool, read: ReadOutcome, now: UInt64) -> ExchangeActions {
+  func upstreamReady(justConnected: Bool, read: ReadOutcome, now: UInt64) -> ExchangeActions {
     begin(now)
     guard upstream != nil else { return finish() }
     if justConnected {
@@ -192,14 +194,14 @@ struct Exchange {
   }
 
   /// The lent connection's non-blocking connect failed.
-  mutating func upstreamConnectFailed(_ detail: String, now: UInt64) -> ExchangeActions {
+  func upstreamConnectFailed(_ detail: String, now: UInt64) -> ExchangeActions {
     begin(now)
     connectFailed(detail, headInBuffer: false)
     return advance()
   }
 
   /// The retry's fresh connection took over the unsent bytes (answer to `retryUpstream`).
-  mutating func upstreamReplaced(by link: UpstreamLink, now: UInt64) -> ExchangeActions {
+  func upstreamReplaced(by link: UpstreamLink, now: UInt64) -> ExchangeActions {
     begin(now)
     pipeline.upstreamRetried()
     upstream = link
@@ -209,7 +211,7 @@ struct Exchange {
   }
 
   /// The retry's fresh connect failed at once (answer to `retryUpstream`).
-  mutating func upstreamRetryFailed(_ detail: String, now: UInt64) -> ExchangeActions {
+  func upstreamRetryFailed(_ detail: String, now: UInt64) -> ExchangeActions {
     begin(now)
     releaseUpstream(reusable: false)
     answerAfterHeadSent(ProxyError(.upstreamConnectFailed, .upstream, detail))
@@ -218,7 +220,7 @@ struct Exchange {
 
   /// A waiting phase's answer (through its `Waker`). Nil when the answer is for a request that
   /// is gone or a phase that is not waiting: it is dropped and nothing is to be done.
-  mutating func resume(generation: Int, now: UInt64, _ deliver: (inout RequestContext) -> Void)
+  func resume(generation: Int, now: UInt64, _ deliver: (inout RequestContext) -> Void)
     -> ExchangeActions?
   {
     guard generation == self.generation else { return nil }
@@ -226,7 +228,7 @@ struct Exchange {
     case .waitingForAnswer(let phase):
       begin(now)
       deliver(&context)
-      runRequestPhases(from: phase)
+      runRequestPhases(from: phase, requestView())
     case .proxying:
       guard case .waitingForAnswer(let phase) = responseStage else { return nil }
       begin(now)
@@ -241,7 +243,7 @@ struct Exchange {
 
   /// The driver's timer fired. Before the deadline (it moved later) nothing happens and the
   /// driver re-arms for `deadline`.
-  mutating func timerFired(now: UInt64) -> ExchangeActions {
+  func timerFired(now: UInt64) -> ExchangeActions {
     begin(now)
     guard state != .closed, now >= timeout.at else { return finish() }
     timedOut()
@@ -249,7 +251,7 @@ struct Exchange {
   }
 
   /// The worker drains: an idle connection closes now, a busy one after its current exchange.
-  mutating func beginDrain(now: UInt64) -> ExchangeActions {
+  func beginDrain(now: UInt64) -> ExchangeActions {
     begin(now)
     draining = true
     if case .awaitingHead = state, !headStarted, clientIn.readable == 0 {
@@ -262,18 +264,18 @@ struct Exchange {
 
   // MARK: Stepping
 
-  private mutating func begin(_ now: UInt64) {
+  private func begin(_ now: UInt64) {
     self.now = now
     actions = []
   }
 
   /// Steps until nothing moves without I/O, or until an action needs the driver first.
-  private mutating func advance() -> ExchangeActions {
+  private func advance() -> ExchangeActions {
     while actions.isDisjoint(with: .blocking) && step() {}
     return finish()
   }
 
-  private mutating func finish() -> ExchangeActions {
+  private func finish() -> ExchangeActions {
     if state != .closed {
       if clientOut.readable > 0 { actions.insert(.flushClient) }
       if let upstream, !upstream.connecting, upstream.output.readable > 0 { actions.insert(.flushUpstream) }
@@ -282,7 +284,7 @@ struct Exchange {
   }
 
   /// One step of the current state; true when something moved.
-  private mutating func step() -> Bool {
+  private func step() -> Bool {
     switch state {
     case .awaitingHead:
       return parseNextRequest()
@@ -310,7 +312,7 @@ struct Exchange {
   }
 
   /// `.tunnel`: moves bytes both ways; closes when both sides are shut.
-  private mutating func pumpTunnel() -> Bool {
+  private func pumpTunnel() -> Bool {
     guard let link = upstream else {
       close()
       return false
@@ -332,7 +334,7 @@ struct Exchange {
 
   /// `.closing`: once the last answer is out, half-close and drop whatever the client still
   /// sends (so the answer is not lost to a reset) until it closes or the linger timeout fires.
-  private mutating func lingerStep() -> Bool {
+  private func lingerStep() -> Bool {
     if clientOut.readable > 0 { return false }
     if !lingerShut {
       lingerShut = true

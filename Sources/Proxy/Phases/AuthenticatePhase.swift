@@ -16,14 +16,14 @@ struct AuthenticatePhase: RequestPhase {
   unowned(unsafe) let worker: Worker
 
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
-    let route = request.runtime.routes.routes[request.routeIndex]
+    let runtime = request.runtime
+    let policy = runtime.routes.routes[request.routeIndex].auth
     switch request.authentication {
     case .answered(let outcome):
       request.authentication = .done
       return apply(outcome, &request, view)
     case .waitingForBody(let length):
-      guard let authenticator = worker.authenticator(for: route.auth), var withBody = request.authRequest
-      else {
+      guard let authenticator = worker.authenticator(for: policy), var withBody = request.authRequest else {
         return .answer(ProxyError(.unauthorized, .internal, "policy unavailable"))
       }
       withBody.formBody = Array(UnsafeRawBufferPointer(rebasing: view.body[0..<length]))
@@ -33,19 +33,20 @@ struct AuthenticatePhase: RequestPhase {
     }
     // Kept for the response phases (login, logout, elevate need the client's address and
     // User-Agent) whenever sessions are configured.
-    if request.runtime.sessionCookieName != nil {
-      request.authRequest = AuthRequest(request, view, route: route)
+    if runtime.sessionCookieName != nil {
+      request.authRequest = AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
     }
-    if route.auth == .publicAccess {
+    if policy == .publicAccess {
       request.authMethod = "public"
       return .proceed
     }
-    guard let authenticator = worker.authenticator(for: route.auth) else {
+    guard let authenticator = worker.authenticator(for: policy) else {
       // Policies not built into this binary never open a route (config check refuses them too).
       return .answer(ProxyError(.unauthorized, .internal, "policy unavailable"))
     }
-    let authRequest = request.authRequest ?? AuthRequest(request, view, route: route)
-    if let length = formBodyToRead(authRequest, route: route, request.runtime, view) {
+    let authRequest =
+      request.authRequest ?? AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
+    if let length = formBodyToRead(authRequest, policy: policy, runtime, view) {
       request.authentication = .waitingForBody(length)
       return .needBody(length)
     }
@@ -87,7 +88,7 @@ struct AuthenticatePhase: RequestPhase {
       case .storeUnavailable, .sessionLimit: kind = error.kind.rawValue
       default: kind = "unauthenticated"
       }
-      worker.logSecurityEvent(kind, context: request, peer: view.peer.address, reason: error.detail)
+      worker.logSecurityEvent(kind, context: request, peer: view.peer, reason: error.detail)
       return .answer(error, headers: headers)
     }
   }
@@ -96,10 +97,10 @@ struct AuthenticatePhase: RequestPhase {
   /// an unsafe request on a session route, no CSRF header, a urlencoded body with a length that
   /// fits the configured bound (and the buffer). Otherwise the check runs on the headers alone.
   private func formBodyToRead(
-    _ authRequest: AuthRequest, route: CompiledRoute, _ runtime: RuntimeConfig, _ view: RequestView
+    _ authRequest: AuthRequest, policy: AuthPolicy, _ runtime: RuntimeConfig, _ view: RequestView
   ) -> Int? {
     let head = view.head
-    guard runtime.csrfFormBytes > 0, route.auth == .session || route.auth == .sessionOrJWT,
+    guard runtime.csrfFormBytes > 0, policy == .session || policy == .sessionOrJWT,
       !head.method.isSafe, authRequest.csrfToken == nil, authRequest.sessionCookie != nil,
       !head.expectContinue,
       case .contentLength(let length) = head.framing, length > 0, length <= Int64(runtime.csrfFormBytes),
@@ -129,7 +130,7 @@ extension AuthRequest {
     self.init(
       policy: route.auth, routeName: route.name, method: head.method,
       authorization: index.authorizationCount == 1 ? index.copy(index.authorization, head, bytes) : nil,
-      cookies: cookies, clientIP: runtime.clientIP(peer: view.peer.address.ip, forwardedFor: forwardedFor),
+      cookies: cookies, clientIP: runtime.clientIP(peer: view.peer.ip, forwardedFor: forwardedFor),
       userAgent: index.copy(index.userAgent, head, bytes), host: index.copy(index.host, head, bytes),
       origin: index.copy(index.origin, head, bytes),
       secFetchSite: index.copy(index.secFetchSite, head, bytes),

@@ -23,11 +23,14 @@ struct ResponseRewritePhase: ResponsePhase {
     case .final:
       request.upstreamHeadNanos = view.now
       request.status = view.head.status
+      let start = view.clientOut.writerIndex
       guard
         write(
           view, framing: view.framing, close: view.close, tunnel: false, keepSizeField: view.keepSizeField,
           request, extraHeaders: request.responseHeaders)
       else {
+        // Take back the part that fit: the client gets the 502 alone, not a torn head before it.
+        view.clientOut.writerIndex = start
         return .answer(ProxyError(.upstreamProtocol, .upstream, "response head too large"))
       }
       return .proceed

@@ -9,7 +9,7 @@ struct RoutePhase: RequestPhase {
       path: view.path, method: view.head.method, methodName: view.methodName)
     request.routeIndex = index
     guard index >= 0 else {
-      worker.logSecurityEvent("no_route", context: request, peer: view.peer.address)
+      worker.logSecurityEvent("no_route", context: request, peer: view.peer)
       return .answer(ProxyError(.unauthorized, .downstream, "no route"))
     }
     return .proceed

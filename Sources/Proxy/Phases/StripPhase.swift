@@ -6,7 +6,7 @@
 /// Immutable.
 struct StripPhase: RequestPhase {
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
-    request.peerTrusted = request.runtime.isTrusted(view.peer.address.ip)
+    request.peerTrusted = request.runtime.isTrusted(view.peer.ip)
     request.headers.build(view.head, in: view.bytes, rules: request.runtime)
     return .proceed
   }

@@ -3,10 +3,10 @@ import HTTP1
 /// Request phase 2: W3C trace context and the request id, before routing so that every answer
 /// — local ones included — carries them. A valid `traceparent` is continued with a new span id
 /// (the first valid one, if several were sent); otherwise a trace starts here. A well-formed
-/// client request id is kept; otherwise one is made. Ids come from the worker's `IDGenerator`.
-/// Immutable (the generator is the worker's).
-struct TracePhase: RequestPhase {
-  unowned(unsafe) let worker: Worker
+/// client request id is kept; otherwise one is made. The phase owns the worker's id generator
+/// (it is the only state a phase keeps). Loop-thread only.
+final class TracePhase: RequestPhase {
+  var ids = IDGenerator()
 
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
     let fields = view.head.fields
@@ -25,11 +25,11 @@ struct TracePhase: RequestPhase {
     }
     request.traceParentValid = traceParentValid
     if !traceParentValid {
-      request.traceHigh = worker.ids.nextNonZero()
-      request.traceLow = worker.ids.next()
+      request.traceHigh = ids.nextNonZero()
+      request.traceLow = ids.next()
       request.traceFlags = 0
     }
-    request.spanID = worker.ids.nextNonZero()
+    request.spanID = ids.nextNonZero()
     index = request.headers.firstRequestID
     while index >= 0 && index < fields.count {
       if roles[index] == .requestID {
@@ -42,7 +42,7 @@ struct TracePhase: RequestPhase {
       index += 1
     }
     if request.clientRequestID == nil {
-      request.generatedRequestID = (worker.ids.next(), worker.ids.next())
+      request.generatedRequestID = (ids.next(), ids.next())
     }
     return .proceed
   }

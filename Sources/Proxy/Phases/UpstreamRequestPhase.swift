@@ -100,7 +100,7 @@ struct UpstreamRequestPhase: RequestPhase {
         ok = ok && out.append(head.fields[position].value(in: bytes)) && out.append(", ")
       }
     }
-    ok = ok && view.peer.text.withUnsafeBytes { out.append($0) } && out.append("\r\n")
+    ok = ok && request.peerText.withUnsafeBytes { out.append($0) } && out.append("\r\n")
     if trusted, let proto = index.value(forwardedProto, head, bytes) {
       ok = ok && out.append("x-forwarded-proto: ") && out.append(proto) && out.append("\r\n")
     } else {

@@ -5,19 +5,19 @@ import HTTP1
 /// context, and the protocol events that only metrics and logs care about.
 extension Pipeline {
   /// A request head is complete: a fresh context under the worker's current configuration.
-  func beginRequest(_ request: inout RequestContext, _ view: RequestView, now: UInt64) {
-    let runtime = worker.runtime
+  func beginRequest(_ request: inout RequestContext, _ view: RequestView, peer: Peer, now: UInt64) {
+    let runtime = self.runtime
     request.restart(runtime: runtime)
     request.active = true
     request.startNanos = now
     request.startWallNanos = WallClock.nowNanos()
     request.method = view.head.method
-    request.peerText = view.peer.text
+    request.peerText = peer.text
     if runtime.accessLog {
       request.methodText = String(decoding: view.methodName, as: UTF8.self)
       request.pathText = String(decoding: runtime.logQuery ? view.target : view.path, as: UTF8.self)
     }
-    worker.metrics.requestStarted()
+    metrics.requestStarted()
   }
 
   /// A context for an answer given before any head was parsed (a rejected head, the header
@@ -27,39 +27,39 @@ extension Pipeline {
     request.active = true
     request.startNanos = now
     request.startWallNanos = WallClock.nowNanos()
-    request.generatedRequestID = (worker.ids.next(), worker.ids.next())
-    request.traceHigh = worker.ids.nextNonZero()
-    request.traceLow = worker.ids.next()
-    request.spanID = worker.ids.nextNonZero()
+    request.generatedRequestID = (trace.ids.next(), trace.ids.next())
+    request.traceHigh = trace.ids.nextNonZero()
+    request.traceLow = trace.ids.next()
+    request.spanID = trace.ids.nextNonZero()
     request.peerText = peer.text
   }
 
   func headRejected(_ error: HTTPParseError, _ request: RequestContext, peer: Peer) {
-    worker.metrics.parseRejected(error.kind.rawValue)
+    metrics.parseRejected(error.kind.rawValue)
     worker.logSecurityEvent(
       "rejected_request", context: request, peer: peer.address, reason: error.kind.rawValue)
   }
 
   /// The client broke its body's framing or limit after the head went upstream.
   func bodyRejected(_ detail: String) {
-    worker.metrics.parseRejected(detail)
+    metrics.parseRejected(detail)
   }
 
   func upstreamConnected(after nanos: UInt64) {
-    worker.metrics.upstreamConnected(nanos: nanos)
+    metrics.upstreamConnected(nanos: nanos)
   }
 
   func upstreamConnectFailed(_ detail: String) {
-    worker.metrics.upstreamConnectFailed()
+    metrics.upstreamConnectFailed()
     worker.log.warning(
       "upstream connect failed", metadata: ["error": "\(detail)", "upstream": "\(worker.pool.address)"])
   }
 
   func upstreamRetried() {
-    worker.metrics.upstreamRetried()
+    metrics.upstreamRetried()
   }
 
   func timedOut(_ kind: TimeoutKind) {
-    worker.metrics.timedOut(kind)
+    metrics.timedOut(kind)
   }
 }

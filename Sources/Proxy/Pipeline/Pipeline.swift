@@ -22,9 +22,12 @@ import HTTP1
 /// the phases are immutable after construction. Loop-thread only.
 final class Pipeline {
   unowned(unsafe) let worker: Worker
+  let metrics: WorkerMetrics
+  /// The configuration new requests start with; `Worker.apply` swaps it on reload.
+  var runtime: RuntimeConfig
 
   let strip = StripPhase()
-  let trace: TracePhase
+  let trace = TracePhase()
   let bodyLimit = BodyLimitPhase()
   let route: RoutePhase
   let authenticate: AuthenticatePhase
@@ -35,7 +38,8 @@ final class Pipeline {
 
   init(worker: Worker) {
     self.worker = worker
-    trace = TracePhase(worker: worker)
+    metrics = worker.metrics
+    runtime = worker.runtime
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
     lifecycle = LifecyclePhase(worker: worker)
@@ -48,9 +52,6 @@ final class Pipeline {
   static let lastRequestPhase = PhaseID.upstreamRequest
   static let firstResponsePhase = PhaseID.lifecycle
   static let lastResponsePhase = PhaseID.responseRewrite
-
-  /// The configuration new requests start with (a reload swaps it).
-  var runtime: RuntimeConfig { worker.runtime }
 
   /// Runs the request phases from `first` until one answers or waits, or until the upstream
   /// peer is needed (`view.upstreamOut` is nil) or every phase has run.

@@ -46,7 +46,10 @@ struct RequestContext {
   // authenticate
   /// The request as authenticators and the session lifecycle see it (kept for the response
   /// phases when sessions are configured).
-  var authRequest: AuthRequest? = nil
+  var authRequest: AuthRequest? {
+    get { storedAuthRequest?.value }
+    set { storedAuthRequest = newValue.map(Boxed.init) }
+  }
   var authentication: AuthenticationProgress = .notStarted
   var authMethod: StaticString = "none"
   var principalHash: String? = nil
@@ -57,7 +60,13 @@ struct RequestContext {
   /// Headers for the response to the client (a rotated session's cookie; the lifecycle's).
   var responseHeaders: [(String, String)] = []
   /// The session the request runs in, after authentication.
-  var session: ActiveSession? = nil
+  var session: ActiveSession? {
+    get { storedSession?.value }
+    set { storedSession = newValue.map(Boxed.init) }
+  }
+  // Boxed: most requests have neither, and a small context is cheap to start afresh.
+  private var storedAuthRequest: Boxed<AuthRequest>? = nil
+  private var storedSession: Boxed<ActiveSession>? = nil
 
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
@@ -106,7 +115,7 @@ enum AuthenticationProgress {
   case waitingForBody(Int)
   /// The authenticator will answer later.
   case waiting
-  case answered(AuthOutcome)
+  indirect case answered(AuthOutcome)
   case done
 }
 
@@ -114,6 +123,12 @@ enum AuthenticationProgress {
 enum LifecycleProgress {
   case notStarted
   case waiting
-  case answered(SessionLifecycle.Outcome)
+  indirect case answered(SessionLifecycle.Outcome)
   case done
+}
+
+/// A value kept out of line, so that a context that does not need it stays small.
+final class Boxed<Value> {
+  let value: Value
+  init(_ value: Value) { self.value = value }
 }

@@ -24,7 +24,8 @@ struct RequestView {
   let body: UnsafeRawBufferPointer
   /// How many body bytes the buffer can hold after this head (`.needBody` beyond it never ends).
   let bodyRoom: Int
-  let peer: Peer
+  /// The client's address (its text is `RequestContext.peerText`).
+  let peer: SocketAddress
   /// Loop time of the event being handled.
   let now: UInt64
   /// The lent upstream connection's write buffer; nil before the upstream peer.

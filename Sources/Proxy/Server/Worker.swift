@@ -9,7 +9,6 @@ final class Worker: @unchecked Sendable {
   let loop: EventLoop
   var runtime: RuntimeConfig
   let pool: UpstreamPool
-  var ids = IDGenerator()
   let metrics: WorkerMetrics
   private let metricsHub: GatehouseMetrics
   /// Metric slot (`RouteSlots`) of each route of `runtime`, by route index.
@@ -59,7 +58,9 @@ final class Worker: @unchecked Sendable {
   /// are published once a second besides after every request.
   private func publishPoolPeriodically() {
     metrics.publishPool(idle: pool.idleCount, busy: pool.busyCount)
-    loop.schedule(at: loop.now &+ 1_000_000_000) { [weak self] in self?.publishPoolPeriodically() }
+    // Strong: a weak reference would give the worker a side table for good, and every retain of
+    // it on the request path would take the slow path. The worker lives as long as its loop.
+    loop.schedule(at: loop.now &+ 1_000_000_000) { [self] in self.publishPoolPeriodically() }
   }
 
   func adopt(fd: Int32, peer: SocketAddress) {
@@ -81,6 +82,7 @@ final class Worker: @unchecked Sendable {
   /// Applies a reloaded configuration to requests that start from now on.
   func apply(_ runtime: RuntimeConfig, maxIdle: Int) {
     self.runtime = runtime
+    pipeline.runtime = runtime
     pool.maxIdle = maxIdle
     routeSlots = metricsHub.routeSlots.slots(for: runtime.routes.routes.map(\.name))
   }

@@ -23,7 +23,9 @@ final class UpstreamConnection: EventHandler {
   /// The owner it is lent to. Strong (no weak side table on the hot path); cleared when the
   /// connection goes back to the pool or closes, which breaks the cycle.
   private var owner: (any UpstreamConnectionOwner)?
-  weak var pool: UpstreamPool?
+  /// The worker's pool (it outlives its connections). Not weak: a weak reference would give the
+  /// pool a side table and slow down every retain of it.
+  unowned(unsafe) var pool: UpstreamPool?
   private(set) var closed = false
 
   init(fd: Int32, connected: Bool, loop: EventLoop, bufferSize: Int) {
