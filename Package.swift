@@ -35,15 +35,17 @@ let package = Package(
     .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
-    .target(name: "EventLoop", dependencies: ["CLinux"], swiftSettings: hotPath),
+    .target(name: "Net", swiftSettings: hotPath),
+    .target(name: "EventLoop", dependencies: ["CLinux", "Net"], swiftSettings: hotPath),
     .target(name: "HTTP1", swiftSettings: hotPath),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
     .target(name: "JWT", dependencies: ["Crypto"], swiftSettings: strict),
-    .target(name: "Sessions", dependencies: ["Crypto", "EventLoop", "CHiredis"], swiftSettings: strict),
+    .target(
+      name: "Sessions", dependencies: ["Crypto", "Net", "EventLoop", "CHiredis"], swiftSettings: strict),
     .target(
       name: "Proxy",
       dependencies: [
-        "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
+        "Net", "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
@@ -54,16 +56,18 @@ let package = Package(
       dependencies: ["Proxy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict
     ),
-    .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
+    .testTarget(name: "NetTests", dependencies: ["Net"]),
+    .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "Net"]),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
     .testTarget(name: "JWTTests", dependencies: ["JWT", "Crypto"], resources: [.copy("Fixtures")]),
     // Starts and stops redis-server / redis-sentinel for the Sessions and integration tests.
     .target(name: "RedisTestSupport", path: "Tests/RedisTestSupport"),
-    .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Crypto", "EventLoop", "RedisTestSupport"]),
+    .testTarget(
+      name: "SessionsTests", dependencies: ["Sessions", "Crypto", "Net", "EventLoop", "RedisTestSupport"]),
     .testTarget(
       name: "ProxyTests",
-      dependencies: ["Proxy", "HTTP1", "EventLoop", .product(name: "Logging", package: "swift-log")]
+      dependencies: ["Proxy", "HTTP1", "Net", "EventLoop", .product(name: "Logging", package: "swift-log")]
     ),
     .testTarget(name: "IntegrationTests", dependencies: ["RedisTestSupport"], exclude: ["Fixtures"]),
   ],

@@ -1,6 +1,7 @@
 import EventLoop
 import Foundation
 import Logging
+import Net
 import XCTest
 
 @testable import Proxy

@@ -1,5 +1,6 @@
 import EventLoop
 import Foundation
+import Net
 import XCTest
 
 @testable import Proxy

@@ -1,4 +1,5 @@
 import EventLoop
+import Net
 
 /// Turns `proxy.conf` into a `GatehouseConfig`: parse the TOML, validate every table and key while
 /// collecting every problem with its line and dotted key, then freeze the result. Nothing is

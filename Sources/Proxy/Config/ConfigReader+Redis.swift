@@ -1,4 +1,5 @@
 import EventLoop
+import Net
 
 /// `[redis]` (issue 6): read only for `[session] store = "redis"`, and then required; a `[redis]`
 /// table in any other configuration is an error (it would silently do nothing).

@@ -1,5 +1,6 @@
 import EventLoop
 import Logging
+import Net
 
 /// One reader per table of `proxy.conf`. Defaults come from the settings types' initialisers so
 /// they live in one place.

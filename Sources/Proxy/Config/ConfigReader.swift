@@ -1,4 +1,5 @@
 import EventLoop
+import Net
 
 /// Validation state for one configuration file: the inputs secrets and addresses are resolved
 /// against, and every issue found so far. Each accessor reports its own problems and returns a

@@ -1,4 +1,5 @@
 public import EventLoop
+public import Net
 
 /// `[redis]`: where the shared session store lives and how Gatehouse behaves when it cannot
 /// reach it (issue 6). Present exactly when `[session] store = "redis"`. Host names are resolved

@@ -1,5 +1,6 @@
 public import EventLoop
 import Glibc
+public import Net
 
 /// `[server]`: the public listener and its worker threads. Immutable.
 public struct ServerSettings: Sendable, Equatable {

@@ -1,4 +1,5 @@
 public import EventLoop
+public import Net
 
 /// `[upstream]`: the application behind Gatehouse. Immutable.
 public struct UpstreamSettings: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import EventLoop
+import Net
 import Sessions
 
 /// One worker's Redis session backend: its own `RedisConnection` on the worker's loop, the

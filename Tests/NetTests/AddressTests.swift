@@ -1,4 +1,4 @@
-import EventLoop
+import Net
 import XCTest
 
 final class IPAddressTests: XCTestCase {
@@ -118,17 +118,5 @@ final class SocketAddressTests: XCTestCase {
       ("empty", "", nil),
     ]
     for c in cases { XCTAssertEqual(SocketAddress.parse(c.text)?.description, c.expected, c.name) }
-  }
-
-  func testSockAddrRoundTrip() {
-    for text in ["127.0.0.1:80", "[::1]:8080", "[2001:db8::7]:1", "10.9.8.7:65535"] {
-      let address = SocketAddress.parse(text)!
-      let back = address.withSockAddr { pointer, _ in SocketAddress(sockaddr: pointer) }
-      XCTAssertEqual(back, address, text)
-    }
-  }
-
-  func testResolveNumericDoesNotNeedDNS() {
-    XCTAssertEqual(SocketAddress.resolve(host: "10.0.0.1", port: 9).map(\.description), ["10.0.0.1:9"])
   }
 }

@@ -1,4 +1,6 @@
-public import Glibc
+// Only the pure, reentrant text conversions `inet_pton`/`inet_ntop` (no I/O, no global state):
+// they are the reference parser and printer (RFC 5952 output) that every other tool agrees with.
+import Glibc
 
 /// An IPv4 or IPv6 address. IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`) are normalised to IPv4
 /// at construction, so subnet checks and logs see one form. Immutable.
@@ -15,18 +17,10 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     }
     var v6 = in6_addr()
     if inet_pton(AF_INET6, text, &v6) == 1 {
-      self.init(in6: v6)
+      self.init(bytes16: withUnsafeBytes(of: v6) { Array($0) })
       return
     }
     return nil
-  }
-
-  public init(in6 address: in6_addr) {
-    var bytes = [UInt8](repeating: 0, count: 16)
-    withUnsafeBytes(of: address) { raw in
-      for i in 0..<16 { bytes[i] = raw[i] }
-    }
-    self.init(bytes16: bytes)
   }
 
   /// Builds an address from 16 network-order bytes, normalising IPv4-mapped addresses.
