@@ -43,9 +43,14 @@ let package = Package(
     .target(
       name: "Sessions", dependencies: ["Crypto", "Net", "EventLoop", "CHiredis"], swiftSettings: strict),
     .target(
+      name: "Config",
+      dependencies: ["Net", "JWT", "Sessions", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strict
+    ),
+    .target(
       name: "Proxy",
       dependencies: [
-        "Net", "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
+        "Config", "Net", "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
@@ -53,7 +58,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "gatehouse",
-      dependencies: ["Proxy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Proxy", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict
     ),
     .testTarget(name: "NetTests", dependencies: ["Net"]),
@@ -66,8 +71,14 @@ let package = Package(
     .testTarget(
       name: "SessionsTests", dependencies: ["Sessions", "Crypto", "Net", "EventLoop", "RedisTestSupport"]),
     .testTarget(
+      name: "ConfigTests",
+      dependencies: ["Config", "Net", "Sessions", "JWT", .product(name: "Logging", package: "swift-log")]
+    ),
+    .testTarget(
       name: "ProxyTests",
-      dependencies: ["Proxy", "HTTP1", "Net", "EventLoop", .product(name: "Logging", package: "swift-log")]
+      dependencies: [
+        "Proxy", "Config", "HTTP1", "Net", "EventLoop", .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     .testTarget(name: "IntegrationTests", dependencies: ["RedisTestSupport"], exclude: ["Fixtures"]),
   ],

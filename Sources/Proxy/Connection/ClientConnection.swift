@@ -1,3 +1,4 @@
+import Config
 import EventLoop
 import HTTP1
 import Net

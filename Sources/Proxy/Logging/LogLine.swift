@@ -1,3 +1,5 @@
+import Config
+
 /// Builds one log line: a JSON object (RFC 8259 escaping) or, for `format = "text"`, logfmt
 /// (`key=value`, values quoted when they contain spaces, quotes or `=`). Values are written in
 /// the order they are added. Not for the pass-through hot path (access logs are off in the

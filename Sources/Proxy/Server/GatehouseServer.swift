@@ -1,3 +1,4 @@
+public import Config
 import Crypto
 public import EventLoop
 import Glibc

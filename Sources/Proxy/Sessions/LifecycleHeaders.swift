@@ -1,3 +1,4 @@
+import Config
 import HTTP1
 
 /// Matchers for the response headers an app sends to start, end or elevate sessions. Immutable.

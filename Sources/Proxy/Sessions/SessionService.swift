@@ -1,3 +1,4 @@
+public import Config
 import Crypto
 import EventLoop
 public import Prometheus

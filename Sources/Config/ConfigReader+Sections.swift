@@ -1,4 +1,3 @@
-import EventLoop
 import Logging
 import Net
 
@@ -74,7 +73,7 @@ extension ConfigReader {
       }
     }
     return ServerSettings(
-      listen: listen, workers: workers == 0 ? ServerSettings.onlineCores() : workers,
+      listen: listen, workers: workers == 0 ? sources.onlineCores : workers,
       drainTimeout: duration(s, "drain_timeout", default: d.drainTimeout, range: .zero ... .seconds(3600)),
       trustedProxies: proxies)
   }

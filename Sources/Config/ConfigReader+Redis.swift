@@ -1,4 +1,3 @@
-import EventLoop
 import Net
 
 /// `[redis]` (issue 6): read only for `[session] store = "redis"`, and then required; a `[redis]`

@@ -1,5 +1,3 @@
-public import EventLoop
-import Glibc
 public import Net
 
 /// `[server]`: the public listener and its worker threads. Immutable.
@@ -8,8 +6,8 @@ public struct ServerSettings: Sendable, Equatable {
   public static let maxWorkers = 256
 
   public let listen: SocketAddress
-  /// Worker threads (one event loop each). Already resolved: a configured 0 becomes the number
-  /// of online cores.
+  /// Worker threads (one event loop each). Already resolved: the loader turns a configured 0
+  /// into `ConfigSources.onlineCores`. The initialiser's default, 1, stands for a one-core machine.
   public let workers: Int
   /// How long in-flight requests may finish after a stop signal.
   public let drainTimeout: Duration
@@ -17,17 +15,12 @@ public struct ServerSettings: Sendable, Equatable {
   public let trustedProxies: [CIDR]
 
   public init(
-    listen: SocketAddress = ServerSettings.defaultListen, workers: Int = ServerSettings.onlineCores(),
+    listen: SocketAddress = ServerSettings.defaultListen, workers: Int = 1,
     drainTimeout: Duration = .seconds(20), trustedProxies: [CIDR] = []
   ) {
     self.listen = listen
     self.workers = workers
     self.drainTimeout = drainTimeout
     self.trustedProxies = trustedProxies
-  }
-
-  /// `sysconf(_SC_NPROCESSORS_ONLN)`, clamped to 1...maxWorkers.
-  public static func onlineCores() -> Int {
-    min(max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1), maxWorkers)
   }
 }

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Proxy
+@testable import Config
 
 /// Compact rendering of a parsed document for table-driven comparisons: strings are quoted with
 /// Swift escapes, floats carry an `f` suffix, tables keep key order.

@@ -3,7 +3,7 @@
 ///
 /// Offset date-times and local dates/times are deliberately absent: Gatehouse's configuration has no
 /// key that takes one, and the parser refuses them with a clear message instead.
-public enum TOMLValue: Sendable, Equatable {
+enum TOMLValue: Sendable, Equatable {
   case string(String)
   case integer(Int64)
   case float(Double)
@@ -12,7 +12,7 @@ public enum TOMLValue: Sendable, Equatable {
   case table(TOMLTable)
 
   /// The TOML name of the value's type, for messages ("expected a string, found integer").
-  public var typeName: String {
+  var typeName: String {
     switch self {
     case .string: "string"
     case .integer: "integer"

@@ -1,4 +1,3 @@
-public import EventLoop
 public import Net
 
 /// `[upstream]`: the application behind Gatehouse. Immutable.

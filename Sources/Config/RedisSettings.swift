@@ -1,4 +1,3 @@
-public import EventLoop
 public import Net
 
 /// `[redis]`: where the shared session store lives and how Gatehouse behaves when it cannot

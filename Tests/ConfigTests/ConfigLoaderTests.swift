@@ -1,26 +1,19 @@
-import EventLoop
 import Foundation
 import Logging
 import Net
 import XCTest
 
-@testable import Proxy
+@testable import Config
 
 /// Name resolution without DNS: numeric addresses, plus two fixed names.
-private func fakeResolve(_ host: String, _ port: UInt16) -> [SocketAddress] {
-  if let ip = IPAddress(host) { return [SocketAddress(ip: ip, port: port)] }
-  switch host {
-  case "localhost": return [SocketAddress(ip: .v4(0x7F00_0001), port: port)]
-  case "app.internal": return [SocketAddress(ip: .v4(0x0A00_0007), port: port)]
-  default: return []
-  }
-}
+private let names: [String: IPAddress] = ["localhost": .v4(0x7F00_0001), "app.internal": .v4(0x0A00_0007)]
 
 private func load(
   _ text: String, environment: [String: String] = [:], baseDirectory: String = "/nonexistent"
 ) -> Result<GatehouseConfig, ConfigErrors> {
   ConfigLoader.parse(
-    text, file: "proxy.conf", environment: environment, baseDirectory: baseDirectory, resolve: fakeResolve)
+    text, file: "proxy.conf", baseDirectory: baseDirectory,
+    sources: testSources(environment: environment, names: names))
 }
 
 private let publicRoute = "\n[[route]]\npath_prefix = \"/\"\nauth = \"public\"\n"
@@ -49,7 +42,9 @@ final class ConfigLoaderTests: XCTestCase {
     let config = try XCTUnwrap(self.config("", "empty file"))
     XCTAssertEqual(config, GatehouseConfig())
     XCTAssertEqual(config.server.listen.description, "0.0.0.0:8000")
-    XCTAssertEqual(config.server.workers, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let onSixCores = ConfigLoader.parse(
+      "", file: "proxy.conf", baseDirectory: "/", sources: testSources(onlineCores: 6))
+    XCTAssertEqual(try onSixCores.get().server.workers, 6, "no workers key: one worker per online core")
     XCTAssertEqual(config.server.drainTimeout, .seconds(20))
     XCTAssertEqual(config.server.trustedProxies, [])
     XCTAssertEqual(config.upstream.address.description, "127.0.0.1:8080")
@@ -148,9 +143,17 @@ final class ConfigLoaderTests: XCTestCase {
   }
 
   func testWorkersZeroMeansOnlineCores() throws {
-    let c = try XCTUnwrap(config("[server]\nworkers = 0", "workers 0"))
-    XCTAssertEqual(c.server.workers, ServerSettings.onlineCores())
-    XCTAssertGreaterThanOrEqual(c.server.workers, 1)
+    let cases: [(name: String, cores: Int, workers: Int)] = [
+      ("six cores", 6, 6), ("reported 0 counts as 1", 0, 1),
+      ("more cores than workers may be", 1000, ServerSettings.maxWorkers),
+    ]
+    for c in cases {
+      let result = ConfigLoader.parse(
+        "[server]\nworkers = 0", file: "proxy.conf", baseDirectory: "/",
+        sources: testSources(onlineCores: c.cores))
+      guard case .success(let config) = result else { return XCTFail("\(c.name): \(result)") }
+      XCTAssertEqual(config.server.workers, c.workers, c.name)
+    }
   }
 
   // MARK: - Validation of each key
@@ -517,28 +520,24 @@ final class ConfigLoaderTests: XCTestCase {
   }
 
   func testFileSecretsAndLoadFromPath() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "gatehouse-config-\(getpid())-\(UUID())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    try "tok-from-file\n".write(
-      to: directory.appendingPathComponent("admin.token"), atomically: true, encoding: .utf8)
-    try "\n".write(to: directory.appendingPathComponent("empty.token"), atomically: true, encoding: .utf8)
-    let absolute = directory.appendingPathComponent("admin.token").path
+    let directory = "/etc/gatehouse"
+    let secrets = ["\(directory)/admin.token": "tok-from-file\n", "\(directory)/empty.token": "\n"]
+    let absolute = "\(directory)/admin.token"
 
     let cases: [(name: String, token: String, revealed: String?, message: String?)] = [
       ("relative to the config file", "file:admin.token", "tok-from-file", nil),
       ("absolute path", "file:\(absolute)", "tok-from-file", nil),
       (
         "missing file", "file:missing.token", nil,
-        "cannot read secret file \(directory.path)/missing.token: No such file or directory"
+        "cannot read secret file \(directory)/missing.token: No such file or directory"
       ),
-      ("empty file", "file:empty.token", nil, "secret file \(directory.path)/empty.token is empty"),
+      ("empty file", "file:empty.token", nil, "secret file \(directory)/empty.token is empty"),
     ]
     for c in cases {
-      let path = directory.appendingPathComponent("proxy.conf").path
-      try "# admin\n[admin]\ntoken = \"\(c.token)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
-      switch (ConfigLoader.load(path: path, environment: [:]), c.message) {
+      let path = "\(directory)/proxy.conf"
+      var files = secrets
+      files[path] = "# admin\n[admin]\ntoken = \"\(c.token)\"\n"
+      switch (ConfigLoader.load(path: path, sources: testSources(files: files)), c.message) {
       case (.success(let config), nil):
         XCTAssertEqual(config.admin.token?.revealed, c.revealed, c.name)
       case (.failure(let errors), let message?):
@@ -554,7 +553,7 @@ final class ConfigLoaderTests: XCTestCase {
   }
 
   func testUnreadableFileIsOneIssueOnLineZero() {
-    let result = ConfigLoader.load(path: "/nonexistent/gatehouse/proxy.conf", environment: [:])
+    let result = ConfigLoader.load(path: "/nonexistent/gatehouse/proxy.conf", sources: testSources())
     guard case .failure(let errors) = result else { return XCTFail("loaded a missing file") }
     XCTAssertEqual(errors.issues.count, 1)
     XCTAssertEqual(errors.issues.first?.line, 0)
@@ -568,8 +567,11 @@ final class ConfigLoaderTests: XCTestCase {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
       "../../proxy.conf.example"
     ).standardized.path
+    // The example is this test's input: read it here and hand it to the loader as its only file.
+    let example = [path: try String(contentsOfFile: path, encoding: .utf8)]
     let sessionKey = String(repeating: "k", count: 48)
-    let result = ConfigLoader.load(path: path, environment: ["GATEHOUSE_SESSION_KEY": sessionKey])
+    let result = ConfigLoader.load(
+      path: path, sources: testSources(environment: ["GATEHOUSE_SESSION_KEY": sessionKey], files: example))
     let config: GatehouseConfig
     switch result {
     case .success(let loaded): config = loaded
@@ -591,7 +593,7 @@ final class ConfigLoaderTests: XCTestCase {
     XCTAssertEqual(config.routes.last?.onUnauthenticated, .auto)
     XCTAssertEqual(
       config.session, SessionSettings(keys: [Secret(sessionKey)]), "example shows the session defaults")
-    if case .failure(let errors) = ConfigLoader.load(path: path, environment: [:]) {
+    if case .failure(let errors) = ConfigLoader.load(path: path, sources: testSources(files: example)) {
       XCTAssertEqual(
         errors.issues.map(\.message), ["environment variable GATEHOUSE_SESSION_KEY is not set"],
         "the example needs the session key from the environment")
@@ -600,7 +602,7 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     // Every key the loader knows appears in the example, each with a comment line above it.
-    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let text = example[path]!
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let known: [(table: String, keys: [String])] = [
       ("server", ["listen", "workers", "drain_timeout", "trusted_proxies"]),

@@ -1,22 +1,21 @@
-import EventLoop
-import Foundation
 import Net
 import Sessions
 import XCTest
 
-@testable import Proxy
+@testable import Config
 
 private let key32 = String(repeating: "a", count: 32)
 private let key48 = String(repeating: "b", count: 48)
 /// A `[session]` header with a valid key, for cases that vary one other key.
 private let session = "[session]\nkeys = [\"\(key32)\"]\n"
 
-private func load(_ text: String, environment: [String: String] = [:], baseDirectory: String = "/nonexistent")
-  -> Result<GatehouseConfig, ConfigErrors>
-{
+private func load(
+  _ text: String, environment: [String: String] = [:], baseDirectory: String = "/nonexistent",
+  files: [String: String] = [:]
+) -> Result<GatehouseConfig, ConfigErrors> {
   ConfigLoader.parse(
-    text, file: "proxy.conf", environment: environment, baseDirectory: baseDirectory,
-    resolve: { host, port in IPAddress(host).map { [SocketAddress(ip: $0, port: port)] } ?? [] })
+    text, file: "proxy.conf", baseDirectory: baseDirectory,
+    sources: testSources(environment: environment, files: files))
 }
 
 final class SessionConfigTests: XCTestCase {
@@ -418,12 +417,8 @@ final class SessionConfigTests: XCTestCase {
   }
 
   func testKeys() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "gatehouse-session-\(getpid())-\(UUID())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    try (key48 + "\n").write(to: directory.appendingPathComponent("key"), atomically: true, encoding: .utf8)
-    try "short\n".write(to: directory.appendingPathComponent("short"), atomically: true, encoding: .utf8)
+    let directory = "/etc/gatehouse"
+    let files = ["\(directory)/key": key48 + "\n", "\(directory)/short": "short\n"]
 
     let cases:
       [(name: String, toml: String, environment: [String: String], keys: [String]?, expected: [String])] = [
@@ -471,11 +466,12 @@ final class SessionConfigTests: XCTestCase {
         ),
         (
           "file missing", "keys = [\"file:nope\"]", [:], nil,
-          ["2 session.keys[0]: cannot read secret file \(directory.path)/nope: No such file or directory"]
+          ["2 session.keys[0]: cannot read secret file \(directory)/nope: No such file or directory"]
         ),
       ]
     for c in cases {
-      let result = load("[session]\n" + c.toml, environment: c.environment, baseDirectory: directory.path)
+      let result = load(
+        "[session]\n" + c.toml, environment: c.environment, baseDirectory: directory, files: files)
       switch result {
       case .success(let config):
         XCTAssertEqual(c.expected, [], "\(c.name): loaded")

@@ -1,9 +1,8 @@
-import EventLoop
 import Foundation
 import Net
 import XCTest
 
-@testable import Proxy
+@testable import Config
 
 private let key32 = String(repeating: "a", count: 32)
 /// `[session]` on Redis; cases append their `[redis]` lines (the `[redis]` header is line 4).
@@ -13,11 +12,8 @@ private func load(_ text: String, environment: [String: String] = [:]) -> Result
   GatehouseConfig, ConfigErrors
 > {
   ConfigLoader.parse(
-    text, file: "proxy.conf", environment: environment, baseDirectory: "/nonexistent",
-    resolve: { host, port in
-      if host == "redis.local" { return [SocketAddress(ip: IPAddress("10.1.2.3")!, port: port)] }
-      return IPAddress(host).map { [SocketAddress(ip: $0, port: port)] } ?? []
-    })
+    text, file: "proxy.conf", baseDirectory: "/nonexistent",
+    sources: testSources(environment: environment, names: ["redis.local": IPAddress("10.1.2.3")!]))
 }
 
 private func address(_ text: String) -> SocketAddress { SocketAddress.parse(text)! }

@@ -135,13 +135,13 @@ extension ConfigReader {
       if path.isEmpty {
         report(line: fileLine, key: s.key("jwks_file"), "empty path")
       } else {
-        source = .file(ConfigFileReader.resolve(path, under: baseDirectory))
+        source = .file(ConfigPath.resolve(path, under: baseDirectory))
       }
     }
     var caFile: String?
     if let (path, caLine) = string(s, "ca_file"), !path.isEmpty {
-      let resolved = ConfigFileReader.resolve(path, under: baseDirectory)
-      if case .failure(let failure) = ConfigFileReader.read(resolved, limit: 4 << 20) {
+      let resolved = ConfigPath.resolve(path, under: baseDirectory)
+      if case .failure(let failure) = sources.readFile(resolved, 4 << 20) {
         report(line: caLine, key: s.key("ca_file"), "cannot read CA file \(resolved): \(failure.reason)")
       } else {
         caFile = resolved

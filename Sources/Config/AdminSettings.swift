@@ -1,4 +1,3 @@
-public import EventLoop
 public import Net
 
 /// `[admin]`: the second listener (`/healthz`, `/readyz`, `/metrics`, later the revocation API).

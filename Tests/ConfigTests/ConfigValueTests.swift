@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Proxy
+@testable import Config
 
 final class ConfigValueTests: XCTestCase {
   func testDurations() {

@@ -6,7 +6,7 @@
 /// Why not a library: every configuration error must name the line of its key, and TOMLKit
 /// (toml++) reports positions only for syntax errors. The result keeps the line of every key and
 /// value. Parsing stops at the first error. Works on the UTF-8 bytes; not thread-bound (a value).
-public struct TOMLParser {
+struct TOMLParser {
   let bytes: [UInt8]
   var position = 0
   var line = 1
@@ -21,7 +21,7 @@ public struct TOMLParser {
   }
 
   /// Parses a whole document into its root table (whose `line` is 0).
-  public static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
+  static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
     var parser = TOMLParser(text)
     return try parser.parseDocument()
   }

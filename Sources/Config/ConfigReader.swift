@@ -1,4 +1,3 @@
-import EventLoop
 import Net
 
 /// Validation state for one configuration file: the inputs secrets and addresses are resolved
@@ -6,12 +5,9 @@ import Net
 /// usable fallback (the default), so validation always runs to the end and reports everything.
 /// Loader-local, single-threaded.
 struct ConfigReader {
-  typealias Resolver = (String, UInt16) -> [SocketAddress]
-
   let file: String
-  let environment: [String: String]
   let baseDirectory: String
-  let resolve: Resolver
+  let sources: ConfigSources
   private(set) var issues: [ConfigIssue] = []
   /// Valid `[[jwt.issuer]]` tables read so far (routes with a JWT policy need at least one).
   var jwtIssuerCount = 0
@@ -19,11 +15,10 @@ struct ConfigReader {
   /// reported there and routes are not blamed as well).
   var jwtConfigured = false
 
-  init(file: String, environment: [String: String], baseDirectory: String, resolve: @escaping Resolver) {
+  init(file: String, baseDirectory: String, sources: ConfigSources) {
     self.file = file
-    self.environment = environment
     self.baseDirectory = baseDirectory
-    self.resolve = resolve
+    self.sources = sources
   }
 
   mutating func report(line: Int, key: String, _ message: String) {
@@ -193,7 +188,7 @@ struct ConfigReader {
       report(line: line, key: key, "port 0 is not valid here")
       return nil
     }
-    guard let first = resolve(host, port).first else {
+    guard let first = sources.resolve(host, port).first else {
       report(line: line, key: key, "cannot resolve host \(quoted(host))")
       return nil
     }
@@ -209,7 +204,7 @@ struct ConfigReader {
         report(line: line, key: key, "`env:` needs a variable name")
         return nil
       }
-      guard let value = environment[name] else {
+      guard let value = sources.environment[name] else {
         report(line: line, key: key, "environment variable \(name) is not set")
         return nil
       }
@@ -220,8 +215,8 @@ struct ConfigReader {
       return Secret(value)
     }
     if text.hasPrefix("file:") {
-      let path = ConfigFileReader.resolve(String(text.dropFirst(5)), under: baseDirectory)
-      switch ConfigFileReader.read(path, limit: 1 << 20) {
+      let path = ConfigPath.resolve(String(text.dropFirst(5)), under: baseDirectory)
+      switch sources.readFile(path, 1 << 20) {
       case .failure(let failure):
         report(line: line, key: key, "cannot read secret file \(path): \(failure.reason)")
         return nil

@@ -1,23 +1,19 @@
-import EventLoop
-import Net
-
 /// Turns `proxy.conf` into a `GatehouseConfig`: parse the TOML, validate every table and key while
 /// collecting every problem with its line and dotted key, then freeze the result. Nothing is
 /// partially applied: either a whole config or all the reasons there is none (oauth2-proxy's
-/// model). Blocking (file reads, host name resolution): call at start-up or reload, never on a
-/// loop thread. Stateless, thread-safe.
+/// model). The file, secrets, names and core count come from the injected `ConfigSources`;
+/// with the real sources this blocks (file reads, host name resolution): call at start-up or
+/// reload, never on a loop thread. Stateless, thread-safe.
 public enum ConfigLoader {
   static let tables = [
     "server", "upstream", "limits", "admin", "headers", "log", "jwt", "route", "session", "redis",
   ]
 
-  /// Reads and validates the file at `path`; `file:` secrets are relative to its directory.
-  /// An unreadable file gives one issue with line 0.
-  public static func load(path: String, environment: [String: String]) -> Result<
-    GatehouseConfig, ConfigErrors
-  > {
+  /// Reads and validates the file at `path` (read through `sources`); `file:` secrets are
+  /// relative to its directory. An unreadable file gives one issue with line 0.
+  public static func load(path: String, sources: ConfigSources) -> Result<GatehouseConfig, ConfigErrors> {
     let bytes: [UInt8]
-    switch ConfigFileReader.read(path) {
+    switch sources.readFile(path, 16 << 20) {
     case .success(let read): bytes = read
     case .failure(let failure):
       return .failure(
@@ -29,24 +25,13 @@ public enum ConfigLoader {
       return .failure(
         ConfigErrors(issues: [ConfigIssue(file: path, line: 0, key: "", message: "file is not valid UTF-8")]))
     }
-    return parse(
-      text, file: path, environment: environment, baseDirectory: ConfigFileReader.directory(of: path))
+    return parse(text, file: path, baseDirectory: ConfigPath.directory(of: path), sources: sources)
   }
 
   /// Validates configuration text. `file` only names the source in issues; `baseDirectory` is
-  /// where relative `file:` secret paths start.
+  /// where relative `file:` paths start.
   public static func parse(
-    _ text: String, file: String, environment: [String: String], baseDirectory: String
-  ) -> Result<GatehouseConfig, ConfigErrors> {
-    parse(
-      text, file: file, environment: environment, baseDirectory: baseDirectory, resolve: SocketAddress.resolve
-    )
-  }
-
-  /// As above with an injectable resolver, so tests never depend on DNS.
-  static func parse(
-    _ text: String, file: String, environment: [String: String], baseDirectory: String,
-    resolve: @escaping ConfigReader.Resolver
+    _ text: String, file: String, baseDirectory: String, sources: ConfigSources
   ) -> Result<GatehouseConfig, ConfigErrors> {
     let root: TOMLTable
     do {
@@ -58,8 +43,7 @@ public enum ConfigLoader {
             file: file, line: error.line, key: "", message: "\(error.message) (column \(error.column))")
         ]))
     }
-    var reader = ConfigReader(
-      file: file, environment: environment, baseDirectory: baseDirectory, resolve: resolve)
+    var reader = ConfigReader(file: file, baseDirectory: baseDirectory, sources: sources)
     let config = reader.readConfig(root)
     guard reader.issues.isEmpty else {
       let sorted = reader.issues.enumerated().sorted {
