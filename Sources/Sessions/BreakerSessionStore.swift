@@ -1,6 +1,3 @@
-import EventLoop
-import Sessions
-
 /// A circuit breaker in front of one worker's Redis session store (Pingora/Envoy outlier style):
 ///
 ///     closed ──(breaker_failures consecutive store failures or timeouts)──▶ open
@@ -16,10 +13,13 @@ import Sessions
 /// first failure of a streak, or the moment the connection was lost (`connectionLost`), whichever
 /// came first; any successful call ends the outage.
 ///
+/// Time comes from the injected `now`; what it reports goes to an optional
+/// `BreakerSessionStoreMetrics` (Prometheus lives in Proxy).
+///
 /// Loop-thread only (the worker's loop; the `@unchecked Sendable` is for `SessionStore`, which
 /// requires it: the instance is handed to its loop before use and never shared).
-final class BreakerSessionStore: SessionStore, @unchecked Sendable {
-  enum State: Int {
+public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
+  public enum State: Int, Sendable {
     case closed = 0
     case halfOpen = 1
     case open = 2
@@ -27,24 +27,25 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
 
   let inner: any SessionStore
   /// Monotonic nanoseconds (the worker loop's `now`; a fake clock in tests).
-  let now: () -> UInt64
+  public let now: () -> UInt64
   let failureThreshold: Int
   let cooldown: UInt64
   let workerIndex: Int
-  let metrics: RedisMetrics?
+  let metrics: (any BreakerSessionStoreMetrics)?
   /// Whether the underlying connection is up (`RedisSessionStore.isAvailable`).
   let connected: () -> Bool
   /// Called on every state change (readiness accounting).
-  var onStateChange: ((State, State) -> Void)?
+  public var onStateChange: ((State, State) -> Void)?
 
-  private(set) var state = State.closed
+  public private(set) var state = State.closed
   private var consecutiveFailures = 0
   private var openedAt: UInt64 = 0
   private var unavailableSince: UInt64?
 
-  init(
+  public init(
     inner: any SessionStore, now: @escaping () -> UInt64, failureThreshold: Int, cooldown: UInt64,
-    workerIndex: Int = 0, metrics: RedisMetrics? = nil, connected: @escaping () -> Bool = { true }
+    workerIndex: Int = 0, metrics: (any BreakerSessionStoreMetrics)? = nil,
+    connected: @escaping () -> Bool = { true }
   ) {
     self.inner = inner
     self.now = now
@@ -59,7 +60,7 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
 
   /// Monotonic time (`now` clock) the current outage began, or nil while the store is
   /// usable: breaker closed and connection up.
-  func outageStart() -> UInt64? {
+  public func outageStart() -> UInt64? {
     if state == .closed && connected() {
       return nil
     }
@@ -68,7 +69,7 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   }
 
   /// The connection dropped: the outage (if any) starts now.
-  func connectionLost() {
+  public func connectionLost() {
     if unavailableSince == nil { unavailableSince = now() }
   }
 
@@ -95,7 +96,7 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
       if state != .closed { transition(to: .closed) }
       return
     }
-    metrics?.error(RedisMetrics.kind(of: error.detail))
+    metrics?.storeFailed(detail: error.detail)
     consecutiveFailures += 1
     if unavailableSince == nil { unavailableSince = now() }
     switch state {
@@ -116,14 +117,14 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   private func transition(to new: State) {
     let old = state
     state = new
-    metrics?.breaker(worker: workerIndex, state: new.rawValue)
+    metrics?.breakerChanged(worker: workerIndex, to: new)
     onStateChange?(old, new)
   }
 
   /// Without traffic an open breaker would never probe: the owner calls this on a timer. When
   /// the breaker is open and its cooldown passed, `ping` (e.g. `PING` on the connection) is the
   /// half-open probe.
-  func probeIfDue(_ ping: (@escaping (Bool) -> Void) -> Void) {
+  public func probeIfDue(_ ping: (@escaping (Bool) -> Void) -> Void) {
     guard state == .open, admit() else { return }
     ping { [self] ok in record(ok ? nil : SessionError(.storeUnavailable, "probe failed")) }
   }
@@ -135,13 +136,13 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     _ call: (@escaping (Result<T, SessionError>) -> Void) -> Void
   ) {
     guard admit() else {
-      metrics?.error(.breakerOpen)
+      metrics?.refusedWhileOpen()
       completion(.failure(Self.openError))
       return
     }
-    let started = MonotonicClock.now()
+    let started = metrics?.callStarted() ?? 0
     call { [self] result in
-      metrics?.roundtrip.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      metrics?.callFinished(startedAt: started)
       switch result {
       case .success: record(nil)
       case .failure(let error): record(error)
@@ -152,18 +153,20 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
 
   // MARK: SessionStore
 
-  func create(
+  public func create(
     _ session: StoredSession, userKey: String, limits: SessionLimits, now: Int64,
     completion: @escaping (Result<CreateOutcome, SessionError>) -> Void
   ) {
     guarded(completion) { inner.create(session, userKey: userKey, limits: limits, now: now, completion: $0) }
   }
 
-  func load(storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void) {
+  public func load(
+    storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+  ) {
     guarded(completion) { inner.load(storeKey: storeKey, now: now, completion: $0) }
   }
 
-  func touch(
+  public func touch(
     storeKey: String, userKey: String, lastAccess: Int64, expiresAt: Int64, now: Int64,
     completion: @escaping (Result<TouchOutcome, SessionError>) -> Void
   ) {
@@ -174,7 +177,7 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     }
   }
 
-  func rotate(
+  public func rotate(
     userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
     now: Int64, completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
   ) {
@@ -185,16 +188,17 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     }
   }
 
-  func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void)
-  {
+  public func destroy(
+    storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void
+  ) {
     guarded(completion) { inner.destroy(storeKey: storeKey, userKey: userKey, completion: $0) }
   }
 
-  func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
+  public func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
     guarded(completion) { inner.revokeAll(userKey: userKey, completion: $0) }
   }
 
-  func list(
+  public func list(
     userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
   ) {
     guarded(completion) { inner.list(userKey: userKey, now: now, completion: $0) }

@@ -2,14 +2,14 @@ import Crypto
 
 /// Bytes from the kernel CSPRNG (`SecureRandom`), fetched in batches so a per-request need
 /// (CSRF token masks) costs a copy, not a system call. Loop-thread only (one per authenticator).
-final class RandomPool {
+public final class RandomPool {
   private var buffer: [UInt8] = []
   private var offset = 0
   private let batch: Int
 
-  init(batch: Int = 4096) { self.batch = batch }
+  public init(batch: Int = 4096) { self.batch = batch }
 
-  func take(_ count: Int) -> [UInt8] {
+  public func take(_ count: Int) -> [UInt8] {
     if offset + count > buffer.count {
       buffer = SecureRandom.bytes(max(batch, count))
       offset = 0

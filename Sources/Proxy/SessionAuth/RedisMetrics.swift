@@ -1,4 +1,6 @@
+import EventLoop
 import Prometheus
+import Sessions
 import Synchronization
 
 /// Redis families (`gatehouse_redis_*`): errors by kind, timeouts, the circuit breaker's state
@@ -65,5 +67,21 @@ final class RedisMetrics: Sendable {
     if text.contains("overloaded") { return .overloaded }
     if text.contains("redis error") { return .server }
     return .other
+  }
+}
+
+extension RedisMetrics: BreakerSessionStoreMetrics {
+  func storeFailed(detail: String) { error(Self.kind(of: detail)) }
+
+  func refusedWhileOpen() { error(.breakerOpen) }
+
+  func breakerChanged(worker: Int, to state: BreakerSessionStore.State) {
+    breaker(worker: worker, state: state.rawValue)
+  }
+
+  func callStarted() -> UInt64 { MonotonicClock.now() }
+
+  func callFinished(startedAt: UInt64) {
+    roundtrip.record(.nanoseconds(Int64(MonotonicClock.now() &- startedAt)))
   }
 }

@@ -1,7 +1,6 @@
-import Sessions
 import XCTest
 
-@testable import Proxy
+@testable import Sessions
 
 /// A store whose `load` answers at once with the next scripted result; counts calls.
 private final class ScriptedStore: SessionStore, @unchecked Sendable {
@@ -39,7 +38,58 @@ private final class ScriptedStore: SessionStore, @unchecked Sendable {
   }
 }
 
+/// Everything a breaker reports, in order; `callStarted` hands out 100, 200, … (the fake clock).
+private final class RecordingMetrics: BreakerSessionStoreMetrics, @unchecked Sendable {
+  var events: [String] = []
+  private var clock: UInt64 = 0
+
+  func storeFailed(detail: String) { events.append("failed: \(detail)") }
+  func refusedWhileOpen() { events.append("refused") }
+  func breakerChanged(worker: Int, to state: BreakerSessionStore.State) {
+    events.append("worker \(worker): \(state)")
+  }
+  func callStarted() -> UInt64 {
+    clock += 100
+    return clock
+  }
+  func callFinished(startedAt: UInt64) { events.append("call from \(startedAt)") }
+}
+
 final class BreakerSessionStoreTests: XCTestCase {
+  /// A closed breaker is a transparent store: the whole store contract holds through it.
+  func testConformanceWhileClosed() {
+    var breakers: [BreakerSessionStore] = []
+    SessionStoreConformance(
+      makeStore: {
+        let breaker = BreakerSessionStore(
+          inner: MemorySessionStore(), now: { 0 }, failureThreshold: 1, cooldown: 1_000_000_000)
+        breakers.append(breaker)
+        return breaker
+      },
+      waitUntil: { _ in }, usesInjectedTime: true
+    ).run()
+    XCTAssertFalse(breakers.isEmpty, "the suite ran against breakers")
+    for breaker in breakers {
+      XCTAssertEqual(breaker.state, .closed, "no call of the suite counted as a store failure")
+    }
+  }
+
+  func testReportsFailuresRefusalsTransitionsAndCallTimes() {
+    let inner = ScriptedStore()
+    let metrics = RecordingMetrics()
+    let breaker = BreakerSessionStore(
+      inner: inner, now: { 0 }, failureThreshold: 2, cooldown: 1_000_000_000, workerIndex: 3,
+      metrics: metrics)
+    inner.next = Self.down
+    for _ in 0..<4 { breaker.load(storeKey: "s:{t}:00", now: 0) { _ in } }
+    XCTAssertEqual(
+      metrics.events,
+      [
+        "call from 100", "failed: redis command timed out",
+        "call from 200", "failed: redis command timed out", "worker 3: open",
+        "refused", "refused",
+      ])
+  }
   private static let down = Result<LoadOutcome, SessionError>.failure(
     SessionError(.storeUnavailable, "redis command timed out"))
   private static let up = Result<LoadOutcome, SessionError>.success(.notFound)

@@ -1,3 +1,4 @@
+import Sessions
 import Synchronization
 
 /// What the workers' Redis backends share in one process: whether the L1 cache is coherent
