@@ -35,22 +35,24 @@ let package = Package(
     .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+    .target(name: "Codecs", swiftSettings: hotPath),
     .target(name: "Net", swiftSettings: hotPath),
-    .target(name: "EventLoop", dependencies: ["CLinux", "Net"], swiftSettings: hotPath),
-    .target(name: "HTTP1", swiftSettings: hotPath),
+    .target(name: "EventLoop", dependencies: ["CLinux", "Codecs", "Net"], swiftSettings: hotPath),
+    .target(name: "HTTP1", dependencies: ["Codecs"], swiftSettings: hotPath),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
-    .target(name: "JWT", dependencies: ["Crypto"], swiftSettings: strict),
+    .target(name: "JWT", dependencies: ["Codecs", "Crypto"], swiftSettings: strict),
     .target(
-      name: "Sessions", dependencies: ["Crypto", "Net", "EventLoop", "CHiredis"], swiftSettings: strict),
+      name: "Sessions", dependencies: ["Codecs", "Crypto", "Net", "EventLoop", "CHiredis"],
+      swiftSettings: strict),
     .target(
       name: "Config",
-      dependencies: ["Net", "JWT", "Sessions", .product(name: "Logging", package: "swift-log")],
+      dependencies: ["Codecs", "Net", "JWT", "Sessions", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strict
     ),
     .target(
       name: "Proxy",
       dependencies: [
-        "Config", "Net", "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
+        "Config", "Codecs", "Net", "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
@@ -61,6 +63,7 @@ let package = Package(
       dependencies: ["Proxy", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict
     ),
+    .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
     .testTarget(name: "NetTests", dependencies: ["Net"]),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "Net"]),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),

@@ -1,3 +1,5 @@
+import Codecs
+
 /// A strict parser for the part of TOML 1.0 that configuration files use: comments, bare, quoted
 /// and dotted keys, all four string forms, integers (decimal, hex, octal, binary), floats,
 /// booleans, arrays, inline tables, `[tables]` and `[[arrays.of.tables]]`. Date-time values are
@@ -285,8 +287,7 @@ struct TOMLParser {
   }
 
   static func hex(_ b: UInt8) -> String {
-    let digits = Array("0123456789ABCDEF")
-    return "U+00\(digits[Int(b >> 4)])\(digits[Int(b & 0xF)])"
+    "U+00" + String(decoding: [Hex.upperDigit(b >> 4), Hex.upperDigit(b)], as: UTF8.self)
   }
 
   func column(at index: Int? = nil) -> Int {

@@ -54,6 +54,9 @@ final class BearerTokenTests: XCTestCase {
     XCTAssertEqual(JWTAuthenticator.code(.expired), "expired")
     XCTAssertEqual(JWTAuthenticator.code(.audienceMismatch), "audience_mismatch")
     XCTAssertEqual(JWTAuthenticator.principalHash("https://a/", "u").count, 16)
+    XCTAssertEqual(
+      JWTAuthenticator.principalHash("https://a/", "u"), "f67047f34fa2babe",
+      "SHA-256(iss NUL user), 8 bytes in hex")
     XCTAssertNotEqual(
       JWTAuthenticator.principalHash("https://a/", "u"), JWTAuthenticator.principalHash("https://b/", "u"))
   }

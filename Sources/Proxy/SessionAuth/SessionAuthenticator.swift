@@ -1,3 +1,4 @@
+import Codecs
 import Crypto
 import EventLoop
 import HTTP1
@@ -340,8 +341,9 @@ enum LoginRedirect {
         UInt8(ascii: "~"):
         out.unicodeScalars.append(Unicode.Scalar(byte))
       default:
-        let hex = Array("0123456789ABCDEF".utf8)
-        out += "%" + String(UnicodeScalar(hex[Int(byte >> 4)])) + String(UnicodeScalar(hex[Int(byte & 0xF)]))
+        out.unicodeScalars.append("%")
+        out.unicodeScalars.append(Unicode.Scalar(Hex.upperDigit(byte >> 4)))
+        out.unicodeScalars.append(Unicode.Scalar(Hex.upperDigit(byte)))
       }
     }
     return out

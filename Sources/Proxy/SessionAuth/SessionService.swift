@@ -1,3 +1,4 @@
+import Codecs
 public import Config
 import Crypto
 import EventLoop
@@ -105,15 +106,7 @@ public final class SessionService: Sendable {
 
   /// Short, non-reversible principal handle for logs: the ticket's user tag (a keyed hash of
   /// the user id, already computed), never the user id itself.
-  static func principalHash(_ ticket: SessionTicket) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var bytes = [UInt8](repeating: 0, count: ticket.userTag.count * 2)
-    for (index, byte) in ticket.userTag.enumerated() {
-      bytes[2 * index] = digits[Int(byte >> 4)]
-      bytes[2 * index + 1] = digits[Int(byte & 0xF)]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-  }
+  static func principalHash(_ ticket: SessionTicket) -> String { Hex.encode(ticket.userTag) }
 
   /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
   static func now() -> Int64 { WallClockNow.nanos() }
