@@ -1,7 +1,8 @@
 import Net
 
-/// `[redis]` (issue 6): read only for `[session] store = "redis"`, and then required; a `[redis]`
-/// table in any other configuration is an error (it would silently do nothing).
+/// `[redis]` (docs/DECISIONS.md §8): read only for `[session] store = "redis"`, and then
+/// required; a `[redis]` table in any other configuration is an error (it would silently do
+/// nothing).
 extension ConfigReader {
   static let redisKeys = [
     "address", "sentinels", "master_name", "password", "username", "database", "key_prefix",

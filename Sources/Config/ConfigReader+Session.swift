@@ -1,8 +1,9 @@
 import Sessions
 
-/// `[session]` and `[session.cache]` (issue 5). Every key is checked on its own (type, range,
-/// syntax), then the rules that tie keys together (cookie prefixes, SameSite=None, timeout order).
-/// Values with problems fall back to their defaults so the cross-key rules still run on the rest.
+/// `[session]` and `[session.cache]` (docs/DECISIONS.md §7). Every key is checked on its own (type,
+/// range, syntax), then the rules that tie keys together (cookie prefixes, SameSite=None, timeout
+/// order). Values with problems fall back to their defaults so the cross-key rules still run on the
+/// rest.
 extension ConfigReader {
   static let sessionKeys = [
     "store", "keys", "user_tag_key", "cookie_name", "cookie_path", "cookie_domain", "secure_cookie",

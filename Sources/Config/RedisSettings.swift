@@ -1,8 +1,9 @@
 public import Net
 
 /// `[redis]`: where the shared session store lives and how Gatehouse behaves when it cannot
-/// reach it (issue 6). Present exactly when `[session] store = "redis"`. Host names are resolved
-/// when the file is loaded (the event loops connect to numeric addresses only). Immutable.
+/// reach it (docs/DECISIONS.md §8). Present exactly when `[session] store = "redis"`. Host
+/// names are resolved when the file is loaded (the event loops connect to numeric addresses
+/// only). Immutable.
 public struct RedisSettings: Sendable, Equatable {
   /// One Redis server, or the master that a set of sentinels names.
   public enum Endpoint: Sendable, Equatable {

@@ -1,8 +1,8 @@
 public import Sessions
 
-/// `[session]` and `[session.cache]`: browser sessions (issue 5). `nil` in `GatehouseConfig` when
-/// the file has no `[session]` table; then routes with `auth = "session"` or `"session_or_jwt"`
-/// are config errors. Immutable.
+/// `[session]` and `[session.cache]`: browser sessions (docs/DECISIONS.md §7). `nil` in
+/// `GatehouseConfig` when the file has no `[session]` table; then routes with
+/// `auth = "session"` or `"session_or_jwt"` are config errors. Immutable.
 public struct SessionSettings: Sendable, Equatable {
   public enum Store: String, Sendable, Equatable {
     case memory

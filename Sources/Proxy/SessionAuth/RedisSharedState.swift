@@ -11,7 +11,7 @@ final class RedisSharedState: Sendable {
   private let coherentFlag = Atomic<Bool>(false)
   /// Bumped on every invalidation or flush. A lookup that read the epoch before its store round
   /// trip caches the answer only if the epoch did not move (an invalidation may have overtaken
-  /// the reply on the other connection, notes 3.5).
+  /// the reply on the other connection, docs/redis.md §8).
   private let epochValue = Atomic<UInt64>(0)
   /// Worker data connections currently ready.
   private let readyConnections = Atomic<Int>(0)

@@ -12,12 +12,13 @@ import Sessions
 ///
 /// Unauthenticated requests get a login redirect (browser navigations) or 401 JSON, per route.
 ///
-/// With Redis (issue 6): L1 entries are served only while the invalidation subscriber is
-/// subscribed (`RedisSharedState.coherent`). While this worker's store is unavailable (breaker
-/// not closed, or connection down), L1 hits keep working for `stale_grace` after the outage
-/// began, without touches or rotations (nothing is written, no new cookie); L1 misses (and hits
-/// past the grace) get 503 with `Retry-After` — for `on_store_unavailable = "jwt_only"` too:
-/// there the `session_or_jwt` composition falls back to JWTs (`SessionService.acceptsJWTDuringOutage`).
+/// With Redis (docs/DECISIONS.md §8, docs/redis.md §8): L1 entries are served only while the
+/// invalidation subscriber is subscribed (`RedisSharedState.coherent`). While this worker's store
+/// is unavailable (breaker not closed, or connection down), L1 hits keep working for `stale_grace`
+/// after the outage began, without touches or rotations (nothing is written, no new cookie); L1
+/// misses (and hits past the grace) get 503 with `Retry-After` — for `on_store_unavailable =
+/// "jwt_only"` too: there the `session_or_jwt` composition falls back to JWTs
+/// (`SessionService.acceptsJWTDuringOutage`).
 ///
 /// Loop-thread only; the service it uses is shared and thread-safe, the store is this worker's.
 final class SessionAuthenticator: RequestAuthenticator {
