@@ -1,5 +1,7 @@
+import Config
 import EventLoop
 import HTTP1
+import Net
 import Prometheus
 import Sessions
 import XCTest

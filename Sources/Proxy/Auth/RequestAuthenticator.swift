@@ -1,5 +1,7 @@
+public import Config
 public import EventLoop
 public import HTTP1
+public import Net
 
 /// What the authentication phase shows an authenticator of a request: copies of the few fields
 /// it needs, taken from the header index (`AuthRequest(_:_:route:)` in `AuthenticatePhase`), so a

@@ -1,5 +1,7 @@
+import Config
 import EventLoop
 import HTTP1
+import Net
 
 /// The I/O driver of one client connection: it owns the socket, its registration, the client
 /// buffers, the one loop timer and the upstream connection lent to the current exchange. It

@@ -1,3 +1,4 @@
+import Config
 import HTTP1
 
 /// Request phase 5: the route's policy decides — `public` passes; `jwt`, `session` and

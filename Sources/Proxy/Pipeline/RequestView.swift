@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP1
+import Net
 
 /// The client at the other end of a connection.
 struct Peer {

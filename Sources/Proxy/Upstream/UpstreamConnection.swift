@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP1
+import Net
 
 /// One TCP connection to the upstream. It owns its socket, registration and buffers: it reads
 /// on its own readiness events and reports to the owner it is lent to (`UpstreamConnectionOwner`);

@@ -1,7 +1,9 @@
+import Config
 import EventLoop
 import Glibc
 import HTTP1
 import Logging
+import Net
 import XCTest
 
 @testable import Proxy
