@@ -12,7 +12,7 @@ extension Exchange {
     let close = !requestBody.done || !head.keepAlive
     requestBody.done = true
     queueLocalAnswer(error, close: close)
-    if state != .closed { finishExchange() }
+    if !isClosed { finishExchange() }
   }
 
   /// No upstream connection: 502. `headInBuffer`: the head was not sent yet (answered like a
@@ -85,7 +85,7 @@ extension Exchange {
       abort()
     } else {
       queueLocalAnswer(error, close: true)
-      guard state != .closed else { return }
+      guard !isClosed else { return }
       state = .closing
       setDeadline(now &+ context.runtime.lingerTimeout, .linger)
     }
@@ -105,7 +105,7 @@ extension Exchange {
 
   /// Ends the connection; a request still in progress is logged (499 if it got no answer).
   func close() {
-    guard state != .closed else { return }
+    guard !isClosed else { return }
     if context.active {
       context.bytesIn = requestBody.bytes
       if context.status == 0 { context.status = 499 }

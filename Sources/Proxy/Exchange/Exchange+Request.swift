@@ -47,7 +47,7 @@ extension Exchange {
       ProxyError(ErrorResponder.kind(for: error), .downstream, error.kind.rawValue), close: true)
     requestBody = BodyRelay()
     clientIn.clear()
-    if state != .closed { finishExchange() }
+    if !isClosed { finishExchange() }
   }
 
   /// The view of the current head for the phases; `upstreamOut` once an upstream is lent.
@@ -179,7 +179,7 @@ extension Exchange {
     }
     if error.kind == .bodyTooLarge { close = true }
     queueLocalAnswer(error, close: close, extraHeaders: extraHeaders)
-    guard state != .closed else { return }
+    guard !isClosed else { return }
     if close {
       requestBody.done = true
       closeAfterResponse = true

@@ -52,7 +52,7 @@ extension Exchange {
         pipeline.beginLocalAnswer(&context, peer: peer, now: now)
         queueLocalAnswer(ProxyError(.headerTimeout, .downstream, "header timeout"), close: true)
         clientIn.clear()
-        if state != .closed { finishExchange() }
+        if !isClosed { finishExchange() }
       } else {
         close()
       }

@@ -107,6 +107,12 @@ final class Exchange {
   /// When the current timeout expires (loop time, ns).
   var deadline: UInt64 { timeout.at }
 
+  /// `state == .closed`, without the synthesized `==` of an enum with payloads.
+  var isClosed: Bool {
+    if case .closed = state { return true }
+    return false
+  }
+
   // MARK: Events
 
   /// The driver read from the client into `clientIn`.
@@ -245,7 +251,7 @@ final class Exchange {
   /// driver re-arms for `deadline`.
   func timerFired(now: UInt64) -> ExchangeActions {
     begin(now)
-    guard state != .closed, now >= timeout.at else { return finish() }
+    guard !isClosed, now >= timeout.at else { return finish() }
     timedOut()
     return advance()
   }
@@ -271,12 +277,12 @@ final class Exchange {
 
   /// Steps until nothing moves without I/O, or until an action needs the driver first.
   private func advance() -> ExchangeActions {
-    while actions.isDisjoint(with: .blocking) && step() {}
+    while actions.isDisjoint(with: [.close, .openUpstream, .retryUpstream]) && step() {}
     return finish()
   }
 
   private func finish() -> ExchangeActions {
-    if state != .closed {
+    if !isClosed {
       if clientOut.readable > 0 { actions.insert(.flushClient) }
       if let upstream, !upstream.connecting, upstream.output.readable > 0 { actions.insert(.flushUpstream) }
     }

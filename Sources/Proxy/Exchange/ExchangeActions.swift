@@ -28,9 +28,6 @@ struct ExchangeActions: OptionSet, Equatable, CustomStringConvertible {
   /// Write the upstream buffer's bytes; report with `upstreamFlushed`.
   static let flushUpstream = ExchangeActions(rawValue: 1 << 8)
 
-  /// Actions the exchange cannot go past: it needs the driver (and its answer) first.
-  static let blocking: ExchangeActions = [.close, .openUpstream, .retryUpstream]
-
   var description: String {
     let names: [(ExchangeActions, String)] = [
       (.shutdownUpstreamWrite, "shutdownUpstreamWrite"), (.shutdownClientWrite, "shutdownClientWrite"),

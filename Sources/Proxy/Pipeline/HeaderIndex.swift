@@ -30,9 +30,22 @@ struct HeaderIndex {
   /// Fields the strip list removes from the request the app receives.
   private(set) var strippedCount = 0
 
+  /// The roles' storage, emptied and taken out to be reused (`reuse(_:)`).
+  mutating func takeStorage() -> [FieldRole] {
+    roles.removeAll(keepingCapacity: true)
+    var storage: [FieldRole] = []
+    swap(&storage, &roles)
+    return storage
+  }
+
+  /// Takes empty `storage` (from `takeStorage`) for the roles of an empty index.
+  mutating func reuse(_ storage: consuming [FieldRole]) {
+    roles = storage
+  }
+
   /// Forgets the previous request, keeping the roles' storage.
   mutating func reset() {
-    roles.removeAll(keepingCapacity: true)
+    if !roles.isEmpty { roles.removeAll(keepingCapacity: true) }
     authorization = -1
     authorizationCount = 0
     host = -1
@@ -58,11 +71,10 @@ struct HeaderIndex {
   mutating func build(_ head: RequestHead, in bytes: UnsafeRawBufferPointer, rules: RuntimeConfig) {
     reset()
     let fields = head.fields
-    roles.reserveCapacity(fields.count)
     let sessions = rules.sessionCookieName != nil
     for index in 0..<fields.count {
       let field = fields[index]
-      let role: FieldRole
+      var role: FieldRole
       if !field.flags.isDisjoint(with: [.hopByHop, .contentLength]) {
         role = .other
       } else {
@@ -72,13 +84,10 @@ struct HeaderIndex {
         {
           strippedCount += 1
         }
+        if role == .other && index == head.hostIndex { role = .host }
       }
       roles.append(role)
       record(role, at: index)
-    }
-    if head.hostIndex >= 0 && roles[head.hostIndex] == .other {
-      roles[head.hostIndex] = .host
-      host = head.hostIndex
     }
   }
 
@@ -99,35 +108,35 @@ struct HeaderIndex {
     case .forwardedFor: if firstForwardedFor < 0 { firstForwardedFor = index }
     case .traceparent: if firstTraceparent < 0 { firstTraceparent = index }
     case .requestID: if firstRequestID < 0 { firstRequestID = index }
-    case .other, .host, .tracestate, .stripped: break
+    case .host: host = index
+    case .other, .tracestate, .stripped: break
     }
   }
 
-  /// One field name's role. Names are compared by length first, then as bytes.
+  /// One field name's role. Names are compared by length and first letter, then as bytes.
   static func classify(_ name: UnsafeRawBufferPointer, rules: RuntimeConfig, sessions: Bool) -> FieldRole {
-    switch name.count {
-    case 10 where FieldName.equals(name, "tracestate"): return .tracestate
-    case 11 where FieldName.equals(name, "traceparent"): return .traceparent
-    case 15 where FieldName.equals(name, "x-forwarded-for"): return .forwardedFor
-    case 16 where FieldName.equals(name, "x-forwarded-host"): return .forwardedHost
-    case 17 where FieldName.equals(name, "x-forwarded-proto"): return .forwardedProto
+    let first = name.count > 0 ? name[0] | 0x20 : 0
+    switch (name.count, first) {
+    case (10, UInt8(ascii: "t")) where FieldName.equals(name, "tracestate"): return .tracestate
+    case (11, UInt8(ascii: "t")) where FieldName.equals(name, "traceparent"): return .traceparent
+    case (15, UInt8(ascii: "x")) where FieldName.equals(name, "x-forwarded-for"): return .forwardedFor
+    case (16, UInt8(ascii: "x")) where FieldName.equals(name, "x-forwarded-host"): return .forwardedHost
+    case (17, UInt8(ascii: "x")) where FieldName.equals(name, "x-forwarded-proto"): return .forwardedProto
     default: break
     }
     if rules.requestIDMatcher.matches(name) { return .requestID }
     if sessions && rules.csrfHeaderMatcher.matches(name) { return .csrfToken }
     if rules.stripMatcher.matches(name) { return .stripped }
-    switch name.count {
-    case 6:
-      if FieldName.equals(name, "cookie") { return .cookie }
-      if FieldName.equals(name, "accept") { return .accept }
-      if FieldName.equals(name, "origin") { return .origin }
-    case 10 where FieldName.equals(name, "user-agent"): return .userAgent
-    case 12 where FieldName.equals(name, "content-type"): return .contentType
-    case 13 where FieldName.equals(name, "authorization"): return .authorization
-    case 14 where FieldName.equals(name, "sec-fetch-site"): return .secFetchSite
-    default: break
+    switch (name.count, first) {
+    case (6, UInt8(ascii: "c")) where FieldName.equals(name, "cookie"): return .cookie
+    case (6, UInt8(ascii: "a")) where FieldName.equals(name, "accept"): return .accept
+    case (6, UInt8(ascii: "o")) where FieldName.equals(name, "origin"): return .origin
+    case (10, UInt8(ascii: "u")) where FieldName.equals(name, "user-agent"): return .userAgent
+    case (12, UInt8(ascii: "c")) where FieldName.equals(name, "content-type"): return .contentType
+    case (13, UInt8(ascii: "a")) where FieldName.equals(name, "authorization"): return .authorization
+    case (14, UInt8(ascii: "s")) where FieldName.equals(name, "sec-fetch-site"): return .secFetchSite
+    default: return .other
     }
-    return .other
   }
 
   // MARK: Reading

@@ -84,10 +84,9 @@ struct RequestContext {
   /// A fresh context for the next request, keeping the header index's storage (no allocation
   /// per request; `StripPhase` rebuilds the index).
   mutating func restart(runtime: RuntimeConfig) {
-    var headers = HeaderIndex()
-    swap(&headers, &self.headers)
+    let roles = headers.takeStorage()
     self = RequestContext(runtime: runtime)
-    self.headers = headers
+    headers.reuse(roles)
   }
 
   /// Appends the request id (client's or generated) to `buffer`.
