@@ -3,20 +3,18 @@ import EventLoop
 import HTTP1
 import Net
 
-/// The I/O driver of one client connection: it owns the socket, its registration, the client
-/// buffers, the one loop timer and the upstream connection lent to the current exchange. It
-/// reads, writes and registers interest; everything else is the `Exchange`'s to decide. Each
-/// readiness event, timer or phase answer becomes an exchange event, and the driver carries out
-/// the `ExchangeActions` it returns until none is left:
+/// The I/O driver of one client connection: it owns the socket, its registration, the one loop
+/// timer and the upstream connection lent to the current exchange; it reads into and writes out
+/// of the exchange's buffers and registers interest. Everything else is the `Exchange`'s to
+/// decide. Each readiness event, timer or phase answer becomes an exchange event, and `perform`
+/// carries out the `ExchangeActions` it returns, in this order: shutdowns, release of the
+/// upstream, close; opening or replacing an upstream and flushing (each answered with another
+/// event, whose actions are carried out in turn). When an event leaves nothing to do, the driver
+/// registers `exchange.interest` and makes sure its timer fires by `exchange.deadline`.
 ///
-///     shutdowns ─► release upstream ─► close? ─► open / retry upstream ─► flush client, upstream
-///        ▲                                          │ (answered by an event)   │ (reported by an event)
-///        └──────────────────────────────────────────┴──────────────────────────┘
-///
-/// then registers `exchange.interest` and makes sure the timer fires by `exchange.deadline`.
 /// Writes are optimistic: write interest is registered only after a partial write. The timer is
 /// re-armed lazily: only when the deadline moves earlier; when it fires early the exchange says
-/// so and the timer is armed again. Loop-thread only.
+/// so and the timer is armed again. No per-request state lives here. Loop-thread only.
 final class ClientConnection: EventHandler {
   /// The worker outlives its connections (`unowned(unsafe)`: no reference counting per access).
   unowned(unsafe) let worker: Worker
@@ -53,7 +51,7 @@ final class ClientConnection: EventHandler {
     guard !closed else { return }
     let now = worker.loop.now
     if events.isReadable || events.isHangup || events.isError {
-      perform(exchange.clientRead(readClient(), now: now))
+      perform(exchange.clientRead(.readOnce(into: exchange.clientIn, from: fd), now: now))
     } else {
       perform(exchange.clientWritable(now: now))
     }
@@ -63,24 +61,6 @@ final class ClientConnection: EventHandler {
   func beginDrain() {
     guard !closed else { return }
     perform(exchange.beginDrain(now: worker.loop.now))
-  }
-
-  /// One read into the client buffer (reset when empty, compacted when full; nothing when it
-  /// has no room).
-  private func readClient() -> ReadOutcome {
-    let buffer = exchange.clientIn
-    if buffer.readable == 0 {
-      buffer.clear()
-    } else if buffer.writable == 0 {
-      guard buffer.readerIndex > 0 else { return .nothing }
-      buffer.compact()
-    }
-    switch buffer.read(from: fd) {
-    case .bytes: return .bytes
-    case .eof: return .endOfStream
-    case .wouldBlock: return .nothing
-    case .failed: return .failed
-    }
   }
 
   // MARK: Actions

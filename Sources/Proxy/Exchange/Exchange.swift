@@ -8,11 +8,10 @@ import HTTP1
 /// returns. The exchange parses heads in place, runs the `Pipeline`'s phases, moves body bytes
 /// between the four buffers (`BodyRelay`, `Tunnel`) and keeps one deadline (`Exchange+Timeouts`).
 ///
-///     awaitingHead ─► request phases ─┬─► openingUpstream ─► proxying ─┬─► awaitingHead (keep-alive)
-///          ▲          (a phase may wait│                                ├─► tunnel (101)
-///          │           for an answer   └─► drainingBody (local answer)  └─► closing ─► closed
-///          │           or for the body)          │
-///          └─────────────────────────────────────┘
+///     awaitingHead ─► request phases ─► openingUpstream ─► proxying ─► awaitingHead (keep-alive)
+///                       │  (a phase may wait for an                  ├─► tunnel (after a 101)
+///                       │   answer, or for body bytes)               └─► closing ─► closed
+///                       └─► drainingBody (answered locally) ─► awaitingHead or closing
 ///
 /// Bytes stay in four fixed buffers (client in/out here, upstream in/out lent with the upstream
 /// connection), so memory per connection is bounded whatever the body sizes; a full buffer stops

@@ -69,10 +69,10 @@ struct AuthenticatePhase: RequestPhase {
     return apply(outcome, &request, view)
   }
 
-  private func apply(_ outcome: AuthOutcome, _ request: inout RequestContext, _ view: RequestView)
+  private func apply(_ outcome: consuming AuthOutcome, _ request: inout RequestContext, _ view: RequestView)
     -> PhaseResult
   {
-    switch outcome {
+    switch consume outcome {
     case .allow(let grant):
       request.authMethod = grant.method
       request.principalHash = grant.principalHash
@@ -115,7 +115,8 @@ struct AuthenticatePhase: RequestPhase {
 extension AuthRequest {
   /// The request as an authenticator sees it, copied out of the header index (it may wait for
   /// an answer longer than the head stays in the read buffer).
-  init(_ request: RequestContext, _ view: RequestView, route: CompiledRoute) {
+  /// Borrowing: an initializer would otherwise take (copy) the whole context, view and route.
+  init(_ request: borrowing RequestContext, _ view: borrowing RequestView, route: borrowing CompiledRoute) {
     let runtime = request.runtime
     let index = request.headers
     let head = view.head

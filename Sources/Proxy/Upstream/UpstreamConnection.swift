@@ -99,24 +99,8 @@ final class UpstreamConnection: EventHandler {
       justConnected = true
     }
     var read = ReadOutcome.nothing
-    if events.isReadable || events.isHangup || events.isError { read = readInput() }
+    if events.isReadable || events.isHangup || events.isError { read = .readOnce(into: inBuf, from: fd) }
     owner.upstreamReady(justConnected: justConnected, read: read)
-  }
-
-  /// One read into the input buffer (compacted first when full; nothing when it has no room).
-  private func readInput() -> ReadOutcome {
-    if inBuf.readable == 0 {
-      inBuf.clear()
-    } else if inBuf.writable == 0 {
-      guard inBuf.readerIndex > 0 else { return .nothing }
-      inBuf.compact()
-    }
-    switch inBuf.read(from: fd) {
-    case .bytes: return .bytes
-    case .eof: return .endOfStream
-    case .wouldBlock: return .nothing
-    case .failed: return .failed
-    }
   }
 
   /// Writes as much of the output buffer as the socket takes.
