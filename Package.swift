@@ -49,6 +49,8 @@ let package = Package(
       ],
       swiftSettings: hotPath
     ),
+    // `gatehouse audit`: static checks over the config, live probes, statistics, report formats.
+    .target(name: "Audit", dependencies: ["HTTP1", "Crypto", "Sessions"], swiftSettings: strict),
     .executableTarget(
       name: "gatehouse",
       dependencies: ["Proxy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -65,6 +67,7 @@ let package = Package(
       name: "ProxyTests",
       dependencies: ["Proxy", "HTTP1", "EventLoop", .product(name: "Logging", package: "swift-log")]
     ),
+    .testTarget(name: "AuditTests", dependencies: ["Audit", "HTTP1", "Crypto", "Sessions"]),
     .testTarget(name: "IntegrationTests", dependencies: ["RedisTestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
