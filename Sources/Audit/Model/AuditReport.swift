@@ -12,8 +12,10 @@ public struct AuditReport: Sendable, Equatable {
     case criticalFailure = 2
   }
 
-  /// When the audit ran: nanoseconds since the Unix epoch.
-  public let auditDate: Int64
+  /// When the audit ran, RFC 3339 UTC ("2026-01-31T12:00:00.000Z"); the caller formats its clock.
+  public let auditDate: String
+  /// `gatehouse version` of the binary that ran the audit.
+  public let toolVersion: String
   /// The configuration file audited.
   public let configPath: String
   /// The deployment probed (`http://host:port`), nil for a static audit.
@@ -23,8 +25,11 @@ public struct AuditReport: Sendable, Equatable {
   public let summary: AuditSummary
   public let recommendations: [AuditRecommendation]
 
-  public init(auditDate: Int64, configPath: String, target: String?, results: [CheckResult]) {
+  public init(
+    auditDate: String, toolVersion: String, configPath: String, target: String?, results: [CheckResult]
+  ) {
     self.auditDate = auditDate
+    self.toolVersion = toolVersion
     self.configPath = configPath
     self.target = target
     let ordered = results.enumerated().sorted {
