@@ -1,3 +1,5 @@
+import Codecs
+
 /// The report as one JSON document (docs/audit-report.schema.json; docs/security.md describes
 /// each member). Members come in a fixed order and every category is present, so two reports of
 /// the same deployment diff cleanly. Stateless.
@@ -7,10 +9,10 @@ enum JSONReport {
   static func render(_ report: AuditReport) -> String {
     var out = "{\n"
     out += "  \"schema_version\": \(schemaVersion),\n"
-    out += "  \"audit_date\": \(jsonQuoted(report.auditDate)),\n"
-    out += "  \"gatehouse_version\": \(jsonQuoted(report.toolVersion)),\n"
-    out += "  \"config\": \(jsonQuoted(report.configPath)),\n"
-    out += "  \"target\": \(report.target.map(jsonQuoted) ?? "null"),\n"
+    out += "  \"audit_date\": \(JSONString.quoted(report.auditDate)),\n"
+    out += "  \"gatehouse_version\": \(JSONString.quoted(report.toolVersion)),\n"
+    out += "  \"config\": \(JSONString.quoted(report.configPath)),\n"
+    out += "  \"target\": \(report.target.map(JSONString.quoted) ?? "null"),\n"
     let s = report.summary
     out += "  \"summary\": {"
     out += "\"total_checks\": \(s.totalChecks), \"passed\": \(s.passed), \"failed\": \(s.failed), "
@@ -23,7 +25,7 @@ enum JSONReport {
       let results = report.results(in: category)
       let summary = AuditSummary(results)
       out +=
-        "    \(jsonQuoted(category.rawValue)): {\"passed\": \(summary.passed), \"failed\": \(summary.failed), "
+        "    \(JSONString.quoted(category.rawValue)): {\"passed\": \(summary.passed), \"failed\": \(summary.failed), "
       out += "\"checks\": ["
       for (checkIndex, result) in results.enumerated() {
         out += checkIndex == 0 ? "\n" : ",\n"
@@ -37,8 +39,8 @@ enum JSONReport {
     for (index, item) in report.recommendations.enumerated() {
       out += index == 0 ? "\n" : ",\n"
       out +=
-        "    {\"urgency\": \(jsonQuoted(item.urgency.rawValue)), \"check_id\": \(jsonQuoted(item.checkID)), "
-      out += "\"text\": \(jsonQuoted(item.text))}"
+        "    {\"urgency\": \(JSONString.quoted(item.urgency.rawValue)), \"check_id\": \(JSONString.quoted(item.checkID)), "
+      out += "\"text\": \(JSONString.quoted(item.text))}"
     }
     out += report.recommendations.isEmpty ? "]\n" : "\n  ]\n"
     return out + "}\n"
@@ -46,12 +48,12 @@ enum JSONReport {
 
   private static func check(_ result: CheckResult) -> String {
     let c = result.check
-    var out = "{\"id\": \(jsonQuoted(c.id)), \"title\": \(jsonQuoted(c.title)), "
+    var out = "{\"id\": \(JSONString.quoted(c.id)), \"title\": \(JSONString.quoted(c.title)), "
     out +=
-      "\"source\": \(jsonQuoted(result.source.rawValue)), \"severity\": \(jsonQuoted(c.severity.rawValue)), "
-    out += "\"verdict\": \(jsonQuoted(result.verdict.rawValue)), "
-    out += "\"evidence\": [" + result.outcome.evidence.map(jsonQuoted).joined(separator: ", ") + "], "
-    out += "\"recommendation\": \(jsonQuoted(c.recommendation))}"
+      "\"source\": \(JSONString.quoted(result.source.rawValue)), \"severity\": \(JSONString.quoted(c.severity.rawValue)), "
+    out += "\"verdict\": \(JSONString.quoted(result.verdict.rawValue)), "
+    out += "\"evidence\": [" + result.outcome.evidence.map(JSONString.quoted).joined(separator: ", ") + "], "
+    out += "\"recommendation\": \(JSONString.quoted(c.recommendation))}"
     return out
   }
 }
