@@ -71,7 +71,7 @@ let package = Package(
     // `gatehouse audit`: static checks over the typed config, live probes (HTTP1 reads the
     // answers), statistics and report formats; never the proxy itself.
     .target(
-      name: "Audit", dependencies: ["Config", "Codecs", "HTTP1", "Crypto", "Sessions", "Net"],
+      name: "Audit", dependencies: ["Config", "Codecs", "HTTP1", "Crypto", "JWT", "Sessions", "Net"],
       swiftSettings: strict),
     // The CLI: loads the configuration (Config), runs the proxy (Proxy) or audits (Audit).
     .executableTarget(
