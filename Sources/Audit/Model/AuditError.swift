@@ -7,8 +7,10 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
     case usage
     /// No TCP connection (refused, unreachable, timed out).
     case connect
-    /// Sending or receiving failed, or the peer was silent past the deadline.
+    /// Sending or receiving failed (reset, broken pipe, TLS).
     case io
+    /// The peer was silent past the deadline.
+    case timeout
     /// The answer is not an HTTP/1.1 response we can read.
     case malformedResponse
     /// The app's login did not give a session cookie.

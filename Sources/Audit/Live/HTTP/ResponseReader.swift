@@ -66,6 +66,11 @@ struct ResponseReader {
     return bodyStep(atEnd: atEnd)
   }
 
+  /// The bytes fed after the first `consumed` (the start of whatever follows the response).
+  func remainder(after consumed: Int) -> [UInt8] {
+    consumed < buffer.count ? Array(buffer[consumed...]) : []
+  }
+
   private mutating func bodyStep(atEnd: Bool) -> Step {
     guard let parsed else { return .needMore }
     func done(_ end: Int, keepAlive: Bool) -> Step {
