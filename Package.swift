@@ -51,7 +51,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "gatehouse",
-      dependencies: ["Proxy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Proxy", "EventLoop", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict
     ),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),

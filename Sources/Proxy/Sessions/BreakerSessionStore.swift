@@ -1,4 +1,3 @@
-import EventLoop
 import Sessions
 
 /// A circuit breaker in front of one worker's Redis session store (Pingora/Envoy outlier style):
@@ -26,7 +25,7 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   }
 
   let inner: any SessionStore
-  /// Monotonic nanoseconds (the worker loop's `now`; a fake clock in tests).
+  /// Monotonic nanoseconds (the worker loop's clock; a fake clock in tests).
   let now: () -> UInt64
   let failureThreshold: Int
   let cooldown: UInt64
@@ -139,9 +138,9 @@ final class BreakerSessionStore: SessionStore, @unchecked Sendable {
       completion(.failure(Self.openError))
       return
     }
-    let started = MonotonicClock.now()
+    let started = now()
     call { [self] result in
-      metrics?.roundtrip.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      metrics?.roundtrip.record(.nanoseconds(Int64(now() &- started)))
       switch result {
       case .success: record(nil)
       case .failure(let error): record(error)

@@ -53,7 +53,8 @@ final class RedisWorkerBackend: @unchecked Sendable {
       commandTimeout: UInt64(settings.commandTimeout.nanoseconds))
     let store = self.store
     breaker = BreakerSessionStore(
-      inner: store, now: { [loop] in loop.now }, failureThreshold: settings.breakerFailures,
+      inner: store, now: { [clock = loop.clock] in clock.monotonicNanos() },
+      failureThreshold: settings.breakerFailures,
       cooldown: UInt64(settings.breakerCooldown.nanoseconds), workerIndex: index, metrics: shared.metrics,
       connected: { store.isAvailable })
     breaker.onStateChange = { [shared] old, new in shared.breakerChanged(from: old, to: new) }
