@@ -110,3 +110,23 @@ final class BlockingSocketTests: XCTestCase {
     XCTAssertFalse(socket.descriptor.isOpen)
   }
 }
+
+extension BlockingSocketTests {
+  /// Time left just under a whole second once rounded the old way gave `tv_usec` = 1,000,000,
+  /// which `setsockopt` refuses with `EDOM` (the old JWKS client ignored the error and ran
+  /// without a timeout). A manual clock makes the time left exact.
+  func testTimeoutsJustUnderAWholeSecondAreAccepted() throws {
+    let (listener, address) = try listen()
+    defer { Posix.close(listener) }
+    let clock = ManualClock()
+    let socket = try BlockingSocket.connect(
+      to: address, deadline: clock.monotonicNanos() + 5_000_000_000, clock: clock)
+    let cases: [(name: String, left: UInt64)] = [
+      ("999,999,500 ns", 999_999_500), ("1,999,999,001 ns", 1_999_999_001), ("1 ns", 1),
+      ("exactly 1 s", 1_000_000_000),
+    ]
+    for c in cases {
+      XCTAssertNoThrow(try socket.armTimeouts(until: clock.monotonicNanos() + c.left), c.name)
+    }
+  }
+}

@@ -46,8 +46,10 @@ public final class BlockingSocket: Sendable {
 
   private func arm(until deadline: UInt64, call: StaticString) throws(SystemError) {
     let left = try timeLeft(until: deadline, call: call)
-    // Rounded up: a zero timeval would mean "no timeout".
-    var value = timeval(tv_sec: Int(left / 1_000_000_000), tv_usec: Int(left % 1_000_000_000 / 1000) + 1)
+    // Whole microseconds, rounded up so the timeout never ends before the deadline (and is never
+    // the all-zero timeval, which means "no timeout"); tv_usec must stay below 1,000,000.
+    let micros = (left + 999) / 1000
+    var value = timeval(tv_sec: Int(micros / 1_000_000), tv_usec: Int(micros % 1_000_000))
     let size = socklen_t(MemoryLayout<timeval>.size)
     let fd = descriptor.rawValue
     _ = try Syscall.check("setsockopt(SO_RCVTIMEO)") { setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, size) }
