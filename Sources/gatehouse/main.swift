@@ -53,7 +53,7 @@ func environmentVariables() -> [String: String] {
 
 func printError(_ text: String) {
   let line = text + "\n"
-  _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+  _ = Array(line.utf8).withUnsafeBytes { Posix.writeAll(2, $0) }
 }
 
 struct Run: ParsableCommand {
