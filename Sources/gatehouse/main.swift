@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import EventLoop
 import Glibc
 import Logging

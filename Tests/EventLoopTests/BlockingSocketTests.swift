@@ -1,5 +1,6 @@
 import EventLoop
 import Glibc
+import Net
 import XCTest
 
 /// `BlockingSocket` against a loopback listener in the test: transfers, and every wait ending

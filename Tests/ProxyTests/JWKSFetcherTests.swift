@@ -1,3 +1,4 @@
+import Config
 import EventLoop
 import Foundation
 import Glibc
@@ -50,7 +51,7 @@ final class JWKSFetcherTests: XCTestCase {
       max_stale = "1h"
       """
     guard
-      case .success(let config) = ConfigLoader.parse(text, file: "t", environment: [:], baseDirectory: "/")
+      case .success(let config) = ConfigLoader.parse(text, file: "t", baseDirectory: "/", sources: .system(environment: [:]))
     else { return XCTFail("config") }
     let clock = ManualClock()
     let fetcher = try JWKSFetcher(

@@ -1,7 +1,9 @@
+import Config
 import Crypto
 import EventLoop
 import Glibc
 import JWT
+import Net
 import Synchronization
 import XCTest
 

@@ -1,4 +1,5 @@
 import Glibc
+public import Net
 
 /// A connected TCP socket for a helper thread that may block (the JWKS fetcher), with every
 /// wait bounded by a deadline on the given clock's monotonic time line. Never use it on a loop

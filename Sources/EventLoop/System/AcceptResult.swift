@@ -1,4 +1,5 @@
 import Glibc
+public import Net
 
 /// The outcome of one `accept4`. Immutable.
 public enum AcceptResult {

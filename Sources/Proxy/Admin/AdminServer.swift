@@ -1,4 +1,5 @@
 public import EventLoop
+public import Net
 import Synchronization
 
 /// The admin listener (`[admin] listen`): its own socket, its own `EventLoop` on its own thread,

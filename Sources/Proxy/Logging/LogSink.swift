@@ -1,3 +1,4 @@
+public import Config
 public import EventLoop
 public import Logging
 import Synchronization

@@ -1,6 +1,8 @@
+public import Config
 import Crypto
 public import EventLoop
 public import Logging
+public import Net
 import Synchronization
 
 /// The running proxy: binds the listeners (all before any worker starts, so a port in use is
