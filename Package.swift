@@ -68,15 +68,17 @@ let package = Package(
       ],
       swiftSettings: hotPath
     ),
-    // `gatehouse audit`: static checks over the typed config, live probes (HTTP1 reads the
-    // answers), statistics and report formats; never the proxy itself.
+    // `gatehouse audit`: static checks over the typed config, live probes over EventLoop's
+    // blocking sockets (HTTP1 reads the answers), statistics and report formats; never Proxy.
     .target(
-      name: "Audit", dependencies: ["Config", "Codecs", "HTTP1", "Crypto", "JWT", "Sessions", "Net"],
+      name: "Audit", dependencies: ["Config", "Codecs", "HTTP1", "Crypto", "JWT", "Sessions", "Net", "EventLoop"],
       swiftSettings: strict),
     // The CLI: loads the configuration (Config), runs the proxy (Proxy) or audits (Audit).
     .executableTarget(
       name: "gatehouse",
-      dependencies: ["Proxy", "Config", "Audit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Proxy", "Config", "Audit", "EventLoop", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strict
     ),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
