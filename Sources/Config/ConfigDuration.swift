@@ -7,7 +7,7 @@ public enum ConfigDuration {
     ("h", 3_600_000_000_000), ("m", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000),
   ]
 
-  static func parse(_ text: String) -> Duration? {
+  public static func parse(_ text: String) -> Duration? {
     let bytes = Array(text.utf8)
     guard !bytes.isEmpty else { return nil }
     var index = 0

@@ -15,7 +15,7 @@ public final class AdminClient {
   public var target: ProbeTarget { client.target }
 
   /// The log hashes of `user`'s live sessions.
-  func sessionHashes(user: String) throws(AuditError) -> [String] {
+  public func sessionHashes(user: String) throws(AuditError) -> [String] {
     let response = try send("GET", user: user)
     guard case .array(let sessions)? = response.json?["sessions"] else {
       throw AuditError(.admin, "GET /sessions answered without a sessions list")

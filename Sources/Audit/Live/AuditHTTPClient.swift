@@ -41,6 +41,11 @@ public final class AuditHTTPClient {
     return HTTPConnection(connection, client: self)
   }
 
+  /// Opens and closes one connection: throws when the target cannot be reached at all.
+  public func checkReachable() throws(AuditError) {
+    try open().close()
+  }
+
   /// One request on its own connection.
   public func send(_ request: ProbeRequest, from source: IPAddress? = nil) throws(AuditError) -> HTTPResponse
   {

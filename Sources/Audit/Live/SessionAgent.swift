@@ -58,7 +58,7 @@ final class SessionAgent {
 
   /// A request presenting `ticket` (or a raw Cookie field value).
   func request(
-    _ method: String = "GET", _ path: String? = nil, ticket: String?, cookieField: String? = nil,
+    _ method: String = "GET", path: String? = nil, ticket: String?, cookieField: String? = nil,
     headers: [HTTPHeader] = [], body: [UInt8] = [], from source: IPAddress? = nil
   ) throws(AuditError) -> HTTPResponse {
     var all = headers
@@ -113,7 +113,7 @@ final class SessionAgent {
     guard let path = options.reflectPath ?? (session.csrfCookie.isEmpty ? nil : sessionPath) else {
       return nil
     }
-    let response = try request(path, ticket: ticket)
+    let response = try request("GET", path: path, ticket: ticket)
     if !session.csrfCookie.isEmpty, let cookie = response.cookies(named: session.csrfCookie).last {
       return cookie.value
     }

@@ -22,7 +22,7 @@ struct CSRFProbe: LiveProbe {
       let ticket = try agent.login()
       func post(_ headers: [HTTPHeader]) throws(AuditError) -> HTTPResponse {
         try agent.request(
-          "POST", path, ticket: ticket,
+          "POST", path: path, ticket: ticket,
           headers: headers + [HTTPHeader("Content-Type", "application/x-www-form-urlencoded")],
           body: Array("gatehouse_audit=1".utf8))
       }

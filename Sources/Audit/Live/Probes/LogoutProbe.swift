@@ -30,7 +30,8 @@ struct LogoutProbe: LiveProbe {
         headers.append(HTTPHeader(agent.session.csrfHeader, token))
         body += "&" + FormEncoding.encode(agent.session.csrfFormField) + "=" + FormEncoding.encode(token)
       }
-      let logout = try agent.request("POST", path, ticket: ticket, headers: headers, body: Array(body.utf8))
+      let logout = try agent.request(
+        "POST", path: path, ticket: ticket, headers: headers, body: Array(body.utf8))
       if logout.status == 403 && logout.gatehouseError != nil {
         throw AuditError(
           .login,

@@ -43,7 +43,7 @@ struct SpoofedHeaderProbe: LiveProbe {
         "no --reflect PATH: the app's view of the \(headers.count) spoofed headers cannot be seen; the response (\(response.summary)) shows none of them"
       )
     }
-    let response = try agent.request(reflect, ticket: ticket, headers: headers)
+    let response = try agent.request("GET", path: reflect, ticket: ticket, headers: headers)
     guard agent.acceptance(of: response) == .accepted else {
       throw AuditError(.login, "the reflect path \(reflect) did not accept the session (\(response.summary))")
     }
