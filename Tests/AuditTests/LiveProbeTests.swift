@@ -40,7 +40,7 @@ final class LiveProbeTests: XCTestCase {
     let post = LoginForm(path: "/login", fields: [("username", "{user}"), ("password", "p w")])
     XCTAssertEqual(
       String(decoding: post.request(user: "audit-1", extraHeaders: []).body, as: UTF8.self),
-      "username=audit-1&password=p+w")
+      "username=audit-1&password=p%20w")
     let get = LoginForm(path: "/login-as/{user}", method: "get", fields: [("next", "/")])
     XCTAssertEqual(get.request(user: "u", extraHeaders: []).target, "/login-as/u?next=%2F")
     XCTAssertEqual(

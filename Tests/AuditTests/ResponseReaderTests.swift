@@ -146,7 +146,7 @@ final class ResponseReaderTests: XCTestCase {
     let form = ProbeRequest.form("/login", fields: [("user name", "a&b=c"), ("pw", "é")])
     XCTAssertEqual(
       String(decoding: form.encoded(host: "h:1"), as: UTF8.self),
-      "POST /login HTTP/1.1\r\nHost: h:1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 29\r\n\r\nuser+name=a%26b%3Dc&pw=%C3%A9"
+      "POST /login HTTP/1.1\r\nHost: h:1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 31\r\n\r\nuser%20name=a%26b%3Dc&pw=%C3%A9"
     )
     XCTAssertEqual(
       String(

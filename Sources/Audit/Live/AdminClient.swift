@@ -1,3 +1,4 @@
+import Codecs
 import JWT
 
 /// The session admin API on Gatehouse's admin listener (`GET`/`DELETE /sessions?user=ID`), with
@@ -37,7 +38,7 @@ public final class AdminClient {
     var headers: [HTTPHeader] = []
     if let token { headers.append(HTTPHeader("Authorization", "Bearer \(token)")) }
     let response = try client.send(
-      ProbeRequest(method, "/sessions?user=" + FormEncoding.encode(user), headers: headers))
+      ProbeRequest(method, "/sessions?user=" + PercentEncoding.encode(user), headers: headers))
     guard response.status == 200 else {
       let hint =
         response.status == 401 ? " (pass the admin token with --admin-token-env or [admin] token)" : ""

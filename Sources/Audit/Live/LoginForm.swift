@@ -1,3 +1,5 @@
+import Codecs
+
 /// How the audit logs in through the app's own login: `--login PATH`, the method and the form
 /// fields, where `{user}` in a path or value becomes the audit's user name. GET puts the fields
 /// in the query. Immutable.
@@ -22,7 +24,7 @@ public struct LoginForm: Sendable, Equatable {
     let path = self.path.replacingUser(user)
     let fields = self.fields.map { ($0.name, $0.value.replacingUser(user)) }
     if method == "GET" {
-      let query = fields.map { FormEncoding.encode($0.0) + "=" + FormEncoding.encode($0.1) }.joined(
+      let query = fields.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(
         separator: "&")
       let target = query.isEmpty ? path : path + (path.contains("?") ? "&" : "?") + query
       return ProbeRequest("GET", target, headers: extraHeaders)

@@ -27,6 +27,22 @@ public struct StaticCheck: Sendable {
     return judge(session)
   }
 
+  /// A check that passes when a `[session]` switch has its safe value: the evidence is the key
+  /// and its value, and on failure what the unsafe value allows (`risk`).
+  static func sessionSwitch(
+    _ id: String, _ title: String, _ category: AuditCategory, _ severity: AuditSeverity,
+    recommendation: String,
+    key: String, safe: Bool, risk: String, value: @escaping @Sendable (SessionSettings) -> Bool
+  ) -> StaticCheck {
+    StaticCheck(id, title, category, severity, recommendation: recommendation) { config in
+      session(config) { settings in
+        let actual = value(settings)
+        return actual == safe
+          ? .passed("[session] \(key) = \(actual)") : .failed("[session] \(key) = \(actual): \(risk)")
+      }
+    }
+  }
+
   /// A duration from the session policy (nanoseconds) as the config file writes it.
   static func duration(_ nanoseconds: Int64) -> String {
     ConfigDuration.format(.nanoseconds(nanoseconds))

@@ -21,7 +21,7 @@ public struct ProbeRequest: Sendable {
   public static func form(_ target: String, fields: [(String, String)], headers: [HTTPHeader] = [])
     -> ProbeRequest
   {
-    let body = fields.map { FormEncoding.encode($0.0) + "=" + FormEncoding.encode($0.1) }.joined(
+    let body = fields.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(
       separator: "&")
     return ProbeRequest(
       "POST", target, headers: headers + [HTTPHeader("Content-Type", "application/x-www-form-urlencoded")],
@@ -37,26 +37,5 @@ public struct ProbeRequest: Sendable {
     }
     text += "\r\n"
     return Array(text.utf8) + body
-  }
-}
-
-/// `application/x-www-form-urlencoded` encoding of one name or value (unreserved characters kept,
-/// space as `+`, everything else `%XX`). Stateless.
-enum FormEncoding {
-  static func encode(_ text: String) -> String {
-    var out = ""
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-        UInt8(ascii: "~"):
-        out.unicodeScalars.append(Unicode.Scalar(byte))
-      case UInt8(ascii: " "): out += "+"
-      default:
-        out += String(
-          decoding: [UInt8(ascii: "%"), Hex.upperDigit(byte >> 4), Hex.upperDigit(byte)], as: UTF8.self)
-      }
-    }
-    return out
   }
 }

@@ -1,3 +1,4 @@
+import Codecs
 import Sessions
 
 /// GH-PROBE-LOGOUT: after the app's logout the old cookie is refused, the browser is told to
@@ -28,7 +29,8 @@ struct LogoutProbe: LiveProbe {
       var body = "gatehouse_audit=1"
       if let token = try agent.csrfToken(ticket) {
         headers.append(HTTPHeader(agent.session.csrfHeader, token))
-        body += "&" + FormEncoding.encode(agent.session.csrfFormField) + "=" + FormEncoding.encode(token)
+        body +=
+          "&" + PercentEncoding.encode(agent.session.csrfFormField) + "=" + PercentEncoding.encode(token)
       }
       let logout = try agent.request(
         "POST", path: path, ticket: ticket, headers: headers, body: Array(body.utf8))

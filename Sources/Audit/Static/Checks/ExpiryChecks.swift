@@ -1,4 +1,5 @@
 import Config
+import Sessions
 
 /// Checks on when a session ends: timeouts, rotation, the per-user cap.
 enum ExpiryChecks {
@@ -6,33 +7,36 @@ enum ExpiryChecks {
 
   static let hour: Int64 = 3_600_000_000_000
 
-  static let idleTimeout = StaticCheck(
-    "GH-EXP-001", "Idle timeout is set and at most 8 h", .expiry, .high,
+  static let idleTimeout = timeout(
+    "GH-EXP-001", "Idle timeout is set and at most 8 h", key: "idle_timeout",
+    off: "an unused session never ends",
+    failAbove: (8 * hour, "8h"), warnAbove: (hour, "1h"),
     recommendation:
       "Set [session] idle_timeout to 30m (default) or less for sensitive apps; an unattended browser should not stay signed in for a working day."
-  ) { config in
-    StaticCheck.session(config) { session in
-      let idle = session.policy.idleTimeout
-      guard idle > 0 else { return .failed("idle_timeout = \"0s\": an unused session never ends") }
-      let text = "idle_timeout = \"\(StaticCheck.duration(idle))\""
-      if idle > 8 * hour { return .failed("\(text): longer than 8h") }
-      if idle > hour { return .warning("\(text): longer than 1h") }
-      return .passed(text)
-    }
-  }
+  ) { $0.idleTimeout }
 
-  static let absoluteTimeout = StaticCheck(
-    "GH-EXP-002", "Absolute timeout is set and at most 7 days", .expiry, .high,
+  static let absoluteTimeout = timeout(
+    "GH-EXP-002", "Absolute timeout is set and at most 7 days", key: "absolute_timeout",
+    off: "a session in use never ends", failAbove: (7 * 24 * hour, "7 days"), warnAbove: (24 * hour, "24h"),
     recommendation:
       "Set [session] absolute_timeout to 24h (default) or less, so a stolen or forgotten session ends however it is used."
-  ) { config in
-    StaticCheck.session(config) { session in
-      let absolute = session.policy.absoluteTimeout
-      guard absolute > 0 else { return .failed("absolute_timeout = \"0s\": a session in use never ends") }
-      let text = "absolute_timeout = \"\(StaticCheck.duration(absolute))\""
-      if absolute > 7 * 24 * hour { return .failed("\(text): longer than 7 days") }
-      if absolute > 24 * hour { return .warning("\(text): longer than 24h") }
-      return .passed(text)
+  ) { $0.absoluteTimeout }
+
+  /// Fails when the timeout is off or above `failAbove`, warns above `warnAbove`.
+  private static func timeout(
+    _ id: String, _ title: String, key: String, off: String, failAbove: (Int64, String),
+    warnAbove: (Int64, String),
+    recommendation: String, value: @escaping @Sendable (SessionPolicy) -> Int64
+  ) -> StaticCheck {
+    StaticCheck(id, title, .expiry, .high, recommendation: recommendation) { config in
+      StaticCheck.session(config) { session in
+        let nanoseconds = value(session.policy)
+        guard nanoseconds > 0 else { return .failed("\(key) = \"0s\": \(off)") }
+        let text = "\(key) = \"\(StaticCheck.duration(nanoseconds))\""
+        if nanoseconds > failAbove.0 { return .failed("\(text): longer than \(failAbove.1)") }
+        if nanoseconds > warnAbove.0 { return .warning("\(text): longer than \(warnAbove.1)") }
+        return .passed(text)
+      }
     }
   }
 

@@ -70,15 +70,10 @@ enum StorageChecks {
       : .passed("[log] log_query = false")
   }
 
-  static let cookieNotForwarded = StaticCheck(
+  static let cookieNotForwarded = StaticCheck.sessionSwitch(
     "GH-STO-005", "The session cookie is not passed to the app", .storage, .medium,
     recommendation:
-      "Set [session] forward_cookie = false: the app never needs the ticket, and whatever it logs or leaks then cannot be replayed."
-  ) { config in
-    StaticCheck.session(config) { session in
-      session.forwardCookie
-        ? .failed("[session] forward_cookie = true: the app receives every ticket")
-        : .passed("[session] forward_cookie = false")
-    }
-  }
+      "Set [session] forward_cookie = false: the app never needs the ticket, and whatever it logs or leaks then cannot be replayed.",
+    key: "forward_cookie", safe: false, risk: "the app receives every ticket"
+  ) { $0.forwardCookie }
 }

@@ -4,29 +4,19 @@ import Config
 enum TransportChecks {
   static let all = [secure, httpOnly, sameSite, hostPrefix]
 
-  static let secure = StaticCheck(
+  static let secure = StaticCheck.sessionSwitch(
     "GH-TRN-001", "The session cookie is Secure", .transport, .critical,
     recommendation:
-      "Set [session] secure_cookie = true and serve the site over HTTPS only: without Secure one plain-HTTP request hands the ticket to anyone on the path."
-  ) { config in
-    StaticCheck.session(config) { session in
-      session.secureCookie
-        ? .passed("[session] secure_cookie = true")
-        : .failed("[session] secure_cookie = false: browsers also send the ticket over plain HTTP")
-    }
-  }
+      "Set [session] secure_cookie = true and serve the site over HTTPS only: without Secure one plain-HTTP request hands the ticket to anyone on the path.",
+    key: "secure_cookie", safe: true, risk: "browsers also send the ticket over plain HTTP"
+  ) { $0.secureCookie }
 
-  static let httpOnly = StaticCheck(
+  static let httpOnly = StaticCheck.sessionSwitch(
     "GH-TRN-002", "The session cookie is HttpOnly", .transport, .high,
     recommendation:
-      "Set [session] http_only = true; scripts that need the CSRF token get it from the X-CSRF-Token header or csrf_cookie, never from the session cookie."
-  ) { config in
-    StaticCheck.session(config) { session in
-      session.httpOnly
-        ? .passed("[session] http_only = true")
-        : .failed("[session] http_only = false: any script injected into the app can read the ticket")
-    }
-  }
+      "Set [session] http_only = true; scripts that need the CSRF token get it from the X-CSRF-Token header or csrf_cookie, never from the session cookie.",
+    key: "http_only", safe: true, risk: "any script injected into the app can read the ticket"
+  ) { $0.httpOnly }
 
   static let sameSite = StaticCheck(
     "GH-TRN-003", "The session cookie is SameSite Lax or Strict", .transport, .medium,

@@ -30,17 +30,12 @@ enum ValidationChecks {
     }
   }
 
-  static let userAgentBinding = StaticCheck(
+  static let userAgentBinding = StaticCheck.sessionSwitch(
     "GH-VAL-002", "Sessions are bound to the User-Agent", .validation, .medium,
     recommendation:
-      "Set [session] bind_user_agent = true: a cookie replayed by another client program is refused (weak on its own, cheap beside the subnet binding)."
-  ) { config in
-    StaticCheck.session(config) { session in
-      session.policy.bindUserAgent
-        ? .passed("[session] bind_user_agent = true")
-        : .failed("[session] bind_user_agent = false")
-    }
-  }
+      "Set [session] bind_user_agent = true: a cookie replayed by another client program is refused (weak on its own, cheap beside the subnet binding).",
+    key: "bind_user_agent", safe: true, risk: "a replay need not copy the User-Agent"
+  ) { $0.policy.bindUserAgent }
 
   static let csrf = StaticCheck(
     "GH-VAL-003", "CSRF tokens are required on session routes that take unsafe methods", .validation, .high,
