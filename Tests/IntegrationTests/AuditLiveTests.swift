@@ -95,6 +95,22 @@ final class AuditLiveTests: XCTestCase {
       try sessions(gatehouse, user: "audit-demo"), #"{"user":"audit-demo","sessions":[]}"#, "cleaned up")
   }
 
+  /// `scripts/audit-demo.sh`, the README's way to audit the demo, passes as it is.
+  func testTheAuditDemoScriptPasses() throws {
+    let result = try DeploymentTests.run(
+      GatehouseBinary.packageRoot.appendingPathComponent("scripts/audit-demo.sh").path,
+      ["--logins", "16", "--timing-samples", "60", "--rate", "0", "--format", "json"],
+      environment: [
+        "GATEHOUSE_BIN": try GatehouseBinary.require(), "GATEHOUSE_DEMO_PORT": String(try PortAllocator.freePort()),
+        "GATEHOUSE_DEMO_ADMIN_PORT": String(try PortAllocator.freePort()),
+        "GATEHOUSE_DEMO_APP_PORT": String(try PortAllocator.freePort()),
+      ], timeout: 180)
+    XCTAssertEqual(result.status, 0, "\(result)")
+    let checks = try AuditReportFiles.checks(result.stdout)
+    XCTAssertEqual(checks.count, 40, result.stdout)
+    XCTAssertEqual(checks.filter { $0.value.verdict == "failed" }.map(\.key), [], result.stdout)
+  }
+
   func testAMisconfiguredGatehouseFailsTheMatchingProbes() throws {
     let upstream = try EchoUpstream()
     defer { upstream.stop() }
