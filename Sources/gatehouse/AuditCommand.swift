@@ -91,7 +91,14 @@ struct AuditCommand: ParsableCommand {
 enum FormatChoice: String, ExpressibleByArgument {
   case text, json, markdown, junit
 
-  var reportFormat: ReportFormat { ReportFormat(rawValue: rawValue)! }
+  var reportFormat: ReportFormat {
+    switch self {
+    case .text: .text
+    case .json: .json
+    case .markdown: .markdown
+    case .junit: .junit
+    }
+  }
 }
 
 enum ColorChoice: String, ExpressibleByArgument {

@@ -101,7 +101,8 @@ final class AuditLiveTests: XCTestCase {
       GatehouseBinary.packageRoot.appendingPathComponent("scripts/audit-demo.sh").path,
       ["--logins", "16", "--timing-samples", "60", "--rate", "0", "--format", "json"],
       environment: [
-        "GATEHOUSE_BIN": try GatehouseBinary.require(), "GATEHOUSE_DEMO_PORT": String(try PortAllocator.freePort()),
+        "GATEHOUSE_BIN": try GatehouseBinary.require(),
+        "GATEHOUSE_DEMO_PORT": String(try PortAllocator.freePort()),
         "GATEHOUSE_DEMO_ADMIN_PORT": String(try PortAllocator.freePort()),
         "GATEHOUSE_DEMO_APP_PORT": String(try PortAllocator.freePort()),
       ], timeout: 180)

@@ -32,4 +32,9 @@ enum EvidenceFormat {
 
   /// Nanoseconds as microseconds with one decimal: "312.4 µs".
   static func microseconds(_ nanoseconds: Double) -> String { fixed(nanoseconds / 1000, 1) + " µs" }
+
+  /// Nanoseconds as the config file writes durations, to the millisecond ("2s", "5m310ms").
+  static func duration(_ nanoseconds: UInt64) -> String {
+    StaticCheck.duration(Int64(nanoseconds / 1_000_000) * 1_000_000)
+  }
 }

@@ -27,7 +27,7 @@ struct RotationProbe: LiveProbe {
         watch = interval + 2 * Self.step
       } else {
         return .skipped(
-          "rotation_interval = \(StaticCheck.duration(policy.rotationInterval)) is longer than --rotation-wait \(ConfigText.duration(wait)); run with a longer --rotation-wait to observe it"
+          "rotation_interval = \(StaticCheck.duration(policy.rotationInterval)) is longer than --rotation-wait \(EvidenceFormat.duration(wait)); run with a longer --rotation-wait to observe it"
         )
       }
       let first = try agent.login()
@@ -49,11 +49,11 @@ struct RotationProbe: LiveProbe {
       }
       guard let rotatedAfter else {
         return .failed(
-          "the ticket did not change in \(requests) requests over \(ConfigText.duration(watch)) (rotation_interval = \(StaticCheck.duration(policy.rotationInterval)))"
+          "the ticket did not change in \(requests) requests over \(EvidenceFormat.duration(watch)) (rotation_interval = \(StaticCheck.duration(policy.rotationInterval)))"
         )
       }
       var evidence = [
-        "a new ticket after \(ConfigText.duration(rotatedAfter)) of use (rotation_interval = \(StaticCheck.duration(policy.rotationInterval)))"
+        "a new ticket after \(EvidenceFormat.duration(rotatedAfter)) of use (rotation_interval = \(StaticCheck.duration(policy.rotationInterval)))"
       ]
       context.pause(grace + Self.step)
       let (old, response) = try agent.check(first)
@@ -61,19 +61,12 @@ struct RotationProbe: LiveProbe {
         return CheckOutcome(
           .failed,
           [
-            "the replaced ticket still works \(ConfigText.duration(grace + Self.step)) after rotation (\(response.summary)); rotation_grace = \(StaticCheck.duration(policy.rotationGrace))"
+            "the replaced ticket still works \(EvidenceFormat.duration(grace + Self.step)) after rotation (\(response.summary)); rotation_grace = \(StaticCheck.duration(policy.rotationGrace))"
           ]
             + evidence)
       }
       evidence.append("the replaced ticket is refused after rotation_grace (\(response.summary))")
       return CheckOutcome(.passed, evidence)
     }
-  }
-}
-
-/// Nanoseconds as the config file writes durations ("2s", "500ms").
-enum ConfigText {
-  static func duration(_ nanoseconds: UInt64) -> String {
-    StaticCheck.duration(Int64(nanoseconds / 1_000_000) * 1_000_000)
   }
 }
