@@ -18,9 +18,11 @@ public import EventLoop
 ///   never inside `send` (fast failures are deferred to after the batch).
 ///
 /// Replica reads (`.replica`): the slot's replicas get a second pool of connections that send
-/// `READONLY` in their handshake; each worker prefers one replica per shard (spreading a fleet
-/// over all of them) and takes the next ready one when it is down, or the master when none is.
-/// A replica connection is never used for writes: a legacy `EVAL` would run there and fail.
+/// `READONLY` in their handshake; each client prefers one replica per shard (spreading a fleet
+/// over all of them) and takes the next ready one when it is down. With no ready replica the
+/// command fails at once with `.disconnected` (the store then asks the master and counts the
+/// fallback). A replica connection is never used for writes: a legacy `EVAL` would run there
+/// and fail.
 public final class RedisClusterClient {
   public let loop: EventLoop
   public let options: RedisClusterOptions
@@ -126,7 +128,7 @@ public final class RedisClusterClient {
     } else if let routed = route(command) {
       node = routed
     } else {
-      requestRefresh()
+      if command.target == .master || slotMap == nil { requestRefresh() }
       loop.afterBatch { command.finish(.failure(.disconnected)) }
       return
     }
@@ -176,11 +178,11 @@ public final class RedisClusterClient {
     }
   }
 
-  /// The node for `command`'s slot in the current map: a ready replica for `.replica` when the
-  /// shard has one, else the master. Nil while the slot is unassigned or no map is known.
+  /// The node for `command`'s slot in the current map: its master, or for `.replica` a ready
+  /// replica. Nil while the slot is unassigned, no map is known, or no replica is ready.
   private func route(_ command: RedisClusterCommand) -> RedisClusterNode? {
     guard let map = slotMap, let shard = map.shardIndex(forSlot: command.slot) else { return nil }
-    if command.target == .replica, let replica = readyReplica(ofShard: shard) { return replica }
+    if command.target == .replica { return readyReplica(ofShard: shard) }
     if let node = shardMasters[shard] { return node }
     let node = masterNode(map.shards[shard].master)
     shardMasters[shard] = node
