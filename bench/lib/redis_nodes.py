@@ -5,12 +5,15 @@
     redis_nodes.py rates BEFORE AFTER
     redis_nodes.py memory PREFIX BASELINE HOST:PORT...
 
-snapshot: writes one line per node to FILE: `time address role calls used_memory`, where
+snapshot: writes one line per node to FILE: `time address role calls used_memory cpu`, where
 `calls` is the sum of `calls=` over `INFO commandstats` (every command the node executed,
-EVALSHA and friends included) and `role` is `master` or `replica` (from `INFO replication`).
+EVALSHA and friends included), `role` is `master` or `replica` (from `INFO replication`) and
+`cpu` the node's CPU seconds (`used_cpu_user + used_cpu_sys` from `INFO cpu`).
 
-rates: reads two snapshot files and prints one line per node, `address role commands/s`, then
-the total and the largest node's share. The per-node rate shows whether the load spreads.
+rates: reads two snapshot files and prints one line per node: commands/s, the share of one core
+the node used, and its CPU µs per command (so one core would carry about 1e6 / that commands/s
+on this machine), then the total and the busiest node's share. The per-node rate shows whether
+the load spreads.
 
 memory: samples up to 500 session keys (`PREFIX s:*`) and user index keys (`PREFIX u:*`) on the
 masters among the nodes (SCAN + `MEMORY USAGE key SAMPLES 0`) and prints the mean bytes per key
@@ -98,15 +101,19 @@ def snapshot(path, addresses):
             for line in info(r, "memory"):
                 if line.startswith("used_memory:"):
                     used = int(line.split(":")[1])
-            f.write("%.6f %s %s %d %d\n" % (time.time(), address, role, calls, used))
+            cpu = 0.0
+            for line in info(r, "cpu"):
+                if line.startswith("used_cpu_user:") or line.startswith("used_cpu_sys:"):
+                    cpu += float(line.split(":")[1])
+            f.write("%.6f %s %s %d %d %.6f\n" % (time.time(), address, role, calls, used, cpu))
 
 
 def rates(before_path, after_path):
     def load(path):
         rows = {}
         for line in open(path):
-            t, address, role, calls, _ = line.split()
-            rows[address] = (float(t), role, int(calls))
+            t, address, role, calls, _, cpu = line.split()
+            rows[address] = (float(t), role, int(calls), float(cpu))
         return rows
 
     before, after = load(before_path), load(after_path)
@@ -115,13 +122,14 @@ def rates(before_path, after_path):
     for address in sorted(after):
         if address not in before:
             continue
-        t0, _, c0 = before[address]
-        t1, role, c1 = after[address]
-        rate = (c1 - c0) / max(t1 - t0, 1e-9)
-        per.append((address, role, rate))
+        t0, _, c0, cpu0 = before[address]
+        t1, role, c1, cpu1 = after[address]
+        elapsed = max(t1 - t0, 1e-9)
+        rate = (c1 - c0) / elapsed
+        per.append((address, role, rate, (cpu1 - cpu0) / elapsed, (cpu1 - cpu0) * 1e6 / max(c1 - c0, 1)))
         total += rate
-    for address, role, rate in per:
-        print("    %-21s %-7s %10.0f commands/s" % (address, role, rate))
+    for address, role, rate, busy, us in per:
+        print("    %-21s %-7s %9.0f commands/s  %3.0f%% of a core  %5.1f us CPU/command" % (address, role, rate, 100 * busy, us))
     if per and total > 0:
         print("    total %.0f commands/s; busiest node %.0f%%" % (total, 100 * max(p[2] for p in per) / total))
 
@@ -129,7 +137,7 @@ def rates(before_path, after_path):
 def memory(prefix, baseline_path, addresses):
     baseline = {}
     for line in open(baseline_path):
-        _, address, _, _, used = line.split()
+        _, address, _, _, used, _ = line.split()
         baseline[address] = int(used)
     sizes = {"s": [], "u": []}
     sessions = 0
