@@ -99,7 +99,7 @@ final class RedisClusterClientTests: RedisTestCase {
       "MOVED refreshed the map")
   }
 
-  /// `redis-cli --cluster reshard` moves 2000 slots while the test keeps loading every session:
+  /// `redis-cli --cluster reshard` moves 1000 slots while the test keeps loading every session:
   /// no load may answer anything but "found".
   func testRedisCliReshardMidTrafficRefusesNoSession() throws {
     let cluster = try startCluster()
@@ -112,7 +112,7 @@ final class RedisClusterClientTests: RedisTestCase {
     let done = Mutex<Result<Void, any Error>?>(nil)
     let processes = Unchecked(cluster)
     let reshard = Thread {
-      let outcome = Result { try processes.value.reshard(count: 2000, from: masters[0], to: masters[1]) }
+      let outcome = Result { try processes.value.reshard(count: 1000, from: masters[0], to: masters[1]) }
       done.withLock { $0 = outcome }
     }
     reshard.start()
