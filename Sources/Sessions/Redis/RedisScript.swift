@@ -6,8 +6,8 @@
 /// Gatehouse versions with different code would overwrite each other's library with
 /// `FUNCTION LOAD REPLACE`. Scripts are content-addressed, so versions coexist, and the cost of
 /// an emptied script cache (restart, promoted replica, a cluster node that never ran it;
-/// `docs/redis.md`) is one extra round trip per script and node, after which `EVAL` has cached
-/// it again.
+/// docs/redis.md §5, §9) is one extra round trip per script and node, after which `EVAL` has
+/// cached it again.
 public struct RedisScript: Sendable {
   public let source: [UInt8]
   /// Lowercase hex SHA-1 of `source`.

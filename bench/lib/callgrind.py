@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""Instructions per request, counted by callgrind (repeatable, unlike wall time on a shared machine).
+
+    callgrind.py --binary .build/release/gatehouse [--scenarios passthrough,session-l1,jwt-repeat,session-redis]
+                 [--requests 1000,3000] [--out DIR] [--annotate]
+
+For each scenario, Gatehouse (one worker, no access log) runs under
+`valgrind --tool=callgrind` twice: once serving N1 requests, once N2, each on one keep-alive
+connection after a short warm-up. Start-up, readiness and shutdown cost the same in both runs,
+so (instructions(N2) - instructions(N1)) / (N2 - N1) is the cost of one request. The upstream is
+a small Python server started here (its cost is not counted). With --annotate the per-function
+table of the N2 run (callgrind_annotate, inclusive) is written next to the raw output.
+
+Scenarios:
+  passthrough    public route
+  session-l1     `auth = "session"`, memory store, 100 sessions cycled (every lookup an L1 hit)
+  jwt-repeat     `auth = "jwt"`, one RS256 token repeated (verified-token cache hits)
+  session-redis  `auth = "session"`, Redis store, L1 off (one Redis round trip per request)
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SESSIONS = 100
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Upstream(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        body = b"hello world\n"
+        self.send_response(200)
+        if self.path.startswith("/login-as/?u="):
+            self.send_header("Gatehouse-Login", self.path.split("=", 1)[1])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def start_upstream():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def config(scenario, port, upstream_port, tmp, redis_port, session_key):
+    common = f"""
+[server]
+listen = "127.0.0.1:{port}"
+workers = 1
+
+[upstream]
+address = "127.0.0.1:{upstream_port}"
+
+[admin]
+listen = "off"
+
+[log]
+level = "warning"
+access_log = false
+"""
+    if scenario == "passthrough":
+        return common + '\n[[route]]\npath_prefix = "/"\nauth = "public"\n'
+    if scenario == "jwt-repeat":
+        return common + f"""
+[[jwt.issuer]]
+issuer = "https://login.example.com/"
+audiences = ["api.example.com"]
+jwks_file = "{tmp}/jwt/jwks.json"
+
+[[route]]
+path_prefix = "/api/"
+auth = "jwt"
+
+[[route]]
+path_prefix = "/"
+auth = "public"
+"""
+    store = "redis" if scenario == "session-redis" else "memory"
+    text = common + f"""
+[session]
+store = "{store}"
+keys = ["{session_key}"]
+cookie_name = "gh"
+secure_cookie = false
+max_per_user = 0
+rotation_interval = "1h"
+
+[session.cache]
+enabled = {"false" if store == "redis" else "true"}
+
+[[route]]
+path_prefix = "/app/"
+auth = "session"
+
+[[route]]
+path_prefix = "/"
+auth = "public"
+"""
+    if store == "redis":
+        # Under valgrind everything runs ~50x slower: deadlines sized for that.
+        text += f'\n[redis]\naddress = "127.0.0.1:{redis_port}"\nconnect_timeout = "5s"\ncommand_timeout = "5s"\n'
+    return text
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection; reads Content-Length responses."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+        self.buf = b""
+
+    def request(self, path, headers):
+        lines = [f"GET {path} HTTP/1.1", "Host: bench", "User-Agent: gatehouse-bench"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        while b"\r\n\r\n" not in self.buf:
+            self.buf += self.recv()
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
+        while len(self.buf) < length:
+            self.buf += self.recv()
+        self.buf = self.buf[length:]
+        status = int(head.split(b" ", 2)[1])
+        return status, head
+
+    def recv(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise RuntimeError("connection closed by gatehouse")
+        return chunk
+
+
+def wait_ready(port, proc, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gatehouse exited during start-up")
+        try:
+            c = Client(port)
+            c.request("/", {})
+            c.sock.close()
+            return
+        except (OSError, RuntimeError, AttributeError):
+            time.sleep(0.2)
+    raise RuntimeError("gatehouse did not become ready")
+
+
+def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key, token):
+    port = free_port()
+    conf = os.path.join(tmp, f"{scenario}.conf")
+    with open(conf, "w") as f:
+        f.write(config(scenario, port, upstream_port, tmp, redis_port, session_key))
+    out = os.path.join(args.out, f"callgrind.{scenario}.{count}.out")
+    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+    if args.annotate:
+        cmd.append("--dump-instr=yes")
+    cmd += [args.binary, "run", "--config", conf]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(out + ".log", "w"))
+    try:
+        wait_ready(port, proc)
+        cookies = []
+        if scenario.startswith("session"):
+            login = Client(port)
+            for i in range(SESSIONS):
+                status, head = login.request(f"/login-as/?u=cg-{i}", {})
+                m = re.search(rb"(?im)^set-cookie:\s*(gh=[^;\r\n]*)", head)
+                if status != 200 or not m:
+                    raise RuntimeError(f"login failed: HTTP {status}")
+                cookies.append(m.group(1).decode())
+        client = Client(port)
+
+        def one(i):
+            if scenario.startswith("session"):
+                return client.request("/app/x", {"Cookie": cookies[i % len(cookies)]})
+            if scenario == "jwt-repeat":
+                return client.request("/api/x", {"Authorization": f"Bearer {token}"})
+            return client.request("/x", {})
+
+        for i in range(max(SESSIONS, 100)):  # warm-up: every session cached, pools filled
+            status, _ = one(i)
+            if status != 200:
+                raise RuntimeError(f"{scenario}: warm-up request answered {status}")
+        for i in range(count):
+            status, _ = one(i)
+            if status != 200:
+                raise RuntimeError(f"{scenario}: request {i} answered {status}")
+        client.sock.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    with open(out) as f:
+        for line in f:
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1]), out
+    raise RuntimeError(f"no totals in {out}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--binary", required=True)
+    p.add_argument("--scenarios", default="passthrough,session-l1,jwt-repeat,session-redis")
+    p.add_argument("--requests", default="1000,3000")
+    p.add_argument("--out", default=None)
+    p.add_argument("--annotate", action="store_true")
+    args = p.parse_args()
+    n1, n2 = (int(x) for x in args.requests.split(","))
+    args.out = args.out or tempfile.mkdtemp(prefix="gatehouse-callgrind-")
+    os.makedirs(args.out, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="gatehouse-cg-")
+    # valgrind 3.19 cannot read the DWARF 5 debug info Swift 6 emits: measure a copy without it
+    # (the symbol table stays, so function names still show).
+    stripped = os.path.join(tmp, "gatehouse")
+    shutil.copy(args.binary, stripped)
+    subprocess.run(["strip", "-g", stripped], check=True)
+    args.binary = stripped
+    upstream = start_upstream()
+    session_key = secrets.token_hex(32)
+    token = None
+    redis = None
+    redis_port = free_port()
+    scenarios = args.scenarios.split(",")
+    try:
+        if "jwt-repeat" in scenarios:
+            subprocess.run([sys.executable, os.path.join(HERE, "jwt_tokens.py"), f"{tmp}/jwt", "1"], check=True,
+                           stdout=subprocess.DEVNULL)
+            token = open(f"{tmp}/jwt/token.txt").read().strip()
+        if "session-redis" in scenarios:
+            redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "",
+                                      "--appendonly", "no", "--dir", tmp], stdout=subprocess.DEVNULL)
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", redis_port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+        print(f"{'scenario':<14} {'instr/request':>14}   (N={n1} and N={n2}; raw output in {args.out})")
+        for scenario in scenarios:
+            i1, _ = run_once(args, scenario, n1, tmp, upstream.server_port, redis_port, session_key, token)
+            i2, out = run_once(args, scenario, n2, tmp, upstream.server_port, redis_port, session_key, token)
+            per = (i2 - i1) / (n2 - n1)
+            print(f"{scenario:<14} {per:>14,.0f}", flush=True)
+            if args.annotate and shutil.which("callgrind_annotate"):
+                with open(out + ".annotate.txt", "w") as f:
+                    subprocess.run(["callgrind_annotate", "--inclusive=yes", out], stdout=f, check=False)
+    finally:
+        upstream.shutdown()
+        if redis:
+            redis.terminate()
+            redis.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
