@@ -15,7 +15,7 @@ import Synchronization
 /// whose bucket was stamped since then. With reads from Redis replicas an invalidation (sent by the
 /// master) can arrive before the replica applied the write, so an answer read from the replica a
 /// moment later may be the old value; refusing to cache answers for recently invalidated sessions
-/// keeps such an answer out of the cache (`docs/redis.md` § Replica reads). A bucket shared by
+/// keeps such an answer out of the cache (docs/redis.md §12). A bucket shared by
 /// two sessions only costs a cache fill.
 ///
 /// Thread-safe: one `Synchronization.Mutex` around all state (workers share one cache); the hit and

@@ -5,8 +5,9 @@ import Glibc
 /// `redis-server --cluster-enabled yes` per node on ephemeral loopback ports (client port and
 /// cluster bus port both picked free), joined with `redis-cli --cluster create`, stopped by pid.
 /// AOF is on (`appendfsync everysec`), `cluster-node-timeout` is short so a killed master is
-/// replaced within a few seconds. Test-thread only.
-public final class RedisClusterProcesses {
+/// replaced within a few seconds. One thread at a time (a test may hand it to a helper thread
+/// for a long `reshard`, hence `@unchecked Sendable`).
+public final class RedisClusterProcesses: @unchecked Sendable {
   public let nodes: [RedisServerProcess]
   public let nodeTimeoutMillis: Int
 

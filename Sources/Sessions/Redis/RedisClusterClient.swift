@@ -5,7 +5,7 @@ public import EventLoop
 /// `RedisConnection` per node, created on first use, with the connections' deadlines, watchdog
 /// and reconnect backoff. Loop-thread only: create, use and close it on the loop's thread.
 ///
-/// Rules (cluster spec; `docs/redis.md` § Cluster), decided by `RedisClusterStep`:
+/// Rules (cluster spec; docs/redis.md §9, §10), decided by `RedisClusterStep`:
 /// - the slot map comes from `CLUSTER SLOTS` at start, after every `MOVED`, whenever a node is
 ///   unreachable or the cluster answers `CLUSTERDOWN`, every `unhealthyRefreshInterval` while a
 ///   master is down or slots are unassigned (a failover is followed within seconds), and every

@@ -1,5 +1,5 @@
-/// What a cluster node's error reply asks the client to do (cluster spec, `docs/redis.md`
-/// § Cluster). Pure and immutable.
+/// What a cluster node's error reply asks the client to do (cluster spec, docs/redis.md §9).
+/// Pure and immutable.
 public enum RedisClusterRedirect: Equatable, Sendable {
   /// `MOVED <slot> <host>:<port>`: the slot lives elsewhere now; retry there and refresh the
   /// whole map (one move usually means many).

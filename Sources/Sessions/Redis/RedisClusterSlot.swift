@@ -1,4 +1,4 @@
-/// Redis Cluster key → hash slot (cluster spec, `docs/redis.md` § Cluster): CRC16-XMODEM
+/// Redis Cluster key → hash slot (cluster spec, docs/redis.md §9): CRC16-XMODEM
 /// (polynomial 0x1021, initial value 0, no reflection, no final xor) of the key's hash tag,
 /// modulo 16384. Pure and immutable.
 ///

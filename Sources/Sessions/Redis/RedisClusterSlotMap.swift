@@ -16,7 +16,7 @@ public struct RedisClusterShard: Hashable, Sendable {
 ///
 /// Why `CLUSTER SLOTS` and not `CLUSTER SHARDS` (7.0+): both are served by 7.0, SLOTS also by
 /// older servers, and SLOTS already leaves out replicas that cannot serve reads (failed,
-/// loading), which is the list replica reads need (`docs/redis.md` § Cluster).
+/// loading), which is the list replica reads need (docs/redis.md §10).
 public struct RedisClusterSlotMap: Equatable, Sendable {
   public let shards: [RedisClusterShard]
   /// Per slot: an index into `shards`, or `unassigned`.

@@ -1,5 +1,5 @@
 /// What the cluster client does with one node's answer to a routed command: the redirect and
-/// retry rules of the cluster spec (`docs/redis.md` § Cluster) as a pure function, so they are
+/// retry rules of the cluster spec (docs/redis.md §10) as a pure function, so they are
 /// tested as a table. Immutable.
 enum RedisClusterStep: Equatable {
   /// Hand the answer to the caller.

@@ -12,7 +12,7 @@ public import EventLoop
 /// node's slots are not flushed selectively: the cache is keyed by session, not by slot, and a
 /// per-slot flush would put a slot computation and a per-slot validity check on every cache
 /// hit for an event (a master lost) that is rare and already costs a failover
-/// (`docs/redis.md` § Cluster).
+/// (docs/redis.md §11).
 ///
 /// Heartbeat: one `PUBLISH` per `heartbeatInterval` to this instance's channel, through one
 /// master's data connection (rotating); a cluster delivers every `PUBLISH` to every node, so
