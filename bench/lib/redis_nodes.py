@@ -5,15 +5,16 @@
     redis_nodes.py rates BEFORE AFTER
     redis_nodes.py memory PREFIX BASELINE HOST:PORT...
 
-snapshot: writes one line per node to FILE: `time address role calls used_memory cpu`, where
-`calls` is the sum of `calls=` over `INFO commandstats` (every command the node executed,
-EVALSHA and friends included), `role` is `master` or `replica` (from `INFO replication`) and
-`cpu` the node's CPU seconds (`used_cpu_user + used_cpu_sys` from `INFO cpu`).
+snapshot: writes one line per node to FILE: `time address role calls used_memory cpu scripts`,
+where `calls` is the sum of `calls=` over `INFO commandstats` (every command the node executed,
+the ones inside scripts included), `scripts` the calls of EVALSHA, EVALSHA_RO, EVAL and EVAL_RO
+(one per Gatehouse store operation), `role` is `master` or `replica` (from `INFO replication`)
+and `cpu` the node's CPU seconds (`used_cpu_user + used_cpu_sys` from `INFO cpu`).
 
-rates: reads two snapshot files and prints one line per node: commands/s, the share of one core
-the node used, and its CPU µs per command (so one core would carry about 1e6 / that commands/s
-on this machine), then the total and the busiest node's share. The per-node rate shows whether
-the load spreads.
+rates: reads two snapshot files and prints one line per node: scripts/s (store operations),
+commands/s, the share of one core the node used and its CPU µs per script (everything the node
+did, networking included, over the scripts it ran), then the totals and the busiest node's share
+of the scripts. The per-node rate shows whether the load spreads.
 
 memory: samples up to 500 session keys (`PREFIX s:*`) and user index keys (`PREFIX u:*`) on the
 masters among the nodes (SCAN + `MEMORY USAGE key SAMPLES 0`) and prints the mean bytes per key
@@ -89,10 +90,14 @@ def snapshot(path, addresses):
         for address in addresses:
             r = Redis(address)
             calls = 0
+            scripts = 0
             for line in info(r, "commandstats"):
+                name = line.split(":", 1)[0]
                 for field in line.split(":", 1)[1].split(","):
                     if field.startswith("calls="):
                         calls += int(field[6:])
+                        if name in ("cmdstat_evalsha", "cmdstat_evalsha_ro", "cmdstat_eval", "cmdstat_eval_ro"):
+                            scripts += int(field[6:])
             role = "master"
             for line in info(r, "replication"):
                 if line.startswith("role:"):
@@ -105,39 +110,47 @@ def snapshot(path, addresses):
             for line in info(r, "cpu"):
                 if line.startswith("used_cpu_user:") or line.startswith("used_cpu_sys:"):
                     cpu += float(line.split(":")[1])
-            f.write("%.6f %s %s %d %d %.6f\n" % (time.time(), address, role, calls, used, cpu))
+            f.write("%.6f %s %s %d %d %.6f %d\n" % (time.time(), address, role, calls, used, cpu, scripts))
 
 
 def rates(before_path, after_path):
     def load(path):
         rows = {}
         for line in open(path):
-            t, address, role, calls, _, cpu = line.split()
-            rows[address] = (float(t), role, int(calls), float(cpu))
+            t, address, role, calls, _, cpu, scripts = line.split()
+            rows[address] = (float(t), role, int(calls), float(cpu), int(scripts))
         return rows
 
     before, after = load(before_path), load(after_path)
-    total = 0.0
+    total_scripts = total_commands = 0.0
     per = []
     for address in sorted(after):
         if address not in before:
             continue
-        t0, _, c0, cpu0 = before[address]
-        t1, role, c1, cpu1 = after[address]
+        t0, _, c0, cpu0, s0 = before[address]
+        t1, role, c1, cpu1, s1 = after[address]
         elapsed = max(t1 - t0, 1e-9)
-        rate = (c1 - c0) / elapsed
-        per.append((address, role, rate, (cpu1 - cpu0) / elapsed, (cpu1 - cpu0) * 1e6 / max(c1 - c0, 1)))
-        total += rate
-    for address, role, rate, busy, us in per:
-        print("    %-21s %-7s %9.0f commands/s  %3.0f%% of a core  %5.1f us CPU/command" % (address, role, rate, 100 * busy, us))
-    if per and total > 0:
-        print("    total %.0f commands/s; busiest node %.0f%%" % (total, 100 * max(p[2] for p in per) / total))
+        scripts, commands = (s1 - s0) / elapsed, (c1 - c0) / elapsed
+        us = (cpu1 - cpu0) * 1e6 / (s1 - s0) if s1 > s0 else float("nan")
+        per.append((address, role, scripts, commands, (cpu1 - cpu0) / elapsed, us))
+        total_scripts += scripts
+        total_commands += commands
+    for address, role, scripts, commands, busy, us in per:
+        print(
+            "    %-21s %-7s %8.0f scripts/s %8.0f commands/s %4.0f%% of a core %7.1f us CPU/script"
+            % (address, role, scripts, commands, 100 * busy, us)
+        )
+    if per and total_scripts > 0:
+        print(
+            "    total %.0f scripts/s, %.0f commands/s; busiest node %.0f%% of the scripts"
+            % (total_scripts, total_commands, 100 * max(p[2] for p in per) / total_scripts)
+        )
 
 
 def memory(prefix, baseline_path, addresses):
     baseline = {}
     for line in open(baseline_path):
-        _, address, _, _, used, _ = line.split()
+        _, address, _, _, used, _, _ = line.split()
         baseline[address] = int(used)
     sizes = {"s": [], "u": []}
     sessions = 0
