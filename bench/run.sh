@@ -339,7 +339,36 @@ redis_observe() { # redis_observe before|after: per-node command rates over the 
   if [[ $1 == after ]]; then
     echo "  redis nodes during the measured run:"
     python3 "$BENCH/lib/redis_nodes.py" rates "$TMP/redis-before.txt" "$TMP/redis-after.txt" | tee -a "$OUT/redis-nodes.txt"
+    # Gatehouse's own view since its start: lookups by source, and any store errors.
+    python3 - "http://127.0.0.1:$GATEHOUSE_ADMIN_PORT/metrics" <<'PY' || true
+import sys, urllib.request
+text = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
+wanted = ("gatehouse_redis_loads_total", "gatehouse_redis_errors_total", "gatehouse_redis_breaker_state")
+lines = [l for l in text.splitlines() if l.startswith(wanted) and not l.endswith(" 0")]
+print("  gatehouse (first process): " + ("; ".join(lines) if lines else "no store errors"))
+PY
   fi
+}
+# redis_capacity before|after (single Redis, first round): capture one real lookup from the
+# measured run, then replay it with redis-benchmark (50 connections, no pipelining) for the
+# saturated rate of the lookup script on one Redis core.
+REDIS_CAPACITY_DONE=0
+redis_capacity() {
+  ((REDIS_CAPACITY_DONE == 0)) && [[ -n $REDIS_PID ]] || return 0
+  if [[ $1 == before ]]; then
+    rm -f "$TMP/lookup-command.txt"
+    python3 "$BENCH/lib/redis_nodes.py" capture "$TMP/lookup-command.txt" "127.0.0.1:$REDIS_PORT" &
+    PIDS+=($!)
+    return 0
+  fi
+  REDIS_CAPACITY_DONE=1
+  [[ -s $TMP/lookup-command.txt ]] && command -v redis-benchmark >/dev/null || return 0
+  local words rate
+  mapfile -t words <"$TMP/lookup-command.txt"
+  rate=$(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -c 50 -n 200000 -q "${words[@]}" 2>/dev/null |
+    tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -n 1)
+  echo "  one Redis core, the lookup script replayed by redis-benchmark (-c 50, no pipelining): ${rate:-NA} lookups/s" |
+    tee -a "$OUT/redis-nodes.txt"
 }
 scenario_session_l1_targets() { echo gatehouse; }
 scenario_session_l1_prime() { session_bench_prime "$@"; }
@@ -361,7 +390,10 @@ scenario_session_redis_2_gatehouse_instances() { echo 2; }
 scenario_session_redis_2_setup() { start_redis; }
 scenario_session_redis_2_teardown() { stop_redis; }
 scenario_session_redis_2_gatehouse_config() { session_bench_gatehouse_config redis false; }
-scenario_session_redis_observe() { redis_observe "$@"; }
+scenario_session_redis_observe() {
+  redis_observe "$@"
+  redis_capacity "$@"
+}
 scenario_session_redis_2_observe() { redis_observe "$@"; }
 scenario_session_cluster_targets() { echo gatehouse; }
 scenario_session_cluster_setup() { start_redis_cluster; }

@@ -4,6 +4,7 @@
     redis_nodes.py snapshot FILE HOST:PORT...
     redis_nodes.py rates BEFORE AFTER
     redis_nodes.py memory PREFIX BASELINE HOST:PORT...
+    redis_nodes.py capture FILE HOST:PORT
 
 snapshot: writes one line per node to FILE: `time address role calls used_memory cpu scripts`,
 where `calls` is the sum of `calls=` over `INFO commandstats` (every command the node executed,
@@ -22,6 +23,10 @@ of each kind, and the growth of `used_memory` on the masters since the BASELINE 
 on the empty database) over the number of sessions. With one session per user (the benchmark's
 logins), bytes per session = s + u by `MEMORY USAGE`; the growth also counts the keyspace's
 hash tables and the expiry entries.
+
+capture: watches `MONITOR` (at most 60 s) for the first session lookup Gatehouse sends
+(`EVALSHA <sha> 2 <index key> <session key> <member>`) and writes its words to FILE, one per
+line, for `redis-benchmark` to replay: the saturated rate of the real lookup script on one core.
 
 A minimal RESP client over the standard library; exits 1 on a connection or protocol error.
 """
@@ -185,6 +190,19 @@ def memory(prefix, baseline_path, addresses):
     )
 
 
+def capture(path, address):
+    r = Redis(address)
+    r.sock.settimeout(60)
+    r.call("MONITOR")
+    while True:
+        line = r.line().decode("utf-8", "replace")
+        words = line.split('"')[1::2]  # monitor quotes every argument; keys are plain ASCII
+        if len(words) == 6 and words[0].lower() == "evalsha" and words[2] == "2":
+            with open(path, "w") as f:
+                f.write("\n".join(words) + "\n")
+            return
+
+
 def main(argv):
     try:
         if len(argv) >= 3 and argv[0] == "snapshot":
@@ -193,6 +211,8 @@ def main(argv):
             rates(argv[1], argv[2])
         elif len(argv) >= 4 and argv[0] == "memory":
             memory(argv[1], argv[2], argv[3:])
+        elif len(argv) == 3 and argv[0] == "capture":
+            capture(argv[1], argv[2])
         else:
             print(__doc__, file=sys.stderr)
             return 2
