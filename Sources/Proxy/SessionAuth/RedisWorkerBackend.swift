@@ -20,11 +20,17 @@ final class RedisWorkerBackend: @unchecked Sendable {
   let breaker: BreakerSessionStore
   let shared: RedisSharedState
   let cache: SessionCache?
+  /// Stamps invalidations on the wall clock the session lookups use.
+  let clock: any Clock
   private(set) var feed: (any RedisInvalidationFeed)?
 
   /// `cache`: the process's L1 cache, nil when `[session.cache]` is disabled.
-  init(index: Int, loop: EventLoop, settings: RedisSettings, shared: RedisSharedState, cache: SessionCache?) {
+  init(
+    index: Int, loop: EventLoop, settings: RedisSettings, shared: RedisSharedState, cache: SessionCache?,
+    clock: any Clock
+  ) {
     self.index = index
+    self.clock = clock
     self.loop = loop
     self.settings = settings
     self.shared = shared
@@ -75,6 +81,7 @@ final class RedisWorkerBackend: @unchecked Sendable {
     let prefix = Array(settings.keyPrefix.utf8)
     let feed = links.makeInvalidationFeed(trackingPrefix: prefix + Array("s:".utf8))
     let shared = self.shared
+    let clock = self.clock
     feed.onInvalidate = { keys in
       shared.bumpEpoch()
       guard let keys else {
@@ -84,7 +91,7 @@ final class RedisWorkerBackend: @unchecked Sendable {
       }
       // Stamped, so an answer a lagging replica gives right after this is not cached
       // (docs/redis.md §12).
-      let now = WallClockNow.nanos()
+      let now = clock.wallNanos()
       for key in keys where key.count > prefix.count && key.starts(with: prefix) {
         cache.invalidate(storeKey: String(decoding: key[prefix.count...], as: UTF8.self), at: now)
       }
