@@ -22,12 +22,12 @@ final class RedisClusterFleetTests: SessionTestCase {
   }
 
   /// A gatehouse on the cluster (seeded with two nodes), ready (`/readyz` 200) and subscribed.
-  private func startMember(_ redis: [String] = []) throws -> GatehouseProcess {
+  /// `session` lines go to `[session]` (and may open `[session.cache]`), `redis` to `[redis]`.
+  private func startMember(_ redis: [String] = [], session: [String] = []) throws -> GatehouseProcess {
     let seeds = cluster.nodes.prefix(2).map { "\"127.0.0.1:\($0.port)\"" }.joined(separator: ", ")
     let gatehouse = try startSessionGatehouse(
-      session: [
-        "store = \"redis\"", "[redis]", "cluster = [\(seeds)]", "command_timeout = \"300ms\"",
-        "breaker_cooldown = \"200ms\"",
+      session: ["store = \"redis\""] + session + [
+        "[redis]", "cluster = [\(seeds)]", "command_timeout = \"300ms\"", "breaker_cooldown = \"200ms\"",
       ] + redis)
     XCTAssertTrue(
       waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
@@ -86,6 +86,17 @@ final class RedisClusterFleetTests: SessionTestCase {
       loads.contains { $0.contains("source=\"replica\"") && !$0.hasSuffix(" 0") }, "replica reads: \(loads)")
     let nodes = try metric(a, "gatehouse_redis_node_commands_total").filter { $0.contains("role=\"master\"") }
     XCTAssertEqual(nodes.filter { !$0.hasSuffix(" 0") }.count, 3, "all three masters used by A: \(nodes)")
+
+    // A third process with the L1 cache off serves the sessions and subscribes nowhere: every
+    // master keeps one tracking subscriber per L1-caching process (A and B).
+    let c = try startMember(session: ["[session.cache]", "enabled = false"])
+    XCTAssertEqual(
+      try statuses(c, Array(tickets[2...])), Array(repeating: 200, count: tickets.count - 2), "on C")
+    for master in try cluster.topology().keys {
+      let subscribers = try cluster.node(port: master)!.cli(["CLIENT", "LIST", "TYPE", "pubsub"])
+      XCTAssertEqual(
+        subscribers.split(separator: "\n").count, 2, "subscribers on master \(master): \(subscribers)")
+    }
   }
 
   func testKilledMasterMidTrafficRefusesNoOlderSessionAndLoginsReturnWithinSeconds() throws {
