@@ -117,13 +117,10 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     let keys = [key(userKey), key(storeKey)]
     let args = [Array(storeKey.utf8)]
     guard readFrom == .replicaPreferred && transport.hasReplicas else {
-      load(keys, args, on: .master, timeout: commandTimeout) { [weak self] result in
-        self?.onLoad?(.master)
-        completion(result)
-      }
+      load(storeKey, keys, args, on: .master, timeout: commandTimeout, reporting: .master, completion)
       return
     }
-    load(keys, args, on: .replica, timeout: replicaTimeout) { [weak self] result in
+    load(storeKey, keys, args, on: .replica, timeout: replicaTimeout, reporting: nil) { [weak self] result in
       guard let self else { return }
       let fallback: RedisLoadPath
       switch result {
@@ -134,19 +131,19 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
         completion(result)
         return
       }
-      self.load(keys, args, on: .master, timeout: self.commandTimeout) { [weak self] result in
-        self?.onLoad?(fallback)
-        completion(result)
-      }
+      self.load(
+        storeKey, keys, args, on: .master, timeout: self.commandTimeout, reporting: fallback, completion)
     }
   }
 
   private func load(
-    _ keys: [[UInt8]], _ args: [[UInt8]], on target: RedisReadTarget, timeout: UInt64?,
-    _ completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+    _ storeKey: String, _ keys: [[UInt8]], _ args: [[UInt8]], on target: RedisReadTarget, timeout: UInt64?,
+    reporting path: RedisLoadPath?, _ completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
-    let storeKey = String(decoding: args[0], as: UTF8.self)
-    run(RedisSessionScripts.load, keys: keys, args: args, on: target, timeout: timeout, completion) { reply in
+    run(
+      RedisSessionScripts.load, keys: keys, args: args, on: target, timeout: timeout, reporting: path,
+      completion
+    ) { reply in
       guard let items = reply.array, let code = items.first?.integer else { return nil }
       switch code {
       case 0: return .success(.notFound)
@@ -259,12 +256,16 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   // MARK: Plumbing
 
   /// Runs `script`; `decode` turns the reply into the answer, nil for a reply of the wrong shape.
+  /// `reporting`: the path `onLoad` is told just before the completion (lookups only).
   private func run<T>(
     _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]], on target: RedisReadTarget = .master,
-    timeout: UInt64? = nil, _ completion: @escaping (Result<T, SessionError>) -> Void,
+    timeout: UInt64? = nil, reporting path: RedisLoadPath? = nil,
+    _ completion: @escaping (Result<T, SessionError>) -> Void,
     decode: @escaping (RedisReply) -> Result<T, SessionError>?
   ) {
-    transport.run(script, keys: keys, args: args, on: target, timeout: timeout ?? commandTimeout) { result in
+    transport.run(script, keys: keys, args: args, on: target, timeout: timeout ?? commandTimeout) {
+      [weak self] result in
+      if let path { self?.onLoad?(path) }
       switch result {
       case .success(let reply):
         completion(decode(reply) ?? .failure(SessionError(.storeUnavailable, "unexpected redis reply")))
