@@ -128,9 +128,11 @@ final class RedisClusterFleetTests: SessionTestCase {
     while Date().timeIntervalSince(promoted) < 10 && recoveredAt == nil {
       let now = try statuses(a, tickets) + statuses(b, tickets)
       refused += now.filter { $0 == 401 }.count
-      newcomers = try (0..<30).compactMap {
-        try freshLogin(a, "after-\($0)-\(Int(Date().timeIntervalSince(killedAt) * 1000))")
-      }
+      // New logins through both processes, each of which must have followed the failover.
+      let stamp = Int(Date().timeIntervalSince(killedAt) * 1000)
+      newcomers =
+        try (0..<15).compactMap { try freshLogin(a, "after-a\($0)-\(stamp)") }
+        + (0..<15).compactMap { try freshLogin(b, "after-b\($0)-\(stamp)") }
       if now.allSatisfy({ $0 == 200 }) && newcomers.count == 30 { recoveredAt = Date() }
       usleep(50_000)
     }
@@ -142,7 +144,8 @@ final class RedisClusterFleetTests: SessionTestCase {
       try newcomers.contains { try cluster.master(ofSlot: try slot(of: $0)) == heir },
       "some new logins live on the promoted master's slots")
     XCTAssertEqual(
-      try statuses(b, newcomers), Array(repeating: 200, count: newcomers.count), "new sessions on B")
+      try statuses(b, newcomers) + statuses(a, newcomers), Array(repeating: 200, count: 2 * newcomers.count),
+      "new sessions on both")
   }
 
   /// The cluster slot of a ticket's user (`gh:u:{<user tag hex>}`; the tag is bytes 1..<9 of the

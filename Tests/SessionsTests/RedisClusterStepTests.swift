@@ -48,7 +48,7 @@ final class RedisClusterStepTests: XCTestCase {
         ("noscript is the script layer's", server("NOSCRIPT No matching script"), 0, 0, 50 * ms, .finish),
         ("disconnected", .failure(.disconnected), 0, 0, 50 * ms, .finishAndRefresh),
         ("connect failed", .failure(.connectFailed("x")), 0, 0, 50 * ms, .finishAndRefresh),
-        ("timeout", .failure(.timeout), 0, 0, 0, .finishAndRefresh),
+        ("timeout", .failure(.timeout), 0, 0, 0, .finish),
         ("overloaded", .failure(.overloaded), 0, 0, 50 * ms, .finish),
       ]
     for c in cases {

@@ -52,8 +52,9 @@ extension RedisClusterClient {
     var candidates: [RedisAddress] = []
     var seen = Set<RedisAddress>()
     let known = (slotMap?.masters ?? []) + (slotMap?.shards.flatMap(\.replicas) ?? [])
-    // Nodes with a ready connection first: they answer without a connect.
-    let ready = known.filter { masterNodes[$0]?.connection.isReady == true }
+    // Nodes with a ready connection first (they answer without a connect), in random order so
+    // a fleet's refreshes spread over the cluster.
+    let ready = known.filter { masterNodes[$0]?.connection.isReady == true }.shuffled()
     for address in ready + known + seeds where seen.insert(address).inserted {
       candidates.append(address)
     }
@@ -97,7 +98,9 @@ extension RedisClusterClient {
     } else if !isHealthy {
       // Follow a failover: keep asking until a complete map with reachable masters returns.
       if refresh.delayed == nil {
-        refresh.delayed = loop.schedule(at: loop.now &+ options.unhealthyRefreshInterval) { [weak self] in
+        let interval = options.unhealthyRefreshInterval
+        let delay = interval &+ UInt64.random(in: 0...(interval / 2))
+        refresh.delayed = loop.schedule(at: loop.now &+ delay) { [weak self] in
           guard let self else { return }
           self.refresh.delayed = nil
           self.refreshNow()

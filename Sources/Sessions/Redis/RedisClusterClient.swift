@@ -7,9 +7,9 @@ public import EventLoop
 ///
 /// Rules (cluster spec; docs/redis.md §9, §10), decided by `RedisClusterStep`:
 /// - the slot map comes from `CLUSTER SLOTS` at start, after every `MOVED`, whenever a node is
-///   unreachable or the cluster answers `CLUSTERDOWN`, every `unhealthyRefreshInterval` while a
-///   master is down or slots are unassigned (a failover is followed within seconds), and every
-///   `refreshInterval` otherwise; refreshes start at least `minRefreshInterval` apart;
+///   unreachable or the cluster answers `CLUSTERDOWN`, about every `unhealthyRefreshInterval`
+///   while a master is down or slots are unassigned (a failover is followed within seconds), and
+///   every `refreshInterval` otherwise; refreshes start at least `minRefreshInterval` apart;
 /// - `MOVED` → the command is re-sent to the named node at once (and the map refreshed);
 ///   `ASK` → `ASKING` plus the command, pipelined, to the named node, map untouched; both at
 ///   most `maxRedirects` times; `TRYAGAIN` / `CLUSTERDOWN` → retried with doubling delays

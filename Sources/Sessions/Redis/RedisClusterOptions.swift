@@ -5,12 +5,14 @@ public struct RedisClusterOptions: Sendable {
   public var connection = RedisConnectionOptions()
   /// `MOVED`/`ASK` hops one command may take before it fails (a loop guard).
   public var maxRedirects = 5
-  /// Two slot-map refreshes start at least this far apart (a reshard answers many commands
-  /// with `MOVED` at once; one refresh serves them all).
-  public var minRefreshInterval: UInt64 = 100_000_000
-  /// Refresh this often while the map is incomplete or a master is unreachable (following a
-  /// failover), and never less often than `refreshInterval` otherwise (new replicas).
-  public var unhealthyRefreshInterval: UInt64 = 250_000_000
+  /// Two slot-map refreshes start at least this far apart: a reshard answers many commands with
+  /// `MOVED` at once (each is redirected anyway; one refresh serves them all), and a fleet of
+  /// workers must not ask the cluster for its map many times a second each.
+  public var minRefreshInterval: UInt64 = 1_000_000_000
+  /// Refresh this often (plus up to half again at random, so a fleet spreads out) while the map
+  /// is incomplete or a master is unreachable (following a failover), and every
+  /// `refreshInterval` otherwise (new replicas).
+  public var unhealthyRefreshInterval: UInt64 = 1_000_000_000
   public var refreshInterval: UInt64 = 30_000_000_000
   /// First delay before retrying `TRYAGAIN` / `CLUSTERDOWN`; doubles per retry, within the
   /// command's deadline.

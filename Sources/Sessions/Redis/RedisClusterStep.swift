@@ -22,8 +22,11 @@ enum RedisClusterStep: Equatable {
     switch result {
     case .success: return .finish
     case .failure(.server(let text)): message = text
-    case .failure(.disconnected), .failure(.connectFailed), .failure(.timeout): return .finishAndRefresh
-    case .failure(.overloaded), .failure(.protocol): return .finish
+    case .failure(.disconnected), .failure(.connectFailed): return .finishAndRefresh
+    // A late answer says nothing about the topology (the watchdog drops a stuck connection,
+    // and that refreshes); refreshing on every timeout would make a slow node's clients ask
+    // the cluster for its map over and over.
+    case .failure(.timeout), .failure(.overloaded), .failure(.protocol): return .finish
     }
     switch RedisClusterRedirect(message: message, askedHost: askedHost) {
     case .moved(_, let address)?:
