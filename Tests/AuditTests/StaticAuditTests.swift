@@ -159,6 +159,10 @@ final class StaticAuditTests: XCTestCase {
         "[redis]\nsentinels = [\"10.0.0.5:26379\", \"127.0.0.1:26379\"]\nmaster_name = \"m\"\npassword = \"env:REDIS_PASSWORD\"",
       fails: ["GH-STO-003"]),
     Case(
+      name: "Redis Cluster seeds off loopback", set: ["session.store": #""redis""#],
+      extra: "[redis]\ncluster = [\"10.0.0.5:7000\", \"10.0.0.6:7000\"]\npassword = \"env:REDIS_PASSWORD\"",
+      fails: ["GH-STO-003"]),
+    Case(
       name: "loopback Redis with AUTH", set: ["session.store": #""redis""#],
       extra: "[redis]\naddress = \"127.0.0.1:6379\"\npassword = \"env:REDIS_PASSWORD\"", fails: []),
   ]

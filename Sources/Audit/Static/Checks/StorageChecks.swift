@@ -50,6 +50,8 @@ enum StorageChecks {
     switch redis.endpoint {
     case .address(let address): addresses = [address]
     case .sentinels(let sentinels, _): addresses = sentinels
+    // Only the seeds are in the file; the nodes the slot map names are found at run time.
+    case .cluster(let seeds): addresses = seeds
     }
     let remote = addresses.filter { !$0.ip.isLoopback }
     guard remote.isEmpty else {
