@@ -14,11 +14,10 @@ struct AuditCommand: ParsableCommand {
     abstract: "Audit a configuration (and, with --target, a running deployment) for session security.",
     discussion: """
       Static: gatehouse audit --config proxy.conf
-      Live:   gatehouse audit --config proxy.conf --target http://127.0.0.1:8000 --login /login \\
-                --login-field username={user} --login-field password=env:APP_PASSWORD \\
-                --reflect /api/whoami --logout /logout --i-own-this-target
-      Exit status: 0 every check passed, 1 a non-critical check failed, 2 a critical check failed,
-      3 the audit could not run, 64 a usage error.
+      Live:   add --target URL --login PATH --i-own-this-target
+              (docs/security.md describes every check, probe and flag)
+      Exit:   0 passed, 1 non-critical failure, 2 critical failure,
+              3 could not run, 64 usage error
       """)
 
   @OptionGroup var config: ConfigOption

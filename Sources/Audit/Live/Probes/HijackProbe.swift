@@ -82,6 +82,9 @@ struct HijackProbe: LiveProbe {
       }
       return .none("bind_ipv4_prefix = \(prefix) puts all of 127.0.0.0/8 in one subnet")
     }
+    if target.isLoopback {
+      return .none("IPv6 has a single loopback address: pass --replay-from with another local address")
+    }
     if let local = context.client.localAddress,
       context.config.server.trustedProxies.contains(where: { $0.contains(local) })
     {
