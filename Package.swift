@@ -68,10 +68,17 @@ let package = Package(
       ],
       swiftSettings: hotPath
     ),
-    // The CLI: loads the configuration (Config) and runs the proxy (Proxy).
+    // `gatehouse audit`: static checks over the typed config, live probes over EventLoop's
+    // blocking sockets (HTTP1 reads the answers), statistics and report formats; never Proxy.
+    .target(
+      name: "Audit", dependencies: ["Config", "Codecs", "HTTP1", "Crypto", "JWT", "Sessions", "Net", "EventLoop"],
+      swiftSettings: strict),
+    // The CLI: loads the configuration (Config), runs the proxy (Proxy) or audits (Audit).
     .executableTarget(
       name: "gatehouse",
-      dependencies: ["Proxy", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Proxy", "Config", "Audit", "EventLoop", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strict
     ),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
@@ -96,6 +103,7 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
       ]
     ),
+    .testTarget(name: "AuditTests", dependencies: ["Audit", "Config", "HTTP1", "Crypto", "Sessions", "Net"]),
     .testTarget(name: "IntegrationTests", dependencies: ["RedisTestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -63,11 +63,24 @@ public enum Socket {
     }
   }
 
-  /// Starts a non-blocking connect. `connected` is false for `EINPROGRESS`: wait for write
-  /// readiness, then read `pendingError`. Refusals reported at once (`ECONNREFUSED`,
-  /// `ENETUNREACH`...) are thrown.
-  public static func connect(_ address: SocketAddress) throws(SystemError) -> (fd: Int32, connected: Bool) {
+  /// Starts a non-blocking connect, from `source` (an address of this host, port 0) when given.
+  /// `connected` is false for `EINPROGRESS`: wait for write readiness, then read
+  /// `pendingError`. Refusals reported at once (`ECONNREFUSED`, `ENETUNREACH`...) and a source
+  /// that cannot be bound (`EADDRNOTAVAIL`) are thrown.
+  public static func connect(_ address: SocketAddress, from source: IPAddress? = nil) throws(SystemError) -> (
+    fd: Int32, connected: Bool
+  ) {
     let fd = try makeSocket(address)
+    if let source {
+      let bound = SocketAddress(ip: source, port: 0).withSockAddr { pointer, length in
+        Glibc.bind(fd, pointer, length) == 0 ? 0 : errno
+      }
+      if bound != 0 {
+        Posix.close(fd)
+        Syscall.stopIfBug("bind", bound)
+        throw SystemError(call: "bind", code: bound)
+      }
+    }
     let code: Int32 = address.withSockAddr { pointer, length in
       Glibc.connect(fd, pointer, length) == 0 ? 0 : errno
     }
@@ -102,6 +115,16 @@ public enum Socket {
       try setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)")
     } catch {
       // Only possible on a socket that is not TCP; the option is a tuning, not a contract.
+    }
+  }
+
+  /// Sets `FD_CLOEXEC` on a descriptor a C library opened without it (hiredis 0.14 calls
+  /// `socket` without `SOCK_CLOEXEC`). Every descriptor Gatehouse opens itself is born with it.
+  public static func setCloseOnExec(_ fd: Int32) {
+    do {
+      _ = try Syscall.check("fcntl(F_SETFD)") { fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    } catch {
+      // fcntl(F_SETFD) fails only for a bad descriptor, which Syscall.check treats as a bug.
     }
   }
 

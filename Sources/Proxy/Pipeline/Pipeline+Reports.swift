@@ -10,7 +10,7 @@ extension Pipeline {
     request.restart(runtime: runtime)
     request.active = true
     request.startNanos = now
-    request.startWallNanos = WallClock.nowNanos()
+    request.startWallNanos = clock.wallNanos()
     request.method = view.head.method
     request.peerText = peer.text
     if runtime.accessLog {
@@ -26,7 +26,7 @@ extension Pipeline {
     request.restart(runtime: request.runtime)
     request.active = true
     request.startNanos = now
-    request.startWallNanos = WallClock.nowNanos()
+    request.startWallNanos = clock.wallNanos()
     request.generatedRequestID = (trace.ids.next(), trace.ids.next())
     request.traceHigh = trace.ids.nextNonZero()
     request.traceLow = trace.ids.next()

@@ -23,6 +23,8 @@ import HTTP1
 final class Pipeline {
   unowned(unsafe) let worker: Worker
   let metrics: WorkerMetrics
+  /// The worker's clock (its loop's): request start times for the log.
+  let clock: any Clock
   /// The configuration new requests start with; `Worker.apply` swaps it on reload.
   var runtime: RuntimeConfig
 
@@ -39,6 +41,7 @@ final class Pipeline {
   init(worker: Worker) {
     self.worker = worker
     metrics = worker.metrics
+    clock = worker.loop.clock
     runtime = worker.runtime
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)

@@ -68,7 +68,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
-    let started = MonotonicClock.now()
+    let clock = service.clock
+    let started = clock.monotonicNanos()
     guard let cookie = request.sessionCookie else {
       return unauthenticated(request, clearCookie: false, reason: "no_session")
     }
@@ -81,10 +82,10 @@ final class SessionAuthenticator: RequestAuthenticator {
       service.metrics.invalidTicket()
       return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
     }
-    let now = SessionService.now()
+    let now = service.now()
     let metrics = service.metrics
     let finish: (AuthOutcome) -> Void = { outcome in
-      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       resume(outcome)
     }
     let (useCache, degraded) = cachePolicy()
@@ -92,14 +93,14 @@ final class SessionAuthenticator: RequestAuthenticator {
       return Deferred.run(finish) { done in
         decide(request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, done)
       }.map { outcome in
-        metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+        metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
         return outcome
       }
     }
     return Deferred.run(finish) { done in
       load(request, ticket: ticket, now: now, followForward: true, done)
     }.map { outcome in
-      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       return outcome
     }
   }
@@ -139,8 +140,16 @@ final class SessionAuthenticator: RequestAuthenticator {
         }
         record.lastAccess = max(record.lastAccess, stored.summary.lastAccess)
         if followForward && cacheable(since: epoch) {
-          service.cache.insert(
-            ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+          if let lag = service.replicaLagAllowance {
+            // The answer may come from a replica that had not yet applied a change whose
+            // invalidation already arrived: not cached if this session changed lately.
+            service.cache.insert(
+              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
+              unlessInvalidatedSince: now &- lag)
+          } else {
+            service.cache.insert(
+              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+          }
         }
         decide(request, ticket: ticket, record: record, cached: false, degraded: false, now: now, done)
       }
@@ -327,22 +336,7 @@ enum LoginRedirect {
     return loginURL + separator + "next=" + percentEncode(next)
   }
 
-  static func percentEncode(_ text: String) -> String {
-    var out = ""
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-        UInt8(ascii: "~"):
-        out.unicodeScalars.append(Unicode.Scalar(byte))
-      default:
-        out.unicodeScalars.append("%")
-        out.unicodeScalars.append(Unicode.Scalar(Hex.upperDigit(byte >> 4)))
-        out.unicodeScalars.append(Unicode.Scalar(Hex.upperDigit(byte)))
-      }
-    }
-    return out
-  }
+  static func percentEncode(_ text: String) -> String { PercentEncoding.encode(text) }
 }
 
 /// Header values Gatehouse copies from session attributes or claims: printable ASCII and spaces,

@@ -1,7 +1,7 @@
 import Codecs
 public import Config
 import Crypto
-import EventLoop
+public import EventLoop
 public import Prometheus
 public import Sessions
 import Synchronization
@@ -26,16 +26,23 @@ public final class SessionService: Sendable {
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
+  /// With replica reads: an answer for a session invalidated less than this long ago (ns) is
+  /// used but not cached (docs/redis.md §12); nil without replica reads.
+  let replicaLagAllowance: Int64?
+  /// Session times (wall clock) and validation durations (monotonic).
+  let clock: any Clock
 
   public struct SetupError: Error, CustomStringConvertible {
     public let description: String
   }
 
   /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge).
-  public init(settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1)
-    throws(SetupError)
-  {
+  public init(
+    settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1,
+    clock: any Clock = SystemClock()
+  ) throws(SetupError) {
     self.settings = settings
+    self.clock = clock
     do {
       keyRing = try TicketKeyRing(
         keys: settings.keys.map { Array($0.revealed.utf8) },
@@ -53,7 +60,7 @@ public final class SessionService: Sendable {
         throw SetupError(description: "session store \"redis\" needs [redis]")
       }
       memoryStore = nil
-      redis = RedisSharedState(metrics: RedisMetrics(registry: registry, workers: workers))
+      redis = RedisSharedState(metrics: RedisMetrics(registry: registry, workers: workers, clock: clock))
     }
     cache = SessionCache(
       capacity: settings.cacheMaxEntries,
@@ -65,6 +72,7 @@ public final class SessionService: Sendable {
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
     cookieAttributes = attributes
+    replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
   }
 
   /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session_or_jwt`
@@ -77,7 +85,8 @@ public final class SessionService: Sendable {
   func workerStore(index: Int, loop: EventLoop) -> (store: any SessionStore, backend: RedisWorkerBackend?) {
     if let memoryStore { return (memoryStore, nil) }
     let backend = RedisWorkerBackend(
-      index: index, loop: loop, settings: settings.redis!, shared: redis!, cache: cache)
+      index: index, loop: loop, settings: settings.redis!, shared: redis!,
+      cache: settings.cacheEnabled ? cache : nil, clock: clock)
     return (backend.breaker, backend)
   }
 
@@ -109,12 +118,12 @@ public final class SessionService: Sendable {
   static func principalHash(_ ticket: SessionTicket) -> String { Hex.encode(ticket.userTag) }
 
   /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
-  static func now() -> Int64 { WallClockNow.nanos() }
+  func now() -> Int64 { clock.wallNanos() }
 
   /// Drops expired sessions of the memory store (called from a timer).
   func purgeExpired() {
     if let memory = memoryStore {
-      let purged = memory.purgeExpired(now: Self.now())
+      let purged = memory.purgeExpired(now: now())
       if purged > 0 { metrics.destroyed(.expired, count: purged) }
     }
   }
