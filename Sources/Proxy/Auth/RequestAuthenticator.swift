@@ -1,5 +1,4 @@
 public import Config
-public import EventLoop
 public import HTTP1
 public import Net
 

@@ -350,9 +350,3 @@ final class Exchange {
     return false
   }
 }
-
-/// The readiness an exchange wants from its two sockets.
-struct ExchangeInterest: Equatable {
-  var client: Interest
-  var upstream: Interest
-}

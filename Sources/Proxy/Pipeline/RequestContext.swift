@@ -106,28 +106,3 @@ struct RequestContext {
   var traceIDString: String { HexFormat.string64(traceHigh) + HexFormat.string64(traceLow) }
   var spanIDString: String { HexFormat.string64(spanID) }
 }
-
-/// Where `AuthenticatePhase` stands for the current request.
-enum AuthenticationProgress {
-  case notStarted
-  /// Waiting for this many form-body bytes (a CSRF token that can be nowhere else).
-  case waitingForBody(Int)
-  /// The authenticator will answer later.
-  case waiting
-  indirect case answered(AuthOutcome)
-  case done
-}
-
-/// Where `LifecyclePhase` stands for the current request.
-enum LifecycleProgress {
-  case notStarted
-  case waiting
-  indirect case answered(SessionLifecycle.Outcome)
-  case done
-}
-
-/// A value kept out of line, so that a context that does not need it stays small.
-final class Boxed<Value> {
-  let value: Value
-  init(_ value: Value) { self.value = value }
-}

@@ -2,18 +2,6 @@ import EventLoop
 import HTTP1
 import Net
 
-/// The client at the other end of a connection.
-struct Peer {
-  let address: SocketAddress
-  /// The address's text, made once per connection (logs, `X-Forwarded-For`).
-  let text: [UInt8]
-
-  init(_ address: SocketAddress) {
-    self.address = address
-    self.text = Array(address.ip.description.utf8)
-  }
-}
-
 /// What a request phase sees of the request besides its context: the parsed head and the bytes
 /// its offsets point into. Valid during one phase call only (the bytes live in the client's read
 /// buffer, which moves on once the head is sent).
