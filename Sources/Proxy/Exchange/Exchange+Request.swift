@@ -55,7 +55,7 @@ extension Exchange {
     let base = UnsafeRawPointer(clientIn.readPointer)
     let headLength = head.headLength
     return RequestView(
-      head: head, bytes: UnsafeRawBufferPointer(start: base, count: headLength),
+      head: requestHeadAddress, bytes: UnsafeRawBufferPointer(start: base, count: headLength),
       body: UnsafeRawBufferPointer(start: base + headLength, count: clientIn.readable - headLength),
       bodyRoom: clientIn.capacity - headLength, peer: peer.address, now: now, upstreamOut: upstreamOut,
       waker: Waker(host: host!, generation: generation))

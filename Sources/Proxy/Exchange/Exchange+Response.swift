@@ -53,7 +53,7 @@ extension Exchange {
     }
     let plan = kind == .final ? responsePlan() : ResponsePlan()
     let view = ResponseView(
-      head: responseHead,
+      head: responseHeadAddress,
       bytes: UnsafeRawBufferPointer(start: link.input.readPointer, count: responseHead.headLength),
       kind: kind, framing: plan.framing, close: plan.close, keepSizeField: plan.keepSizeField, now: now,
       clientOut: clientOut, waker: Waker(host: host!, generation: generation))

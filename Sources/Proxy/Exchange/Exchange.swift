@@ -45,7 +45,11 @@ final class Exchange {
   var generation = 0
 
   var parser: HeadParser
-  var head = RequestHead()
+  /// The current request head (parsed in place in `clientIn`; the offsets point there).
+  var head: RequestHead {
+    unsafeAddress { UnsafePointer(requestHeadAddress) }
+    unsafeMutableAddress { requestHeadAddress }
+  }
   /// Bytes of the next head arrived (the header timeout runs from here, not from the last request).
   var headStarted = false
   var clientEOF = false
@@ -61,7 +65,14 @@ final class Exchange {
   /// This request already moved to a fresh connection once.
   var retried = false
   var responseParser: HeadParser
-  var responseHead = ResponseHead()
+  var responseHead: ResponseHead {
+    unsafeAddress { UnsafePointer(responseHeadAddress) }
+    unsafeMutableAddress { responseHeadAddress }
+  }
+  // The heads live out of line, so that a phase's view borrows them by address instead of
+  // copying them for every run of the phases. Freed in `deinit`.
+  let requestHeadAddress: UnsafeMutablePointer<RequestHead>
+  let responseHeadAddress: UnsafeMutablePointer<ResponseHead>
   var responseStage: ResponseStage = .awaitingHead
   var responseBody = BodyRelay()
   var clientFraming: ClientBodyFraming = .none
@@ -79,6 +90,17 @@ final class Exchange {
     self.parser = HeadParser(limits: runtime.headLimits)
     self.responseParser = HeadParser(limits: runtime.responseHeadLimits)
     self.timeout = Deadline(at: now &+ runtime.headerTimeout, kind: .header)
+    requestHeadAddress = .allocate(capacity: 1)
+    requestHeadAddress.initialize(to: RequestHead())
+    responseHeadAddress = .allocate(capacity: 1)
+    responseHeadAddress.initialize(to: ResponseHead())
+  }
+
+  deinit {
+    requestHeadAddress.deinitialize(count: 1)
+    requestHeadAddress.deallocate()
+    responseHeadAddress.deinitialize(count: 1)
+    responseHeadAddress.deallocate()
   }
 
   // MARK: What the driver waits for

@@ -10,11 +10,12 @@ final class TracePhase: RequestPhase {
 
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
     let fields = view.head.fields
-    let roles = request.headers.roles
     var traceParentValid = false
     var index = request.headers.firstTraceparent
     while index >= 0 && index < fields.count {
-      if roles[index] == .traceparent, let parent = TraceParent.parse(fields[index].value(in: view.bytes)) {
+      if request.headers.role(at: index) == .traceparent,
+        let parent = TraceParent.parse(fields[index].value(in: view.bytes))
+      {
         traceParentValid = true
         request.traceHigh = parent.traceID.0
         request.traceLow = parent.traceID.1
@@ -32,7 +33,7 @@ final class TracePhase: RequestPhase {
     request.spanID = ids.nextNonZero()
     index = request.headers.firstRequestID
     while index >= 0 && index < fields.count {
-      if roles[index] == .requestID {
+      if request.headers.role(at: index) == .requestID {
         let value = fields[index].value(in: view.bytes)
         if RequestID.isWellFormed(value) {
           request.clientRequestID = Array(value)

@@ -37,7 +37,6 @@ struct UpstreamRequestPhase: RequestPhase {
     let bytes = view.bytes
     let runtime = request.runtime
     let index = request.headers
-    let roles = index.roles
     var ok = out.append(view.methodName) && out.append(byte: 0x20)
     ok = ok && out.append(view.target) && out.append(" HTTP/1.1\r\n")
     // The client's X-Forwarded-* fields that were sent end to end (not named by `Connection`).
@@ -47,7 +46,7 @@ struct UpstreamRequestPhase: RequestPhase {
     for position in 0..<head.fields.count {
       let field = head.fields[position]
       if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection, .contentLength]) { continue }
-      switch roles[position] {
+      switch index.role(at: position) {
       case .forwardedFor:
         hasForwardedFor = true
         continue
@@ -96,7 +95,7 @@ struct UpstreamRequestPhase: RequestPhase {
     let trusted = request.peerTrusted
     ok = ok && out.append("x-forwarded-for: ")
     if trusted && hasForwardedFor {
-      for position in index.firstForwardedFor..<roles.count where roles[position] == .forwardedFor {
+      for position in index.firstForwardedFor..<index.count where index.role(at: position) == .forwardedFor {
         ok = ok && out.append(head.fields[position].value(in: bytes)) && out.append(", ")
       }
     }

@@ -1,12 +1,16 @@
 import HTTP1
 
 /// The request's header fields, indexed in one pass by `StripPhase`: each field's `FieldRole`
-/// (one byte per field; the storage is kept between requests), the position of every field a
-/// phase reads, and the first of each kind that may repeat (the rest are found through the
-/// roles). Phases read fields through the index and never compare field names themselves.
-/// Positions index `RequestHead.fields`; -1 means absent. Loop-thread only.
+/// (one byte per field), the position of every field a phase reads, and the first of each kind
+/// that may repeat (the rest are found through the roles). Phases read fields through the index
+/// and never compare field names themselves. Positions index `RequestHead.fields`; -1 means
+/// absent. Loop-thread only.
 struct HeaderIndex {
-  private(set) var roles: [FieldRole] = []
+  /// `role(at: i)` for `i < count`. The storage grows to the largest head seen and is
+  /// overwritten, never shrunk or freed, from one request to the next.
+  private var storage: [FieldRole] = []
+  /// How many fields the index describes.
+  private(set) var count = 0
 
   /// The last `Authorization` and how many were sent (more than one is no credential).
   private(set) var authorization = -1
@@ -30,22 +34,29 @@ struct HeaderIndex {
   /// Fields the strip list removes from the request the app receives.
   private(set) var strippedCount = 0
 
-  /// The roles' storage, emptied and taken out to be reused (`reuse(_:)`).
+  /// The role of field `index`.
+  @inline(__always)
+  func role(at index: Int) -> FieldRole { storage[index] }
+
+  /// The roles of the fields, in order.
+  var roles: ArraySlice<FieldRole> { storage[0..<count] }
+
+  /// The roles' storage, taken out to be reused (`reuse(_:)`); the index is left empty.
   mutating func takeStorage() -> [FieldRole] {
-    roles.removeAll(keepingCapacity: true)
-    var storage: [FieldRole] = []
-    swap(&storage, &roles)
-    return storage
+    var taken: [FieldRole] = []
+    swap(&taken, &storage)
+    count = 0
+    return taken
   }
 
-  /// Takes empty `storage` (from `takeStorage`) for the roles of an empty index.
-  mutating func reuse(_ storage: consuming [FieldRole]) {
-    roles = storage
+  /// Reuses `storage` (from `takeStorage`) for the roles of an empty index.
+  mutating func reuse(_ taken: consuming [FieldRole]) {
+    storage = taken
   }
 
   /// Forgets the previous request, keeping the roles' storage.
   mutating func reset() {
-    if !roles.isEmpty { roles.removeAll(keepingCapacity: true) }
+    count = 0
     authorization = -1
     authorizationCount = 0
     host = -1
@@ -71,24 +82,32 @@ struct HeaderIndex {
   mutating func build(_ head: RequestHead, in bytes: UnsafeRawBufferPointer, rules: RuntimeConfig) {
     reset()
     let fields = head.fields
-    let sessions = rules.sessionCookieName != nil
-    for index in 0..<fields.count {
-      let field = fields[index]
-      var role: FieldRole
-      if !field.flags.isDisjoint(with: [.hopByHop, .contentLength]) {
-        role = .other
-      } else {
-        role = HeaderIndex.classify(field.name(in: bytes), rules: rules, sessions: sessions)
-        if role.disposition == .drop || role == .csrfToken,
-          field.flags.isDisjoint(with: .nominatedByConnection)
-        {
-          strippedCount += 1
-        }
-        if role == .other && index == head.hostIndex { role = .host }
-      }
-      roles.append(role)
-      record(role, at: index)
+    let total = fields.count
+    if storage.count < total {
+      storage.append(contentsOf: repeatElement(FieldRole.other, count: total - storage.count))
     }
+    let sessions = rules.sessionCookieName != nil
+    let hostIndex = head.hostIndex
+    var stripped = 0
+    storage.withUnsafeMutableBufferPointer { roles in
+      for index in 0..<total {
+        let field = fields[index]
+        var role = FieldRole.other
+        if field.flags.isDisjoint(with: [.hopByHop, .contentLength]) {
+          role = HeaderIndex.classify(field.name(in: bytes), rules: rules, sessions: sessions)
+          if role.disposition == .drop || role == .csrfToken,
+            field.flags.isDisjoint(with: .nominatedByConnection)
+          {
+            stripped += 1
+          }
+          if role == .other && index == hostIndex { role = .host }
+        }
+        roles[index] = role
+      }
+    }
+    count = total
+    strippedCount = stripped
+    for index in 0..<total { record(storage[index], at: index) }
   }
 
   private mutating func record(_ role: FieldRole, at index: Int) {
@@ -161,8 +180,8 @@ struct HeaderIndex {
     guard first >= 0 else { return nil }
     var joined = Array(head.fields[first].value(in: bytes))
     var index = first + 1
-    while index < roles.count {
-      if roles[index] == role {
+    while index < count {
+      if storage[index] == role {
         joined.append(
           contentsOf: UnsafeRawBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
         joined.append(contentsOf: head.fields[index].value(in: bytes))

@@ -4,9 +4,13 @@ import Net
 
 /// What a request phase sees of the request besides its context: the parsed head and the bytes
 /// its offsets point into. Valid during one phase call only (the bytes live in the client's read
-/// buffer, which moves on once the head is sent).
+/// buffer, which moves on once the head is sent). Everything here is borrowed — the head by its
+/// address, the buffers unowned — so making a view for each run of the phases costs no copy
+/// and no reference counting.
 struct RequestView {
-  let head: RequestHead
+  private let headAddress: UnsafePointer<RequestHead>
+  /// The parsed head (the exchange's own, read in place).
+  var head: RequestHead { unsafeAddress { headAddress } }
   /// The head's bytes: `head.fields[i].name(in: bytes)` and `.value(in: bytes)`.
   let bytes: UnsafeRawBufferPointer
   /// Body bytes already buffered after the head.
@@ -18,9 +22,24 @@ struct RequestView {
   /// Loop time of the event being handled.
   let now: UInt64
   /// The lent upstream connection's write buffer; nil before the upstream peer.
-  let upstreamOut: ByteBuffer?
+  unowned(unsafe) let upstreamOut: ByteBuffer?
   /// Hands an asynchronous answer back to this request.
   let waker: Waker
+
+  init(
+    head: UnsafePointer<RequestHead>, bytes: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer,
+    bodyRoom: Int,
+    peer: SocketAddress, now: UInt64, upstreamOut: ByteBuffer?, waker: Waker
+  ) {
+    self.headAddress = head
+    self.bytes = bytes
+    self.body = body
+    self.bodyRoom = bodyRoom
+    self.peer = peer
+    self.now = now
+    self.upstreamOut = upstreamOut
+    self.waker = waker
+  }
 
   /// The request target's path (no query).
   var path: UnsafeRawBufferPointer {

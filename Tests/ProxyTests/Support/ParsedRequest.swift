@@ -9,7 +9,8 @@ import XCTest
 /// A request head parsed for a phase test, with the view a phase gets. The bytes live as long
 /// as this object. (Answers to a waker it hands out are dropped: phase tests answer at once.)
 final class ParsedRequest: ExchangeHost {
-  let head: RequestHead
+  var head: RequestHead { headAddress.pointee }
+  private let headAddress: UnsafeMutablePointer<RequestHead>
   private let storage: UnsafeMutableRawBufferPointer
   let headLength: Int
 
@@ -24,16 +25,21 @@ final class ParsedRequest: ExchangeHost {
       storage.deallocate()
       throw HarnessError("not a complete head: \(result)")
     }
-    self.head = head
+    headAddress = .allocate(capacity: 1)
+    headAddress.initialize(to: head)
     self.headLength = head.headLength
   }
 
-  deinit { storage.deallocate() }
+  deinit {
+    storage.deallocate()
+    headAddress.deinitialize(count: 1)
+    headAddress.deallocate()
+  }
 
   func view(upstreamOut: ByteBuffer? = nil, peer: String = "192.0.2.7:40000") -> RequestView {
     let bytes = UnsafeRawBufferPointer(start: storage.baseAddress, count: headLength)
     return RequestView(
-      head: head, bytes: bytes,
+      head: headAddress, bytes: bytes,
       body: UnsafeRawBufferPointer(start: storage.baseAddress! + headLength, count: 0),
       bodyRoom: 0, peer: SocketAddress.parse(peer)!, now: 1, upstreamOut: upstreamOut,
       waker: Waker(host: self, generation: 1))
