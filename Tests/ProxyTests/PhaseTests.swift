@@ -138,6 +138,19 @@ final class PhaseTests: XCTestCase {
     XCTAssertEqual(h.loggedRequests, 2)
   }
 
+  /// A rejected head after a request with a body: its access line must not carry the body
+  /// bytes of the request before it.
+  func testRejectedHeadLogsNoBodyBytesOfTheRequestBefore() throws {
+    let h = try ExchangeHarness(runtime: .testing(accessLog: true))
+    h.clientSends("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello")
+    h.upstreamSends(ExchangeTests.ok)
+    h.clientSends("GET /b HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+    let access = h.log.lines().filter { $0.contains("\"event\":\"access\"") }
+    XCTAssertEqual(access.count, 2)
+    XCTAssertTrue(access[0].contains("\"bytes_in\":5"), access[0])
+    XCTAssertTrue(access[1].contains("\"status\":400") && access[1].contains("\"bytes_in\":0"), access[1])
+  }
+
   func testSpoofedHeadersAreReportedOnceForARequestThatReachedTheApp() throws {
     let h = try ExchangeHarness()
     h.clientSends("GET / HTTP/1.1\r\nHost: a\r\nX-User-Id: m\r\nX-Auth-Role: r\r\n\r\n")

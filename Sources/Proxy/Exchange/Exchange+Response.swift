@@ -81,7 +81,7 @@ extension Exchange {
       state = .tunnel
       setDeadline(now &+ context.runtime.idleTimeout, .tunnel)
     case .final:
-      responseBody = plan.body
+      responseBody = BodyRelay(response: responseHead.framing)
       clientFraming = plan.framing
       closeAfterResponse = plan.close
       answerStarted = true
@@ -95,7 +95,6 @@ extension Exchange {
   func responsePlan() -> ResponsePlan {
     var plan = ResponsePlan()
     let http11 = head.versionMinor == 1
-    plan.body = BodyRelay(response: responseHead.framing)
     switch responseHead.framing {
     case .none:
       plan.framing = .none

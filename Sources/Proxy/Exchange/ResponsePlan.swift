@@ -1,6 +1,5 @@
 /// The framing decisions for a final response head, made before the response phases run.
 struct ResponsePlan {
-  var body = BodyRelay()
   var framing: ClientBodyFraming = .none
   /// The client connection closes after this response (`connection: close` is written).
   var close = false

@@ -47,8 +47,8 @@ struct RequestContext {
   /// The request as authenticators and the session lifecycle see it (kept for the response
   /// phases when sessions are configured).
   var authRequest: AuthRequest? {
-    get { storedAuthRequest?.value }
-    set { storedAuthRequest = newValue.map(Boxed.init) }
+    get { sessionState?.authRequest }
+    set { stateForSessions(newValue != nil)?.authRequest = newValue }
   }
   var authentication: AuthenticationProgress = .notStarted
   var authMethod: StaticString = "none"
@@ -61,12 +61,17 @@ struct RequestContext {
   var responseHeaders: [(String, String)] = []
   /// The session the request runs in, after authentication.
   var session: ActiveSession? {
-    get { storedSession?.value }
-    set { storedSession = newValue.map(Boxed.init) }
+    get { sessionState?.session }
+    set { stateForSessions(newValue != nil)?.session = newValue }
   }
-  // Boxed: most requests have neither, and a small context is cheap to start afresh.
-  private var storedAuthRequest: Boxed<AuthRequest>? = nil
-  private var storedSession: Boxed<ActiveSession>? = nil
+  private var sessionState: SessionRequestState? = nil
+
+  /// The session state, made when a value is to be stored (`creating`); nil when there is none
+  /// and nothing to store.
+  private mutating func stateForSessions(_ creating: Bool) -> SessionRequestState? {
+    if sessionState == nil && creating { sessionState = SessionRequestState() }
+    return sessionState
+  }
 
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
