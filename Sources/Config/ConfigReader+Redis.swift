@@ -7,7 +7,8 @@ extension ConfigReader {
   static let redisKeys = [
     "address", "sentinels", "master_name", "password", "username", "database", "key_prefix",
     "connect_timeout", "command_timeout", "on_store_unavailable", "stale_grace", "breaker_failures",
-    "breaker_cooldown", "cluster", "read_from", "replica_timeout",
+    "breaker_cooldown", "cluster", "read_from", "replica_timeout", "min_replicas_acked",
+    "replica_ack_timeout",
   ]
 
   /// `used`: the session store is Redis. `storeLine`: where `store = "redis"` was written.
@@ -89,7 +90,11 @@ extension ConfigReader {
       breakerFailures: integer(s, "breaker_failures", default: d.breakerFailures, range: 1...1000),
       breakerCooldown: duration(
         s, "breaker_cooldown", default: d.breakerCooldown, range: .milliseconds(10) ... .seconds(600)),
-      readFrom: readFrom, replicaTimeout: replicaTimeout)
+      readFrom: readFrom, replicaTimeout: replicaTimeout,
+      minReplicasAcked: integer(
+        s, "min_replicas_acked", default: RedisSettings.defaultMinReplicasAcked(endpoint), range: 0...16),
+      replicaAckTimeout: duration(
+        s, "replica_ack_timeout", default: d.replicaAckTimeout, range: .milliseconds(1) ... .seconds(10)))
   }
 
   /// `address`, `sentinels` + `master_name`, or `cluster`: exactly one of them (none: the default

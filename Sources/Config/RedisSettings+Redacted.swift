@@ -26,6 +26,8 @@ extension RedisSettings {
       "breaker_cooldown = \(duration(breakerCooldown))",
       "read_from = \(string(readFrom.rawValue))",
       "replica_timeout = \(duration(replicaTimeout))",
+      "min_replicas_acked = \(minReplicasAcked)",
+      "replica_ack_timeout = \(duration(replicaAckTimeout))",
     ]
     return lines
   }

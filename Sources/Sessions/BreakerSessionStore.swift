@@ -13,6 +13,12 @@
 /// first failure of a streak, or the moment the connection was lost (`connectionLost`), whichever
 /// came first; any successful call ends the outage.
 ///
+/// Recovery signal: `recoveries` is a generation the owner bumps when it has proof the store is
+/// reachable again (the invalidation subscriber re-subscribed, which also flushes the L1). A
+/// breaker opened before the bump closes at its next call instead of waiting out its cooldown,
+/// so the sessions the flush removed are loaded again at once rather than refused
+/// (docs/operations.md §4).
+///
 /// Time comes from the injected `now`; what it reports goes to an optional
 /// `BreakerSessionStoreMetrics` (Prometheus lives in Proxy).
 ///
@@ -34,19 +40,23 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   let metrics: (any BreakerSessionStoreMetrics)?
   /// Whether the underlying connection is up (`RedisSessionStore.isAvailable`).
   let connected: () -> Bool
+  /// The owner's recovery generation (see above); constant 0 when there is none.
+  let recoveries: () -> UInt64
   /// Called on every state change (readiness accounting).
   public var onStateChange: ((State, State) -> Void)?
 
   public private(set) var state = State.closed
   private var consecutiveFailures = 0
   private var openedAt: UInt64 = 0
+  private var recoveriesAtOpen: UInt64 = 0
   private var unavailableSince: UInt64?
 
   public init(
     inner: any SessionStore, now: @escaping () -> UInt64, failureThreshold: Int, cooldown: UInt64,
     workerIndex: Int = 0, metrics: (any BreakerSessionStoreMetrics)? = nil,
-    connected: @escaping () -> Bool = { true }
+    connected: @escaping () -> Bool = { true }, recoveries: @escaping () -> UInt64 = { 0 }
   ) {
+    self.recoveries = recoveries
     self.inner = inner
     self.now = now
     self.failureThreshold = max(failureThreshold, 1)
@@ -77,6 +87,11 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
 
   /// True when a call may go to the store (closed, or the half-open probe).
   func admit() -> Bool {
+    if state != .closed && recoveries() != recoveriesAtOpen {
+      consecutiveFailures = 0
+      transition(to: .closed)
+      return true
+    }
     switch state {
     case .closed:
       return true
@@ -111,6 +126,7 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
 
   private func open() {
     openedAt = now()
+    recoveriesAtOpen = recoveries()
     transition(to: .open)
   }
 

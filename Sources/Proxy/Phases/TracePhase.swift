@@ -2,7 +2,8 @@ import HTTP1
 
 /// Request phase 2: W3C trace context and the request id, before routing so that every answer
 /// — local ones included — carries them. A valid `traceparent` is continued with a new span id
-/// (the first valid one, if several were sent); otherwise a trace starts here. A well-formed
+/// (the first valid one, if several were sent, keeping its sampled flag); otherwise a trace
+/// starts here, sampled. A well-formed
 /// client request id is kept; otherwise one is made. The phase owns the worker's id generator
 /// (it is the only state a phase keeps). Loop-thread only.
 final class TracePhase: RequestPhase {
@@ -28,7 +29,9 @@ final class TracePhase: RequestPhase {
     if !traceParentValid {
       request.traceHigh = ids.nextNonZero()
       request.traceLow = ids.next()
-      request.traceFlags = 0
+      // Sampled: a trace this proxy starts is recorded downstream by a parent-based sampler
+      // (docs/operations.md §5).
+      request.traceFlags = 1
     }
     request.spanID = ids.nextNonZero()
     index = request.headers.firstRequestID

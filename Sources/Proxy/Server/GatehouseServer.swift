@@ -88,9 +88,6 @@ public final class GatehouseServer: @unchecked Sendable {
       }
     }
     sessionService = sessions
-    if let redis = sessions?.redis {
-      readiness.register("session_store") { redis.readinessProblem() }
-    }
     if let address = config.admin.listen {
       do {
         admin = try AdminServer(address: address, endpoints: adminEndpoints, clock: clock)
@@ -141,8 +138,12 @@ public final class GatehouseServer: @unchecked Sendable {
           SecurityLog.event(kind, reason: reason, to: shared.sink)
         }
         let (store, backend) = sessions.workerStore(index: index, loop: loop)
-        worker.authenticators[.session] = SessionAuthenticator(
+        let sessionAuthenticator = SessionAuthenticator(
           service: sessions, store: store, securityLog: securityLog)
+        worker.sessionAuthenticator = sessionAuthenticator
+        worker.authenticators[.session] =
+          sessions.acceptsJWTDuringOutage
+          ? JWTOnlyOutageAuthenticator(session: sessionAuthenticator, worker: worker) : sessionAuthenticator
         worker.sessionLifecycle = SessionLifecycle(service: sessions, store: store, securityLog: securityLog)
         worker.redisBackend = backend
         if index == 0 {
@@ -182,35 +183,66 @@ public final class GatehouseServer: @unchecked Sendable {
       ])
   }
 
-  /// Applies what can change without re-binding: routes, headers, limits, timeouts, logging.
-  /// Listener address and worker count changes are logged and wait for a restart.
+  /// Applies a new configuration whole, or refuses it whole (docs/operations.md §3): routes,
+  /// headers, limits (`max_connections` included), timeouts, logging, JWT issuers and the
+  /// `[session]` policy, keys and cookie settings change without dropping a connection; a change
+  /// to a setting that needs a restart (`RestartOnlyChanges`) refuses the reload with one log
+  /// line naming each such key, and the running configuration stays.
   public func reload(_ newConfig: GatehouseConfig) {
-    if newConfig.server.listen != config.server.listen || newConfig.server.workers != config.server.workers {
-      log.warning(
-        "listen address and worker count changes need a restart; kept the running values",
-        metadata: ["event": "config_reload"])
+    let restartOnly = RestartOnlyChanges.between(config, newConfig)
+    guard restartOnly.isEmpty else {
+      refuseReload("these settings need a restart: \(restartOnly.joined(separator: ", "))")
+      return
     }
-    if newConfig.upstream.address != config.upstream.address {
-      log.warning(
-        "upstream address changes need a restart; kept the running value",
-        metadata: ["event": "config_reload"])
-    }
-    if newConfig.admin.listen != config.admin.listen {
-      log.warning(
-        "admin listen address changes need a restart; kept the running value",
-        metadata: ["event": "config_reload"])
+    var reloadedSessions: SessionService?
+    if let settings = newConfig.session, let current = sessionService, settings != current.settings {
+      do {
+        reloadedSessions = try SessionService(reloading: current, settings: settings)
+      } catch {
+        refuseReload(error.description)
+        return
+      }
     }
     if newConfig.jwt != config.jwt { reloadJWT(newConfig.jwt) }
     config = newConfig
     sink.configure(level: newConfig.log.level, format: newConfig.log.format)
+    shared.setMaxConnections(newConfig.limits.maxConnections)
     adminEndpoints.update(newConfig)
     metrics.configReloaded(success: true)
-    let runtime = RuntimeConfig(config: newConfig)
+    if let reloadedSessions { applySessions(reloadedSessions) }
+    let runtime = RuntimeConfig(config: newConfig, retiredSessionCookie: sessionService?.retiredCookie?.name)
     let maxIdle = newConfig.upstream.maxIdle
     for worker in workers {
       worker.loop.execute { worker.apply(runtime, maxIdle: maxIdle) }
     }
     log.info("configuration reloaded", metadata: ["event": "config_reload", "result": "success"])
+  }
+
+  private func refuseReload(_ reason: String) {
+    log.warning(
+      "configuration reload refused, nothing applied: \(reason)",
+      metadata: ["event": "config_reload", "result": "refused"])
+    metrics.configReloadRefused()
+  }
+
+  /// Every worker (on its loop) and the admin API move to the reloaded session service; a
+  /// request already being authenticated finishes with the service it started with.
+  private func applySessions(_ sessions: SessionService) {
+    sessionService = sessions
+    for worker in workers {
+      worker.loop.execute {
+        worker.sessionAuthenticator?.service = sessions
+        worker.sessionLifecycle?.service = sessions
+      }
+    }
+    adminEndpoints.sessionAdmin.withLock { admin in
+      admin = admin.map { SessionAdmin(service: sessions, runner: $0.runner) }
+    }
+    if let retired = sessions.retiredCookie {
+      log.info(
+        "session cookie renamed; \(retired.name) is still read until every session issued under it ended",
+        metadata: ["event": "config_reload"])
+    }
   }
 
   /// Counts a reload whose file did not load (the running configuration stays).

@@ -37,6 +37,8 @@ public final class RuntimeConfig: Sendable {
   let lifecycleHeaders: LifecycleHeaders?
   /// The session cookie is removed from every upstream request unless `forward_cookie`.
   let sessionCookieToStrip: String?
+  /// A session cookie name a reload retired (still read for a while): never forwarded either.
+  let retiredSessionCookieToStrip: String?
   public let upstreamBufferSize: Int
 
   public init(
@@ -44,8 +46,9 @@ public final class RuntimeConfig: Sendable {
     headLimits: HeadLimits,
     headerTimeout: UInt64, idleTimeout: UInt64, connectTimeout: UInt64, responseTimeout: UInt64,
     maxBodyBytes: Int64, upstream: SocketAddress, accessLog: Bool, logQuery: Bool,
-    session: SessionSettings? = nil
+    session: SessionSettings? = nil, retiredSessionCookie: String? = nil
   ) {
+    retiredSessionCookieToStrip = session?.forwardCookie == false ? retiredSessionCookie : nil
     if let session {
       sessionCookieName = session.cookieName
       csrfHeaderMatcher = FieldNameMatcher(patterns: [session.csrfHeader])

@@ -46,12 +46,14 @@ final class RedisWorkerBackend: @unchecked Sendable {
       transport: links.transport, keyPrefix: settings.keyPrefix,
       commandTimeout: UInt64(settings.commandTimeout.nanoseconds), readFrom: readFrom,
       replicaTimeout: UInt64(settings.replicaTimeout.nanoseconds))
+    store.minReplicasAcked = settings.minReplicasAcked
+    store.replicaAckTimeout = UInt64(settings.replicaAckTimeout.nanoseconds)
     store.onLoad = { [metrics = shared.metrics] path in metrics.loaded(path) }
     let store = self.store
     breaker = BreakerSessionStore(
       inner: store, now: { [loop] in loop.now }, failureThreshold: settings.breakerFailures,
       cooldown: UInt64(settings.breakerCooldown.nanoseconds), workerIndex: index, metrics: shared.metrics,
-      connected: { store.isAvailable })
+      connected: { store.isAvailable }, recoveries: { [shared] in shared.recoveries })
     breaker.onStateChange = { [shared] old, new in shared.breakerChanged(from: old, to: new) }
   }
 
@@ -100,7 +102,9 @@ final class RedisWorkerBackend: @unchecked Sendable {
     feed.onReset = { [weak feed] in
       guard let feed else { return }
       if feed.isSubscribed {
-        // (Re-)subscribed: anything may have changed meanwhile; start from an empty cache.
+        // (Re-)subscribed: anything may have changed meanwhile; start from an empty cache. The
+        // store answers again, so open breakers close first and the misses are loaded, not refused.
+        shared.storeRecovered()
         cache.removeAll()
         shared.setCoherent(true)
       } else {

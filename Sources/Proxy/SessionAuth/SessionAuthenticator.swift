@@ -16,13 +16,14 @@ import Sessions
 /// invalidation subscriber is subscribed (`RedisSharedState.coherent`). While this worker's store
 /// is unavailable (breaker not closed, or connection down), L1 hits keep working for `stale_grace`
 /// after the outage began, without touches or rotations (nothing is written, no new cookie); L1
-/// misses (and hits past the grace) get 503 with `Retry-After` — for `on_store_unavailable =
-/// "jwt_only"` too: there the `session_or_jwt` composition falls back to JWTs
-/// (`SessionService.acceptsJWTDuringOutage`).
+/// misses (and hits past the grace) get 503 with `Retry-After`. With `on_store_unavailable =
+/// "jwt_only"` a bearer request is then judged as a JWT request instead
+/// (`JWTOnlyOutageAuthenticator`, which wraps this one).
 ///
 /// Loop-thread only; the service it uses is shared and thread-safe, the store is this worker's.
 final class SessionAuthenticator: RequestAuthenticator {
-  let service: SessionService
+  /// Replaced on the loop thread by a reload (new keys, policy, cookie settings; same stores).
+  var service: SessionService
   let store: any SessionStore
   /// This worker's breaker when the store is Redis (outage state), else nil.
   let breaker: BreakerSessionStore?
@@ -57,6 +58,9 @@ final class SessionAuthenticator: RequestAuthenticator {
     .deny(ProxyError(.storeUnavailable, .internal, "session store"), headers: [("Retry-After", "1")])
   }
 
+  /// True while this worker's store is in an outage (breaker not closed or connection down).
+  var storeIsUnavailable: Bool { breaker?.outageStart() != nil }
+
   /// Whether L1 may answer now, and whether the store is in an outage (then nothing is written).
   private func cachePolicy() -> (useCache: Bool, degraded: Bool) {
     guard service.settings.cacheEnabled else { return (false, breaker?.outageStart() != nil) }
@@ -68,11 +72,46 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
-    let clock = service.clock
-    let started = clock.monotonicNanos()
-    guard let cookie = request.sessionCookie else {
+    var retiredName: String?
+    var presented = request.sessionCookie
+    if presented == nil, service.retiredCookie != nil, let cookies = request.cookies,
+      let name = service.retiredCookieName(now: service.now())
+    {
+      presented = CookieHeader.value(named: name, in: cookies)
+      retiredName = name
+    }
+    guard let cookie = presented else {
       return unauthenticated(request, clearCookie: false, reason: "no_session")
     }
+    if let retiredName {
+      // Read under the name a reload retired: the answer moves it to the current name.
+      let service = self.service
+      return authenticate(request, ticketCookie: cookie) { outcome in
+        resume(Self.renamed(outcome, from: retiredName, service))
+      }.map { Self.renamed($0, from: retiredName, service) }
+    }
+    return authenticate(request, ticketCookie: cookie, resume: resume)
+  }
+
+  /// A session granted under a retired cookie name gets its cookie under the current name and
+  /// the old one deleted (unless the grant already carries a new cookie: a rotation).
+  private static func renamed(_ outcome: AuthOutcome, from retired: String, _ service: SessionService)
+    -> AuthOutcome
+  {
+    guard case .allow(var grant) = outcome, let session = grant.session else { return outcome }
+    let prefix = service.settings.cookieName + "="
+    if !grant.responseHeaders.contains(where: { $0.0 == "Set-Cookie" && $0.1.hasPrefix(prefix) }) {
+      grant.responseHeaders.append(service.setCookie(session.ticket))
+    }
+    grant.responseHeaders.append(service.deletionCookie(name: retired))
+    return .allow(grant)
+  }
+
+  private func authenticate(
+    _ request: AuthRequest, ticketCookie cookie: [UInt8], resume: @escaping (AuthOutcome) -> Void
+  ) -> AuthOutcome? {
+    let clock = service.clock
+    let started = clock.monotonicNanos()
     let ticket: SessionTicket
     do {
       ticket = try cookie.withUnsafeBufferPointer { buffer throws(SessionError) in
@@ -323,44 +362,5 @@ final class SessionAuthenticator: RequestAuthenticator {
       guard let accept = request.accept else { return false }
       return ByteSearch.containsCaseInsensitive(accept, "text/html")
     }
-  }
-}
-
-/// Builds the login redirect. `next` is always a local path: the request's own origin-form
-/// target; a target that a browser could read as another host (`//host`, `/\host`) becomes "/".
-enum LoginRedirect {
-  static func location(loginURL: String, target: String) -> String {
-    var next = target
-    if next.hasPrefix("//") || next.hasPrefix("/\\") || !next.hasPrefix("/") { next = "/" }
-    let separator = loginURL.contains("?") ? "&" : "?"
-    return loginURL + separator + "next=" + percentEncode(next)
-  }
-
-  static func percentEncode(_ text: String) -> String { PercentEncoding.encode(text) }
-}
-
-/// Header values Gatehouse copies from session attributes or claims: printable ASCII and spaces,
-/// never CR, LF or other control bytes (no header injection).
-enum HeaderValue {
-  static func isSafe(_ value: String) -> Bool {
-    guard !value.isEmpty, value.utf8.count <= 1024 else { return false }
-    for byte in value.utf8 where byte < 0x20 || byte == 0x7F { return false }
-    return true
-  }
-}
-
-enum ByteSearch {
-  static func containsCaseInsensitive(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
-    let pattern = needle.withUTF8Buffer { Array($0) }
-    guard haystack.count >= pattern.count else { return false }
-    outer: for start in 0...(haystack.count - pattern.count) {
-      for offset in 0..<pattern.count {
-        var byte = haystack[start + offset]
-        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-        if byte != pattern[offset] { continue outer }
-      }
-      return true
-    }
-    return false
   }
 }

@@ -27,7 +27,8 @@ final class SessionLifecycle {
     case refuse(ProxyError)
   }
 
-  let service: SessionService
+  /// Replaced on the loop thread by a reload (same stores).
+  var service: SessionService
   /// This worker's store (the shared memory store, or this worker's Redis store behind its breaker).
   let store: any SessionStore
   let log: (String, String) -> Void

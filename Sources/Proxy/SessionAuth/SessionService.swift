@@ -31,6 +31,9 @@ public final class SessionService: Sendable {
   let replicaLagAllowance: Int64?
   /// Session times (wall clock) and validation durations (monotonic).
   let clock: any Clock
+  /// After a reload renamed the cookie: the old name, still read until `until` (wall ns: the
+  /// reload time plus the absolute timeout, when every session issued under it has ended).
+  public let retiredCookie: (name: String, until: Int64)?
 
   public struct SetupError: Error, CustomStringConvertible {
     public let description: String
@@ -43,6 +46,7 @@ public final class SessionService: Sendable {
   ) throws(SetupError) {
     self.settings = settings
     self.clock = clock
+    retiredCookie = nil
     do {
       keyRing = try TicketKeyRing(
         keys: settings.keys.map { Array($0.revealed.utf8) },
@@ -66,18 +70,56 @@ public final class SessionService: Sendable {
       capacity: settings.cacheMaxEntries,
       maxTTL: Int64(settings.cacheTTL.nanoseconds))
     metrics = SessionMetrics(registry: registry)
+    cookieAttributes = Self.cookieAttributes(settings)
+    replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
+  }
+
+  /// A reload's service: the new policy, keys and cookie settings over the same stores, L1 cache
+  /// and metrics (those need a restart to change: `RestartOnlyChanges`). A renamed cookie keeps
+  /// being read under its old name for one absolute timeout (docs/operations.md §3).
+  public init(reloading old: SessionService, settings: SessionSettings) throws(SetupError) {
+    self.settings = settings
+    clock = old.clock
+    do {
+      keyRing = try TicketKeyRing(
+        keys: settings.keys.map { Array($0.revealed.utf8) },
+        userTagKey: settings.userTagKey.map { Array($0.revealed.utf8) })
+    } catch {
+      throw SetupError(description: "session keys: \(error)")
+    }
+    policy = settings.policy
+    memoryStore = old.memoryStore
+    redis = old.redis
+    cache = old.cache
+    metrics = old.metrics
+    cookieAttributes = Self.cookieAttributes(settings)
+    replicaLagAllowance = old.replicaLagAllowance
+    if old.settings.cookieName != settings.cookieName {
+      retiredCookie = (
+        old.settings.cookieName, old.clock.wallNanos() &+ settings.policy.absoluteTimeout
+      )
+    } else {
+      retiredCookie = old.retiredCookie.flatMap { $0.name == settings.cookieName ? nil : $0 }
+    }
+  }
+
+  private static func cookieAttributes(_ settings: SessionSettings) -> String {
     var attributes = "; Path=\(settings.cookiePath)"
     if !settings.cookieDomain.isEmpty { attributes += "; Domain=\(settings.cookieDomain)" }
     if settings.httpOnly { attributes += "; HttpOnly" }
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
-    cookieAttributes = attributes
-    replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
+    return attributes
   }
 
-  /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session_or_jwt`
-  /// routes should accept JWTs (the session authenticator answers `.storeUnavailable`; the
-  /// composition then tries the JWT authenticator instead of answering 503).
+  /// The retired cookie name while it is still read, else nil.
+  func retiredCookieName(now: Int64) -> String? {
+    guard let retiredCookie, now < retiredCookie.until else { return nil }
+    return retiredCookie.name
+  }
+
+  /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session` routes
+  /// accept a valid bearer JWT (`JWTOnlyOutageAuthenticator`); with `"deny"` they do not.
   public var acceptsJWTDuringOutage: Bool { settings.redis?.onStoreUnavailable == .jwtOnly }
 
   /// The store one worker uses, and its Redis backend (nil for the memory store) whose `start()`
@@ -96,11 +138,12 @@ public final class SessionService: Sendable {
     ("Set-Cookie", "\(settings.cookieName)=\(ticket.encode(keyRing: keyRing))\(cookieAttributes)")
   }
 
-  /// A `Set-Cookie` that deletes the session cookie: same name, path and attributes.
-  func deletionCookie() -> (String, String) {
+  /// A `Set-Cookie` that deletes the session cookie (or the one named `name`): same path and
+  /// attributes.
+  func deletionCookie(name: String? = nil) -> (String, String) {
     (
       "Set-Cookie",
-      "\(settings.cookieName)=\(cookieAttributes); Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+      "\(name ?? settings.cookieName)=\(cookieAttributes); Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     )
   }
 

@@ -48,6 +48,11 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public let readFrom: RedisReadFrom
   /// Deadline (ns) of a load sent to a replica before it is retried on the master.
   public let replicaTimeout: UInt64
+  /// Durable writes (docs/operations.md §6): after a create or a rotation, `WAIT` for this many
+  /// replicas (0 = off) for at most `replicaAckTimeout` (ns); a write fewer acknowledged is
+  /// answered `.storeUnavailable`, so no cookie is handed out for a session a failover can lose.
+  public var minReplicasAcked = 0
+  public var replicaAckTimeout: UInt64 = 20_000_000
   /// Which path answered each `load` (called just before its completion).
   public var onLoad: ((RedisLoadPath) -> Void)?
   private let prefixBytes: [UInt8]
@@ -90,7 +95,12 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
       limits.onLimit == .rejectNew ? [UInt8(ascii: "r")] : [UInt8(ascii: "e")], prefixBytes,
     ]
     Self.appendFields(session, to: &args)
-    run(RedisSessionScripts.create, keys: [key(userKey), key(storeKey)], args: args, completion) { reply in
+    let routing = key(userKey)
+    let durable: (Result<CreateOutcome, SessionError>) -> Void = { [weak self] result in
+      guard let self, case .success(.created) = result else { return completion(result) }
+      self.acknowledge(result, key: routing, completion)
+    }
+    run(RedisSessionScripts.create, keys: [routing, key(storeKey)], args: args, durable) { reply in
       guard let items = reply.array, let code = items.first?.integer else { return nil }
       switch code {
       case -1: return .failure(SessionError(.storeConflict, "store key exists"))
@@ -189,8 +199,13 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
       Self.decimal(graceMillis), forward.bytes,
     ]
     Self.appendFields(newSession, to: &args)
+    let routing = key(userKey)
+    let durable: (Result<RotateOutcome, SessionError>) -> Void = { [weak self] result in
+      guard let self, case .success(.rotated) = result else { return completion(result) }
+      self.acknowledge(result, key: routing, completion)
+    }
     run(
-      RedisSessionScripts.rotate, keys: [key(userKey), key(oldKey), key(newKey)], args: args, completion
+      RedisSessionScripts.rotate, keys: [routing, key(oldKey), key(newKey)], args: args, durable
     ) { reply in
       guard let items = reply.array, let code = items.first?.integer else { return nil }
       switch code {
@@ -276,4 +291,27 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   }
 
   private func key(_ name: String) -> [UInt8] { prefixBytes + Array(name.utf8) }
+
+  /// Passes `written` on once `minReplicasAcked` replicas acknowledged it (at once when off).
+  private func acknowledge<T>(
+    _ written: Result<T, SessionError>, key: [UInt8],
+    _ completion: @escaping (Result<T, SessionError>) -> Void
+  ) {
+    guard minReplicasAcked > 0 else { return completion(written) }
+    let needed = minReplicasAcked
+    let millis = Int(max(replicaAckTimeout / 1_000_000, 1))
+    let deadline = (commandTimeout ?? 50_000_000) &+ replicaAckTimeout
+    transport.waitForReplicas(needed, timeoutMillis: millis, key: key, timeout: deadline) { result in
+      switch result {
+      case .success(let acknowledged) where acknowledged >= needed:
+        completion(written)
+      case .success(let acknowledged):
+        completion(
+          .failure(
+            SessionError(.storeUnavailable, "write acknowledged by \(acknowledged) of \(needed) replicas")))
+      case .failure(let error):
+        completion(.failure(SessionError(.storeUnavailable, "WAIT: \(error.description)")))
+      }
+    }
+  }
 }
