@@ -34,7 +34,22 @@ extension ConfigReader {
       log: readLog(section(root, "log")),
       jwt: jwt,
       routes: readRoutes(root),
-      session: readSession(root))
+      session: readSession(root),
+      health: readHealth(section(root, "health")))
+  }
+
+  // MARK: - [health]
+
+  private mutating func readHealth(_ s: ConfigSection) -> HealthSettings {
+    checkKeys(s, known: ["window", "max_store_p99", "max_error_rate", "min_l1_hit_rate", "min_samples"])
+    let d = HealthSettings()
+    return HealthSettings(
+      window: duration(s, "window", default: d.window, range: .seconds(1) ... .seconds(3600)),
+      maxStoreP99: duration(
+        s, "max_store_p99", default: d.maxStoreP99, range: .microseconds(1) ... .seconds(60)),
+      maxErrorRate: fraction(s, "max_error_rate", default: d.maxErrorRate),
+      minL1HitRate: fraction(s, "min_l1_hit_rate", default: d.minL1HitRate),
+      minSamples: integer(s, "min_samples", default: d.minSamples, range: 1...1_000_000))
   }
 
   /// The named top-level table, or an empty one when absent or mistyped (reported).

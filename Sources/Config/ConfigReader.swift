@@ -79,6 +79,31 @@ struct ConfigReader {
     return value
   }
 
+  /// A number from 0 to 1 (an integer 0 or 1 is accepted too).
+  mutating func fraction(_ section: ConfigSection, _ key: String, default fallback: Double) -> Double {
+    guard
+      let entry = entry(
+        section, key, expected: "a number from 0 to 1",
+        matches: {
+          switch $0 {
+          case .float, .integer: true
+          default: false
+          }
+        })
+    else { return fallback }
+    let value: Double
+    switch entry.value {
+    case .float(let number): value = number
+    case .integer(let number): value = Double(number)
+    default: return fallback
+    }
+    guard value >= 0 && value <= 1 else {
+      report(line: entry.valueLine, key: section.key(key), "\(value) is out of range (0 to 1)")
+      return fallback
+    }
+    return value
+  }
+
   mutating func integer(
     _ section: ConfigSection, _ key: String, default fallback: Int, range: ClosedRange<Int>
   ) -> Int {

@@ -44,6 +44,13 @@ extension GatehouseConfig {
       "format = \(string(log.format.rawValue))",
       "access_log = \(log.accessLog)",
       "log_query = \(log.logQuery)",
+      "",
+      "[health]",
+      "window = \(duration(health.window))",
+      "max_store_p99 = \(duration(health.maxStoreP99))",
+      "max_error_rate = \(health.maxErrorRate)",
+      "min_l1_hit_rate = \(health.minL1HitRate)",
+      "min_samples = \(health.minSamples)",
     ]
     lines += [
       "", "[jwt]", "token_cookie = \(string(jwt.tokenCookie))", "cache_size = \(jwt.cacheSize)",

@@ -12,6 +12,7 @@ public struct GatehouseConfig: Sendable, Equatable {
   public let routes: [RouteSettings]
   /// `[session]`; nil when the file has none.
   public let session: SessionSettings?
+  public let health: HealthSettings
 
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
@@ -19,8 +20,9 @@ public struct GatehouseConfig: Sendable, Equatable {
     headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(),
     jwt: JWTSettings = JWTSettings(),
     routes: [RouteSettings] = [],
-    session: SessionSettings? = nil
+    session: SessionSettings? = nil, health: HealthSettings = HealthSettings()
   ) {
+    self.health = health
     self.session = session
     self.server = server
     self.upstream = upstream

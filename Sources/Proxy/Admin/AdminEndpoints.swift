@@ -9,6 +9,7 @@ import Synchronization
 /// |---|---|
 /// | `/healthz` | 200 `ok` — the process runs its admin loop; never needs the token (liveness) |
 /// | `/readyz` | 200 `{"status":"ready"}` or 503 naming the failing `Readiness` checks |
+/// | `/health` | graded JSON verdict (`HealthMonitor`): 200 healthy or degraded, 503 unhealthy |
 /// | `/metrics` | Prometheus text 0.0.4 |
 /// | `/config` | the effective configuration as TOML, secrets redacted |
 ///
@@ -19,6 +20,8 @@ import Synchronization
 /// Thread-safe (Mutex around the reloadable settings).
 public final class AdminEndpoints: Sendable {
   public let readiness: Readiness
+  /// The graded `/health` (nil: 404).
+  let health: HealthMonitor?
   let metrics: GatehouseMetrics
   /// The session admin API (`/sessions`), once sessions are configured.
   let sessionAdmin = Mutex<SessionAdmin?>(nil)
@@ -29,7 +32,10 @@ public final class AdminEndpoints: Sendable {
     var configText: String
   }
 
-  public init(config: GatehouseConfig, readiness: Readiness, metrics: GatehouseMetrics) {
+  public init(
+    config: GatehouseConfig, readiness: Readiness, metrics: GatehouseMetrics, health: HealthMonitor? = nil
+  ) {
+    self.health = health
     self.readiness = readiness
     self.metrics = metrics
     self.settings = Mutex(Settings(token: nil, configText: ""))
@@ -99,6 +105,11 @@ public final class AdminEndpoints: Sendable {
     case .config:
       return AdminResponse(
         status: 200, contentType: AdminResponse.plain, body: Array(current.configText.utf8))
+    case .health:
+      guard let health else { return .text(404, "not found") }
+      let report = health.report()
+      return AdminResponse(
+        status: report.status == .unhealthy ? 503 : 200, contentType: AdminResponse.json, body: report.json())
     case .healthz, .unknown, .sessions:
       return .text(404, "not found")
     }
@@ -114,7 +125,7 @@ public final class AdminEndpoints: Sendable {
   }
 
   enum Endpoint {
-    case healthz, readyz, metrics, config, sessions, unknown
+    case healthz, readyz, health, metrics, config, sessions, unknown
 
     init(_ path: [UInt8]) {
       let text = String(decoding: path, as: UTF8.self)
@@ -125,6 +136,7 @@ public final class AdminEndpoints: Sendable {
       switch text {
       case "/healthz": self = .healthz
       case "/readyz": self = .readyz
+      case "/health": self = .health
       case "/metrics": self = .metrics
       case "/config": self = .config
       default: self = .unknown

@@ -107,6 +107,11 @@ public final class GatehouseMetrics: Sendable {
     (success ? reloadSuccess : reloadFailure).increment()
   }
 
+  /// Upstream connects that failed, summed over workers (for `/health`'s window).
+  func upstreamConnectFailures() -> UInt64 {
+    workers.withLock { $0 }.reduce(0) { $0 &+ $1.upstreamEvents.load(1) }
+  }
+
   /// A reload that loaded but changed a setting that needs a restart (nothing applied).
   public func configReloadRefused() { reloadRefused.increment() }
 

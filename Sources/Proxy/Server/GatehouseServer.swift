@@ -17,7 +17,7 @@ public final class GatehouseServer: @unchecked Sendable {
   public private(set) var config: GatehouseConfig
   let sink: LogSink
   public let log: Logger
-  private var workers: [Worker] = []
+  private(set) var workers: [Worker] = []
   private var threads: [SystemThread] = []
   /// Wakes `drain` when the last worker has drained (made at start).
   private var drainFinished: Notifier?
@@ -31,6 +31,8 @@ public final class GatehouseServer: @unchecked Sendable {
   /// `/readyz` checks; the server registers `listeners`, other components add theirs.
   public let readiness = Readiness()
   private let adminEndpoints: AdminEndpoints
+  /// `GET /health`: the graded verdict beside readiness.
+  public let health: HealthMonitor
   private var admin: AdminServer?
   /// JWT state shared by every worker: nil when no `[[jwt.issuer]]` is configured.
   private var jwt: JWTRuntime?
@@ -45,7 +47,10 @@ public final class GatehouseServer: @unchecked Sendable {
     self.metrics = GatehouseMetrics(
       activeConnections: { shared.activeConnections.load(ordering: .relaxed) },
       droppedLogLines: { sink.droppedLines })
-    self.adminEndpoints = AdminEndpoints(config: config, readiness: readiness, metrics: metrics)
+    let health = HealthMonitor(settings: config.health, clock: clock)
+    self.health = health
+    self.adminEndpoints = AdminEndpoints(
+      config: config, readiness: readiness, metrics: metrics, health: health)
     sink.configure(level: config.log.level, format: config.log.format)
     let ready = self.ready
     readiness.register("listeners") {
@@ -173,6 +178,7 @@ public final class GatehouseServer: @unchecked Sendable {
       throw StartupError(description: "cannot start a thread: \(error)")
     }
     if jwtRuntime != nil { registerJWTObservability() }
+    startHealth(sessions)
     ready.set(true)
     log.info(
       "gatehouse listening",
@@ -208,6 +214,7 @@ public final class GatehouseServer: @unchecked Sendable {
     sink.configure(level: newConfig.log.level, format: newConfig.log.format)
     shared.setMaxConnections(newConfig.limits.maxConnections)
     adminEndpoints.update(newConfig)
+    health.update(newConfig.health)
     metrics.configReloaded(success: true)
     if let reloadedSessions { applySessions(reloadedSessions) }
     let runtime = RuntimeConfig(config: newConfig, retiredSessionCookie: sessionService?.retiredCookie?.name)

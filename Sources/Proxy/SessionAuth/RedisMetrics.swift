@@ -19,6 +19,8 @@ final class RedisMetrics: Sendable {
   private let breakerState: Gauge
   private let invalidations: Counter
   let roundtrip: DurationHistogram
+  /// The same calls for `/health`'s window (store p99 and error rate).
+  let storeStats = StoreCallStats()
   private let workerStates: Mutex<[Int]>
   /// By `RedisLoadPath`: master, replica, master after a replica miss, after a replica failure.
   private let loads: [Counter]
@@ -108,9 +110,15 @@ final class RedisMetrics: Sendable {
 }
 
 extension RedisMetrics: BreakerSessionStoreMetrics {
-  func storeFailed(detail: String) { error(Self.kind(of: detail)) }
+  func storeFailed(detail: String) {
+    error(Self.kind(of: detail))
+    storeStats.recordError()
+  }
 
-  func refusedWhileOpen() { error(.breakerOpen) }
+  func refusedWhileOpen() {
+    error(.breakerOpen)
+    storeStats.recordRefused()
+  }
 
   func breakerChanged(worker: Int, to state: BreakerSessionStore.State) {
     breaker(worker: worker, state: state.rawValue)
@@ -119,6 +127,8 @@ extension RedisMetrics: BreakerSessionStoreMetrics {
   func callStarted() -> UInt64 { clock.monotonicNanos() }
 
   func callFinished(startedAt: UInt64) {
-    roundtrip.record(.nanoseconds(Int64(clock.monotonicNanos() &- startedAt)))
+    let nanos = clock.monotonicNanos() &- startedAt
+    roundtrip.record(.nanoseconds(Int64(nanos)))
+    storeStats.record(nanos: nanos, failed: false)
   }
 }

@@ -21,6 +21,11 @@ final class RedisSharedState: Sendable {
   /// Worker breakers currently not closed.
   private let openBreakers = Atomic<Int>(0)
   let metrics: RedisMetrics
+  /// The last scheduled write+read probe (worker 0), for `/health`.
+  private let lastProbe = Mutex<StoreProbeResult?>(nil)
+
+  var probe: StoreProbeResult? { lastProbe.withLock { $0 } }
+  func probed(_ result: StoreProbeResult) { lastProbe.withLock { $0 = result } }
 
   init(metrics: RedisMetrics) { self.metrics = metrics }
 

@@ -65,7 +65,38 @@ final class RedisWorkerBackend: @unchecked Sendable {
       self.shared.connectionChanged(ready: ready)
     }
     if index == 0, let cache { startFeed(cache) }
+    if index == 0 { scheduleHealthProbe() }
     scheduleProbe()
+  }
+
+  /// Worker 0 writes and reads a short-lived key once a second for `/health` (never per
+  /// request); its latency counts in the store's health stats like any store call.
+  private func scheduleHealthProbe() {
+    loop.schedule(at: loop.now &+ 1_000_000_000) { [weak self] in
+      guard let self else { return }
+      self.healthProbe()
+      self.scheduleHealthProbe()
+    }
+  }
+
+  private func healthProbe() {
+    let key = Array("\(settings.keyPrefix)health:{\(index)}".utf8)
+    let token = Array(String(loop.now).utf8)
+    let started = loop.now
+    let stats = shared.metrics.storeStats
+    let finish: (String?) -> Void = { [loop, shared] problem in
+      let nanos = loop.now &- started
+      stats.record(nanos: nanos, failed: problem != nil)
+      shared.probed(StoreProbeResult(ok: problem == nil, nanos: nanos, at: loop.now, detail: problem))
+    }
+    links.send([Array("SET".utf8), key, token, Array("PX".utf8), Array("10000".utf8)], routingKey: key) {
+      [links] written in
+      guard case .success = written else { return finish("write: \(written)") }
+      links.send([Array("GET".utf8), key], routingKey: key) { read in
+        guard case .success(let reply) = read, reply.bytes == token else { return finish("read: \(read)") }
+        finish(nil)
+      }
+    }
   }
 
   /// An open breaker probes once its cooldown passed, even without requests, so `/readyz`

@@ -13,6 +13,9 @@ protocol RedisWorkerLinks: AnyObject {
   func start(readinessChanged: @escaping (Bool) -> Void)
   /// One cheap round trip for the breaker's half-open probe.
   func probe(_ done: @escaping (Bool) -> Void)
+  /// One command to the master serving `routingKey` (the health probe's write and read).
+  func send(
+    _ args: [[UInt8]], routingKey: [UInt8], _ done: @escaping (Result<RedisReply, RedisError>) -> Void)
   /// The invalidation feed for the process's L1 cache (worker 0 only), not started, tracking
   /// keys that start with `prefix`.
   func makeInvalidationFeed(trackingPrefix prefix: [UInt8]) -> any RedisInvalidationFeed
