@@ -45,6 +45,13 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   /// Called on every state change (readiness accounting).
   public var onStateChange: ((State, State) -> Void)?
 
+  /// The store operation a call was, for per-operation latency.
+  public enum Operation: String, Sendable, CaseIterable {
+    case create, load, touch, rotate, destroy
+    case revokeAll = "revoke_all"
+    case list
+  }
+
   public private(set) var state = State.closed
   private var consecutiveFailures = 0
   private var openedAt: UInt64 = 0
@@ -148,7 +155,7 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   /// Runs `call` through the breaker: fails fast when not admitted, else records the outcome
   /// and the round trip.
   private func guarded<T>(
-    _ completion: @escaping (Result<T, SessionError>) -> Void,
+    _ operation: Operation, _ completion: @escaping (Result<T, SessionError>) -> Void,
     _ call: (@escaping (Result<T, SessionError>) -> Void) -> Void
   ) {
     guard admit() else {
@@ -158,7 +165,7 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     }
     let started = metrics?.callStarted() ?? 0
     call { [self] result in
-      metrics?.callFinished(startedAt: started)
+      metrics?.callFinished(startedAt: started, operation: operation)
       switch result {
       case .success: record(nil)
       case .failure(let error): record(error)
@@ -173,20 +180,22 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     _ session: StoredSession, userKey: String, limits: SessionLimits, now: Int64,
     completion: @escaping (Result<CreateOutcome, SessionError>) -> Void
   ) {
-    guarded(completion) { inner.create(session, userKey: userKey, limits: limits, now: now, completion: $0) }
+    guarded(.create, completion) {
+      inner.create(session, userKey: userKey, limits: limits, now: now, completion: $0)
+    }
   }
 
   public func load(
     storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
-    guarded(completion) { inner.load(storeKey: storeKey, now: now, completion: $0) }
+    guarded(.load, completion) { inner.load(storeKey: storeKey, now: now, completion: $0) }
   }
 
   public func touch(
     storeKey: String, userKey: String, lastAccess: Int64, expiresAt: Int64, now: Int64,
     completion: @escaping (Result<TouchOutcome, SessionError>) -> Void
   ) {
-    guarded(completion) {
+    guarded(.touch, completion) {
       inner.touch(
         storeKey: storeKey, userKey: userKey, lastAccess: lastAccess, expiresAt: expiresAt, now: now,
         completion: $0)
@@ -197,7 +206,7 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
     now: Int64, completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
   ) {
-    guarded(completion) {
+    guarded(.rotate, completion) {
       inner.rotate(
         userKey: userKey, oldKey: oldKey, newSession: newSession, forward: forward, grace: grace, now: now,
         completion: $0)
@@ -207,16 +216,16 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   public func destroy(
     storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void
   ) {
-    guarded(completion) { inner.destroy(storeKey: storeKey, userKey: userKey, completion: $0) }
+    guarded(.destroy, completion) { inner.destroy(storeKey: storeKey, userKey: userKey, completion: $0) }
   }
 
   public func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
-    guarded(completion) { inner.revokeAll(userKey: userKey, completion: $0) }
+    guarded(.revokeAll, completion) { inner.revokeAll(userKey: userKey, completion: $0) }
   }
 
   public func list(
     userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
   ) {
-    guarded(completion) { inner.list(userKey: userKey, now: now, completion: $0) }
+    guarded(.list, completion) { inner.list(userKey: userKey, now: now, completion: $0) }
   }
 }

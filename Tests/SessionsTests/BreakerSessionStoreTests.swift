@@ -52,7 +52,9 @@ private final class RecordingMetrics: BreakerSessionStoreMetrics, @unchecked Sen
     clock += 100
     return clock
   }
-  func callFinished(startedAt: UInt64) { events.append("call from \(startedAt)") }
+  func callFinished(startedAt: UInt64, operation: BreakerSessionStore.Operation) {
+    events.append("call from \(startedAt)")
+  }
 }
 
 final class BreakerSessionStoreTests: XCTestCase {

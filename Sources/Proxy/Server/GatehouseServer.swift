@@ -31,6 +31,8 @@ public final class GatehouseServer: @unchecked Sendable {
   /// `/readyz` checks; the server registers `listeners`, other components add theirs.
   public let readiness = Readiness()
   private let adminEndpoints: AdminEndpoints
+  /// `method="jwt"` validation durations, shared by every worker's JWT authenticator.
+  private let jwtDurations: ValidationDurations
   /// `GET /health`: the graded verdict beside readiness.
   public let health: HealthMonitor
   private var admin: AdminServer?
@@ -47,6 +49,7 @@ public final class GatehouseServer: @unchecked Sendable {
     self.metrics = GatehouseMetrics(
       activeConnections: { shared.activeConnections.load(ordering: .relaxed) },
       droppedLogLines: { sink.droppedLines })
+    jwtDurations = ValidationDurations(registry: metrics.registry, method: "jwt")
     let health = HealthMonitor(settings: config.health, clock: clock)
     self.health = health
     self.adminEndpoints = AdminEndpoints(
@@ -71,6 +74,8 @@ public final class GatehouseServer: @unchecked Sendable {
 
   /// Browser sessions, when `[session]` is configured (shared by all workers and the admin API).
   public private(set) var sessionService: SessionService?
+  /// The same, for other threads (the scrape hook): a reload replaces it.
+  private let currentSessions = SessionServiceSlot()
 
   /// The admin listener's bound address, nil when `[admin] listen = "off"` or not started.
   public var adminAddress: SocketAddress? { admin?.boundAddress }
@@ -93,6 +98,12 @@ public final class GatehouseServer: @unchecked Sendable {
       }
     }
     sessionService = sessions
+    if let sessions {
+      let registry = metrics.registry
+      let current = currentSessions
+      current.set(sessions)
+      metrics.addScrapeHook { current.service?.exportMetrics(registry) }
+    }
     if let address = config.admin.listen {
       do {
         admin = try AdminServer(address: address, endpoints: adminEndpoints, clock: clock)
@@ -159,7 +170,9 @@ public final class GatehouseServer: @unchecked Sendable {
           adminEndpoints.sessionAdmin.withLock { $0 = SessionAdmin(service: sessions, runner: runner) }
         }
       }
-      if let jwt = jwtRuntime { worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop) }
+      if let jwt = jwtRuntime {
+        worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop, durations: jwtDurations)
+      }
       worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
       workers.append(worker)
       let fd = listeners[index]
@@ -236,6 +249,7 @@ public final class GatehouseServer: @unchecked Sendable {
   /// request already being authenticated finishes with the service it started with.
   private func applySessions(_ sessions: SessionService) {
     sessionService = sessions
+    currentSessions.set(sessions)
     for worker in workers {
       worker.loop.execute {
         worker.sessionAuthenticator?.service = sessions
@@ -297,7 +311,9 @@ public final class GatehouseServer: @unchecked Sendable {
       log.error("JWT fetcher thread not started: \(error)", metadata: ["event": "config_reload"])
     }
     for worker in workers {
-      let authenticator = fresh.map { JWTAuthenticator(runtime: $0, loop: worker.loop) }
+      let authenticator = fresh.map {
+        JWTAuthenticator(runtime: $0, loop: worker.loop, durations: jwtDurations)
+      }
       let box = AuthenticatorBox(authenticator)
       worker.loop.execute { worker.authenticators[.jwt] = box.value.map { $0 as any RequestAuthenticator } }
     }

@@ -124,7 +124,7 @@ final class SessionAuthenticator: RequestAuthenticator {
     let now = service.now()
     let metrics = service.metrics
     let finish: (AuthOutcome) -> Void = { outcome in
-      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
+      Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
       resume(outcome)
     }
     let (useCache, degraded) = cachePolicy()
@@ -132,14 +132,14 @@ final class SessionAuthenticator: RequestAuthenticator {
       return Deferred.run(finish) { done in
         decide(request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, done)
       }.map { outcome in
-        metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
+        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
     }
     return Deferred.run(finish) { done in
       load(request, ticket: ticket, now: now, followForward: true, done)
     }.map { outcome in
-      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
+      Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
       return outcome
     }
   }
@@ -342,7 +342,20 @@ final class SessionAuthenticator: RequestAuthenticator {
       session: ActiveSession(ticket: ticket, record: record))
   }
 
+  /// One validation's duration by result, and the store-unavailable error (the other error
+  /// types are counted where they are decided).
+  private static func record(_ outcome: AuthOutcome, _ metrics: SessionMetrics, nanos: UInt64) {
+    switch outcome {
+    case .allow: metrics.validated(.valid, nanos: nanos)
+    case .deny(let error, _) where error.kind == .storeUnavailable:
+      metrics.validated(.unavailable, nanos: nanos)
+      metrics.failed(.storeUnavailable)
+    case .deny: metrics.validated(.invalid, nanos: nanos)
+    }
+  }
+
   func unauthenticated(_ request: AuthRequest, clearCookie: Bool, reason: String) -> AuthOutcome {
+    if let type = SessionErrorType(reason: reason) { service.metrics.failed(type) }
     var headers: [(String, String)] = []
     if clearCookie { headers.append(service.deletionCookie()) }
     if wantsRedirect(request) {

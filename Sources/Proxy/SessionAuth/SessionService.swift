@@ -163,6 +163,18 @@ public final class SessionService: Sendable {
   /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
   func now() -> Int64 { clock.wallNanos() }
 
+  /// Brings the scrape-time session families up to date (scrape thread):
+  /// `gatehouse_session_cache_requests_total{result}` from the cache's own counts, and
+  /// `gatehouse_active_sessions` (memory store: its entries, exact up to the purge interval;
+  /// not exported with Redis, where no process sees every session).
+  func exportMetrics(_ registry: PrometheusCollectorRegistry) {
+    if settings.cacheEnabled { metrics.exportCache(hits: cache.hits, misses: cache.misses) }
+    if let memoryStore {
+      registry.gauge("gatehouse_active_sessions", labels: [], help: "Live sessions (memory store).")
+        .set(Int64(memoryStore.entryCount))
+    }
+  }
+
   /// Drops expired sessions of the memory store (called from a timer).
   func purgeExpired() {
     if let memory = memoryStore {
