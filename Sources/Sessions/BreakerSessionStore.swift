@@ -34,8 +34,8 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   let inner: any SessionStore
   /// Monotonic nanoseconds (the worker loop's `now`; a fake clock in tests).
   public let now: () -> UInt64
-  let failureThreshold: Int
-  let cooldown: UInt64
+  private(set) var failureThreshold: Int
+  private(set) var cooldown: UInt64
   let workerIndex: Int
   let metrics: (any BreakerSessionStoreMetrics)?
   /// Whether the underlying connection is up (`RedisSessionStore.isAvailable`).
@@ -83,6 +83,13 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     }
     if unavailableSince == nil { unavailableSince = now() }
     return unavailableSince
+  }
+
+  /// A reload's `breaker_failures` and `breaker_cooldown`: used from the next failure and the
+  /// next admission on (an open breaker keeps the moment it opened).
+  public func reconfigure(failureThreshold: Int, cooldown: UInt64) {
+    self.failureThreshold = max(failureThreshold, 1)
+    self.cooldown = cooldown
   }
 
   /// The connection dropped: the outage (if any) starts now.

@@ -123,4 +123,37 @@ final class ConfigReloadTests: SessionTestCase {
     let (response, _) = try send(gatehouse, "GET", "/__probe")
     XCTAssertEqual(response.status, 200, "room again after the bound went back up")
   }
+
+  /// `[redis]` durability applies to the running workers (a Redis without replicas then refuses
+  /// logins), `/config` names the generation, and a Redis timeout change is refused by name.
+  func testRedisSettingsApplyLiveOrAreRefusedByName() throws {
+    let redis = try RedisTestServer()
+    try redis.start()
+    defer { redis.stop() }
+    let redisLines = [
+      "store = \"redis\"", "[redis]", "address = \"127.0.0.1:\(redis.port)\"", "command_timeout = \"200ms\"",
+    ]
+    let base = sessionConfig(session: redisLines)
+    let gatehouse = try startGatehouse(toml: base)
+    XCTAssertTrue(
+      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+    XCTAssertEqual(try send(gatehouse, "GET", "/login-as/fay").response.status, 200, "login, no WAIT")
+    XCTAssertTrue(try admin(gatehouse, "GET", "/config").body.hasPrefix("# generation 1, loaded "))
+
+    let durable = sessionConfig(
+      session: redisLines + ["min_replicas_acked = 1", "replica_ack_timeout = \"5ms\""])
+    try reload(gatehouse, durable)
+    let (refused, _) = try send(gatehouse, "GET", "/login-as/gus")
+    XCTAssertEqual(refused.status, 503, "no replica acknowledged the login: \(refused)")
+    XCTAssertNil(sessionSetCookie(refused, "unacknowledged login"), "no cookie for it")
+    XCTAssertTrue(try admin(gatehouse, "GET", "/config").body.hasPrefix("# generation 2, loaded "))
+
+    try reload(
+      gatehouse,
+      durable.replacingOccurrences(of: "command_timeout = \"200ms\"", with: "command_timeout = \"300ms\""),
+      expect: "configuration reload refused")
+    XCTAssertTrue(gatehouse.logs.contains("redis.command_timeout"), "the refusal names the key")
+    XCTAssertEqual(
+      try send(gatehouse, "GET", "/login-as/hal").response.status, 503, "the running config stays")
+  }
 }

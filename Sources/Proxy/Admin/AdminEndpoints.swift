@@ -30,25 +30,31 @@ public final class AdminEndpoints: Sendable {
   struct Settings {
     var token: [UInt8]?
     var configText: String
+    /// 1 for the configuration loaded at start, +1 per applied reload.
+    var generation = 0
   }
 
   public init(
-    config: GatehouseConfig, readiness: Readiness, metrics: GatehouseMetrics, health: HealthMonitor? = nil
+    config: GatehouseConfig, readiness: Readiness, metrics: GatehouseMetrics, health: HealthMonitor? = nil,
+    loadedAtNanos: Int64? = nil
   ) {
     self.health = health
     self.readiness = readiness
     self.metrics = metrics
     self.settings = Mutex(Settings(token: nil, configText: ""))
-    update(config)
+    update(config, loadedAtNanos: loadedAtNanos)
   }
 
-  /// Takes the token and `/config` text of a (re)loaded configuration.
-  public func update(_ config: GatehouseConfig) {
+  /// Takes the token and `/config` text of a (re)loaded configuration; `/config` starts with a
+  /// comment naming its generation and, when given, when it was loaded (wall clock).
+  public func update(_ config: GatehouseConfig, loadedAtNanos: Int64? = nil) {
     let token = config.admin.token.map { Array($0.revealed.utf8) }
     let text = config.redactedDescription()
     settings.withLock {
+      $0.generation += 1
       $0.token = token
-      $0.configText = text
+      let loaded = loadedAtNanos.map { ", loaded \(Timestamp.iso8601(nanos: $0))" } ?? ""
+      $0.configText = "# generation \($0.generation)\(loaded)\n" + text
     }
   }
 

@@ -53,7 +53,8 @@ public final class GatehouseServer: @unchecked Sendable {
     let health = HealthMonitor(settings: config.health, clock: clock)
     self.health = health
     self.adminEndpoints = AdminEndpoints(
-      config: config, readiness: readiness, metrics: metrics, health: health)
+      config: config, readiness: readiness, metrics: metrics, health: health, loadedAtNanos: clock.wallNanos()
+    )
     sink.configure(level: config.log.level, format: config.log.format)
     let ready = self.ready
     readiness.register("listeners") {
@@ -226,7 +227,7 @@ public final class GatehouseServer: @unchecked Sendable {
     config = newConfig
     sink.configure(level: newConfig.log.level, format: newConfig.log.format)
     shared.setMaxConnections(newConfig.limits.maxConnections)
-    adminEndpoints.update(newConfig)
+    adminEndpoints.update(newConfig, loadedAtNanos: clock.wallNanos())
     health.update(newConfig.health)
     metrics.configReloaded(success: true)
     if let reloadedSessions { applySessions(reloadedSessions) }
@@ -251,9 +252,14 @@ public final class GatehouseServer: @unchecked Sendable {
     sessionService = sessions
     currentSessions.set(sessions)
     for worker in workers {
+      let redis = sessions.settings.redis
       worker.loop.execute {
         worker.sessionAuthenticator?.service = sessions
         worker.sessionLifecycle?.service = sessions
+        if let redis {
+          worker.sessionAuthenticator?.staleGrace = UInt64(redis.staleGrace.nanoseconds)
+          worker.redisBackend?.apply(redis)
+        }
       }
     }
     adminEndpoints.sessionAdmin.withLock { admin in

@@ -30,12 +30,24 @@ public enum RestartOnlyChanges {
     if old.cacheEnabled != new.cacheEnabled { keys.append("session.cache.enabled") }
     if old.cacheMaxEntries != new.cacheMaxEntries { keys.append("session.cache.max_entries") }
     if old.cacheTTL != new.cacheTTL { keys.append("session.cache.ttl") }
-    if let before = old.redis, let after = new.redis, before != after {
-      if before.endpoint != after.endpoint { keys.append("redis.address/sentinels/cluster") }
-      // Each worker's connection, store and breaker are built from these at start; in this
-      // version none of them is re-applied, so any change is named rather than ignored.
-      if before.endpoint == after.endpoint { keys.append("redis (timeouts, breaker, outage settings)") }
-    }
+    if let before = old.redis, let after = new.redis { keys += redisChanges(before, after) }
+    return keys
+  }
+
+  /// Connections are built from these at start; `stale_grace`, `breaker_failures`,
+  /// `breaker_cooldown`, `min_replicas_acked` and `replica_ack_timeout` are applied live.
+  private static func redisChanges(_ old: RedisSettings, _ new: RedisSettings) -> [String] {
+    var keys: [String] = []
+    if old.endpoint != new.endpoint { keys.append("redis.address/sentinels/cluster") }
+    if old.username != new.username { keys.append("redis.username") }
+    if old.password != new.password { keys.append("redis.password") }
+    if old.database != new.database { keys.append("redis.database") }
+    if old.keyPrefix != new.keyPrefix { keys.append("redis.key_prefix") }
+    if old.connectTimeout != new.connectTimeout { keys.append("redis.connect_timeout") }
+    if old.commandTimeout != new.commandTimeout { keys.append("redis.command_timeout") }
+    if old.readFrom != new.readFrom { keys.append("redis.read_from") }
+    if old.replicaTimeout != new.replicaTimeout { keys.append("redis.replica_timeout") }
+    if old.onStoreUnavailable != new.onStoreUnavailable { keys.append("redis.on_store_unavailable") }
     return keys
   }
 }

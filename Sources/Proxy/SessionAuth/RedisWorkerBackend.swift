@@ -57,6 +57,15 @@ final class RedisWorkerBackend: @unchecked Sendable {
     breaker.onStateChange = { [shared] old, new in shared.breakerChanged(from: old, to: new) }
   }
 
+  /// A reload's `[redis]` settings that apply to running connections (`RestartOnlyChanges`
+  /// refuses the others): breaker thresholds and the replica acknowledgement. Loop thread.
+  func apply(_ new: RedisSettings) {
+    breaker.reconfigure(
+      failureThreshold: new.breakerFailures, cooldown: UInt64(new.breakerCooldown.nanoseconds))
+    store.minReplicasAcked = new.minReplicasAcked
+    store.replicaAckTimeout = UInt64(new.replicaAckTimeout.nanoseconds)
+  }
+
   /// Connects (and, on worker 0, starts the invalidation feed). Call on the loop thread.
   func start() {
     links.start { [weak self] ready in

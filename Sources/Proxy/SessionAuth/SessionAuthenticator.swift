@@ -27,7 +27,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   let store: any SessionStore
   /// This worker's breaker when the store is Redis (outage state), else nil.
   let breaker: BreakerSessionStore?
-  let staleGrace: UInt64
+  /// `[redis] stale_grace` (ns); a reload may change it.
+  var staleGrace: UInt64
   let log: (String, String) -> Void
   /// CSRF masks come from the kernel CSPRNG in 4 KiB batches (one RAND_bytes per 128 tokens,
   /// not one per request).
