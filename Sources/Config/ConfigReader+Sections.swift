@@ -35,7 +35,55 @@ extension ConfigReader {
       jwt: jwt,
       routes: readRoutes(root),
       session: readSession(root),
-      health: readHealth(section(root, "health")))
+      health: readHealth(section(root, "health")),
+      tracing: readTracing(section(root, "tracing")))
+  }
+
+  // MARK: - [tracing]
+
+  private mutating func readTracing(_ s: ConfigSection) -> TracingSettings {
+    checkKeys(s, known: ["sampler", "ratio", "otlp_endpoint", "service_name", "max_queue"])
+    let d = TracingSettings()
+    var sampler = d.sampler
+    if let (text, line) = string(s, "sampler") {
+      if let value = TracingSettings.Sampler(rawValue: text) {
+        sampler = value
+      } else {
+        report(
+          line: line, key: s.key("sampler"), "unknown sampler \(quoted(text)); use \"parent_based_ratio\"")
+      }
+    }
+    var address: SocketAddress?
+    var path = d.otlpPath
+    var host = d.otlpHost
+    if let (text, line) = string(s, "otlp_endpoint"), !text.isEmpty {
+      // http://host:port[/path]: the collector is on the pod's network (plain OTLP/HTTP).
+      if text.hasPrefix("http://") {
+        let rest = text.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" }
+        let suffix = rest.dropFirst(authority.count)
+        host = String(authority)
+        if !suffix.isEmpty { path = String(suffix) }
+        address = socketAddress(
+          String(authority), line: line, key: s.key("otlp_endpoint"), allowPortZero: false)
+      } else {
+        report(
+          line: line, key: s.key("otlp_endpoint"),
+          "\(quoted(text)) must be an http:// URL such as \"http://127.0.0.1:4318/v1/traces\"")
+      }
+    }
+    var serviceName = d.serviceName
+    if let (text, line) = string(s, "service_name") {
+      if text.isEmpty || !text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        report(line: line, key: s.key("service_name"), "must be non-empty printable ASCII")
+      } else {
+        serviceName = text
+      }
+    }
+    return TracingSettings(
+      sampler: sampler, ratio: fraction(s, "ratio", default: d.ratio), otlpAddress: address, otlpPath: path,
+      otlpHost: host, serviceName: serviceName,
+      maxQueue: integer(s, "max_queue", default: d.maxQueue, range: 1...1_000_000))
   }
 
   // MARK: - [health]

@@ -51,6 +51,13 @@ extension GatehouseConfig {
       "max_error_rate = \(health.maxErrorRate)",
       "min_l1_hit_rate = \(health.minL1HitRate)",
       "min_samples = \(health.minSamples)",
+      "",
+      "[tracing]",
+      "sampler = \(string(tracing.sampler.rawValue))",
+      "ratio = \(tracing.ratio)",
+      "otlp_endpoint = \(string(tracing.otlpAddress.map { "http://\($0)\(tracing.otlpPath)" } ?? ""))",
+      "service_name = \(string(tracing.serviceName))",
+      "max_queue = \(tracing.maxQueue)",
     ]
     lines += [
       "", "[jwt]", "token_cookie = \(string(jwt.tokenCookie))", "cache_size = \(jwt.cacheSize)",

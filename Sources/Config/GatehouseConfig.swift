@@ -13,6 +13,7 @@ public struct GatehouseConfig: Sendable, Equatable {
   /// `[session]`; nil when the file has none.
   public let session: SessionSettings?
   public let health: HealthSettings
+  public let tracing: TracingSettings
 
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
@@ -20,8 +21,10 @@ public struct GatehouseConfig: Sendable, Equatable {
     headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(),
     jwt: JWTSettings = JWTSettings(),
     routes: [RouteSettings] = [],
-    session: SessionSettings? = nil, health: HealthSettings = HealthSettings()
+    session: SessionSettings? = nil, health: HealthSettings = HealthSettings(),
+    tracing: TracingSettings = TracingSettings()
   ) {
+    self.tracing = tracing
     self.health = health
     self.session = session
     self.server = server

@@ -12,6 +12,9 @@ struct LoggingPhase {
         kind: "spoofed_header", count: request.strippedHeaders, context: request, clientIP: request.clientIP,
         to: worker.shared.sink)
     }
+    if request.traceFlags & 1 != 0, let exporter = worker.spanExporter {
+      exporter.enqueue(SpanRecord(request, routeName: routeName(request), now: now))
+    }
     guard worker.runtime.accessLog else { return }
     AccessLog.write(request, routeName: routeName(request), peer: nil, to: worker.shared.sink)
   }

@@ -21,6 +21,7 @@ final class TracePhase: RequestPhase {
         request.traceHigh = parent.traceID.0
         request.traceLow = parent.traceID.1
         request.traceFlags = parent.flags
+        request.parentSpanID = parent.parentID
         break
       }
       index += 1
@@ -29,9 +30,10 @@ final class TracePhase: RequestPhase {
     if !traceParentValid {
       request.traceHigh = ids.nextNonZero()
       request.traceLow = ids.next()
-      // Sampled: a trace this proxy starts is recorded downstream by a parent-based sampler
-      // (docs/operations.md §5).
-      request.traceFlags = 1
+      // parent_based_ratio: a trace this proxy starts is sampled at `ratio` (1.0 by default), and
+      // the flag says so, so a parent-based sampler downstream follows (docs/operations.md §5).
+      let threshold = request.runtime.traceSampleThreshold
+      request.traceFlags = threshold == UInt64.max || ids.next() <= threshold ? 1 : 0
     }
     request.spanID = ids.nextNonZero()
     index = request.headers.firstRequestID

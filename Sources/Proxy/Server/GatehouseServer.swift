@@ -31,6 +31,8 @@ public final class GatehouseServer: @unchecked Sendable {
   /// `/readyz` checks; the server registers `listeners`, other components add theirs.
   public let readiness = Readiness()
   private let adminEndpoints: AdminEndpoints
+  /// Sampled requests' spans to the OTLP collector; nil without `[tracing] otlp_endpoint`.
+  private(set) var spanExporter: SpanExporter?
   /// `method="jwt"` validation durations, shared by every worker's JWT authenticator.
   private let jwtDurations: ValidationDurations
   /// `GET /health`: the graded verdict beside readiness.
@@ -193,6 +195,7 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     if jwtRuntime != nil { registerJWTObservability() }
     startHealth(sessions)
+    startSpanExport()
     ready.set(true)
     log.info(
       "gatehouse listening",
@@ -272,6 +275,8 @@ public final class GatehouseServer: @unchecked Sendable {
     }
   }
 
+  func spanExporterStarted(_ exporter: SpanExporter) { spanExporter = exporter }
+
   /// Counts a reload whose file did not load (the running configuration stays).
   public func reloadFailed() {
     metrics.configReloaded(success: false)
@@ -348,6 +353,7 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     for worker in workers { worker.loop.stop() }
     admin?.stop()
+    spanExporter?.stop()
     return true
   }
 }

@@ -12,6 +12,12 @@ public enum RestartOnlyChanges {
     if old.server.workers != new.server.workers { keys.append("server.workers") }
     if old.upstream.address != new.upstream.address { keys.append("upstream.address") }
     if old.admin.listen != new.admin.listen { keys.append("admin.listen") }
+    // The exporter thread is built for one collector; the sampling ratio applies live.
+    if old.tracing.otlpAddress != new.tracing.otlpAddress || old.tracing.otlpPath != new.tracing.otlpPath {
+      keys.append("tracing.otlp_endpoint")
+    }
+    if old.tracing.serviceName != new.tracing.serviceName { keys.append("tracing.service_name") }
+    if old.tracing.maxQueue != new.tracing.maxQueue { keys.append("tracing.max_queue") }
     switch (old.session, new.session) {
     case (nil, nil):
       break

@@ -34,6 +34,7 @@ extension RuntimeConfig {
       responseTimeout: config.upstream.responseTimeout.nanoseconds,
       maxBodyBytes: Int64(config.limits.maxBodyBytes), upstream: config.upstream.address,
       accessLog: config.log.accessLog, logQuery: config.log.logQuery, session: config.session,
-      retiredSessionCookie: retiredSessionCookie)
+      retiredSessionCookie: retiredSessionCookie, traceRatio: config.tracing.ratio,
+      exportSpans: config.tracing.otlpAddress != nil)
   }
 }
