@@ -236,7 +236,7 @@ extension ConfigReader {
   // MARK: - [log]
 
   private mutating func readLog(_ s: ConfigSection) -> LogSettings {
-    checkKeys(s, known: ["level", "format", "access_log", "log_query"])
+    checkKeys(s, known: ["level", "format", "access_log", "log_query", "log_user_ids"])
     let d = LogSettings()
     var level = d.level
     if let (text, line) = string(s, "level") {
@@ -257,6 +257,7 @@ extension ConfigReader {
     }
     return LogSettings(
       level: level, format: format, accessLog: bool(s, "access_log", default: d.accessLog),
-      logQuery: bool(s, "log_query", default: d.logQuery))
+      logQuery: bool(s, "log_query", default: d.logQuery),
+      logUserIDs: bool(s, "log_user_ids", default: d.logUserIDs))
   }
 }

@@ -44,6 +44,7 @@ extension GatehouseConfig {
       "format = \(string(log.format.rawValue))",
       "access_log = \(log.accessLog)",
       "log_query = \(log.logQuery)",
+      "log_user_ids = \(log.logUserIDs)",
       "",
       "[health]",
       "window = \(duration(health.window))",

@@ -8,10 +8,14 @@ public struct LogSettings: Sendable, Equatable {
   public let accessLog: Bool
   /// Whether access-log lines include the query string (it often carries tokens, so off by default).
   public let logQuery: Bool
+  /// Session lifecycle events name the user id; off: its keyed hash (the ticket's user tag).
+  public let logUserIDs: Bool
 
   public init(
-    level: Logger.Level = .info, format: LogFormat = .json, accessLog: Bool = true, logQuery: Bool = false
+    level: Logger.Level = .info, format: LogFormat = .json, accessLog: Bool = true, logQuery: Bool = false,
+    logUserIDs: Bool = false
   ) {
+    self.logUserIDs = logUserIDs
     self.level = level
     self.format = format
     self.accessLog = accessLog

@@ -36,7 +36,7 @@ final class RedisSentinelFailoverTests: SessionTestCase {
     let gatehouse = try startSessionGatehouse(session: [
       "store = \"redis\"", "[redis]", "sentinels = [\"127.0.0.1:\(sentinel.port)\"]",
       "master_name = \"mymaster\"", "read_from = \"replica_preferred\"", "command_timeout = \"200ms\"",
-      "replica_timeout = \"100ms\"", "[session.cache]", "enabled = false",
+      "replica_timeout = \"100ms\"", "replica_ack_timeout = \"200ms\"", "[session.cache]", "enabled = false",
     ])
     XCTAssertTrue(
       waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, "ready")
@@ -86,7 +86,7 @@ final class RedisSentinelFailoverTests: SessionTestCase {
     let list = sentinels.map { "\"127.0.0.1:\($0.port)\"" }.joined(separator: ", ")
     let gatehouse = try startSessionGatehouse(session: [
       "store = \"redis\"", "[redis]", "sentinels = [\(list)]", "master_name = \"mymaster\"",
-      "command_timeout = \"200ms\"", "breaker_cooldown = \"200ms\"",
+      "command_timeout = \"200ms\"", "breaker_cooldown = \"200ms\"", "replica_ack_timeout = \"200ms\"",
     ])
     XCTAssertTrue(
       waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },

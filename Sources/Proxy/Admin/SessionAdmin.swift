@@ -78,6 +78,7 @@ final class SessionAdmin: Sendable {
         guard case .success(let keys) = result else { return done(unavailable) }
         for key in keys { service.cache.invalidate(storeKey: key) }
         service.metrics.destroyed(.revoked, count: keys.count)
+        service.events?.destroyed(nil, reason: "revoked", count: keys.count)
         done(.json(200, #"{"revoked":\#(keys.count)}"#))
       }
     case (.delete, .some(let hash)):
@@ -89,7 +90,10 @@ final class SessionAdmin: Sendable {
         store.destroy(storeKey: match.storeKey, userKey: userKey) { result in
           guard case .success(let existed) = result else { return done(unavailable) }
           service.cache.invalidate(storeKey: match.storeKey)
-          if existed { service.metrics.destroyed(.revoked) }
+          if existed {
+            service.metrics.destroyed(.revoked)
+            service.events?.destroyed(nil, reason: "revoked")
+          }
           done(.json(200, #"{"revoked":\#(existed ? 1 : 0)}"#))
         }
       }

@@ -90,7 +90,8 @@ public final class GatehouseServer: @unchecked Sendable {
     if let settings = config.session {
       do {
         sessions = try SessionService(
-          settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock)
+          settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock,
+          events: SessionEvents(sink: sink, logUserIDs: config.log.logUserIDs))
       } catch {
         throw StartupError(description: error.description)
       }
@@ -229,6 +230,7 @@ public final class GatehouseServer: @unchecked Sendable {
     if newConfig.jwt != config.jwt { reloadJWT(newConfig.jwt) }
     config = newConfig
     sink.configure(level: newConfig.log.level, format: newConfig.log.format)
+    sessionService?.events?.setLogUserIDs(newConfig.log.logUserIDs)
     shared.setMaxConnections(newConfig.limits.maxConnections)
     adminEndpoints.update(newConfig, loadedAtNanos: clock.wallNanos())
     health.update(newConfig.health)

@@ -37,6 +37,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// request). Bounded: emptied when it grows past `csrfBaseLimit`.
   private var csrfBases: [SessionIDHash: [UInt8]] = [:]
   private let csrfBaseLimit = 65536
+  /// Invalid tickets per client prefix, for the `invalid_ticket_burst` event.
+  var invalidTickets = InvalidTicketBurst()
 
   private func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
     if let base = csrfBases[ticket.idHash] { return base }
@@ -120,6 +122,7 @@ final class SessionAuthenticator: RequestAuthenticator {
       }
     } catch {
       service.metrics.invalidTicket()
+      reportInvalidTicket(request, kind: "\(error.kind)")
       return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
     }
     let now = service.now()
@@ -162,6 +165,7 @@ final class SessionAuthenticator: RequestAuthenticator {
         // Rotated away within the grace period: a request that was already in flight with the
         // old cookie. Follow once to the successor (never cached: the old id dies with the grace).
         guard followForward, let successor = try? forward.openForwarding(with: ticket) else {
+          service.events?.suspicious("rotated_ticket_replay", clientIP: request.clientIP, session: ticket)
           done(unauthenticated(request, clearCookie: true, reason: "rotated_session"))
           return
         }
@@ -219,15 +223,20 @@ final class SessionAuthenticator: RequestAuthenticator {
         == .expiredIdle
       service.cache.invalidate(ticket.idHash)
       store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
-        if case .success(true) = result { service.metrics.destroyed(idle ? .idle : .absolute) }
+        if case .success(true) = result {
+          service.metrics.destroyed(idle ? .idle : .absolute)
+          service.events?.destroyed(ticket, reason: idle ? "idle" : "absolute", userID: record.userID)
+        }
       }
       done(unauthenticated(request, clearCookie: true, reason: idle ? "idle_timeout" : "absolute_timeout"))
     case .bindingMismatch(let reason):
       service.metrics.bindingMismatch()
+      reportBindingMismatch(request, ticket: ticket, record: record, reason: reason)
       done(unauthenticated(request, clearCookie: false, reason: "binding_mismatch:\(reason.rawValue)"))
     case .valid(let needsTouch, let needsRotation):
       if let refusal = csrfRefusal(request, record: record) {
         service.metrics.csrfFailed()
+        service.events?.suspicious("csrf_failure", clientIP: request.clientIP, session: ticket, seen: refusal)
         done(.deny(ProxyError(.csrfFailed, .downstream, refusal), headers: []))
         return
       }

@@ -116,6 +116,7 @@ final class SessionLifecycle {
             if case .success(let keys) = result {
               for key in keys { service.cache.invalidate(storeKey: key) }
               service.metrics.destroyed(.logout, count: keys.count)
+              service.events?.destroyed(current, reason: "logout_all", count: keys.count)
             }
             done(.headers([service.deletionCookie()]))
           }
@@ -154,7 +155,10 @@ final class SessionLifecycle {
   private func end(_ ticket: SessionTicket, reason: SessionMetrics.DestroyReason) {
     service.cache.invalidate(ticket.idHash)
     store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
-      if case .success(true) = result { service.metrics.destroyed(reason) }
+      if case .success(true) = result {
+        service.metrics.destroyed(reason)
+        service.events?.destroyed(ticket, reason: reason.rawValue)
+      }
     }
   }
 
@@ -183,8 +187,12 @@ final class SessionLifecycle {
       switch result {
       case .success(.created(let evicted)):
         service.metrics.sessionCreated()
+        service.events?.created(ticket, userID: user, clientIP: request.clientIP)
         for key in evicted { service.cache.invalidate(storeKey: key) }
-        if !evicted.isEmpty { service.metrics.destroyed(.evicted, count: evicted.count) }
+        if !evicted.isEmpty {
+          service.metrics.destroyed(.evicted, count: evicted.count)
+          service.events?.destroyed(nil, reason: "evicted", count: evicted.count)
+        }
         service.cache.insert(ticket.idHash, record: record, expiresAt: policy.expiresAt(record), now: now)
         var headers = [service.setCookie(ticket)]
         if let csrf = service.csrfCookie(for: record) { headers.append(csrf) }

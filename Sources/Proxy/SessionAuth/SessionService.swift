@@ -31,6 +31,8 @@ public final class SessionService: Sendable {
   let replicaLagAllowance: Int64?
   /// Session times (wall clock) and validation durations (monotonic).
   let clock: any Clock
+  /// Lifecycle and suspicious-activity events (nil: none written, as in unit tests).
+  let events: SessionEvents?
   /// After a reload renamed the cookie: the old name, still read until `until` (wall ns: the
   /// reload time plus the absolute timeout, when every session issued under it has ended).
   public let retiredCookie: (name: String, until: Int64)?
@@ -42,10 +44,11 @@ public final class SessionService: Sendable {
   /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge).
   public init(
     settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1,
-    clock: any Clock = SystemClock()
+    clock: any Clock = SystemClock(), events: SessionEvents? = nil
   ) throws(SetupError) {
     self.settings = settings
     self.clock = clock
+    self.events = events
     retiredCookie = nil
     do {
       keyRing = try TicketKeyRing(
@@ -80,6 +83,7 @@ public final class SessionService: Sendable {
   public init(reloading old: SessionService, settings: SessionSettings) throws(SetupError) {
     self.settings = settings
     clock = old.clock
+    events = old.events
     do {
       keyRing = try TicketKeyRing(
         keys: settings.keys.map { Array($0.revealed.utf8) },
@@ -179,7 +183,10 @@ public final class SessionService: Sendable {
   func purgeExpired() {
     if let memory = memoryStore {
       let purged = memory.purgeExpired(now: now())
-      if purged > 0 { metrics.destroyed(.expired, count: purged) }
+      if purged > 0 {
+        metrics.destroyed(.expired, count: purged)
+        events?.destroyed(nil, reason: "expired", count: purged)
+      }
     }
   }
 }
