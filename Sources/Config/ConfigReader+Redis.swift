@@ -8,7 +8,7 @@ extension ConfigReader {
     "address", "sentinels", "master_name", "password", "username", "database", "key_prefix",
     "connect_timeout", "command_timeout", "on_store_unavailable", "stale_grace", "breaker_failures",
     "breaker_cooldown", "cluster", "read_from", "replica_timeout", "min_replicas_acked",
-    "replica_ack_timeout",
+    "replica_ack_timeout", "read_timeout", "write_timeout",
   ]
 
   /// `used`: the session store is Redis. `storeLine`: where `store = "redis"` was written.
@@ -78,8 +78,13 @@ extension ConfigReader {
     }
     let commandTimeout = duration(
       s, "command_timeout", default: d.commandTimeout, range: .milliseconds(1) ... .seconds(60))
+    // command_timeout is the default of both directions (an alias for setting both).
+    let readTimeout = duration(
+      s, "read_timeout", default: commandTimeout, range: .milliseconds(1) ... .seconds(60))
+    let writeTimeout = duration(
+      s, "write_timeout", default: commandTimeout, range: .milliseconds(1) ... .seconds(60))
     let (readFrom, replicaTimeout) = readReplicaReads(
-      s, table: table, endpoint: endpoint, commandTimeout: commandTimeout)
+      s, table: table, endpoint: endpoint, commandTimeout: readTimeout)
     return RedisSettings(
       endpoint: endpoint, username: username, password: password, database: database, keyPrefix: keyPrefix,
       connectTimeout: duration(
@@ -94,7 +99,8 @@ extension ConfigReader {
       minReplicasAcked: integer(
         s, "min_replicas_acked", default: RedisSettings.defaultMinReplicasAcked(endpoint), range: 0...16),
       replicaAckTimeout: duration(
-        s, "replica_ack_timeout", default: d.replicaAckTimeout, range: .milliseconds(1) ... .seconds(10)))
+        s, "replica_ack_timeout", default: d.replicaAckTimeout, range: .milliseconds(1) ... .seconds(10)),
+      readTimeout: readTimeout, writeTimeout: writeTimeout)
   }
 
   /// `address`, `sentinels` + `master_name`, or `cluster`: exactly one of them (none: the default
@@ -192,7 +198,7 @@ extension ConfigReader {
     if let line = table.entry("replica_timeout")?.keyLine, replicaTimeout > commandTimeout {
       report(
         line: line, key: s.key("replica_timeout"),
-        "replica_timeout must not be longer than command_timeout (\(ConfigDuration.format(commandTimeout)))")
+        "replica_timeout must not be longer than read_timeout (\(ConfigDuration.format(commandTimeout)))")
     }
     return (readFrom, min(replicaTimeout, commandTimeout))
   }

@@ -20,6 +20,8 @@ extension RedisSettings {
       "key_prefix = \(string(keyPrefix))",
       "connect_timeout = \(duration(connectTimeout))",
       "command_timeout = \(duration(commandTimeout))",
+      "read_timeout = \(duration(readTimeout))",
+      "write_timeout = \(duration(writeTimeout))",
       "on_store_unavailable = \(string(onStoreUnavailable.rawValue))",
       "stale_grace = \(duration(staleGrace))",
       "breaker_failures = \(breakerFailures)",

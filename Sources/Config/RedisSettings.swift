@@ -37,7 +37,11 @@ public struct RedisSettings: Sendable, Equatable {
   /// Prepended to every key (`<prefix>s:{tag}:…`); lets several deployments share one Redis.
   public let keyPrefix: String
   public let connectTimeout: Duration
+  /// The connection's default deadline, and the default of both directions below.
   public let commandTimeout: Duration
+  /// Lookups (`load`, `list`) and writes (create, touch, rotate, destroy, revoke).
+  public let readTimeout: Duration
+  public let writeTimeout: Duration
   public let onStoreUnavailable: OnStoreUnavailable
   /// How long L1 hits keep working after the store became unavailable.
   public let staleGrace: Duration
@@ -66,8 +70,11 @@ public struct RedisSettings: Sendable, Equatable {
     onStoreUnavailable: OnStoreUnavailable = .deny, staleGrace: Duration = .seconds(60),
     breakerFailures: Int = 5, breakerCooldown: Duration = .seconds(2), readFrom: ReadFrom = .master,
     replicaTimeout: Duration = .milliseconds(25), minReplicasAcked: Int = 0,
-    replicaAckTimeout: Duration = .milliseconds(20)
+    replicaAckTimeout: Duration = .milliseconds(20), readTimeout: Duration? = nil,
+    writeTimeout: Duration? = nil
   ) {
+    self.readTimeout = readTimeout ?? commandTimeout
+    self.writeTimeout = writeTimeout ?? commandTimeout
     self.minReplicasAcked = minReplicasAcked
     self.replicaAckTimeout = replicaAckTimeout
     self.endpoint = endpoint

@@ -41,7 +41,8 @@ public enum RestartOnlyChanges {
   }
 
   /// Connections are built from these at start; `stale_grace`, `breaker_failures`,
-  /// `breaker_cooldown`, `min_replicas_acked` and `replica_ack_timeout` are applied live.
+  /// `breaker_cooldown`, `min_replicas_acked`, `replica_ack_timeout`, `read_timeout` and
+  /// `write_timeout` are applied live (the deadlines are per call).
   private static func redisChanges(_ old: RedisSettings, _ new: RedisSettings) -> [String] {
     var keys: [String] = []
     if old.endpoint != new.endpoint { keys.append("redis.address/sentinels/cluster") }

@@ -46,6 +46,8 @@ final class RedisWorkerBackend: @unchecked Sendable {
       transport: links.transport, keyPrefix: settings.keyPrefix,
       commandTimeout: UInt64(settings.commandTimeout.nanoseconds), readFrom: readFrom,
       replicaTimeout: UInt64(settings.replicaTimeout.nanoseconds))
+    store.readTimeout = UInt64(settings.readTimeout.nanoseconds)
+    store.writeTimeout = UInt64(settings.writeTimeout.nanoseconds)
     store.minReplicasAcked = settings.minReplicasAcked
     store.replicaAckTimeout = UInt64(settings.replicaAckTimeout.nanoseconds)
     store.onLoad = { [metrics = shared.metrics] path in metrics.loaded(path) }
@@ -62,6 +64,8 @@ final class RedisWorkerBackend: @unchecked Sendable {
   func apply(_ new: RedisSettings) {
     breaker.reconfigure(
       failureThreshold: new.breakerFailures, cooldown: UInt64(new.breakerCooldown.nanoseconds))
+    store.readTimeout = UInt64(new.readTimeout.nanoseconds)
+    store.writeTimeout = UInt64(new.writeTimeout.nanoseconds)
     store.minReplicasAcked = new.minReplicasAcked
     store.replicaAckTimeout = UInt64(new.replicaAckTimeout.nanoseconds)
   }

@@ -26,7 +26,8 @@ extension RedisSettings {
   var connectionOptions: RedisConnectionOptions {
     var options = RedisConnectionOptions()
     options.connectTimeout = UInt64(connectTimeout.nanoseconds)
-    options.commandTimeout = UInt64(commandTimeout.nanoseconds)
+    // The connection's own deadline covers the longest direction (scripts get theirs per call).
+    options.commandTimeout = UInt64(max(commandTimeout, readTimeout, writeTimeout).nanoseconds)
     options.username = username
     options.password = password?.revealed
     options.database = database

@@ -42,6 +42,12 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public let keyPrefix: String
   /// Per-script deadline (ns); nil = the connection's `commandTimeout`.
   public let commandTimeout: UInt64?
+  /// Deadlines per direction (ns; docs/operations.md §9): lookups (`load`, `list`) and writes
+  /// (every other script). Nil: `commandTimeout`. May change between calls (a reload).
+  public var readTimeout: UInt64?
+  public var writeTimeout: UInt64?
+  private var readDeadline: UInt64? { readTimeout ?? commandTimeout }
+  private var writeDeadline: UInt64? { writeTimeout ?? commandTimeout }
   /// Minimum time (ns, caller clock) between two touches of one session that write.
   public let touchThrottle: Int64
   /// Where `load` reads from.
@@ -127,7 +133,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     let keys = [key(userKey), key(storeKey)]
     let args = [Array(storeKey.utf8)]
     guard readFrom == .replicaPreferred && transport.hasReplicas else {
-      load(storeKey, keys, args, on: .master, timeout: commandTimeout, reporting: .master, completion)
+      load(storeKey, keys, args, on: .master, timeout: readDeadline, reporting: .master, completion)
       return
     }
     load(storeKey, keys, args, on: .replica, timeout: replicaTimeout, reporting: nil) { [weak self] result in
@@ -142,7 +148,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
         return
       }
       self.load(
-        storeKey, keys, args, on: .master, timeout: self.commandTimeout, reporting: fallback, completion)
+        storeKey, keys, args, on: .master, timeout: self.readDeadline, reporting: fallback, completion)
     }
   }
 
@@ -252,7 +258,10 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public func list(
     userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
   ) {
-    run(RedisSessionScripts.list, keys: [key(userKey)], args: [prefixBytes], completion) { reply in
+    run(
+      RedisSessionScripts.list, keys: [key(userKey)], args: [prefixBytes], timeout: readDeadline, completion
+    ) {
+      reply in
       guard let items = reply.array, items.count % 7 == 0 else { return nil }
       var out: [SessionSummary] = []
       var i = 0
@@ -278,7 +287,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     _ completion: @escaping (Result<T, SessionError>) -> Void,
     decode: @escaping (RedisReply) -> Result<T, SessionError>?
   ) {
-    transport.run(script, keys: keys, args: args, on: target, timeout: timeout ?? commandTimeout) {
+    transport.run(script, keys: keys, args: args, on: target, timeout: timeout ?? writeDeadline) {
       [weak self] result in
       if let path { self?.onLoad?(path) }
       switch result {
@@ -300,7 +309,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     guard minReplicasAcked > 0 else { return completion(written) }
     let needed = minReplicasAcked
     let millis = Int(max(replicaAckTimeout / 1_000_000, 1))
-    let deadline = (commandTimeout ?? 50_000_000) &+ replicaAckTimeout
+    let deadline = (writeDeadline ?? 50_000_000) &+ replicaAckTimeout
     transport.waitForReplicas(needed, timeoutMillis: millis, key: key, timeout: deadline) { result in
       switch result {
       case .success(let acknowledged) where acknowledged >= needed:
