@@ -112,7 +112,7 @@ final class RedisWorkerBackend: @unchecked Sendable {
     }
   }
 
-  /// An open breaker probes once its cooldown passed, even without requests, so `/readyz`
+  /// An open breaker probes once its cooldown passed, even without requests, so `/health`
   /// recovers on an idle worker.
   private func scheduleProbe() {
     let interval = max(UInt64(settings.breakerCooldown.nanoseconds), 10_000_000)
