@@ -42,7 +42,7 @@ extension ConfigReader {
   // MARK: - [tracing]
 
   private mutating func readTracing(_ s: ConfigSection) -> TracingSettings {
-    checkKeys(s, known: ["sampler", "ratio", "otlp_endpoint", "service_name", "max_queue"])
+    checkKeys(s, known: ["sampler", "ratio", "otlp_endpoint", "service_name", "max_queue", "record_user_id"])
     let d = TracingSettings()
     var sampler = d.sampler
     if let (text, line) = string(s, "sampler") {
@@ -83,7 +83,8 @@ extension ConfigReader {
     return TracingSettings(
       sampler: sampler, ratio: fraction(s, "ratio", default: d.ratio), otlpAddress: address, otlpPath: path,
       otlpHost: host, serviceName: serviceName,
-      maxQueue: integer(s, "max_queue", default: d.maxQueue, range: 1...1_000_000))
+      maxQueue: integer(s, "max_queue", default: d.maxQueue, range: 1...1_000_000),
+      recordUserID: bool(s, "record_user_id", default: d.recordUserID))
   }
 
   // MARK: - [health]

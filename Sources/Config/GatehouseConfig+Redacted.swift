@@ -59,6 +59,7 @@ extension GatehouseConfig {
       "otlp_endpoint = \(string(tracing.otlpAddress.map { "http://\($0)\(tracing.otlpPath)" } ?? ""))",
       "service_name = \(string(tracing.serviceName))",
       "max_queue = \(tracing.maxQueue)",
+      "record_user_id = \(tracing.recordUserID)",
     ]
     lines += [
       "", "[jwt]", "token_cookie = \(string(jwt.tokenCookie))", "cache_size = \(jwt.cacheSize)",

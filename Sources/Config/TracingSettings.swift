@@ -21,12 +21,16 @@ public struct TracingSettings: Sendable, Equatable {
   public let serviceName: String
   /// Spans waiting for export at most; more are dropped and counted.
   public let maxQueue: Int
+  /// Put the authenticated user id on the server span (`enduser.id`); off by default: a span
+  /// leaves this system.
+  public let recordUserID: Bool
 
   public init(
     sampler: Sampler = .parentBasedRatio, ratio: Double = 1.0, otlpAddress: SocketAddress? = nil,
     otlpPath: String = "/v1/traces", otlpHost: String = "", serviceName: String = "gatehouse",
-    maxQueue: Int = 2048
+    maxQueue: Int = 2048, recordUserID: Bool = false
   ) {
+    self.recordUserID = recordUserID
     self.sampler = sampler
     self.ratio = ratio
     self.otlpAddress = otlpAddress

@@ -36,6 +36,7 @@ final class TracingExportTests: SessionTestCase {
     XCTAssertEqual(attributes["http.request.method"], "GET")
     XCTAssertEqual(attributes["url.path"], "/api/alive")
     XCTAssertEqual(attributes["http.response.status_code"], "200")
+    XCTAssertNil(attributes["enduser.id"], "no user id unless record_user_id")
     let start = UInt64(server?["startTimeUnixNano"] as? String ?? "") ?? 0
     let end = UInt64(server?["endTimeUnixNano"] as? String ?? "") ?? 0
     XCTAssertGreaterThan(start, 1_600_000_000_000_000_000, "unix-nano start")
@@ -77,5 +78,27 @@ final class TracingExportTests: SessionTestCase {
     XCTAssertFalse(
       receiver.spans.contains { $0["traceId"] as? String == freshParts[1] }, "no span for the unsampled trace"
     )
+  }
+
+  /// `record_user_id = true` puts the authenticated user on the server span as `enduser.id`.
+  func testUserIDOnlyWhenConfigured() throws {
+    let receiver = try OTLPReceiver()
+    var toml = sessionConfig()
+    toml += "\n[tracing]\notlp_endpoint = \"\(receiver.endpoint)\"\nrecord_user_id = true\n"
+    let gatehouse = try startGatehouse(toml: toml)
+    let ticket = try login(gatehouse, "bea").ticket
+    let (_, forwarded) = try request(gatehouse, "GET", "/api/alive", ticket: ticket)
+    let spanID = try XCTUnwrap(forwarded?.headers.value("traceparent")).split(separator: "-").map(
+      String.init)[2]
+    XCTAssertTrue(
+      waitUntil(timeout: 5) {
+        guard let span = receiver.spans.first(where: { $0["spanId"] as? String == spanID }) else {
+          return false
+        }
+        return (span["attributes"] as? [[String: Any]] ?? []).contains {
+          $0["key"] as? String == "enduser.id"
+            && ($0["value"] as? [String: Any])?["stringValue"] as? String == "bea"
+        }
+      }, "enduser.id on the span: \(receiver.spans)")
   }
 }

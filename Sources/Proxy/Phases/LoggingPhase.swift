@@ -13,7 +13,9 @@ struct LoggingPhase {
         to: worker.shared.sink)
     }
     if request.traceFlags & 1 != 0, let exporter = worker.spanExporter {
-      exporter.enqueue(SpanRecord(request, routeName: routeName(request), now: now))
+      exporter.enqueue(
+        SpanRecord(
+          request, routeName: routeName(request), now: now, recordUserID: exporter.settings.recordUserID))
     }
     guard worker.runtime.accessLog else { return }
     AccessLog.write(request, routeName: routeName(request), peer: nil, to: worker.shared.sink)

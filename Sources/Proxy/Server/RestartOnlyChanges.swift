@@ -18,6 +18,7 @@ public enum RestartOnlyChanges {
     }
     if old.tracing.serviceName != new.tracing.serviceName { keys.append("tracing.service_name") }
     if old.tracing.maxQueue != new.tracing.maxQueue { keys.append("tracing.max_queue") }
+    if old.tracing.recordUserID != new.tracing.recordUserID { keys.append("tracing.record_user_id") }
     switch (old.session, new.session) {
     case (nil, nil):
       break

@@ -27,6 +27,10 @@ enum OTLPJSON {
       attribute("http.response.status_code", int: span.status, &out)
       out.append(UInt8(ascii: ","))
       attribute("gatehouse.auth.method", string: span.authMethod, &out)
+      if let user = span.userID {
+        out.append(UInt8(ascii: ","))
+        attribute("enduser.id", string: user, &out)
+      }
       close(error: span.status >= 500, &out)
       for child in span.children {
         out.append(UInt8(ascii: ","))

@@ -26,8 +26,11 @@ struct SpanRecord: Sendable {
   let status: Int
   let authMethod: String
   let children: [Child]
+  /// The authenticated user (`X-User-Id` given to the app), only with `record_user_id`.
+  let userID: String?
 
-  init(_ request: RequestContext, routeName: String, now: UInt64) {
+  init(_ request: RequestContext, routeName: String, now: UInt64, recordUserID: Bool = false) {
+    userID = recordUserID ? request.identityHeaders.first { $0.0 == "X-User-Id" }?.1 : nil
     traceHigh = request.traceHigh
     traceLow = request.traceLow
     spanID = request.spanID
