@@ -23,6 +23,9 @@ final class WorkerMetrics: @unchecked Sendable {
   let requests = AtomicCounterArray(count: WorkerMetrics.requestSeries)
   let parseRejections = AtomicCounterArray(count: MetricLabels.parseReasons.count)
   let timeouts = AtomicCounterArray(count: MetricLabels.timeoutKinds.count)
+  /// `[routeSlot][authFailureReason]`, flattened: requests Gatehouse refused for
+  /// authentication (`gatehouse_auth_failures_total`).
+  let authFailures = AtomicCounterArray(count: RouteSlots.capacity * MetricLabels.authFailureReasons.count)
   /// 0: retries, 1: connect failures.
   let upstreamEvents = AtomicCounterArray(count: 2)
   /// 0: idle, 1: busy.
@@ -79,6 +82,8 @@ final class WorkerMetrics: @unchecked Sendable {
       (routeSlot * 3 + MetricLabels.methodClass(context.method)) * 5
       + MetricLabels.statusClass(context.status)
     requests.add(series)
+    // One predictable branch on the proxied path; the classification runs only for refusals.
+    if context.error != nil { countAuthFailure(context, routeSlot: routeSlot) }
     if context.startNanos > 0 && now >= context.startNanos {
       requestDuration.record(.nanoseconds(Int64(truncatingIfNeeded: now &- context.startNanos)))
     }
@@ -86,6 +91,12 @@ final class WorkerMetrics: @unchecked Sendable {
       upstreamResponseDuration.record(
         .nanoseconds(Int64(truncatingIfNeeded: context.upstreamHeadNanos &- context.upstreamStartNanos)))
     }
+  }
+
+  @inline(never)
+  private func countAuthFailure(_ context: RequestContext, routeSlot: Int) {
+    guard let kind = context.error?.kind, let reason = MetricLabels.authFailureIndex(kind) else { return }
+    authFailures.add(routeSlot * MetricLabels.authFailureReasons.count + reason)
   }
 
   /// Publishes the pool's sizes for the scrape (loop thread).
