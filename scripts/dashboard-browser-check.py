@@ -104,6 +104,7 @@ def main():
     parser.add_argument("--traffic-url", required=True, help="a proxy URL to send requests to")
     parser.add_argument("--user", required=True, help="a user id with at least two sessions")
     parser.add_argument("--screenshot", required=True, help="where to save the 1280x800 screenshot (PNG)")
+    parser.add_argument("--full-page", help="also save the whole page at 1280 px width here (for docs)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     parser.add_argument("--timeout", type=float, default=20.0)
@@ -184,6 +185,12 @@ def main():
         driver.execute_script("window.scrollTo(0, 0);")
         if not driver.save_screenshot(args.screenshot):
             fail("could not save the screenshot to " + args.screenshot)
+        if args.full_page:
+            height = driver.execute_script("return document.documentElement.scrollHeight;")
+            viewport(driver, 1280, int(height), False)
+            time.sleep(0.3)
+            if not driver.save_screenshot(args.full_page):
+                fail("could not save the full page to " + args.full_page)
         print(json.dumps({"revoked": target, "kept": kept, "requests_before": before,
                           "requests_after": after, "screenshot": args.screenshot}))
     finally:

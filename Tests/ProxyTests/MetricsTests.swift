@@ -131,4 +131,33 @@ final class MetricsTests: XCTestCase {
     XCTAssertEqual(slots.snapshot().last, "_other")
     XCTAssertEqual(slots.snapshot().count, RouteSlots.capacity)
   }
+
+  /// Refusals Gatehouse answered itself count per route and reason; a 401 or 403 from the app
+  /// (no `ProxyError`) and other errors (a 502) do not.
+  func testAuthFailuresByRouteAndReason() {
+    let metrics = GatehouseMetrics()
+    let slots = metrics.routeSlots.slots(for: ["app"])
+    let worker = metrics.makeWorkerMetrics(index: 0)
+    let cases: [(ProxyError.Kind?, Int, Int)] = [
+      (.unauthorized, 401, slots[0]), (.unauthorized, 401, slots[0]), (.loginRequired, 302, slots[0]),
+      (.csrfFailed, 403, slots[0]), (.forbidden, 403, slots[0]), (.unauthorized, 401, RouteSlots.noRoute),
+      (nil, 401, slots[0]), (nil, 403, slots[0]), (.upstreamConnectFailed, 502, slots[0]),
+    ]
+    for (kind, status, slot) in cases {
+      var request = context(.get, status: status, route: 0)
+      request.error = kind.map { ProxyError($0, .downstream) }
+      worker.requestFinished(request, routeSlot: slot, now: 2_000_000)
+    }
+    let scraped = Exposition.parse(metrics.scrape())
+    let failures = scraped.filter { $0.key.hasPrefix("gatehouse_auth_failures_total") }
+    XCTAssertEqual(
+      failures,
+      [
+        #"gatehouse_auth_failures_total{route="app",reason="unauthenticated"}"#: 2,
+        #"gatehouse_auth_failures_total{route="app",reason="login_required"}"#: 1,
+        #"gatehouse_auth_failures_total{route="app",reason="csrf"}"#: 1,
+        #"gatehouse_auth_failures_total{route="app",reason="forbidden"}"#: 1,
+        #"gatehouse_auth_failures_total{route="-",reason="unauthenticated"}"#: 1,
+      ])
+  }
 }
