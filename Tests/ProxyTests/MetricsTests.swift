@@ -132,22 +132,18 @@ final class MetricsTests: XCTestCase {
     XCTAssertEqual(slots.snapshot().count, RouteSlots.capacity)
   }
 
-  /// Refusals Gatehouse answered itself count per route and reason; a 401 or 403 from the app
-  /// (no `ProxyError`) and other errors (a 502) do not.
+  /// Refusals count per route and reason; kinds that are not authentication refusals (a store
+  /// outage, a session limit) do not.
   func testAuthFailuresByRouteAndReason() {
     let metrics = GatehouseMetrics()
     let slots = metrics.routeSlots.slots(for: ["app"])
     let worker = metrics.makeWorkerMetrics(index: 0)
-    let cases: [(ProxyError.Kind?, Int, Int)] = [
-      (.unauthorized, 401, slots[0]), (.unauthorized, 401, slots[0]), (.loginRequired, 302, slots[0]),
-      (.csrfFailed, 403, slots[0]), (.forbidden, 403, slots[0]), (.unauthorized, 401, RouteSlots.noRoute),
-      (nil, 401, slots[0]), (nil, 403, slots[0]), (.upstreamConnectFailed, 502, slots[0]),
+    let cases: [(ProxyError.Kind, Int)] = [
+      (.unauthorized, slots[0]), (.unauthorized, slots[0]), (.loginRequired, slots[0]),
+      (.csrfFailed, slots[0]), (.forbidden, slots[0]), (.unauthorized, RouteSlots.noRoute),
+      (.storeUnavailable, slots[0]), (.sessionLimit, slots[0]),
     ]
-    for (kind, status, slot) in cases {
-      var request = context(.get, status: status, route: 0)
-      request.error = kind.map { ProxyError($0, .downstream) }
-      worker.requestFinished(request, routeSlot: slot, now: 2_000_000)
-    }
+    for (kind, slot) in cases { worker.authenticationRefused(kind, routeSlot: slot) }
     let scraped = Exposition.parse(metrics.scrape())
     let failures = scraped.filter { $0.key.hasPrefix("gatehouse_auth_failures_total") }
     XCTAssertEqual(

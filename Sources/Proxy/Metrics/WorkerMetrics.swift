@@ -82,8 +82,6 @@ final class WorkerMetrics: @unchecked Sendable {
       (routeSlot * 3 + MetricLabels.methodClass(context.method)) * 5
       + MetricLabels.statusClass(context.status)
     requests.add(series)
-    // One predictable branch on the proxied path; the classification runs only for refusals.
-    if context.error != nil { countAuthFailure(context, routeSlot: routeSlot) }
     if context.startNanos > 0 && now >= context.startNanos {
       requestDuration.record(.nanoseconds(Int64(truncatingIfNeeded: now &- context.startNanos)))
     }
@@ -93,9 +91,11 @@ final class WorkerMetrics: @unchecked Sendable {
     }
   }
 
-  @inline(never)
-  private func countAuthFailure(_ context: RequestContext, routeSlot: Int) {
-    guard let kind = context.error?.kind, let reason = MetricLabels.authFailureIndex(kind) else { return }
+  /// The route or authenticate phase refused a request (`gatehouse_auth_failures_total`);
+  /// kinds that are not authentication refusals (a store outage, a session limit) are not
+  /// counted. Only refusals pay for this: the allowed path never calls it.
+  func authenticationRefused(_ kind: ProxyError.Kind, routeSlot: Int) {
+    guard let reason = MetricLabels.authFailureIndex(kind) else { return }
     authFailures.add(routeSlot * MetricLabels.authFailureReasons.count + reason)
   }
 
