@@ -55,8 +55,8 @@ public final class GatehouseServer: @unchecked Sendable {
     let health = HealthMonitor(settings: config.health, clock: clock)
     self.health = health
     self.adminEndpoints = AdminEndpoints(
-      config: config, readiness: readiness, metrics: metrics, health: health, loadedAtNanos: clock.wallNanos()
-    )
+      config: config, readiness: readiness, metrics: metrics, clock: clock, health: health,
+      events: { event in SecurityLog.admin(event, to: sink) })
     sink.configure(level: config.log.level, format: config.log.format)
     let ready = self.ready
     readiness.register("listeners") {
@@ -73,6 +73,23 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     let exporter = JWTMetricsExporter(registry: metrics.registry) { jwtState.runtime() }
     metrics.addScrapeHook { exporter.update() }
+  }
+
+  /// The dashboard's `/status.json` (sampled on the admin loop from now on).
+  private func startStatusBoard(sessions: SessionService?) {
+    let jwtState = JWTStateReader(server: self)
+    let endpoints = adminEndpoints
+    let redisMetrics = sessions?.redis?.metrics
+    let sources = StatusBoard.Sources(
+      version: gatehouseVersion, workers: config.server.workers, sessions: sessions,
+      issuers: {
+        guard let runtime = jwtState.runtime() else { return ([], 0) }
+        return (runtime.fetcher.issuers, runtime.fetcher.nowMs())
+      },
+      health: ReadinessHealth(readiness: readiness, breakerState: { redisMetrics?.worstBreakerState }),
+      configGeneration: { endpoints.configGeneration })
+    let board = StatusBoard(metrics: metrics, clock: clock, sources: sources)
+    adminEndpoints.statusBoard.withLock { $0 = board }
   }
 
   /// Browser sessions, when `[session]` is configured (shared by all workers and the admin API).
@@ -171,7 +188,10 @@ public final class GatehouseServer: @unchecked Sendable {
           // Admin session operations run on worker 0's loop with its store (Redis connections
           // are loop-confined); the memory store answers on the admin thread directly.
           let runner = backend.map { _ in SessionAdminRunner(loop: loop, store: store) }
-          adminEndpoints.sessionAdmin.withLock { $0 = SessionAdmin(service: sessions, runner: runner) }
+          let events = adminEndpoints.events
+          adminEndpoints.sessionAdmin.withLock {
+            $0 = SessionAdmin(service: sessions, runner: runner, events: events)
+          }
         }
       }
       if let jwt = jwtRuntime {
@@ -197,6 +217,7 @@ public final class GatehouseServer: @unchecked Sendable {
     if jwtRuntime != nil { registerJWTObservability() }
     startHealth(sessions)
     startSpanExport()
+    startStatusBoard(sessions: sessions)
     ready.set(true)
     log.info(
       "gatehouse listening",
@@ -232,7 +253,7 @@ public final class GatehouseServer: @unchecked Sendable {
     sink.configure(level: newConfig.log.level, format: newConfig.log.format)
     sessionService?.events?.setLogUserIDs(newConfig.log.logUserIDs)
     shared.setMaxConnections(newConfig.limits.maxConnections)
-    adminEndpoints.update(newConfig, loadedAtNanos: clock.wallNanos())
+    adminEndpoints.update(newConfig)
     health.update(newConfig.health)
     metrics.configReloaded(success: true)
     if let reloadedSessions { applySessions(reloadedSessions) }
@@ -268,7 +289,7 @@ public final class GatehouseServer: @unchecked Sendable {
       }
     }
     adminEndpoints.sessionAdmin.withLock { admin in
-      admin = admin.map { SessionAdmin(service: sessions, runner: $0.runner) }
+      admin = admin.map { SessionAdmin(service: sessions, runner: $0.runner, events: $0.events) }
     }
     if let retired = sessions.retiredCookie {
       log.info(
