@@ -30,7 +30,7 @@ public final class GatehouseServer: @unchecked Sendable {
   public let metrics: GatehouseMetrics
   /// `/readyz` checks; the server registers `listeners`, other components add theirs.
   public let readiness = Readiness()
-  private let adminEndpoints: AdminEndpoints
+  let adminEndpoints: AdminEndpoints
   /// Sampled requests' spans to the OTLP collector; nil without `[tracing] otlp_endpoint`.
   private(set) var spanExporter: SpanExporter?
   /// `method="jwt"` validation durations, shared by every worker's JWT authenticator.
@@ -93,9 +93,9 @@ public final class GatehouseServer: @unchecked Sendable {
   }
 
   /// Browser sessions, when `[session]` is configured (shared by all workers and the admin API).
-  public private(set) var sessionService: SessionService?
+  public internal(set) var sessionService: SessionService?
   /// The same, for other threads (the scrape hook): a reload replaces it.
-  private let currentSessions = SessionServiceSlot()
+  let currentSessions = SessionServiceSlot()
 
   /// The admin listener's bound address, nil when `[admin] listen = "off"` or not started.
   public var adminAddress: SocketAddress? { admin?.boundAddress }
@@ -263,39 +263,6 @@ public final class GatehouseServer: @unchecked Sendable {
       worker.loop.execute { worker.apply(runtime, maxIdle: maxIdle) }
     }
     log.info("configuration reloaded", metadata: ["event": "config_reload", "result": "success"])
-  }
-
-  private func refuseReload(_ reason: String) {
-    log.warning(
-      "configuration reload refused, nothing applied: \(reason)",
-      metadata: ["event": "config_reload", "result": "refused"])
-    metrics.configReloadRefused()
-  }
-
-  /// Every worker (on its loop) and the admin API move to the reloaded session service; a
-  /// request already being authenticated finishes with the service it started with.
-  private func applySessions(_ sessions: SessionService) {
-    sessionService = sessions
-    currentSessions.set(sessions)
-    for worker in workers {
-      let redis = sessions.settings.redis
-      worker.loop.execute {
-        worker.sessionAuthenticator?.service = sessions
-        worker.sessionLifecycle?.service = sessions
-        if let redis {
-          worker.sessionAuthenticator?.staleGrace = UInt64(redis.staleGrace.nanoseconds)
-          worker.redisBackend?.apply(redis)
-        }
-      }
-    }
-    adminEndpoints.sessionAdmin.withLock { admin in
-      admin = admin.map { SessionAdmin(service: sessions, runner: $0.runner, events: $0.events) }
-    }
-    if let retired = sessions.retiredCookie {
-      log.info(
-        "session cookie renamed; \(retired.name) is still read until every session issued under it ended",
-        metadata: ["event": "config_reload"])
-    }
   }
 
   func spanExporterStarted(_ exporter: SpanExporter) { spanExporter = exporter }

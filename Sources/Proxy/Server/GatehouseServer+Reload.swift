@@ -1,0 +1,34 @@
+extension GatehouseServer {
+  func refuseReload(_ reason: String) {
+    log.warning(
+      "configuration reload refused, nothing applied: \(reason)",
+      metadata: ["event": "config_reload", "result": "refused"])
+    metrics.configReloadRefused()
+  }
+
+  /// Every worker (on its loop) and the admin API move to the reloaded session service; a
+  /// request already being authenticated finishes with the service it started with.
+  func applySessions(_ sessions: SessionService) {
+    sessionService = sessions
+    currentSessions.set(sessions)
+    for worker in workers {
+      let redis = sessions.settings.redis
+      worker.loop.execute {
+        worker.sessionAuthenticator?.service = sessions
+        worker.sessionLifecycle?.service = sessions
+        if let redis {
+          worker.sessionAuthenticator?.staleGrace = UInt64(redis.staleGrace.nanoseconds)
+          worker.redisBackend?.apply(redis)
+        }
+      }
+    }
+    adminEndpoints.sessionAdmin.withLock { admin in
+      admin = admin.map { SessionAdmin(service: sessions, runner: $0.runner, events: $0.events) }
+    }
+    if let retired = sessions.retiredCookie {
+      log.info(
+        "session cookie renamed; \(retired.name) is still read until every session issued under it ended",
+        metadata: ["event": "config_reload"])
+    }
+  }
+}
