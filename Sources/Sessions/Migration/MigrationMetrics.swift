@@ -1,0 +1,14 @@
+/// What a `MigratingSessionStore` reports, so the proxy can count and log it (Prometheus and the
+/// log live in Proxy). Called on the store's loop thread; one instance serves every worker, so
+/// implementations are thread-safe and never block.
+public protocol MigrationMetrics: Sendable {
+  /// One call to one of the two stores finished. `succeeded` is false only for
+  /// `.storeUnavailable` (not found and conflicts are answers).
+  func operation(
+    _ operation: MigrationOperation, on store: MigrationStoreRole, succeeded: Bool, nanoseconds: UInt64)
+  /// A compared read whose answers differed in `fields`. `storeKey` is a hash of the session id
+  /// (`s:{tag}:<sha256>`): log at most a prefix of it, never more.
+  func mismatched(_ fields: [MigrationMismatchField], storeKey: String)
+  /// A call answered by the store that is not the user's primary.
+  func fellBack(_ reason: MigrationFallbackReason)
+}
