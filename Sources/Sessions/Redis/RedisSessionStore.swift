@@ -203,7 +203,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   // MARK: Plumbing
 
   /// Runs `script`; `decode` turns the reply into the answer, nil for a reply of the wrong shape.
-  private func run<T>(
+  func run<T>(
     _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]],
     _ completion: @escaping (Result<T, SessionError>) -> Void,
     decode: @escaping (RedisReply) -> Result<T, SessionError>?
@@ -218,5 +218,5 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     }
   }
 
-  private func key(_ name: String) -> [UInt8] { prefixBytes + Array(name.utf8) }
+  func key(_ name: String) -> [UInt8] { prefixBytes + Array(name.utf8) }
 }

@@ -1,0 +1,143 @@
+/// `gatehouse migrate`: copies every live session from one store to another without unsealing
+/// anything (docs/migration.md §5). Page by page: export a page of users from `source`, wait
+/// for the rate limit, import every user of the page into `target` (one script per user, all
+/// sent at once), then save the cursor — so an interrupted run resumes at the last complete page,
+/// and a repeated run copies nothing (imports skip keys the target holds).
+///
+/// I/O is injected: the stores, the checkpoint, the monotonic `clock`, `sleep` (a loop timer)
+/// and the wall clock `wallNow` the memory store needs. Loop-thread only: every call and
+/// completion on the loop that runs the stores.
+public final class SessionBackfill {
+  public struct Options: Sendable {
+    /// Users per page (Redis `SCAN … COUNT`).
+    public var pageSize: Int
+    /// Sessions per second; 0 = no limit.
+    public var rate: Int
+    /// Ignore a saved cursor and start from the beginning.
+    public var restart: Bool
+
+    public init(pageSize: Int = 200, rate: Int = 0, restart: Bool = false) {
+      self.pageSize = max(pageSize, 1)
+      self.rate = rate
+      self.restart = restart
+    }
+  }
+
+  let source: any SessionExporting
+  let target: any SessionImporting
+  let checkpoint: (any BackfillCheckpoint)?
+  /// Names the source in the checkpoint (a cursor is only valid for the store it came from).
+  let sourceName: String
+  let options: Options
+  let clock: () -> UInt64
+  let wallNow: () -> Int64
+  let sleep: (UInt64, @escaping () -> Void) -> Void
+  /// Called after every page (and once at the end).
+  public var onProgress: ((BackfillProgress) -> Void)?
+
+  private var limiter: BackfillRateLimiter
+  private var progress = BackfillProgress()
+  private var started: UInt64 = 0
+  private var completion: ((Result<BackfillProgress, SessionError>) -> Void)?
+
+  public init(
+    source: any SessionExporting, target: any SessionImporting, checkpoint: (any BackfillCheckpoint)?,
+    sourceName: String, options: Options, clock: @escaping () -> UInt64, wallNow: @escaping () -> Int64,
+    sleep: @escaping (UInt64, @escaping () -> Void) -> Void
+  ) {
+    self.source = source
+    self.target = target
+    self.checkpoint = checkpoint
+    self.sourceName = sourceName
+    self.options = options
+    self.clock = clock
+    self.wallNow = wallNow
+    self.sleep = sleep
+    self.limiter = BackfillRateLimiter(perSecond: options.rate)
+  }
+
+  /// Runs to the end (or the first failure: the progress so far is in `onProgress`, and the
+  /// checkpoint holds where to resume).
+  public func run(completion: @escaping (Result<BackfillProgress, SessionError>) -> Void) {
+    self.completion = completion
+    started = clock()
+    guard let checkpoint, !options.restart else { return page(SessionExportPage.start) }
+    checkpoint.load(source: sourceName) { [self] result in
+      switch result {
+      case .failure(let error): finish(.failure(error))
+      case .success(let saved?) where saved != SessionExportPage.start:
+        progress.resumed = true
+        progress.cursor = saved
+        page(saved)
+      case .success: page(SessionExportPage.start)
+      }
+    }
+  }
+
+  private func page(_ cursor: String) {
+    source.exportSessions(from: cursor, count: options.pageSize, now: wallNow()) { [self] result in
+      switch result {
+      case .failure(let error): finish(.failure(error))
+      case .success(let page):
+        let wait = limiter.delay(for: page.sessionCount, now: clock())
+        if wait == 0 {
+          importPage(page)
+        } else {
+          sleep(wait) { [self] in importPage(page) }
+        }
+      }
+    }
+  }
+
+  private func importPage(_ page: SessionExportPage) {
+    var pending = page.users.count
+    var failure: SessionError?
+    let pageDone = { [self] in
+      if let failure { return finish(.failure(failure)) }
+      progress.pages += 1
+      progress.cursor = page.cursor
+      progress.elapsed = clock() &- started
+      if page.cursor == SessionExportPage.done { return complete() }
+      onProgress?(progress)
+      guard let checkpoint else { return self.page(page.cursor) }
+      checkpoint.save(cursor: page.cursor, source: sourceName) { [self] saved in
+        if case .failure(let error) = saved { return finish(.failure(error)) }
+        self.page(page.cursor)
+      }
+    }
+    if pending == 0 { return pageDone() }
+    let now = wallNow()
+    for user in page.users {
+      target.importSessions(user, now: now) { [self] result in
+        switch result {
+        case .success(let copied):
+          progress.users += 1
+          progress.sessions += user.sessions.count
+          progress.copied += copied
+          progress.present += user.sessions.count - copied
+        case .failure(let error):
+          failure = failure ?? error
+        }
+        pending -= 1
+        if pending == 0 { pageDone() }
+      }
+    }
+  }
+
+  private func complete() {
+    progress.finished = true
+    guard let checkpoint else { return finish(.success(progress)) }
+    checkpoint.clear { [self] cleared in
+      if case .failure(let error) = cleared { return finish(.failure(error)) }
+      finish(.success(progress))
+    }
+  }
+
+  private func finish(_ result: Result<BackfillProgress, SessionError>) {
+    progress.elapsed = clock() &- started
+    onProgress?(progress)
+    let completion = self.completion
+    self.completion = nil
+    completion?(result)
+  }
+}

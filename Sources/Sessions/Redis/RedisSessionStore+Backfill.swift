@@ -1,0 +1,97 @@
+/// The Redis store as a backfill source and target (`RedisBackfillScripts`): `SCAN` over the
+/// per-user indexes (`<prefix>u:*`), one export script per user found, one import script per
+/// user copied. Loop-thread only, like the store.
+extension RedisSessionStore: SessionExporting, SessionImporting {
+  public func exportSessions(
+    from cursor: String, count: Int, now: Int64,
+    completion: @escaping (Result<SessionExportPage, SessionError>) -> Void
+  ) {
+    let pattern = Self.globEscaped(keyPrefix) + "u:*"
+    connection.send(
+      strings: ["SCAN", cursor, "MATCH", pattern, "COUNT", String(max(count, 1))], timeout: commandTimeout
+    ) { [self] result in
+      switch result {
+      case .failure(let error):
+        completion(.failure(SessionError(.storeUnavailable, error.description)))
+      case .success(let reply):
+        guard let items = reply.array, items.count == 2, let next = items[0].string, let keys = items[1].array
+        else { return completion(.failure(SessionError(.storeUnavailable, "unexpected SCAN reply"))) }
+        let userKeys = keys.compactMap { $0.bytes }.filter { $0.count > prefixLength }.map {
+          String(decoding: $0[prefixLength...], as: UTF8.self)
+        }
+        exportUsers(userKeys, cursor: next, completion)
+      }
+    }
+  }
+
+  private var prefixLength: Int { keyPrefix.utf8.count }
+
+  private func exportUsers(
+    _ userKeys: [String], cursor: String,
+    _ completion: @escaping (Result<SessionExportPage, SessionError>) -> Void
+  ) {
+    var users = [UserSessions?](repeating: nil, count: userKeys.count)
+    var pending = userKeys.count
+    var failure: SessionError?
+    guard pending > 0 else { return completion(.success(SessionExportPage(users: [], cursor: cursor))) }
+    for (index, userKey) in userKeys.enumerated() {
+      run(
+        RedisBackfillScripts.export, keys: [key(userKey)], args: [Array(keyPrefix.utf8)],
+        { (result: Result<UserSessions, SessionError>) in
+          switch result {
+          case .success(let user): users[index] = user
+          case .failure(let error): failure = failure ?? error
+          }
+          pending -= 1
+          guard pending == 0 else { return }
+          if let failure { return completion(.failure(failure)) }
+          let found = users.compactMap { $0 }.filter { !$0.sessions.isEmpty }
+          completion(.success(SessionExportPage(users: found, cursor: cursor)))
+        }
+      ) { reply in
+        guard let items = reply.array, items.count % 9 == 0 else { return nil }
+        var sessions: [ExportedSession] = []
+        var i = 0
+        while i < items.count {
+          guard let member = items[i].bytes, let micros = items[i + 1].bytes.flatMap(Self.parseDecimal),
+            case .success(let session)? = Self.session(
+              storeKey: String(decoding: member, as: UTF8.self), items[(i + 2)..<(i + 9)])
+          else { return nil }
+          sessions.append(
+            ExportedSession(
+              session: session, remaining: micros.multipliedReportingOverflow(by: 1000).partialValue))
+          i += 9
+        }
+        return .success(UserSessions(userKey: userKey, sessions: sessions))
+      }
+    }
+  }
+
+  public func importSessions(
+    _ user: UserSessions, now: Int64, completion: @escaping (Result<Int, SessionError>) -> Void
+  ) {
+    guard !user.sessions.isEmpty else { return connection.loop.afterBatch { completion(.success(0)) } }
+    var keys: [[UInt8]] = [key(user.userKey)]
+    var args: [[UInt8]] = []
+    for exported in user.sessions {
+      let storeKey = exported.session.summary.storeKey
+      keys.append(key(storeKey))
+      args.append(Array(storeKey.utf8))
+      args.append(Self.decimal(Self.ttlMicros(exported.remaining, 0)))
+      Self.appendFields(exported.session, to: &args)
+    }
+    run(RedisBackfillScripts.import, keys: keys, args: args, completion) { reply in
+      reply.integer.map { .success(Int($0)) }
+    }
+  }
+
+  /// `text` with the glob characters of `SCAN … MATCH` escaped.
+  static func globEscaped(_ text: String) -> String {
+    var out = ""
+    for character in text {
+      if "*?[]\\".contains(character) { out.append("\\") }
+      out.append(character)
+    }
+    return out
+  }
+}
