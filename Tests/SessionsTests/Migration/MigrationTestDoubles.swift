@@ -1,0 +1,112 @@
+import Sessions
+import Synchronization
+import XCTest
+
+/// A memory store that can be made to fail, records what it was asked, and (with a fake clock)
+/// takes `latency` per call. Synchronous, like the memory store. Test-thread only.
+final class ControlledStore: SessionStore, @unchecked Sendable {
+  let inner = MemorySessionStore()
+  var failing = false
+  var latency: UInt64 = 0
+  var clock: FakeClock?
+  private(set) var calls: [String] = []
+
+  func reset() { calls = [] }
+
+  private func gate<T>(
+    _ name: String, _ completion: @escaping (Result<T, SessionError>) -> Void, _ body: () -> Void
+  ) {
+    calls.append(name)
+    clock?.advance(by: latency)
+    if failing { return completion(.failure(SessionError(.storeUnavailable, "injected"))) }
+    body()
+  }
+
+  func create(
+    _ session: StoredSession, userKey: String, limits: SessionLimits, now: Int64,
+    completion: @escaping (Result<CreateOutcome, SessionError>) -> Void
+  ) {
+    gate("create", completion) {
+      inner.create(session, userKey: userKey, limits: limits, now: now, completion: completion)
+    }
+  }
+
+  func load(storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void) {
+    gate("load", completion) { inner.load(storeKey: storeKey, now: now, completion: completion) }
+  }
+
+  func touch(
+    storeKey: String, userKey: String, lastAccess: Int64, expiresAt: Int64, now: Int64,
+    completion: @escaping (Result<TouchOutcome, SessionError>) -> Void
+  ) {
+    gate("touch", completion) {
+      inner.touch(
+        storeKey: storeKey, userKey: userKey, lastAccess: lastAccess, expiresAt: expiresAt, now: now,
+        completion: completion)
+    }
+  }
+
+  func rotate(
+    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
+    now: Int64,
+    completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
+  ) {
+    gate("rotate", completion) {
+      inner.rotate(
+        userKey: userKey, oldKey: oldKey, newSession: newSession, forward: forward, grace: grace, now: now,
+        completion: completion)
+    }
+  }
+
+  func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void)
+  {
+    gate("destroy", completion) {
+      inner.destroy(storeKey: storeKey, userKey: userKey, completion: completion)
+    }
+  }
+
+  func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
+    gate("revokeAll", completion) { inner.revokeAll(userKey: userKey, completion: completion) }
+  }
+
+  func list(
+    userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
+  ) {
+    gate("list", completion) { inner.list(userKey: userKey, now: now, completion: completion) }
+  }
+
+  /// What the inner store holds at `key` (no call recorded).
+  func peek(_ key: String, now: Int64 = t0) -> LoadOutcome? {
+    var outcome: LoadOutcome?
+    inner.load(storeKey: key, now: now) { outcome = try? $0.get() }
+    return outcome
+  }
+}
+
+/// Counts what a `MigratingSessionStore` reports. Thread-safe (Mutex).
+final class RecordingMigrationMetrics: MigrationMetrics {
+  struct State {
+    var operations: [String: Int] = [:]
+    var mismatches: [[MigrationMismatchField]] = []
+    var fallbacks: [MigrationFallbackReason] = []
+  }
+  let state = Mutex(State())
+
+  func operation(
+    _ operation: MigrationOperation, on store: MigrationStoreRole, succeeded: Bool, nanoseconds: UInt64
+  ) {
+    state.withLock {
+      $0.operations["\(store).\(operation.rawValue).\(succeeded ? "ok" : "error")", default: 0] += 1
+    }
+  }
+
+  func mismatched(_ fields: [MigrationMismatchField], storeKey: String) {
+    state.withLock { $0.mismatches.append(fields) }
+  }
+
+  func fellBack(_ reason: MigrationFallbackReason) { state.withLock { $0.fallbacks.append(reason) } }
+
+  func count(_ key: String) -> Int { state.withLock { $0.operations[key] ?? 0 } }
+  var mismatches: [[MigrationMismatchField]] { state.withLock { $0.mismatches } }
+  var fallbacks: [MigrationFallbackReason] { state.withLock { $0.fallbacks } }
+}
