@@ -11,8 +11,10 @@ import Synchronization
 /// | `/readyz` | 200 `{"status":"ready"}` or 503 naming the failing `Readiness` checks |
 /// | `/metrics` | Prometheus text 0.0.4 |
 /// | `/config` | the effective configuration as TOML, secrets redacted |
+/// | `/migration` | a session migration's setting (GET) and changes to it (PUT, `MigrationAdmin`) |
 ///
-/// GET and HEAD only (405 with `Allow` otherwise); unknown paths 404. With `[admin] token`,
+/// GET and HEAD only (405 with `Allow` otherwise; `/sessions` also takes DELETE and
+/// `/migration` PUT); unknown paths 404. With `[admin] token`,
 /// everything but `/healthz` needs `Authorization: Bearer <token>` (compared in constant time;
 /// 401 with `WWW-Authenticate: Bearer` otherwise). Kubernetes probes send no header, so with a
 /// token set `/readyz` needs an `httpHeaders` entry in the probe or a tokenless `/healthz`.
@@ -22,6 +24,8 @@ public final class AdminEndpoints: Sendable {
   let metrics: GatehouseMetrics
   /// The session admin API (`/sessions`), once sessions are configured.
   let sessionAdmin = Mutex<SessionAdmin?>(nil)
+  /// The migration admin API (`/migration`), once a migration is configured.
+  let migrationAdmin = Mutex<MigrationAdmin?>(nil)
   private let settings: Mutex<Settings>
 
   struct Settings {
@@ -48,10 +52,10 @@ public final class AdminEndpoints: Sendable {
 
   /// Answers one request synchronously (a Redis-backed `/sessions` answer is not waited for:
   /// use the `resume` form on the admin loop).
-  func respond(method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?)
-    -> AdminResponse
-  {
-    respond(method: method, path: path, query: query, authorization: authorization) { _ in }
+  func respond(
+    method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?, body: [UInt8] = []
+  ) -> AdminResponse {
+    respond(method: method, path: path, query: query, authorization: authorization, body: body) { _ in }
       ?? SessionAdmin.unavailable
   }
 
@@ -59,12 +63,21 @@ public final class AdminEndpoints: Sendable {
   /// Returns nil when the answer comes later through `resume` (the Redis-backed `/sessions`
   /// API; `resume` then runs on a worker's thread, not the caller's).
   func respond(
-    method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?,
+    method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?, body: [UInt8] = [],
     resume: @escaping @Sendable (AdminResponse) -> Void
   ) -> AdminResponse? {
     let endpoint = Endpoint(path)
     guard endpoint != .unknown else { return .text(404, "not found") }
     let current = settings.withLock { $0 }
+    if endpoint == .migration {
+      if let token = current.token, !Self.authorized(authorization, token: token) {
+        return .text(401, "unauthorized", extraHeaders: [("WWW-Authenticate", "Bearer")])
+      }
+      guard let migration = migrationAdmin.withLock({ $0 }) else {
+        return .text(404, "no session migration is configured")
+      }
+      return migration.respond(method: method, body: body, resume: resume)
+    }
     if endpoint == .sessions {
       if let token = current.token, !Self.authorized(authorization, token: token) {
         return .text(401, "unauthorized", extraHeaders: [("WWW-Authenticate", "Bearer")])
@@ -99,7 +112,7 @@ public final class AdminEndpoints: Sendable {
     case .config:
       return AdminResponse(
         status: 200, contentType: AdminResponse.plain, body: Array(current.configText.utf8))
-    case .healthz, .unknown, .sessions:
+    case .healthz, .unknown, .sessions, .migration:
       return .text(404, "not found")
     }
   }
@@ -114,7 +127,10 @@ public final class AdminEndpoints: Sendable {
   }
 
   enum Endpoint {
-    case healthz, readyz, metrics, config, sessions, unknown
+    case healthz, readyz, metrics, config, sessions, migration, unknown
+
+    /// Endpoints that read a request body (up to `MigrationAdmin.maxBodyBytes`).
+    var takesBody: Bool { self == .migration }
 
     init(_ path: [UInt8]) {
       let text = String(decoding: path, as: UTF8.self)
@@ -127,6 +143,7 @@ public final class AdminEndpoints: Sendable {
       case "/readyz": self = .readyz
       case "/metrics": self = .metrics
       case "/config": self = .config
+      case "/migration": self = .migration
       default: self = .unknown
       }
     }

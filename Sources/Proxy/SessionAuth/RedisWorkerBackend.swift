@@ -25,7 +25,12 @@ final class RedisWorkerBackend: @unchecked Sendable {
   private(set) var subscriber: RedisSubscriber?
   private var ready = false
 
-  init(index: Int, loop: EventLoop, settings: RedisSettings, shared: RedisSharedState, cache: SessionCache) {
+  /// `metricsSlot`: the breaker's slot in the shared breaker gauge (a migration's target
+  /// backends use slots after the workers').
+  init(
+    index: Int, loop: EventLoop, settings: RedisSettings, shared: RedisSharedState, cache: SessionCache,
+    metricsSlot: Int? = nil
+  ) {
     self.index = index
     self.loop = loop
     self.settings = settings
@@ -56,7 +61,8 @@ final class RedisWorkerBackend: @unchecked Sendable {
     let store = self.store
     breaker = BreakerSessionStore(
       inner: store, now: { [loop] in loop.now }, failureThreshold: settings.breakerFailures,
-      cooldown: UInt64(settings.breakerCooldown.nanoseconds), workerIndex: index, metrics: shared.metrics,
+      cooldown: UInt64(settings.breakerCooldown.nanoseconds), workerIndex: metricsSlot ?? index,
+      metrics: shared.metrics,
       connected: { store.isAvailable })
     breaker.onStateChange = { [shared] old, new in shared.breakerChanged(from: old, to: new) }
   }

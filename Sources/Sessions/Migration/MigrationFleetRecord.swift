@@ -17,9 +17,11 @@ public struct MigrationFleetRecord: Sendable, Equatable {
   /// From the hash fields `version`, `mode`, `percentage`, `migration` (nil where absent);
   /// nil when the key does not exist or a field does not parse.
   public init?(version: String?, mode: String?, percentage: String?, migration: String?) {
-    guard let version, let number = UInt64(version), number > 0, let mode, let parsed = MigrationMode(rawValue: mode),
+    guard let version, let number = UInt64(version), number > 0, let mode,
+      let parsed = MigrationMode(rawValue: mode),
       let percentage, let share = Int(percentage), (0...100).contains(share), let migration
     else { return nil }
-    self.init(version: number, setting: MigrationSetting(mode: parsed, percentage: share), migration: migration)
+    self.init(
+      version: number, setting: MigrationSetting(mode: parsed, percentage: share), migration: migration)
   }
 }

@@ -53,8 +53,11 @@ public final class RedisMigrationFleetKey {
     _ setting: MigrationSetting, migration: String, ifVersion: UInt64?,
     completion: @escaping (Result<UInt64?, SessionError>) -> Void
   ) {
-    let args = [ifVersion.map(String.init) ?? "", setting.mode.rawValue, String(setting.percentage), migration]
-    connection.run(Self.publish, keys: [Array(key.utf8)], args: args.map { Array($0.utf8) }, timeout: timeout) {
+    let args = [
+      ifVersion.map(String.init) ?? "", setting.mode.rawValue, String(setting.percentage), migration,
+    ]
+    connection.run(Self.publish, keys: [Array(key.utf8)], args: args.map { Array($0.utf8) }, timeout: timeout)
+    {
       result in
       switch result {
       case .failure(let error):

@@ -85,6 +85,27 @@ extension RedisSessionStore: SessionExporting, SessionImporting {
     }
   }
 
+  /// How many per-user indexes the store holds (a `SCAN` over their keys only; for the progress
+  /// bar of `gatehouse migrate`).
+  public func countUsers(completion: @escaping (Result<Int, SessionError>) -> Void) {
+    countUsers(from: "0", counted: 0, completion)
+  }
+
+  private func countUsers(
+    from cursor: String, counted: Int, _ completion: @escaping (Result<Int, SessionError>) -> Void
+  ) {
+    let pattern = Self.globEscaped(keyPrefix) + "u:*"
+    connection.send(strings: ["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"], timeout: commandTimeout) {
+      [self] result in
+      guard case .success(let reply) = result, let items = reply.array, items.count == 2,
+        let next = items[0].string, let keys = items[1].array
+      else { return completion(.failure(SessionError(.storeUnavailable, "SCAN failed"))) }
+      let total = counted + keys.count
+      if next == "0" { return completion(.success(total)) }
+      countUsers(from: next, counted: total, completion)
+    }
+  }
+
   /// `text` with the glob characters of `SCAN … MATCH` escaped.
   static func globEscaped(_ text: String) -> String {
     var out = ""
