@@ -10,8 +10,9 @@ import Sessions
 ///   500 ms and follows a newer version published for the same pair of stores);
 /// - `PUT /migration` and a SIGHUP whose file changed the setting: published to the fleet key
 ///   first (its new version), then applied; with a memory `from` (one process) applied at once;
-/// - a step back (from any worker): applied at once, then published only if the fleet key is
-///   still at the version it stepped back from (an operator's newer change wins).
+/// - a step back (from any worker): published first, only if the fleet key is still at the
+///   version it was judged under, then applied (a replica behind a newer fleet setting, or an
+///   operator's newer change, wins); applied at once when the key cannot be written.
 ///
 /// Every change is logged and counted. Thread-safe: the fleet key is used only on worker 0's
 /// loop (`loop.execute`); `fleet` is set once before the loops run.
@@ -47,7 +48,23 @@ final class MigrationCoordinator: MigrationControlObserver, @unchecked Sendable 
 
   /// Uses worker 0's `from` connection for the fleet key. Call before the loops run.
   func attachFleet(loop: EventLoop, connection: RedisConnection, keyPrefix: String) {
-    fleet = (loop, RedisMigrationFleetKey(connection: connection, keyPrefix: keyPrefix))
+    let key = RedisMigrationFleetKey(connection: connection, keyPrefix: keyPrefix)
+    fleet = (loop, key)
+    // A step back is published first, only if the fleet is still at the version it was judged
+    // under, and applied after: a replica behind a newer fleet setting must not step back.
+    let identity = self.identity
+    let box = UncheckedFleetKey(key)
+    control.setStepBackGate { proposal, decide in
+      loop.execute {
+        box.value.publish(proposal.to, migration: identity.id, ifVersion: proposal.from.version) { result in
+          switch result {
+          case .success(let version?): decide(.apply(version: version))
+          case .success(nil): decide(.abandon)
+          case .failure: decide(.apply(version: nil))
+          }
+        }
+      }
+    }
   }
 
   /// Starts following the fleet key. Call on worker 0's loop thread.
@@ -144,21 +161,6 @@ final class MigrationCoordinator: MigrationControlObserver, @unchecked Sendable 
           "slow": "\(counts.slow)", "comparisons": "\(counts.comparisons)",
           "mismatches": "\(counts.mismatches)",
         ])
-      publishStepBack(new.setting, from: old.version)
-    }
-  }
-
-  private func publishStepBack(_ setting: MigrationSetting, from version: UInt64) {
-    guard let fleet else { return }
-    let identity = self.identity
-    let control = self.control
-    let key = UncheckedFleetKey(fleet.key)
-    fleet.loop.execute {
-      key.value.publish(setting, migration: identity.id, ifVersion: version) { result in
-        if case .success(let published?) = result {
-          control.change(to: setting, source: .stepBack, version: published)
-        }
-      }
     }
   }
 }

@@ -81,8 +81,8 @@ final class MigrationMetricsExporter: MigrationMetrics, Sendable {
     durations[storeIndex].record(.nanoseconds(Int64(min(nanoseconds, UInt64(Int64.max)))))
   }
 
-  func mismatched(_ fields: [MigrationMismatchField], storeKey: String) {
-    if let first = fields.first, let index = MigrationMismatchField.allCases.firstIndex(of: first) {
+  func mismatched(_ mismatch: MigrationMismatch) {
+    if let first = mismatch.fields.first, let index = MigrationMismatchField.allCases.firstIndex(of: first) {
       mismatches[index].increment()
     }
     let now = MonotonicClock.now()
@@ -99,8 +99,10 @@ final class MigrationMetricsExporter: MigrationMetrics, Sendable {
     log.warning(
       "session stores disagree",
       metadata: [
-        "event": "migration_mismatch", "fields": "\(fields.map(\.rawValue).joined(separator: ","))",
-        "session": "\(Self.hashPrefix(storeKey))", "unlogged_since_last": "\(skipped)",
+        "event": "migration_mismatch", "fields": "\(mismatch.fields.map(\.rawValue).joined(separator: ","))",
+        "session": "\(Self.hashPrefix(mismatch.storeKey))", "primary": "\(mismatch.primary.rawValue)",
+        "primary_answer": "\(mismatch.primaryAnswer)", "other_answer": "\(mismatch.otherAnswer)",
+        "unlogged_since_last": "\(skipped)",
       ])
   }
 

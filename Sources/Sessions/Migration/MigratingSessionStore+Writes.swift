@@ -10,15 +10,15 @@ extension MigratingSessionStore {
     }
     call(route.primary, .create, body) { [self] result in
       switch (route.secondary, result) {
-      case (.none, _), (.drain, _), (_, .success(.rejectedLimitReached)):
+      case (.none, _), (.deletions, _), (.drain, _), (_, .success(.rejectedLimitReached)):
         completion(result)
       case (.background, .success(.created(let evicted))):
-        completion(result)
-        follow(route.other, evicted: evicted, session: session, userKey: userKey, now: now) { _ in }
+        follow(route.other, evicted: evicted, session: session, userKey: userKey, now: now) { _ in
+          completion(result)
+        }
       case (.mirrored, .success(.created(let evicted))):
-        if require == .primary { completion(result) }
         follow(route.other, evicted: evicted, session: session, userKey: userKey, now: now) { [self] ok in
-          guard require == .both else { return }
+          guard require == .both else { return completion(result) }
           guard ok else {
             // Refused, so the session must not keep a slot in the primary either.
             let key = session.summary.storeKey
@@ -67,18 +67,17 @@ extension MigratingSessionStore {
       case (.none, _):
         completion(result)
       case (.drain, .success(.rotated)):
-        completion(result)
         // `from` must not answer a fallback read of the old id with the session it still holds.
         call(.from, .destroy, { $0.destroy(storeKey: oldKey, userKey: userKey, completion: $1) }) {
-          (_: Result<Bool, SessionError>) in
+          (_: Result<Bool, SessionError>) in completion(result)
         }
-      case (.background, .success(.rotated)):
-        completion(result)
-        followRotation(route.other, body, newSession: newSession, userKey: userKey, now: now) { _ in }
+      case (.background, .success(.rotated)), (.deletions, .success(.rotated)):
+        followRotation(route.other, body, newSession: newSession, userKey: userKey, now: now) { _ in
+          completion(result)
+        }
       case (.mirrored, .success(.rotated)):
-        if require == .primary { completion(result) }
         followRotation(route.other, body, newSession: newSession, userKey: userKey, now: now) { [self] ok in
-          guard require == .both else { return }
+          guard require == .both else { return completion(result) }
           completion(
             ok
               ? result
@@ -89,7 +88,7 @@ extension MigratingSessionStore {
           if case .success = fallback { metrics?.fellBack(.error) }
           completion(fallback)
         }
-      case (.drain, _), (.background, _), (.mirrored, _):
+      case (.drain, _), (.background, _), (.deletions, _), (.mirrored, _):
         completion(result)
       }
     }
@@ -98,7 +97,7 @@ extension MigratingSessionStore {
   public func destroy(
     storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void
   ) {
-    paired(route(userKey), .destroy, merge: { $0 || $1 }, completion) {
+    paired(route(userKey), .destroy, waitForBoth: true, merge: { $0 || $1 }, completion) {
       $0.destroy(storeKey: storeKey, userKey: userKey, completion: $1)
     }
   }
@@ -120,10 +119,12 @@ extension MigratingSessionStore {
   }
 
   /// An operation sent to both stores at once (touch, destroy, revoke-all). The primary's answer
-  /// is used: at once with `require = "primary"` (the other store's result is only counted), or
-  /// when both answered with `"both"` (a failure in either fails the call). `merge` combines two
-  /// successes; `waitForBoth` always waits (revoke-all answers the union of the keys). `drain`
-  /// sends deletions to `from` as well; `touch` there goes to `to` alone.
+  /// is used; with `require = "both"` (dual, split) a failure in either fails the call,
+  /// otherwise the other store's result is only counted. `waitForBoth`: answer only once both
+  /// answered (a logout must be in force in both stores before the client can reach another
+  /// replica); otherwise (touch) at the primary's answer. `merge` combines two successes (the
+  /// union of revoked keys). `drain` sends deletions to `from` as well; `touch` there goes to
+  /// `to` alone.
   func paired<T>(
     _ route: MigrationRoute, _ operation: MigrationOperation, waitForBoth: Bool = false,
     merge: @escaping (T, T) -> T, _ completion: @escaping (Result<T, SessionError>) -> Void,
@@ -132,13 +133,13 @@ extension MigratingSessionStore {
     switch route.secondary {
     case .none:
       return call(route.primary, operation, body, completion)
-    case .drain where operation == .touch:
+    case .drain where operation == .touch, .deletions where operation == .touch:
       return call(route.primary, operation, body, completion)
-    case .background:
+    case .background where !waitForBoth:
       call(route.primary, operation, body, completion)
       call(route.other, operation, body) { (_: Result<T, SessionError>) in }
       return
-    case .drain, .mirrored:
+    case .background, .deletions, .drain, .mirrored:
       break
     }
     let both = PairedAnswers<T>()

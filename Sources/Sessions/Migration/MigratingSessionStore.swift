@@ -7,6 +7,11 @@
 /// - The primary decides, the other store follows: a login's cap is decided by the primary,
 ///   which names the sessions it evicted; the other store drops those and stores the new one
 ///   without a cap of its own. Rotations are replayed with the same new session and forwarding.
+/// - Order: a login, a rotation or a logout is answered only once the other store has followed
+///   (or failed), in every mode that writes both. The client's next request may reach another
+///   replica: it must find the new id in the store that answers there, and a logout sent through
+///   that replica must not overtake the copy of a login still on its way (which would leave the
+///   logged-out session alive in `to`). Only touches are not waited for.
 /// - Sealed records move as they are: a copy is the primary's `StoredSession` byte for byte.
 /// - A session that `from` has and `to` lacks is copied to `to` when a read finds it.
 /// - Reads compare only in `dual` and `split` (after unsealing with the ticket, when the caller
@@ -79,13 +84,25 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
     return false
   }
 
-  /// Stores `session` (found in `from`) in `to` as it is; an existing key there is fine.
+  /// Stores `session` (found in `from`) in `to` as it is; an existing key there is fine. A
+  /// logout or rotation may have reached both stores between `from`'s answer and this copy, so a
+  /// stored copy is checked against `from` once more and destroyed again if `from` no longer
+  /// holds the session live (a logged-out session must not live on in `to`).
   func copy(_ session: StoredSession, now: Int64) {
-    guard let userKey = SessionTicket.userKey(ofStoreKey: session.summary.storeKey) else { return }
+    let key = session.summary.storeKey
+    guard let userKey = SessionTicket.userKey(ofStoreKey: key) else { return }
     call(
       .to, .copy,
       { $0.create(session, userKey: userKey, limits: Self.followerLimits, now: now, completion: $1) }
-    ) { (_: Result<CreateOutcome, SessionError>) in }
+    ) { [self] (stored: Result<CreateOutcome, SessionError>) in
+      guard case .success(.created) = stored else { return }
+      call(.from, .load, { $0.load(storeKey: key, now: now, completion: $1) }) { [self] check in
+        if case .success(.found) = check { return }
+        call(.to, .destroy, { $0.destroy(storeKey: key, userKey: userKey, completion: $1) }) {
+          (_: Result<Bool, SessionError>) in
+        }
+      }
+    }
   }
 
   // MARK: Reads
@@ -111,7 +128,7 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
       $0.load(storeKey: storeKey, now: now, completion: $1)
     }
     switch route.secondary {
-    case .none:
+    case .none, .deletions:
       call(route.primary, .load, body, completion)
     case .background:
       call(.from, .load, body) { [self] result in
@@ -210,7 +227,12 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
     guard case .success(let a) = primary, case .success(let b) = other else { return }
     let fields = SessionRecordComparison.mismatches(a, b, ticket: join.ticket)
     control.observe(.comparison(mismatched: !fields.isEmpty), now: clock())
-    if !fields.isEmpty { metrics?.mismatched(fields, storeKey: join.storeKey) }
+    if !fields.isEmpty {
+      metrics?.mismatched(
+        MigrationMismatch(
+          fields: fields, storeKey: join.storeKey, primary: join.primaryRole, primaryAnswer: a, otherAnswer: b
+        ))
+    }
     let (inFrom, inTo) = join.primaryRole == .from ? (a, b) : (b, a)
     if case .found(let session) = inFrom, inTo == .notFound { copy(session, now: join.now) }
   }

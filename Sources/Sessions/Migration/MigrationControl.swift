@@ -14,6 +14,7 @@ public final class MigrationControl: Sendable {
   /// Monotonic ns at which `complete` stops using `from` (the drain window's end).
   private let drainEnd: Atomic<UInt64>
   private let observer: Mutex<(any MigrationControlObserver)?>
+  private let stepBackGate: Mutex<StepBackGate?>
   public let drainWindow: UInt64
   public let clock: @Sendable () -> UInt64
 
@@ -28,6 +29,7 @@ public final class MigrationControl: Sendable {
     self.packed = Atomic(Self.pack(machine))
     self.drainEnd = Atomic(Self.saturatingAdd(now, drainWindow))
     self.observer = Mutex(nil)
+    self.stepBackGate = Mutex(nil)
     self.drainWindow = drainWindow
     self.clock = clock
   }
@@ -36,6 +38,21 @@ public final class MigrationControl: Sendable {
   public func setObserver(_ observer: (any MigrationControlObserver)?) {
     self.observer.withLock { $0 = observer }
   }
+
+  /// What becomes of a proposed step back.
+  public enum StepBackDecision: Sendable, Equatable {
+    /// Apply it; `version` is the fleet version it was published under (nil: not published).
+    case apply(version: UInt64?)
+    /// The fleet moved on before it could be published: drop it.
+    case abandon
+  }
+
+  /// Decides a proposed step back (publishes it to the fleet first) and answers once, on any
+  /// thread. Without a gate a step back applies at once.
+  public typealias StepBackGate =
+    @Sendable (MigrationStateMachine.StepBack, @escaping @Sendable (StepBackDecision) -> Void) -> Void
+
+  public func setStepBackGate(_ gate: StepBackGate?) { stepBackGate.withLock { $0 = gate } }
 
   // MARK: Hot path
 
@@ -54,13 +71,26 @@ public final class MigrationControl: Sendable {
   @inline(__always)
   public func draining(now: UInt64) -> Bool { now < drainEnd.load(ordering: .relaxed) }
 
-  /// One call to `to` or one compared read; may step back.
+  /// One call to `to` or one compared read; may propose a step back (`StepBackGate`).
   public func observe(_ observation: MigrationStateMachine.Observation, now: UInt64) {
     guard judging else { return }
+    guard let proposal = machine.withLock({ $0.observe(observation, now: now) }) else { return }
+    guard let gate = stepBackGate.withLock({ $0 }) else { return decide(proposal, .apply(version: nil)) }
+    gate(proposal) { [self] decision in decide(proposal, decision) }
+  }
+
+  private func decide(_ proposal: MigrationStateMachine.StepBack, _ decision: StepBackDecision) {
+    let now = clock()
     let action = machine.withLock { machine -> MigrationStateMachine.Action? in
-      let action = machine.observe(observation, now: now)
-      if action != nil { publish(machine) }
-      return action
+      switch decision {
+      case .abandon:
+        machine.abandonStepBack(proposal)
+        return nil
+      case .apply(let version):
+        let action = machine.applyStepBack(proposal, version: version, now: now)
+        if action != nil { publish(machine) }
+        return action
+      }
     }
     if let action { notify(action) }
   }

@@ -6,9 +6,8 @@ public protocol MigrationMetrics: Sendable {
   /// `.storeUnavailable` (not found and conflicts are answers).
   func operation(
     _ operation: MigrationOperation, on store: MigrationStoreRole, succeeded: Bool, nanoseconds: UInt64)
-  /// A compared read whose answers differed in `fields`. `storeKey` is a hash of the session id
-  /// (`s:{tag}:<sha256>`): log at most a prefix of it, never more.
-  func mismatched(_ fields: [MigrationMismatchField], storeKey: String)
+  /// A compared read whose answers differed.
+  func mismatched(_ mismatch: MigrationMismatch)
   /// A call answered by the store that is not the user's primary.
   func fellBack(_ reason: MigrationFallbackReason)
 }

@@ -3,7 +3,7 @@
 ///
 /// | setting | primary | the other store |
 /// |---|---|---|
-/// | off | from | nothing |
+/// | off | from | `deletions`: logouts, revocations and rotations are sent to `to` as well |
 /// | shadow | from | `background`: writes mirrored without waiting; sessions read from `from` and missing in `to` are copied |
 /// | dual | from | `mirrored`: writes per `require`; reads from both, compared |
 /// | split | `to` for users with bucket < percentage, else `from` | `mirrored` |
@@ -12,6 +12,10 @@
 struct MigrationRoute: Equatable {
   enum Secondary: Equatable {
     case none
+    /// `off` with a target configured: a replica that has not yet followed a change to `shadow`
+    /// must not leave a session it logs out (or rotates away) alive in `to`, where the replicas
+    /// already in `shadow` copy sessions (docs/migration.md §2).
+    case deletions
     case background
     case mirrored
     case drain
@@ -25,7 +29,7 @@ struct MigrationRoute: Equatable {
   /// `bucket` is asked for only in `split` (hashing the key costs a pass over it).
   static func plan(_ setting: MigrationSetting, draining: () -> Bool, bucket: () -> Int) -> MigrationRoute {
     switch setting.mode {
-    case .off: MigrationRoute(primary: .from, secondary: .none)
+    case .off: MigrationRoute(primary: .from, secondary: .deletions)
     case .shadow: MigrationRoute(primary: .from, secondary: .background)
     case .dual: MigrationRoute(primary: .from, secondary: .mirrored)
     case .split:

@@ -1,12 +1,17 @@
 /// The migration's mode and its automatic step back, as a state machine (docs/migration.md §3,
 /// §4): it holds the applied `MigrationSetting` with its fleet version and origin, takes changes
 /// (file, reload, admin, fleet) and observations of `to` (calls, compared reads), and answers
-/// what happened as an `Action` for its owner to log, count and publish.
+/// what to do for its owner to log, count and publish.
 ///
-///     change(setting, source, version) ──▶ .changed            (setting differs)
+///     change(setting, source, version) ──▶ .changed               (setting differs)
 ///     observe(…) in split, window full ──▶ error rate / p99 / mismatch rate over its limit
-///                                      ──▶ .steppedBack        (percentage → previous step)
+///                                      ──▶ StepBack proposal      (percentage → previous step)
+///     applyStepBack(proposal, version) ──▶ .steppedBack           (nothing changed meanwhile)
 ///
+/// A step back is proposed, not applied: with a fleet the owner first publishes it (only if the
+/// fleet is still at the version it was judged under) and applies it after, so a replica that
+/// lags behind a newer fleet setting — e.g. `complete`, whose new sessions `from` lacks — never
+/// steps back to a setting where `from` answers. While a proposal is pending no other is made.
 /// A step back never climbs back up by itself; only an operator (or the fleet key) raises the
 /// percentage again. Each new setting starts an empty window. A fleet setting is taken only when
 /// its version is newer than the applied one.
@@ -55,6 +60,14 @@ public struct MigrationStateMachine: Sendable {
     case steppedBack(from: Applied, to: Applied, reason: StepBackReason, counts: MigrationWindow.Counts)
   }
 
+  /// A step back the window calls for, judged under `from` (setting and version).
+  public struct StepBack: Sendable, Equatable {
+    public var from: Applied
+    public var to: MigrationSetting
+    public var reason: StepBackReason
+    public var counts: MigrationWindow.Counts
+  }
+
   /// What one call to `to` (or one compared read) contributed.
   public enum Observation: Sendable, Equatable {
     case call(succeeded: Bool, nanoseconds: UInt64)
@@ -64,6 +77,8 @@ public struct MigrationStateMachine: Sendable {
   public let thresholds: MigrationThresholds
   public private(set) var applied: Applied
   private var window: MigrationWindow
+  /// A proposed step back not yet applied or abandoned.
+  public private(set) var pendingStepBack: StepBack?
 
   public init(initial: MigrationSetting, thresholds: MigrationThresholds, now: UInt64) {
     self.thresholds = thresholds
@@ -92,12 +107,13 @@ public struct MigrationStateMachine: Sendable {
     let old = applied
     applied = Applied(setting: setting, version: newVersion, source: source, since: now)
     window.reset()
+    pendingStepBack = nil
     return .changed(from: old, to: applied)
   }
 
-  /// Counts one observation (in `split` only) and steps back when a limit is exceeded.
-  public mutating func observe(_ observation: Observation, now: UInt64) -> Action? {
-    guard judging else { return nil }
+  /// Counts one observation (in `split` only); proposes a step back when a limit is exceeded.
+  public mutating func observe(_ observation: Observation, now: UInt64) -> StepBack? {
+    guard judging, pendingStepBack == nil else { return nil }
     var counts = MigrationWindow.Counts()
     switch observation {
     case .call(let succeeded, let nanoseconds):
@@ -109,14 +125,34 @@ public struct MigrationStateMachine: Sendable {
       counts.mismatches = mismatched ? 1 : 0
     }
     window.add(counts, now: now)
-    guard let reason = exceeded(window.total(now: now)) else { return nil }
     let totals = window.total(now: now)
+    guard let reason = exceeded(totals) else { return nil }
+    let proposal = StepBack(
+      from: applied, to: MigrationSetting(mode: .split, percentage: applied.setting.previousStep),
+      reason: reason,
+      counts: totals)
+    pendingStepBack = proposal
+    return proposal
+  }
+
+  /// Applies `proposal` (published under `version`, or nil when it could not be published) if
+  /// the setting it was judged under is still in force; clears the pending proposal either way.
+  public mutating func applyStepBack(_ proposal: StepBack, version: UInt64?, now: UInt64) -> Action? {
+    guard pendingStepBack == proposal else { return nil }
+    pendingStepBack = nil
+    guard applied.setting == proposal.from.setting, applied.version == proposal.from.version else {
+      return nil
+    }
     let old = applied
     applied = Applied(
-      setting: MigrationSetting(mode: .split, percentage: old.setting.previousStep), version: old.version,
-      source: .stepBack, since: now)
+      setting: proposal.to, version: max(version ?? old.version, old.version), source: .stepBack, since: now)
     window.reset()
-    return .steppedBack(from: old, to: applied, reason: reason, counts: totals)
+    return .steppedBack(from: old, to: applied, reason: proposal.reason, counts: proposal.counts)
+  }
+
+  /// Drops `proposal` (the fleet moved on before it could be published).
+  public mutating func abandonStepBack(_ proposal: StepBack) {
+    if pendingStepBack == proposal { pendingStepBack = nil }
   }
 
   /// The first limit the totals exceed, if any.

@@ -24,11 +24,11 @@ enum RedisBackfillScripts {
   /// remaining µs, sealed, created, lastAccess, expiresAt, ip, ua, hash (9 each).
   /// Stores each session whose value key does not exist (a copy, a mirrored write or a rotation
   /// already put something there: left alone) with deadline now + remaining, adds it to the
-  /// index, and returns how many it stored. No cap: the exporting store kept it.
+  /// index, and returns the members it stored. No cap: the exporting store kept it.
   static let `import` = RedisScript(
     RedisSessionScripts.prelude + """
       local now = nowus()
-      local copied = 0
+      local copied = {}
       local latest = 0
       for k = 2, #KEYS do
         local a = (k - 2) * 9
@@ -39,7 +39,7 @@ enum RedisBackfillScripts {
             ARGV[a + 9]}, deadline)
           redis.call('ZADD', KEYS[1], num(deadline), ARGV[a + 1])
           if deadline > latest then latest = deadline end
-          copied = copied + 1
+          copied[#copied + 1] = ARGV[a + 1]
         end
       end
       if latest > 0 then extendIndex(KEYS[1], latest, now) end

@@ -68,9 +68,9 @@ extension RedisSessionStore: SessionExporting, SessionImporting {
   }
 
   public func importSessions(
-    _ user: UserSessions, now: Int64, completion: @escaping (Result<Int, SessionError>) -> Void
+    _ user: UserSessions, now: Int64, completion: @escaping (Result<[String], SessionError>) -> Void
   ) {
-    guard !user.sessions.isEmpty else { return connection.loop.afterBatch { completion(.success(0)) } }
+    guard !user.sessions.isEmpty else { return connection.loop.afterBatch { completion(.success([])) } }
     var keys: [[UInt8]] = [key(user.userKey)]
     var args: [[UInt8]] = []
     for exported in user.sessions {
@@ -81,7 +81,13 @@ extension RedisSessionStore: SessionExporting, SessionImporting {
       Self.appendFields(exported.session, to: &args)
     }
     run(RedisBackfillScripts.import, keys: keys, args: args, completion) { reply in
-      reply.integer.map { .success(Int($0)) }
+      guard let items = reply.array else { return nil }
+      var stored: [String] = []
+      for item in items {
+        guard let member = item.string else { return nil }
+        stored.append(member)
+      }
+      return .success(stored)
     }
   }
 

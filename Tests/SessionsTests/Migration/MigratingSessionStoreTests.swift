@@ -133,6 +133,22 @@ final class MigratingSessionStoreTests: XCTestCase {
     XCTAssertThrowsError(try create(fixedTicket(seed: 5))?.get(), "a login is not stored in to alone")
   }
 
+  /// A logout that reaches both stores between `from`'s answer and the copy to `to` must not
+  /// leave the session alive in `to`.
+  func testACopyRacingALogoutIsWithdrawn() {
+    make(MigrationSetting(mode: .dual))
+    let leaving = fixedTicket(seed: 1)
+    create(leaving, in: from.inner)
+    from.afterLoad = { [from] in
+      from!.afterLoad = nil
+      from!.inner.destroy(storeKey: leaving.storeKey, userKey: leaving.userKey) { _ in }
+    }
+    XCTAssertEqual(try load(leaving)?.get().isFound, true, "the read still saw it")
+    XCTAssertEqual(to.peek(leaving.storeKey), .notFound, "the copy was withdrawn")
+    XCTAssertEqual(metrics.count("to.copy.ok"), 1, "it had been copied")
+    XCTAssertEqual(metrics.count("to.destroy.ok"), 1, "and destroyed again")
+  }
+
   // MARK: split
 
   func testSplitRoutesByUserAndFallsBack() {
@@ -245,5 +261,12 @@ final class MigratingSessionStoreTests: XCTestCase {
       for t in tickets { _ = load(t) }
     }
     XCTAssertEqual(control.setting, settled, "no climb back")
+  }
+}
+
+extension LoadOutcome {
+  var isFound: Bool {
+    if case .found = self { return true }
+    return false
   }
 }

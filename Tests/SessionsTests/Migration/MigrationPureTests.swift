@@ -34,7 +34,7 @@ final class MigrationPureTests: XCTestCase {
   func testRoutes() {
     let cases:
       [(name: String, setting: MigrationSetting, draining: Bool, bucket: Int, route: MigrationRoute)] = [
-        ("off", .off, false, 0, MigrationRoute(primary: .from, secondary: .none)),
+        ("off", .off, false, 0, MigrationRoute(primary: .from, secondary: .deletions)),
         (
           "shadow", MigrationSetting(mode: .shadow), false, 0,
           MigrationRoute(primary: .from, secondary: .background)

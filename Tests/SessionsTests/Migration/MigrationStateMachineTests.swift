@@ -77,7 +77,12 @@ final class MigrationStateMachineTests: XCTestCase {
       var machine = MigrationStateMachine(initial: split(50), thresholds: thresholds, now: 0)
       var actions: [MigrationStateMachine.Action] = []
       for (i, observation) in c.observations.enumerated() {
-        if let action = machine.observe(observation, now: UInt64(i) * 1_000_000) { actions.append(action) }
+        let now = UInt64(i) * 1_000_000
+        if let proposal = machine.observe(observation, now: now),
+          let action = machine.applyStepBack(proposal, version: nil, now: now)
+        {
+          actions.append(action)
+        }
       }
       guard let reason = c.reason else {
         XCTAssertEqual(actions, [], c.name)
@@ -98,8 +103,8 @@ final class MigrationStateMachineTests: XCTestCase {
     var percentages: [Int] = []
     for _ in 0..<1000 {
       now += 1_000_000
-      if case .steppedBack(_, let new, _, _)? = machine.observe(
-        .call(succeeded: false, nanoseconds: 1), now: now)
+      if let proposal = machine.observe(.call(succeeded: false, nanoseconds: 1), now: now),
+        case .steppedBack(_, let new, _, _)? = machine.applyStepBack(proposal, version: nil, now: now)
       {
         percentages.append(new.setting.percentage)
       }
@@ -111,6 +116,43 @@ final class MigrationStateMachineTests: XCTestCase {
       XCTAssertNil(machine.observe(.call(succeeded: true, nanoseconds: 1), now: now), "never climbs back")
     }
     XCTAssertEqual(machine.applied.setting, split(0), "stays at 0 %")
+  }
+
+  /// A proposal is applied only under the setting it was judged under, and blocks others meanwhile.
+  func testProposalsWaitForTheirDecision() {
+    let few = MigrationThresholds(minimumOperations: 10)
+    var machine = MigrationStateMachine(initial: split(100), thresholds: few, now: 0)
+    XCTAssertNil(
+      machine.change(to: split(100), source: .fleet, version: 5, now: 0), "same setting, new version")
+    var proposal: MigrationStateMachine.StepBack?
+    for i in 0..<10 {
+      proposal = machine.observe(.call(succeeded: false, nanoseconds: 1), now: UInt64(i)) ?? proposal
+    }
+    guard let first = proposal else { return XCTFail("10 failures propose a step back") }
+    XCTAssertEqual([first.from.setting, first.to], [split(100), split(50)], "100 → 50")
+    XCTAssertEqual(first.from.version, 5, "judged under version 5")
+    for i in 10..<40 {
+      XCTAssertNil(
+        machine.observe(.call(succeeded: false, nanoseconds: 1), now: UInt64(i)), "one proposal at a time")
+    }
+    // The fleet moved on to complete before the proposal was decided: it no longer applies.
+    XCTAssertNotNil(
+      machine.change(to: MigrationSetting(mode: .complete), source: .fleet, version: 6, now: 50))
+    XCTAssertNil(machine.applyStepBack(first, version: nil, now: 51), "stale proposal not applied")
+    XCTAssertEqual(machine.applied.setting.mode, .complete, "complete stays")
+    // Abandoned: judging resumes; an applied one keeps the version it was published under.
+    var again = MigrationStateMachine(initial: split(50), thresholds: few, now: 0)
+    var pending: MigrationStateMachine.StepBack?
+    for i in 0..<10 {
+      pending = again.observe(.call(succeeded: false, nanoseconds: 1), now: UInt64(i)) ?? pending
+    }
+    again.abandonStepBack(pending!)
+    XCTAssertNil(again.pendingStepBack, "abandoned")
+    var next: MigrationStateMachine.StepBack?
+    for i in 10..<20 { next = again.observe(.call(succeeded: false, nanoseconds: 1), now: UInt64(i)) ?? next }
+    XCTAssertNotNil(next, "a new window can propose again")
+    XCTAssertNotNil(again.applyStepBack(next!, version: 9, now: 20), "applied")
+    XCTAssertEqual(again.applied.version, 9, "published version kept")
   }
 
   func testObservationsCountOnlyInSplit() {
@@ -160,15 +202,25 @@ final class MigrationStateMachineTests: XCTestCase {
     XCTAssertEqual(control.setting, split(25), "hot-path copy")
     XCTAssertTrue(control.judging, "split 25 judges")
     for _ in 0..<10 { control.observe(.call(succeeded: false, nanoseconds: 1), now: clock.now) }
-    XCTAssertEqual(control.setting, split(10), "stepped back")
+    XCTAssertEqual(control.setting, split(10), "without a gate a step back applies at once")
     XCTAssertEqual(observer.actions.count, 1, "observer told once")
+    // With a gate: abandoned (the fleet moved on) changes nothing; applied takes the version.
+    let decisions = Mutex<[MigrationControl.StepBackDecision]>([.abandon, .apply(version: 42)])
+    control.setStepBackGate { _, decide in decide(decisions.withLock { $0.removeFirst() }) }
+    for _ in 0..<10 { control.observe(.call(succeeded: false, nanoseconds: 1), now: clock.now) }
+    XCTAssertEqual(control.setting, split(10), "abandoned")
+    for _ in 0..<10 { control.observe(.call(succeeded: false, nanoseconds: 1), now: clock.now) }
+    XCTAssertEqual(control.setting, split(0), "applied")
+    XCTAssertEqual(control.applied.version, 42, "under the published version")
+    XCTAssertEqual(observer.actions.count, 2, "observer told of the applied one only")
+    control.setStepBackGate(nil)
     control.change(to: MigrationSetting(mode: .complete), source: .admin, version: 7)
     XCTAssertEqual(control.setting.mode, .complete, "complete")
     XCTAssertFalse(control.judging, "complete does not judge")
     XCTAssertTrue(control.draining(now: clock.now + 999), "inside the drain window")
     XCTAssertFalse(control.draining(now: clock.now + 1_000), "drain window over")
     XCTAssertEqual(control.applied.version, 7, "version")
-    XCTAssertEqual(observer.actions.count, 2, "observer told of the admin change")
+    XCTAssertEqual(observer.actions.count, 3, "observer told of the admin change")
   }
 }
 

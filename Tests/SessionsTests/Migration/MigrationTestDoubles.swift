@@ -9,6 +9,11 @@ final class ControlledStore: SessionStore, @unchecked Sendable {
   var failing = false
   var latency: UInt64 = 0
   var clock: FakeClock?
+  var failImportOnCall = 0
+  var imports = 0
+  var afterExport: (() -> Void)?
+  /// Runs after each load was answered (a change landing right after a read).
+  var afterLoad: (() -> Void)?
   private(set) var calls: [String] = []
 
   func reset() { calls = [] }
@@ -32,7 +37,12 @@ final class ControlledStore: SessionStore, @unchecked Sendable {
   }
 
   func load(storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void) {
-    gate("load", completion) { inner.load(storeKey: storeKey, now: now, completion: completion) }
+    gate("load", completion) {
+      inner.load(storeKey: storeKey, now: now) { [self] result in
+        completion(result)
+        afterLoad?()
+      }
+    }
   }
 
   func touch(
@@ -83,6 +93,31 @@ final class ControlledStore: SessionStore, @unchecked Sendable {
   }
 }
 
+/// The controlled store as a backfill source and target: the `failImportOnCall`-th import fails
+/// (store unavailable), and `afterExport` runs after each export (a change landing between an
+/// export and its import).
+extension ControlledStore: SessionExporting, SessionImporting {
+  func exportSessions(
+    from cursor: String, count: Int, now: Int64,
+    completion: @escaping (Result<SessionExportPage, SessionError>) -> Void
+  ) {
+    inner.exportSessions(from: cursor, count: count, now: now) { [self] result in
+      afterExport?()
+      completion(result)
+    }
+  }
+
+  func importSessions(
+    _ user: UserSessions, now: Int64, completion: @escaping (Result<[String], SessionError>) -> Void
+  ) {
+    imports += 1
+    if imports == failImportOnCall {
+      return completion(.failure(SessionError(.storeUnavailable, "injected")))
+    }
+    inner.importSessions(user, now: now, completion: completion)
+  }
+}
+
 /// Counts what a `MigratingSessionStore` reports. Thread-safe (Mutex).
 final class RecordingMigrationMetrics: MigrationMetrics {
   struct State {
@@ -100,8 +135,8 @@ final class RecordingMigrationMetrics: MigrationMetrics {
     }
   }
 
-  func mismatched(_ fields: [MigrationMismatchField], storeKey: String) {
-    state.withLock { $0.mismatches.append(fields) }
+  func mismatched(_ mismatch: MigrationMismatch) {
+    state.withLock { $0.mismatches.append(mismatch.fields) }
   }
 
   func fellBack(_ reason: MigrationFallbackReason) { state.withLock { $0.fallbacks.append(reason) } }

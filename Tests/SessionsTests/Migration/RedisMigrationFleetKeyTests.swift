@@ -10,7 +10,9 @@ final class RedisMigrationFleetKeyTests: RedisTestCase {
     let server = try startServer()
     let connection = self.connection(port: server.port)
     waitReady(connection, "fleet")
-    let fleet = harness.sync { Unchecked(RedisMigrationFleetKey(connection: connection.value, keyPrefix: "gh:")) }
+    let fleet = harness.sync {
+      Unchecked(RedisMigrationFleetKey(connection: connection.value, keyPrefix: "gh:"))
+    }
     func read() -> MigrationFleetRecord?? {
       harness.await(15) { done in fleet.value.read { done(try? $0.get()) } }
     }
@@ -33,7 +35,11 @@ final class RedisMigrationFleetKeyTests: RedisTestCase {
 
   func testRecordParsing() {
     let cases: [(name: String, fields: [String?], record: MigrationFleetRecord?)] = [
-      ("complete", ["4", "split", "25", "m"], MigrationFleetRecord(version: 4, setting: MigrationSetting(mode: .split, percentage: 25), migration: "m")),
+      (
+        "complete", ["4", "split", "25", "m"],
+        MigrationFleetRecord(
+          version: 4, setting: MigrationSetting(mode: .split, percentage: 25), migration: "m")
+      ),
       ("absent", [nil, nil, nil, nil], nil),
       ("version 0", ["0", "dual", "0", "m"], nil),
       ("unknown mode", ["1", "triple", "0", "m"], nil),
@@ -43,7 +49,8 @@ final class RedisMigrationFleetKeyTests: RedisTestCase {
     ]
     for c in cases {
       XCTAssertEqual(
-        MigrationFleetRecord(version: c.fields[0], mode: c.fields[1], percentage: c.fields[2], migration: c.fields[3]),
+        MigrationFleetRecord(
+          version: c.fields[0], mode: c.fields[1], percentage: c.fields[2], migration: c.fields[3]),
         c.record, c.name)
     }
   }

@@ -72,14 +72,15 @@ final class SessionBackfillTests: XCTestCase {
         source, MemorySessionStore(), options: .init(pageSize: 3, rate: 12), clock: clock, sleeps: sleeps
       ).result?.get())
     XCTAssertEqual(progress.sessions, 18, "all copied")
-    // 18 sessions at 12/s: the first page (6 sessions) goes at once, the next two wait 0.5 s each.
+    // 18 sessions at 12/s: each page of 6 is followed by 0.5 s before the next export.
     XCTAssertEqual(sleeps.values, [500_000_000, 500_000_000], "waits between pages")
     XCTAssertEqual(progress.elapsed, 1_000_000_000, "1 s of fake time")
   }
 
   func testResumesFromTheCheckpointAfterAFailure() throws {
     let source = populated(users: 7, perUser: 1)
-    let target = FailingImporter(inner: MemorySessionStore(), failOnCall: 5)
+    let target = ControlledStore()
+    target.failImportOnCall = 5
     let checkpoint = MemoryCheckpoint()
     let interrupted = SessionBackfill(
       source: source, target: target, checkpoint: checkpoint, sourceName: "memory",
@@ -93,6 +94,7 @@ final class SessionBackfillTests: XCTestCase {
     XCTAssertNotNil(checkpoint.cursor, "the last complete page is saved")
     let saved = checkpoint.cursor
     // Second run resumes after the two complete pages (4 users) and finishes.
+    target.failImportOnCall = 0
     let resumed = SessionBackfill(
       source: source, target: target, checkpoint: checkpoint, sourceName: "memory",
       options: .init(pageSize: 2), clock: FakeClock().read, wallNow: { t0 }, sleep: { _, resume in resume() })
@@ -110,6 +112,33 @@ final class SessionBackfillTests: XCTestCase {
       try backfill(source, MemorySessionStore(), checkpoint: checkpoint).result?.get())
     XCTAssertFalse(fresh.resumed, "another source's cursor is not used")
     XCTAssertEqual(fresh.users, 7, "starts from the beginning")
+  }
+
+  /// A session logged out after its export and before its import must not live on in the
+  /// target: the copy is checked against the source and withdrawn.
+  func testACopyOfASessionGoneMeanwhileIsWithdrawn() throws {
+    let source = ControlledStore()
+    let gone = fixedTicket(user: "leaver", seed: 1)
+    let staying = fixedTicket(user: "leaver", seed: 2)
+    for ticket in [gone, staying] {
+      source.inner.create(
+        SessionStoreConformance(makeStore: { source }, waitUntil: { _ in }, usesInjectedTime: true)
+          .session(ticket, expiresAt: t0 + hour),
+        userKey: ticket.userKey, limits: SessionLimits(maxPerUser: 0, onLimit: .evictOldest), now: t0
+      ) { _ in }
+    }
+    // The logout lands in the source right after the export.
+    source.afterExport = { source.inner.destroy(storeKey: gone.storeKey, userKey: gone.userKey) { _ in } }
+    let target = ControlledStore()
+    let backfill = SessionBackfill(
+      source: source, target: target, checkpoint: nil, sourceName: "memory", options: .init(pageSize: 10),
+      clock: FakeClock().read, wallNow: { t0 }, sleep: { _, resume in resume() })
+    var result: Result<BackfillProgress, SessionError>?
+    backfill.run { result = $0 }
+    let progress = try XCTUnwrap(try result?.get())
+    XCTAssertEqual([progress.sessions, progress.copied, progress.withdrawn], [2, 1, 1], progress.summary)
+    XCTAssertEqual(target.peek(gone.storeKey), .notFound, "the logged-out session is not in the target")
+    XCTAssertNotEqual(target.peek(staying.storeKey), .notFound, "the other one is")
   }
 
   func testVerification() throws {
@@ -134,16 +163,20 @@ final class SessionBackfillTests: XCTestCase {
   }
 
   func testRateLimiterTable() {
-    let cases: [(name: String, rate: Int, calls: [(count: Int, now: UInt64)], delays: [UInt64])] = [
+    let cases: [(name: String, rate: Int, calls: [(count: Int, now: UInt64)], waits: [UInt64])] = [
       ("unlimited", 0, [(100, 0), (100, 0)], [0, 0]),
-      ("one batch per second", 10, [(10, 0), (10, 0), (10, 0)], [0, 1_000_000_000, 2_000_000_000]),
-      ("time already passed", 10, [(10, 0), (10, 3_000_000_000)], [0, 0]),
-      ("partly passed", 4, [(2, 0), (2, 200_000_000)], [0, 300_000_000]),
-      ("empty batch costs nothing", 1, [(0, 0), (1, 0)], [0, 0]),
+      (
+        "waited as told", 10, [(10, 0), (10, 1_000_000_000), (5, 2_000_000_000)],
+        [1_000_000_000, 1_000_000_000, 500_000_000]
+      ),
+      ("called early: the debt adds up", 10, [(10, 0), (10, 0)], [1_000_000_000, 2_000_000_000]),
+      ("time already passed", 10, [(10, 0), (10, 3_000_000_000)], [1_000_000_000, 1_000_000_000]),
+      ("partly passed", 4, [(2, 0), (2, 200_000_000)], [500_000_000, 800_000_000]),
+      ("empty batch: only what is still owed", 1, [(1, 0), (0, 400_000_000)], [1_000_000_000, 600_000_000]),
     ]
     for c in cases {
       var limiter = BackfillRateLimiter(perSecond: c.rate)
-      XCTAssertEqual(c.calls.map { limiter.delay(for: $0.count, now: $0.now) }, c.delays, c.name)
+      XCTAssertEqual(c.calls.map { limiter.reserve($0.count, now: $0.now) }, c.waits, c.name)
     }
   }
 
@@ -191,25 +224,5 @@ final class MemoryCheckpoint: BackfillCheckpoint {
     cursor = nil
     source = nil
     completion(.success(()))
-  }
-}
-
-/// An importer whose `failOnCall`-th import fails (store unavailable). Synchronous.
-final class FailingImporter: SessionImporting {
-  let inner: MemorySessionStore
-  let failOnCall: Int
-  private var calls = 0
-
-  init(inner: MemorySessionStore, failOnCall: Int) {
-    self.inner = inner
-    self.failOnCall = failOnCall
-  }
-
-  func importSessions(
-    _ user: UserSessions, now: Int64, completion: @escaping (Result<Int, SessionError>) -> Void
-  ) {
-    calls += 1
-    if calls == failOnCall { return completion(.failure(SessionError(.storeUnavailable, "injected"))) }
-    inner.importSessions(user, now: now, completion: completion)
   }
 }

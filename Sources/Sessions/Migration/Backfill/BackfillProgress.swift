@@ -7,6 +7,9 @@ public struct BackfillProgress: Sendable, Equatable {
   /// Of those: stored in `to`, and already there.
   public var copied = 0
   public var present = 0
+  /// Copies destroyed again because `from` no longer held the session when checked (logged out
+  /// or rotated while it was being copied).
+  public var withdrawn = 0
   public var pages = 0
   /// The cursor after the last completed page (what a resumed run starts from).
   public var cursor = SessionExportPage.start
@@ -47,7 +50,8 @@ public struct BackfillProgress: Sendable, Equatable {
   /// The closing summary.
   public var summary: String {
     (finished ? "backfill complete: " : "backfill stopped: ")
-      + "\(users) users, \(sessions) sessions, copied \(copied), already there \(present), in "
+      + "\(users) users, \(sessions) sessions, copied \(copied), already there \(present)"
+      + (withdrawn > 0 ? ", withdrawn \(withdrawn)" : "") + ", in "
       + Self.seconds(elapsed) + " s" + (resumed ? " (resumed)" : "")
       + (finished ? "" : "; run again to resume at cursor \(cursor)")
   }

@@ -23,10 +23,10 @@ extension MemorySessionStore: SessionExporting, SessionImporting {
   }
 
   public func importSessions(
-    _ user: UserSessions, now: Int64, completion: @escaping (Result<Int, SessionError>) -> Void
+    _ user: UserSessions, now: Int64, completion: @escaping (Result<[String], SessionError>) -> Void
   ) {
-    let copied: Int = state.withLock { state in
-      var copied = 0
+    let copied: [String] = state.withLock { state in
+      var copied: [String] = []
       for exported in user.sessions where exported.remaining > 0 {
         let key = exported.session.summary.storeKey
         guard state.entries[key] == nil else { continue }
@@ -34,7 +34,7 @@ extension MemorySessionStore: SessionExporting, SessionImporting {
         session.summary.expiresAt = now + exported.remaining
         state.entries[key] = .live(session, userKey: user.userKey)
         state.users[user.userKey, default: []].insert(key)
-        copied += 1
+        copied.append(key)
       }
       return copied
     }

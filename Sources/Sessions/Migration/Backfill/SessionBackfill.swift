@@ -1,8 +1,13 @@
 /// `gatehouse migrate`: copies every live session from one store to another without unsealing
-/// anything (docs/migration.md §5). Page by page: export a page of users from `source`, wait
-/// for the rate limit, import every user of the page into `target` (one script per user, all
-/// sent at once), then save the cursor — so an interrupted run resumes at the last complete page,
-/// and a repeated run copies nothing (imports skip keys the target holds).
+/// anything (docs/migration.md §5). Page by page: export a page of users from `source`, import
+/// every user of the page into `target` at once (one script per user), check each copy against
+/// `source` again, save the cursor, then wait for the rate limit — so an interrupted run resumes
+/// at the last complete page, and a repeated run copies nothing (imports skip keys the target
+/// holds).
+///
+/// The check after the copy: a session logged out or rotated between its export and its import
+/// would otherwise live again in `target`. Every stored copy whose session `source` no longer
+/// holds live (or cannot confirm) is destroyed in `target` again (`withdrawn`).
 ///
 /// I/O is injected: the stores, the checkpoint, the monotonic `clock`, `sleep` (a loop timer)
 /// and the wall clock `wallNow` the memory store needs. Loop-thread only: every call and
@@ -23,8 +28,8 @@ public final class SessionBackfill {
     }
   }
 
-  let source: any SessionExporting
-  let target: any SessionImporting
+  let source: any SessionExporting & SessionStore
+  let target: any SessionImporting & SessionStore
   let checkpoint: (any BackfillCheckpoint)?
   /// Names the source in the checkpoint (a cursor is only valid for the store it came from).
   let sourceName: String
@@ -41,7 +46,8 @@ public final class SessionBackfill {
   private var completion: ((Result<BackfillProgress, SessionError>) -> Void)?
 
   public init(
-    source: any SessionExporting, target: any SessionImporting, checkpoint: (any BackfillCheckpoint)?,
+    source: any SessionExporting & SessionStore, target: any SessionImporting & SessionStore,
+    checkpoint: (any BackfillCheckpoint)?,
     sourceName: String, options: Options, clock: @escaping () -> UInt64, wallNow: @escaping () -> Int64,
     sleep: @escaping (UInt64, @escaping () -> Void) -> Void
   ) {
@@ -78,13 +84,7 @@ public final class SessionBackfill {
     source.exportSessions(from: cursor, count: options.pageSize, now: wallNow()) { [self] result in
       switch result {
       case .failure(let error): finish(.failure(error))
-      case .success(let page):
-        let wait = limiter.delay(for: page.sessionCount, now: clock())
-        if wait == 0 {
-          importPage(page)
-        } else {
-          sleep(wait) { [self] in importPage(page) }
-        }
+      case .success(let page): importPage(page)
       }
     }
   }
@@ -99,10 +99,15 @@ public final class SessionBackfill {
       progress.elapsed = clock() &- started
       if page.cursor == SessionExportPage.done { return complete() }
       onProgress?(progress)
-      guard let checkpoint else { return self.page(page.cursor) }
+      let wait = limiter.reserve(page.sessionCount, now: clock())
+      let next = { [self] in
+        if wait == 0 { return self.page(page.cursor) }
+        sleep(wait) { [self] in self.page(page.cursor) }
+      }
+      guard let checkpoint else { return next() }
       checkpoint.save(cursor: page.cursor, source: sourceName) { [self] saved in
         if case .failure(let error) = saved { return finish(.failure(error)) }
-        self.page(page.cursor)
+        next()
       }
     }
     if pending == 0 { return pageDone() }
@@ -110,16 +115,41 @@ public final class SessionBackfill {
     for user in page.users {
       target.importSessions(user, now: now) { [self] result in
         switch result {
-        case .success(let copied):
+        case .success(let stored):
           progress.users += 1
           progress.sessions += user.sessions.count
-          progress.copied += copied
-          progress.present += user.sessions.count - copied
+          progress.present += user.sessions.count - stored.count
+          confirm(stored, userKey: user.userKey, now: now) {
+            pending -= 1
+            if pending == 0 { pageDone() }
+          }
         case .failure(let error):
           failure = failure ?? error
+          pending -= 1
+          if pending == 0 { pageDone() }
         }
+      }
+    }
+  }
+
+  /// Keeps each stored copy only if `source` still holds the session live; else destroys it in
+  /// `target` again.
+  private func confirm(_ stored: [String], userKey: String, now: Int64, _ done: @escaping () -> Void) {
+    var pending = stored.count
+    guard pending > 0 else { return done() }
+    for key in stored {
+      source.load(storeKey: key, now: now) { [self] result in
+        guard case .success(.found) = result else {
+          progress.withdrawn += 1
+          target.destroy(storeKey: key, userKey: userKey) { _ in
+            pending -= 1
+            if pending == 0 { done() }
+          }
+          return
+        }
+        progress.copied += 1
         pending -= 1
-        if pending == 0 { pageDone() }
+        if pending == 0 { done() }
       }
     }
   }

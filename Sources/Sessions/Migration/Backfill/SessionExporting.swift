@@ -13,7 +13,7 @@ public protocol SessionExporting: AnyObject {
 /// already holds (copied before, created by a mirrored write, or rotated since) is left alone.
 public protocol SessionImporting: AnyObject {
   /// Stores `user`'s sessions it does not have, each living `remaining` from now, without the
-  /// per-user cap (the exporting store already kept it); answers how many it stored.
+  /// per-user cap (the exporting store already kept it); answers the store keys it stored.
   func importSessions(
-    _ user: UserSessions, now: Int64, completion: @escaping (Result<Int, SessionError>) -> Void)
+    _ user: UserSessions, now: Int64, completion: @escaping (Result<[String], SessionError>) -> Void)
 }

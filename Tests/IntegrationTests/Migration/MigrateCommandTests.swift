@@ -1,0 +1,78 @@
+import Foundation
+import XCTest
+
+/// `gatehouse migrate` between two real Redis servers: it copies every live session (N, with
+/// their remaining lifetime), a second run copies nothing, `--verify` passes and then notices a
+/// missing copy, and a configuration it cannot serve is refused with a clear message.
+final class MigrateCommandTests: MigrationTestCase {
+  func testCopiesNSessionsOnceAndVerifies() throws {
+    let gatehouse = try startReplica(redisToRedis(mode: "off"))
+    let users = (0..<15).map { "mover\($0)" }
+    let tickets = try logIn(gatehouse, users: users, perUser: 2)
+    XCTAssertEqual(try toRedis.cli(["DBSIZE"]), "0", "nothing in to before")
+
+    let first = try GatehouseCommand.run(
+      ["migrate", "--config", gatehouse.configPath, "--rate", "1000"], timeout: 60)
+    XCTAssertEqual(first.status, .exited(0), "first run: \(first)")
+    XCTAssertTrue(
+      first.stderr.contains("backfill complete: 15 users, 30 sessions, copied 30, already there 0"),
+      "first run copies 30: \(first.stderr)")
+    XCTAssertEqual(
+      try toRedis.cli(["--scan", "--pattern", "gh:s:*"]).split(separator: "\n").count, 30, "30 sessions in to"
+    )
+    let second = try GatehouseCommand.run(["migrate", "--config", gatehouse.configPath], timeout: 60)
+    XCTAssertEqual(second.status, .exited(0), "second run: \(second)")
+    XCTAssertTrue(
+      second.stderr.contains("copied 0, already there 30"), "second run copies nothing: \(second.stderr)")
+
+    let verify = try GatehouseCommand.run(
+      ["migrate", "--config", gatehouse.configPath, "--verify"], timeout: 60)
+    XCTAssertEqual(verify.status, .exited(0), "verify: \(verify)")
+    XCTAssertTrue(verify.stderr.contains("from 30 sessions, to 30"), "counts: \(verify.stderr)")
+
+    // The copies work: with to answering every user, every session is still alive.
+    try put(gatehouse, mode: "split", percentage: 100)
+    for (user, userTickets) in tickets {
+      for ticket in userTickets { XCTAssertTrue(try isAlive(gatehouse, ticket, "\(user) read from to")) }
+    }
+    // A copy lost in to is noticed.
+    let victim = try toRedis.cli(["--scan", "--pattern", "gh:s:*"]).split(separator: "\n").first.map(
+      String.init)
+    try toRedis.cli(["DEL", try XCTUnwrap(victim)])
+    let broken = try GatehouseCommand.run(
+      ["migrate", "--config", gatehouse.configPath, "--verify", "--sample", "1000"], timeout: 60)
+    XCTAssertEqual(broken.status, .exited(1), "verify fails: \(broken)")
+    XCTAssertTrue(broken.stderr.contains("1 missing"), "names the missing copy: \(broken.stderr)")
+  }
+
+  func testRefusesWhatItCannotCopy() throws {
+    let directory = try TemporaryDirectory(prefix: "migrate-config")
+    defer { directory.remove() }
+    let cases: [(name: String, session: String, expected: String)] = [
+      (
+        "no migration", "store = \"redis\"\n[redis]\naddress = \"127.0.0.1:\(fromRedis.port)\"",
+        "no [session.migration]"
+      ),
+      (
+        "memory from",
+        "[session.migration]\nmode = \"shadow\"\n[redis]\naddress = \"127.0.0.1:\(toRedis.port)\"",
+        "from is the memory store"
+      ),
+    ]
+    for c in cases {
+      let path = directory.path("\(c.name.replacingOccurrences(of: " ", with: "-")).conf")
+      try """
+      [server]
+      listen = "127.0.0.1:0"
+      [upstream]
+      address = "127.0.0.1:9"
+      [session]
+      keys = ["\(Self.sessionKey)"]
+      \(c.session)
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+      let result = try GatehouseCommand.run(["migrate", "--config", path], timeout: 30)
+      XCTAssertEqual(result.status, .exited(2), "\(c.name): \(result)")
+      XCTAssertTrue(result.stderr.contains(c.expected), "\(c.name): \(result.stderr)")
+    }
+  }
+}
