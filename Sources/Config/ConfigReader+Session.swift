@@ -207,7 +207,7 @@ extension ConfigReader {
       redisNeed = RedisNeed(
         line: storeLine, key: "session.store",
         message:
-          "store = \"redis\" needs a [redis] table (at least address = \"host:port\" or sentinels + master_name)"
+          "store = \"redis\" needs a [redis] table (at least address = \"host:port\", sentinels + master_name, or cluster)"
       )
       targetNeed = nil
     case (.memory, _):

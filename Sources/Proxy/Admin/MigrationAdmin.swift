@@ -90,7 +90,7 @@ final class MigrationAdmin: Sendable {
     let applied = control.applied
     let counts = control.windowCounts()
     let thresholds = control.thresholds
-    let now = MonotonicClock.now()
+    let now = control.clock.monotonicNanos()
     let age = (now &- min(applied.since, now)) / 1_000_000_000
     var drain = "null"
     if applied.setting.mode == .complete {

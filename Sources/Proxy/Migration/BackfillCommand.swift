@@ -51,25 +51,31 @@ public enum BackfillCommand {
       )
       return 2
     }
+    let clock = SystemClock()
     let loop: EventLoop
     do {
-      loop = try EventLoop()
+      loop = try EventLoop(clock: clock)
     } catch {
       output("gatehouse migrate: cannot create an event loop: \(error)\n")
       return 1
     }
-    let shared = RedisSharedState(metrics: RedisMetrics(registry: PrometheusCollectorRegistry(), workers: 3))
-    let cache = SessionCache(capacity: 1, maxTTL: 1)
+    let shared = RedisSharedState(
+      metrics: RedisMetrics(registry: PrometheusCollectorRegistry(), workers: 3, clock: clock))
+    // Index 1 and 2: not worker 0, so no invalidation feed (there is no cache to keep coherent).
     let from = RedisWorkerBackend(
-      index: 1, loop: loop, settings: patient(fromSettings), shared: shared, cache: cache)
+      index: 1, loop: loop, settings: patient(fromSettings), shared: shared, cache: nil, clock: clock)
     let to = RedisWorkerBackend(
-      index: 2, loop: loop, settings: patient(toSettings), shared: shared, cache: cache)
+      index: 2, loop: loop, settings: patient(toSettings), shared: shared, cache: nil, clock: clock)
     let job = BackfillJob(
-      from: from, to: to, identity: MigrationIdentity(settings: session), options: options,
-      terminal: terminal,
-      output: output)
-    let thread = Thread { loop.run() }
-    thread.start()
+      from: from, to: to, identity: MigrationIdentity(settings: session), options: options, terminal: terminal,
+      clock: clock, output: output)
+    let thread = SystemThread { loop.run() }
+    do {
+      try thread.start()
+    } catch {
+      output("gatehouse migrate: cannot start a thread: \(error)\n")
+      return 1
+    }
     loop.execute { job.start() }
     thread.join()
     return job.status
@@ -94,6 +100,7 @@ final class BackfillJob: @unchecked Sendable {
   let identity: MigrationIdentity
   let options: BackfillCommand.Options
   let terminal: Bool
+  let clock: any Clock
   let output: @Sendable (String) -> Void
   private(set) var status: Int32 = 1
   private var expectedUsers = 0
@@ -104,8 +111,9 @@ final class BackfillJob: @unchecked Sendable {
   init(
     from: RedisWorkerBackend, to: RedisWorkerBackend, identity: MigrationIdentity,
     options: BackfillCommand.Options,
-    terminal: Bool, output: @escaping @Sendable (String) -> Void
+    terminal: Bool, clock: any Clock, output: @escaping @Sendable (String) -> Void
   ) {
+    self.clock = clock
     self.from = from
     self.to = to
     self.identity = identity
@@ -149,13 +157,12 @@ final class BackfillJob: @unchecked Sendable {
     let backfill = SessionBackfill(
       source: from.store, target: to.store,
       checkpoint: RedisBackfillCheckpoint(
-        connection: to.connection, keyPrefix: to.settings.keyPrefix,
+        transport: to.store.transport, keyPrefix: to.settings.keyPrefix,
         timeout: UInt64(to.settings.commandTimeout.nanoseconds)),
       sourceName: identity.from,
       options: SessionBackfill.Options(
         pageSize: options.pageSize, rate: options.rate, restart: options.restart),
-      clock: { MonotonicClock.now() }, wallNow: { WallClock.nowNanos() },
-      sleep: { delay, resume in loop.schedule(at: loop.now &+ delay, resume) })
+      clock: clock, sleep: { delay, resume in loop.schedule(at: loop.now &+ delay, resume) })
     backfill.onProgress = { [self] in report($0) }
     self.backfill = backfill
     backfill.run { [self] result in
@@ -172,7 +179,7 @@ final class BackfillJob: @unchecked Sendable {
       output("\r" + progress.bar(expectedUsers: expectedUsers) + "\u{1B}[K")
       return
     }
-    let now = MonotonicClock.now()
+    let now = clock.monotonicNanos()
     guard now &- lastLine >= 2_000_000_000 || progress.finished else { return }
     lastLine = now
     output(progress.line + "\n")
@@ -181,7 +188,7 @@ final class BackfillJob: @unchecked Sendable {
   private func verify() {
     let verification = BackfillVerification(
       source: from.store, target: to.store, sampleSize: options.sample, pageSize: options.pageSize,
-      wallNow: { WallClock.nowNanos() })
+      clock: clock)
     self.verification = verification
     verification.run { [self] result in
       switch result {
@@ -194,8 +201,6 @@ final class BackfillJob: @unchecked Sendable {
   private func finish(_ status: Int32, _ message: String) {
     self.status = status
     output(message + "\n")
-    from.connection.close()
-    to.connection.close()
     loop.stop()
   }
 }

@@ -30,7 +30,8 @@ final class MigrationCoordinator: MigrationControlObserver, @unchecked Sendable 
   static let followInterval: UInt64 = 500_000_000
 
   init(
-    settings: MigrationSettings, identity: MigrationIdentity, metrics: MigrationMetricsExporter, log: Logger
+    settings: MigrationSettings, identity: MigrationIdentity, metrics: MigrationMetricsExporter, log: Logger,
+    clock: any Clock
   ) {
     self.settings = settings
     self.identity = identity
@@ -39,16 +40,16 @@ final class MigrationCoordinator: MigrationControlObserver, @unchecked Sendable 
     self.fileSetting = LockedValue(settings.setting)
     control = MigrationControl(
       initial: settings.setting, thresholds: settings.thresholds,
-      drainWindow: UInt64(settings.drainWindow.nanoseconds), clock: { MonotonicClock.now() })
+      drainWindow: UInt64(settings.drainWindow.nanoseconds), clock: clock)
     control.setObserver(self)
     metrics.applied(settings.setting)
   }
 
   // MARK: Fleet key
 
-  /// Uses worker 0's `from` connection for the fleet key. Call before the loops run.
-  func attachFleet(loop: EventLoop, connection: RedisConnection, keyPrefix: String) {
-    let key = RedisMigrationFleetKey(connection: connection, keyPrefix: keyPrefix)
+  /// Uses worker 0's `from` transport for the fleet key. Call before the loops run.
+  func attachFleet(loop: EventLoop, transport: any RedisScriptTransport, keyPrefix: String) {
+    let key = RedisMigrationFleetKey(transport: transport, keyPrefix: keyPrefix)
     fleet = (loop, key)
     // A step back is published first, only if the fleet is still at the version it was judged
     // under, and applied after: a replica behind a newer fleet setting must not step back.

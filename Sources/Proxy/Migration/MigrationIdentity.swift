@@ -23,7 +23,8 @@ struct MigrationIdentity: Sendable, Equatable {
       from: Self.describe(settings.fromRedis), to: Self.describe(settings.toRedis))
   }
 
-  /// "memory", or "redis 10.0.0.5:6379/0 gh:" / "redis sentinel mymaster@… /0 gh:".
+  /// "memory", or "redis 10.0.0.5:6379/0 gh:", "redis sentinel mymaster@…/0 gh:",
+  /// "redis cluster 10.0.0.7:7000,…/0 gh:".
   static func describe(_ redis: RedisSettings?) -> String {
     guard let redis else { return "memory" }
     let endpoint: String
@@ -31,6 +32,8 @@ struct MigrationIdentity: Sendable, Equatable {
     case .address(let address): endpoint = "\(address)"
     case .sentinels(let sentinels, let master):
       endpoint = "sentinel \(master)@" + sentinels.map { "\($0)" }.joined(separator: ",")
+    case .cluster(let seeds):
+      endpoint = "cluster " + seeds.map { "\($0)" }.joined(separator: ",")
     }
     return "redis \(endpoint)/\(redis.database) \(redis.keyPrefix)"
   }

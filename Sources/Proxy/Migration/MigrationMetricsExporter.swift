@@ -18,13 +18,15 @@ final class MigrationMetricsExporter: MigrationMetrics, Sendable {
   private let modeGauges: [Gauge]
   private let stepBacks: Counter
   private let log: Logger
+  private let clock: any Clock
   /// Monotonic ns of the last mismatch line: at most one per `sampleInterval`.
   private let lastSample = Mutex<UInt64?>(nil)
   private let suppressed = Atomic<Int>(0)
   static let sampleInterval: UInt64 = 1_000_000_000
 
-  init(registry: PrometheusCollectorRegistry, log: Logger) {
+  init(registry: PrometheusCollectorRegistry, log: Logger, clock: any Clock) {
     self.log = log
+    self.clock = clock
     var operations: [Counter] = []
     for store in MigrationStoreRole.allCases {
       for operation in MigrationOperation.allCases {
@@ -85,7 +87,7 @@ final class MigrationMetricsExporter: MigrationMetrics, Sendable {
     if let first = mismatch.fields.first, let index = MigrationMismatchField.allCases.firstIndex(of: first) {
       mismatches[index].increment()
     }
-    let now = MonotonicClock.now()
+    let now = clock.monotonicNanos()
     let due = lastSample.withLock { last -> Bool in
       if let last, now &- last < Self.sampleInterval { return false }
       last = now

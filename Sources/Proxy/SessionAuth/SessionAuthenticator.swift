@@ -71,7 +71,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
-    let started = MonotonicClock.now()
+    let clock = service.clock
+    let started = clock.monotonicNanos()
     guard let cookie = request.sessionCookie else {
       return unauthenticated(request, clearCookie: false, reason: "no_session")
     }
@@ -84,10 +85,10 @@ final class SessionAuthenticator: RequestAuthenticator {
       service.metrics.invalidTicket()
       return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
     }
-    let now = SessionService.now()
+    let now = service.now()
     let metrics = service.metrics
     let finish: (AuthOutcome) -> Void = { outcome in
-      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       resume(outcome)
     }
     let (useCache, degraded) = cachePolicy()
@@ -95,14 +96,14 @@ final class SessionAuthenticator: RequestAuthenticator {
       return Deferred.run(finish) { done in
         decide(request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, done)
       }.map { outcome in
-        metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+        metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
         return outcome
       }
     }
     return Deferred.run(finish) { done in
       load(request, ticket: ticket, now: now, followForward: true, done)
     }.map { outcome in
-      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       return outcome
     }
   }
@@ -142,8 +143,16 @@ final class SessionAuthenticator: RequestAuthenticator {
         }
         record.lastAccess = max(record.lastAccess, stored.summary.lastAccess)
         if followForward && cacheable(since: epoch) {
-          service.cache.insert(
-            ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+          if let lag = service.replicaLagAllowance {
+            // The answer may come from a replica that had not yet applied a change whose
+            // invalidation already arrived: not cached if this session changed lately.
+            service.cache.insert(
+              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
+              unlessInvalidatedSince: now &- lag)
+          } else {
+            service.cache.insert(
+              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+          }
         }
         decide(request, ticket: ticket, record: record, cached: false, degraded: false, now: now, done)
       }

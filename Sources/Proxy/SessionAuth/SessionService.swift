@@ -1,7 +1,7 @@
 import Codecs
 public import Config
 import Crypto
-import EventLoop
+public import EventLoop
 public import Logging
 public import Prometheus
 public import Sessions
@@ -34,6 +34,11 @@ public final class SessionService: Sendable {
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
+  /// With replica reads: an answer for a session invalidated less than this long ago (ns) is
+  /// used but not cached (docs/redis.md §12); nil without replica reads.
+  let replicaLagAllowance: Int64?
+  /// Session times (wall clock) and validation durations (monotonic).
+  let clock: any Clock
   private let workers: Int
 
   public struct SetupError: Error, CustomStringConvertible {
@@ -43,9 +48,10 @@ public final class SessionService: Sendable {
   /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge).
   public init(
     settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1,
-    log: Logger = Logger(label: "gatehouse")
+    clock: any Clock = SystemClock(), log: Logger = Logger(label: "gatehouse")
   ) throws(SetupError) {
     self.settings = settings
+    self.clock = clock
     self.workers = max(workers, 1)
     do {
       keyRing = try TicketKeyRing(
@@ -65,7 +71,8 @@ public final class SessionService: Sendable {
     // One set of Redis families for both Redis stores; breaker slots: [redis] 0..<workers,
     // [redis.target] workers..<2 workers.
     let redisMetrics =
-      settings.redis == nil ? nil : RedisMetrics(registry: registry, workers: self.workers * 2)
+      settings.redis == nil
+      ? nil : RedisMetrics(registry: registry, workers: self.workers * 2, clock: clock)
     redis = redisMetrics.map { RedisSharedState(metrics: $0) }
     redisTarget =
       settings.redisTarget != nil && settings.migration != nil
@@ -73,7 +80,7 @@ public final class SessionService: Sendable {
     migration = settings.migration.map {
       MigrationCoordinator(
         settings: $0, identity: MigrationIdentity(settings: settings),
-        metrics: MigrationMetricsExporter(registry: registry, log: log), log: log)
+        metrics: MigrationMetricsExporter(registry: registry, log: log, clock: clock), log: log, clock: clock)
     }
     cache = SessionCache(
       capacity: settings.cacheMaxEntries,
@@ -85,6 +92,7 @@ public final class SessionService: Sendable {
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
     cookieAttributes = attributes
+    replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
   }
 
   /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session_or_jwt`
@@ -116,8 +124,9 @@ public final class SessionService: Sendable {
   /// `loop`'s thread before the first request.
   func workerStores(index: Int, loop: EventLoop) -> SessionWorkerStores {
     var backends: [RedisWorkerBackend] = []
+    let l1 = settings.cacheEnabled ? cache : nil
     let fromBackend = settings.fromRedis.map {
-      RedisWorkerBackend(index: index, loop: loop, settings: $0, shared: redis!, cache: cache)
+      RedisWorkerBackend(index: index, loop: loop, settings: $0, shared: redis!, cache: l1, clock: clock)
     }
     if let fromBackend { backends.append(fromBackend) }
     let fromStore: any SessionStore = memoryStore ?? fromBackend!.breaker
@@ -126,16 +135,15 @@ public final class SessionService: Sendable {
     }
     let toBackend = RedisWorkerBackend(
       index: index, loop: loop, settings: toSettings,
-      shared: (settings.store == .redis ? redisTarget : redis)!,
-      cache: cache, metricsSlot: index + workers)
+      shared: (settings.store == .redis ? redisTarget : redis)!, cache: l1, clock: clock,
+      metricsSlot: index + workers)
     backends.append(toBackend)
     if index == 0, let fromBackend {
-      migration.attachFleet(
-        loop: loop, connection: fromBackend.connection, keyPrefix: fromBackend.settings.keyPrefix)
+      migration.attachFleet(loop: loop, transport: fromBackend.store.transport, keyPrefix: fromBackend.settings.keyPrefix)
     }
     let store = MigratingSessionStore(
       from: fromStore, to: toBackend.breaker, control: migration.control, require: migration.settings.require,
-      metrics: migration.metrics, clock: { MonotonicClock.now() })
+      metrics: migration.metrics, clock: clock)
     return SessionWorkerStores(
       store: store, backends: backends,
       outage: MigrationOutage(control: migration.control, from: fromBackend?.breaker, to: toBackend.breaker))
@@ -169,12 +177,12 @@ public final class SessionService: Sendable {
   static func principalHash(_ ticket: SessionTicket) -> String { Hex.encode(ticket.userTag) }
 
   /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
-  static func now() -> Int64 { WallClockNow.nanos() }
+  func now() -> Int64 { clock.wallNanos() }
 
   /// Drops expired sessions of the memory store (called from a timer).
   func purgeExpired() {
     if let memory = memoryStore {
-      let purged = memory.purgeExpired(now: Self.now())
+      let purged = memory.purgeExpired(now: now())
       if purged > 0 { metrics.destroyed(.expired, count: purged) }
     }
   }

@@ -1,3 +1,5 @@
+public import EventLoop
+
 /// A session store that moves sessions from one store (`from`) to another (`to`) while both
 /// serve traffic, behind the same `SessionStore` contract (docs/migration.md). The setting in
 /// force (`MigrationControl`, shared by every worker) decides per call which store answers — the
@@ -33,8 +35,8 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
   public let control: MigrationControl
   public let require: MigrationWriteRequirement
   let metrics: (any MigrationMetrics)?
-  /// Monotonic ns (latency, drain window); `MonotonicClock.now` in the proxy, fake in tests.
-  let clock: () -> UInt64
+  /// Latency and the drain window (monotonic line); the process's clock, a manual one in tests.
+  let clock: any Clock
 
   /// Limits under which the store that follows stores a session: the primary already decided.
   static let followerLimits = SessionLimits(maxPerUser: 0, onLimit: .evictOldest)
@@ -42,7 +44,7 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
   public init(
     from: any SessionStore, to: any SessionStore, control: MigrationControl,
     require: MigrationWriteRequirement = .primary, metrics: (any MigrationMetrics)? = nil,
-    clock: @escaping () -> UInt64
+    clock: any Clock
   ) {
     self.from = from
     self.to = to
@@ -57,7 +59,7 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
   /// The route for a call on `key` (a store or user key: both carry the user's tag).
   func route(_ key: String) -> MigrationRoute {
     MigrationRoute.plan(
-      control.setting, draining: { control.draining(now: clock()) }, bucket: { MigrationBucket.of(key: key) })
+      control.setting, draining: { control.draining(now: clock.monotonicNanos()) }, bucket: { MigrationBucket.of(key: key) })
   }
 
   func store(_ role: MigrationStoreRole) -> any SessionStore { role == .from ? from : to }
@@ -68,9 +70,9 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
     _ body: (any SessionStore, @escaping (Result<T, SessionError>) -> Void) -> Void,
     _ completion: @escaping (Result<T, SessionError>) -> Void
   ) {
-    let started = clock()
+    let started = clock.monotonicNanos()
     body(store(role)) { [self] result in
-      let finished = clock()
+      let finished = clock.monotonicNanos()
       let elapsed = finished &- started
       let succeeded = !Self.unavailable(result)
       metrics?.operation(operation, on: role, succeeded: succeeded, nanoseconds: elapsed)
@@ -226,7 +228,7 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
   ) {
     guard case .success(let a) = primary, case .success(let b) = other else { return }
     let fields = SessionRecordComparison.mismatches(a, b, ticket: join.ticket)
-    control.observe(.comparison(mismatched: !fields.isEmpty), now: clock())
+    control.observe(.comparison(mismatched: !fields.isEmpty), now: clock.monotonicNanos())
     if !fields.isEmpty {
       metrics?.mismatched(
         MigrationMismatch(

@@ -1,3 +1,4 @@
+public import EventLoop
 import Synchronization
 
 /// The process's migration setting, shared by every worker's `MigratingSessionStore`: the
@@ -5,7 +6,7 @@ import Synchronization
 /// store call reads it without taking the lock. Observations are taken only while the machine
 /// judges (`split` with some users on `to`), so `dual` pays no lock per call.
 ///
-/// Thread-safe (Mutex + atomics). Time: the injected monotonic `clock` (ns) for changes; store
+/// Thread-safe (Mutex + atomics). Time: the injected clock's monotonic line for changes; store
 /// calls pass the instant they already read.
 public final class MigrationControl: Sendable {
   private let machine: Mutex<MigrationStateMachine>
@@ -16,14 +17,14 @@ public final class MigrationControl: Sendable {
   private let observer: Mutex<(any MigrationControlObserver)?>
   private let stepBackGate: Mutex<StepBackGate?>
   public let drainWindow: UInt64
-  public let clock: @Sendable () -> UInt64
+  public let clock: any Clock
 
   /// `drainWindow` (ns): how long `complete` still reads `from` as a fallback.
   public init(
     initial: MigrationSetting, thresholds: MigrationThresholds = MigrationThresholds(), drainWindow: UInt64,
-    clock: @escaping @Sendable () -> UInt64
+    clock: any Clock
   ) {
-    let now = clock()
+    let now = clock.monotonicNanos()
     let machine = MigrationStateMachine(initial: initial, thresholds: thresholds, now: now)
     self.machine = Mutex(machine)
     self.packed = Atomic(Self.pack(machine))
@@ -80,7 +81,7 @@ public final class MigrationControl: Sendable {
   }
 
   private func decide(_ proposal: MigrationStateMachine.StepBack, _ decision: StepBackDecision) {
-    let now = clock()
+    let now = clock.monotonicNanos()
     let action = machine.withLock { machine -> MigrationStateMachine.Action? in
       switch decision {
       case .abandon:
@@ -102,7 +103,7 @@ public final class MigrationControl: Sendable {
 
   /// The step-back window's totals now.
   public func windowCounts() -> MigrationWindow.Counts {
-    let now = clock()
+    let now = clock.monotonicNanos()
     return machine.withLock { $0.counts(now: now) }
   }
 
@@ -114,7 +115,7 @@ public final class MigrationControl: Sendable {
   public func change(
     to setting: MigrationSetting, source: MigrationStateMachine.Source, version: UInt64?
   ) -> MigrationStateMachine.Action? {
-    let now = clock()
+    let now = clock.monotonicNanos()
     let action = machine.withLock { machine -> MigrationStateMachine.Action? in
       let action = machine.change(to: setting, source: source, version: version, now: now)
       if action != nil { publish(machine) }

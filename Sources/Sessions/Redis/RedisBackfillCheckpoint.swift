@@ -1,18 +1,23 @@
 /// The backfill's resume point in the target Redis: one hash `<prefix>migration:backfill` with
-/// the cursor and the source it belongs to. Loop-thread only.
+/// the cursor and the source it belongs to, through the target store's transport (single,
+/// Sentinel or cluster alike). Loop-thread only.
 public final class RedisBackfillCheckpoint: BackfillCheckpoint {
-  let connection: RedisConnection
-  let key: String
+  let transport: any RedisScriptTransport
+  let key: [UInt8]
   let timeout: UInt64?
 
-  public init(connection: RedisConnection, keyPrefix: String, timeout: UInt64? = nil) {
-    self.connection = connection
-    self.key = keyPrefix + "migration:backfill"
+  public init(transport: any RedisScriptTransport, keyPrefix: String, timeout: UInt64? = nil) {
+    self.transport = transport
+    self.key = Array((keyPrefix + "migration:backfill").utf8)
     self.timeout = timeout
   }
 
+  static let read = RedisScript("return redis.call('HMGET', KEYS[1], 'cursor', 'source')")
+  static let write = RedisScript("return redis.call('HSET', KEYS[1], 'cursor', ARGV[1], 'source', ARGV[2])")
+  static let delete = RedisScript("return redis.call('DEL', KEYS[1])")
+
   public func load(source: String, completion: @escaping (Result<String?, SessionError>) -> Void) {
-    connection.send(strings: ["HMGET", key, "cursor", "source"], timeout: timeout) { result in
+    transport.run(Self.read, keys: [key], args: [], on: .master, timeout: timeout) { result in
       switch result {
       case .failure(let error): completion(.failure(SessionError(.storeUnavailable, error.description)))
       case .success(let reply):
@@ -24,15 +29,18 @@ public final class RedisBackfillCheckpoint: BackfillCheckpoint {
     }
   }
 
-  public func save(cursor: String, source: String, completion: @escaping (Result<Void, SessionError>) -> Void)
-  {
-    connection.send(strings: ["HSET", key, "cursor", cursor, "source", source], timeout: timeout) {
-      completion($0.map { _ in () }.mapError { SessionError(.storeUnavailable, $0.description) })
-    }
+  public func save(cursor: String, source: String, completion: @escaping (Result<Void, SessionError>) -> Void) {
+    run(Self.write, [cursor, source], completion)
   }
 
   public func clear(completion: @escaping (Result<Void, SessionError>) -> Void) {
-    connection.send(strings: ["DEL", key], timeout: timeout) {
+    run(Self.delete, [], completion)
+  }
+
+  private func run(
+    _ script: RedisScript, _ args: [String], _ completion: @escaping (Result<Void, SessionError>) -> Void
+  ) {
+    transport.run(script, keys: [key], args: args.map { Array($0.utf8) }, on: .master, timeout: timeout) {
       completion($0.map { _ in () }.mapError { SessionError(.storeUnavailable, $0.description) })
     }
   }

@@ -1,17 +1,23 @@
 /// The fleet's migration setting in the `from` Redis: one hash `<prefix>migration` with
 /// `version`, `mode`, `percentage`, `migration` and `changed_at` (server time, ms). Every replica
 /// reads it twice a second and follows a newer version; a publication increments the version
-/// atomically (docs/migration.md §3). Loop-thread only (the connection's loop).
+/// atomically (docs/migration.md §3). Both are scripts on the store's transport, so the key
+/// works the same on a single Redis, behind Sentinel or in a cluster (it routes by the key).
+/// Loop-thread only (the transport's loop).
 public final class RedisMigrationFleetKey {
-  let connection: RedisConnection
+  let transport: any RedisScriptTransport
   public let key: String
   let timeout: UInt64?
 
-  public init(connection: RedisConnection, keyPrefix: String, timeout: UInt64? = nil) {
-    self.connection = connection
+  public init(transport: any RedisScriptTransport, keyPrefix: String, timeout: UInt64? = nil) {
+    self.transport = transport
     self.key = keyPrefix + "migration"
     self.timeout = timeout
   }
+
+  /// KEYS: the hash. Returns {version, mode, percentage, migration} (nil where absent).
+  static let read = RedisScript(
+    "return redis.call('HMGET', KEYS[1], 'version', 'mode', 'percentage', 'migration')")
 
   /// KEYS: the hash. ARGV: expected version ("" = any), mode, percentage, migration.
   /// Returns the new version, or -1 when the version was not the expected one.
@@ -28,8 +34,7 @@ public final class RedisMigrationFleetKey {
 
   /// The published record; nil when there is none (or it does not parse).
   public func read(completion: @escaping (Result<MigrationFleetRecord?, SessionError>) -> Void) {
-    connection.send(strings: ["HMGET", key, "version", "mode", "percentage", "migration"], timeout: timeout) {
-      result in
+    transport.run(Self.read, keys: [Array(key.utf8)], args: [], on: .master, timeout: timeout) { result in
       switch result {
       case .failure(let error):
         completion(.failure(SessionError(.storeUnavailable, error.description)))
@@ -53,12 +58,10 @@ public final class RedisMigrationFleetKey {
     _ setting: MigrationSetting, migration: String, ifVersion: UInt64?,
     completion: @escaping (Result<UInt64?, SessionError>) -> Void
   ) {
-    let args = [
-      ifVersion.map(String.init) ?? "", setting.mode.rawValue, String(setting.percentage), migration,
-    ]
-    connection.run(Self.publish, keys: [Array(key.utf8)], args: args.map { Array($0.utf8) }, timeout: timeout)
-    {
-      result in
+    let args = [ifVersion.map(String.init) ?? "", setting.mode.rawValue, String(setting.percentage), migration]
+    transport.run(
+      Self.publish, keys: [Array(key.utf8)], args: args.map { Array($0.utf8) }, on: .master, timeout: timeout
+    ) { result in
       switch result {
       case .failure(let error):
         completion(.failure(SessionError(.storeUnavailable, error.description)))

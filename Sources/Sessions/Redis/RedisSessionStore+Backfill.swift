@@ -1,14 +1,61 @@
 /// The Redis store as a backfill source and target (`RedisBackfillScripts`): `SCAN` over the
-/// per-user indexes (`<prefix>u:*`), one export script per user found, one import script per
-/// user copied. Loop-thread only, like the store.
+/// per-user indexes (`<prefix>u:*`) on every master of the transport (one for a single Redis or
+/// Sentinel, each in turn for a cluster), one export script per user found, one import script
+/// per user copied (a user's keys share one slot). Loop-thread only, like the store.
 extension RedisSessionStore: SessionExporting, SessionImporting {
+  /// Where a page of the export continues: the `SCAN` cursor on one of the transport's masters
+  /// (`scanConnections`, visited in turn), written `node:cursor`; "0" is the start and the end.
+  struct ScanPosition: Equatable {
+    var node: Int
+    var cursor: String
+
+    init(node: Int, cursor: String) {
+      self.node = node
+      self.cursor = cursor
+    }
+
+    init?(_ text: String) {
+      if text == SessionExportPage.start {
+        self.init(node: 0, cursor: "0")
+        return
+      }
+      let parts = text.split(separator: ":", maxSplits: 1)
+      guard parts.count == 2, let node = Int(parts[0]), node >= 0, UInt64(parts[1]) != nil else { return nil }
+      self.init(node: node, cursor: String(parts[1]))
+    }
+
+    var text: String { "\(node):\(cursor)" }
+  }
+
   public func exportSessions(
     from cursor: String, count: Int, now: Int64,
     completion: @escaping (Result<SessionExportPage, SessionError>) -> Void
   ) {
+    scanPage(from: cursor, count: count) { [self] scanned in
+      switch scanned {
+      case .failure(let error): completion(.failure(error))
+      case .success(let (userKeys, next)): exportUsers(userKeys, cursor: next, completion)
+      }
+    }
+  }
+
+  /// One `SCAN … MATCH <prefix>u:*` step: the user keys found (prefix removed) and the next
+  /// position (`SessionExportPage.done` after the last master).
+  func scanPage(
+    from cursor: String, count: Int, _ completion: @escaping (Result<([String], String), SessionError>) -> Void
+  ) {
+    let nodes = transport.scanConnections
+    guard let position = ScanPosition(cursor), position.node < max(nodes.count, 1) else {
+      return transport.loop.afterBatch {
+        completion(.failure(SessionError(.storeUnavailable, "export cursor \(cursor) does not fit the topology")))
+      }
+    }
+    guard !nodes.isEmpty else {
+      return transport.loop.afterBatch { completion(.failure(SessionError(.storeUnavailable, "no master known"))) }
+    }
     let pattern = Self.globEscaped(keyPrefix) + "u:*"
-    connection.send(
-      strings: ["SCAN", cursor, "MATCH", pattern, "COUNT", String(max(count, 1))], timeout: commandTimeout
+    nodes[position.node].send(
+      strings: ["SCAN", position.cursor, "MATCH", pattern, "COUNT", String(max(count, 1))], timeout: commandTimeout
     ) { [self] result in
       switch result {
       case .failure(let error):
@@ -19,7 +66,15 @@ extension RedisSessionStore: SessionExporting, SessionImporting {
         let userKeys = keys.compactMap { $0.bytes }.filter { $0.count > prefixLength }.map {
           String(decoding: $0[prefixLength...], as: UTF8.self)
         }
-        exportUsers(userKeys, cursor: next, completion)
+        let following: String
+        if next != "0" {
+          following = ScanPosition(node: position.node, cursor: next).text
+        } else if position.node + 1 < nodes.count {
+          following = ScanPosition(node: position.node + 1, cursor: "0").text
+        } else {
+          following = SessionExportPage.done
+        }
+        completion(.success((userKeys, following)))
       }
     }
   }
@@ -70,7 +125,7 @@ extension RedisSessionStore: SessionExporting, SessionImporting {
   public func importSessions(
     _ user: UserSessions, now: Int64, completion: @escaping (Result<[String], SessionError>) -> Void
   ) {
-    guard !user.sessions.isEmpty else { return connection.loop.afterBatch { completion(.success([])) } }
+    guard !user.sessions.isEmpty else { return transport.loop.afterBatch { completion(.success([])) } }
     var keys: [[UInt8]] = [key(user.userKey)]
     var args: [[UInt8]] = []
     for exported in user.sessions {
@@ -94,21 +149,20 @@ extension RedisSessionStore: SessionExporting, SessionImporting {
   /// How many per-user indexes the store holds (a `SCAN` over their keys only; for the progress
   /// bar of `gatehouse migrate`).
   public func countUsers(completion: @escaping (Result<Int, SessionError>) -> Void) {
-    countUsers(from: "0", counted: 0, completion)
+    countUsers(from: SessionExportPage.start, counted: 0, completion)
   }
 
   private func countUsers(
     from cursor: String, counted: Int, _ completion: @escaping (Result<Int, SessionError>) -> Void
   ) {
-    let pattern = Self.globEscaped(keyPrefix) + "u:*"
-    connection.send(strings: ["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"], timeout: commandTimeout) {
-      [self] result in
-      guard case .success(let reply) = result, let items = reply.array, items.count == 2,
-        let next = items[0].string, let keys = items[1].array
-      else { return completion(.failure(SessionError(.storeUnavailable, "SCAN failed"))) }
-      let total = counted + keys.count
-      if next == "0" { return completion(.success(total)) }
-      countUsers(from: next, counted: total, completion)
+    scanPage(from: cursor, count: 1000) { [self] scanned in
+      switch scanned {
+      case .failure(let error): completion(.failure(error))
+      case .success(let (keys, next)):
+        let total = counted + keys.count
+        if next == SessionExportPage.done { return completion(.success(total)) }
+        countUsers(from: next, counted: total, completion)
+      }
     }
   }
 

@@ -17,8 +17,8 @@ final class MigratingRedisConformanceTests: RedisTestCase {
         MigratingSessionStore(
           from: MemorySessionStore(), to: RedisSessionStore(connection: connection.value, keyPrefix: prefix),
           control: MigrationControl(
-            initial: setting, drainWindow: 3_600_000_000_000, clock: MonotonicClock.now),
-          clock: MonotonicClock.now)
+            initial: setting, drainWindow: 3_600_000_000_000, clock: SystemClock()),
+          clock: SystemClock())
       }
     }
   }
@@ -37,8 +37,8 @@ final class MigratingRedisConformanceTests: RedisTestCase {
             from: RedisSessionStore(connection: from.value, keyPrefix: prefix),
             to: RedisSessionStore(connection: to.value, keyPrefix: prefix),
             control: MigrationControl(
-              initial: setting, drainWindow: 3_600_000_000_000, clock: MonotonicClock.now),
-            require: requirement, clock: MonotonicClock.now)
+              initial: setting, drainWindow: 3_600_000_000_000, clock: SystemClock()),
+            require: requirement, clock: SystemClock())
         }
       }
     }

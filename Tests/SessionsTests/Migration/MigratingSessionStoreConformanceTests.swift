@@ -19,8 +19,8 @@ final class MigratingSessionStoreConformanceTests: XCTestCase {
           makeStore: {
             MigratingSessionStore(
               from: MemorySessionStore(), to: MemorySessionStore(),
-              control: MigrationControl(initial: setting, drainWindow: 3_600_000_000_000, clock: { 1 }),
-              require: requirement, clock: { 1 })
+              control: MigrationControl(initial: setting, drainWindow: 3_600_000_000_000, clock: FakeClock()),
+              require: requirement, clock: FakeClock())
           }, waitUntil: { _ in }, usesInjectedTime: true
         ).run()
       }

@@ -35,9 +35,9 @@ final class RedisBackfillTests: RedisTestCase {
       let backfill = SessionBackfill(
         source: from.value, target: to.value,
         checkpoint: checkpoint
-          ? RedisBackfillCheckpoint(connection: to.value.connection, keyPrefix: "gh:") : nil,
-        sourceName: "from", options: .init(pageSize: pageSize, restart: restart), clock: MonotonicClock.now,
-        wallNow: { t0 }, sleep: { delay, resume in loop.schedule(at: loop.now &+ delay, resume) })
+          ? RedisBackfillCheckpoint(transport: to.value.transport, keyPrefix: "gh:") : nil,
+        sourceName: "from", options: .init(pageSize: pageSize, restart: restart), clock: SystemClock(),
+         sleep: { delay, resume in loop.schedule(at: loop.now &+ delay, resume) })
       backfill.run(completion: done)
     }
   }
@@ -114,7 +114,7 @@ final class RedisBackfillTests: RedisTestCase {
       [secondRun.sessions, secondRun.copied, secondRun.present], [60, 0, 60], "second run copies nothing")
 
     var report = harness.await(30) { done in
-      BackfillVerification(source: from.value, target: to.value, sampleSize: 20, pageSize: 7, wallNow: { t0 })
+      BackfillVerification(source: from.value, target: to.value, sampleSize: 20, pageSize: 7, clock: FakeClock())
         .run(completion: done)
     }
     XCTAssertEqual(try report?.get().passed, true, "verified: \(String(describing: report))")
@@ -123,7 +123,7 @@ final class RedisBackfillTests: RedisTestCase {
     try toServer.cli(["DEL", "gh:\(successor.storeKey)"])
     report = harness.await(30) { done in
       BackfillVerification(
-        source: from.value, target: to.value, sampleSize: 100, pageSize: 7, wallNow: { t0 }
+        source: from.value, target: to.value, sampleSize: 100, pageSize: 7, clock: FakeClock()
       ).run(completion: done)
     }
     XCTAssertEqual(

@@ -11,7 +11,7 @@ final class RedisMigrationFleetKeyTests: RedisTestCase {
     let connection = self.connection(port: server.port)
     waitReady(connection, "fleet")
     let fleet = harness.sync {
-      Unchecked(RedisMigrationFleetKey(connection: connection.value, keyPrefix: "gh:"))
+      Unchecked(RedisMigrationFleetKey(transport: connection.value, keyPrefix: "gh:"))
     }
     func read() -> MigrationFleetRecord?? {
       harness.await(15) { done in fleet.value.read { done(try? $0.get()) } }

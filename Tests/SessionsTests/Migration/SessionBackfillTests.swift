@@ -28,7 +28,7 @@ final class SessionBackfillTests: XCTestCase {
   ) -> (result: Result<BackfillProgress, SessionError>?, reports: [BackfillProgress]) {
     let backfill = SessionBackfill(
       source: source, target: target, checkpoint: checkpoint, sourceName: "memory", options: options,
-      clock: clock.read, wallNow: { t0 },
+      clock: clock.read,
       sleep: { delay, resume in
         sleeps.values.append(delay)
         clock.advance(by: delay)
@@ -84,7 +84,7 @@ final class SessionBackfillTests: XCTestCase {
     let checkpoint = MemoryCheckpoint()
     let interrupted = SessionBackfill(
       source: source, target: target, checkpoint: checkpoint, sourceName: "memory",
-      options: .init(pageSize: 2), clock: FakeClock().read, wallNow: { t0 }, sleep: { _, resume in resume() })
+      options: .init(pageSize: 2), clock: FakeClock().read, sleep: { _, resume in resume() })
     var result: Result<BackfillProgress, SessionError>?
     interrupted.run { result = $0 }
     guard case .failure(let error)? = result else {
@@ -97,7 +97,7 @@ final class SessionBackfillTests: XCTestCase {
     target.failImportOnCall = 0
     let resumed = SessionBackfill(
       source: source, target: target, checkpoint: checkpoint, sourceName: "memory",
-      options: .init(pageSize: 2), clock: FakeClock().read, wallNow: { t0 }, sleep: { _, resume in resume() })
+      options: .init(pageSize: 2), clock: FakeClock().read, sleep: { _, resume in resume() })
     var second: Result<BackfillProgress, SessionError>?
     resumed.run { second = $0 }
     let progress = try XCTUnwrap(try second?.get(), "resumed run finishes")
@@ -132,7 +132,7 @@ final class SessionBackfillTests: XCTestCase {
     let target = ControlledStore()
     let backfill = SessionBackfill(
       source: source, target: target, checkpoint: nil, sourceName: "memory", options: .init(pageSize: 10),
-      clock: FakeClock().read, wallNow: { t0 }, sleep: { _, resume in resume() })
+      clock: FakeClock().read, sleep: { _, resume in resume() })
     var result: Result<BackfillProgress, SessionError>?
     backfill.run { result = $0 }
     let progress = try XCTUnwrap(try result?.get())
@@ -146,7 +146,7 @@ final class SessionBackfillTests: XCTestCase {
     let target = MemorySessionStore()
     _ = backfill(source, target)
     var report: BackfillVerification.Report?
-    BackfillVerification(source: source, target: target, sampleSize: 5, pageSize: 2, wallNow: { t0 })
+    BackfillVerification(source: source, target: target, sampleSize: 5, pageSize: 2, clock: FakeClock())
       .run { report = try? $0.get() }
     XCTAssertEqual(report?.fromSessions, 12, "counted from")
     XCTAssertEqual(report?.toSessions, 12, "counted to")
@@ -155,7 +155,7 @@ final class SessionBackfillTests: XCTestCase {
     // A session missing in `to` fails a full sample.
     let missing = fixedTicket(user: "user2", seed: 1)
     target.destroy(storeKey: missing.storeKey, userKey: missing.userKey) { _ in }
-    BackfillVerification(source: source, target: target, sampleSize: 100, pageSize: 2, wallNow: { t0 })
+    BackfillVerification(source: source, target: target, sampleSize: 100, pageSize: 2, clock: FakeClock())
       .run { report = try? $0.get() }
     XCTAssertEqual(report?.missing, 1, "the destroyed copy is missing")
     XCTAssertEqual(report?.toSessions, 11, "one fewer in to")

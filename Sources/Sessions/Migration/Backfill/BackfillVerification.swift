@@ -1,3 +1,5 @@
+public import EventLoop
+
 /// `gatehouse migrate --verify`: counts the live sessions of both stores and checks a random
 /// sample of `from`'s sessions: each is read again from both stores and the answers compared
 /// (present, same sealed bytes, same expiry within the comparison tolerance); a sampled session
@@ -29,7 +31,7 @@ public final class BackfillVerification {
   let target: any SessionExporting & SessionStore
   let sampleSize: Int
   let pageSize: Int
-  let wallNow: () -> Int64
+  let clock: any Clock
   private var report = Report()
   private var sample: [ExportedSession] = []
   private var seen = 0
@@ -37,13 +39,13 @@ public final class BackfillVerification {
 
   public init(
     source: any SessionExporting & SessionStore, target: any SessionExporting & SessionStore,
-    sampleSize: Int = 100, pageSize: Int = 200, wallNow: @escaping () -> Int64
+    sampleSize: Int = 100, pageSize: Int = 200, clock: any Clock
   ) {
     self.source = source
     self.target = target
     self.sampleSize = max(sampleSize, 0)
     self.pageSize = max(pageSize, 1)
-    self.wallNow = wallNow
+    self.clock = clock
   }
 
   public func run(completion: @escaping (Result<Report, SessionError>) -> Void) {
@@ -81,7 +83,7 @@ public final class BackfillVerification {
     _ store: any SessionExporting, from cursor: String, onPage: @escaping (SessionExportPage) -> Void,
     _ done: @escaping (Result<Void, SessionError>) -> Void
   ) {
-    store.exportSessions(from: cursor, count: pageSize, now: wallNow()) { [self] result in
+    store.exportSessions(from: cursor, count: pageSize, now: clock.wallNanos()) { [self] result in
       switch result {
       case .failure(let error): done(.failure(error))
       case .success(let page):
@@ -96,7 +98,7 @@ public final class BackfillVerification {
     var pending = sample.count
     var failure: SessionError?
     guard pending > 0 else { return completion(.success(report)) }
-    let now = wallNow()
+    let now = clock.wallNanos()
     for exported in sample {
       let key = exported.session.summary.storeKey
       source.load(storeKey: key, now: now) { [self] inFrom in

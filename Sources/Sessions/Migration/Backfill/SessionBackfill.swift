@@ -1,3 +1,5 @@
+public import EventLoop
+
 /// `gatehouse migrate`: copies every live session from one store to another without unsealing
 /// anything (docs/migration.md §5). Page by page: export a page of users from `source`, import
 /// every user of the page into `target` at once (one script per user), check each copy against
@@ -9,8 +11,8 @@
 /// would otherwise live again in `target`. Every stored copy whose session `source` no longer
 /// holds live (or cannot confirm) is destroyed in `target` again (`withdrawn`).
 ///
-/// I/O is injected: the stores, the checkpoint, the monotonic `clock`, `sleep` (a loop timer)
-/// and the wall clock `wallNow` the memory store needs. Loop-thread only: every call and
+/// I/O is injected: the stores, the checkpoint, the clock (monotonic for pacing, wall for the
+/// memory store) and `sleep` (a loop timer). Loop-thread only: every call and
 /// completion on the loop that runs the stores.
 public final class SessionBackfill {
   public struct Options: Sendable {
@@ -34,8 +36,7 @@ public final class SessionBackfill {
   /// Names the source in the checkpoint (a cursor is only valid for the store it came from).
   let sourceName: String
   let options: Options
-  let clock: () -> UInt64
-  let wallNow: () -> Int64
+  let clock: any Clock
   let sleep: (UInt64, @escaping () -> Void) -> Void
   /// Called after every page (and once at the end).
   public var onProgress: ((BackfillProgress) -> Void)?
@@ -48,8 +49,7 @@ public final class SessionBackfill {
   public init(
     source: any SessionExporting & SessionStore, target: any SessionImporting & SessionStore,
     checkpoint: (any BackfillCheckpoint)?,
-    sourceName: String, options: Options, clock: @escaping () -> UInt64, wallNow: @escaping () -> Int64,
-    sleep: @escaping (UInt64, @escaping () -> Void) -> Void
+    sourceName: String, options: Options, clock: any Clock, sleep: @escaping (UInt64, @escaping () -> Void) -> Void
   ) {
     self.source = source
     self.target = target
@@ -57,7 +57,6 @@ public final class SessionBackfill {
     self.sourceName = sourceName
     self.options = options
     self.clock = clock
-    self.wallNow = wallNow
     self.sleep = sleep
     self.limiter = BackfillRateLimiter(perSecond: options.rate)
   }
@@ -66,7 +65,7 @@ public final class SessionBackfill {
   /// checkpoint holds where to resume).
   public func run(completion: @escaping (Result<BackfillProgress, SessionError>) -> Void) {
     self.completion = completion
-    started = clock()
+    started = clock.monotonicNanos()
     guard let checkpoint, !options.restart else { return page(SessionExportPage.start) }
     checkpoint.load(source: sourceName) { [self] result in
       switch result {
@@ -81,7 +80,7 @@ public final class SessionBackfill {
   }
 
   private func page(_ cursor: String) {
-    source.exportSessions(from: cursor, count: options.pageSize, now: wallNow()) { [self] result in
+    source.exportSessions(from: cursor, count: options.pageSize, now: clock.wallNanos()) { [self] result in
       switch result {
       case .failure(let error): finish(.failure(error))
       case .success(let page): importPage(page)
@@ -96,10 +95,10 @@ public final class SessionBackfill {
       if let failure { return finish(.failure(failure)) }
       progress.pages += 1
       progress.cursor = page.cursor
-      progress.elapsed = clock() &- started
+      progress.elapsed = clock.monotonicNanos() &- started
       if page.cursor == SessionExportPage.done { return complete() }
       onProgress?(progress)
-      let wait = limiter.reserve(page.sessionCount, now: clock())
+      let wait = limiter.reserve(page.sessionCount, now: clock.monotonicNanos())
       let next = { [self] in
         if wait == 0 { return self.page(page.cursor) }
         sleep(wait) { [self] in self.page(page.cursor) }
@@ -111,7 +110,7 @@ public final class SessionBackfill {
       }
     }
     if pending == 0 { return pageDone() }
-    let now = wallNow()
+    let now = clock.wallNanos()
     for user in page.users {
       target.importSessions(user, now: now) { [self] result in
         switch result {
@@ -164,7 +163,7 @@ public final class SessionBackfill {
   }
 
   private func finish(_ result: Result<BackfillProgress, SessionError>) {
-    progress.elapsed = clock() &- started
+    progress.elapsed = clock.monotonicNanos() &- started
     onProgress?(progress)
     let completion = self.completion
     self.completion = nil
