@@ -143,7 +143,8 @@ struct Migrate: ParsableCommand {
     discussion: """
       Uses [session.migration] of the configuration: [redis] is from, [redis.target] is to. Resumable \
       (an interrupted run continues where it stopped), idempotent (sessions already in to are left \
-      alone), rate-limited with --rate. --verify compares the two stores instead of copying.
+      alone), rate-limited with --rate. --verify compares the two stores instead of copying; \
+      --reverse works from to back to from (rolling back after complete).
       """)
   @OptionGroup var options: ConfigOption
   @Option(help: "Sessions copied per second (0 = no limit).") var rate: Int = 0
@@ -151,6 +152,8 @@ struct Migrate: ParsableCommand {
   @Flag(help: "Start from the beginning instead of the saved resume point.") var restart = false
   @Flag(help: "Compare the stores (session counts and a sample) instead of copying.") var verify = false
   @Option(help: "Sessions checked by --verify.") var sample: Int = 100
+  @Flag(help: "Copy (or verify) to → from, before leaving complete for a mode where from answers.")
+  var reverse = false
 
   func validate() throws {
     guard rate >= 0 else { throw ValidationError("--rate must not be negative") }
@@ -163,7 +166,7 @@ struct Migrate: ParsableCommand {
     let status = BackfillCommand.run(
       config: config,
       options: BackfillCommand.Options(
-        rate: rate, pageSize: pageSize, restart: restart, verify: verify, sample: sample)
+        rate: rate, pageSize: pageSize, restart: restart, verify: verify, sample: sample, reverse: reverse)
     ) { text in
       _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
     }

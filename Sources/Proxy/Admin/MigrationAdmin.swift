@@ -12,8 +12,9 @@ import Synchronization
 ///     PUT /migration    {"mode": "split", "percentage": 25}: published to the fleet, then applied
 ///
 /// `percentage` may be left out (the current one stays). Unknown members, a mode that does not
-/// exist or a percentage outside 0...100 are 400; a fleet key that cannot be written is 503 and
-/// nothing changes. Thread-safe; a PUT with a Redis `from` answers later through `resume`, on
+/// exist or a percentage outside 0...100 are 400; leaving `complete` for a setting where `from`
+/// answers is 409 unless the body says `"force": true` (`MigrationSetting.riskOfMoving`); a
+/// fleet key that cannot be written is 503 and nothing changes. Thread-safe; a PUT with a Redis `from` answers later through `resume`, on
 /// worker 0's thread.
 final class MigrationAdmin: Sendable {
   let coordinator: MigrationCoordinator
@@ -30,9 +31,14 @@ final class MigrationAdmin: Sendable {
       return .json(200, Self.state(coordinator))
     case .put:
       let setting: MigrationSetting
-      switch Self.parse(body, current: coordinator.control.setting) {
+      let current = coordinator.control.setting
+      switch Self.parse(body, current: current) {
       case .invalid(let problem): return .json(400, #"{"error":\#(JSONString.quoted(problem))}"#)
-      case .valid(let parsed): setting = parsed
+      case .valid(let parsed, let force):
+        if !force, let risk = current.riskOfMoving(to: parsed) {
+          return .json(409, #"{"error":\#(JSONString.quoted(risk + " (or send \"force\": true)"))}"#)
+        }
+        setting = parsed
       }
       let coordinator = self.coordinator
       let answer = LateAnswer()
@@ -56,18 +62,23 @@ final class MigrationAdmin: Sendable {
 
   /// What a PUT body asks for.
   enum Request: Equatable {
-    case valid(MigrationSetting)
+    case valid(MigrationSetting, force: Bool)
     case invalid(String)
   }
 
-  /// `{"mode": "...", "percentage": N}`; members other than these two are refused.
+  /// `{"mode": "...", "percentage": N, "force": true}`; other members are refused.
   static func parse(_ body: [UInt8], current: MigrationSetting) -> Request {
     guard body.count <= maxBodyBytes else { return .invalid("body larger than \(maxBodyBytes) bytes") }
     guard let value = try? JSONParser.parse(body), case .object(let members) = value else {
       return .invalid("expected a JSON object such as {\"mode\": \"split\", \"percentage\": 25}")
     }
-    if let unknown = members.keys.sorted().first(where: { $0 != "mode" && $0 != "percentage" }) {
-      return .invalid("unknown member \"\(unknown)\"; use mode and percentage")
+    if let unknown = members.keys.sorted().first(where: { !["mode", "percentage", "force"].contains($0) }) {
+      return .invalid("unknown member \"\(unknown)\"; use mode, percentage and force")
+    }
+    var force = false
+    if let given = members["force"] {
+      guard let flag = given.boolValue else { return .invalid("force must be true or false") }
+      force = flag
     }
     guard let modeText = members["mode"]?.stringValue else { return .invalid("mode is required (a string)") }
     guard let mode = MigrationMode(rawValue: modeText) else {
@@ -81,7 +92,7 @@ final class MigrationAdmin: Sendable {
       }
       percentage = Int(number)
     }
-    return .valid(MigrationSetting(mode: mode, percentage: percentage))
+    return .valid(MigrationSetting(mode: mode, percentage: percentage), force: force)
   }
 
   /// The JSON of `GET /migration`.

@@ -4,8 +4,8 @@ import Prometheus
 import Sessions
 
 /// `gatehouse migrate` (docs/migration.md §5): copies every live session from the migration's
-/// `from` Redis to its `to` Redis (`SessionBackfill`), or with `verify` compares the two
-/// (`BackfillVerification`), on an event loop thread of its own with the same Redis clients the
+/// `from` Redis to its `to` Redis (`SessionBackfill`; the other way with `reverse`), or with
+/// `verify` compares the two (`BackfillVerification`), on an event loop thread of its own with the same Redis clients the
 /// proxy uses (Sentinel included). Progress goes to `output`: a bar redrawn in place on a
 /// terminal, a line every two seconds otherwise, and a summary at the end.
 public enum BackfillCommand {
@@ -20,10 +20,15 @@ public enum BackfillCommand {
     public var verify: Bool
     /// Sessions checked by `verify`.
     public var sample: Int
+    /// Copy (or verify) `to` → `from`: before leaving `complete` for a setting where `from`
+    /// answers (docs/migration.md §7).
+    public var reverse: Bool
 
     public init(
-      rate: Int = 0, pageSize: Int = 200, restart: Bool = false, verify: Bool = false, sample: Int = 100
+      rate: Int = 0, pageSize: Int = 200, restart: Bool = false, verify: Bool = false, sample: Int = 100,
+      reverse: Bool = false
     ) {
+      self.reverse = reverse
       self.rate = rate
       self.pageSize = pageSize
       self.restart = restart
@@ -66,9 +71,15 @@ public enum BackfillCommand {
       index: 1, loop: loop, settings: patient(fromSettings), shared: shared, cache: nil, clock: clock)
     let to = RedisWorkerBackend(
       index: 2, loop: loop, settings: patient(toSettings), shared: shared, cache: nil, clock: clock)
-    let job = BackfillJob(
-      from: from, to: to, identity: MigrationIdentity(settings: session), options: options, terminal: terminal,
-      clock: clock, output: output)
+    let identity = MigrationIdentity(settings: session)
+    let job =
+      options.reverse
+      ? BackfillJob(
+        source: to, target: from, identity: MigrationIdentity(from: identity.to, to: identity.from),
+        options: options, terminal: terminal, clock: clock, output: output)
+      : BackfillJob(
+        source: from, target: to, identity: identity, options: options, terminal: terminal, clock: clock,
+        output: output)
     let thread = SystemThread { loop.run() }
     do {
       try thread.start()
@@ -92,11 +103,12 @@ public enum BackfillCommand {
   }
 }
 
-/// One run of `gatehouse migrate` on its loop. Loop-thread only (`status` is read after the
-/// loop thread ended).
+/// One run of `gatehouse migrate` on its loop, from `source` to `target` (`from` → `to`, or the
+/// other way with `--reverse`; `identity` names them in that order). Loop-thread only (`status`
+/// is read after the loop thread ended).
 final class BackfillJob: @unchecked Sendable {
-  let from: RedisWorkerBackend
-  let to: RedisWorkerBackend
+  let source: RedisWorkerBackend
+  let target: RedisWorkerBackend
   let identity: MigrationIdentity
   let options: BackfillCommand.Options
   let terminal: Bool
@@ -109,36 +121,37 @@ final class BackfillJob: @unchecked Sendable {
   private var verification: BackfillVerification?
 
   init(
-    from: RedisWorkerBackend, to: RedisWorkerBackend, identity: MigrationIdentity,
+    source: RedisWorkerBackend, target: RedisWorkerBackend, identity: MigrationIdentity,
     options: BackfillCommand.Options,
     terminal: Bool, clock: any Clock, output: @escaping @Sendable (String) -> Void
   ) {
     self.clock = clock
-    self.from = from
-    self.to = to
+    self.source = source
+    self.target = target
     self.identity = identity
     self.options = options
     self.terminal = terminal
     self.output = output
   }
 
-  var loop: EventLoop { from.loop }
+  var loop: EventLoop { source.loop }
 
   func start() {
-    from.start()
-    to.start()
+    source.start()
+    target.start()
     let deadline =
-      loop.now &+ UInt64(max(from.settings.connectTimeout, to.settings.connectTimeout).nanoseconds) &* 10
+      loop.now &+ UInt64(max(source.settings.connectTimeout, target.settings.connectTimeout).nanoseconds)
+      &* 10
     waitForConnections(until: deadline)
   }
 
   private func waitForConnections(until deadline: UInt64) {
-    if from.store.isAvailable && to.store.isAvailable {
+    if source.store.isAvailable && target.store.isAvailable {
       output("gatehouse migrate: \(identity.from) → \(identity.to)\n")
       return options.verify ? verify() : countThenCopy()
     }
     guard loop.now < deadline else {
-      let down = from.store.isAvailable ? "to (\(identity.to))" : "from (\(identity.from))"
+      let down = source.store.isAvailable ? identity.to : identity.from
       return finish(1, "gatehouse migrate: cannot reach \(down)")
     }
     loop.schedule(at: loop.now &+ 10_000_000) { [self] in waitForConnections(until: deadline) }
@@ -146,7 +159,7 @@ final class BackfillJob: @unchecked Sendable {
 
   private func countThenCopy() {
     guard terminal else { return copy() }
-    from.store.countUsers { [self] counted in
+    source.store.countUsers { [self] counted in
       if case .success(let users) = counted { expectedUsers = users }
       copy()
     }
@@ -155,10 +168,10 @@ final class BackfillJob: @unchecked Sendable {
   private func copy() {
     let loop = self.loop
     let backfill = SessionBackfill(
-      source: from.store, target: to.store,
+      source: source.store, target: target.store,
       checkpoint: RedisBackfillCheckpoint(
-        transport: to.store.transport, keyPrefix: to.settings.keyPrefix,
-        timeout: UInt64(to.settings.commandTimeout.nanoseconds)),
+        transport: target.store.transport, keyPrefix: target.settings.keyPrefix,
+        timeout: UInt64(target.settings.commandTimeout.nanoseconds)),
       sourceName: identity.from,
       options: SessionBackfill.Options(
         pageSize: options.pageSize, rate: options.rate, restart: options.restart),
@@ -187,7 +200,7 @@ final class BackfillJob: @unchecked Sendable {
 
   private func verify() {
     let verification = BackfillVerification(
-      source: from.store, target: to.store, sampleSize: options.sample, pageSize: options.pageSize,
+      source: source.store, target: target.store, sampleSize: options.sample, pageSize: options.pageSize,
       clock: clock)
     self.verification = verification
     verification.run { [self] result in

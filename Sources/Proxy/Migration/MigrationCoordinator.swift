@@ -130,6 +130,12 @@ final class MigrationCoordinator: MigrationControlObserver, @unchecked Sendable 
     let changed = fileSetting.exchange(settings.setting) != settings.setting
     guard changed else { return }
     let log = self.log
+    if let risk = control.setting.riskOfMoving(to: settings.setting) {
+      log.error(
+        "migration setting from the reloaded file not applied",
+        metadata: ["event": "migration", "reason": "\(risk)"])
+      return
+    }
     request(settings.setting, source: .reload) { result in
       if case .failure(let error) = result {
         log.error(

@@ -31,6 +31,19 @@ public struct MigrationSetting: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// Why moving from `self` to `next` could refuse valid sessions, or nil when it cannot.
+  /// Leaving `complete` for a setting where `from` answers some reads (anything but `split 100`
+  /// and `complete`): sessions created since `complete` exist only in `to` (docs/migration.md
+  /// §7, copy them back with `gatehouse migrate --reverse`, through `split 100`).
+  public func riskOfMoving(to next: MigrationSetting) -> String? {
+    guard mode == .complete, next.mode != .complete, !(next.mode == .split && next.percentage == 100) else {
+      return nil
+    }
+    return
+      "leaving complete for \(next) lets from answer for some users, but sessions created since complete "
+      + "exist only in to: go to split 100 first, copy them back with gatehouse migrate --reverse, then step down"
+  }
+
   /// "split 25%", "dual".
   public var description: String { mode == .split ? "split \(percentage)%" : mode.rawValue }
 }

@@ -45,6 +45,31 @@ final class MigrateCommandTests: MigrationTestCase {
     XCTAssertTrue(broken.stderr.contains("1 missing"), "names the missing copy: \(broken.stderr)")
   }
 
+  /// Rolling back after complete: the admin API refuses to let `from` answer again at once;
+  /// through split 100 and `gatehouse migrate --reverse`, the sessions created in complete are
+  /// copied back and survive the step down to split 50.
+  func testRollingBackFromComplete() throws {
+    let gatehouse = try startReplica(redisToRedis(mode: "complete"))
+    let tickets = try logIn(gatehouse, users: (0..<10).map { "returner\($0)" }, perUser: 1)
+    XCTAssertEqual(try fromRedis.cli(["--scan", "--pattern", "gh:s:*"]), "", "complete: nothing in from")
+    let refused = try adminRequest(gatehouse, "PUT", "/migration", body: "{\"mode\":\"dual\"}")
+    XCTAssertEqual(refused.status, 409, "complete → dual refused: \(refused.body)")
+    XCTAssertTrue(refused.body.contains("gatehouse migrate --reverse"), "says how: \(refused.body)")
+    XCTAssertEqual(applied(gatehouse)?.mode, "complete", "nothing changed")
+    try put(gatehouse, mode: "split", percentage: 100)
+    let back = try GatehouseCommand.run(
+      ["migrate", "--config", gatehouse.configPath, "--reverse"], timeout: 60)
+    XCTAssertEqual(back.status, .exited(0), "reverse: \(back)")
+    XCTAssertTrue(back.stderr.contains("copied 10"), "copied back: \(back.stderr)")
+    XCTAssertEqual(
+      try fromRedis.cli(["--scan", "--pattern", "gh:s:*"]).split(separator: "\n").count, 10,
+      "10 in from again")
+    try put(gatehouse, mode: "split", percentage: 50)
+    for (user, userTickets) in tickets {
+      XCTAssertTrue(try isAlive(gatehouse, userTickets[0], "\(user) after the step down"))
+    }
+  }
+
   func testRefusesWhatItCannotCopy() throws {
     let directory = try TemporaryDirectory(prefix: "migrate-config")
     defer { directory.remove() }
