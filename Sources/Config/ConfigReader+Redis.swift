@@ -1,4 +1,5 @@
 import Net
+import Sessions
 
 /// `[redis]` (docs/DECISIONS.md §8) and `[redis.target]` (docs/migration.md): read only when a
 /// store uses them, and then required; a table in any other configuration is an error (it would
@@ -14,6 +15,39 @@ extension ConfigReader {
     let line: Int
     let key: String
     let message: String
+  }
+
+  /// Which Redis tables the session stores need, and where that was written: `[redis]` for a
+  /// Redis store in use or a memory → Redis migration's target, `[redis.target]` for a Redis →
+  /// Redis migration's target.
+  static func redisNeeds(
+    store: SessionSettings.Store, storeLine: Int, migration: (to: SessionSettings.Store, line: Int)?
+  ) -> (redis: RedisNeed?, target: RedisNeed?) {
+    let storeNeed = RedisNeed(
+      line: storeLine, key: "session.store",
+      message:
+        "store = \"redis\" needs a [redis] table (at least address = \"host:port\", sentinels + master_name, or cluster)"
+    )
+    switch (store, migration) {
+    case (.redis, (.redis, let line)?):
+      return (
+        RedisNeed(
+          line: storeLine, key: "session.store",
+          message: "a migration from \"redis\" needs a [redis] table (the store in use)"),
+        RedisNeed(
+          line: line, key: "session.migration.to",
+          message:
+            "a migration from \"redis\" to \"redis\" needs a [redis.target] table (where the sessions go)")
+      )
+    case (.memory, (.redis, let line)?):
+      return (
+        RedisNeed(
+          line: line, key: "session.migration.to",
+          message: "a migration to \"redis\" needs a [redis] table (where the sessions go)"), nil
+      )
+    case (.redis, _): return (storeNeed, nil)
+    case (.memory, _): return (nil, nil)
+    }
   }
 
   /// `[redis]`; `need` is nil when no store uses it.

@@ -186,34 +186,8 @@ extension ConfigReader {
     }
 
     let (cacheTTL, cacheMaxEntries, cacheEnabled) = readSessionCache(table, defaults: d)
-    let redisNeed: RedisNeed?
-    let targetNeed: RedisNeed?
-    let migrationLine = migration?.line ?? sectionLine
-    switch (store, migration?.settings.to) {
-    case (.redis, .redis?):
-      redisNeed = RedisNeed(
-        line: storeLine, key: "session.store",
-        message: "a migration from \"redis\" needs a [redis] table (the store in use)")
-      targetNeed = RedisNeed(
-        line: migrationLine, key: "session.migration.to",
-        message:
-          "a migration from \"redis\" to \"redis\" needs a [redis.target] table (where the sessions go)")
-    case (.memory, .redis?):
-      redisNeed = RedisNeed(
-        line: migrationLine, key: "session.migration.to",
-        message: "a migration to \"redis\" needs a [redis] table (where the sessions go)")
-      targetNeed = nil
-    case (.redis, _):
-      redisNeed = RedisNeed(
-        line: storeLine, key: "session.store",
-        message:
-          "store = \"redis\" needs a [redis] table (at least address = \"host:port\", sentinels + master_name, or cluster)"
-      )
-      targetNeed = nil
-    case (.memory, _):
-      redisNeed = nil
-      targetNeed = nil
-    }
+    let (redisNeed, targetNeed) = Self.redisNeeds(
+      store: store, storeLine: storeLine, migration: migration.map { ($0.settings.to, $0.line) })
     let redis = readRedis(root, need: redisNeed)
     let redisTarget = readRedisTarget(root, need: targetNeed)
     return SessionSettings(
