@@ -1,5 +1,4 @@
 import Net
-import Sessions
 
 /// `[redis]` (docs/DECISIONS.md §8) and `[redis.target]` (docs/migration.md): read only when a
 /// store uses them, and then required; a table in any other configuration is an error (it would
