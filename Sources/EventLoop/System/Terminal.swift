@@ -1,7 +1,8 @@
 import Glibc
 
-/// Whether a descriptor is a terminal (`isatty`): progress output draws a bar on a terminal and
-/// prints plain lines otherwise. Thread-safe (no state).
+/// Whether a descriptor is a terminal (`isatty`): command-line output decides on colour (audit)
+/// and on a redrawn progress bar (migrate).
+/// Thread-safe (no state).
 public enum Terminal {
   public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 }
