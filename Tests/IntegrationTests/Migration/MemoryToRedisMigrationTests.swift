@@ -71,6 +71,16 @@ final class MemoryToRedisMigrationTests: MigrationTestCase {
       XCTAssertTrue(answer.body.contains(c.contains), "\(c.body): \(answer.body)")
     }
     XCTAssertEqual(applied(gatehouse)?.mode, "shadow", "nothing changed")
+    // A body that arrives after its head is waited for (the admin listener reads it whole).
+    let client = try RawClient(port: gatehouse.adminPort)
+    defer { client.close() }
+    let body = "{\"mode\":\"dual\"}"
+    try client.send("PUT /migration HTTP/1.1\r\nHost: a\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+    Thread.sleep(forTimeInterval: 0.05)  // nothing to poll: the server must not answer before the body
+    try client.send(body)
+    let split = try client.readResponse()
+    XCTAssertEqual(split.status, 200, "PUT in two segments: \(split)")
+    XCTAssertEqual(applied(gatehouse)?.mode, "dual", "applied")
     XCTAssertEqual(try adminRequest(gatehouse, "DELETE", "/migration").status, 405, "DELETE")
     XCTAssertEqual(
       try adminRequest(gatehouse, "POST", "/metrics", body: "x").status, 400, "other bodies refused")
