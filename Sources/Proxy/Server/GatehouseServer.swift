@@ -77,7 +77,8 @@ public final class GatehouseServer: @unchecked Sendable {
     if let settings = config.session {
       do {
         sessions = try SessionService(
-          settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock, log: log)
+          settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock,
+          log: log)
       } catch {
         throw StartupError(description: error.description)
       }

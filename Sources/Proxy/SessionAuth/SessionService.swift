@@ -139,7 +139,8 @@ public final class SessionService: Sendable {
       metricsSlot: index + workers)
     backends.append(toBackend)
     if index == 0, let fromBackend {
-      migration.attachFleet(loop: loop, transport: fromBackend.store.transport, keyPrefix: fromBackend.settings.keyPrefix)
+      migration.attachFleet(
+        loop: loop, transport: fromBackend.store.transport, keyPrefix: fromBackend.settings.keyPrefix)
     }
     let store = MigratingSessionStore(
       from: fromStore, to: toBackend.breaker, control: migration.control, require: migration.settings.require,

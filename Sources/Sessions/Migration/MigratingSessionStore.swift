@@ -59,7 +59,8 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
   /// The route for a call on `key` (a store or user key: both carry the user's tag).
   func route(_ key: String) -> MigrationRoute {
     MigrationRoute.plan(
-      control.setting, draining: { control.draining(now: clock.monotonicNanos()) }, bucket: { MigrationBucket.of(key: key) })
+      control.setting, draining: { control.draining(now: clock.monotonicNanos()) },
+      bucket: { MigrationBucket.of(key: key) })
   }
 
   func store(_ role: MigrationStoreRole) -> any SessionStore { role == .from ? from : to }

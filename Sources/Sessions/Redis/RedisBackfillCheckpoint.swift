@@ -29,7 +29,8 @@ public final class RedisBackfillCheckpoint: BackfillCheckpoint {
     }
   }
 
-  public func save(cursor: String, source: String, completion: @escaping (Result<Void, SessionError>) -> Void) {
+  public func save(cursor: String, source: String, completion: @escaping (Result<Void, SessionError>) -> Void)
+  {
     run(Self.write, [cursor, source], completion)
   }
 

@@ -58,7 +58,9 @@ public final class RedisMigrationFleetKey {
     _ setting: MigrationSetting, migration: String, ifVersion: UInt64?,
     completion: @escaping (Result<UInt64?, SessionError>) -> Void
   ) {
-    let args = [ifVersion.map(String.init) ?? "", setting.mode.rawValue, String(setting.percentage), migration]
+    let args = [
+      ifVersion.map(String.init) ?? "", setting.mode.rawValue, String(setting.percentage), migration,
+    ]
     transport.run(
       Self.publish, keys: [Array(key.utf8)], args: args.map { Array($0.utf8) }, on: .master, timeout: timeout
     ) { result in

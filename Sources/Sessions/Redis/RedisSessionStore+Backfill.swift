@@ -42,20 +42,25 @@ extension RedisSessionStore: SessionExporting, SessionImporting {
   /// One `SCAN … MATCH <prefix>u:*` step: the user keys found (prefix removed) and the next
   /// position (`SessionExportPage.done` after the last master).
   func scanPage(
-    from cursor: String, count: Int, _ completion: @escaping (Result<([String], String), SessionError>) -> Void
+    from cursor: String, count: Int,
+    _ completion: @escaping (Result<([String], String), SessionError>) -> Void
   ) {
     let nodes = transport.scanConnections
     guard let position = ScanPosition(cursor), position.node < max(nodes.count, 1) else {
       return transport.loop.afterBatch {
-        completion(.failure(SessionError(.storeUnavailable, "export cursor \(cursor) does not fit the topology")))
+        completion(
+          .failure(SessionError(.storeUnavailable, "export cursor \(cursor) does not fit the topology")))
       }
     }
     guard !nodes.isEmpty else {
-      return transport.loop.afterBatch { completion(.failure(SessionError(.storeUnavailable, "no master known"))) }
+      return transport.loop.afterBatch {
+        completion(.failure(SessionError(.storeUnavailable, "no master known")))
+      }
     }
     let pattern = Self.globEscaped(keyPrefix) + "u:*"
     nodes[position.node].send(
-      strings: ["SCAN", position.cursor, "MATCH", pattern, "COUNT", String(max(count, 1))], timeout: commandTimeout
+      strings: ["SCAN", position.cursor, "MATCH", pattern, "COUNT", String(max(count, 1))],
+      timeout: commandTimeout
     ) { [self] result in
       switch result {
       case .failure(let error):

@@ -37,7 +37,7 @@ final class RedisBackfillTests: RedisTestCase {
         checkpoint: checkpoint
           ? RedisBackfillCheckpoint(transport: to.value.transport, keyPrefix: "gh:") : nil,
         sourceName: "from", options: .init(pageSize: pageSize, restart: restart), clock: SystemClock(),
-         sleep: { delay, resume in loop.schedule(at: loop.now &+ delay, resume) })
+        sleep: { delay, resume in loop.schedule(at: loop.now &+ delay, resume) })
       backfill.run(completion: done)
     }
   }
@@ -114,8 +114,10 @@ final class RedisBackfillTests: RedisTestCase {
       [secondRun.sessions, secondRun.copied, secondRun.present], [60, 0, 60], "second run copies nothing")
 
     var report = harness.await(30) { done in
-      BackfillVerification(source: from.value, target: to.value, sampleSize: 20, pageSize: 7, clock: FakeClock())
-        .run(completion: done)
+      BackfillVerification(
+        source: from.value, target: to.value, sampleSize: 20, pageSize: 7, clock: FakeClock()
+      )
+      .run(completion: done)
     }
     XCTAssertEqual(try report?.get().passed, true, "verified: \(String(describing: report))")
     XCTAssertEqual(try report?.get().fromSessions, 60, "from count")

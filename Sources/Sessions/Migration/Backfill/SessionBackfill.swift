@@ -49,7 +49,8 @@ public final class SessionBackfill {
   public init(
     source: any SessionExporting & SessionStore, target: any SessionImporting & SessionStore,
     checkpoint: (any BackfillCheckpoint)?,
-    sourceName: String, options: Options, clock: any Clock, sleep: @escaping (UInt64, @escaping () -> Void) -> Void
+    sourceName: String, options: Options, clock: any Clock,
+    sleep: @escaping (UInt64, @escaping () -> Void) -> Void
   ) {
     self.source = source
     self.target = target
