@@ -168,7 +168,7 @@ struct Migrate: ParsableCommand {
       options: BackfillCommand.Options(
         rate: rate, pageSize: pageSize, restart: restart, verify: verify, sample: sample, reverse: reverse)
     ) { text in
-      _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+      _ = Array(text.utf8).withUnsafeBytes { Posix.writeAll(2, $0) }
     }
     Glibc.exit(status)
   }
