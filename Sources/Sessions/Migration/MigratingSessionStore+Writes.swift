@@ -4,6 +4,15 @@ extension MigratingSessionStore {
     _ session: StoredSession, userKey: String, limits: SessionLimits, now: Int64,
     completion: @escaping (Result<CreateOutcome, SessionError>) -> Void
   ) {
+    afterOwedDeletions(userKey) { [self] in
+      createNow(session, userKey: userKey, limits: limits, now: now, completion: completion)
+    }
+  }
+
+  private func createNow(
+    _ session: StoredSession, userKey: String, limits: SessionLimits, now: Int64,
+    completion: @escaping (Result<CreateOutcome, SessionError>) -> Void
+  ) {
     let route = route(userKey)
     let body: (any SessionStore, @escaping (Result<CreateOutcome, SessionError>) -> Void) -> Void = {
       $0.create(session, userKey: userKey, limits: limits, now: now, completion: $1)
@@ -13,11 +22,11 @@ extension MigratingSessionStore {
       case (.none, _), (.deletions, _), (.drain, _), (_, .success(.rejectedLimitReached)):
         completion(result)
       case (.background, .success(.created(let evicted))):
-        follow(route.other, evicted: evicted, session: session, userKey: userKey, now: now) { _ in
+        follow(route, evicted: evicted, session: session, userKey: userKey, now: now) { _ in
           completion(result)
         }
       case (.mirrored, .success(.created(let evicted))):
-        follow(route.other, evicted: evicted, session: session, userKey: userKey, now: now) { [self] ok in
+        follow(route, evicted: evicted, session: session, userKey: userKey, now: now) { [self] ok in
           guard require == .both else { return completion(result) }
           guard ok else {
             // Refused, so the session must not keep a slot in the primary either.
@@ -32,7 +41,13 @@ extension MigratingSessionStore {
         }
       case (.mirrored, .failure) where fallsBack(route, result):
         call(route.other, .create, body) { [self] fallback in
-          if case .success = fallback { metrics?.fellBack(.error) }
+          if case .success(let outcome) = fallback {
+            metrics?.fellBack(.error)
+            // What the cap evicted in `from` may still be live in the primary.
+            if case .created(let evicted) = outcome {
+              for key in evicted { owe(route.primary, storeKey: key, userKey: userKey, route) }
+            }
+          }
           completion(fallback)
         }
       case (.background, _), (.mirrored, _):
@@ -56,6 +71,17 @@ extension MigratingSessionStore {
     userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
     now: Int64, completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
   ) {
+    afterOwedDeletions(userKey) { [self] in
+      rotateNow(
+        userKey: userKey, oldKey: oldKey, newSession: newSession, forward: forward, grace: grace, now: now,
+        completion: completion)
+    }
+  }
+
+  private func rotateNow(
+    userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
+    now: Int64, completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
+  ) {
     let route = route(userKey)
     let body: (any SessionStore, @escaping (Result<RotateOutcome, SessionError>) -> Void) -> Void = {
       $0.rotate(
@@ -69,14 +95,17 @@ extension MigratingSessionStore {
       case (.drain, .success(.rotated)):
         // `from` must not answer a fallback read of the old id with the session it still holds.
         call(.from, .destroy, { $0.destroy(storeKey: oldKey, userKey: userKey, completion: $1) }) {
-          (_: Result<Bool, SessionError>) in completion(result)
+          [self] (destroyed: Result<Bool, SessionError>) in
+          if Self.unavailable(destroyed) { owe(.from, storeKey: oldKey, userKey: userKey, route) }
+          completion(result)
         }
       case (.background, .success(.rotated)), (.deletions, .success(.rotated)):
-        followRotation(route.other, body, newSession: newSession, userKey: userKey, now: now) { _ in
+        followRotation(route, body, oldKey: oldKey, newSession: newSession, userKey: userKey, now: now) { _ in
           completion(result)
         }
       case (.mirrored, .success(.rotated)):
-        followRotation(route.other, body, newSession: newSession, userKey: userKey, now: now) { [self] ok in
+        followRotation(route, body, oldKey: oldKey, newSession: newSession, userKey: userKey, now: now) {
+          [self] ok in
           guard require == .both else { return completion(result) }
           completion(
             ok
@@ -85,7 +114,11 @@ extension MigratingSessionStore {
         }
       case (.mirrored, .failure) where fallsBack(route, result):
         call(route.other, .rotate, body) { [self] fallback in
-          if case .success = fallback { metrics?.fellBack(.error) }
+          if case .success = fallback {
+            metrics?.fellBack(.error)
+            // The primary may still hold the old session live.
+            owe(route.primary, storeKey: oldKey, userKey: userKey, route)
+          }
           completion(fallback)
         }
       case (.drain, _), (.background, _), (.deletions, _), (.mirrored, _):
@@ -97,14 +130,22 @@ extension MigratingSessionStore {
   public func destroy(
     storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void
   ) {
-    paired(route(userKey), .destroy, waitForBoth: true, merge: { $0 || $1 }, completion) {
+    let route = route(userKey)
+    paired(
+      route, .destroy, waitForBoth: true, merge: { $0 || $1 },
+      missed: { [self] role, _ in owe(role, storeKey: storeKey, userKey: userKey, route) }, completion
+    ) {
       $0.destroy(storeKey: storeKey, userKey: userKey, completion: $1)
     }
   }
 
   public func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
+    let route = route(userKey)
     paired(
-      route(userKey), .revokeAll, waitForBoth: true, merge: { Array(Set($0).union($1)).sorted() }, completion
+      route, .revokeAll, waitForBoth: true, merge: { Array(Set($0).union($1)).sorted() },
+      missed: { [self] role, revokedByOther in
+        for key in revokedByOther ?? [] { owe(role, storeKey: key, userKey: userKey, route) }
+      }, completion
     ) {
       $0.revokeAll(userKey: userKey, completion: $1)
     }
@@ -127,7 +168,8 @@ extension MigratingSessionStore {
   /// `to` alone.
   func paired<T>(
     _ route: MigrationRoute, _ operation: MigrationOperation, waitForBoth: Bool = false,
-    merge: @escaping (T, T) -> T, _ completion: @escaping (Result<T, SessionError>) -> Void,
+    merge: @escaping (T, T) -> T, missed: ((MigrationStoreRole, T?) -> Void)? = nil,
+    _ completion: @escaping (Result<T, SessionError>) -> Void,
     _ body: @escaping (any SessionStore, @escaping (Result<T, SessionError>) -> Void) -> Void
   ) {
     switch route.secondary {
@@ -152,6 +194,11 @@ extension MigratingSessionStore {
       }
       guard let other = both.other else { return }
       both.answered = true
+      if let missed {
+        // A store that was unavailable still holds what the other deleted (owed deletions).
+        if Self.unavailable(primary) { missed(route.primary, try? other.get()) }
+        if Self.unavailable(other) { missed(route.other, try? primary.get()) }
+      }
       switch (primary, other) {
       case (.success(let a), .success(let b)):
         completion(.success(merge(a, b)))
@@ -178,9 +225,10 @@ extension MigratingSessionStore {
   /// stores the new session without a cap of its own. `done(true)` when all of it succeeded (an
   /// already stored copy counts as success).
   func follow(
-    _ role: MigrationStoreRole, evicted: [String], session: StoredSession, userKey: String, now: Int64,
+    _ route: MigrationRoute, evicted: [String], session: StoredSession, userKey: String, now: Int64,
     _ done: @escaping (Bool) -> Void
   ) {
+    let role = route.other
     var pending = evicted.count + 1
     var succeeded = true
     let finish = { (ok: Bool) in
@@ -189,8 +237,10 @@ extension MigratingSessionStore {
       if pending == 0 { done(succeeded) }
     }
     for key in evicted {
-      call(role, .destroy, { $0.destroy(storeKey: key, userKey: userKey, completion: $1) }) {
-        finish(!Self.unavailable($0))
+      call(role, .destroy, { $0.destroy(storeKey: key, userKey: userKey, completion: $1) }) { [self] in
+        let missed = Self.unavailable($0)
+        if missed { owe(role, storeKey: key, userKey: userKey, route) }
+        finish(!missed)
       }
     }
     call(
@@ -205,10 +255,11 @@ extension MigratingSessionStore {
   /// The other store replays a rotation; where it does not have the old session (not copied
   /// yet) it stores the new one, so the successor exists in both.
   func followRotation(
-    _ role: MigrationStoreRole,
+    _ route: MigrationRoute,
     _ body: @escaping (any SessionStore, @escaping (Result<RotateOutcome, SessionError>) -> Void) -> Void,
-    newSession: StoredSession, userKey: String, now: Int64, _ done: @escaping (Bool) -> Void
+    oldKey: String, newSession: StoredSession, userKey: String, now: Int64, _ done: @escaping (Bool) -> Void
   ) {
+    let role = route.other
     call(role, .rotate, body) { [self] result in
       switch result {
       case .success(.notFound):
@@ -221,7 +272,9 @@ extension MigratingSessionStore {
         }
       case .success:
         done(true)
-      case .failure:
+      case .failure(let error):
+        // Not rotated there: the old session may still be live in that store.
+        if error.kind == .storeUnavailable { owe(role, storeKey: oldKey, userKey: userKey, route) }
         done(false)
       }
     }

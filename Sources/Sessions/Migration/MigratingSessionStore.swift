@@ -23,6 +23,8 @@ public import EventLoop
 ///   primary is `to` and failed is done by `from` (`require = "primary"`): `from` holds every
 ///   session while writes are dual. A write is never answered by `to` alone when `from` is
 ///   the authority (`from` would then refuse the session on the next read).
+/// - A deletion that one store missed while unavailable is owed to it (`MigrationOwedDeletions`)
+///   and delivered before the user's next login or rotation and on that store's next answer.
 /// - In `split`, `to`'s calls and the compared reads feed the step back (`MigrationControl`).
 ///
 /// Threading: loop-thread only, like the stores it composes (one per worker, each Redis store
@@ -78,8 +80,44 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
       let succeeded = !Self.unavailable(result)
       metrics?.operation(operation, on: role, succeeded: succeeded, nanoseconds: elapsed)
       if role == .to { control.observe(.call(succeeded: succeeded, nanoseconds: elapsed), now: finished) }
+      if succeeded && !control.owedDeletions.isEmpty { deliver(control.owedDeletions.take(role)) {} }
       completion(result)
     }
+  }
+
+  // MARK: Owed deletions
+
+  /// Notes that `role`'s store missed the deletion of `storeKey` (it was unavailable) while the
+  /// other store took it (`MigrationOwedDeletions`). Not in `off`: nothing reads `to` there, and a
+  /// target that is not up yet would fill the list.
+  func owe(_ role: MigrationStoreRole, storeKey: String, userKey: String, _ route: MigrationRoute) {
+    guard route.secondary != .deletions && route.secondary != .none else { return }
+    control.owedDeletions.note(role, storeKey: storeKey, userKey: userKey)
+  }
+
+  /// Delivers `deletions`; one that fails again stays owed. `then` runs once all answered.
+  func deliver(_ deletions: [MigrationOwedDeletions.Deletion], then: @escaping () -> Void) {
+    guard !deletions.isEmpty else { return then() }
+    var pending = deletions.count
+    for deletion in deletions {
+      call(
+        deletion.store, .destroy,
+        { $0.destroy(storeKey: deletion.storeKey, userKey: deletion.userKey, completion: $1) }
+      ) { [self] (result: Result<Bool, SessionError>) in
+        if Self.unavailable(result) {
+          control.owedDeletions.note(deletion.store, storeKey: deletion.storeKey, userKey: deletion.userKey)
+        }
+        pending -= 1
+        if pending == 0 { then() }
+      }
+    }
+  }
+
+  /// Runs `write` once the deletions owed for `userKey` were delivered (or failed again), so the
+  /// store that decides the user's cap does not count a session the user already ended.
+  func afterOwedDeletions(_ userKey: String, _ write: @escaping () -> Void) {
+    guard !control.owedDeletions.isEmpty else { return write() }
+    deliver(control.owedDeletions.take(userKey: userKey), then: write)
   }
 
   static func unavailable<T>(_ result: Result<T, SessionError>) -> Bool {

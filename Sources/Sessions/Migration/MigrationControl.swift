@@ -18,6 +18,8 @@ public final class MigrationControl: Sendable {
   private let stepBackGate: Mutex<StepBackGate?>
   public let drainWindow: UInt64
   public let clock: any Clock
+  /// Deletions a store missed while it was unavailable, owed to it by every worker's store.
+  public let owedDeletions = MigrationOwedDeletions()
 
   /// `drainWindow` (ns): how long `complete` still reads `from` as a fallback.
   public init(

@@ -182,6 +182,58 @@ final class MigratingSessionStoreTests: XCTestCase {
     XCTAssertNotEqual(from.peek(during.storeKey), .notFound, "stored in from")
   }
 
+  // MARK: owed deletions
+
+  /// What `to` missed while it failed (a logout, a revocation, an eviction by the cap, a
+  /// rotation's old id) is owed to it: delivered before the user's next login, and on its next
+  /// answered call. Without that, a logged-out session stays live in `to` and counts against the
+  /// user's cap once `to` answers again.
+  func testDeletionsMissedByAFailingToAreDeliveredLater() {
+    make(MigrationSetting(mode: .split, percentage: 50))
+    let name = user(inLowerHalf: true)
+    let first = fixedTicket(user: name, seed: 1)
+    let second = fixedTicket(user: name, seed: 2)
+    create(first)
+    create(second)
+    to.failing = true
+    XCTAssertEqual(destroy(first), true, "logout answered by from")
+    XCTAssertNotEqual(to.peek(first.storeKey), .notFound, "to missed the logout")
+    XCTAssertEqual(control.owedDeletions.pending, 1, "owed to to")
+    to.failing = false
+    // The user's next login: to (the primary) decides the cap without the ended session.
+    let third = fixedTicket(user: name, seed: 3)
+    XCTAssertEqual(try create(third)?.get(), .created(evicted: []), "a login below the cap is not refused")
+    XCTAssertEqual(to.peek(first.storeKey), .notFound, "delivered before the login")
+    XCTAssertEqual(control.owedDeletions.pending, 0, "nothing owed")
+
+    // Revoke-all and an eviction by from's cap while to fails; delivered on to's next answer.
+    let other = user(inLowerHalf: true, 1)
+    let kept = (1...2).map { fixedTicket(user: other, seed: UInt8($0)) }
+    kept.forEach { create($0) }
+    to.failing = true
+    let during = fixedTicket(user: other, seed: 9)
+    XCTAssertEqual(try create(during)?.get(), .created(evicted: [kept[0].storeKey]), "from decides the cap")
+    var revoked: [String]?
+    store.revokeAll(userKey: second.userKey) { revoked = try? $0.get() }
+    XCTAssertEqual(revoked?.sorted(), [second.storeKey, third.storeKey].sorted(), "revoked in from")
+    XCTAssertEqual(control.owedDeletions.pending, 3, "the eviction and both revocations owed")
+    to.failing = false
+    _ = load(kept[1])
+    XCTAssertEqual(control.owedDeletions.pending, 0, "delivered on to's next answer")
+    for gone in [kept[0], second, third] {
+      XCTAssertEqual(to.peek(gone.storeKey), .notFound, "deleted in to")
+    }
+    XCTAssertNotEqual(to.peek(kept[1].storeKey), .notFound, "the live session stays")
+
+    // A delivery that fails again stays owed.
+    let last = fixedTicket(user: other, seed: 4)
+    create(last)
+    to.failing = true
+    _ = destroy(last)
+    _ = load(kept[1])
+    XCTAssertEqual(control.owedDeletions.pending, 1, "still owed while to fails")
+  }
+
   // MARK: complete
 
   func testCompleteDrainsFromWithoutResurrectingAnything() {
