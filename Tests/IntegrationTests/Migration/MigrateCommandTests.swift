@@ -70,6 +70,33 @@ final class MigrateCommandTests: MigrationTestCase {
     }
   }
 
+  /// The same Redis under a new key prefix: the backfill copies into `v2:` beside `gh:`, a
+  /// second run copies nothing, and the copies answer once the new prefix answers every user.
+  func testSameRedisNewKeyPrefix() throws {
+    let lines = redisToRedis(mode: "shadow", target: ["key_prefix = \"v2:\""]).map {
+      $0 == "address = \"127.0.0.1:\(toRedis.port)\"" ? "address = \"127.0.0.1:\(fromRedis.port)\"" : $0
+    }
+    let gatehouse = try startReplica(lines)
+    let tickets = try logIn(gatehouse, users: (0..<10).map { "renamer\($0)" }, perUser: 1)
+    // Logins in shadow are mirrored already; remove the copies so the backfill has work to do.
+    for key in try fromRedis.cli(["--scan", "--pattern", "v2:*"]).split(separator: "\n") {
+      try fromRedis.cli(["DEL", String(key)])
+    }
+    let first = try GatehouseCommand.run(["migrate", "--config", gatehouse.configPath], timeout: 60)
+    XCTAssertEqual(first.status, .exited(0), "first run: \(first)")
+    XCTAssertTrue(first.stderr.contains("copied 10, already there 0"), "copies 10: \(first.stderr)")
+    let second = try GatehouseCommand.run(["migrate", "--config", gatehouse.configPath], timeout: 60)
+    XCTAssertTrue(second.stderr.contains("copied 0, already there 10"), "then nothing: \(second.stderr)")
+    XCTAssertEqual(
+      try fromRedis.cli(["--scan", "--pattern", "v2:s:*"]).split(separator: "\n").count, 10, "10 under v2:")
+    for mode in ["split", "complete"] {
+      try put(gatehouse, mode: mode, percentage: mode == "split" ? 100 : nil)
+      for (user, userTickets) in tickets {
+        XCTAssertTrue(try isAlive(gatehouse, userTickets[0], "\(user) in \(mode)"))
+      }
+    }
+  }
+
   func testRefusesWhatItCannotCopy() throws {
     let directory = try TemporaryDirectory(prefix: "migrate-config")
     defer { directory.remove() }
