@@ -17,6 +17,7 @@ final class MigrationMetricsExporter: MigrationMetrics, Sendable {
   private let percentageGauge: Gauge
   private let modeGauges: [Gauge]
   private let stepBacks: Counter
+  private let owed: Gauge
   private let log: Logger
   private let clock: any Clock
   /// Monotonic ns of the last mismatch line: at most one per `sampleInterval`.
@@ -70,6 +71,9 @@ final class MigrationMetricsExporter: MigrationMetrics, Sendable {
     }
     stepBacks = registry.counter(
       "gatehouse_migration_step_backs_total", help: "Automatic step backs of the split percentage.")
+    owed = registry.gauge(
+      "gatehouse_migration_owed_deletions",
+      help: "Deletions a store missed while unavailable, still to be delivered to it.")
   }
 
   // MARK: MigrationMetrics (store calls, any worker thread)
@@ -111,6 +115,8 @@ final class MigrationMetricsExporter: MigrationMetrics, Sendable {
   func fellBack(_ reason: MigrationFallbackReason) {
     fallbacks[reason == .error ? 0 : 1].increment()
   }
+
+  func owedDeletions(_ count: Int) { owed.set(Int64(count)) }
 
   // MARK: Setting changes
 

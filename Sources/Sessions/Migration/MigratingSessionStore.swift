@@ -93,6 +93,7 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
   func owe(_ role: MigrationStoreRole, storeKey: String, userKey: String, _ route: MigrationRoute) {
     guard route.secondary != .deletions && route.secondary != .none else { return }
     control.owedDeletions.note(role, storeKey: storeKey, userKey: userKey)
+    metrics?.owedDeletions(control.owedDeletions.pending)
   }
 
   /// Delivers `deletions`; one that fails again stays owed. `then` runs once all answered.
@@ -108,7 +109,9 @@ public final class MigratingSessionStore: SessionStore, @unchecked Sendable {
           control.owedDeletions.note(deletion.store, storeKey: deletion.storeKey, userKey: deletion.userKey)
         }
         pending -= 1
-        if pending == 0 { then() }
+        guard pending == 0 else { return }
+        metrics?.owedDeletions(control.owedDeletions.pending)
+        then()
       }
     }
   }

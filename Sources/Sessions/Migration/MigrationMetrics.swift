@@ -10,4 +10,10 @@ public protocol MigrationMetrics: Sendable {
   func mismatched(_ mismatch: MigrationMismatch)
   /// A call answered by the store that is not the user's primary.
   func fellBack(_ reason: MigrationFallbackReason)
+  /// How many deletions the stores are owed now (`MigrationOwedDeletions`), after it changed.
+  func owedDeletions(_ count: Int)
+}
+
+extension MigrationMetrics {
+  public func owedDeletions(_ count: Int) {}
 }

@@ -73,6 +73,9 @@ final class SessionMigrationStepBackTests: MigrationTestCase {
       }
       XCTAssertTrue(exact, "\(user): \(listed) sessions listed, \(tickets.count) live")
     }
+    XCTAssertTrue(
+      waitUntil(timeout: 3) { self.metric(gatehouse, "gatehouse_migration_owed_deletions") == 0 },
+      "every owed deletion delivered")
     print("MIGRATION STEP BACK: 100 → \(after.percentage); \(counts)")
   }
 }

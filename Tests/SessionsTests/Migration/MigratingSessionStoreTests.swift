@@ -217,9 +217,11 @@ final class MigratingSessionStoreTests: XCTestCase {
     store.revokeAll(userKey: second.userKey) { revoked = try? $0.get() }
     XCTAssertEqual(revoked?.sorted(), [second.storeKey, third.storeKey].sorted(), "revoked in from")
     XCTAssertEqual(control.owedDeletions.pending, 3, "the eviction and both revocations owed")
+    XCTAssertEqual(metrics.owedDeletions, 3, "reported")
     to.failing = false
     _ = load(kept[1])
     XCTAssertEqual(control.owedDeletions.pending, 0, "delivered on to's next answer")
+    XCTAssertEqual(metrics.owedDeletions, 0, "reported")
     for gone in [kept[0], second, third] {
       XCTAssertEqual(to.peek(gone.storeKey), .notFound, "deleted in to")
     }

@@ -124,6 +124,7 @@ final class RecordingMigrationMetrics: MigrationMetrics {
     var operations: [String: Int] = [:]
     var mismatches: [[MigrationMismatchField]] = []
     var fallbacks: [MigrationFallbackReason] = []
+    var owedDeletions: Int?
   }
   let state = Mutex(State())
 
@@ -141,7 +142,11 @@ final class RecordingMigrationMetrics: MigrationMetrics {
 
   func fellBack(_ reason: MigrationFallbackReason) { state.withLock { $0.fallbacks.append(reason) } }
 
+  func owedDeletions(_ count: Int) { state.withLock { $0.owedDeletions = count } }
+
   func count(_ key: String) -> Int { state.withLock { $0.operations[key] ?? 0 } }
   var mismatches: [[MigrationMismatchField]] { state.withLock { $0.mismatches } }
   var fallbacks: [MigrationFallbackReason] { state.withLock { $0.fallbacks } }
+  /// The last count of owed deletions reported.
+  var owedDeletions: Int? { state.withLock { $0.owedDeletions } }
 }
