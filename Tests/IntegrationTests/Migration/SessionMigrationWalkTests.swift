@@ -49,7 +49,7 @@ final class SessionMigrationWalkTests: MigrationTestCase {
         XCTAssertEqual(copy.status, .exited(0), "gatehouse migrate: \(copy)")
         XCTAssertTrue(copy.stderr.contains("backfill complete"), "summary: \(copy.stderr)")
         let verify = try GatehouseCommand.run(["migrate", "--config", a.configPath, "--verify"], timeout: 60)
-        XCTAssertEqual(verify.status, .exited(0), "gatehouse migrate --verify: \(verify)")
+        XCTAssertEqual(verify.status, .exited(0), "gatehouse migrate --verify: \(verify.stderr)")
       }
       XCTAssertEqual(pool.snapshot.refused, 0, "after \(step): \(pool.snapshot.failures)")
     }

@@ -14,6 +14,9 @@ final class ControlledStore: SessionStore, @unchecked Sendable {
   var afterExport: (() -> Void)?
   /// Runs after each load was answered (a change landing right after a read).
   var afterLoad: (() -> Void)?
+  /// Runs with the key when a load has its answer, before the caller hears it (a change landing
+  /// between this read and the caller's next one).
+  var beforeLoadAnswer: ((String) -> Void)?
   private(set) var calls: [String] = []
 
   func reset() { calls = [] }
@@ -39,6 +42,7 @@ final class ControlledStore: SessionStore, @unchecked Sendable {
   func load(storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void) {
     gate("load", completion) {
       inner.load(storeKey: storeKey, now: now) { [self] result in
+        beforeLoadAnswer?(storeKey)
         completion(result)
         afterLoad?()
       }

@@ -162,6 +162,41 @@ final class SessionBackfillTests: XCTestCase {
     XCTAssertEqual(report?.passed, false, "verdict: \(report?.summary ?? "")")
   }
 
+  /// A logout reaching both stores between verify's read of `from` and its read of `to` is not a
+  /// missing copy: `from` no longer answers the same, so the session is left out.
+  func testVerificationLeavesOutWhatChangedBetweenTheReads() throws {
+    let source = ControlledStore()
+    let target = ControlledStore()
+    let leaving = fixedTicket(user: "leaver", seed: 1)
+    let staying = fixedTicket(user: "leaver", seed: 2)
+    for ticket in [leaving, staying] {
+      let session = SessionStoreConformance(
+        makeStore: { source }, waitUntil: { _ in }, usesInjectedTime: true
+      )
+      .session(ticket, expiresAt: t0 + hour)
+      for store in [source.inner, target.inner] {
+        store.create(
+          session, userKey: ticket.userKey, limits: SessionLimits(maxPerUser: 0, onLimit: .evictOldest),
+          now: t0
+        ) { _ in }
+      }
+    }
+    var loggedOut = false
+    source.beforeLoadAnswer = { key in
+      guard key == leaving.storeKey, !loggedOut else { return }
+      loggedOut = true
+      for store in [source.inner, target.inner] {
+        store.destroy(storeKey: leaving.storeKey, userKey: leaving.userKey) { _ in }
+      }
+    }
+    var report: BackfillVerification.Report?
+    BackfillVerification(source: source, target: target, sampleSize: 10, pageSize: 10, clock: FakeClock())
+      .run { report = try? $0.get() }
+    XCTAssertEqual(report?.missing, 0, "not counted as missing: \(report?.summary ?? "")")
+    XCTAssertEqual(report?.passed, true, "passes")
+    XCTAssertTrue(loggedOut, "the logout landed during the check")
+  }
+
   func testRateLimiterTable() {
     let cases: [(name: String, rate: Int, calls: [(count: Int, now: UInt64)], waits: [UInt64])] = [
       ("unlimited", 0, [(100, 0), (100, 0)], [0, 0]),

@@ -3,7 +3,8 @@ public import EventLoop
 /// `gatehouse migrate --verify`: counts the live sessions of both stores and checks a random
 /// sample of `from`'s sessions: each is read again from both stores and the answers compared
 /// (present, same sealed bytes, same expiry within the comparison tolerance); a sampled session
-/// that `from` no longer has was logged out meanwhile and is left out. Counts drift while
+/// that `from` no longer has, or whose answer in `from` changed while it was being compared
+/// (logged out, rotated, touched meanwhile), is left out. Counts drift while
 /// traffic runs, so only the sample decides the verdict; the counts are reported. Loop-thread
 /// only, like `SessionBackfill`.
 public final class BackfillVerification {
@@ -109,12 +110,20 @@ public final class BackfillVerification {
           case (.success(.notFound), _):
             break
           case (.success(let a), .success(let b)):
-            report.sampled += 1
             let fields = SessionRecordComparison.mismatches(a, b, ticket: nil)
-            if fields.contains(.presence) {
-              report.missing += 1
-            } else if !fields.isEmpty {
-              report.different += 1
+            guard !fields.isEmpty else {
+              report.sampled += 1
+              break
+            }
+            // A logout, rotation or touch may have reached both stores between the two reads:
+            // count the difference only if `from` still answers what it answered before.
+            return source.load(storeKey: key, now: now) { [self] again in
+              if case .success(let unchanged) = again, unchanged == a {
+                report.sampled += 1
+                if fields.contains(.presence) { report.missing += 1 } else { report.different += 1 }
+              }
+              pending -= 1
+              if pending == 0 { completion(failure.map { .failure($0) } ?? .success(report)) }
             }
           }
           pending -= 1
