@@ -23,7 +23,7 @@ extension GatehouseServer {
           }
         },
         store: {
-          if let redis { return .redis(problem: redis.storeProblem(), probe: redis.probe) }
+          if let redis, let sessions { return .redis(problem: sessions.storeProblem(), probe: redis.probe) }
           return isMemory ? .memory : .none
         },
         storeStats: { redis?.metrics.storeStats },

@@ -18,7 +18,10 @@ extension GatehouseServer {
         worker.sessionLifecycle?.service = sessions
         if let redis {
           worker.sessionAuthenticator?.staleGrace = UInt64(redis.staleGrace.nanoseconds)
-          worker.redisBackend?.apply(redis)
+          // The [redis] store's backend; a migration's target keeps its own settings.
+          for backend in worker.redisBackends where backend.settings.endpoint == redis.endpoint {
+            backend.apply(redis)
+          }
         }
       }
     }
