@@ -1,3 +1,5 @@
+import Config
+
 extension GatehouseServer {
   func refuseReload(_ reason: String) {
     log.warning(
@@ -33,5 +35,27 @@ extension GatehouseServer {
         "session cookie renamed; \(retired.name) is still read until every session issued under it ended",
         metadata: ["event": "config_reload"])
     }
+  }
+
+  /// A reload changes a migration's mode and percentage (when the file's changed); its stores and
+  /// other keys need a restart.
+  func reloadMigration(_ migration: MigrationCoordinator, _ session: SessionSettings?) {
+    guard let session, let settings = session.migration,
+      MigrationIdentity(settings: session) == migration.identity
+    else {
+      log.warning(
+        "the session migration's stores changed or it was removed: that needs a restart; kept the running migration",
+        metadata: ["event": "config_reload"])
+      return
+    }
+    let running = migration.settings
+    if settings.require != running.require || settings.drainWindow != running.drainWindow
+      || settings.thresholds != running.thresholds
+    {
+      log.warning(
+        "[session.migration] require, drain_window and step_back_* changes need a restart; kept the running values",
+        metadata: ["event": "config_reload"])
+    }
+    migration.reloaded(settings)
   }
 }

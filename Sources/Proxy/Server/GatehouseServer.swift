@@ -277,28 +277,6 @@ public final class GatehouseServer: @unchecked Sendable {
 
   func spanExporterStarted(_ exporter: SpanExporter) { spanExporter = exporter }
 
-  /// A reload changes a migration's mode and percentage (when the file's changed); its stores and
-  /// other keys need a restart.
-  private func reloadMigration(_ migration: MigrationCoordinator, _ session: SessionSettings?) {
-    guard let session, let settings = session.migration,
-      MigrationIdentity(settings: session) == migration.identity
-    else {
-      log.warning(
-        "the session migration's stores changed or it was removed: that needs a restart; kept the running migration",
-        metadata: ["event": "config_reload"])
-      return
-    }
-    let running = migration.settings
-    if settings.require != running.require || settings.drainWindow != running.drainWindow
-      || settings.thresholds != running.thresholds
-    {
-      log.warning(
-        "[session.migration] require, drain_window and step_back_* changes need a restart; kept the running values",
-        metadata: ["event": "config_reload"])
-    }
-    migration.reloaded(settings)
-  }
-
   /// Counts a reload whose file did not load (the running configuration stays).
   public func reloadFailed() {
     metrics.configReloaded(success: false)
