@@ -89,16 +89,21 @@ final class SessionAuthenticator: RequestAuthenticator {
       resume(outcome)
     }
     let (useCache, degraded) = cachePolicy()
+    // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
+    // this session came in meanwhile.
+    let fill = service.cache.fill()
     if useCache, let record = service.cache.lookup(ticket.idHash, now: now) {
       return Deferred.run(finish) { done in
-        decide(request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, done)
+        decide(
+          request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, fill: fill,
+          done)
       }.map { outcome in
         metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
         return outcome
       }
     }
     return Deferred.run(finish) { done in
-      load(request, ticket: ticket, now: now, followForward: true, done)
+      load(request, ticket: ticket, now: now, followForward: true, fill: fill, done)
     }.map { outcome in
       metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       return outcome
@@ -108,7 +113,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   // MARK: Lookup
 
   private func load(
-    _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool,
+    _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool, fill: SessionCacheFill,
     _ done: @escaping (AuthOutcome) -> Void
   ) {
     let epoch = service.redis?.epoch ?? 0
@@ -125,7 +130,7 @@ final class SessionAuthenticator: RequestAuthenticator {
           done(unauthenticated(request, clearCookie: true, reason: "rotated_session"))
           return
         }
-        load(request, ticket: successor, now: now, followForward: false) { outcome in
+        load(request, ticket: successor, now: now, followForward: false, fill: fill) { outcome in
           guard case .allow(var grant) = outcome else {
             done(outcome)
             return
@@ -145,13 +150,16 @@ final class SessionAuthenticator: RequestAuthenticator {
             // invalidation already arrived: not cached if this session changed lately.
             service.cache.insert(
               ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
+              after: fill,
               unlessInvalidatedSince: now &- lag)
           } else {
             service.cache.insert(
-              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
+              after: fill)
           }
         }
-        decide(request, ticket: ticket, record: record, cached: false, degraded: false, now: now, done)
+        decide(
+          request, ticket: ticket, record: record, cached: false, degraded: false, now: now, fill: fill, done)
       }
     }
   }
@@ -168,7 +176,7 @@ final class SessionAuthenticator: RequestAuthenticator {
 
   private func decide(
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, cached: Bool, degraded: Bool,
-    now: Int64, _ done: @escaping (AuthOutcome) -> Void
+    now: Int64, fill: SessionCacheFill, _ done: @escaping (AuthOutcome) -> Void
   ) {
     let policy = service.policy
     switch policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
@@ -200,7 +208,7 @@ final class SessionAuthenticator: RequestAuthenticator {
       if needsTouch && !degraded {
         current = policy.touched(record, now: now)
         let expiresAt = policy.expiresAt(current)
-        service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now)
+        service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now, after: fill)
         store.touch(
           storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
         ) { _ in }
@@ -227,7 +235,7 @@ final class SessionAuthenticator: RequestAuthenticator {
         if let csrf = service.csrfCookie(for: newRecord) { extra.append(csrf) }
         done(.allow(grant(request, ticket: newTicket, record: newRecord, extraResponse: extra)))
       case .converged(let winner):
-        load(request, ticket: winner, now: now, followForward: false) { outcome in
+        load(request, ticket: winner, now: now, followForward: false, fill: service.cache.fill()) { outcome in
           guard case .allow(var grant) = outcome else {
             done(outcome)
             return
