@@ -4,8 +4,9 @@ import Synchronization
 /// request costs one dictionary probe instead of a store round trip and an AES-GCM open.
 ///
 /// Bounded LRU: a dictionary from hash to slot plus an intrusive doubly linked list threaded
-/// through a fixed slot array (indices, no per-entry objects), so lookup, insert, eviction and
-/// invalidation are O(1) with no allocation once warm. An entry expires at
+/// through a slot array (indices, no per-entry objects), so lookup, insert, eviction and
+/// invalidation are O(1) with no allocation once warm. The slots and the index grow with use up
+/// to `capacity`: an idle process holds nothing for `max_entries`. An entry expires at
 /// min(the session's own deadline passed to `insert`, insert time + `maxTTL`), so a cached copy
 /// never outlives the session's idle or absolute deadline, and changes made by another replica are
 /// seen within `maxTTL` even without an invalidation.
@@ -43,9 +44,10 @@ public final class SessionCache: Sendable {
   }
 
   private struct State {
-    var slots: [Slot?]
-    var index: [SessionIDHash: Int]
-    var free: [Int]
+    let capacity: Int
+    var slots: [Slot?] = []
+    var index: [SessionIDHash: Int] = [:]
+    var free: [Int] = []
     /// Most recently used.
     var head = SessionCache.none
     /// Least recently used: the next victim.
@@ -109,7 +111,15 @@ public final class SessionCache: Sendable {
         return
       }
       guard deadline > now else { return }
-      if free.isEmpty { remove(tail) }
+      // Slots grow with use up to `capacity` (nothing is reserved for an empty cache).
+      if free.isEmpty {
+        if slots.count < capacity {
+          free.append(slots.count)
+          slots.append(nil)
+        } else {
+          remove(tail)
+        }
+      }
       let i = free.removeLast()
       slots[i] = Slot(
         hash: hash, record: record, deadline: deadline, prev: SessionCache.none, next: SessionCache.none)
@@ -126,11 +136,7 @@ public final class SessionCache: Sendable {
     precondition(capacity > 0 && maxTTL > 0)
     self.capacity = capacity
     self.maxTTL = maxTTL
-    var index: [SessionIDHash: Int] = [:]
-    index.reserveCapacity(capacity)
-    state = Mutex(
-      State(
-        slots: Array(repeating: nil, count: capacity), index: index, free: Array((0..<capacity).reversed())))
+    state = Mutex(State(capacity: capacity))
   }
 
   /// The cached record, if present and `now` is before the entry's deadline (an expired entry is
@@ -214,9 +220,9 @@ public final class SessionCache: Sendable {
   /// Drops everything (subscriber reconnect, `FLUSHALL`, settings change). Counters are kept.
   public func removeAll() {
     state.withLock { state in
-      state.slots = Array(repeating: nil, count: state.slots.count)
-      state.index.removeAll(keepingCapacity: true)
-      state.free = Array((0..<state.slots.count).reversed())
+      state.slots = []
+      state.index = [:]
+      state.free = []
       state.head = SessionCache.none
       state.tail = SessionCache.none
       state.sequence &+= 1
