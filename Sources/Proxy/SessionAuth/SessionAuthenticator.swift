@@ -315,7 +315,9 @@ final class SessionAuthenticator: RequestAuthenticator {
       headers.append(
         (
           service.settings.csrfHeader,
-          CSRFToken.make(base: csrfBase(ticket, record), mask: masks.take(CSRFToken.baseByteCount))
+          masks.withBytes(CSRFToken.baseByteCount) {
+            CSRFToken.make(base: csrfBase(ticket, record), mask: $0)
+          }
         ))
     }
     return AuthGrant(
