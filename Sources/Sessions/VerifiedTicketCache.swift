@@ -65,7 +65,9 @@ public final class VerifiedTicketCache {
   private let seed: (UInt64, UInt64)
 
   /// `capacity` is rounded up to a power of two; `maxAge` in ns.
-  public init(capacity: Int = 4096, maxAge: Int64 = 60 * SessionPolicy.nanosPerSecond) {
+  /// `maxAge` may be long: an entry only stands for a MAC check (liveness is asked every request)
+  /// and never outlives its session's deadline.
+  public init(capacity: Int = 4096, maxAge: Int64 = 600 * SessionPolicy.nanosPerSecond) {
     precondition(capacity > 0 && maxAge > 0)
     var size = 1
     while size < capacity { size <<= 1 }
