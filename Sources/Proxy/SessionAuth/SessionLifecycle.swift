@@ -103,8 +103,14 @@ final class SessionLifecycle {
       let current = session?.ticket ?? service.ticket(fromCookie: request?.sessionCookie)
       switch action {
       case .login(let user, let attributes):
-        if let current { end(current, reason: .logout) }
-        login(user: user, attributes: attributes, request: request, now: now, done)
+        // The session the client came with is gone before the new one is counted against the cap.
+        guard let current else {
+          login(user: user, attributes: attributes, request: request, now: now, done)
+          return
+        }
+        end(current, reason: .logout) { [self] in
+          login(user: user, attributes: attributes, request: request, now: now, done)
+        }
       case .logout(let all):
         guard let current else {
           done(.headers([service.deletionCookie()]))
@@ -119,8 +125,8 @@ final class SessionLifecycle {
             done(.headers([service.deletionCookie()]))
           }
         } else {
-          end(current, reason: .logout)
-          done(.headers([service.deletionCookie()]))
+          // In force in the store before the client sees the answer (and may try another replica).
+          end(current, reason: .logout) { [service] in done(.headers([service.deletionCookie()])) }
         }
       case .elevate(let attributes):
         guard let session else {
@@ -150,10 +156,12 @@ final class SessionLifecycle {
     }
   }
 
-  private func end(_ ticket: SessionTicket, reason: SessionMetrics.DestroyReason) {
+  private func end(_ ticket: SessionTicket, reason: SessionMetrics.DestroyReason, then: @escaping () -> Void)
+  {
     service.cache.invalidate(ticket.idHash)
     store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
       if case .success(true) = result { service.metrics.destroyed(reason) }
+      then()
     }
   }
 
