@@ -88,3 +88,23 @@ final class CSRFTests: XCTestCase {
     }
   }
 }
+
+extension CSRFTests {
+  /// The borrowed-mask maker (stack buffer, pooled random bytes) gives the same token as the
+  /// array one, and its tokens verify.
+  func testBorrowedMaskMatchesArrayMask() {
+    let base = CSRFToken.base(secret: secret)
+    for seed: UInt8 in [0, 1, 0x7F, 0xFF] {
+      let mask = (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 37 &+ Int(seed)) }
+      let borrowed = mask.withUnsafeBufferPointer { CSRFToken.make(base: base, mask: $0) }
+      XCTAssertEqual(borrowed, CSRFToken.make(base: base, mask: mask), "mask seed \(seed)")
+      XCTAssertTrue(CSRFToken.verify(token: borrowed, secret: secret), "mask seed \(seed) verifies")
+    }
+    let pool = RandomPool(batch: 64)
+    let tokens = (0..<5).map { _ in pool.withBytes(32) { CSRFToken.make(base: base, mask: $0) } }
+    XCTAssertEqual(Set(tokens).count, 5, "a fresh mask per token, across pool refills")
+    for token in tokens {
+      XCTAssertTrue(CSRFToken.verify(token: token, secret: secret), "pooled mask verifies")
+    }
+  }
+}

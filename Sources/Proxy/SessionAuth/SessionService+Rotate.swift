@@ -31,6 +31,7 @@ extension SessionService {
       return
     }
     let summary = SessionSummary(ticket: newTicket, record: newRecord, policy: policy, userAgent: userAgent)
+    let fill = cache.fill()
     store.rotate(
       userKey: ticket.userKey, oldKey: ticket.storeKey,
       newSession: StoredSession(sealed: sealed, summary: summary),
@@ -46,7 +47,8 @@ extension SessionService {
         metrics.sessionRotated()
         events?.rotated(from: ticket, to: newTicket, userID: record.userID)
         cache.invalidate(ticket.idHash)
-        cache.insert(newTicket.idHash, record: newRecord, expiresAt: policy.expiresAt(newRecord), now: now)
+        cache.insert(
+          newTicket.idHash, record: newRecord, expiresAt: policy.expiresAt(newRecord), now: now, after: fill)
         completion(.rotated(newTicket, newRecord))
       case .success(.alreadyRotated(_, let forward)):
         cache.invalidate(ticket.idHash)
