@@ -79,14 +79,13 @@ public final class GatehouseServer: @unchecked Sendable {
   private func startStatusBoard(sessions: SessionService?) {
     let jwtState = JWTStateReader(server: self)
     let endpoints = adminEndpoints
-    let redisMetrics = sessions?.redis?.metrics
     let sources = StatusBoard.Sources(
       version: gatehouseVersion, workers: config.server.workers, sessions: sessions,
       issuers: {
         guard let runtime = jwtState.runtime() else { return ([], 0) }
         return (runtime.fetcher.issuers, runtime.fetcher.nowMs())
       },
-      health: ReadinessHealth(readiness: readiness, breakerState: { redisMetrics?.worstBreakerState }),
+      health: health,
       configGeneration: { endpoints.configGeneration })
     let board = StatusBoard(metrics: metrics, clock: clock, sources: sources)
     adminEndpoints.statusBoard.withLock { $0 = board }
