@@ -37,25 +37,10 @@ extension GatehouseServer {
     }
   }
 
-  /// A reload changes a migration's mode and percentage (when the file's changed); its stores and
-  /// other keys need a restart.
+  /// A reload changes a migration's mode and percentage (when the file's changed); any other
+  /// change to the migration has refused the whole reload already (`RestartOnlyChanges`).
   func reloadMigration(_ migration: MigrationCoordinator, _ session: SessionSettings?) {
-    guard let session, let settings = session.migration,
-      MigrationIdentity(settings: session) == migration.identity
-    else {
-      log.warning(
-        "the session migration's stores changed or it was removed: that needs a restart; kept the running migration",
-        metadata: ["event": "config_reload"])
-      return
-    }
-    let running = migration.settings
-    if settings.require != running.require || settings.drainWindow != running.drainWindow
-      || settings.thresholds != running.thresholds
-    {
-      log.warning(
-        "[session.migration] require, drain_window and step_back_* changes need a restart; kept the running values",
-        metadata: ["event": "config_reload"])
-    }
+    guard let settings = session?.migration else { return }
     migration.reloaded(settings)
   }
 }

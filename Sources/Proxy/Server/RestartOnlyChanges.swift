@@ -38,7 +38,32 @@ public enum RestartOnlyChanges {
     if old.cacheMaxEntries != new.cacheMaxEntries { keys.append("session.cache.max_entries") }
     if old.cacheTTL != new.cacheTTL { keys.append("session.cache.ttl") }
     if let before = old.redis, let after = new.redis { keys += redisChanges(before, after) }
+    keys += migrationChanges(old, new)
     return keys
+  }
+
+  /// A migration's coordinator and stores are built at start; its `mode` and `percentage` are
+  /// applied live (docs/migration.md). Anything else refuses the reload rather than being
+  /// kept silently while the rest applies.
+  private static func migrationChanges(_ old: SessionSettings, _ new: SessionSettings) -> [String] {
+    switch (old.migration, new.migration) {
+    case (nil, nil):
+      return []
+    case (.some, nil), (nil, .some):
+      return ["session.migration"]
+    case (.some(let before), .some(let after)):
+      var keys: [String] = []
+      if before.from != after.from || before.to != after.to { keys.append("session.migration.from/to") }
+      if before.require != after.require { keys.append("session.migration.require") }
+      if before.drainWindow != after.drainWindow { keys.append("session.migration.drain_window") }
+      if before.thresholds != after.thresholds { keys.append("session.migration.step_back_*") }
+      switch (old.redisTarget, new.redisTarget) {
+      case (nil, nil): break
+      case (.some(let a), .some(let b)): keys += redisChanges(a, b).map { "target." + $0 }
+      default: keys.append("redis.target")
+      }
+      return keys
+    }
   }
 
   /// Connections are built from these at start; `stale_grace`, `breaker_failures`,
