@@ -5,7 +5,7 @@ import PackageDescription
 // - swift-argument-parser: the CLI (`run`, `check`, `version`).
 // - swift-log: the logging API; Gatehouse supplies its own JSON-lines handler.
 // - swift-prometheus: Prometheus text exposition for `/metrics` (no hand-written exposition).
-// TOML is parsed by Gatehouse's own small parser (Sources/Proxy/Config/TOML*.swift) rather than
+// TOML is parsed by Gatehouse's own small parser (Sources/Config/TOML*.swift) rather than
 // TOMLKit: every config error must carry the line of its key, and TOMLKit (a toml++ wrapper)
 // reports positions only for syntax errors, not for the keys and values it returns; it would
 // also add a large C++ header to every clean build.
@@ -32,38 +32,68 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
+    // The three C doors; each is imported by exactly one Swift target.
     .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
-    .target(name: "EventLoop", dependencies: ["CLinux"], swiftSettings: hotPath),
-    .target(name: "HTTP1", swiftSettings: hotPath),
+    // Pure text codecs every target shares (hex, JSON strings): imports nothing.
+    .target(name: "Codecs", swiftSettings: hotPath),
+    // Pure addresses (IPAddress, CIDR, SocketAddress parsing/printing): no I/O.
+    .target(name: "Net", swiftSettings: hotPath),
+    // The only door to the kernel (epoll, sockets, timers, resolve, sockaddr forms).
+    .target(name: "EventLoop", dependencies: ["CLinux", "Codecs", "Net"], swiftSettings: hotPath),
+    // Pure HTTP/1.1 parsing and formatting.
+    .target(name: "HTTP1", dependencies: ["Codecs"], swiftSettings: hotPath),
+    // The only importer of OpenSSL.
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
-    .target(name: "JWT", dependencies: ["Crypto"], swiftSettings: strict),
-    .target(name: "Sessions", dependencies: ["Crypto", "EventLoop", "CHiredis"], swiftSettings: strict),
+    // Pure JOSE/JWKS state on top of Crypto.
+    .target(name: "JWT", dependencies: ["Codecs", "Crypto"], swiftSettings: strict),
+    // Session model and stores; only its Redis I/O files import EventLoop and CHiredis.
+    .target(
+      name: "Sessions", dependencies: ["Codecs", "Crypto", "Net", "EventLoop", "CHiredis"],
+      swiftSettings: strict),
+    // Pure TOML parser and validated settings; file reads and name resolution are injected.
+    .target(
+      name: "Config",
+      dependencies: ["Codecs", "Net", "JWT", "Sessions", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strict
+    ),
+    // The proxy: pipeline, upstreams, auth integration, admin, metrics, logging.
     .target(
       name: "Proxy",
       dependencies: [
-        "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
+        "Config", "Codecs", "Net", "EventLoop", "HTTP1", "Crypto", "JWT", "Sessions",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
       swiftSettings: hotPath
     ),
+    // The CLI: loads the configuration (Config) and runs the proxy (Proxy).
     .executableTarget(
       name: "gatehouse",
-      dependencies: ["Proxy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Proxy", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict
     ),
-    .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
+    .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
+    .testTarget(name: "NetTests", dependencies: ["Net"]),
+    .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "Net"]),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
     .testTarget(name: "JWTTests", dependencies: ["JWT", "Crypto"], resources: [.copy("Fixtures")]),
     // Starts and stops redis-server / redis-sentinel for the Sessions and integration tests.
     .target(name: "RedisTestSupport", path: "Tests/RedisTestSupport"),
-    .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Crypto", "EventLoop", "RedisTestSupport"]),
+    .testTarget(
+      name: "SessionsTests", dependencies: ["Sessions", "Crypto", "Net", "EventLoop", "RedisTestSupport"]),
+    // Config without sockets or files: the tests inject ConfigSources.
+    .testTarget(
+      name: "ConfigTests",
+      dependencies: ["Config", "Net", "Sessions", "JWT", .product(name: "Logging", package: "swift-log")]
+    ),
     .testTarget(
       name: "ProxyTests",
-      dependencies: ["Proxy", "HTTP1", "EventLoop", .product(name: "Logging", package: "swift-log")]
+      dependencies: [
+        "Proxy", "Config", "HTTP1", "Net", "EventLoop", .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     .testTarget(name: "IntegrationTests", dependencies: ["RedisTestSupport"], exclude: ["Fixtures"]),
   ],

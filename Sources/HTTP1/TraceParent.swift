@@ -1,3 +1,5 @@
+import Codecs
+
 /// A W3C Trace Context `traceparent` value (https://www.w3.org/TR/trace-context/#traceparent-header).
 /// Immutable value.
 ///
@@ -88,13 +90,13 @@ public struct TraceParent: Sendable, Equatable {
     return result
   }
 
-  static func writeHex(_ value: UInt64, _ digits: Int, _ p: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+  static func writeHex(_ value: UInt64, _ digits: Int, _ p: UnsafeMutableBufferPointer<UInt8>, at start: Int)
+  {
     var v = value
     var k = digits
     while k > 0 {
       k &-= 1
-      let d = UInt8(truncatingIfNeeded: v & 0xf)
-      p[start &+ k] = d < 10 ? d &+ 0x30 : d &+ 0x57
+      p[start &+ k] = Hex.digit(UInt8(truncatingIfNeeded: v))
       v >>= 4
     }
   }

@@ -1,3 +1,5 @@
+import Codecs
+
 /// A parsed JSON value (RFC 8259). Immutable, Sendable.
 ///
 /// Numbers keep their lexical kind: an integer literal that fits is `.int`, anything with a
@@ -71,24 +73,5 @@ public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 }

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The embedded session store (one process; DESIGN.md "Storage"). Thread-safe: one
+/// The embedded session store (one process; docs/DECISIONS.md §8). Thread-safe: one
 /// `Synchronization.Mutex` around all state, shared by every worker loop; each operation is one
 /// critical section, so it is atomic exactly like the Redis scripts it stands in for.
 ///

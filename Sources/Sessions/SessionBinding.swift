@@ -1,4 +1,4 @@
-public import EventLoop
+public import Net
 
 /// What a session is bound to: the client's IP subnet and a hash of its User-Agent. Either part is
 /// nil when binding was off at creation; a nil part is not checked later. Immutable.

@@ -1,4 +1,4 @@
-/// Why a session operation failed. One error type for the target (CONVENTIONS.md §2); `kind` is
+/// Why a session operation failed. One error type for the target (docs/DECISIONS.md §4); `kind` is
 /// closed so `Proxy` can map it to a status code and a security event, `detail` is for logs and
 /// never contains ticket material. Immutable.
 public struct SessionError: Error, Sendable, Equatable, CustomStringConvertible {

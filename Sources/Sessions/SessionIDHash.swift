@@ -1,3 +1,5 @@
+import Codecs
+
 /// SHA-256 of a session id, as four words: the identity a store and the L1 cache know a session by
 /// (never the id itself). Hashing four integers is cheaper than hashing a key string on the hot
 /// path. Immutable.

@@ -1,5 +1,5 @@
 import Crypto
-public import EventLoop
+public import Net
 
 extension SessionPolicy {
   /// Judges `record` for a request at `now` from `clientIP` with `userAgent` (the header's bytes,

@@ -1,4 +1,4 @@
-/// Session rules (DESIGN.md "Sessions"); `Proxy`'s config loader builds it from `[session]`.
+/// Session rules (docs/DECISIONS.md §7); `Proxy`'s config loader builds it from `[session]`.
 ///
 /// Durations are nanoseconds (`Int64`), like every time in this target. A zero idle timeout,
 /// absolute timeout, rotation interval or touch interval switches that rule off. Deadlines are

@@ -1,4 +1,4 @@
-import EventLoop
+import Net
 
 /// Compact binary form (big-endian), version 1:
 ///

@@ -1,3 +1,4 @@
+import Codecs
 import Crypto
 
 /// The session ticket: what the cookie carries. Immutable.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Glibc
 import Logging
 import Proxy

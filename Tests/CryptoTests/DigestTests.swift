@@ -64,6 +64,11 @@ final class DigestTests: XCTestCase {
       ("first byte differs", [0, 2, 3], [1, 2, 3], false),
       ("length differs", [1, 2], [1, 2, 3], false),
       ("one empty", [], [0], false),
+      ("equal token", Array("token-123".utf8), Array("token-123".utf8), true),
+      ("token prefix", Array("token-12".utf8), Array("token-123".utf8), false),
+      ("token longer", Array("token-1234".utf8), Array("token-123".utf8), false),
+      ("length differs by 256", [UInt8](repeating: 97, count: 256), [], false),
+      ("length differs by 256, same start", [UInt8](repeating: 97, count: 257), [97], false),
     ]
     for c in cases {
       XCTAssertEqual(ConstantTime.equals(c.a, c.b), c.equal, c.name)

@@ -1,5 +1,6 @@
 import EventLoop
 import Glibc
+import Net
 import XCTest
 
 final class SocketTests: XCTestCase {
@@ -28,7 +29,8 @@ final class SocketTests: XCTestCase {
       let server = ByteBuffer(capacity: 256)
       let serverHandler = ClosureHandler { _ in
         _ = server.read(from: accepted!.fd)
-        received = String(decoding: UnsafeRawBufferPointer(start: server.readPointer, count: server.readable), as: UTF8.self)
+        received = String(
+          decoding: UnsafeRawBufferPointer(start: server.readPointer, count: server.readable), as: UTF8.self)
         if received == "ping" { loop.stop() }
       }
       let acceptHandler = ClosureHandler { _ in

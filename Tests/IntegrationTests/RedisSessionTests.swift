@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Sessions on Redis (issue 6) with real `redis-server` processes on ephemeral loopback ports,
+/// Sessions on Redis (docs/DECISIONS.md §8) with real `redis-server` processes on ephemeral loopback ports,
 /// stopped by pid: two gatehouse processes sharing one Redis (login, logout and admin revocation
 /// seen across replicas within a second through client-side-caching invalidations), and the
 /// outage mode (stale grace for cached sessions, 503 for the rest and for logins, recovery).

@@ -1,3 +1,4 @@
+import Config
 import Glibc
 import HTTP1
 import Logging

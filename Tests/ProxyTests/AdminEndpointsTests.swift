@@ -1,3 +1,4 @@
+import Config
 import HTTP1
 import XCTest
 

@@ -1,3 +1,4 @@
+import Config
 import EventLoop
 import Foundation
 import Glibc
@@ -40,7 +41,7 @@ final class JWTAuthenticatorTests: XCTestCase {
       \(issuerExtra)
       """
     let config: GatehouseConfig
-    switch ConfigLoader.parse(text, file: "t", environment: [:], baseDirectory: "/") {
+    switch ConfigLoader.parse(text, file: "t", baseDirectory: "/", sources: .system(environment: [:])) {
     case .success(let loaded): config = loaded
     case .failure(let errors): throw ConfigFailure(errors: errors)
     }
@@ -60,7 +61,8 @@ final class JWTAuthenticatorTests: XCTestCase {
       policy: .jwt, routeName: "r", method: .get, authorization: authorization,
       cookies: cookies.map { Array($0.utf8) },
       clientIP: .v4(0x7F00_0001), userAgent: nil, host: nil, origin: nil, secFetchSite: nil, contentType: nil,
-      accept: nil, path: "/", target: "/", sessionCookie: nil, csrfToken: nil, formBody: nil, forwardedProto: nil,
+      accept: nil, path: "/", target: "/", sessionCookie: nil, csrfToken: nil, formBody: nil,
+      forwardedProto: nil,
       onUnauthenticated: .deny)
   }
 

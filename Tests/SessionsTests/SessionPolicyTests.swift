@@ -1,4 +1,5 @@
 import EventLoop
+import Net
 import Sessions
 import XCTest
 

@@ -1,5 +1,6 @@
 import Crypto
 import EventLoop
+import Net
 import Sessions
 
 let second: Int64 = 1_000_000_000

@@ -1,3 +1,4 @@
+import Codecs
 import Glibc
 
 /// Appending bytes and numbers. Each append is all or nothing: false, and nothing written,
@@ -70,12 +71,20 @@ extension ByteBuffer {
     let out = writePointer.assumingMemoryBound(to: UInt8.self)
     var index = digits - 1
     repeat {
-      let nibble = UInt8(truncatingIfNeeded: bits & 0xF)
-      out[index] = nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ (nibble &- 10)
+      out[index] = Hex.digit(UInt8(truncatingIfNeeded: bits))
       bits >>= 4
       index -= 1
     } while bits > 0
     writerIndex += digits
+    return true
+  }
+
+  /// Appends `value` as exactly 16 lower-case hex digits (trace, span and request ids).
+  @inline(__always)
+  public func appendHex64(_ value: UInt64) -> Bool {
+    guard writable >= 16 else { return false }
+    Hex.write64(value, to: writePointer.assumingMemoryBound(to: UInt8.self))
+    writerIndex += 16
     return true
   }
 }

@@ -1,3 +1,5 @@
+public import Net
+
 /// The outcome of one `accept4`. Immutable.
 public enum AcceptResult {
   /// A new connection; the descriptor is already `O_NONBLOCK | O_CLOEXEC`.

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+public import Net
 
 /// TCP socket set-up: listeners, accept, outgoing connects, socket options. Thread-safe (no
 /// state). Every descriptor is born `O_NONBLOCK | O_CLOEXEC`.

@@ -1,3 +1,5 @@
+public import Config
+import Crypto
 import HTTP1
 import Synchronization
 

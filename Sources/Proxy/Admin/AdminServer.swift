@@ -1,5 +1,6 @@
 public import EventLoop
 import Glibc
+public import Net
 import Synchronization
 
 /// The admin listener (`[admin] listen`): its own socket, its own `EventLoop` on its own thread,

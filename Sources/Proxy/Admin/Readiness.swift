@@ -1,3 +1,4 @@
+import Config
 import Synchronization
 
 /// The named checks behind `/readyz`. Components register a check when they start (the

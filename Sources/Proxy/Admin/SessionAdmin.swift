@@ -1,3 +1,5 @@
+import Codecs
+import Config
 import HTTP1
 import Sessions
 
@@ -113,13 +115,7 @@ final class SessionAdmin: Sendable {
     return out + "]}"
   }
 
-  static func jsonString(_ text: String) -> String {
-    var line = LogLine(format: .json)
-    line.add("v", text)
-    let bytes = line.finish()
-    // {"v":"..."}\n → "..."
-    return String(decoding: bytes[5..<(bytes.count - 2)], as: UTF8.self)
-  }
+  static func jsonString(_ text: String) -> String { JSONString.quoted(text) }
 
   /// A percent-decoded query parameter.
   static func queryValue(_ name: String, in query: [UInt8]) -> String? {

@@ -1,8 +1,10 @@
+import Config
 import Crypto
 import EventLoop
 import Glibc
 import HTTP1
 import JWT
+import Net
 
 /// A minimal blocking HTTP/1.1 GET client for JWKS documents, over plain TCP or TLS. Runs on
 /// the JWKS fetcher thread only (it blocks; never call it on a loop thread). Stateless.

@@ -1,3 +1,4 @@
+import Codecs
 import Crypto
 import EventLoop
 import JWT
@@ -165,15 +166,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     input.append(contentsOf: issuer.utf8)
     input.append(0)
     input.append(contentsOf: user.utf8)
-    let digest = SHA256.hash(input)
-    let hex: StaticString = "0123456789abcdef"
-    return String(unsafeUninitializedCapacity: 16) { out in
-      for index in 0..<8 {
-        out[2 * index] = hex.utf8Start[Int(digest[index] >> 4)]
-        out[2 * index + 1] = hex.utf8Start[Int(digest[index] & 15)]
-      }
-      return 16
-    }
+    return Hex.encode(SHA256.hash(input).prefix(8))
   }
 
   /// The `iss` of a token whose signature is not checked yet — only to pick the issuer.

@@ -1,3 +1,4 @@
+import Config
 import JWT
 
 /// Everything the per-worker `JWTAuthenticator`s share: the issuers' states (through the

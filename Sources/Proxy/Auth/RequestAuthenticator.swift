@@ -1,5 +1,7 @@
+public import Config
 public import EventLoop
 public import HTTP1
+public import Net
 
 /// What the authentication step of `requestFilter` sees of a request: copies of the few fields an
 /// authenticator needs, so a request can wait for a JWKS fetch or a store reply without pinning

@@ -1,3 +1,5 @@
+import Config
+
 /// `auth = "session_or_jwt"`: a request that carries `Authorization: Bearer …` is judged as a JWT
 /// request (and only as that: a bad token is not rescued by a cookie); any other request as a
 /// session request (cookie, login redirect, CSRF). The per-policy authenticators are looked up on

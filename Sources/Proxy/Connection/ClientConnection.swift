@@ -1,5 +1,7 @@
+import Config
 import EventLoop
 import HTTP1
+import Net
 
 /// One client connection and the exchange it is in. Phases of an exchange (Pingora's order):
 ///

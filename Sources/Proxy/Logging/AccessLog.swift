@@ -1,4 +1,5 @@
 import EventLoop
+import Net
 
 /// One line per request (`event: "access"`, JSON or logfmt per `[log] format`): `time` (request
 /// start), `trace_id`, `span_id`, `request_id`, `client_ip`, `method`, `path` (no query string

@@ -1,3 +1,4 @@
+public import Config
 import Glibc
 public import Logging
 import Synchronization

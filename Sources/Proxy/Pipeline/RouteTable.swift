@@ -1,3 +1,4 @@
+public import Config
 public import HTTP1
 
 /// One `[[route]]` entry, compiled for byte-level matching. Immutable.

@@ -1,7 +1,9 @@
+public import Config
 import Crypto
 public import EventLoop
 import Glibc
 public import Logging
+public import Net
 import Synchronization
 
 /// The running proxy: binds the listeners (all before any worker starts, so a port in use is

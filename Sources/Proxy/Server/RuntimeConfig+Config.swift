@@ -1,3 +1,4 @@
+public import Config
 import HTTP1
 
 extension RuntimeConfig {

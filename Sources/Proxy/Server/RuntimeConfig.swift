@@ -1,5 +1,7 @@
+public import Config
 public import EventLoop
 public import HTTP1
+public import Net
 
 /// The hot-path view of the configuration: compiled routes and matchers, timeouts in
 /// nanoseconds, buffer sizes. Built once per (re)load and swapped as a whole; a request keeps

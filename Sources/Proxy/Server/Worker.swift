@@ -1,5 +1,7 @@
+import Config
 import EventLoop
 import Logging
+import Net
 
 /// One worker: a thread running one event loop with its own listener, client connections,
 /// upstream pool and metrics. A connection never changes worker. Loop-thread only; other

@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP1
+import Net
 
 /// One TCP connection to the upstream. While an exchange uses it, its events go to its owner
 /// (the client connection); while idle in the pool, any event means the upstream closed it or

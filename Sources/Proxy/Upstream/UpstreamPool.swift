@@ -1,4 +1,5 @@
 import EventLoop
+import Net
 
 /// Per-worker keep-alive pool of idle upstream connections, last-in first-out (the most recently
 /// used connection is the least likely to have been closed by the upstream's idle timer). Idle

@@ -16,7 +16,7 @@ protocol RedisAdapterOwner: AnyObject {
 /// registration, and the FIFO of commands hiredis still owes a callback. Loop-thread only
 /// (hiredis' async API is not thread-safe).
 ///
-/// Rules honoured (notes 1.2, 1.4):
+/// Rules honoured (docs/redis.md §1, §2):
 /// - level-triggered; `EPOLLOUT` only between hiredis' `addWrite` and `delWrite`; hooks are
 ///   idempotent (an epoll `MOD` only when the mask changes);
 /// - `EPOLLERR`/`EPOLLHUP` go to `redisAsyncHandleRead`, and `HandleWrite` is never called once

@@ -1,4 +1,4 @@
-import EventLoop
+import Net
 
 /// A Redis (or Sentinel) endpoint: a numeric IP address and a port. Immutable.
 ///

@@ -5,7 +5,7 @@
 /// restarts and failover, but they are named, global state; during a rolling deploy two
 /// Gatehouse versions with different code would overwrite each other's library with
 /// `FUNCTION LOAD REPLACE`. Scripts are content-addressed, so versions coexist, and the cost of
-/// an emptied script cache (restart, promoted replica; notes 2.2) is one extra round trip per
+/// an emptied script cache (restart, promoted replica; docs/redis.md §5) is one extra round trip per
 /// script, after which `EVAL` has cached it again.
 public struct RedisScript: Sendable {
   public let source: [UInt8]

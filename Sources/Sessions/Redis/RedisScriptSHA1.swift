@@ -1,3 +1,5 @@
+import Codecs
+
 /// SHA-1 of a script's source, for `EVALSHA` (Redis names cached scripts by it). Not a
 /// security use: Crypto offers SHA-256 only, and a 40-line digest here keeps the Redis layer
 /// free of an OpenSSL dependency. Thread-safe (pure).
@@ -40,13 +42,12 @@ enum RedisScriptSHA1 {
       }
       h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e)
     }
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
+    var digest: [UInt8] = []
     for word in [h.0, h.1, h.2, h.3, h.4] {
-      for shift in stride(from: 28, through: 0, by: -4) {
-        out.append(digits[Int(word >> UInt32(shift) & 0xF)])
+      for shift in stride(from: 24, through: 0, by: -8) {
+        digest.append(UInt8(truncatingIfNeeded: word >> shift))
       }
     }
-    return String(decoding: out, as: UTF8.self)
+    return Hex.encode(digest)
   }
 }

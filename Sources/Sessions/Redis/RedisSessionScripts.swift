@@ -1,4 +1,5 @@
-/// The Lua scripts behind `RedisSessionStore`: one atomic script per store operation (notes 3.4).
+/// The Lua scripts behind `RedisSessionStore`: one atomic script per store operation
+/// (docs/redis.md §6 data model, §7 operations).
 /// Immutable.
 ///
 /// Data model (all keys carry the store's prefix, e.g. `gh:`):

@@ -1,7 +1,7 @@
 import EventLoop
 
 /// A dedicated pub/sub connection: server-assisted client-side caching (RESP2 broadcast
-/// tracking redirected to itself, notes 3.5), extra channels, and a heartbeat. Loop-thread
+/// tracking redirected to itself, docs/redis.md §8), extra channels, and a heartbeat. Loop-thread
 /// only.
 ///
 /// On every connect: `CLIENT ID`, then `CLIENT TRACKING on REDIRECT <own id> BCAST PREFIX …`
@@ -13,7 +13,7 @@ import EventLoop
 /// called whenever the subscription is lost *and* when it is re-established, and the caller
 /// must flush its whole cache each time (invalidations may have been missed in between).
 ///
-/// Heartbeat: `PING` on a subscribed hiredis 0.14 connection never completes (notes 1.4), so
+/// Heartbeat: `PING` on a subscribed hiredis 0.14 connection never completes (docs/redis.md §2), so
 /// every `heartbeatInterval` a data connection `PUBLISH`es to `hb:<random>`; after
 /// `heartbeatMaxMissed` unanswered beats the subscriber is declared dead, reset and reconnected.
 public final class RedisSubscriber {

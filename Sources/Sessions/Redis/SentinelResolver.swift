@@ -1,6 +1,6 @@
 public import EventLoop
 
-/// Master discovery through Redis Sentinel, by the official client rules (notes 2.1), on the
+/// Master discovery through Redis Sentinel, by the official client rules (docs/redis.md §5), on the
 /// loop with hiredis' async API (never a blocking call). Loop-thread only.
 ///
 /// - `resolve`: ask the sentinels in order, each with `queryTimeout` for connect and reply, for
@@ -14,7 +14,7 @@ public import EventLoop
 ///   and polls `resolve` every `pollInterval` as the fallback for missed messages; either path
 ///   calls `onMasterChanged` with the new address, and the owner then calls `reconnectNow()` on
 ///   connections to another address (the old master keeps serving for ~10 s after a failover,
-///   notes 2.2, and writes there are lost).
+///   docs/redis.md §5, and writes there are lost).
 public final class SentinelResolver {
   public let loop: EventLoop
   public let masterName: String

@@ -16,7 +16,7 @@ import Synchronization
 /// - `/continue` (and any request with `Expect: 100-continue`) gets `100 Continue` before its body is read;
 /// - `/ws` with `Upgrade: websocket` gets `101 Switching Protocols`, then every byte is echoed back;
 /// - `/slow-body/N` streams N bytes in 20 pieces, 20 ms apart;
-/// - session lifecycle (issue 5), each an echo with one extra response header:
+/// - session lifecycle (docs/DECISIONS.md §7), each an echo with one extra response header:
 ///   `/login-as/USER` → `Gatehouse-Login: USER` (plus `Gatehouse-Session-Attributes: <attrs>` when
 ///   the query has `attrs=<percent-encoded k=v; k2=v2>`), `/logout-this` → `Gatehouse-Logout: this`,
 ///   `/logout-all` → `Gatehouse-Logout: all`, `/elevate` → `Gatehouse-Elevate: 1`.

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Base class of the session tests (issue 5): a gatehouse with a `[session]` over plain HTTP
+/// Base class of the session tests (docs/DECISIONS.md §7): a gatehouse with a `[session]` over plain HTTP
 /// (`secure_cookie = false`, cookie `gh_session`) and the routes the lifecycle needs, plus helpers
 /// to log in, present a cookie and read what the upstream was given. Runs on the XCTest thread.
 ///

@@ -1,0 +1,57 @@
+public import Net
+
+/// `[redis]`: where the shared session store lives and how Gatehouse behaves when it cannot
+/// reach it (docs/DECISIONS.md §8). Present exactly when `[session] store = "redis"`. Host
+/// names are resolved when the file is loaded (the event loops connect to numeric addresses
+/// only). Immutable.
+public struct RedisSettings: Sendable, Equatable {
+  /// One Redis server, or the master that a set of sentinels names.
+  public enum Endpoint: Sendable, Equatable {
+    case address(SocketAddress)
+    case sentinels([SocketAddress], masterName: String)
+  }
+
+  /// What an L1 miss (or an L1 hit past `staleGrace`) gets while the store is unavailable.
+  public enum OnStoreUnavailable: String, Sendable, Equatable {
+    /// 503 with `Retry-After`.
+    case deny
+    /// `auth = "session"` routes 503; `session_or_jwt` routes accept only JWTs.
+    case jwtOnly = "jwt_only"
+  }
+
+  public let endpoint: Endpoint
+  public let username: String?
+  public let password: Secret?
+  public let database: Int
+  /// Prepended to every key (`<prefix>s:{tag}:…`); lets several deployments share one Redis.
+  public let keyPrefix: String
+  public let connectTimeout: Duration
+  public let commandTimeout: Duration
+  public let onStoreUnavailable: OnStoreUnavailable
+  /// How long L1 hits keep working after the store became unavailable.
+  public let staleGrace: Duration
+  /// Consecutive failures or timeouts that open the circuit breaker.
+  public let breakerFailures: Int
+  /// How long an open breaker fails fast before one half-open probe.
+  public let breakerCooldown: Duration
+
+  public init(
+    endpoint: Endpoint = .address(SocketAddress(ip: IPAddress("127.0.0.1")!, port: 6379)),
+    username: String? = nil, password: Secret? = nil, database: Int = 0, keyPrefix: String = "gh:",
+    connectTimeout: Duration = .milliseconds(200), commandTimeout: Duration = .milliseconds(50),
+    onStoreUnavailable: OnStoreUnavailable = .deny, staleGrace: Duration = .seconds(60),
+    breakerFailures: Int = 5, breakerCooldown: Duration = .seconds(2)
+  ) {
+    self.endpoint = endpoint
+    self.username = username
+    self.password = password
+    self.database = database
+    self.keyPrefix = keyPrefix
+    self.connectTimeout = connectTimeout
+    self.commandTimeout = commandTimeout
+    self.onStoreUnavailable = onStoreUnavailable
+    self.staleGrace = staleGrace
+    self.breakerFailures = breakerFailures
+    self.breakerCooldown = breakerCooldown
+  }
+}

@@ -1,0 +1,87 @@
+import EventLoop
+import Prometheus
+import Sessions
+import Synchronization
+
+/// Redis families (`gatehouse_redis_*`): errors by kind, timeouts, the circuit breaker's state
+/// (the worst over workers: 0 closed, 1 half-open, 2 open), store round-trip latency and the
+/// invalidations received for the L1 cache. swift-prometheus objects lock on their own; the
+/// per-worker breaker states sit under a Mutex (changed only on transitions). Thread-safe.
+final class RedisMetrics: Sendable {
+  enum ErrorKind: String, CaseIterable {
+    case timeout, disconnected, connect, overloaded, server, breakerOpen = "breaker_open", other
+  }
+
+  private let errors: [Counter]
+  private let timeouts: Counter
+  private let breakerState: Gauge
+  private let invalidations: Counter
+  let roundtrip: DurationHistogram
+  private let workerStates: Mutex<[Int]>
+
+  init(registry: PrometheusCollectorRegistry, workers: Int) {
+    errors = ErrorKind.allCases.map {
+      registry.counter(
+        "gatehouse_redis_errors_total", labels: [("kind", $0.rawValue)],
+        help: "Session store calls that failed, by kind (breaker_open: refused without trying).")
+    }
+    timeouts = registry.counter(
+      "gatehouse_redis_timeouts_total", help: "Session store calls past command_timeout.")
+    breakerState = registry.gauge(
+      "gatehouse_redis_breaker_state",
+      help: "Worst circuit breaker state over workers: 0 closed, 1 half-open, 2 open.")
+    invalidations = registry.counter(
+      "gatehouse_redis_invalidations_total",
+      help: "Keys invalidated by Redis client-side-caching messages (a flush counts once).")
+    roundtrip = registry.durationHistogram(
+      "gatehouse_redis_roundtrip_seconds", labels: [],
+      buckets: [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+      ],
+      help: "Session store call latency through Redis (successful and failed calls).")
+    workerStates = Mutex(Array(repeating: 0, count: max(workers, 1)))
+  }
+
+  func error(_ kind: ErrorKind) {
+    errors[ErrorKind.allCases.firstIndex(of: kind)!].increment()
+    if kind == .timeout { timeouts.increment() }
+  }
+
+  func invalidated(count: Int) { invalidations.increment(by: Int64(max(count, 1))) }
+
+  /// Records one worker's breaker state; the gauge shows the worst.
+  func breaker(worker: Int, state: Int) {
+    let worst = workerStates.withLock { states in
+      states[worker % states.count] = state
+      return states.max() ?? 0
+    }
+    breakerState.set(Int64(worst))
+  }
+
+  /// Classifies a store failure by its detail (the Redis store passes `RedisError`'s text).
+  static func kind(of text: String) -> ErrorKind {
+    if text.contains("timed out") || text.contains("timeout") { return .timeout }
+    if text.contains("connect failed") { return .connect }
+    if text.contains("disconnected") { return .disconnected }
+    if text.contains("overloaded") { return .overloaded }
+    if text.contains("redis error") { return .server }
+    return .other
+  }
+}
+
+extension RedisMetrics: BreakerSessionStoreMetrics {
+  func storeFailed(detail: String) { error(Self.kind(of: detail)) }
+
+  func refusedWhileOpen() { error(.breakerOpen) }
+
+  func breakerChanged(worker: Int, to state: BreakerSessionStore.State) {
+    breaker(worker: worker, state: state.rawValue)
+  }
+
+  func callStarted() -> UInt64 { MonotonicClock.now() }
+
+  func callFinished(startedAt: UInt64) {
+    roundtrip.record(.nanoseconds(Int64(MonotonicClock.now() &- startedAt)))
+  }
+}

@@ -1,0 +1,48 @@
+import Sessions
+import Synchronization
+
+/// What the workers' Redis backends share in one process: whether the L1 cache is coherent
+/// (the invalidation subscriber is subscribed), an invalidation epoch, and the counts behind the
+/// `session_store` readiness check. Thread-safe (atomics).
+final class RedisSharedState: Sendable {
+  /// True while the subscriber is subscribed (its flush already done): L1 entries may be served.
+  /// False from start until the first subscription and from a loss until re-subscription; then
+  /// L1 is used only under the stale-grace rule of an outage.
+  private let coherentFlag = Atomic<Bool>(false)
+  /// Bumped on every invalidation or flush. A lookup that read the epoch before its store round
+  /// trip caches the answer only if the epoch did not move (an invalidation may have overtaken
+  /// the reply on the other connection, docs/redis.md §8).
+  private let epochValue = Atomic<UInt64>(0)
+  /// Worker data connections currently ready.
+  private let readyConnections = Atomic<Int>(0)
+  /// Worker breakers currently not closed.
+  private let openBreakers = Atomic<Int>(0)
+  let metrics: RedisMetrics
+
+  init(metrics: RedisMetrics) { self.metrics = metrics }
+
+  var coherent: Bool { coherentFlag.load(ordering: .acquiring) }
+  var epoch: UInt64 { epochValue.load(ordering: .acquiring) }
+
+  func setCoherent(_ value: Bool) {
+    epochValue.add(1, ordering: .releasing)
+    coherentFlag.store(value, ordering: .releasing)
+  }
+
+  func bumpEpoch() { epochValue.add(1, ordering: .releasing) }
+
+  func connectionChanged(ready: Bool) { readyConnections.add(ready ? 1 : -1, ordering: .relaxed) }
+
+  func breakerChanged(from old: BreakerSessionStore.State, to new: BreakerSessionStore.State) {
+    if old == .closed && new != .closed { openBreakers.add(1, ordering: .relaxed) }
+    if old != .closed && new == .closed { openBreakers.subtract(1, ordering: .relaxed) }
+  }
+
+  /// The `session_store` readiness check: nil when ready.
+  func readinessProblem() -> String? {
+    if readyConnections.load(ordering: .relaxed) <= 0 { return "no Redis connection ready" }
+    let open = openBreakers.load(ordering: .relaxed)
+    if open > 0 { return "Redis circuit breaker open on \(open) worker(s)" }
+    return nil
+  }
+}

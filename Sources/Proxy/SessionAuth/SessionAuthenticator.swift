@@ -1,0 +1,378 @@
+import Codecs
+import Crypto
+import EventLoop
+import HTTP1
+import Sessions
+
+/// `auth = "session"`: validates the session cookie and enforces the policy for one worker.
+///
+///     cookie → ticket (signature checked before any lookup) → L1 cache → store (forwarding after a
+///     rotation is followed) → unseal → policy (idle, absolute, binding) → CSRF on unsafe methods
+///     → rotation (interval) or touch (at most once per touch_interval) → identity headers
+///
+/// Unauthenticated requests get a login redirect (browser navigations) or 401 JSON, per route.
+///
+/// With Redis (docs/DECISIONS.md §8, docs/redis.md §8): L1 entries are served only while the
+/// invalidation subscriber is subscribed (`RedisSharedState.coherent`). While this worker's store
+/// is unavailable (breaker not closed, or connection down), L1 hits keep working for `stale_grace`
+/// after the outage began, without touches or rotations (nothing is written, no new cookie); L1
+/// misses (and hits past the grace) get 503 with `Retry-After` — for `on_store_unavailable =
+/// "jwt_only"` too: there the `session_or_jwt` composition falls back to JWTs
+/// (`SessionService.acceptsJWTDuringOutage`).
+///
+/// Loop-thread only; the service it uses is shared and thread-safe, the store is this worker's.
+final class SessionAuthenticator: RequestAuthenticator {
+  let service: SessionService
+  let store: any SessionStore
+  /// This worker's breaker when the store is Redis (outage state), else nil.
+  let breaker: BreakerSessionStore?
+  let staleGrace: UInt64
+  let log: (String, String) -> Void
+  /// CSRF masks come from the kernel CSPRNG in 4 KiB batches (one RAND_bytes per 128 tokens,
+  /// not one per request).
+  private let masks = RandomPool()
+  /// Each session's unmasked CSRF token (an HMAC: computed once per session per worker, not per
+  /// request). Bounded: emptied when it grows past `csrfBaseLimit`.
+  private var csrfBases: [SessionIDHash: [UInt8]] = [:]
+  private let csrfBaseLimit = 65536
+
+  private func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
+    if let base = csrfBases[ticket.idHash] { return base }
+    if csrfBases.count >= csrfBaseLimit { csrfBases.removeAll(keepingCapacity: true) }
+    let base = CSRFToken.base(secret: record.csrfSecret)
+    csrfBases[ticket.idHash] = base
+    return base
+  }
+
+  init(service: SessionService, store: any SessionStore, securityLog: @escaping (String, String) -> Void) {
+    self.service = service
+    self.store = store
+    self.breaker = store as? BreakerSessionStore
+    self.staleGrace = UInt64(service.settings.redis?.staleGrace.nanoseconds ?? 0)
+    self.log = securityLog
+  }
+
+  /// The answer while the store cannot be asked.
+  var storeUnavailable: AuthOutcome {
+    .deny(ProxyError(.storeUnavailable, .internal, "session store"), headers: [("Retry-After", "1")])
+  }
+
+  /// Whether L1 may answer now, and whether the store is in an outage (then nothing is written).
+  private func cachePolicy() -> (useCache: Bool, degraded: Bool) {
+    guard service.settings.cacheEnabled else { return (false, breaker?.outageStart() != nil) }
+    if let breaker, let since = breaker.outageStart() {
+      return (breaker.now() &- since <= staleGrace, true)
+    }
+    if let redis = service.redis, !redis.coherent { return (false, false) }
+    return (true, false)
+  }
+
+  func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
+    let started = MonotonicClock.now()
+    guard let cookie = request.sessionCookie else {
+      return unauthenticated(request, clearCookie: false, reason: "no_session")
+    }
+    let ticket: SessionTicket
+    do {
+      ticket = try cookie.withUnsafeBufferPointer { buffer throws(SessionError) in
+        try SessionTicket.decode(buffer, keyRing: service.keyRing)
+      }
+    } catch {
+      service.metrics.invalidTicket()
+      return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
+    }
+    let now = SessionService.now()
+    let metrics = service.metrics
+    let finish: (AuthOutcome) -> Void = { outcome in
+      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      resume(outcome)
+    }
+    let (useCache, degraded) = cachePolicy()
+    if useCache, let record = service.cache.lookup(ticket.idHash, now: now) {
+      return Deferred.run(finish) { done in
+        decide(request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, done)
+      }.map { outcome in
+        metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+        return outcome
+      }
+    }
+    return Deferred.run(finish) { done in
+      load(request, ticket: ticket, now: now, followForward: true, done)
+    }.map { outcome in
+      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      return outcome
+    }
+  }
+
+  // MARK: Lookup
+
+  private func load(
+    _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool,
+    _ done: @escaping (AuthOutcome) -> Void
+  ) {
+    let epoch = service.redis?.epoch ?? 0
+    store.load(storeKey: ticket.storeKey, now: now) { [self] result in
+      switch result {
+      case .failure:
+        done(storeUnavailable)
+      case .success(.notFound):
+        done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
+      case .success(.forwarded(_, let forward)):
+        // Rotated away within the grace period: a request that was already in flight with the
+        // old cookie. Follow once to the successor (never cached: the old id dies with the grace).
+        guard followForward, let successor = try? forward.openForwarding(with: ticket) else {
+          done(unauthenticated(request, clearCookie: true, reason: "rotated_session"))
+          return
+        }
+        load(request, ticket: successor, now: now, followForward: false) { outcome in
+          guard case .allow(var grant) = outcome else {
+            done(outcome)
+            return
+          }
+          grant.responseHeaders.append(self.service.setCookie(successor))
+          done(.allow(grant))
+        }
+      case .success(.found(let stored)):
+        guard var record = try? SessionRecord(unsealing: stored.sealed, for: ticket) else {
+          done(unauthenticated(request, clearCookie: true, reason: "unreadable_record"))
+          return
+        }
+        record.lastAccess = max(record.lastAccess, stored.summary.lastAccess)
+        if followForward && cacheable(since: epoch) {
+          service.cache.insert(
+            ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+        }
+        decide(request, ticket: ticket, record: record, cached: false, degraded: false, now: now, done)
+      }
+    }
+  }
+
+  /// A store answer may enter L1 when the cache is on and, with Redis, the subscriber is
+  /// subscribed and no invalidation arrived since the lookup started.
+  private func cacheable(since epoch: UInt64) -> Bool {
+    guard service.settings.cacheEnabled else { return false }
+    guard let redis = service.redis else { return true }
+    return redis.coherent && redis.epoch == epoch
+  }
+
+  // MARK: Policy
+
+  private func decide(
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, cached: Bool, degraded: Bool,
+    now: Int64, _ done: @escaping (AuthOutcome) -> Void
+  ) {
+    let policy = service.policy
+    switch policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
+    {
+    case .expiredIdle, .expiredAbsolute:
+      let idle =
+        policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
+        == .expiredIdle
+      service.cache.invalidate(ticket.idHash)
+      store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
+        if case .success(true) = result { service.metrics.destroyed(idle ? .idle : .absolute) }
+      }
+      done(unauthenticated(request, clearCookie: true, reason: idle ? "idle_timeout" : "absolute_timeout"))
+    case .bindingMismatch(let reason):
+      service.metrics.bindingMismatch()
+      done(unauthenticated(request, clearCookie: false, reason: "binding_mismatch:\(reason.rawValue)"))
+    case .valid(let needsTouch, let needsRotation):
+      if let refusal = csrfRefusal(request, record: record) {
+        service.metrics.csrfFailed()
+        done(.deny(ProxyError(.csrfFailed, .downstream, refusal), headers: []))
+        return
+      }
+      // During an outage nothing is written: no rotation, no touch, no new cookie.
+      if needsRotation && !degraded {
+        rotate(request, ticket: ticket, record: record, now: now, done)
+        return
+      }
+      var current = record
+      if needsTouch && !degraded {
+        current = policy.touched(record, now: now)
+        let expiresAt = policy.expiresAt(current)
+        service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now)
+        store.touch(
+          storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
+        ) { _ in }
+      }
+      done(.allow(grant(request, ticket: ticket, record: current, extraResponse: [])))
+    }
+  }
+
+  /// Rotation on the interval: the new ticket goes out in `Set-Cookie` on this response.
+  private func rotate(
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, now: Int64,
+    _ done: @escaping (AuthOutcome) -> Void
+  ) {
+    service.rotate(
+      store: store, ticket: ticket, record: record, now: now, userAgent: request.userAgent, elevate: nil
+    ) { [self] result in
+      switch result {
+      case .unavailable:
+        done(storeUnavailable)
+      case .gone:
+        done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
+      case .rotated(let newTicket, let newRecord):
+        var extra = [service.setCookie(newTicket)]
+        if let csrf = service.csrfCookie(for: newRecord) { extra.append(csrf) }
+        done(.allow(grant(request, ticket: newTicket, record: newRecord, extraResponse: extra)))
+      case .converged(let winner):
+        load(request, ticket: winner, now: now, followForward: false) { outcome in
+          guard case .allow(var grant) = outcome else {
+            done(outcome)
+            return
+          }
+          grant.responseHeaders.append(self.service.setCookie(winner))
+          done(.allow(grant))
+        }
+      }
+    }
+  }
+
+  // MARK: CSRF
+
+  /// Nil when the request may proceed; otherwise the reason it is refused. Only unsafe methods
+  /// are checked; the method on the request line decides (override headers are ignored).
+  private func csrfRefusal(_ request: AuthRequest, record: SessionRecord) -> String? {
+    guard service.policy.csrf, request.method.isUnsafeForCSRF else { return nil }
+    if let host = request.host {
+      let schemes =
+        request.forwardedProto.map { [String(decoding: $0, as: UTF8.self).lowercased()] } ?? [
+          "https", "http",
+        ]
+      var crossSite: CSRFPolicy.CrossSite = .foreignOrigin
+      for scheme in schemes {
+        crossSite = CSRFPolicy.crossSiteCheck(
+          secFetchSite: request.secFetchSite, origin: request.origin, scheme: scheme, host: host)
+        if crossSite == .allowed { break }
+      }
+      if crossSite == .crossSiteFetch { return "cross_site_fetch" }
+      if crossSite == .foreignOrigin { return "foreign_origin" }
+    }
+    if let token = request.csrfToken {
+      return CSRFToken.verify(token: token, secret: record.csrfSecret) ? nil : "bad_token"
+    }
+    if let body = request.formBody {
+      switch CSRFPolicy.formField(
+        named: service.settings.csrfFormField, in: body, limit: service.settings.csrfMaxFormBytes)
+      {
+      case .found(let token):
+        return CSRFToken.verify(token: token, secret: record.csrfSecret) ? nil : "bad_token"
+      case .absent: return "missing_token"
+      case .tooLarge: return "form_too_large"
+      case .malformed: return "malformed_form"
+      }
+    }
+    return "missing_token"
+  }
+
+  // MARK: Answers
+
+  private func grant(
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, extraResponse: [(String, String)]
+  ) -> AuthGrant {
+    var headers: [(String, String)] = [("X-User-Id", record.userID), ("X-Auth-Method", "session")]
+    for (attribute, header) in service.settings.attributeHeaders.sorted(by: { $0.key < $1.key }) {
+      if let value = record.elevatedAttributes[attribute] ?? record.attributes[attribute],
+        HeaderValue.isSafe(value)
+      {
+        headers.append((header, value))
+      }
+    }
+    if service.policy.csrf {
+      headers.append(
+        (
+          service.settings.csrfHeader,
+          CSRFToken.make(base: csrfBase(ticket, record), mask: masks.take(CSRFToken.baseByteCount))
+        ))
+    }
+    headers.append(("X-Session-Hash", ticket.hashForLogs))
+    return AuthGrant(
+      identityHeaders: headers, responseHeaders: extraResponse, method: "session",
+      principalHash: SessionService.principalHash(ticket),
+      session: ActiveSession(ticket: ticket, record: record))
+  }
+
+  func unauthenticated(_ request: AuthRequest, clearCookie: Bool, reason: String) -> AuthOutcome {
+    var headers: [(String, String)] = []
+    if clearCookie { headers.append(service.deletionCookie()) }
+    if wantsRedirect(request) {
+      headers.append(
+        ("Location", LoginRedirect.location(loginURL: service.settings.loginURL, target: request.target)))
+      return .deny(ProxyError(.loginRequired, .downstream, reason), headers: headers)
+    }
+    return .deny(ProxyError(.unauthorized, .downstream, reason), headers: headers)
+  }
+
+  private func wantsRedirect(_ request: AuthRequest) -> Bool {
+    guard request.method == .get || request.method == .head else { return false }
+    switch request.onUnauthenticated {
+    case .deny: return false
+    case .redirect: return true
+    case .auto:
+      guard let accept = request.accept else { return false }
+      return ByteSearch.containsCaseInsensitive(accept, "text/html")
+    }
+  }
+}
+
+extension HTTPMethod {
+  /// POST, PUT, PATCH, DELETE and unknown methods need a CSRF token; GET, HEAD, OPTIONS, TRACE
+  /// (RFC 9110 safe methods) do not.
+  var isUnsafeForCSRF: Bool { !isSafe }
+}
+
+/// Builds the login redirect. `next` is always a local path: the request's own origin-form
+/// target; a target that a browser could read as another host (`//host`, `/\host`) becomes "/".
+enum LoginRedirect {
+  static func location(loginURL: String, target: String) -> String {
+    var next = target
+    if next.hasPrefix("//") || next.hasPrefix("/\\") || !next.hasPrefix("/") { next = "/" }
+    let separator = loginURL.contains("?") ? "&" : "?"
+    return loginURL + separator + "next=" + percentEncode(next)
+  }
+
+  static func percentEncode(_ text: String) -> String {
+    var out = ""
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+        UInt8(ascii: "~"):
+        out.unicodeScalars.append(Unicode.Scalar(byte))
+      default:
+        out.unicodeScalars.append("%")
+        out.unicodeScalars.append(Unicode.Scalar(Hex.upperDigit(byte >> 4)))
+        out.unicodeScalars.append(Unicode.Scalar(Hex.upperDigit(byte)))
+      }
+    }
+    return out
+  }
+}
+
+/// Header values Gatehouse copies from session attributes or claims: printable ASCII and spaces,
+/// never CR, LF or other control bytes (no header injection).
+enum HeaderValue {
+  static func isSafe(_ value: String) -> Bool {
+    guard !value.isEmpty, value.utf8.count <= 1024 else { return false }
+    for byte in value.utf8 where byte < 0x20 || byte == 0x7F { return false }
+    return true
+  }
+}
+
+enum ByteSearch {
+  static func containsCaseInsensitive(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
+    let pattern = needle.withUTF8Buffer { Array($0) }
+    guard haystack.count >= pattern.count else { return false }
+    outer: for start in 0...(haystack.count - pattern.count) {
+      for offset in 0..<pattern.count {
+        var byte = haystack[start + offset]
+        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+        if byte != pattern[offset] { continue outer }
+      }
+      return true
+    }
+    return false
+  }
+}
