@@ -6,7 +6,7 @@
 #   scripts/install-deps.sh --bench    also the proxies and load generator of the benchmark
 set -euo pipefail
 
-packages=(libssl-dev libhiredis-dev openssl redis-server redis-sentinel python3 python3-venv curl ca-certificates)
+packages=(libssl-dev libhiredis-dev pkg-config openssl redis-server redis-sentinel python3 python3-venv curl ca-certificates)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(haproxy nginx-light wrk valgrind)
 fi

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSeedSupport
 import Logging
 import Net
 import XCTest
@@ -270,6 +271,7 @@ final class ConfigLoaderTests: XCTestCase {
       ("table as value", "server = 1", 1, "server", "expected a table [server], found integer"),
       ("single route table", "[route]\npath = \"/\"", 1, "route", "write [[route]], not [route]"),
     ]
+    FuzzSeeds.record("toml", cases.map(\.toml))
     for c in cases {
       let found = issues(c.toml)
       guard found.count == 1, let issue = found.first else {
@@ -312,6 +314,7 @@ final class ConfigLoaderTests: XCTestCase {
       ),
       ("dotted unknown key", "[log]\nlevel.x = 1", 2, "log.level", "expected a string"),
     ]
+    FuzzSeeds.record("toml", cases.map(\.toml))
     for c in cases {
       let found = issues(c.toml)
       guard found.count == 1, let issue = found.first else {
@@ -569,6 +572,7 @@ final class ConfigLoaderTests: XCTestCase {
     ).standardized.path
     // The example is this test's input: read it here and hand it to the loader as its only file.
     let example = [path: try String(contentsOfFile: path, encoding: .utf8)]
+    FuzzSeeds.record("toml", Array(example.values))
     let sessionKey = String(repeating: "k", count: 48)
     let result = ConfigLoader.load(
       path: path, sources: testSources(environment: ["GATEHOUSE_SESSION_KEY": sessionKey], files: example))

@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import HTTP1
 import XCTest
 
@@ -96,6 +97,7 @@ let chunkedCases: [ChunkedCase] = [
 
 final class ChunkedDecoderTests: XCTestCase {
   func testCasesWholeByteByByteAndRandomSplits() {
+    FuzzSeeds.record("chunked", chunkedCases.map(\.input))
     for (index, c) in chunkedCases.enumerated() {
       let input = Array(c.input.utf8)
       let whole = decodeChunked(input, maxTrailerBytes: c.maxTrailerBytes, feeding: .whole)

@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import HTTP1
 import XCTest
 
@@ -346,6 +347,7 @@ final class HeadParserRequestTests: XCTestCase {
   }
 
   func testCasesWholeAndByteByByte() {
+    FuzzSeeds.record("request-head", allRequestCases.map(\.input))
     for c in allRequestCases {
       let whole = check(c, feeding: .whole)
       let bytewise = check(c, feeding: .byteByByte)

@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import HTTP1
 import XCTest
 
@@ -96,6 +97,7 @@ final class HeadParserResponseTests: XCTestCase {
   }
 
   func testCasesWholeAndByteByByte() {
+    FuzzSeeds.record("response-head", responseCases.map(\.input))
     for c in responseCases {
       let whole = check(c, feeding: .whole)
       let bytewise = check(c, feeding: .byteByByte)

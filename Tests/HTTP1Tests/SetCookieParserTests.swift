@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import HTTP1
 import XCTest
 
@@ -149,6 +150,7 @@ private let setCookieCases: [(name: String, input: String, expect: Result<Parsed
 
 final class SetCookieParserTests: XCTestCase {
   func testTable() {
+    FuzzSeeds.record("set-cookie", setCookieCases.map(\.input))
     for c in setCookieCases {
       let got = Result { () throws(CookieError) in try SetCookieParser.parse(c.input) }
       XCTAssertEqual(got, c.expect, c.name)
