@@ -71,7 +71,9 @@ let package = Package(
     // The CLI: loads the configuration (Config) and runs the proxy (Proxy).
     .executableTarget(
       name: "gatehouse",
-      dependencies: ["Proxy", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Proxy", "Config", "EventLoop", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strict
     ),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),

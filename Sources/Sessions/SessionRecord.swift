@@ -1,5 +1,5 @@
 /// The state of one session: what is sealed into the store. Times are wall-clock nanoseconds since
-/// the Unix epoch (`WallClock.nowNanos()`), because records are shared by replicas through Redis and
+/// the Unix epoch (`Clock.wallNanos()`), because records are shared by replicas through Redis and
 /// a monotonic clock is per host. Value type; not secret by itself but only ever stored sealed.
 public struct SessionRecord: Sendable, Equatable {
   /// Bytes of the serialised form's first field.

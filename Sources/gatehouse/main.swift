@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import EventLoop
 import Glibc
 import Logging
 import Proxy
@@ -53,7 +54,7 @@ func environmentVariables() -> [String: String] {
 
 func printError(_ text: String) {
   let line = text + "\n"
-  _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+  _ = Array(line.utf8).withUnsafeBytes { Posix.writeAll(2, $0) }
 }
 
 struct Run: ParsableCommand {
@@ -62,8 +63,15 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let config = loadConfigOrExit(options.config)
-    let sink = LogSink(level: config.log.level, format: config.log.format)
-    sink.startWriter()
+    // The one clock of the process, handed to everything that reads the time.
+    let clock = SystemClock()
+    let sink = LogSink(level: config.log.level, format: config.log.format, clock: clock)
+    do {
+      try sink.startWriter()
+    } catch {
+      printError("gatehouse: cannot start the log writer: \(error)")
+      Glibc.exit(1)
+    }
     LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink) }
     let log = Logger(label: "gatehouse")
 
@@ -75,7 +83,7 @@ struct Run: ParsableCommand {
     for sig in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, sig) }
     pthread_sigmask(SIG_BLOCK, &signals, nil)
 
-    let server = GatehouseServer(config: config, sink: sink, log: log)
+    let server = GatehouseServer(config: config, sink: sink, log: log, clock: clock)
     do {
       try server.start()
     } catch {

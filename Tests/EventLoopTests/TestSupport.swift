@@ -27,7 +27,7 @@ func runWithWatchdog(
   _ loop: EventLoop, _ name: String, seconds: UInt64 = 10, file: StaticString = #filePath, line: UInt = #line
 ) {
   var timedOut = false
-  let watchdog = loop.schedule(at: MonotonicClock.now() + seconds * 1_000_000_000) {
+  let watchdog = loop.schedule(at: loop.clock.monotonicNanos() + seconds * 1_000_000_000) {
     timedOut = true
     loop.stop()
   }

@@ -48,7 +48,7 @@ final class JWTAuthenticatorTests: XCTestCase {
     let devNull = open("/dev/null", O_WRONLY)
     let fetcher = try JWKSFetcher(settings: config.jwt, sink: LogSink(fd: devNull))
     self.fetcher = fetcher
-    fetcher.start()
+    try fetcher.start()
     let deadline = Date().addingTimeInterval(5)
     while !fetcher.readinessProblems().isEmpty && Date() < deadline { usleep(2000) }
     XCTAssertTrue(fetcher.readinessProblems().isEmpty, "keys loaded from the file")

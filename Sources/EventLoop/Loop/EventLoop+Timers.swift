@@ -1,5 +1,7 @@
 /// Timers: a min-heap (`TimerQueue`) and one timerfd armed to the earliest deadline, re-armed
-/// only when an earlier deadline arrives or the armed one has passed. Loop-thread only.
+/// only when an earlier deadline arrives or the armed one has passed. Deadlines are on the
+/// loop's clock; a timer fires in the first iteration whose `now` has reached it. Loop-thread
+/// only.
 extension EventLoop {
   /// Calls `callback` on the loop thread once `now` >= `deadline` (monotonic ns, e.g.
   /// `loop.now + 5_000_000_000`). Timers with equal deadlines fire in scheduling order; a timer
@@ -45,7 +47,10 @@ extension EventLoop {
   }
 
   private func arm(_ deadline: UInt64) {
-    TimerFd.arm(timerFileDescriptor, at: deadline)
+    // For the time left on the loop's clock (read now, not the batch's cached `now`, so the
+    // timer is not late by the time the batch has taken so far).
+    let now = clock.monotonicNanos()
+    TimerFd.arm(timerFileDescriptor, after: deadline > now ? deadline - now : 0)
     loopState.pointee.armedDeadline = deadline
   }
 }

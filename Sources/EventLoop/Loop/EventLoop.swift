@@ -17,6 +17,9 @@ import Synchronization
 ///
 /// The loop holds its handlers strongly until they are unregistered: a handler that also holds
 /// the loop makes a cycle that unregistering breaks.
+///
+/// Time comes from the injected `clock` (read once per iteration into `now`); the timerfd is
+/// armed for the time left on that clock, so a `ManualClock` drives timers in tests.
 public final class EventLoop: @unchecked Sendable {
   /// Events taken per `epoll_wait`.
   public static let batchSize: Int32 = 256
@@ -24,8 +27,12 @@ public final class EventLoop: @unchecked Sendable {
   private static let wakeData = UInt64.max
   private static let timerData = UInt64.max - 1
 
+  /// The clock every handler of this loop reads (`now` caches its monotonic time).
+  public let clock: any Clock
+  // The epoll and timer descriptors are raw for the per-iteration calls; `deinit` is their one
+  // close. The wake-up eventfd is owned by `wakeup`.
   private let epollFd: Int32
-  private let eventFd: Int32
+  private let wakeup: Notifier
   private let timerFd: Int32
   var timerFileDescriptor: Int32 { timerFd }
   var loopState: UnsafeMutablePointer<LoopState> { state }
@@ -42,24 +49,18 @@ public final class EventLoop: @unchecked Sendable {
   /// Creates the epoll instance, the wake-up eventfd and the timerfd, all close-on-exec.
   /// `maxRegistrations` bounds the descriptors registered at once (address space is reserved
   /// for it, memory is not).
-  public init(maxRegistrations: Int = 1 << 20) throws(SystemError) {
+  public init(maxRegistrations: Int = 1 << 20, clock: any Clock = SystemClock()) throws(SystemError) {
     precondition(maxRegistrations > 0 && maxRegistrations < Int(UInt32.max - 2))
     let epollFd = try Epoll.create()
-    let eventFd: Int32
+    let wakeup: Notifier
     let timerFd: Int32
     do throws(SystemError) {
-      eventFd = try EventFd.create()
+      wakeup = try Notifier()
+      timerFd = try TimerFd.create()
       do throws(SystemError) {
-        timerFd = try TimerFd.create()
-      } catch {
-        Posix.close(eventFd)
-        throw error
-      }
-      do throws(SystemError) {
-        try Epoll.ctl(epollFd, Epoll.add, eventFd, Epoll.input, EventLoop.wakeData)
+        try Epoll.ctl(epollFd, Epoll.add, wakeup.descriptor, Epoll.input, EventLoop.wakeData)
         try Epoll.ctl(epollFd, Epoll.add, timerFd, Epoll.input, EventLoop.timerData)
       } catch {
-        Posix.close(eventFd)
         Posix.close(timerFd)
         throw error
       }
@@ -72,12 +73,12 @@ public final class EventLoop: @unchecked Sendable {
     guard let memory, memory != MAP_FAILED else {
       let code = errno
       Posix.close(epollFd)
-      Posix.close(eventFd)
       Posix.close(timerFd)
       throw SystemError(call: "mmap", code: code)
     }
+    self.clock = clock
     self.epollFd = epollFd
-    self.eventFd = eventFd
+    self.wakeup = wakeup
     self.timerFd = timerFd
     self.slots = memory.bindMemory(to: HandlerSlot.self, capacity: maxRegistrations)
     self.slotCapacity = maxRegistrations
@@ -85,7 +86,7 @@ public final class EventLoop: @unchecked Sendable {
     self.events = .allocate(capacity: Int(EventLoop.batchSize))
     self.events.initialize(repeating: epoll_event(), count: Int(EventLoop.batchSize))
     self.state = .allocate(capacity: 1)
-    self.state.initialize(to: LoopState(now: MonotonicClock.now()))
+    self.state.initialize(to: LoopState(now: clock.monotonicNanos()))
   }
 
   deinit {
@@ -96,11 +97,11 @@ public final class EventLoop: @unchecked Sendable {
     state.deinitialize(count: 1)
     state.deallocate()
     Posix.close(timerFd)
-    Posix.close(eventFd)
     Posix.close(epollFd)
   }
 
-  /// Monotonic ns, refreshed after each `epoll_wait` (so all handlers of a batch see one time).
+  /// `clock`'s monotonic ns, refreshed after each `epoll_wait` (so all handlers of a batch see
+  /// one time).
   public var now: UInt64 { state.pointee.now }
 
   /// True on the thread currently inside `run()`. Thread-safe.
@@ -196,7 +197,7 @@ public final class EventLoop: @unchecked Sendable {
       queue.append(task)
       return queue.count == 1
     }
-    if first { EventFd.signal(eventFd) }
+    if first { wakeup.notify() }
   }
 
   /// Runs `task` on the loop thread once the current batch of events is handled (for frees that
@@ -207,13 +208,13 @@ public final class EventLoop: @unchecked Sendable {
 
   /// Makes a blocked `epoll_wait` return. Thread-safe.
   public func wakeUp() {
-    EventFd.signal(eventFd)
+    wakeup.notify()
   }
 
   /// Makes `run()` return after the current iteration. Thread-safe.
   public func stop() {
     stopRequested.store(true, ordering: .releasing)
-    EventFd.signal(eventFd)
+    wakeup.notify()
   }
 
   // MARK: Running
@@ -230,11 +231,12 @@ public final class EventLoop: @unchecked Sendable {
       loopThread.store(0, ordering: .releasing)
     }
     let state = self.state
-    state.pointee.now = MonotonicClock.now()
+    let clock = self.clock
+    state.pointee.now = clock.monotonicNanos()
     while !stopRequested.load(ordering: .acquiring) {
       let timeout: Int32 = state.pointee.afterBatch.isEmpty ? -1 : 0
       let count = Epoll.wait(epollFd, events, EventLoop.batchSize, timeout)
-      state.pointee.now = MonotonicClock.now()
+      state.pointee.now = clock.monotonicNanos()
       var index = 0
       while index < count {
         dispatch(events[index])
@@ -271,7 +273,7 @@ public final class EventLoop: @unchecked Sendable {
   private func runTasks() {
     // Read the eventfd before taking the queue: an `execute` after the swap then leaves the
     // eventfd readable for the next iteration instead of being absorbed by this read.
-    EventFd.drain(eventFd)
+    wakeup.reset()
     tasks.withLock { queue in swap(&queue, &state.pointee.runningTasks) }
     var index = 0
     while index < state.pointee.runningTasks.count {

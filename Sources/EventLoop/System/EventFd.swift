@@ -1,7 +1,8 @@
 import CLinux
 import Glibc
 
-/// `eventfd(2)`: the cross-thread wake-up of an `EventLoop`. Thread-safe (no state).
+/// `eventfd(2)` calls behind `Notifier` (the cross-thread wake-up of helper threads and of every
+/// `EventLoop`). Thread-safe (no state).
 enum EventFd {
   static func create() throws(SystemError) -> Int32 {
     try Syscall.check("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }

@@ -105,6 +105,16 @@ public enum Socket {
     }
   }
 
+  /// Sets `FD_CLOEXEC` on a descriptor a C library opened without it (hiredis 0.14 calls
+  /// `socket` without `SOCK_CLOEXEC`). Every descriptor Gatehouse opens itself is born with it.
+  public static func setCloseOnExec(_ fd: Int32) {
+    do {
+      _ = try Syscall.check("fcntl(F_SETFD)") { fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    } catch {
+      // fcntl(F_SETFD) fails only for a bad descriptor, which Syscall.check treats as a bug.
+    }
+  }
+
   /// `getsockname`: the bound address (learn the port after binding port 0).
   public static func localAddress(_ fd: Int32) -> SocketAddress? {
     address(fd, "getsockname") { fd, address, length in getsockname(fd, address, length) }

@@ -15,7 +15,13 @@ public struct SystemError: Error, CustomStringConvertible, Sendable {
   }
 
   /// "connect: Connection refused".
-  public var description: String { "\(call): \(SystemError.reason(code))" }
+  public var description: String { "\(call): \(reason)" }
+
+  /// The errno's text alone: "Connection refused".
+  public var reason: String { SystemError.reason(code) }
+
+  /// The call gave up because its deadline passed (`ETIMEDOUT`).
+  public var isTimeout: Bool { code == ETIMEDOUT }
 
   static func reason(_ code: Int32) -> String {
     guard let text = strerror(code) else { return "errno \(code)" }

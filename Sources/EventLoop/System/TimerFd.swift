@@ -1,8 +1,8 @@
 import CLinux
 import Glibc
 
-/// `timerfd_create(2)` on `CLOCK_MONOTONIC`: one per `EventLoop`, armed to its earliest timer
-/// deadline. Thread-safe (no state).
+/// `timerfd_create(2)` on `CLOCK_MONOTONIC`: one per `EventLoop`, armed for the time left until
+/// its earliest timer deadline. Thread-safe (no state).
 enum TimerFd {
   static func create() throws(SystemError) -> Int32 {
     try Syscall.check("timerfd_create") {
@@ -10,13 +10,14 @@ enum TimerFd {
     }
   }
 
-  /// One-shot at an absolute `CLOCK_MONOTONIC` time in ns; a time already past fires at once.
-  static func arm(_ fd: Int32, at deadline: UInt64) {
-    let at = max(deadline, 1)  // an all-zero it_value would disarm
+  /// One-shot after `nanos` (relative: the deadline is on the loop's clock, which need not be
+  /// `CLOCK_MONOTONIC`); 0 fires at once.
+  static func arm(_ fd: Int32, after nanos: UInt64) {
+    let after = max(nanos, 1)  // an all-zero it_value would disarm
     var spec = itimerspec()
-    spec.it_value.tv_sec = Int(at / 1_000_000_000)
-    spec.it_value.tv_nsec = Int(at % 1_000_000_000)
-    if timerfd_settime(fd, Int32(TFD_TIMER_ABSTIME), &spec, nil) != 0 {
+    spec.it_value.tv_sec = Int(after / 1_000_000_000)
+    spec.it_value.tv_nsec = Int(after % 1_000_000_000)
+    if timerfd_settime(fd, 0, &spec, nil) != 0 {
       Syscall.bug("timerfd_settime", errno)
     }
   }

@@ -1,5 +1,4 @@
 public import EventLoop
-import Glibc
 public import Net
 import Synchronization
 
@@ -23,14 +22,14 @@ public final class AdminServer: @unchecked Sendable {
   private let listenFd: Int32
   private var listener: AdminListener?
   private var connections: [ObjectIdentifier: AdminConnection] = [:]
-  private var thread: Thread?
+  private var thread: SystemThread?
   private let stopFlag = Atomic<Bool>(false)
   var stopping: Bool { stopFlag.load(ordering: .relaxed) }
 
   /// Binds now, so an address in use is a startup error naming the address.
   public init(
     address: SocketAddress, endpoints: AdminEndpoints, headerTimeout: Duration = .seconds(10),
-    idleTimeout: Duration = .seconds(60)
+    idleTimeout: Duration = .seconds(60), clock: any Clock = SystemClock()
   ) throws(BindError) {
     do {
       listenFd = try Socket.makeListener(address, reusePort: false, backlog: 64)
@@ -38,7 +37,7 @@ public final class AdminServer: @unchecked Sendable {
       throw BindError(description: "cannot listen on admin address \(address): \(error)")
     }
     do {
-      loop = try EventLoop(maxRegistrations: 4096)
+      loop = try EventLoop(maxRegistrations: 4096, clock: clock)
     } catch {
       Posix.close(listenFd)
       throw BindError(description: "cannot create the admin event loop: \(error)")
@@ -50,8 +49,8 @@ public final class AdminServer: @unchecked Sendable {
   }
 
   /// Starts the admin thread.
-  public func start() {
-    let thread = Thread { [self] in
+  public func start() throws(SystemError) {
+    let thread = SystemThread { [self] in
       let listener = AdminListener(server: self, fd: listenFd)
       self.listener = listener
       listener.start()
@@ -59,8 +58,8 @@ public final class AdminServer: @unchecked Sendable {
       listener.close()
       for connection in Array(connections.values) { connection.close() }
     }
+    try thread.start()
     self.thread = thread
-    thread.start()
   }
 
   /// Stops the loop and waits for the admin thread (its sockets are closed on the way out).

@@ -71,7 +71,7 @@ final class SessionAdmin: Sendable {
     service: SessionService, store: any SessionStore, method: HTTPMethod, user: String, userKey: String,
     hash: String?, _ done: @escaping (AdminResponse) -> Void
   ) {
-    let now = SessionService.now()
+    let now = service.now()
     switch (method, hash) {
     case (.delete, nil):
       store.revokeAll(userKey: userKey) { result in

@@ -1,64 +1,65 @@
 import Config
 import Crypto
 import EventLoop
-import Glibc
 import JWT
 import Synchronization
 
 /// The one background thread that fetches every issuer's JWKS (blocking sockets with timeouts
 /// are fine here — no loop thread ever waits on it). Thread-safe: loop threads only call
-/// `wake()` (a pipe write) after queueing a refetch on an `JWTIssuerState`; everything else
+/// `wake()` (a `Notifier`) after queueing a refetch on an `JWTIssuerState`; everything else
 /// runs on the fetcher thread.
 ///
 /// Each turn: for every issuer with a queued unknown-kid refetch or a due scheduled fetch, fetch
 /// (`jwks_uri` over HTTP(S), or read `jwks_file`), apply the result to its `JWKSCache`, log the
-/// outcome, and resume the requests that waited; then sleep until the earliest `nextFetchAt` or
+/// outcome, and resume the requests that waited; then wait until the earliest `nextFetchAt` or
 /// a wake-up. Issuers are fetched one after another: a slow issuer delays the others by at most
-/// its `fetch_timeout`.
+/// its `fetch_timeout`. Schedules and timeouts are on the injected `clock`.
 public final class JWKSFetcher: Sendable {
+  public struct SetupError: Error, CustomStringConvertible {
+    public let description: String
+  }
+
   let issuers: [JWTIssuerState]
+  /// The time base of every issuer's `JWKSCache` (monotonic ms) and of JWT validation (wall).
+  let clock: any Clock
   private let tlsContexts: [TLSClientContext?]
   private let sink: LogSink
   private let stopped = Atomic<Bool>(false)
-  private let wakeRead: Int32
-  private let wakeWrite: Int32
+  private let wakeup: Notifier
   let counters = JWTCounters()
 
-  /// Creates the states; throws when a `ca_file` cannot be loaded into a TLS context.
-  init(settings: JWTSettings, sink: LogSink) throws(CryptoError) {
+  /// Creates the states; throws when a `ca_file` cannot be loaded into a TLS context (or no
+  /// eventfd can be made).
+  init(settings: JWTSettings, sink: LogSink, clock: any Clock = SystemClock()) throws(SetupError) {
     self.issuers = settings.issuers.map { JWTIssuerState(config: $0) }
     var contexts: [TLSClientContext?] = []
     for issuer in settings.issuers {
       if case .uri(let url) = issuer.source, url.isTLS {
-        contexts.append(try TLSClientContext(caFile: issuer.caFile))
+        do {
+          contexts.append(try TLSClientContext(caFile: issuer.caFile))
+        } catch {
+          throw SetupError(description: "cannot create a TLS context: \(error)")
+        }
       } else {
         contexts.append(nil)
       }
     }
     self.tlsContexts = contexts
     self.sink = sink
-    var fds: [Int32] = [0, 0]
-    let ok = pipe(&fds)
-    precondition(ok == 0, "pipe failed")
-    for fd in fds {
-      _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-      _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    self.clock = clock
+    do {
+      self.wakeup = try Notifier()
+    } catch {
+      throw SetupError(description: "cannot create the fetcher's wake-up: \(error)")
     }
-    wakeRead = fds[0]
-    wakeWrite = fds[1]
   }
 
-  deinit {
-    Posix.close(wakeRead)
-    Posix.close(wakeWrite)
-  }
-
-  /// Milliseconds on the monotonic clock (the `JWKSCache` time base).
-  static func nowMs() -> Int64 { Int64(MonotonicClock.now() / 1_000_000) }
+  /// Milliseconds on the clock's monotonic time line (the `JWKSCache` time base).
+  func nowMs() -> Int64 { Int64(clock.monotonicNanos() / 1_000_000) }
 
   /// Starts the thread; the first fetch of every issuer begins at once.
-  func start() {
-    Thread { [self] in run() }.start()
+  func start() throws(SystemError) {
+    try SystemThread { [self] in run() }.start()
   }
 
   /// Asks the thread to end after its current fetch.
@@ -69,13 +70,12 @@ public final class JWKSFetcher: Sendable {
 
   /// Wakes the thread (a refetch was queued). Callable from any thread; never blocks.
   func wake() {
-    var byte: UInt8 = 1
-    _ = Glibc.write(wakeWrite, &byte, 1)
+    wakeup.notify()
   }
 
   /// Every issuer that has no usable keys now, with the reason. Empty = ready.
   public func readinessProblems() -> [(name: String, detail: String)] {
-    let now = JWKSFetcher.nowMs()
+    let now = nowMs()
     return issuers.compactMap { issuer in
       issuer.readinessProblem(nowMs: now).map { ("jwks \(issuer.name)", $0) }
     }
@@ -85,30 +85,23 @@ public final class JWKSFetcher: Sendable {
     while !stopped.load(ordering: .relaxed) {
       var next = Int64.max
       for (index, issuer) in issuers.enumerated() {
-        let now = JWKSFetcher.nowMs()
+        let now = nowMs()
         if issuer.takeDueFetch(nowMs: now) {
           let result = fetch(issuer, tls: tlsContexts[index])
-          let (outcome, waiters) = issuer.finish(result, nowMs: JWKSFetcher.nowMs())
+          let (outcome, waiters) = issuer.finish(result, nowMs: nowMs())
           report(issuer, outcome)
           for waiter in waiters { waiter() }
         }
         next = min(next, issuer.nextFetchAt())
       }
-      let wait = next == Int64.max ? 60_000 : max(0, min(60_000, next - JWKSFetcher.nowMs()))
-      if wait > 0 { sleep(milliseconds: wait) }
+      let wait = next == Int64.max ? 60_000 : max(0, min(60_000, next - nowMs()))
+      if wait > 0 { _ = wakeup.wait(timeoutNanos: UInt64(wait) * 1_000_000) }
     }
     // Replaced by a reload: answer whoever still waits (they fail with 401 and may retry).
     for issuer in issuers {
-      let (_, waiters) = issuer.finish(.failure(reason: "fetcher stopped"), nowMs: JWKSFetcher.nowMs())
+      let (_, waiters) = issuer.finish(.failure(reason: "fetcher stopped"), nowMs: nowMs())
       for waiter in waiters { waiter() }
     }
-  }
-
-  private func sleep(milliseconds: Int64) {
-    var pfd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
-    _ = poll(&pfd, 1, Int32(milliseconds))
-    var drain = [UInt8](repeating: 0, count: 64)
-    while drain.withUnsafeMutableBytes({ Glibc.read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
   }
 
   private func fetch(_ issuer: JWTIssuerState, tls: TLSClientContext?) -> JWKSCache.FetchResult {
@@ -122,13 +115,13 @@ public final class JWKSFetcher: Sendable {
     case .uri(let url):
       return JWKSHTTPClient.get(
         url, timeoutMs: Int64(config.fetchTimeout.nanoseconds / 1_000_000), maxBytes: config.maxJWKSBytes,
-        tls: tls, allowInsecure: config.allowInsecureHTTP)
+        tls: tls, allowInsecure: config.allowInsecureHTTP, clock: clock)
     }
   }
 
   private func report(_ issuer: JWTIssuerState, _ outcome: JWKSCache.Outcome) {
     var line = JSONLine()
-    line.add("time", Timestamp.iso8601Now())
+    line.add("time", sink.timestampNow())
     switch outcome {
     case .replaced(let set, let skipped), .unchanged(let set, let skipped):
       let replaced: Bool
@@ -147,7 +140,7 @@ public final class JWKSFetcher: Sendable {
       line.add("issuer", issuer.name)
       line.add("result", "failure")
       line.add("reason", reason)
-      line.add("retry_in_ms", String(max(0, retryAt - JWKSFetcher.nowMs())))
+      line.add("retry_in_ms", String(max(0, retryAt - nowMs())))
     }
     sink.write(line.finish())
   }

@@ -68,12 +68,12 @@ final class JWTAuthenticator: RequestAuthenticator {
         issuer = found
       }
     }
-    let nowMs = JWKSFetcher.nowMs()
+    let nowMs = runtime.fetcher.nowMs()
     guard let keys = issuer.keys(nowMs: nowMs) else {
       if mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) { return nil }
       return deny(AuthError(.noKeys, "the issuer's key set is not loaded"))
     }
-    let now = WallClock.nowNanos() / 1_000_000_000
+    let now = runtime.fetcher.clock.wallNanos() / 1_000_000_000
     let hash = TokenHash(token: UnsafeRawBufferPointer(token))
     if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)

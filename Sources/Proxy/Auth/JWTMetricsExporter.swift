@@ -47,7 +47,7 @@ final class JWTMetricsExporter: Sendable {
         last[total.key] = total.value
       }
     }
-    let now = JWKSFetcher.nowMs()
+    let now = runtime.fetcher.nowMs()
     for issuer in runtime.fetcher.issuers {
       let stats = issuer.stats(nowMs: now)
       registry.gauge(

@@ -255,7 +255,7 @@ final class ClientConnection: EventHandler {
     context = RequestContext()
     context.active = true
     context.startNanos = worker.loop.now
-    context.startWallNanos = WallClock.nowNanos()
+    context.startWallNanos = worker.loop.clock.wallNanos()
     context.method = head.method
     let base = UnsafeRawPointer(inBuf.readPointer)
     context.peerText = peerText
@@ -869,7 +869,7 @@ final class ClientConnection: EventHandler {
     context = RequestContext()
     context.active = true
     context.startNanos = worker.loop.now
-    context.startWallNanos = WallClock.nowNanos()
+    context.startWallNanos = worker.loop.clock.wallNanos()
     context.generatedRequestID = (worker.ids.next(), worker.ids.next())
     context.traceHigh = worker.ids.nextNonZero()
     context.traceLow = worker.ids.next()

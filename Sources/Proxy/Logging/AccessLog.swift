@@ -23,7 +23,7 @@ enum AccessLog {
     line.add("status", context.status)
     line.add("bytes_in", Int(context.bytesIn))
     line.add("bytes_out", Int(context.bytesOut))
-    let end = MonotonicClock.now()
+    let end = sink.clock.monotonicNanos()
     line.add("duration_ms", Double(end &- context.startNanos) / 1e6)
     if context.upstreamHeadNanos > 0 {
       line.add("upstream_ms", Double(context.upstreamHeadNanos &- context.upstreamStartNanos) / 1e6)

@@ -29,7 +29,7 @@ public struct JSONLogHandler: LogHandler {
     var merged = metadata
     if let extra = event.metadata { merged.merge(extra) { $1 } }
     var line = LogLine(format: sink.format)
-    line.add("time", Timestamp.iso8601Now())
+    line.add("time", sink.timestampNow())
     line.add("level", event.level.rawValue)
     line.add("event", merged.removeValue(forKey: "event").map { "\($0)" } ?? "log")
     line.add("message", "\(event.message)")

@@ -11,7 +11,7 @@ enum SecurityLog {
   ) {
     guard sink.accepts(.warning) else { return }
     var line = LogLine(format: sink.format)
-    line.add("time", Timestamp.iso8601Now())
+    line.add("time", sink.timestampNow())
     line.add("level", "warning")
     line.add("event", "security")
     line.add("kind", kind)

@@ -1,34 +1,22 @@
-import Glibc
+import EventLoop
 
-/// Reads a whole small file (the configuration, `file:` secrets) with plain POSIX calls.
+/// Reads a whole small file (the configuration, `file:` secrets) through `File.readAll`.
 /// Blocking: configuration time only, never on a loop thread. Stateless.
 enum ConfigFileReader {
   /// The file's bytes, or the reason it could not be read ("No such file or directory").
   static func read(_ path: String, limit: Int = 16 << 20) -> Result<[UInt8], ReadFailure> {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return .failure(ReadFailure(errno: errno)) }
-    defer { _ = close(fd) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        return .failure(ReadFailure(errno: errno))
-      }
-      if count == 0 { return .success(out) }
-      out.append(contentsOf: chunk[0..<count])
-      if out.count > limit { return .failure(ReadFailure(reason: "file is larger than \(limit) bytes")) }
+    do {
+      return .success(try File.readAll(path: path, limit: limit))
+    } catch {
+      return .failure(ReadFailure(error, limit: limit))
     }
   }
 
   struct ReadFailure: Error {
     let reason: String
 
-    init(reason: String) { self.reason = reason }
-
-    init(errno code: Int32) {
-      reason = String(cString: strerror(code))
+    init(_ error: SystemError, limit: Int) {
+      reason = error.isOverLimit ? "file is larger than \(limit) bytes" : error.reason
     }
   }
 

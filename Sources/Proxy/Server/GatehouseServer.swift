@@ -1,7 +1,6 @@
 public import Config
 import Crypto
 public import EventLoop
-import Glibc
 public import Logging
 public import Net
 import Synchronization
@@ -19,7 +18,11 @@ public final class GatehouseServer: @unchecked Sendable {
   let sink: LogSink
   public let log: Logger
   private var workers: [Worker] = []
-  private var threads: [Thread] = []
+  private var threads: [SystemThread] = []
+  /// Wakes `drain` when the last worker has drained (made at start).
+  private var drainFinished: Notifier?
+  /// The one clock of the process: every loop, the sessions, the JWKS fetcher read it.
+  let clock: any Clock
   private let shared: SharedState
   /// Set once every listener is bound and every worker loop is running; cleared by `drain`.
   let ready = AtomicFlag()
@@ -32,8 +35,9 @@ public final class GatehouseServer: @unchecked Sendable {
   /// JWT state shared by every worker: nil when no `[[jwt.issuer]]` is configured.
   private var jwt: JWTRuntime?
 
-  public init(config: GatehouseConfig, sink: LogSink, log: Logger) {
+  public init(config: GatehouseConfig, sink: LogSink, log: Logger, clock: any Clock = SystemClock()) {
     self.config = config
+    self.clock = clock
     self.sink = sink
     self.log = log
     let shared = SharedState(maxConnections: config.limits.maxConnections, sink: sink)
@@ -73,7 +77,7 @@ public final class GatehouseServer: @unchecked Sendable {
     if let settings = config.session {
       do {
         sessions = try SessionService(
-          settings: settings, registry: metrics.registry, workers: config.server.workers)
+          settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock)
       } catch {
         throw StartupError(description: error.description)
       }
@@ -89,7 +93,7 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     if let address = config.admin.listen {
       do {
-        admin = try AdminServer(address: address, endpoints: adminEndpoints)
+        admin = try AdminServer(address: address, endpoints: adminEndpoints, clock: clock)
       } catch {
         throw StartupError(description: error.description)
       }
@@ -110,13 +114,19 @@ public final class GatehouseServer: @unchecked Sendable {
         jwtLock.withLock { _ in jwt = made }
       } catch {
         for fd in listeners { Posix.close(fd) }
-        throw StartupError(description: "JWT: cannot create a TLS context: \(error)")
+        throw StartupError(description: "JWT: \(error)")
       }
+    }
+    do {
+      drainFinished = try Notifier()
+    } catch {
+      for fd in listeners { Posix.close(fd) }
+      throw StartupError(description: "cannot create an eventfd: \(error)")
     }
     for index in 0..<config.server.workers {
       let loop: EventLoop
       do {
-        loop = try EventLoop()
+        loop = try EventLoop(clock: clock)
       } catch {
         throw StartupError(description: "cannot create event loop: \(error)")
       }
@@ -147,17 +157,21 @@ public final class GatehouseServer: @unchecked Sendable {
       worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
       workers.append(worker)
       let fd = listeners[index]
-      let thread = Thread {
+      let thread = SystemThread {
         worker.redisBackend?.start()
         worker.startListening(fd: fd)
         loop.run()
       }
       threads.append(thread)
     }
-    admin?.start()
-    for thread in threads { thread.start() }
+    do {
+      try admin?.start()
+      for thread in threads { try thread.start() }
+      try jwtRuntime?.fetcher.start()
+    } catch {
+      throw StartupError(description: "cannot start a thread: \(error)")
+    }
     if jwtRuntime != nil { registerJWTObservability() }
-    jwtRuntime?.fetcher.start()
     ready.set(true)
     log.info(
       "gatehouse listening",
@@ -216,8 +230,8 @@ public final class GatehouseServer: @unchecked Sendable {
   var jwtRuntime: JWTRuntime? { jwtLock.withLock { _ in jwt } }
   private let jwtLock = Mutex<Void>(())
 
-  private func makeJWT(_ settings: JWTSettings) throws(CryptoError) -> JWTRuntime {
-    JWTRuntime(settings: settings, fetcher: try JWKSFetcher(settings: settings, sink: sink))
+  private func makeJWT(_ settings: JWTSettings) throws(JWKSFetcher.SetupError) -> JWTRuntime {
+    JWTRuntime(settings: settings, fetcher: try JWKSFetcher(settings: settings, sink: sink, clock: clock))
   }
 
   /// New issuers (or settings) take effect through a new fetcher and cache: their keys load in
@@ -228,9 +242,7 @@ public final class GatehouseServer: @unchecked Sendable {
       do {
         fresh = try makeJWT(settings)
       } catch {
-        log.error(
-          "JWT settings not applied: cannot create a TLS context: \(error)",
-          metadata: ["event": "config_reload"])
+        log.error("JWT settings not applied: \(error)", metadata: ["event": "config_reload"])
         return
       }
     }
@@ -239,7 +251,12 @@ public final class GatehouseServer: @unchecked Sendable {
       jwt = fresh
       return old
     }
-    fresh?.fetcher.start()
+    do {
+      try fresh?.fetcher.start()
+    } catch {
+      // The new fetcher never runs: requests on its issuers wait for keys, then fail with 401.
+      log.error("JWT fetcher thread not started: \(error)", metadata: ["event": "config_reload"])
+    }
     for worker in workers {
       let authenticator = fresh.map { JWTAuthenticator(runtime: $0, loop: worker.loop) }
       let box = AuthenticatorBox(authenticator)
@@ -252,18 +269,21 @@ public final class GatehouseServer: @unchecked Sendable {
   /// `timeout` has passed (true = drained cleanly).
   public func drain(timeout: Duration) -> Bool {
     ready.set(false)
-    let remaining = Countdown(workers.count)
+    guard let drainFinished else {  // never started
+      admin?.stop()
+      return true
+    }
+    let remaining = Countdown(workers.count, finished: drainFinished)
     for worker in workers {
       worker.loop.execute {
-        worker.beginDrain {
-          remaining.value.subtract(1, ordering: .releasing)
-        }
+        worker.beginDrain { remaining.finishOne() }
       }
     }
-    let deadline = MonotonicClock.now() &+ timeout.nanoseconds
-    while remaining.value.load(ordering: .acquiring) > 0 {
-      if MonotonicClock.now() >= deadline { return false }
-      usleep(5_000)
+    let deadline = clock.monotonicNanos() &+ timeout.nanoseconds
+    while !remaining.isFinished {
+      let now = clock.monotonicNanos()
+      if now >= deadline { return false }
+      _ = drainFinished.wait(timeoutNanos: deadline - now)
     }
     for worker in workers { worker.loop.stop() }
     admin?.stop()
@@ -271,10 +291,23 @@ public final class GatehouseServer: @unchecked Sendable {
   }
 }
 
-/// A shared counter the workers count down as they finish draining. Thread-safe (atomic).
+/// A shared counter the workers count down as they finish draining; the last one wakes the
+/// waiting thread. Thread-safe (atomic, eventfd).
 final class Countdown: Sendable {
-  let value: Atomic<Int>
-  init(_ count: Int) { value = Atomic(count) }
+  private let value: Atomic<Int>
+  /// Notified when the count reaches 0.
+  let finished: Notifier
+
+  init(_ count: Int, finished: Notifier) {
+    value = Atomic(count)
+    self.finished = finished
+  }
+
+  var isFinished: Bool { value.load(ordering: .acquiring) <= 0 }
+
+  func finishOne() {
+    if value.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { finished.notify() }
+  }
 }
 
 /// Hands a new authenticator to its worker's loop, the only thread that uses it.

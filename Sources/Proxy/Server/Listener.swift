@@ -1,5 +1,4 @@
 import EventLoop
-import Glibc
 
 /// A worker's listening socket (its own `SO_REUSEPORT` socket, so the kernel spreads new
 /// connections over the workers). Accepts in bursts; when the process runs out of file
@@ -21,15 +20,14 @@ final class Listener: EventHandler {
 
   func handle(_ events: Events) {
     for _ in 0..<64 {
-      switch Socket.accept(fd) {
+      let result = Socket.accept(fd)
+      switch result {
       case .accepted(let client, let peer):
         worker.adopt(fd: client, peer: peer)
       case .wouldBlock:
         return
-      case .failed(let code):
-        if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM {
-          pause()
-        }
+      case .failed:
+        if result.isResourceShortage { pause() }
         return
       }
     }

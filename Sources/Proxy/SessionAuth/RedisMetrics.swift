@@ -18,8 +18,11 @@ final class RedisMetrics: Sendable {
   private let invalidations: Counter
   let roundtrip: DurationHistogram
   private let workerStates: Mutex<[Int]>
+  /// Times store round trips (fresh reads: the loop's cached `now` is too coarse).
+  private let clock: any Clock
 
-  init(registry: PrometheusCollectorRegistry, workers: Int) {
+  init(registry: PrometheusCollectorRegistry, workers: Int, clock: any Clock) {
+    self.clock = clock
     errors = ErrorKind.allCases.map {
       registry.counter(
         "gatehouse_redis_errors_total", labels: [("kind", $0.rawValue)],
@@ -79,9 +82,9 @@ extension RedisMetrics: BreakerSessionStoreMetrics {
     breaker(worker: worker, state: state.rawValue)
   }
 
-  func callStarted() -> UInt64 { MonotonicClock.now() }
+  func callStarted() -> UInt64 { clock.monotonicNanos() }
 
   func callFinished(startedAt: UInt64) {
-    roundtrip.record(.nanoseconds(Int64(MonotonicClock.now() &- startedAt)))
+    roundtrip.record(.nanoseconds(Int64(clock.monotonicNanos() &- startedAt)))
   }
 }

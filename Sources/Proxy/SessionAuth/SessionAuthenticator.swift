@@ -68,7 +68,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
-    let started = MonotonicClock.now()
+    let clock = service.clock
+    let started = clock.monotonicNanos()
     guard let cookie = request.sessionCookie else {
       return unauthenticated(request, clearCookie: false, reason: "no_session")
     }
@@ -81,10 +82,10 @@ final class SessionAuthenticator: RequestAuthenticator {
       service.metrics.invalidTicket()
       return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
     }
-    let now = SessionService.now()
+    let now = service.now()
     let metrics = service.metrics
     let finish: (AuthOutcome) -> Void = { outcome in
-      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       resume(outcome)
     }
     let (useCache, degraded) = cachePolicy()
@@ -92,14 +93,14 @@ final class SessionAuthenticator: RequestAuthenticator {
       return Deferred.run(finish) { done in
         decide(request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, done)
       }.map { outcome in
-        metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+        metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
         return outcome
       }
     }
     return Deferred.run(finish) { done in
       load(request, ticket: ticket, now: now, followForward: true, done)
     }.map { outcome in
-      metrics.validation.record(.nanoseconds(Int64(MonotonicClock.now() &- started)))
+      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       return outcome
     }
   }

@@ -99,7 +99,7 @@ final class SessionLifecycle {
     resume: @escaping (Outcome) -> Void
   ) -> Outcome? {
     Deferred.run(resume) { done in
-      let now = SessionService.now()
+      let now = service.now()
       let current = session?.ticket ?? service.ticket(fromCookie: request?.sessionCookie)
       switch action {
       case .login(let user, let attributes):

@@ -1,7 +1,7 @@
 import Codecs
 public import Config
 import Crypto
-import EventLoop
+public import EventLoop
 public import Prometheus
 public import Sessions
 import Synchronization
@@ -26,16 +26,20 @@ public final class SessionService: Sendable {
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
+  /// Session times (wall clock) and validation durations (monotonic).
+  let clock: any Clock
 
   public struct SetupError: Error, CustomStringConvertible {
     public let description: String
   }
 
   /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge).
-  public init(settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1)
-    throws(SetupError)
-  {
+  public init(
+    settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1,
+    clock: any Clock = SystemClock()
+  ) throws(SetupError) {
     self.settings = settings
+    self.clock = clock
     do {
       keyRing = try TicketKeyRing(
         keys: settings.keys.map { Array($0.revealed.utf8) },
@@ -53,7 +57,7 @@ public final class SessionService: Sendable {
         throw SetupError(description: "session store \"redis\" needs [redis]")
       }
       memoryStore = nil
-      redis = RedisSharedState(metrics: RedisMetrics(registry: registry, workers: workers))
+      redis = RedisSharedState(metrics: RedisMetrics(registry: registry, workers: workers, clock: clock))
     }
     cache = SessionCache(
       capacity: settings.cacheMaxEntries,
@@ -109,12 +113,12 @@ public final class SessionService: Sendable {
   static func principalHash(_ ticket: SessionTicket) -> String { Hex.encode(ticket.userTag) }
 
   /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
-  static func now() -> Int64 { WallClockNow.nanos() }
+  func now() -> Int64 { clock.wallNanos() }
 
   /// Drops expired sessions of the memory store (called from a timer).
   func purgeExpired() {
     if let memory = memoryStore {
-      let purged = memory.purgeExpired(now: Self.now())
+      let purged = memory.purgeExpired(now: now())
       if purged > 0 { metrics.destroyed(.expired, count: purged) }
     }
   }

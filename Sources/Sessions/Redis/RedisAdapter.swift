@@ -1,6 +1,5 @@
 import CHiredis
 import EventLoop
-import Glibc
 
 /// What a `RedisAdapter` reports to the connection that owns it. Loop-thread only.
 protocol RedisAdapterOwner: AnyObject {
@@ -81,6 +80,7 @@ final class RedisAdapter: EventHandler {
       redisAsyncFree(context)
       return .failure(.connectFailed("\(address): \(why)"))
     }
+    Socket.setCloseOnExec(context.pointee.c.fd)
     let adapter = RedisAdapter(loop: loop, address: address, context: context, watchdogLimit: watchdogLimit)
     adapter.owner = owner
     adapter.attach(keepAlive: keepAlive)
