@@ -39,7 +39,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   private func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
     if let base = csrfBases[ticket.idHash] { return base }
     if csrfBases.count >= csrfBaseLimit { csrfBases.removeAll(keepingCapacity: true) }
-    let base = CSRFToken.base(secret: record.csrfSecret)
+    let base = CSRFToken.base(secret: record.csrfSecret, generation: record.generation)
     csrfBases[ticket.idHash] = base
     return base
   }
@@ -252,14 +252,14 @@ final class SessionAuthenticator: RequestAuthenticator {
       if crossSite == .foreignOrigin { return "foreign_origin" }
     }
     if let token = request.csrfToken {
-      return CSRFToken.verify(token: token, secret: record.csrfSecret) ? nil : "bad_token"
+      return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation) ? nil : "bad_token"
     }
     if let body = request.formBody {
       switch CSRFPolicy.formField(
         named: service.settings.csrfFormField, in: body, limit: service.settings.csrfMaxFormBytes)
       {
       case .found(let token):
-        return CSRFToken.verify(token: token, secret: record.csrfSecret) ? nil : "bad_token"
+        return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation) ? nil : "bad_token"
       case .absent: return "missing_token"
       case .tooLarge: return "form_too_large"
       case .malformed: return "malformed_form"

@@ -105,7 +105,7 @@ public final class SessionService: Sendable {
     var attributes = "; Path=\(settings.cookiePath)"
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
-    return ("Set-Cookie", "\(settings.csrfCookie)=\(CSRFToken.make(secret: record.csrfSecret))\(attributes)")
+    return ("Set-Cookie", "\(settings.csrfCookie)=\(CSRFToken.make(secret: record.csrfSecret, generation: record.generation))\(attributes)")
   }
 
   /// Short, non-reversible principal handle for logs: the ticket's user tag (a keyed hash of
