@@ -61,7 +61,7 @@ final class SessionLifecycle {
       }
     }
     if let login {
-      guard HeaderValue.isSafe(login), login.utf8.count <= 256 else { return .some(nil) }
+      guard IdentityValue.isSafe(login) else { return .some(nil) }
       return .some(.login(user: login, attributes: attributes))
     }
     if let logout {
