@@ -60,6 +60,21 @@ final class StrictRequestTests: GatehouseTestCase {
     }
   }
 
+  func testChunkExtensionsAreBoundedPerBody() throws {
+    let gatehouse = try startGatehouse()
+    let client = try gatehouse.connect()
+    let chunk = "1;" + String(repeating: "e", count: 3000) + "\r\nx\r\n"
+    try client.send(
+      head(["POST /extensions HTTP/1.1", "Host: x", "Transfer-Encoding: chunked"])
+        + Array((String(repeating: chunk, count: 8) + "0\r\n\r\n").utf8))
+    let received = try client.readUntilClose(timeout: 5)
+    let text = String(decoding: received, as: UTF8.self)
+    XCTAssertTrue(received.isEmpty || text.hasPrefix("HTTP/1.1 400"), "unexpected answer: \(text)")
+    XCTAssertFalse(
+      upstream.requests.contains { $0.target == "/extensions" }, "a complete request reached the app")
+    assertNothingForwarded(after: upstream.requests.count, "after the extensions", through: gatehouse)
+  }
+
   func testExpectFromHTTP10IsNotForwarded() throws {
     let gatehouse = try startGatehouse()
     let response = try exchange(
