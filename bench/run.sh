@@ -12,7 +12,8 @@
 #     --threads T        wrk threads (default 1)
 #     --only LIST        comma-separated targets: upstream,gatehouse,haproxy,nginx (default all)
 #     --scenarios LIST   comma-separated scenarios (default: passthrough); known: passthrough,
-#                        jwt-repeat, jwt-new, session-l1, session-redis, session-redis-2
+#                        jwt-repeat, jwt-new, session-l1, session-redis, session-redis-2,
+#                        session-cluster, session-cluster-replica
 #     --sessions N       sessions logged in before each session-* measurement (default 10000)
 #     --gatehouse-bin P  use this binary instead of building .build/release/gatehouse
 #     --no-build         do not run `swift build -c release` (use the existing binary)
@@ -98,8 +99,11 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 #   scenario_X_prime TARGET URL...  (optional) after the target answers and before the warm-up:
 #                                log users in, fill caches (one base URL per process); failure
 #                                skips the measurement
+#   scenario_X_observe before|after  (optional) right before and after the measured wrk run:
+#                                e.g. snapshot and print the Redis nodes' command rates
 # setup and teardown run only when --only selects one of the scenario's targets.
-ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2)
+ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-cluster
+  session-cluster-replica)
 PLANNED_SCENARIOS=()
 
 # passthrough: a public route, no authentication; the proxy's own cost.
@@ -180,10 +184,19 @@ scenario_jwt_new_wrk_args() { printf '%s\n' -s "$TMP/jwt/cycle.lua"; }
 # Redis round trip. session-redis-2: the same with two Gatehouse processes sharing the Redis;
 # cookies made through the first, each process gets its own wrk. The Redis is a `redis-server`
 # started at setup on an ephemeral loopback port (no persistence) and flushed before each round.
+# session-cluster: session-redis on a Redis Cluster of 3 masters with a replica each (6
+# `redis-server --cluster-enabled yes` on ephemeral loopback ports, joined with `redis-cli
+# --cluster create`, no persistence); session-cluster-replica: the same cluster with
+# `read_from = "replica_preferred"` (lookups from the replicas, the master on a miss). For every
+# session-redis* measurement the commands each Redis node executed during the measured run are
+# printed per second (`INFO commandstats`), and after the logins the memory per session
+# (`MEMORY USAGE` of real records, and the growth of `used_memory`).
 # HAProxy and nginx have no session equivalent: these scenarios run Gatehouse only.
 SESSION_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 REDIS_PID=""
-session_bench_gatehouse_config() { # session_bench_gatehouse_config STORE CACHE_ENABLED
+REDIS_NODES=()  # HOST:PORT of every Redis node of the scenario (single or cluster)
+CLUSTER_PIDS=()
+session_bench_gatehouse_config() { # session_bench_gatehouse_config STORE CACHE_ENABLED [TOPOLOGY]
   cat <<EOF
 [session]
 store = "$1"
@@ -209,15 +222,30 @@ path_prefix = "/"
 auth = "public"
 EOF
   if [[ $1 == redis ]]; then
-    printf '\n[redis]\naddress = "127.0.0.1:%s"\n' "$REDIS_PORT"
+    case ${3:-single} in
+      single) printf '\n[redis]\naddress = "127.0.0.1:%s"\n' "$REDIS_PORT" ;;
+      cluster | cluster-replica)
+        printf '\n[redis]\ncluster = [%s]\n' "$(printf '"%s", ' "${REDIS_NODES[@]:0:3}" | sed 's/, $//')"
+        [[ $3 == cluster-replica ]] && printf 'read_from = "replica_preferred"\n'
+        ;;
+    esac
   fi
 }
 session_bench_prime() { # session_bench_prime TARGET URL...: log SESSIONS users in, check, warm
   local target=$1 url
   shift
   mkdir -p "$TMP/sessions"
-  if [[ -n $REDIS_PID ]]; then redis_cmd FLUSHALL >/dev/null || return 1; fi
+  local node
+  for node in "${REDIS_NODES[@]}"; do
+    redis_cmd_at "${node#*:}" FLUSHALL >/dev/null 2>&1 || true # replicas refuse; masters flush
+  done
+  if ((${#REDIS_NODES[@]})); then
+    python3 "$BENCH/lib/redis_nodes.py" snapshot "$TMP/redis-empty.txt" "${REDIS_NODES[@]}" || return 1
+  fi
   python3 "$BENCH/lib/sessions.py" login "${1#http://}" "$SESSIONS" "$TMP/sessions/cookies.txt" || return 1
+  if ((${#REDIS_NODES[@]})); then
+    python3 "$BENCH/lib/redis_nodes.py" memory gh: "$TMP/redis-empty.txt" "${REDIS_NODES[@]}" || return 1
+  fi
   for url in "$@"; do
     python3 "$BENCH/lib/sessions.py" check "${url#http://}" "$TMP/sessions/cookies.txt" || return 1
   done
@@ -232,8 +260,9 @@ request = function()
 end
 EOF
 }
-redis_cmd() { # redis_cmd WORD...: one command to the bench Redis; the reply on stdout
-  python3 - "$REDIS_PORT" "$@" <<'PY'
+redis_cmd() { redis_cmd_at "$REDIS_PORT" "$@"; } # redis_cmd WORD...: to the single bench Redis
+redis_cmd_at() { # redis_cmd_at PORT WORD...: one command to 127.0.0.1:PORT; the reply on stdout
+  python3 - "$@" <<'PY'
 import socket, sys
 port, words = int(sys.argv[1]), sys.argv[2:]
 s = socket.create_connection(("127.0.0.1", port), timeout=5)
@@ -250,6 +279,7 @@ start_redis() {
     --dir "$TMP/redis" --logfile "$TMP/redis/redis.log" --daemonize no &
   REDIS_PID=$!
   PIDS+=("$REDIS_PID")
+  REDIS_NODES=("127.0.0.1:$REDIS_PORT")
   local i
   for ((i = 0; i < 200; i++)); do
     if [[ $(redis_cmd PING 2>/dev/null) == PONG ]]; then
@@ -265,6 +295,80 @@ stop_redis() {
   stop_pid "$REDIS_PID"
   forget_pid "$REDIS_PID"
   REDIS_PID=""
+  REDIS_NODES=()
+}
+start_redis_cluster() { # 3 masters + 3 replicas; REDIS_NODES lists them (masters first after create)
+  command -v redis-server >/dev/null || die "redis-server not found (scripts/install-deps.sh installs it)"
+  local ports i port bus dir
+  read -r -a ports <<<"$(free_ports 12)"
+  REDIS_NODES=()
+  for ((i = 0; i < 6; i++)); do
+    port=${ports[$i]} bus=${ports[$((i + 6))]} dir="$TMP/redis-cluster/$port"
+    mkdir -p "$dir"
+    redis-server --bind 127.0.0.1 --port "$port" --cluster-enabled yes --cluster-port "$bus" \
+      --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 2000 --save "" --appendonly no \
+      --repl-diskless-sync-delay 0 --repl-ping-replica-period 1 --dir "$dir" --logfile "$dir/redis.log" \
+      --daemonize no &
+    CLUSTER_PIDS+=($!)
+    PIDS+=($!)
+    REDIS_NODES+=("127.0.0.1:$port")
+  done
+  for port in "${ports[@]:0:6}"; do
+    for ((i = 0; i < 200; i++)); do
+      [[ $(redis_cmd_at "$port" PING 2>/dev/null) == PONG ]] && break
+      sleep 0.025
+    done
+  done
+  redis-cli --cluster create "${REDIS_NODES[@]}" --cluster-replicas 1 --cluster-yes >"$TMP/redis-cluster/create.log" 2>&1 ||
+    die "redis-cli --cluster create failed (log: $TMP/redis-cluster/create.log)"
+  for ((i = 0; i < 400; i++)); do # every replica synced and listed by CLUSTER SLOTS
+    (($(redis-cli -p "${ports[0]}" CLUSTER SLOTS 2>/dev/null | grep -cE "^(${ports[0]}|$(IFS='|'; echo "${ports[*]:1:5}"))$") >= 6)) && break
+    sleep 0.05
+  done
+  echo "redis cluster (3 masters, 3 replicas) on ${REDIS_NODES[*]}"
+}
+stop_redis_cluster() {
+  local pid
+  for pid in "${CLUSTER_PIDS[@]}"; do stop_pid "$pid"; forget_pid "$pid"; done
+  CLUSTER_PIDS=()
+  REDIS_NODES=()
+}
+redis_observe() { # redis_observe before|after: per-node command rates over the measured run
+  ((${#REDIS_NODES[@]})) || return 0
+  python3 "$BENCH/lib/redis_nodes.py" snapshot "$TMP/redis-$1.txt" "${REDIS_NODES[@]}" || return 0
+  if [[ $1 == after ]]; then
+    echo "  redis nodes during the measured run:"
+    python3 "$BENCH/lib/redis_nodes.py" rates "$TMP/redis-before.txt" "$TMP/redis-after.txt" | tee -a "$OUT/redis-nodes.txt"
+    # Gatehouse's own view since its start: lookups by source, and any store errors.
+    python3 - "http://127.0.0.1:$GATEHOUSE_ADMIN_PORT/metrics" <<'PY' || true
+import sys, urllib.request
+text = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
+wanted = ("gatehouse_redis_loads_total", "gatehouse_redis_errors_total", "gatehouse_redis_breaker_state")
+lines = [l for l in text.splitlines() if l.startswith(wanted) and not l.endswith(" 0")]
+print("  gatehouse (first process): " + ("; ".join(lines) if lines else "no store errors"))
+PY
+  fi
+}
+# redis_capacity before|after (single Redis, first round): capture one real lookup from the
+# measured run, then replay it with redis-benchmark (50 connections, no pipelining) for the
+# saturated rate of the lookup script on one Redis core.
+REDIS_CAPACITY_DONE=0
+redis_capacity() {
+  ((REDIS_CAPACITY_DONE == 0)) && [[ -n $REDIS_PID ]] || return 0
+  if [[ $1 == before ]]; then
+    rm -f "$TMP/lookup-command.txt"
+    python3 "$BENCH/lib/redis_nodes.py" capture "$TMP/lookup-command.txt" "127.0.0.1:$REDIS_PORT" &
+    PIDS+=($!)
+    return 0
+  fi
+  REDIS_CAPACITY_DONE=1
+  [[ -s $TMP/lookup-command.txt ]] && command -v redis-benchmark >/dev/null || return 0
+  local words rate
+  mapfile -t words <"$TMP/lookup-command.txt"
+  rate=$(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -c 50 -n 200000 -q "${words[@]}" 2>/dev/null |
+    tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -n 1)
+  echo "  one Redis core, the lookup script replayed by redis-benchmark (-c 50, no pipelining): ${rate:-NA} lookups/s" |
+    tee -a "$OUT/redis-nodes.txt"
 }
 scenario_session_l1_targets() { echo gatehouse; }
 scenario_session_l1_prime() { session_bench_prime "$@"; }
@@ -286,6 +390,27 @@ scenario_session_redis_2_gatehouse_instances() { echo 2; }
 scenario_session_redis_2_setup() { start_redis; }
 scenario_session_redis_2_teardown() { stop_redis; }
 scenario_session_redis_2_gatehouse_config() { session_bench_gatehouse_config redis false; }
+scenario_session_redis_observe() {
+  redis_observe "$@"
+  redis_capacity "$@"
+}
+scenario_session_redis_2_observe() { redis_observe "$@"; }
+scenario_session_cluster_targets() { echo gatehouse; }
+scenario_session_cluster_setup() { start_redis_cluster; }
+scenario_session_cluster_teardown() { stop_redis_cluster; }
+scenario_session_cluster_prime() { session_bench_prime "$@"; }
+scenario_session_cluster_path() { echo /app/x; }
+scenario_session_cluster_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_cluster_observe() { redis_observe "$@"; }
+scenario_session_cluster_gatehouse_config() { session_bench_gatehouse_config redis false cluster; }
+scenario_session_cluster_replica_targets() { echo gatehouse; }
+scenario_session_cluster_replica_setup() { start_redis_cluster; }
+scenario_session_cluster_replica_teardown() { stop_redis_cluster; }
+scenario_session_cluster_replica_prime() { session_bench_prime "$@"; }
+scenario_session_cluster_replica_path() { echo /app/x; }
+scenario_session_cluster_replica_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_cluster_replica_observe() { redis_observe "$@"; }
+scenario_session_cluster_replica_gatehouse_config() { session_bench_gatehouse_config redis false cluster-replica; }
 
 IFS=, read -r -a SCENARIOS <<<"$SCENARIO_LIST"
 for s in "${SCENARIOS[@]}"; do
@@ -685,11 +810,13 @@ measure() {
   fi
 
   run_wrks "$TMP/wrk-warmup" "$WARMUP" "$path" "${urls[@]}" -- "${extra[@]}" || true
+  hook "$scenario" observe before
   before=$(cpu_ticks_all "${pids[@]}")
   if ! run_wrks "$out" "$DURATION" "$path" "${urls[@]}" -- "${extra[@]}"; then
     echo "  $target: wrk failed: $(tail -q -n 3 "$out".*.txt)" >&2
   fi
   after=$(cpu_ticks_all "${pids[@]}")
+  hook "$scenario" observe after
   rss_load=$(rss_kib_all "${pids[@]}")
   for p in "${pids[@]}"; do
     if ! kill -0 "$p" 2>/dev/null; then

@@ -7,7 +7,7 @@ extension ConfigReader {
   static let redisKeys = [
     "address", "sentinels", "master_name", "password", "username", "database", "key_prefix",
     "connect_timeout", "command_timeout", "on_store_unavailable", "stale_grace", "breaker_failures",
-    "breaker_cooldown",
+    "breaker_cooldown", "cluster", "read_from", "replica_timeout",
   ]
 
   /// `used`: the session store is Redis. `storeLine`: where `store = "redis"` was written.
@@ -16,7 +16,7 @@ extension ConfigReader {
       if used {
         report(
           line: storeLine, key: "session.store",
-          "store = \"redis\" needs a [redis] table (at least address = \"host:port\" or sentinels + master_name)"
+          "store = \"redis\" needs a [redis] table (at least address = \"host:port\", sentinels + master_name, or cluster)"
         )
       }
       return nil
@@ -34,42 +34,7 @@ extension ConfigReader {
     checkKeys(s, known: Self.redisKeys)
     let d = RedisSettings()
 
-    var endpoint = d.endpoint
-    let address = string(s, "address")
-    let sentinelTexts = stringArray(s, "sentinels")
-    let masterName = string(s, "master_name")
-    if let address, sentinelTexts != nil {
-      report(line: address.line, key: s.key("address"), "set either address or sentinels, not both")
-    } else if let sentinelTexts {
-      var sentinels: [SocketAddress] = []
-      for (index, (text, line)) in sentinelTexts.enumerated() {
-        if let resolved = socketAddress(
-          text, line: line, key: "\(s.key("sentinels"))[\(index)]", allowPortZero: false)
-        {
-          sentinels.append(resolved)
-        }
-      }
-      let sentinelsLine = table.entry("sentinels")?.valueLine ?? sectionLine
-      if sentinelTexts.isEmpty {
-        report(line: sentinelsLine, key: s.key("sentinels"), "needs at least one \"host:port\"")
-      }
-      if let masterName, !masterName.value.isEmpty {
-        if !sentinels.isEmpty { endpoint = .sentinels(sentinels, masterName: masterName.value) }
-      } else {
-        report(
-          line: masterName?.line ?? sentinelsLine, key: s.key("master_name"),
-          "sentinels need master_name (the name the sentinels monitor, e.g. \"mymaster\")")
-      }
-    } else if let address {
-      if let resolved = socketAddress(
-        address.value, line: address.line, key: s.key("address"), allowPortZero: false)
-      {
-        endpoint = .address(resolved)
-      }
-    }
-    if let masterName, sentinelTexts == nil {
-      report(line: masterName.line, key: s.key("master_name"), "master_name is only used with sentinels")
-    }
+    let endpoint = readRedisEndpoint(s, table: table, sectionLine: sectionLine) ?? d.endpoint
 
     var password: Secret?
     if let (text, line) = string(s, "password"), !text.isEmpty {
@@ -86,6 +51,9 @@ extension ConfigReader {
       }
     }
     let database = integer(s, "database", default: d.database, range: 0...65535)
+    if case .cluster = endpoint, database != 0, let line = table.entry("database")?.valueLine {
+      report(line: line, key: s.key("database"), "a Redis Cluster has only database 0")
+    }
     var keyPrefix = d.keyPrefix
     if let (text, line) = string(s, "key_prefix") {
       if text.utf8.count > 64 || !text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x7B && $0 != 0x7D })
@@ -107,16 +75,120 @@ extension ConfigReader {
           "unknown action \(quoted(text)); use \"deny\" or \"jwt_only\"")
       }
     }
+    let commandTimeout = duration(
+      s, "command_timeout", default: d.commandTimeout, range: .milliseconds(1) ... .seconds(60))
+    let (readFrom, replicaTimeout) = readReplicaReads(
+      s, table: table, endpoint: endpoint, commandTimeout: commandTimeout)
     return RedisSettings(
       endpoint: endpoint, username: username, password: password, database: database, keyPrefix: keyPrefix,
       connectTimeout: duration(
         s, "connect_timeout", default: d.connectTimeout, range: .milliseconds(1) ... .seconds(60)),
-      commandTimeout: duration(
-        s, "command_timeout", default: d.commandTimeout, range: .milliseconds(1) ... .seconds(60)),
+      commandTimeout: commandTimeout,
       onStoreUnavailable: onStoreUnavailable,
       staleGrace: duration(s, "stale_grace", default: d.staleGrace, range: .zero ... .seconds(3600)),
       breakerFailures: integer(s, "breaker_failures", default: d.breakerFailures, range: 1...1000),
       breakerCooldown: duration(
-        s, "breaker_cooldown", default: d.breakerCooldown, range: .milliseconds(10) ... .seconds(600)))
+        s, "breaker_cooldown", default: d.breakerCooldown, range: .milliseconds(10) ... .seconds(600)),
+      readFrom: readFrom, replicaTimeout: replicaTimeout)
+  }
+
+  /// `address`, `sentinels` + `master_name`, or `cluster`: exactly one of them (none: the default
+  /// address). Nil after an error.
+  private mutating func readRedisEndpoint(
+    _ s: ConfigSection, table: TOMLTable, sectionLine: Int
+  ) -> RedisSettings.Endpoint? {
+    let address = string(s, "address")
+    let sentinelTexts = stringArray(s, "sentinels")
+    let clusterTexts = stringArray(s, "cluster")
+    let masterName = string(s, "master_name")
+    let given = [
+      address.map { ("address", $0.line) },
+      sentinelTexts.map { _ in ("sentinels", table.entry("sentinels")!.keyLine) },
+      clusterTexts.map { _ in ("cluster", table.entry("cluster")!.keyLine) },
+    ].compactMap { $0 }
+    if given.count > 1 {
+      report(
+        line: given[0].1, key: s.key(given[0].0),
+        "set only one of address, sentinels or cluster (\(given.map(\.0).joined(separator: " and ")) given)")
+      return nil
+    }
+    if let masterName, sentinelTexts == nil {
+      report(line: masterName.line, key: s.key("master_name"), "master_name is only used with sentinels")
+    }
+    if let address {
+      guard
+        let resolved = socketAddress(
+          address.value, line: address.line, key: s.key("address"), allowPortZero: false)
+      else { return nil }
+      return .address(resolved)
+    }
+    if let sentinelTexts {
+      let sentinels = addresses(sentinelTexts, s, "sentinels", table: table, sectionLine: sectionLine)
+      guard let masterName, !masterName.value.isEmpty else {
+        report(
+          line: masterName?.line ?? table.entry("sentinels")?.valueLine ?? sectionLine,
+          key: s.key("master_name"),
+          "sentinels need master_name (the name the sentinels monitor, e.g. \"mymaster\")")
+        return nil
+      }
+      return sentinels.map { .sentinels($0, masterName: masterName.value) }
+    }
+    if let clusterTexts {
+      return addresses(clusterTexts, s, "cluster", table: table, sectionLine: sectionLine).map {
+        .cluster($0)
+      }
+    }
+    return nil
+  }
+
+  /// Every `"host:port"` of an address list (at least one); nil after an error.
+  private mutating func addresses(
+    _ texts: [(value: String, line: Int)], _ s: ConfigSection, _ key: String, table: TOMLTable,
+    sectionLine: Int
+  ) -> [SocketAddress]? {
+    var out: [SocketAddress] = []
+    for (index, (text, line)) in texts.enumerated() {
+      if let resolved = socketAddress(text, line: line, key: "\(s.key(key))[\(index)]", allowPortZero: false)
+      {
+        out.append(resolved)
+      }
+    }
+    if texts.isEmpty {
+      report(
+        line: table.entry(key)?.valueLine ?? sectionLine, key: s.key(key), "needs at least one \"host:port\"")
+    }
+    return out.count == texts.count && !texts.isEmpty ? out : nil
+  }
+
+  /// `read_from` and `replica_timeout`: replicas exist only behind sentinels or in a cluster, and
+  /// a replica's deadline must not pass the master's (`replica_timeout` is accepted, unused, with
+  /// `read_from = "master"`, so the example can show every key with its default).
+  private mutating func readReplicaReads(
+    _ s: ConfigSection, table: TOMLTable, endpoint: RedisSettings.Endpoint, commandTimeout: Duration
+  ) -> (RedisSettings.ReadFrom, Duration) {
+    let d = RedisSettings()
+    var readFrom = d.readFrom
+    if let (text, line) = string(s, "read_from") {
+      if let value = RedisSettings.ReadFrom(rawValue: text) {
+        readFrom = value
+        if value == .replicaPreferred, case .address = endpoint {
+          report(
+            line: line, key: s.key("read_from"),
+            "read_from = \"replica_preferred\" needs sentinels or cluster (a single address has no replicas)")
+        }
+      } else {
+        report(
+          line: line, key: s.key("read_from"),
+          "unknown value \(quoted(text)); use \"master\" or \"replica_preferred\"")
+      }
+    }
+    let replicaTimeout = duration(
+      s, "replica_timeout", default: d.replicaTimeout, range: .milliseconds(1) ... .seconds(60))
+    if let line = table.entry("replica_timeout")?.keyLine, replicaTimeout > commandTimeout {
+      report(
+        line: line, key: s.key("replica_timeout"),
+        "replica_timeout must not be longer than command_timeout (\(ConfigDuration.format(commandTimeout)))")
+    }
+    return (readFrom, min(replicaTimeout, commandTimeout))
   }
 }

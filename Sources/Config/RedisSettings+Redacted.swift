@@ -10,6 +10,8 @@ extension RedisSettings {
     case .sentinels(let sentinels, let masterName):
       lines.append("sentinels = \(TOMLWriter.stringArray(sentinels.map { "\($0)" }))")
       lines.append("master_name = \(string(masterName))")
+    case .cluster(let seeds):
+      lines.append("cluster = \(TOMLWriter.stringArray(seeds.map { "\($0)" }))")
     }
     lines += [
       "password = \(string(password == nil ? "" : "<redacted>"))",
@@ -22,6 +24,8 @@ extension RedisSettings {
       "stale_grace = \(duration(staleGrace))",
       "breaker_failures = \(breakerFailures)",
       "breaker_cooldown = \(duration(breakerCooldown))",
+      "read_from = \(string(readFrom.rawValue))",
+      "replica_timeout = \(duration(replicaTimeout))",
     ]
     return lines
   }

@@ -5,10 +5,21 @@ public import Net
 /// names are resolved when the file is loaded (the event loops connect to numeric addresses
 /// only). Immutable.
 public struct RedisSettings: Sendable, Equatable {
-  /// One Redis server, or the master that a set of sentinels names.
+  /// One Redis server, the master that a set of sentinels names, or a Redis Cluster reached
+  /// through seed nodes (any of its nodes; the slot map names the rest).
   public enum Endpoint: Sendable, Equatable {
     case address(SocketAddress)
     case sentinels([SocketAddress], masterName: String)
+    case cluster([SocketAddress])
+  }
+
+  /// Where session lookups are read from (docs/redis.md §12).
+  public enum ReadFrom: String, Sendable, Equatable {
+    /// Every command goes to the master.
+    case master
+    /// Lookups go to a replica when one is ready; a miss, failure or an answer later than
+    /// `replicaTimeout` is retried on the master. Sentinel or Cluster only.
+    case replicaPreferred = "replica_preferred"
   }
 
   /// What an L1 miss (or an L1 hit past `staleGrace`) gets while the store is unavailable.
@@ -34,13 +45,17 @@ public struct RedisSettings: Sendable, Equatable {
   public let breakerFailures: Int
   /// How long an open breaker fails fast before one half-open probe.
   public let breakerCooldown: Duration
+  public let readFrom: ReadFrom
+  /// A replica's answer to a lookup later than this is abandoned for the master's.
+  public let replicaTimeout: Duration
 
   public init(
     endpoint: Endpoint = .address(SocketAddress(ip: IPAddress("127.0.0.1")!, port: 6379)),
     username: String? = nil, password: Secret? = nil, database: Int = 0, keyPrefix: String = "gh:",
     connectTimeout: Duration = .milliseconds(200), commandTimeout: Duration = .milliseconds(50),
     onStoreUnavailable: OnStoreUnavailable = .deny, staleGrace: Duration = .seconds(60),
-    breakerFailures: Int = 5, breakerCooldown: Duration = .seconds(2)
+    breakerFailures: Int = 5, breakerCooldown: Duration = .seconds(2), readFrom: ReadFrom = .master,
+    replicaTimeout: Duration = .milliseconds(25)
   ) {
     self.endpoint = endpoint
     self.username = username
@@ -53,5 +68,7 @@ public struct RedisSettings: Sendable, Equatable {
     self.staleGrace = staleGrace
     self.breakerFailures = breakerFailures
     self.breakerCooldown = breakerCooldown
+    self.readFrom = readFrom
+    self.replicaTimeout = replicaTimeout
   }
 }

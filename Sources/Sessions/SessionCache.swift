@@ -10,10 +10,20 @@ import Synchronization
 /// never outlives the session's idle or absolute deadline, and changes made by another replica are
 /// seen within `maxTTL` even without an invalidation.
 ///
+/// Recent invalidations: `invalidate(_:at:)` also stamps the session's bucket in a fixed table of
+/// `recentBuckets` times, and `insert(…, unlessInvalidatedSince:)` refuses an answer for a session
+/// whose bucket was stamped since then. With reads from Redis replicas an invalidation (sent by the
+/// master) can arrive before the replica applied the write, so an answer read from the replica a
+/// moment later may be the old value; refusing to cache answers for recently invalidated sessions
+/// keeps such an answer out of the cache (docs/redis.md §12). A bucket shared by
+/// two sessions only costs a cache fill.
+///
 /// Thread-safe: one `Synchronization.Mutex` around all state (workers share one cache); the hit and
 /// miss counters live under the same lock.
 public final class SessionCache: Sendable {
   public static let defaultMaxTTL: Int64 = 60 * SessionPolicy.nanosPerSecond
+  /// Buckets of the recent-invalidation table (a power of two).
+  public static let recentBuckets = 4096
 
   private static let none = -1
 
@@ -35,6 +45,8 @@ public final class SessionCache: Sendable {
     var tail = SessionCache.none
     var hits: UInt64 = 0
     var misses: UInt64 = 0
+    /// Per bucket of `SessionIDHash.w0`, the latest `invalidate(_:at:)` time (`Int64.min`: none).
+    var recent: [Int64] = Array(repeating: Int64.min, count: SessionCache.recentBuckets)
 
     mutating func unlink(_ i: Int) {
       let prev = slots[i]!.prev
@@ -56,6 +68,28 @@ public final class SessionCache: Sendable {
       index[slots[i]!.hash] = nil
       slots[i] = nil
       free.append(i)
+    }
+
+    /// Inserts or replaces; a deadline not after `now` removes instead.
+    mutating func store(_ hash: SessionIDHash, record: SessionRecord, deadline: Int64, now: Int64) {
+      if let i = index[hash] {
+        guard deadline > now else {
+          remove(i)
+          return
+        }
+        slots[i]!.record = record
+        slots[i]!.deadline = deadline
+        unlink(i)
+        pushFront(i)
+        return
+      }
+      guard deadline > now else { return }
+      if free.isEmpty { remove(tail) }
+      let i = free.removeLast()
+      slots[i] = Slot(
+        hash: hash, record: record, deadline: deadline, prev: SessionCache.none, next: SessionCache.none)
+      index[hash] = i
+      pushFront(i)
     }
   }
 
@@ -102,26 +136,7 @@ public final class SessionCache: Sendable {
   public func insert(_ hash: SessionIDHash, record: SessionRecord, expiresAt: Int64, now: Int64) {
     let ttlDeadline = now.addingReportingOverflow(maxTTL)
     let deadline = min(expiresAt, ttlDeadline.overflow ? Int64.max : ttlDeadline.partialValue)
-    state.withLock { state in
-      if let i = state.index[hash] {
-        guard deadline > now else {
-          state.remove(i)
-          return
-        }
-        state.slots[i]!.record = record
-        state.slots[i]!.deadline = deadline
-        state.unlink(i)
-        state.pushFront(i)
-        return
-      }
-      guard deadline > now else { return }
-      if state.free.isEmpty { state.remove(state.tail) }
-      let i = state.free.removeLast()
-      state.slots[i] = Slot(
-        hash: hash, record: record, deadline: deadline, prev: SessionCache.none, next: SessionCache.none)
-      state.index[hash] = i
-      state.pushFront(i)
-    }
+    state.withLock { state in state.store(hash, record: record, deadline: deadline, now: now) }
   }
 
   /// Drops the entry for `hash` (after destroy, rotate, touch elsewhere, or a Redis invalidation).
@@ -134,6 +149,41 @@ public final class SessionCache: Sendable {
   /// Drops the entry for a store key `s:{tag}:<hash hex>`; ignores a key that is not one.
   public func invalidate(storeKey: String) {
     if let hash = SessionIDHash(storeKey: storeKey) { invalidate(hash) }
+  }
+
+  /// Drops the entry for `hash` and remembers that it changed at `now` (a Redis invalidation).
+  public func invalidate(_ hash: SessionIDHash, at now: Int64) {
+    state.withLock { state in
+      if let i = state.index[hash] { state.remove(i) }
+      let bucket = Self.bucket(hash)
+      state.recent[bucket] = max(state.recent[bucket], now)
+    }
+  }
+
+  /// `invalidate(_:at:)` for a store key `s:{tag}:<hash hex>`; ignores a key that is not one.
+  public func invalidate(storeKey: String, at now: Int64) {
+    if let hash = SessionIDHash(storeKey: storeKey) { invalidate(hash, at: now) }
+  }
+
+  /// `insert`, unless `hash`'s bucket was invalidated at or after `since`; answers whether it
+  /// stored.
+  @discardableResult
+  public func insert(
+    _ hash: SessionIDHash, record: SessionRecord, expiresAt: Int64, now: Int64,
+    unlessInvalidatedSince since: Int64
+  ) -> Bool {
+    // Checked under the lock of the insert, so an invalidation cannot slip in between.
+    let ttlDeadline = now.addingReportingOverflow(maxTTL)
+    let deadline = min(expiresAt, ttlDeadline.overflow ? Int64.max : ttlDeadline.partialValue)
+    return state.withLock { state in
+      guard state.recent[Self.bucket(hash)] < since else { return false }
+      state.store(hash, record: record, deadline: deadline, now: now)
+      return true
+    }
+  }
+
+  private static func bucket(_ hash: SessionIDHash) -> Int {
+    Int(truncatingIfNeeded: hash.w0) & (recentBuckets - 1)
   }
 
   /// Drops everything (subscriber reconnect, `FLUSHALL`, settings change). Counters are kept.

@@ -84,6 +84,28 @@ final class RedisConfigTests: XCTestCase {
       ("stale grace off", "stale_grace = \"0s\"", { $0.staleGrace == .zero }),
       ("breaker failures", "breaker_failures = 1", { $0.breakerFailures == 1 }),
       ("breaker cooldown", "breaker_cooldown = \"500ms\"", { $0.breakerCooldown == .milliseconds(500) }),
+      (
+        "cluster seeds", "cluster = [\"127.0.0.1:7000\", \"redis.local:7001\"]",
+        {
+          $0.endpoint == .cluster([address("127.0.0.1:7000"), address("10.1.2.3:7001")])
+            && $0.readFrom == .master
+        }
+      ),
+      (
+        "cluster replica reads", "cluster = [\"127.0.0.1:7000\"]\nread_from = \"replica_preferred\"",
+        { $0.readFrom == .replicaPreferred && $0.replicaTimeout == .milliseconds(25) }
+      ),
+      (
+        "sentinel replica reads",
+        "sentinels = [\"127.0.0.1:26379\"]\nmaster_name = \"m\"\nread_from = \"replica_preferred\"\nreplica_timeout = \"40ms\"",
+        { $0.readFrom == .replicaPreferred && $0.replicaTimeout == .milliseconds(40) }
+      ),
+      ("read from master", "read_from = \"master\"", { $0.readFrom == .master }),
+      (
+        "replica timeout clamped to a short command timeout",
+        "cluster = [\"127.0.0.1:7000\"]\nread_from = \"replica_preferred\"\ncommand_timeout = \"10ms\"",
+        { $0.replicaTimeout == .milliseconds(10) }
+      ),
     ]
     for c in cases {
       guard let r = redis(redisSession + c.toml, c.name) else { continue }
@@ -104,7 +126,44 @@ final class RedisConfigTests: XCTestCase {
       (
         "address and sentinels",
         "address = \"127.0.0.1:6379\"\nsentinels = [\"127.0.0.1:26379\"]\nmaster_name = \"m\"",
-        ["5 redis.address: set either address or sentinels, not both"]
+        ["5 redis.address: set only one of address, sentinels or cluster (address and sentinels given)"]
+      ),
+      (
+        "cluster and address", "cluster = [\"127.0.0.1:7000\"]\naddress = \"127.0.0.1:6379\"",
+        ["6 redis.address: set only one of address, sentinels or cluster (address and cluster given)"]
+      ),
+      (
+        "cluster and sentinels",
+        "cluster = [\"127.0.0.1:7000\"]\nsentinels = [\"127.0.0.1:26379\"]\nmaster_name = \"m\"",
+        ["6 redis.sentinels: set only one of address, sentinels or cluster (sentinels and cluster given)"]
+      ),
+      ("empty cluster", "cluster = []", ["5 redis.cluster: needs at least one \"host:port\""]),
+      (
+        "bad cluster seed", "cluster = [\"127.0.0.1:7000\", \"x\"]",
+        ["5 redis.cluster[1]: invalid address \"x\" (use host:port or [IPv6]:port)"]
+      ),
+      (
+        "master name with cluster", "cluster = [\"127.0.0.1:7000\"]\nmaster_name = \"m\"",
+        ["6 redis.master_name: master_name is only used with sentinels"]
+      ),
+      (
+        "database with cluster", "cluster = [\"127.0.0.1:7000\"]\ndatabase = 2",
+        ["6 redis.database: a Redis Cluster has only database 0"]
+      ),
+      (
+        "replica reads of a single address", "read_from = \"replica_preferred\"",
+        [
+          "5 redis.read_from: read_from = \"replica_preferred\" needs sentinels or cluster (a single address has no replicas)"
+        ]
+      ),
+      (
+        "unknown read_from", "cluster = [\"127.0.0.1:7000\"]\nread_from = \"replica\"",
+        ["6 redis.read_from: unknown value \"replica\"; use \"master\" or \"replica_preferred\""]
+      ),
+      (
+        "replica timeout past the command timeout",
+        "cluster = [\"127.0.0.1:7000\"]\nread_from = \"replica_preferred\"\nreplica_timeout = \"60ms\"",
+        ["7 redis.replica_timeout: replica_timeout must not be longer than command_timeout (50ms)"]
       ),
       (
         "sentinels without master", "sentinels = [\"127.0.0.1:26379\"]",
@@ -209,6 +268,20 @@ final class RedisConfigTests: XCTestCase {
     XCTAssertEqual(r.username, original.username)
     XCTAssertEqual(r.keyPrefix, original.keyPrefix)
     XCTAssertEqual(r.staleGrace, original.staleGrace)
+  }
+
+  func testRedactedDumpOfAClusterReadsBack() throws {
+    let text =
+      redisSession + "cluster = [\"127.0.0.1:7000\", \"[::1]:7001\"]\nread_from = \"replica_preferred\""
+    guard case .success(let config) = load(text) else { return XCTFail("did not load: \(issues(text))") }
+    let dumped = config.redactedDescription()
+    XCTAssertTrue(dumped.contains("cluster = [\"127.0.0.1:7000\", \"[::1]:7001\"]"), dumped)
+    let restored = dumped.replacingOccurrences(of: "\"<redacted>\"", with: "\"\(key32)\"")
+      .replacingOccurrences(of: "password = \"\(key32)\"", with: "password = \"\"")
+    guard case .success(let reread) = load(restored) else {
+      return XCTFail("dump did not read back: \(issues(restored))")
+    }
+    XCTAssertEqual(reread.session?.redis, config.session?.redis)
   }
 
   /// The example's commented `[redis]` block, uncommented, loads with every default and shows

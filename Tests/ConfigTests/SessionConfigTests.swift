@@ -225,7 +225,7 @@ final class SessionConfigTests: XCTestCase {
       (
         "store redis without [redis]", "store = \"redis\"",
         [
-          "3 session.store: store = \"redis\" needs a [redis] table (at least address = \"host:port\" or sentinels + master_name)"
+          "3 session.store: store = \"redis\" needs a [redis] table (at least address = \"host:port\", sentinels + master_name, or cluster)"
         ]
       ),
       (

@@ -21,6 +21,44 @@ final class RedisSentinelFailoverTests: SessionTestCase {
     return server
   }
 
+  /// `read_from = "replica_preferred"` behind Sentinel: lookups are answered by the replica the
+  /// sentinels name; a session is usable right after its login (a replica miss goes to the master).
+  func testReplicaReadsBehindSentinel() throws {
+    let master = try server { try RedisTestServer() }
+    let replica = try server {
+      try RedisTestServer(extra: ["--replicaof", "127.0.0.1", String(master.port)])
+    }
+    let sentinel = try server { try RedisTestServer(sentinelFor: "mymaster", masterPort: master.port) }
+    XCTAssertTrue(
+      waitUntil(timeout: 20) {
+        ((try? sentinel.cli(["SENTINEL", "replicas", "mymaster"])) ?? "").contains("master-link-status\nok")
+      }, "the sentinel knows the linked replica")
+    let gatehouse = try startSessionGatehouse(session: [
+      "store = \"redis\"", "[redis]", "sentinels = [\"127.0.0.1:\(sentinel.port)\"]",
+      "master_name = \"mymaster\"", "read_from = \"replica_preferred\"", "command_timeout = \"200ms\"",
+      "replica_timeout = \"100ms\"", "[session.cache]", "enabled = false",
+    ])
+    XCTAssertTrue(
+      waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, "ready")
+    var tickets: [String] = []
+    for user in ["ann", "ben", "cat", "dan"] {
+      let ticket = try login(gatehouse, user).ticket
+      XCTAssertTrue(try isAlive(gatehouse, ticket, "\(user) right after the login"))
+      tickets.append(ticket)
+    }
+    // Once the replica connection is up, lookups come from it.
+    XCTAssertTrue(
+      waitUntil(timeout: 10) {
+        _ = tickets.map { try? self.isAlive(gatehouse, $0, "poll") }
+        let metrics = (try? self.admin(gatehouse, "GET", "/metrics").body) ?? ""
+        return metrics.split(separator: "\n").contains {
+          $0.hasPrefix("gatehouse_redis_loads_total{source=\"replica\"") && !$0.hasSuffix(" 0")
+        }
+      }, "lookups answered by the replica")
+    let monitor = try replica.cli(["INFO", "commandstats"])
+    XCTAssertTrue(monitor.contains("cmdstat_evalsha_ro"), "EVALSHA_RO ran on the replica: \(monitor)")
+  }
+
   func testFailoverMidTraffic() throws {
     let master = try server { try RedisTestServer() }
     let replica = try server {

@@ -89,3 +89,41 @@ final class SessionCacheTests: XCTestCase {
     XCTAssertEqual(cache.hits + cache.misses, 8000, "every lookup counted")
   }
 }
+
+extension SessionCacheTests {
+  func testRecentInvalidationsKeepOlderAnswersOut() {
+    let record = sampleRecord()
+    let cases: [(name: String, invalidatedAt: Int64?, since: Int64, stored: Bool)] = [
+      ("never invalidated", nil, t0, true),
+      ("invalidated after the cutoff", t0 + 5 * second, t0 + 4 * second, false),
+      ("invalidated exactly at the cutoff", t0 + 5 * second, t0 + 5 * second, false),
+      ("invalidated before the cutoff", t0 + 5 * second, t0 + 6 * second, true),
+    ]
+    for c in cases {
+      let cache = SessionCache(capacity: 4)
+      cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0)
+      cache.insert(hash(2), record: record, expiresAt: t0 + hour, now: t0)
+      if let at = c.invalidatedAt {
+        cache.invalidate(storeKey: fixedTicket(seed: 1).storeKey, at: at)
+        XCTAssertNil(cache.lookup(hash(1), now: t0), "\(c.name): the entry is gone")
+      }
+      let stored = cache.insert(
+        hash(1), record: record, expiresAt: t0 + hour, now: t0 + 6 * second, unlessInvalidatedSince: c.since)
+      XCTAssertEqual(stored, c.stored, c.name)
+      XCTAssertEqual(cache.lookup(hash(1), now: t0 + 6 * second) != nil, c.stored, "\(c.name): lookup")
+      XCTAssertNotNil(cache.lookup(hash(2), now: t0 + 6 * second), "\(c.name): another session is untouched")
+    }
+    let cache = SessionCache(capacity: 4)
+    cache.invalidate(hash(1), at: t0 + 9 * second)
+    cache.invalidate(hash(1), at: t0 + 1 * second)
+    XCTAssertFalse(
+      cache.insert(
+        hash(1), record: record, expiresAt: t0 + hour, now: t0, unlessInvalidatedSince: t0 + 5 * second),
+      "the latest stamp counts, not the last call")
+    cache.removeAll()
+    XCTAssertFalse(
+      cache.insert(
+        hash(1), record: record, expiresAt: t0 + hour, now: t0, unlessInvalidatedSince: t0 + 5 * second),
+      "a flush keeps the stamps (they describe the server, not the cache)")
+  }
+}

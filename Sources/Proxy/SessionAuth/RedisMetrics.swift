@@ -4,9 +4,11 @@ import Sessions
 import Synchronization
 
 /// Redis families (`gatehouse_redis_*`): errors by kind, timeouts, the circuit breaker's state
-/// (the worst over workers: 0 closed, 1 half-open, 2 open), store round-trip latency and the
-/// invalidations received for the L1 cache. swift-prometheus objects lock on their own; the
-/// per-worker breaker states sit under a Mutex (changed only on transitions). Thread-safe.
+/// (the worst over workers: 0 closed, 1 half-open, 2 open), store round-trip latency, the
+/// invalidations received for the L1 cache, lookups by the node role that answered them (and
+/// whether a replica's miss or failure sent them to the master), and, on a Redis Cluster, the
+/// commands sent to each node. swift-prometheus objects lock on their own; the per-worker breaker
+/// states sit under a Mutex (changed only on transitions). Thread-safe.
 final class RedisMetrics: Sendable {
   enum ErrorKind: String, CaseIterable {
     case timeout, disconnected, connect, overloaded, server, breakerOpen = "breaker_open", other
@@ -18,6 +20,9 @@ final class RedisMetrics: Sendable {
   private let invalidations: Counter
   let roundtrip: DurationHistogram
   private let workerStates: Mutex<[Int]>
+  /// By `RedisLoadPath`: master, replica, master after a replica miss, after a replica failure.
+  private let loads: [Counter]
+  private let registry: PrometheusCollectorRegistry
   /// Times store round trips (fresh reads: the loop's cached `now` is too coarse).
   private let clock: any Clock
 
@@ -44,6 +49,35 @@ final class RedisMetrics: Sendable {
       ],
       help: "Session store call latency through Redis (successful and failed calls).")
     workerStates = Mutex(Array(repeating: 0, count: max(workers, 1)))
+    loads = [
+      ("master", "none"), ("replica", "none"), ("master", "replica_miss"), ("master", "replica_failure"),
+    ]
+    .map { source, fallback in
+      registry.counter(
+        "gatehouse_redis_loads_total", labels: [("source", source), ("fallback", fallback)],
+        help:
+          "Session lookups by the node role that answered (source); fallback: why a lookup meant for a replica went to the master."
+      )
+    }
+    self.registry = registry
+  }
+
+  /// Counts one answered lookup.
+  func loaded(_ path: RedisLoadPath) {
+    switch path {
+    case .master: loads[0].increment()
+    case .replica: loads[1].increment()
+    case .masterAfterReplicaMiss: loads[2].increment()
+    case .masterAfterReplicaFailure: loads[3].increment()
+    }
+  }
+
+  /// The command counter of one cluster node connection (`role`: the pool it belongs to).
+  func nodeCommands(node: RedisAddress, role: RedisReadTarget) -> Counter {
+    registry.counter(
+      "gatehouse_redis_node_commands_total",
+      labels: [("node", node.description), ("role", role == .master ? "master" : "replica")],
+      help: "Commands sent to each Redis Cluster node, by the pool the connection belongs to.")
   }
 
   func error(_ kind: ErrorKind) {

@@ -1,14 +1,13 @@
 import Config
 import EventLoop
-import Net
 import Sessions
 
-/// One worker's Redis session backend: its own `RedisConnection` on the worker's loop, the
-/// `RedisSessionStore` over it and the circuit breaker in front; for Sentinel its own
-/// `SentinelResolver` (every reconnect re-resolves, a `ROLE` check refuses non-masters, and a
-/// `+switch-master` drops the connection to the old master at once). Worker 0 also runs the
-/// process's invalidation subscriber (BCAST tracking of `<prefix>s:` plus a heartbeat published
-/// on worker 0's data connection), which keeps the shared L1 cache coherent.
+/// One worker's Redis session backend: its links for the configured topology (`RedisWorkerLinks`:
+/// a single Redis, a Sentinel master with an optional replica, or a Redis Cluster), the
+/// `RedisSessionStore` over them and the circuit breaker in front. Worker 0 also runs the
+/// process's invalidation feed (BCAST tracking of `<prefix>s:` with a heartbeat: one subscriber,
+/// or one per cluster master), which keeps the shared L1 cache coherent; with the L1 cache
+/// disabled there is nothing to keep coherent and no feed runs.
 ///
 /// Built on the main thread, then used only on its loop's thread from `start()` on (hence
 /// `@unchecked Sendable`: it is handed over once, before the loop runs).
@@ -16,43 +15,38 @@ final class RedisWorkerBackend: @unchecked Sendable {
   let index: Int
   let loop: EventLoop
   let settings: RedisSettings
-  let connection: RedisConnection
-  let resolver: SentinelResolver?
+  let links: any RedisWorkerLinks
   let store: RedisSessionStore
   let breaker: BreakerSessionStore
   let shared: RedisSharedState
-  let cache: SessionCache
-  private(set) var subscriber: RedisSubscriber?
-  private var ready = false
+  let cache: SessionCache?
+  /// Stamps invalidations on the wall clock the session lookups use.
+  let clock: any Clock
+  private(set) var feed: (any RedisInvalidationFeed)?
 
-  init(index: Int, loop: EventLoop, settings: RedisSettings, shared: RedisSharedState, cache: SessionCache) {
+  /// `cache`: the process's L1 cache, nil when `[session.cache]` is disabled.
+  init(
+    index: Int, loop: EventLoop, settings: RedisSettings, shared: RedisSharedState, cache: SessionCache?,
+    clock: any Clock
+  ) {
     self.index = index
+    self.clock = clock
     self.loop = loop
     self.settings = settings
     self.shared = shared
     self.cache = cache
-    let options = Self.options(settings)
     switch settings.endpoint {
-    case .address(let address):
-      let target = Self.redisAddress(address)
-      resolver = nil
-      connection = RedisConnection(loop: loop, options: options) { completion in
-        if let target {
-          completion(.success(target))
-        } else {
-          completion(.failure(.connectFailed("\(address) is not a numeric address")))
-        }
-      }
-    case .sentinels(let sentinels, let masterName):
-      let resolver = SentinelResolver(
-        loop: loop, sentinels: sentinels.compactMap(Self.redisAddress), masterName: masterName,
-        queryTimeout: UInt64(settings.connectTimeout.nanoseconds))
-      self.resolver = resolver
-      connection = RedisConnection(loop: loop, options: options, addressSource: resolver.addressSource)
+    case .address, .sentinels:
+      links = RedisServerLinks(index: index, loop: loop, settings: settings)
+    case .cluster:
+      links = RedisClusterLinks(index: index, loop: loop, settings: settings, metrics: shared.metrics)
     }
+    let readFrom: RedisReadFrom = settings.readFrom == .replicaPreferred ? .replicaPreferred : .master
     store = RedisSessionStore(
-      connection: connection, keyPrefix: settings.keyPrefix,
-      commandTimeout: UInt64(settings.commandTimeout.nanoseconds))
+      transport: links.transport, keyPrefix: settings.keyPrefix,
+      commandTimeout: UInt64(settings.commandTimeout.nanoseconds), readFrom: readFrom,
+      replicaTimeout: UInt64(settings.replicaTimeout.nanoseconds))
+    store.onLoad = { [metrics = shared.metrics] path in metrics.loaded(path) }
     let store = self.store
     breaker = BreakerSessionStore(
       inner: store, now: { [loop] in loop.now }, failureThreshold: settings.breakerFailures,
@@ -61,103 +55,51 @@ final class RedisWorkerBackend: @unchecked Sendable {
     breaker.onStateChange = { [shared] old, new in shared.breakerChanged(from: old, to: new) }
   }
 
-  static func options(_ settings: RedisSettings) -> RedisConnectionOptions {
-    var options = RedisConnectionOptions()
-    options.connectTimeout = UInt64(settings.connectTimeout.nanoseconds)
-    options.commandTimeout = UInt64(settings.commandTimeout.nanoseconds)
-    options.username = settings.username
-    options.password = settings.password?.revealed
-    options.database = settings.database
-    if case .sentinels = settings.endpoint { options.requireMaster = true }
-    return options
-  }
-
-  static func redisAddress(_ address: SocketAddress) -> RedisAddress? {
-    RedisAddress(host: address.ip.description, port: Int(address.port))
-  }
-
-  /// Connects (and, on worker 0, subscribes). Call on the loop thread.
+  /// Connects (and, on worker 0, starts the invalidation feed). Call on the loop thread.
   func start() {
-    connection.onReady = { [weak self] _ in
-      guard let self, !self.ready else { return }
-      self.ready = true
-      self.shared.connectionChanged(ready: true)
-    }
-    connection.onDown = { [weak self] _, _ in
+    links.start { [weak self] ready in
       guard let self else { return }
-      self.breaker.connectionLost()
-      guard self.ready else { return }
-      self.ready = false
-      self.shared.connectionChanged(ready: false)
+      if !ready { self.breaker.connectionLost() }
+      self.shared.connectionChanged(ready: ready)
     }
-    if index == 0 { startSubscriber() }
-    if let resolver {
-      resolver.onMasterChanged = { [weak self] address in
-        guard let self else { return }
-        if self.connection.address != address { self.connection.reconnectNow() }
-        if let subscriber = self.subscriber, subscriber.connection.address != address {
-          subscriber.connection.reconnectNow()
-        }
-      }
-      resolver.start()
-    }
-    connection.start()
+    if index == 0, let cache { startFeed(cache) }
     scheduleProbe()
   }
 
-  /// An open breaker probes with `PING` once its cooldown passed, even without requests, so
-  /// `/readyz` recovers on an idle worker.
+  /// An open breaker probes once its cooldown passed, even without requests, so `/readyz`
+  /// recovers on an idle worker.
   private func scheduleProbe() {
     let interval = max(UInt64(settings.breakerCooldown.nanoseconds), 10_000_000)
     loop.schedule(at: loop.now &+ interval) { [weak self] in
       guard let self else { return }
-      self.breaker.probeIfDue { done in
-        self.connection.send(strings: ["PING"]) { result in
-          if case .success = result { done(true) } else { done(false) }
-        }
-      }
+      self.breaker.probeIfDue { done in self.links.probe(done) }
       self.scheduleProbe()
     }
   }
 
-  private func startSubscriber() {
-    let subscriberConnection: RedisConnection
-    let options = Self.options(settings)
-    if let resolver {
-      subscriberConnection = RedisConnection(
-        loop: loop, options: options, addressSource: resolver.addressSource)
-    } else {
-      var target: RedisAddress?
-      if case .address(let address) = settings.endpoint { target = Self.redisAddress(address) }
-      subscriberConnection = RedisConnection(loop: loop, options: options) { [target] completion in
-        if let target {
-          completion(.success(target))
-        } else {
-          completion(.failure(.connectFailed("no numeric Redis address")))
-        }
-      }
-    }
+  private func startFeed(_ cache: SessionCache) {
     let prefix = Array(settings.keyPrefix.utf8)
-    let subscriber = RedisSubscriber(
-      connection: subscriberConnection, trackingPrefixes: [prefix + Array("s:".utf8)],
-      heartbeatPublisher: connection)
+    let feed = links.makeInvalidationFeed(trackingPrefix: prefix + Array("s:".utf8))
     let shared = self.shared
-    let cache = self.cache
-    subscriber.onInvalidate = { keys in
+    let clock = self.clock
+    feed.onInvalidate = { keys in
       shared.bumpEpoch()
       guard let keys else {
         cache.removeAll()
         shared.metrics.invalidated(count: 1)
         return
       }
+      // Stamped, so an answer a lagging replica gives right after this is not cached
+      // (docs/redis.md §12).
+      let now = clock.wallNanos()
       for key in keys where key.count > prefix.count && key.starts(with: prefix) {
-        cache.invalidate(storeKey: String(decoding: key[prefix.count...], as: UTF8.self))
+        cache.invalidate(storeKey: String(decoding: key[prefix.count...], as: UTF8.self), at: now)
       }
       shared.metrics.invalidated(count: keys.count)
     }
-    subscriber.onReset = { [weak subscriber] in
-      guard let subscriber else { return }
-      if subscriber.isSubscribed {
+    feed.onReset = { [weak feed] in
+      guard let feed else { return }
+      if feed.isSubscribed {
         // (Re-)subscribed: anything may have changed meanwhile; start from an empty cache.
         cache.removeAll()
         shared.setCoherent(true)
@@ -166,7 +108,7 @@ final class RedisWorkerBackend: @unchecked Sendable {
         shared.setCoherent(false)
       }
     }
-    self.subscriber = subscriber
-    subscriber.start()
+    self.feed = feed
+    feed.start()
   }
 }

@@ -140,8 +140,16 @@ final class SessionAuthenticator: RequestAuthenticator {
         }
         record.lastAccess = max(record.lastAccess, stored.summary.lastAccess)
         if followForward && cacheable(since: epoch) {
-          service.cache.insert(
-            ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+          if let lag = service.replicaLagAllowance {
+            // The answer may come from a replica that had not yet applied a change whose
+            // invalidation already arrived: not cached if this session changed lately.
+            service.cache.insert(
+              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
+              unlessInvalidatedSince: now &- lag)
+          } else {
+            service.cache.insert(
+              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+          }
         }
         decide(request, ticket: ticket, record: record, cached: false, degraded: false, now: now, done)
       }

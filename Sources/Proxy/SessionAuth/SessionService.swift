@@ -26,6 +26,9 @@ public final class SessionService: Sendable {
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
+  /// With replica reads: an answer for a session invalidated less than this long ago (ns) is
+  /// used but not cached (docs/redis.md §12); nil without replica reads.
+  let replicaLagAllowance: Int64?
   /// Session times (wall clock) and validation durations (monotonic).
   let clock: any Clock
 
@@ -69,6 +72,7 @@ public final class SessionService: Sendable {
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
     cookieAttributes = attributes
+    replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
   }
 
   /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session_or_jwt`
@@ -81,7 +85,8 @@ public final class SessionService: Sendable {
   func workerStore(index: Int, loop: EventLoop) -> (store: any SessionStore, backend: RedisWorkerBackend?) {
     if let memoryStore { return (memoryStore, nil) }
     let backend = RedisWorkerBackend(
-      index: index, loop: loop, settings: settings.redis!, shared: redis!, cache: cache)
+      index: index, loop: loop, settings: settings.redis!, shared: redis!,
+      cache: settings.cacheEnabled ? cache : nil, clock: clock)
     return (backend.breaker, backend)
   }
 

@@ -15,7 +15,7 @@ public typealias RedisAddressSource = (_ completion: @escaping (Result<RedisAddr
 /// finished, `.overloaded` past `maxOutstanding`.
 ///
 /// Lifecycle: `start()` resolves the address (`addressSource`), connects with a deadline, runs
-/// the handshake (AUTH, SELECT, ROLE), then calls `onReady`. After any failure it calls
+/// the handshake (AUTH, SELECT, ROLE, READONLY), then calls `onReady`. After any failure it calls
 /// `onDown` and reconnects with exponential backoff and jitter, re-resolving the address each
 /// time. Commands sent while connecting are pipelined behind the handshake; commands sent while
 /// waiting to reconnect fail at once with `.disconnected` (callers fall back, they do not queue).
@@ -190,6 +190,9 @@ public final class RedisConnection {
     }
     if options.requireMaster {
       commands.append([Array("ROLE".utf8)])
+    }
+    if options.readOnly {
+      commands.append([Array("READONLY".utf8)])
     }
     return commands
   }

@@ -1,6 +1,6 @@
 /// Settings of one `RedisConnection`. Durations are nanoseconds. Immutable.
 public struct RedisConnectionOptions: Sendable {
-  /// TCP connect plus handshake (AUTH, SELECT, ROLE) must finish within this.
+  /// TCP connect plus handshake (AUTH, SELECT, ROLE, READONLY) must finish within this.
   public var connectTimeout: UInt64 = 200_000_000
   /// Default per-command deadline.
   public var commandTimeout: UInt64 = 50_000_000
@@ -19,6 +19,9 @@ public struct RedisConnectionOptions: Sendable {
   /// Send `ROLE` on every connect and refuse a server that is not a master (Sentinel rule: a
   /// promoted replica or a stale master must not take writes).
   public var requireMaster: Bool = false
+  /// Send `READONLY` on every connect: a Redis Cluster replica then answers reads for its
+  /// master's slots instead of redirecting them (replica reads). Writes still get `MOVED`.
+  public var readOnly: Bool = false
   /// Reconnect automatically after a failure or drop.
   public var reconnect: Bool = true
   /// Backoff between reconnect attempts.

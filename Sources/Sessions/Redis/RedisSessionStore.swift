@@ -1,10 +1,19 @@
 /// The shared session store: Redis, one atomic Lua script per operation (`RedisSessionScripts`
-/// describes the data model), run with `EVALSHA` and re-sent with `EVAL` on `NOSCRIPT`.
+/// describes the data model), run with `EVALSHA` and re-sent with `EVAL` on `NOSCRIPT`, over any
+/// `RedisScriptTransport`: one connection (single Redis, Sentinel), a master with a replica, or
+/// a Redis Cluster (every script touches one user's keys, which share one hash slot).
 ///
-/// Threading: loop-thread only. One store per worker, over that worker's `RedisConnection`, and
-/// called only on that connection's loop; every completion runs exactly once on that loop,
-/// never inside the call (the connection defers even its fast failures). `@unchecked Sendable`
-/// only because `SessionStore` requires `Sendable`: do not share an instance across loops.
+/// Threading: loop-thread only. One store per worker, over that worker's transport, and called
+/// only on that transport's loop; every completion runs exactly once on that loop, never inside
+/// the call (the transports defer even their fast failures). `@unchecked Sendable` only because
+/// `SessionStore` requires `Sendable`: do not share an instance across loops.
+///
+/// Replica reads (`readFrom: .replicaPreferred` on a transport with replicas): `load`, the only
+/// read-only operation on the request path, asks a replica first with `replicaTimeout`; a
+/// replica that answers "not found", fails or is late is followed by the same load on the master
+/// (full `commandTimeout`), so a session created a moment ago on the master is never refused
+/// because replication lags. Every other operation goes to the master. `onLoad` reports which
+/// path answered (metrics).
 ///
 /// What Redis sees: sealed bytes and the summary (metadata: times, ip prefix, UA summary, log
 /// hash). Never a ticket, session id, secret, user id or plaintext record: keys are built from
@@ -27,7 +36,7 @@
 /// an unexpected shape become `SessionError(.storeUnavailable)`; a value that is not a sealed
 /// record becomes `.malformedRecord`; an existing key at create / rotate `.storeConflict`.
 public final class RedisSessionStore: SessionStore, @unchecked Sendable {
-  public let connection: RedisConnection
+  public let transport: any RedisScriptTransport
   /// Put before every key (`<prefix>s:{tag}:…`, `<prefix>u:{tag}`). Must not contain `{`: the
   /// first `{…}` of a key is its Cluster hash tag, and a user's keys must share theirs.
   public let keyPrefix: String
@@ -35,21 +44,38 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public let commandTimeout: UInt64?
   /// Minimum time (ns, caller clock) between two touches of one session that write.
   public let touchThrottle: Int64
+  /// Where `load` reads from.
+  public let readFrom: RedisReadFrom
+  /// Deadline (ns) of a load sent to a replica before it is retried on the master.
+  public let replicaTimeout: UInt64
+  /// Which path answered each `load` (called just before its completion).
+  public var onLoad: ((RedisLoadPath) -> Void)?
   private let prefixBytes: [UInt8]
 
   public init(
-    connection: RedisConnection, keyPrefix: String = "gh:", commandTimeout: UInt64? = nil,
-    touchThrottle: Int64 = 1_000_000_000
+    transport: any RedisScriptTransport, keyPrefix: String = "gh:", commandTimeout: UInt64? = nil,
+    touchThrottle: Int64 = 1_000_000_000, readFrom: RedisReadFrom = .master, replicaTimeout: UInt64? = nil
   ) {
-    self.connection = connection
+    self.transport = transport
     self.keyPrefix = keyPrefix
     self.commandTimeout = commandTimeout
     self.touchThrottle = touchThrottle
+    self.readFrom = readFrom
+    self.replicaTimeout = replicaTimeout ?? max((commandTimeout ?? 50_000_000) / 2, 1_000_000)
     self.prefixBytes = Array(keyPrefix.utf8)
   }
 
-  /// True while the connection is usable (between its handshake and its loss).
-  public var isAvailable: Bool { connection.isReady }
+  public convenience init(
+    connection: RedisConnection, keyPrefix: String = "gh:", commandTimeout: UInt64? = nil,
+    touchThrottle: Int64 = 1_000_000_000
+  ) {
+    self.init(
+      transport: connection, keyPrefix: keyPrefix, commandTimeout: commandTimeout,
+      touchThrottle: touchThrottle)
+  }
+
+  /// True while the transport reaches its master(s).
+  public var isAvailable: Bool { transport.isAvailable }
 
   // MARK: SessionStore
 
@@ -85,11 +111,38 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
     guard let userKey = Self.userKey(ofStoreKey: storeKey) else {
-      connection.loop.afterBatch { completion(.success(.notFound)) }
+      transport.loop.afterBatch { completion(.success(.notFound)) }
       return
     }
+    let keys = [key(userKey), key(storeKey)]
+    let args = [Array(storeKey.utf8)]
+    guard readFrom == .replicaPreferred && transport.hasReplicas else {
+      load(storeKey, keys, args, on: .master, timeout: commandTimeout, reporting: .master, completion)
+      return
+    }
+    load(storeKey, keys, args, on: .replica, timeout: replicaTimeout, reporting: nil) { [weak self] result in
+      guard let self else { return }
+      let fallback: RedisLoadPath
+      switch result {
+      case .success(.notFound): fallback = .masterAfterReplicaMiss
+      case .failure(let error) where error.kind == .storeUnavailable: fallback = .masterAfterReplicaFailure
+      default:
+        self.onLoad?(.replica)
+        completion(result)
+        return
+      }
+      self.load(
+        storeKey, keys, args, on: .master, timeout: self.commandTimeout, reporting: fallback, completion)
+    }
+  }
+
+  private func load(
+    _ storeKey: String, _ keys: [[UInt8]], _ args: [[UInt8]], on target: RedisReadTarget, timeout: UInt64?,
+    reporting path: RedisLoadPath?, _ completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+  ) {
     run(
-      RedisSessionScripts.load, keys: [key(userKey), key(storeKey)], args: [Array(storeKey.utf8)], completion
+      RedisSessionScripts.load, keys: keys, args: args, on: target, timeout: timeout, reporting: path,
+      completion
     ) { reply in
       guard let items = reply.array, let code = items.first?.integer else { return nil }
       switch code {
@@ -203,12 +256,16 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   // MARK: Plumbing
 
   /// Runs `script`; `decode` turns the reply into the answer, nil for a reply of the wrong shape.
+  /// `reporting`: the path `onLoad` is told just before the completion (lookups only).
   private func run<T>(
-    _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]],
+    _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]], on target: RedisReadTarget = .master,
+    timeout: UInt64? = nil, reporting path: RedisLoadPath? = nil,
     _ completion: @escaping (Result<T, SessionError>) -> Void,
     decode: @escaping (RedisReply) -> Result<T, SessionError>?
   ) {
-    connection.run(script, keys: keys, args: args, timeout: commandTimeout) { result in
+    transport.run(script, keys: keys, args: args, on: target, timeout: timeout ?? commandTimeout) {
+      [weak self] result in
+      if let path { self?.onLoad?(path) }
       switch result {
       case .success(let reply):
         completion(decode(reply) ?? .failure(SessionError(.storeUnavailable, "unexpected redis reply")))

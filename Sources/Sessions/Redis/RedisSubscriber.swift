@@ -16,6 +16,9 @@ import EventLoop
 /// Heartbeat: `PING` on a subscribed hiredis 0.14 connection never completes (docs/redis.md §2), so
 /// every `heartbeatInterval` a data connection `PUBLISH`es to `hb:<random>`; after
 /// `heartbeatMaxMissed` unanswered beats the subscriber is declared dead, reset and reconnected.
+/// With a shared heartbeat (`init(…sharedHeartbeat:…)`) the owner publishes instead and calls
+/// `countBeat()` once per beat: one `PUBLISH` in a Redis Cluster reaches every node, so one beat
+/// checks the subscribers on all masters at once.
 public final class RedisSubscriber {
   public let connection: RedisConnection
   private let trackingPrefixes: [[UInt8]]?
@@ -23,7 +26,8 @@ public final class RedisSubscriber {
   private let publisher: RedisConnection?
   private let heartbeatInterval: UInt64
   private let heartbeatMaxMissed: Int
-  private let heartbeatChannel: [UInt8]
+  /// The channel heartbeats arrive on (nil: no heartbeat).
+  public let heartbeatChannel: [UInt8]?
   private var setupGeneration = 0
   private var unconfirmed = 0
   private var missedBeats = 0
@@ -52,9 +56,29 @@ public final class RedisSubscriber {
     self.publisher = publisher
     self.heartbeatInterval = heartbeatInterval
     self.heartbeatMaxMissed = heartbeatMaxMissed
+    self.heartbeatChannel = publisher == nil ? nil : Self.randomHeartbeatChannel()
+  }
+
+  /// A subscriber whose heartbeats the owner publishes to `sharedHeartbeat` (calling
+  /// `countBeat()` before each one); `connection` must be dedicated and not started.
+  public init(
+    connection: RedisConnection, trackingPrefixes: [[UInt8]]?, channels: [[UInt8]] = [],
+    sharedHeartbeat: [UInt8], heartbeatMaxMissed: Int = 3
+  ) {
+    self.connection = connection
+    self.trackingPrefixes = trackingPrefixes
+    self.channels = channels
+    self.publisher = nil
+    self.heartbeatInterval = 0
+    self.heartbeatMaxMissed = heartbeatMaxMissed
+    self.heartbeatChannel = sharedHeartbeat
+  }
+
+  /// `hb:<16 random hex digits>`.
+  public static func randomHeartbeatChannel() -> [UInt8] {
     var token = ""
     for _ in 0..<16 { token.append(String(UInt8.random(in: 0...15), radix: 16)) }
-    self.heartbeatChannel = Array("hb:\(token)".utf8)
+    return Array("hb:\(token)".utf8)
   }
 
   /// Connects and subscribes (and keeps doing so after every reconnect). Idempotent.
@@ -121,7 +145,7 @@ public final class RedisSubscriber {
   private func subscribeAll(_ generation: Int) {
     var all: [[UInt8]] = []
     if trackingPrefixes != nil { all.append(Array("__redis__:invalidate".utf8)) }
-    if publisher != nil { all.append(heartbeatChannel) }
+    if let heartbeatChannel { all.append(heartbeatChannel) }
     all.append(contentsOf: channels)
     unconfirmed = all.count
     for channel in all {
@@ -172,13 +196,22 @@ public final class RedisSubscriber {
   }
 
   private func beat() {
-    guard isSubscribed, let publisher else { return }
+    guard let publisher, let heartbeatChannel, countBeat() else { return }
+    publisher.send([Array("PUBLISH".utf8), heartbeatChannel, Array("beat".utf8)]) { _ in }
+  }
+
+  /// Counts one heartbeat about to be published on `heartbeatChannel`. False when the
+  /// subscriber is not subscribed, or when `heartbeatMaxMissed` beats went unanswered: then it
+  /// is reset and reconnected.
+  @discardableResult
+  public func countBeat() -> Bool {
+    guard isSubscribed else { return false }
     if missedBeats >= heartbeatMaxMissed {
       missedBeats = 0
       restart()
-      return
+      return false
     }
     missedBeats += 1
-    publisher.send([Array("PUBLISH".utf8), heartbeatChannel, Array("beat".utf8)]) { _ in }
+    return true
   }
 }

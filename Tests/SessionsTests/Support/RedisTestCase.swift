@@ -8,6 +8,7 @@ import XCTest
 /// tearDown, and helpers that run work on the loop and wait with timeouts.
 class RedisTestCase: XCTestCase {
   var servers: [RedisServerProcess] = []
+  var clusters: [RedisClusterProcesses] = []
   var harness: RedisLoopThread!
   /// Run on the loop in tearDown (closing connections) before the loop stops.
   var cleanups: [Unchecked<() -> Void>] = []
@@ -22,6 +23,44 @@ class RedisTestCase: XCTestCase {
     harness.shutdown()
     for server in servers { server.stop() }
     servers = []
+    for cluster in clusters { cluster.stop() }
+    clusters = []
+  }
+
+  /// A started 3-master/3-replica cluster on loopback, stopped in tearDown.
+  func startCluster() throws -> RedisClusterProcesses {
+    let cluster = try RedisClusterProcesses()
+    clusters.append(cluster)
+    try cluster.start()
+    return cluster
+  }
+
+  /// A started cluster client seeded with `cluster`'s first node, closed in tearDown.
+  func clusterClient(
+    _ cluster: RedisClusterProcesses, options: RedisClusterOptions? = nil, replicaPreference: Int = 0,
+    configure: @escaping (RedisClusterClient) -> Void = { _ in }
+  ) -> Unchecked<RedisClusterClient> {
+    var clusterOptions = options ?? RedisClusterOptions()
+    if options == nil { clusterOptions.connection = testOptions() }
+    let loop = harness.loop
+    let seeds = [RedisAddress(host: "127.0.0.1", port: cluster.nodes[0].port)!]
+    let client = harness.sync { () -> Unchecked<RedisClusterClient> in
+      let client = RedisClusterClient(
+        loop: loop, seeds: seeds, options: clusterOptions, replicaPreference: replicaPreference)
+      configure(client)
+      client.start()
+      return Unchecked(client)
+    }
+    cleanups.append(Unchecked { client.value.close() })
+    return client
+  }
+
+  /// Waits until `client` has a map covering every slot.
+  func waitForMap(_ client: Unchecked<RedisClusterClient>, _ name: String, timeout: TimeInterval = 15) {
+    let ready = waitUntil(timeout) {
+      harness.sync { client.value.slotMap?.assignedSlots == RedisClusterSlot.count }
+    }
+    XCTAssertTrue(ready, "\(name): no complete slot map within \(timeout) s")
   }
 
   func startServer(port: Int? = nil, extra: [String] = []) throws -> RedisServerProcess {
