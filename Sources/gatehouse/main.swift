@@ -12,7 +12,7 @@ struct Gatehouse: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gatehouse",
     abstract: "A reverse-proxy sidecar that enforces sessions and JWTs in front of an application.",
-    subcommands: [Run.self, Check.self, Version.self]
+    subcommands: [Run.self, Check.self, AuditCommand.self, Version.self]
   )
 }
 

@@ -604,6 +604,22 @@ final class ConfigLoaderTests: XCTestCase {
     }
   }
 
+  /// `gatehouse audit` reports secrets written into the file, so each secret keeps its origin.
+  func testSecretsRememberTheirOrigin() throws {
+    let path = "/etc/gatehouse/proxy.conf"
+    let files = [
+      path:
+        "[admin]\ntoken = \"file:admin.token\"\n[session]\nkeys = [\"env:KEY\", \"\(String(repeating: "k", count: 32))\"]\n",
+      "/etc/gatehouse/admin.token": "tok-from-file\n",
+    ]
+    let environment = ["KEY": String(repeating: "e", count: 32)]
+    let config = try ConfigLoader.load(
+      path: path, sources: testSources(environment: environment, files: files)
+    ).get()
+    XCTAssertEqual(config.admin.token?.origin, .file("/etc/gatehouse/admin.token"))
+    XCTAssertEqual(config.session?.keys.map(\.origin), [.environment("KEY"), .literal])
+  }
+
   func testUnreadableFileIsOneIssueOnLineZero() {
     let result = ConfigLoader.load(path: "/nonexistent/gatehouse/proxy.conf", sources: testSources())
     guard case .failure(let errors) = result else { return XCTFail("loaded a missing file") }

@@ -112,5 +112,7 @@ final class ConfigValueTests: XCTestCase {
       XCTAssertFalse(form.text.contains("hunter2"), "\(form.name): \(form.text)")
     }
     XCTAssertEqual(secret.revealed, "hunter2")
+    XCTAssertEqual(secret, Secret("hunter2", origin: .environment("X")), "equal values are equal secrets")
+    XCTAssertNotEqual(secret, Secret("hunter3"))
   }
 }

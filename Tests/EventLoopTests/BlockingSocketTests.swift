@@ -47,6 +47,26 @@ final class BlockingSocketTests: XCTestCase {
     XCTAssertEqual(end, 0, "the peer's FIN reads as 0")
   }
 
+  /// A connection from a chosen local address (the audit's hijack probe replays a cookie from
+  /// a second loopback address); the server sees that address, and an address this host does
+  /// not have is refused at bind.
+  func testConnectFromASourceAddress() throws {
+    let (listener, address) = try listen()
+    defer { Posix.close(listener) }
+    let source = IPAddress("127.1.0.1")!
+    let socket = try BlockingSocket.connect(to: address, from: source, deadline: deadline(ms: 5000), clock: clock)
+    let server = try acceptQueued(listener)
+    defer { Posix.close(server) }
+    XCTAssertEqual(Socket.peerAddress(server)?.ip, source)
+    XCTAssertEqual(Socket.localAddress(socket.descriptor.rawValue)?.ip, source)
+    XCTAssertThrowsError(
+      try BlockingSocket.connect(to: address, from: IPAddress("192.0.2.1")!, deadline: deadline(ms: 5000), clock: clock)
+    ) { error in
+      XCTAssertEqual((error as? SystemError)?.call, "bind")
+      XCTAssertEqual((error as? SystemError)?.code, EADDRNOTAVAIL)
+    }
+  }
+
   func testWaitsEndAtTheirDeadline() throws {
     let (listener, address) = try listen()
     defer { Posix.close(listener) }

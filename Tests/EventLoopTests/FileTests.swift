@@ -56,4 +56,15 @@ final class FileTests: XCTestCase {
       }
     }
   }
+
+  func testWriteCreatesOrTruncatesAndReadsBack() throws {
+    let path = directory.appendingPathComponent("out.txt").path
+    try File.write(path: path, bytes: Array("first, longer content".utf8))
+    try File.write(path: path, bytes: Array("second".utf8))
+    XCTAssertEqual(try File.readAll(path: path, limit: 100), Array("second".utf8), "truncated, then written")
+    XCTAssertThrowsError(try File.write(path: directory.path, bytes: [1])) { error in
+      XCTAssertEqual((error as? SystemError)?.call, "open")
+      XCTAssertEqual((error as? SystemError)?.code, EISDIR)
+    }
+  }
 }

@@ -125,4 +125,24 @@ final class SessionTicketTests: XCTestCase {
     XCTAssertEqual(SessionIDHash(storeKey: ticket.storeKey), ticket.idHash, "hash parses back from store key")
     XCTAssertNil(SessionIDHash(storeKey: "s:{x}:zz"), "short key refused")
   }
+
+  /// The client's view used by `gatehouse audit`: layout ranges cover the decoded cookie, and
+  /// the log hash read without the key is the session's own.
+  func testLayoutAndUnverifiedLogHash() {
+    let ticket = fixedTicket(seed: 7)
+    let cookie = ticket.encode(keyRing: ring(keyA))
+    XCTAssertEqual(SessionTicket.userTagBytes.lowerBound, 1)
+    XCTAssertEqual(SessionTicket.macBytes.upperBound, SessionTicket.decodedByteCount)
+    XCTAssertEqual(SessionTicket.macBytes.count, 32)
+    XCTAssertEqual(
+      SessionTicket.decodedByteCount * 8, SessionTicket.encodedLength * 6 - 2, "no padding bits lost")
+    XCTAssertEqual(SessionTicket.unverifiedHashForLogs(cookie), ticket.hashForLogs)
+    XCTAssertEqual(
+      SessionTicket.unverifiedHashForLogs(fixedTicket(seed: 7).encode(keyRing: ring(keyB))),
+      ticket.hashForLogs,
+      "the key does not matter")
+    XCTAssertNil(SessionTicket.unverifiedHashForLogs(String(cookie.dropLast())))
+    XCTAssertNil(
+      SessionTicket.unverifiedHashForLogs(String(repeating: "*", count: SessionTicket.encodedLength)))
+  }
 }

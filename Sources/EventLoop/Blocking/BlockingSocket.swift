@@ -19,13 +19,13 @@ public final class BlockingSocket: Sendable {
     self.clock = clock
   }
 
-  /// Connects to `address` before `deadline` (monotonic ns of `clock`), then makes the socket
-  /// blocking with its timeouts armed to the deadline. Throws `connect` with the refusal's errno
-  /// or `ETIMEDOUT`.
+  /// Connects to `address` (from `source` when given) before `deadline` (monotonic ns of
+  /// `clock`), then makes the socket blocking with its timeouts armed to the deadline. Throws
+  /// `connect` with the refusal's errno or `ETIMEDOUT`, or `bind` for an unusable source.
   public static func connect(
-    to address: SocketAddress, deadline: UInt64, clock: any Clock
+    to address: SocketAddress, from source: IPAddress? = nil, deadline: UInt64, clock: any Clock
   ) throws(SystemError) -> BlockingSocket {
-    let (fd, connected) = try Socket.connect(address)
+    let (fd, connected) = try Socket.connect(address, from: source)
     let socket = BlockingSocket(descriptor: FileDescriptor(owning: fd), clock: clock)
     if !connected {
       try socket.wait(for: Poll.writable, until: deadline, call: "connect")

@@ -33,6 +33,18 @@ public enum File {
   }
 }
 
+extension File {
+  /// Creates or truncates the file at `path` (mode 0644 before the umask) and writes all of
+  /// `bytes`. Throws `SystemError` with `open` or `write` and its errno.
+  public static func write(path: String, bytes: [UInt8]) throws(SystemError) {
+    let file = FileDescriptor(
+      owning: try Syscall.check("open") { Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) })
+    let code = bytes.withUnsafeBytes { Posix.writeAll(file.rawValue, $0) }
+    file.close()
+    if code != 0 { throw SystemError(call: "write", code: code) }
+  }
+}
+
 extension SystemError {
   /// `File.readAll` refused a file longer than its limit.
   public var isOverLimit: Bool { code == EFBIG }

@@ -63,11 +63,24 @@ public enum Socket {
     }
   }
 
-  /// Starts a non-blocking connect. `connected` is false for `EINPROGRESS`: wait for write
-  /// readiness, then read `pendingError`. Refusals reported at once (`ECONNREFUSED`,
-  /// `ENETUNREACH`...) are thrown.
-  public static func connect(_ address: SocketAddress) throws(SystemError) -> (fd: Int32, connected: Bool) {
+  /// Starts a non-blocking connect, from `source` (an address of this host, port 0) when given.
+  /// `connected` is false for `EINPROGRESS`: wait for write readiness, then read
+  /// `pendingError`. Refusals reported at once (`ECONNREFUSED`, `ENETUNREACH`...) and a source
+  /// that cannot be bound (`EADDRNOTAVAIL`) are thrown.
+  public static func connect(_ address: SocketAddress, from source: IPAddress? = nil) throws(SystemError) -> (
+    fd: Int32, connected: Bool
+  ) {
     let fd = try makeSocket(address)
+    if let source {
+      let bound = SocketAddress(ip: source, port: 0).withSockAddr { pointer, length in
+        Glibc.bind(fd, pointer, length) == 0 ? 0 : errno
+      }
+      if bound != 0 {
+        Posix.close(fd)
+        Syscall.stopIfBug("bind", bound)
+        throw SystemError(call: "bind", code: bound)
+      }
+    }
     let code: Int32 = address.withSockAddr { pointer, length in
       Glibc.connect(fd, pointer, length) == 0 ? 0 : errno
     }

@@ -1,8 +1,8 @@
 /// RFC 3339 UTC timestamps with milliseconds ("2023-11-14T22:13:20.123Z"), computed without
 /// libc or Foundation (the calendar is proleptic Gregorian, as `gmtime` uses). The time itself
 /// comes from the caller's `Clock`. Immutable (static functions only).
-enum Timestamp {
-  static func iso8601(nanos: Int64) -> String {
+public enum Timestamp {
+  public static func iso8601(nanos: Int64) -> String {
     let millisecondsTotal = floorDivide(nanos, 1_000_000)
     let secondsTotal = floorDivide(millisecondsTotal, 1000)
     let milliseconds = Int(millisecondsTotal - secondsTotal * 1000)

@@ -342,22 +342,7 @@ enum LoginRedirect {
     return loginURL + separator + "next=" + percentEncode(next)
   }
 
-  static func percentEncode(_ text: String) -> String {
-    var out = ""
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-        UInt8(ascii: "~"):
-        out.unicodeScalars.append(Unicode.Scalar(byte))
-      default:
-        out.unicodeScalars.append("%")
-        out.unicodeScalars.append(Unicode.Scalar(Hex.upperDigit(byte >> 4)))
-        out.unicodeScalars.append(Unicode.Scalar(Hex.upperDigit(byte)))
-      }
-    }
-    return out
-  }
+  static func percentEncode(_ text: String) -> String { PercentEncoding.encode(text) }
 }
 
 /// Header values Gatehouse copies from session attributes or claims: printable ASCII and spaces,
