@@ -8,6 +8,17 @@ final class SessionMetrics: Sendable {
     case logout, idle, absolute, evicted, revoked, expired
   }
 
+  /// Store writes that end or replace a session and failed (docs/security.md, "Revocation that
+  /// could not be written"); the label of `gatehouse_session_write_failures_total`.
+  enum WriteOperation: String, CaseIterable {
+    case logout
+    case logoutAll = "logout_all"
+    case revoke
+    case revokeAll = "revoke_all"
+    case rotate
+    case loginCleanup = "login_cleanup"
+  }
+
   private let created: Counter
   private let rotated: Counter
   private let destroyedByReason: [Counter]
@@ -15,6 +26,7 @@ final class SessionMetrics: Sendable {
   private let bindingMismatches: Counter
   private let forgedTickets: Counter
   private let rejectedLogins: Counter
+  private let writeFailures: [Counter]
   let validation: DurationHistogram
 
   init(registry: PrometheusCollectorRegistry) {
@@ -39,6 +51,11 @@ final class SessionMetrics: Sendable {
     rejectedLogins = registry.counter(
       "gatehouse_session_logins_rejected_total", labels: [],
       help: "Logins refused (reject_new cap or store unavailable).")
+    writeFailures = WriteOperation.allCases.map {
+      registry.counter(
+        "gatehouse_session_write_failures_total", labels: [("operation", $0.rawValue)],
+        help: "Logouts, revocations and rotations the store did not write (the session lives on there).")
+    }
     validation = registry.durationHistogram(
       "gatehouse_session_validation_duration_seconds", labels: [],
       buckets: [
@@ -57,4 +74,7 @@ final class SessionMetrics: Sendable {
   func bindingMismatch() { bindingMismatches.increment() }
   func invalidTicket() { forgedTickets.increment() }
   func loginRejected() { rejectedLogins.increment() }
+  func writeFailed(_ operation: WriteOperation) {
+    writeFailures[WriteOperation.allCases.firstIndex(of: operation)!].increment()
+  }
 }
