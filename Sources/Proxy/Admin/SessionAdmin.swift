@@ -18,10 +18,16 @@ import Sessions
 final class SessionAdmin: Sendable {
   let service: SessionService
   let runner: SessionAdminRunner?
+  /// Security events (a revocation the store did not write).
+  let securityLog: @Sendable (String, String) -> Void
 
-  init(service: SessionService, runner: SessionAdminRunner? = nil) {
+  init(
+    service: SessionService, runner: SessionAdminRunner? = nil,
+    securityLog: @escaping @Sendable (String, String) -> Void = { _, _ in }
+  ) {
     self.service = service
     self.runner = runner
+    self.securityLog = securityLog
   }
 
   static let unavailable = AdminResponse.json(503, #"{"error":"session store unavailable"}"#)
@@ -49,9 +55,11 @@ final class SessionAdmin: Sendable {
       return .text(405, "method not allowed", extraHeaders: [("Allow", "GET, HEAD, DELETE")])
     }
     let service = self.service
+    let log = securityLog
     let operation: @Sendable (any SessionStore, @escaping (AdminResponse) -> Void) -> Void = { store, done in
       Self.perform(
-        service: service, store: store, method: method, user: user, userKey: userKey, hash: hash, done)
+        service: service, store: store, method: method, user: user, userKey: userKey, hash: hash, log: log,
+        done)
     }
     if let runner {
       runner.run { store in operation(store) { resume($0) } }
@@ -69,13 +77,17 @@ final class SessionAdmin: Sendable {
   /// One operation against `store`; `done` runs once, on the store's thread.
   private static func perform(
     service: SessionService, store: any SessionStore, method: HTTPMethod, user: String, userKey: String,
-    hash: String?, _ done: @escaping (AdminResponse) -> Void
+    hash: String?, log: @escaping (String, String) -> Void, _ done: @escaping (AdminResponse) -> Void
   ) {
     let now = service.now()
     switch (method, hash) {
     case (.delete, nil):
       store.revokeAll(userKey: userKey) { result in
-        guard case .success(let keys) = result else { return done(unavailable) }
+        guard case .success(let keys) = result else {
+          // Which sessions live on is unknown here (the listing is a read): reported, not remembered.
+          service.reportWriteFailure(.revokeAll, sessionHash: "*", log: log)
+          return done(unavailable)
+        }
         for key in keys { service.cache.invalidate(storeKey: key) }
         service.metrics.destroyed(.revoked, count: keys.count)
         done(.json(200, #"{"revoked":\#(keys.count)}"#))
@@ -87,7 +99,14 @@ final class SessionAdmin: Sendable {
           return done(.json(404, #"{"error":"no such session"}"#))
         }
         store.destroy(storeKey: match.storeKey, userKey: userKey) { result in
-          guard case .success(let existed) = result else { return done(unavailable) }
+          guard case .success(let existed) = result else {
+            service.reportWriteFailure(.revoke, sessionHash: hash, log: log)
+            if let idHash = SessionIDHash(storeKey: match.storeKey) {
+              service.rememberRevoked(
+                idHash, keys: .init(storeKey: match.storeKey, userKey: userKey), record: nil)
+            }
+            return done(unavailable)
+          }
           service.cache.invalidate(storeKey: match.storeKey)
           if existed { service.metrics.destroyed(.revoked) }
           done(.json(200, #"{"revoked":\#(existed ? 1 : 0)}"#))

@@ -740,10 +740,10 @@ final class ClientConnection: EventHandler {
     switch outcome {
     case .headers(let headers):
       lifecycle = .done(headers)
-    case .refuse(let error):
+    case .refuse(let error, let headers):
       lifecycle = .none
       releaseUpstream(reusable: false)
-      answerAfterHeadSent(error)
+      answerAfterHeadSent(error, extraHeaders: headers)
     }
   }
 
@@ -992,7 +992,7 @@ final class ClientConnection: EventHandler {
 
   /// An error after the head went upstream: answer if nothing was answered yet, and close the
   /// client unless the request body is complete (otherwise its tail could look like a request).
-  private func answerAfterHeadSent(_ error: ProxyError) {
+  private func answerAfterHeadSent(_ error: ProxyError, extraHeaders: [(String, String)] = []) {
     if responseStarted {
       context.error = error
       abort()
@@ -1000,7 +1000,7 @@ final class ClientConnection: EventHandler {
     }
     let close = !requestBodyDone || !head.keepAlive
     requestBodyDone = true
-    queueLocalResponse(error, close: close)
+    queueLocalResponse(error, close: close, extraHeaders: extraHeaders)
     finishExchange()
   }
 

@@ -31,6 +31,7 @@ enum ErrorResponder {
     case .csrfFailed: return "CSRF check failed"
     case .sessionLimit: return "too many sessions for this user"
     case .storeUnavailable: return "session store unavailable"
+    case .sessionWriteFailed: return "session change not saved, try again"
     case .upstreamConnectFailed: return "upstream unavailable"
     case .upstreamTimeout: return "upstream did not respond in time"
     case .upstreamProtocol: return "upstream sent an invalid response"

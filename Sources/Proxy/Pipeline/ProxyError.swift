@@ -23,6 +23,8 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     /// `on_limit = "reject_new"` and the user already has `max_per_user` sessions.
     case sessionLimit = "session_limit"
     case storeUnavailable = "session_store_unavailable"
+    /// A logout or revocation the store did not write (the session lives on there).
+    case sessionWriteFailed = "session_write_failed"
     case upstreamConnectFailed = "bad_gateway"
     case upstreamTimeout = "gateway_timeout"
     case upstreamProtocol = "bad_gateway_protocol"
@@ -54,7 +56,7 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     case .unauthorized: return 401
     case .loginRequired: return 302
     case .forbidden, .csrfFailed, .sessionLimit: return 403
-    case .storeUnavailable: return 503
+    case .storeUnavailable, .sessionWriteFailed: return 503
     case .upstreamConnectFailed, .upstreamProtocol, .upstreamClosed: return 502
     case .upstreamTimeout: return 504
     case .overloaded: return 503

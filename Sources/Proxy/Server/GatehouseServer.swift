@@ -150,7 +150,12 @@ public final class GatehouseServer: @unchecked Sendable {
           // Admin session operations run on worker 0's loop with its store (Redis connections
           // are loop-confined); the memory store answers on the admin thread directly.
           let runner = backend.map { _ in SessionAdminRunner(loop: loop, store: store) }
-          adminEndpoints.sessionAdmin.withLock { $0 = SessionAdmin(service: sessions, runner: runner) }
+          let adminLog: @Sendable (String, String) -> Void = { [shared] kind, reason in
+            SecurityLog.event(kind, reason: reason, to: shared.sink)
+          }
+          adminEndpoints.sessionAdmin.withLock {
+            $0 = SessionAdmin(service: sessions, runner: runner, securityLog: adminLog)
+          }
         }
       }
       if let jwt = jwtRuntime { worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop) }

@@ -83,6 +83,7 @@ final class SessionAuthenticator: RequestAuthenticator {
       return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
     }
     let now = service.now()
+    if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
     let metrics = service.metrics
     let finish: (AuthOutcome) -> Void = { outcome in
       metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
@@ -103,6 +104,22 @@ final class SessionAuthenticator: RequestAuthenticator {
       metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       return outcome
     }
+  }
+
+  /// A session this process ended but the store did not delete (`RevokedTickets`) is refused
+  /// before the cache and the store are asked; now and then the deletion is tried again.
+  private func revokedHere(_ request: AuthRequest, ticket: SessionTicket, now: Int64) -> AuthOutcome? {
+    switch service.revokedTickets.check(ticket.idHash, now: now) {
+    case .clear:
+      return nil
+    case .revoked:
+      break
+    case .revokedRetryDeletion(let keys):
+      store.destroy(storeKey: keys.storeKey, userKey: keys.userKey) { [service] result in
+        if case .success = result { service.revokedTickets.forget(ticket.idHash) }
+      }
+    }
+    return unauthenticated(request, clearCookie: true, reason: "revoked_session")
   }
 
   // MARK: Lookup
@@ -219,6 +236,7 @@ final class SessionAuthenticator: RequestAuthenticator {
     ) { [self] result in
       switch result {
       case .unavailable:
+        service.reportWriteFailure(.rotate, sessionHash: ticket.hashForLogs, log: log)
         done(storeUnavailable)
       case .gone:
         done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
@@ -260,14 +278,16 @@ final class SessionAuthenticator: RequestAuthenticator {
       if crossSite == .foreignOrigin { return "foreign_origin" }
     }
     if let token = request.csrfToken {
-      return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation) ? nil : "bad_token"
+      return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation)
+        ? nil : "bad_token"
     }
     if let body = request.formBody {
       switch CSRFPolicy.formField(
         named: service.settings.csrfFormField, in: body, limit: service.settings.csrfMaxFormBytes)
       {
       case .found(let token):
-        return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation) ? nil : "bad_token"
+        return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation)
+          ? nil : "bad_token"
       case .absent: return "missing_token"
       case .tooLarge: return "form_too_large"
       case .malformed: return "malformed_form"

@@ -23,6 +23,8 @@ public final class SessionService: Sendable {
   /// Shared Redis state (coherence, readiness, metrics); nil with the memory store.
   let redis: RedisSharedState?
   public let cache: SessionCache
+  /// Sessions ended here whose deletion the store did not write (checked before the cache).
+  public let revokedTickets = RevokedTickets()
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
@@ -110,7 +112,10 @@ public final class SessionService: Sendable {
     var attributes = "; Path=\(settings.cookiePath)"
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
-    return ("Set-Cookie", "\(settings.csrfCookie)=\(CSRFToken.make(secret: record.csrfSecret, generation: record.generation))\(attributes)")
+    return (
+      "Set-Cookie",
+      "\(settings.csrfCookie)=\(CSRFToken.make(secret: record.csrfSecret, generation: record.generation))\(attributes)"
+    )
   }
 
   /// Short, non-reversible principal handle for logs: the ticket's user tag (a keyed hash of
