@@ -105,7 +105,8 @@ let package = Package(
     .testTarget(
       name: "ProxyTests",
       dependencies: [
-        "Proxy", "Config", "HTTP1", "Net", "EventLoop", .product(name: "Logging", package: "swift-log"),
+        "Proxy", "Config", "HTTP1", "Net", "EventLoop", "Sessions", .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ]
     ),
     .testTarget(name: "AuditTests", dependencies: ["Audit", "Config", "HTTP1", "Crypto", "Sessions", "Net"]),

@@ -5,7 +5,9 @@
 public enum HTTPMethod: UInt8, Sendable {
   case get, head, post, put, delete, patch, options, connect, trace, other
 
-  /// RFC 9110 §9.2.1 safe methods: GET, HEAD, OPTIONS, TRACE.
+  /// RFC 9110 §9.2.1 safe methods: GET, HEAD, OPTIONS, TRACE. The one rule for "needs a CSRF
+  /// token": every other method (unknown ones included) does. The method on the request line
+  /// decides; an override header such as `X-HTTP-Method-Override` is never consulted.
   public var isSafe: Bool {
     switch self {
     case .get, .head, .options, .trace: return true

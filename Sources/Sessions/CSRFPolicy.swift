@@ -1,5 +1,6 @@
-/// Request-side CSRF rules that need no session: which methods need a token, the cross-site
-/// header check, and reading a token from a form body. Pure functions over bytes; stateless,
+/// Request-side CSRF rules that need no session: the cross-site header check, and reading a
+/// token from a form body. Which methods need a token is `HTTPMethod.isSafe` (HTTP1): unsafe
+/// methods do, the method on the request line decides. Pure functions over bytes; stateless,
 /// thread-safe. The token check itself is `CSRFToken.verify`.
 public enum CSRFPolicy {
   /// Verdict of `crossSiteCheck`.
@@ -20,22 +21,6 @@ public enum CSRFPolicy {
     /// A bad percent escape in the field looked for.
     case malformed
   }
-
-  /// True for every method except GET, HEAD, OPTIONS and TRACE (RFC 9110 §9.2.1 safe methods).
-  /// Unknown methods count as unsafe. Case-sensitive, as methods are. An override header such as
-  /// `X-HTTP-Method-Override` must not be consulted: the method on the request line decides.
-  public static func isUnsafe(method: UnsafeBufferPointer<UInt8>) -> Bool {
-    for safe in safeMethods where equalBytes(method, safe) { return false }
-    return true
-  }
-
-  public static func isUnsafe(method: String) -> Bool {
-    Array(method.utf8).withUnsafeBufferPointer { isUnsafe(method: $0) }
-  }
-
-  private static let safeMethods: [[UInt8]] = [
-    Array("GET".utf8), Array("HEAD".utf8), Array("OPTIONS".utf8), Array("TRACE".utf8),
-  ]
 
   /// Refuses a request whose `Sec-Fetch-Site` is `cross-site`, or whose `Origin` is present and is
   /// not `scheme://host` of this request (`host` is the Host header, which may carry a port; a
@@ -142,12 +127,6 @@ public enum CSRFPolicy {
     while s < e && (v[s] == 0x20 || v[s] == 0x09) { s += 1 }
     while e > s && (v[e - 1] == 0x20 || v[e - 1] == 0x09) { e -= 1 }
     return Array(v[s..<e])
-  }
-
-  private static func equalBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
-    guard a.count == b.count else { return false }
-    for i in 0..<b.count where a[i] != b[i] { return false }
-    return true
   }
 
   private static func equalBytesIgnoringCase(_ a: [UInt8], _ b: [UInt8]) -> Bool {

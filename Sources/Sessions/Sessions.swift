@@ -21,7 +21,7 @@
 /// 5. **Policy** — `SessionPolicy.evaluate(record:now:clientIP:userAgent:)`: absolute, idle, IP
 ///    subnet, User-Agent; `.valid(needsTouch:needsRotation:)` tells the caller to `touch` (at most once
 ///    per `touchInterval`) or `rotate` (new ticket, new store key, forwarding left behind).
-/// 6. **CSRF** — on unsafe methods (`CSRFPolicy.isUnsafe`), `CSRFPolicy.crossSiteCheck` and then
+/// 6. **CSRF** — on unsafe methods (not `HTTPMethod.isSafe`), `CSRFPolicy.crossSiteCheck` and then
 ///    `CSRFToken.verify` against the record's `csrfSecret` (header, or `CSRFPolicy.formField`).
 ///
 /// ## Lifecycle

@@ -37,8 +37,8 @@ final class TraceParentTests: XCTestCase {
   }
 
   func testRandomIdsAreNonZeroAndDeterministicWithSeed() {
-    var a = TraceIDGenerator(seed: 42)
-    var b = TraceIDGenerator(seed: 42)
+    var a = SeededGenerator(seed: 42)
+    var b = SeededGenerator(seed: 42)
     for _ in 0..<100 {
       let t = TraceParent.random(sampled: true, using: &a)
       XCTAssertEqual(t, TraceParent.random(sampled: true, using: &b))

@@ -51,14 +51,6 @@ final class CSRFTests: XCTestCase {
       "each generation has its own base")
   }
 
-  func testUnsafeMethods() {
-    let cases: [(method: String, unsafe: Bool)] = [
-      ("GET", false), ("HEAD", false), ("OPTIONS", false), ("TRACE", false), ("POST", true), ("PUT", true),
-      ("PATCH", true), ("DELETE", true), ("PROPFIND", true), ("get", true), ("", true),
-    ]
-    for c in cases { XCTAssertEqual(CSRFPolicy.isUnsafe(method: c.method), c.unsafe, "method \(c.method)") }
-  }
-
   func testCrossSiteCheck() {
     let cases:
       [(

@@ -4,7 +4,7 @@ import Glibc
 /// Appending bytes and numbers. Each append is all or nothing: false, and nothing written,
 /// if it does not fit.
 extension ByteBuffer {
-  @inline(__always)
+  @inlinable
   public func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
     let count = bytes.count
     guard count <= writable else { return false }
@@ -15,7 +15,7 @@ extension ByteBuffer {
     return true
   }
 
-  @inline(__always)
+  @inlinable
   public func append(_ string: StaticString) -> Bool {
     precondition(string.hasPointerRepresentation, "append(StaticString) needs a string, not a scalar")
     return append(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
@@ -29,7 +29,7 @@ extension ByteBuffer {
     return string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
   }
 
-  @inline(__always)
+  @inlinable
   public func append(byte: UInt8) -> Bool {
     guard writable > 0 else { return false }
     writePointer.storeBytes(of: byte, as: UInt8.self)

@@ -8,14 +8,17 @@ import Glibc
 /// no RSS, so every connection can own a large buffer. Smaller buffers use `malloc`.
 ///
 /// The indexes live in the same allocation as the bytes and are reached through a `let`
-/// pointer: a stored `var` of a class would cost an exclusivity check on every access.
+/// pointer: a stored `var` of a class would cost an exclusivity check on every access. The
+/// index accessors and the appends are `@inlinable`: the proxy calls them dozens of times per
+/// request from another module, and a call (with the retain around it) costs more than the
+/// load it wraps.
 public final class ByteBuffer {
   /// The first byte of the storage.
   public let base: UnsafeMutableRawPointer
   /// The number of bytes the buffer can hold.
   public let capacity: Int
 
-  private let indexes: UnsafeMutablePointer<Int>
+  @usableFromInline let indexes: UnsafeMutablePointer<Int>
   private let allocation: UnsafeMutableRawPointer
   private let allocationSize: Int
   private let isMapped: Bool
@@ -64,26 +67,26 @@ public final class ByteBuffer {
   }
 
   /// The offset of the first unread byte.
-  public var readerIndex: Int {
-    @inline(__always) get { indexes[0] }
-    @inline(__always) set { indexes[0] = newValue }
+  @inlinable public var readerIndex: Int {
+    get { indexes[0] }
+    set { indexes[0] = newValue }
   }
 
   /// The offset one past the last written byte.
-  public var writerIndex: Int {
-    @inline(__always) get { indexes[1] }
-    @inline(__always) set { indexes[1] = newValue }
+  @inlinable public var writerIndex: Int {
+    get { indexes[1] }
+    set { indexes[1] = newValue }
   }
 
   /// Bytes written and not yet read.
-  @inline(__always) public var readable: Int { indexes[1] - indexes[0] }
+  @inlinable public var readable: Int { indexes[1] - indexes[0] }
   /// Free space after `writerIndex`.
-  @inline(__always) public var writable: Int { capacity - indexes[1] }
-  @inline(__always) public var readPointer: UnsafeMutableRawPointer { base + indexes[0] }
-  @inline(__always) public var writePointer: UnsafeMutableRawPointer { base + indexes[1] }
+  @inlinable public var writable: Int { capacity - indexes[1] }
+  @inlinable public var readPointer: UnsafeMutableRawPointer { base + indexes[0] }
+  @inlinable public var writePointer: UnsafeMutableRawPointer { base + indexes[1] }
 
   /// Forgets all bytes.
-  @inline(__always)
+  @inlinable
   public func clear() {
     indexes[0] = 0
     indexes[1] = 0

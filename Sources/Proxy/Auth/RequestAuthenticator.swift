@@ -1,11 +1,11 @@
 public import Config
-public import EventLoop
 public import HTTP1
 public import Net
 
-/// What the authentication step of `requestFilter` sees of a request: copies of the few fields an
-/// authenticator needs, so a request can wait for a JWKS fetch or a store reply without pinning
-/// the connection's read buffer. Immutable.
+/// What the authentication phase shows an authenticator of a request: copies of the few fields
+/// it needs, taken from the header index (`AuthRequest(_:_:route:)` in `AuthenticatePhase`), so a
+/// request can wait for a JWKS fetch or a store reply without pinning the connection's read
+/// buffer. Immutable.
 public struct AuthRequest: Sendable {
   public let policy: AuthPolicy
   public let routeName: String
@@ -28,7 +28,7 @@ public struct AuthRequest: Sendable {
   public let sessionCookie: [UInt8]?
   /// The CSRF header's value (sessions configured).
   public let csrfToken: [UInt8]?
-  /// A form body read before authentication for the CSRF field (see `ClientConnection`).
+  /// A form body read before authentication for the CSRF field (see `AuthenticatePhase`).
   public var formBody: [UInt8]?
   /// `X-Forwarded-Proto` from a trusted proxy, else nil (plain HTTP to Gatehouse).
   public let forwardedProto: [UInt8]?

@@ -1,4 +1,5 @@
 import EventLoop
+import Glibc
 
 /// The outcome of one attempt to write a buffer's readable bytes to a socket.
 enum FlushResult {
@@ -17,7 +18,7 @@ enum FlushResult {
       if buffer.readable == 0 { buffer.clear() }
       return .wrote(n)
     case .wouldBlock: return .idle
-    case .eof: return .failed(32)  // EPIPE
+    case .eof: return .failed(EPIPE)
     case .failed(let code): return .failed(code)
     }
   }

@@ -49,7 +49,7 @@ enum MetricLabels {
   /// `kind` label of `gatehouse_timeouts_total`, in `TimeoutKind` order.
   static let timeoutKinds = ["header", "idle", "connect", "response", "tunnel", "linger"]
 
-  static func timeoutIndex(_ kind: ClientConnection.TimeoutKind) -> Int {
+  static func timeoutIndex(_ kind: TimeoutKind) -> Int {
     switch kind {
     case .header: return 0
     case .idle: return 1

@@ -67,7 +67,7 @@ final class WorkerMetrics: @unchecked Sendable {
 
   func upstreamRetried() { upstreamEvents.add(0) }
 
-  func timedOut(_ kind: ClientConnection.TimeoutKind) {
+  func timedOut(_ kind: TimeoutKind) {
     timeouts.add(MetricLabels.timeoutIndex(kind))
   }
 

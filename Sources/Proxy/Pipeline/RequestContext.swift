@@ -1,11 +1,36 @@
 import EventLoop
 import HTTP1
 
-/// Everything Gatehouse knows about one request, passed through the phases and logged once at
-/// the end. A value owned by the client connection. Loop-thread only.
+/// Everything Gatehouse knows about one request, carried through the phases and logged once at
+/// the end: what each phase decided, what a waiting phase was answered, what happened to the
+/// request. The exchange starts a fresh one for each request. Loop-thread only.
 struct RequestContext {
+  /// The configuration this request runs under (a reload affects the requests after it).
+  var runtime: RuntimeConfig
+  var active = false
+
+  // Timing (loop time, ns; the start also as wall time for the log).
   var startNanos: UInt64 = 0
   var startWallNanos: Int64 = 0
+  var upstreamStartNanos: UInt64 = 0
+  var upstreamHeadNanos: UInt64 = 0
+
+  // The request as received.
+  var method: HTTPMethod = .get
+  var methodText: String = ""
+  var pathText: String = ""
+  /// The peer's address text (shared with the connection: no copy per request).
+  var peerText: [UInt8] = []
+  var clientIP: String { String(decoding: peerText, as: UTF8.self) }
+  /// The peer is one of `trusted_proxies`: its `X-Forwarded-*` fields are believed.
+  var peerTrusted = false
+
+  // strip: every field's role, and where the fields the phases read are.
+  var headers = HeaderIndex()
+  /// Spoofable identity headers removed from the request the upstream received.
+  var strippedHeaders = 0
+
+  // trace
   var traceHigh: UInt64 = 0
   var traceLow: UInt64 = 0
   var spanID: UInt64 = 0
@@ -14,26 +39,60 @@ struct RequestContext {
   /// The X-Request-Id the client sent, when it was well-formed; otherwise `generatedRequestID`.
   var clientRequestID: [UInt8]? = nil
   var generatedRequestID: (UInt64, UInt64) = (0, 0)
+
+  // route
   var routeIndex: Int = -1
-  var method: HTTPMethod = .get
-  var methodText: String = ""
-  var pathText: String = ""
-  /// The peer's address text (shared with the connection: no copy per request).
-  var peerText: [UInt8] = []
-  var clientIP: String { String(decoding: peerText, as: UTF8.self) }
+
+  // authenticate
+  /// The request as authenticators and the session lifecycle see it (kept for the response
+  /// phases when sessions are configured).
+  var authRequest: AuthRequest? {
+    get { sessionState?.authRequest }
+    set { stateForSessions(newValue != nil)?.authRequest = newValue }
+  }
+  var authentication: AuthenticationProgress = .notStarted
+  var authMethod: StaticString = "none"
+  var principalHash: String? = nil
+  /// Set by an `AuthGrant`: drop `Authorization` from the upstream request.
+  var stripAuthorization = false
+  /// Identity headers for the upstream request (client-sent copies were stripped).
+  var identityHeaders: [(String, String)] = []
+  /// Headers for the response to the client (a rotated session's cookie; the lifecycle's).
+  var responseHeaders: [(String, String)] = []
+  /// The session the request runs in, after authentication.
+  var session: ActiveSession? {
+    get { sessionState?.session }
+    set { stateForSessions(newValue != nil)?.session = newValue }
+  }
+  private var sessionState: SessionRequestState? = nil
+
+  /// The session state, made when a value is to be stored (`creating`); nil when there is none
+  /// and nothing to store.
+  private mutating func stateForSessions(_ creating: Bool) -> SessionRequestState? {
+    if sessionState == nil && creating { sessionState = SessionRequestState() }
+    return sessionState
+  }
+
+  // lifecycle
+  var lifecycle: LifecycleProgress = .notStarted
+
+  // Outcome.
   var status: Int = 0
   var bytesIn: Int64 = 0
   var bytesOut: Int64 = 0
-  var upstreamStartNanos: UInt64 = 0
-  var upstreamHeadNanos: UInt64 = 0
   var error: ProxyError? = nil
-  var authMethod: StaticString = "none"
-  var principalHash: String? = nil
-  /// Spoofable identity headers removed from the client's request.
-  var strippedHeaders = 0
-  /// Set by an `AuthGrant`: drop `Authorization` from the upstream request.
-  var stripAuthorization = false
-  var active = false
+
+  init(runtime: RuntimeConfig) {
+    self.runtime = runtime
+  }
+
+  /// A fresh context for the next request, keeping the header index's storage (no allocation
+  /// per request; `StripPhase` rebuilds the index).
+  mutating func restart(runtime: RuntimeConfig) {
+    let roles = headers.takeStorage()
+    self = RequestContext(runtime: runtime)
+    headers.reuse(roles)
+  }
 
   /// Appends the request id (client's or generated) to `buffer`.
   func appendRequestID(to buffer: ByteBuffer) -> Bool {

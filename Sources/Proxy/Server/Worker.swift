@@ -11,7 +11,6 @@ final class Worker: @unchecked Sendable {
   let loop: EventLoop
   var runtime: RuntimeConfig
   let pool: UpstreamPool
-  var ids = IDGenerator()
   let metrics: WorkerMetrics
   private let metricsHub: GatehouseMetrics
   /// Metric slot (`RouteSlots`) of each route of `runtime`, by route index.
@@ -25,6 +24,8 @@ final class Worker: @unchecked Sendable {
   var redisBackend: RedisWorkerBackend?
   var log: Logger
   let shared: SharedState
+  /// The phases every request of this worker goes through.
+  private(set) lazy var pipeline = Pipeline(worker: self)
   private var connections: [ObjectIdentifier: ClientConnection] = [:]
   private var listener: Listener?
   private(set) var draining = false
@@ -59,7 +60,9 @@ final class Worker: @unchecked Sendable {
   /// are published once a second besides after every request.
   private func publishPoolPeriodically() {
     metrics.publishPool(idle: pool.idleCount, busy: pool.busyCount)
-    loop.schedule(at: loop.now &+ 1_000_000_000) { [weak self] in self?.publishPoolPeriodically() }
+    // Strong: a weak reference would give the worker a side table for good, and every retain of
+    // it on the request path would take the slow path. The worker lives as long as its loop.
+    loop.schedule(at: loop.now &+ 1_000_000_000) { [self] in self.publishPoolPeriodically() }
   }
 
   func adopt(fd: Int32, peer: SocketAddress) {
@@ -81,6 +84,7 @@ final class Worker: @unchecked Sendable {
   /// Applies a reloaded configuration to requests that start from now on.
   func apply(_ runtime: RuntimeConfig, maxIdle: Int) {
     self.runtime = runtime
+    pipeline.runtime = runtime
     pool.maxIdle = maxIdle
     routeSlots = metricsHub.routeSlots.slots(for: runtime.routes.routes.map(\.name))
   }
@@ -103,22 +107,12 @@ final class Worker: @unchecked Sendable {
     done?()
   }
 
-  /// `logging`: runs once per request, however it ended.
-  func requestFinished(_ context: RequestContext, routeName: String) {
+  /// The metric slot (`RouteSlots`) of a route of the current configuration (-1: no route).
+  func routeSlot(_ routeIndex: Int) -> Int {
     // A request that started under the previous configuration and ends after a reload may be
     // counted under the new table's route of the same index (a one-request window, accepted to
     // keep string hashing off the hot path).
-    let index = context.routeIndex
-    let slot = index >= 0 && index < routeSlots.count ? routeSlots[index] : RouteSlots.noRoute
-    metrics.requestFinished(context, routeSlot: slot, now: loop.now)
-    metrics.publishPool(idle: pool.idleCount, busy: pool.busyCount)
-    if context.strippedHeaders > 0 {
-      SecurityLog.write(
-        kind: "spoofed_header", count: context.strippedHeaders, context: context, clientIP: context.clientIP,
-        to: shared.sink)
-    }
-    guard runtime.accessLog else { return }
-    AccessLog.write(context, routeName: routeName, peer: nil, to: shared.sink)
+    routeIndex >= 0 && routeIndex < routeSlots.count ? routeSlots[routeIndex] : RouteSlots.noRoute
   }
 
   func logSecurityEvent(_ event: String, context: RequestContext, peer: SocketAddress, reason: String = "") {

@@ -262,7 +262,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// Nil when the request may proceed; otherwise the reason it is refused. Only unsafe methods
   /// are checked; the method on the request line decides (override headers are ignored).
   private func csrfRefusal(_ request: AuthRequest, record: SessionRecord) -> String? {
-    guard service.policy.csrf, request.method.isUnsafeForCSRF else { return nil }
+    guard service.policy.csrf, !request.method.isSafe else { return nil }
     if let host = request.host {
       let schemes =
         request.forwardedProto.map { [String(decoding: $0, as: UTF8.self).lowercased()] } ?? [
@@ -344,12 +344,6 @@ final class SessionAuthenticator: RequestAuthenticator {
       return ByteSearch.containsCaseInsensitive(accept, "text/html")
     }
   }
-}
-
-extension HTTPMethod {
-  /// POST, PUT, PATCH, DELETE and unknown methods need a CSRF token; GET, HEAD, OPTIONS, TRACE
-  /// (RFC 9110 safe methods) do not.
-  var isUnsafeForCSRF: Bool { !isSafe }
 }
 
 /// Builds the login redirect. `next` is always a local path: the request's own origin-form

@@ -2,29 +2,32 @@ import EventLoop
 import HTTP1
 import Net
 
-/// One TCP connection to the upstream. While an exchange uses it, its events go to its owner
-/// (the client connection); while idle in the pool, any event means the upstream closed it or
-/// sent something unasked, and the connection is dropped. Loop-thread only.
+/// One TCP connection to the upstream. It owns its socket, registration and buffers: it reads
+/// on its own readiness events and reports to the owner it is lent to (`UpstreamConnectionOwner`);
+/// the owner's exchange works on its buffers (`link`). While idle in the pool, any event means
+/// the upstream closed it or sent something unasked, and the connection is dropped.
+/// Loop-thread only.
 final class UpstreamConnection: EventHandler {
-  let fd: Int32
-  private(set) var registration: Registration?
+  private let fd: Int32
+  private var registration: Registration?
+  private var interest: Interest = []
   unowned let loop: EventLoop
   /// Bytes from the upstream (response heads are parsed in place here).
-  let inBuf: ByteBuffer
-  /// Bytes to the upstream (the rewritten request head, then body bytes). Swappable so a
-  /// retry on a fresh connection can take over what was never sent.
-  var outBuf: ByteBuffer
-  var connecting: Bool
+  private let inBuf: ByteBuffer
+  /// Bytes to the upstream. Swappable so a retry on a fresh connection can take over what was
+  /// never sent.
+  private var outBuf: ByteBuffer
+  /// The non-blocking connect has not finished.
+  private(set) var connecting: Bool
   /// True when this connection came from the pool (it served an earlier exchange).
-  var reused = false
-  /// Bytes written to the upstream during the current exchange.
-  var bytesWrittenThisExchange = 0
-  var interest: Interest = []
-  /// The exchange using this connection. Strong (no weak side table on the hot path); cleared
-  /// when the connection goes back to the pool or closes, which breaks the cycle.
-  var owner: ClientConnection?
-  weak var pool: UpstreamPool?
-  var closed = false
+  private(set) var reused = false
+  /// The owner it is lent to. Strong (no weak side table on the hot path); cleared when the
+  /// connection goes back to the pool or closes, which breaks the cycle.
+  private var owner: (any UpstreamConnectionOwner)?
+  /// The worker's pool (it outlives its connections). Not weak: a weak reference would give the
+  /// pool a side table and slow down every retain of it.
+  unowned(unsafe) var pool: UpstreamPool?
+  private(set) var closed = false
 
   init(fd: Int32, connected: Bool, loop: EventLoop, bufferSize: Int) {
     self.fd = fd
@@ -45,6 +48,25 @@ final class UpstreamConnection: EventHandler {
     return connection
   }
 
+  /// Lends the connection: its events go to `owner`, its buffers to the owner's exchange.
+  func lend(to owner: any UpstreamConnectionOwner) -> UpstreamLink {
+    self.owner = owner
+    return UpstreamLink(input: inBuf, output: outBuf, connecting: connecting, reused: reused)
+  }
+
+  /// A retry: this fresh connection takes over `dead`'s unsent bytes (the dead one gets this
+  /// one's empty buffer) and is lent to the same owner.
+  func takeOver(from dead: UpstreamConnection, owner: any UpstreamConnectionOwner) -> UpstreamLink {
+    swap(&outBuf, &dead.outBuf)
+    return lend(to: owner)
+  }
+
+  /// Back in the pool (or closed): no owner any more.
+  func markIdle() {
+    owner = nil
+    reused = true
+  }
+
   func setInterest(_ wanted: Interest) {
     guard !closed else { return }
     if let registration {
@@ -59,24 +81,40 @@ final class UpstreamConnection: EventHandler {
   }
 
   func handle(_ events: Events) {
-    if let owner {
-      owner.upstreamEvent(events, from: self)
-    } else {
+    guard let owner else {
       // Idle in the pool: EOF, error or unexpected bytes all make it unusable.
       pool?.remove(self)
       close()
+      return
     }
+    var justConnected = false
+    if connecting {
+      guard events.isWritable || events.isError || events.isHangup else { return }
+      let error = Socket.pendingError(fd)
+      if error != 0 {
+        owner.upstreamConnectFailed(SystemError(call: "connect", code: error))
+        return
+      }
+      connecting = false
+      justConnected = true
+    }
+    var read = ReadOutcome.nothing
+    if events.isReadable || events.isHangup || events.isError { read = .readOnce(into: inBuf, from: fd) }
+    owner.upstreamReady(justConnected: justConnected, read: read)
   }
 
-  /// Writes as much of `outBuf` as the socket takes.
+  /// Writes as much of the output buffer as the socket takes.
   func flush() -> FlushResult {
-    let result = FlushResult.flush(outBuf, to: fd)
-    if case .wrote(let n) = result { bytesWrittenThisExchange += n }
-    return result
+    FlushResult.flush(outBuf, to: fd)
   }
 
-  func resetForExchange() {
-    bytesWrittenThisExchange = 0
+  /// Sends FIN after the queued bytes (the tunnel's client ended).
+  func shutdownWrite() {
+    Posix.shutdownWrite(fd)
+  }
+
+  /// Ready for the next exchange: no bytes left over.
+  func resetBuffers() {
     inBuf.clear()
     outBuf.clear()
   }

@@ -27,7 +27,6 @@ final class UpstreamPool {
   /// An idle pooled connection, or nil when there is none.
   func takeIdle() -> UpstreamConnection? {
     guard let connection = idle.popLast() else { return nil }
-    connection.reused = true
     busyCount += 1
     return connection
   }
@@ -43,12 +42,12 @@ final class UpstreamPool {
   /// Hands a connection back after a complete exchange; it is kept if there is room.
   func release(_ connection: UpstreamConnection, reusable: Bool) {
     busyCount -= 1
-    connection.owner = nil
+    connection.markIdle()
     guard reusable, !connection.closed, idle.count < maxIdle else {
       connection.close()
       return
     }
-    connection.resetForExchange()
+    connection.resetBuffers()
     connection.setInterest([.read])
     idle.append(connection)
   }

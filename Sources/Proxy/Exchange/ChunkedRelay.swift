@@ -3,8 +3,8 @@ import HTTP1
 
 /// One step of moving a chunked body from a read buffer: decode the next piece and copy its data
 /// to `output` — re-chunked (`rechunk`), raw, or dropped (`output` nil, for a drained body).
-/// Chunk extensions and trailers are never copied. The three body paths of `ClientConnection`
-/// (request upstream, response downstream, refused request drained) share it and keep their own
+/// Chunk extensions and trailers are never copied. `BodyRelay` uses it for all three body paths
+/// (request upstream, response downstream, refused request drained); the exchange keeps the
 /// policy (limits, accounting, what a stall or failure means). Loop-thread only.
 enum ChunkedRelay {
   enum Step {

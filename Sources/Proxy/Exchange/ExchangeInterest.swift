@@ -1,0 +1,7 @@
+import EventLoop
+
+/// The readiness an exchange wants from its two sockets.
+struct ExchangeInterest: Equatable {
+  var client: Interest
+  var upstream: Interest
+}

@@ -1,0 +1,113 @@
+import Config
+import HTTP1
+
+/// Request phase 5: the route's policy decides — `public` passes; `jwt`, `session` and
+/// `session_or_jwt` ask the worker's authenticator, which answers at once or later (a key
+/// fetch, a store round trip): then the phase waits and runs again with the answer in
+/// `request.authentication`. A grant's identity headers go to `request.identityHeaders` (for the
+/// upstream request) and its cookies to `request.responseHeaders`; a denial is logged as a
+/// security event and answered.
+///
+/// The session checks (idle and absolute timeout, IP/User-Agent binding, CSRF, rotation) run
+/// inside `SessionAuthenticator`: each needs the session record that the lookup loads, and
+/// rotation replaces the ticket the grant is made for, so they are not separate phases. The
+/// CSRF token of a urlencoded form is read from the body: when it can be nowhere else, this
+/// phase asks for the body first (`.needBody`). Immutable (the authenticators are the worker's).
+struct AuthenticatePhase: RequestPhase {
+  unowned(unsafe) let worker: Worker
+
+  func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
+    let runtime = request.runtime
+    let policy = runtime.routes.routes[request.routeIndex].auth
+    switch request.authentication {
+    case .answered(let outcome):
+      request.authentication = .done
+      return apply(outcome, &request, view)
+    case .waitingForBody(let length):
+      guard let authenticator = worker.authenticator(for: policy), var withBody = request.authRequest else {
+        return .answer(ProxyError(.unauthorized, .internal, "policy unavailable"))
+      }
+      withBody.formBody = Array(UnsafeRawBufferPointer(rebasing: view.body[0..<length]))
+      return authenticate(withBody, with: authenticator, &request, view)
+    case .notStarted, .waiting, .done:
+      break
+    }
+    // Kept for the response phases (login, logout, elevate need the client's address and
+    // User-Agent) whenever sessions are configured.
+    if runtime.sessionCookieName != nil {
+      request.authRequest = AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
+    }
+    if policy == .publicAccess {
+      request.authMethod = "public"
+      return .proceed
+    }
+    guard let authenticator = worker.authenticator(for: policy) else {
+      // Policies not built into this binary never open a route (config check refuses them too).
+      return .answer(ProxyError(.unauthorized, .internal, "policy unavailable"))
+    }
+    let authRequest =
+      request.authRequest ?? AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
+    if let length = formBodyToRead(authRequest, policy: policy, runtime, view) {
+      request.authentication = .waitingForBody(length)
+      return .needBody(length)
+    }
+    return authenticate(authRequest, with: authenticator, &request, view)
+  }
+
+  private func authenticate(
+    _ authRequest: AuthRequest, with authenticator: any RequestAuthenticator, _ request: inout RequestContext,
+    _ view: RequestView
+  ) -> PhaseResult {
+    let resume = view.waker.callback { (outcome: AuthOutcome, request: inout RequestContext) in
+      request.authentication = .answered(outcome)
+    }
+    guard let outcome = authenticator.authenticate(authRequest, resume: resume) else {
+      request.authentication = .waiting
+      return .wait
+    }
+    request.authentication = .done
+    return apply(outcome, &request, view)
+  }
+
+  private func apply(_ outcome: consuming AuthOutcome, _ request: inout RequestContext, _ view: RequestView)
+    -> PhaseResult
+  {
+    switch consume outcome {
+    case .allow(let grant):
+      request.authMethod = grant.method
+      request.principalHash = grant.principalHash
+      request.stripAuthorization = grant.stripAuthorization
+      request.identityHeaders = grant.identityHeaders
+      request.responseHeaders = grant.responseHeaders
+      request.session = grant.session
+      return .proceed
+    case .deny(let error, let headers):
+      let kind: String
+      switch error.kind {
+      case .csrfFailed: kind = "csrf_failure"
+      case .forbidden: kind = "forbidden"
+      case .storeUnavailable, .sessionLimit: kind = error.kind.rawValue
+      default: kind = "unauthenticated"
+      }
+      worker.logSecurityEvent(kind, context: request, peer: view.peer, reason: error.detail)
+      return .answer(error, headers: headers)
+    }
+  }
+
+  /// A form body is read before authentication only when the CSRF token can be nowhere else:
+  /// an unsafe request on a session route, no CSRF header, a urlencoded body with a length that
+  /// fits the configured bound (and the buffer). Otherwise the check runs on the headers alone.
+  private func formBodyToRead(
+    _ authRequest: AuthRequest, policy: AuthPolicy, _ runtime: RuntimeConfig, _ view: RequestView
+  ) -> Int? {
+    let head = view.head
+    guard runtime.csrfFormBytes > 0, policy == .session || policy == .sessionOrJWT,
+      !head.method.isSafe, authRequest.csrfToken == nil, authRequest.sessionCookie != nil,
+      !head.expectContinue,
+      case .contentLength(let length) = head.framing, length > 0, length <= Int64(runtime.csrfFormBytes),
+      Int(length) <= view.bodyRoom, let type = authRequest.contentType,
+      ByteSearch.containsCaseInsensitive(type, "application/x-www-form-urlencoded")
+    else { return nil }
+    return Int(length)
+  }
+}

@@ -1,0 +1,23 @@
+/// The last phase, run exactly once per request however it ended (answered by the app or by
+/// Gatehouse, timed out, or cut off by the client; `Pipeline.finish` makes sure of the once):
+/// the request metrics, a `spoofed_header` security event when the strip list removed identity
+/// headers, and the access log line. Immutable (the sinks are the worker's).
+struct LoggingPhase {
+  unowned(unsafe) let worker: Worker
+
+  func run(_ request: inout RequestContext, now: UInt64) {
+    worker.metrics.requestFinished(request, routeSlot: worker.routeSlot(request.routeIndex), now: now)
+    if request.strippedHeaders > 0 {
+      SecurityLog.write(
+        kind: "spoofed_header", count: request.strippedHeaders, context: request, clientIP: request.clientIP,
+        to: worker.shared.sink)
+    }
+    guard worker.runtime.accessLog else { return }
+    AccessLog.write(request, routeName: routeName(request), peer: nil, to: worker.shared.sink)
+  }
+
+  private func routeName(_ request: RequestContext) -> String {
+    let index = request.routeIndex
+    return index >= 0 ? request.runtime.routes.routes[index].name : "-"
+  }
+}

@@ -1,0 +1,89 @@
+import EventLoop
+import HTTP1
+
+/// Response phase 2 (Pingora's `responseFilter`): writes the head the client receives.
+/// Hop-by-hop fields go, framing is re-stated for the client, Gatehouse's control headers
+/// (`Gatehouse-*`, the lifecycle headers) never reach the client, the request id is echoed, and
+/// the headers earlier phases queued (`request.responseHeaders`: a rotated or new session cookie,
+/// a deletion cookie) are added. Interim heads (1xx) are relayed the same way. A final head that
+/// does not fit the client buffer is a 502. Immutable.
+struct ResponseRewritePhase: ResponsePhase {
+  func run(_ request: inout RequestContext, _ view: ResponseView) -> PhaseResult {
+    switch view.kind {
+    case .interim:
+      _ = write(
+        view, framing: .none, close: false, tunnel: false, keepSizeField: false, request, extraHeaders: [])
+      return .proceed
+    case .switchingProtocols:
+      _ = write(
+        view, framing: .none, close: false, tunnel: true, keepSizeField: false, request, extraHeaders: [])
+      request.status = 101
+      request.upstreamHeadNanos = view.now
+      return .proceed
+    case .final:
+      request.upstreamHeadNanos = view.now
+      request.status = view.head.status
+      let start = view.clientOut.writerIndex
+      guard
+        write(
+          view, framing: view.framing, close: view.close, tunnel: false, keepSizeField: view.keepSizeField,
+          request, extraHeaders: request.responseHeaders)
+      else {
+        // Take back the part that fit: the client gets the 502 alone, not a torn head before it.
+        view.clientOut.writerIndex = start
+        return .answer(ProxyError(.upstreamProtocol, .upstream, "response head too large"))
+      }
+      return .proceed
+    }
+  }
+
+  private func write(
+    _ view: ResponseView, framing: ClientBodyFraming, close: Bool, tunnel: Bool, keepSizeField: Bool,
+    _ request: RequestContext, extraHeaders: [(String, String)]
+  ) -> Bool {
+    let head = view.head
+    let bytes = view.bytes
+    let runtime = request.runtime
+    let out = view.clientOut
+    var ok = out.append("HTTP/1.1 ")
+    ok = ok && out.appendDecimal(head.status) && out.append(byte: 0x20)
+    if head.reasonLength > 0 {
+      ok =
+        ok
+        && out.append(
+          UnsafeRawBufferPointer(rebasing: bytes[head.reasonStart..<head.reasonStart + head.reasonLength]))
+    }
+    ok = ok && out.append("\r\n")
+    for field in head.fields {
+      if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
+      if field.flags.contains(.contentLength) && !keepSizeField { continue }
+      let name = field.name(in: bytes)
+      if runtime.controlHeaderMatcher.matches(name) { continue }
+      if runtime.requestIDMatcher.matches(name) { continue }
+      ok =
+        ok && out.append(name) && out.append(": ") && out.append(field.value(in: bytes)) && out.append("\r\n")
+    }
+    switch framing {
+    case .contentLength(let length):
+      ok = ok && out.append("content-length: ") && out.appendDecimal(Int(length)) && out.append("\r\n")
+    case .chunked:
+      ok = ok && out.append("transfer-encoding: chunked\r\n")
+    case .none, .untilClose:
+      break
+    }
+    if head.status >= 200 {
+      ok = ok && runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
+      ok = ok && out.append(": ") && request.appendRequestID(to: out) && out.append("\r\n")
+    }
+    if tunnel {
+      ok = ok && HeadWriter.appendUpgrade(head.fields, bytes, into: out)
+    } else if close && head.status >= 200 {
+      ok = ok && out.append("connection: close\r\n")
+    }
+    for (name, value) in extraHeaders {
+      ok =
+        ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
+    }
+    return ok && out.append("\r\n")
+  }
+}

@@ -1,0 +1,127 @@
+import EventLoop
+import HTTP1
+
+/// Request phase 6, after the upstream peer (Pingora's `upstreamRequestFilter`): writes the head
+/// the app receives into the lent connection's buffer, field by field as `StripPhase` classified
+/// them:
+///
+/// - hop-by-hop fields (`Connection` and the fields it names, `Keep-Alive`, `TE`, `Trailer`,
+///   `Transfer-Encoding`, `Upgrade`, `Proxy-Connection`) are dropped; `Connection`/`Upgrade` are
+///   re-added only for a tunnel request;
+/// - stripped fields (and the client's CSRF header) are dropped and counted;
+/// - `X-Forwarded-For`/`-Proto`/`-Host` are replaced; client-sent values survive only when the
+///   peer is a trusted proxy (then the peer is appended to its `X-Forwarded-For`);
+/// - `traceparent` carries the trace phase's ids (`tracestate` is kept only with a valid
+///   `traceparent`, as W3C requires); the request id is the trace phase's;
+/// - `Authorization` is dropped when the JWT grant says so; the session cookie is removed from
+///   `Cookie` unless `forward_cookie`;
+/// - framing is re-stated: `Content-Length` for sized bodies, `Transfer-Encoding: chunked` for
+///   chunked ones (the body is re-chunked, extensions and trailers dropped);
+/// - the grant's identity headers come last.
+///
+/// A head that does not fit the buffer is answered 431. Immutable.
+struct UpstreamRequestPhase: RequestPhase {
+  func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
+    guard let out = view.upstreamOut else {
+      preconditionFailure("upstreamRequest runs after the upstream peer")
+    }
+    guard write(&request, view, into: out) else {
+      return .answer(ProxyError(.headersTooLarge, .internal, "rewritten head too large"))
+    }
+    request.strippedHeaders = request.headers.strippedCount
+    return .proceed
+  }
+
+  private func write(_ request: inout RequestContext, _ view: RequestView, into out: ByteBuffer) -> Bool {
+    let head = view.head
+    let bytes = view.bytes
+    let runtime = request.runtime
+    let index = request.headers
+    var ok = out.append(view.methodName) && out.append(byte: 0x20)
+    ok = ok && out.append(view.target) && out.append(" HTTP/1.1\r\n")
+    // The client's X-Forwarded-* fields that were sent end to end (not named by `Connection`).
+    var hasForwardedFor = false
+    var forwardedProto = -1
+    var forwardedHost = -1
+    for position in 0..<head.fields.count {
+      let field = head.fields[position]
+      if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection, .contentLength]) { continue }
+      switch index.role(at: position) {
+      case .forwardedFor:
+        hasForwardedFor = true
+        continue
+      case .forwardedProto:
+        if forwardedProto < 0 { forwardedProto = position }
+        continue
+      case .forwardedHost:
+        if forwardedHost < 0 { forwardedHost = position }
+        continue
+      case .traceparent, .requestID, .stripped, .csrfToken:
+        continue
+      case .tracestate where !request.traceParentValid:
+        continue
+      case .authorization where request.stripAuthorization:
+        continue
+      case .cookie:
+        if let cookieName = runtime.sessionCookieToStrip {
+          if let kept = CookieHeader.removing(name: cookieName, from: Array(field.value(in: bytes))) {
+            ok = ok && out.append("cookie: ") && kept.withUnsafeBytes { out.append($0) } && out.append("\r\n")
+          }
+          continue
+        }
+      default:
+        break
+      }
+      ok = ok && out.append(field.name(in: bytes)) && out.append(": ")
+      ok = ok && out.append(field.value(in: bytes)) && out.append("\r\n")
+    }
+
+    if head.hostIndex < 0 {
+      ok = ok && out.append("host: ") && out.append(string: runtime.upstreamHostText) && out.append("\r\n")
+    }
+    switch head.framing {
+    case .contentLength(let length):
+      ok = ok && out.append("content-length: ") && out.appendDecimal(Int(length)) && out.append("\r\n")
+    case .chunked:
+      ok = ok && out.append("transfer-encoding: chunked\r\n")
+    case .none, .untilClose:
+      break
+    }
+    if head.upgrade {
+      ok = ok && HeadWriter.appendUpgrade(head.fields, bytes, into: out)
+    }
+
+    // X-Forwarded-For: the trusted chain (all of its fields, in order), then the peer.
+    let trusted = request.peerTrusted
+    ok = ok && out.append("x-forwarded-for: ")
+    if trusted && hasForwardedFor {
+      for position in index.firstForwardedFor..<index.count where index.role(at: position) == .forwardedFor {
+        ok = ok && out.append(head.fields[position].value(in: bytes)) && out.append(", ")
+      }
+    }
+    ok = ok && request.peerText.withUnsafeBytes { out.append($0) } && out.append("\r\n")
+    if trusted, let proto = index.value(forwardedProto, head, bytes) {
+      ok = ok && out.append("x-forwarded-proto: ") && out.append(proto) && out.append("\r\n")
+    } else {
+      ok = ok && out.append("x-forwarded-proto: http\r\n")
+    }
+    let hostField = trusted && forwardedHost >= 0 ? forwardedHost : head.hostIndex
+    if let host = index.value(hostField, head, bytes) {
+      ok = ok && out.append("x-forwarded-host: ") && out.append(host) && out.append("\r\n")
+    }
+
+    ok = ok && out.append("traceparent: 00-")
+    ok = ok && HexFormat.append64(request.traceHigh, to: out) && HexFormat.append64(request.traceLow, to: out)
+    ok = ok && out.append(byte: 0x2D) && HexFormat.append64(request.spanID, to: out) && out.append(byte: 0x2D)
+    ok = ok && out.append(byte: HexFormat.digit(UInt64(request.traceFlags >> 4)))
+    ok = ok && out.append(byte: HexFormat.digit(UInt64(request.traceFlags)))
+    ok = ok && out.append("\r\n")
+    ok = ok && runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
+    ok = ok && out.append(": ") && request.appendRequestID(to: out) && out.append("\r\n")
+    for (name, value) in request.identityHeaders {
+      ok =
+        ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
+    }
+    return ok && out.append("\r\n")
+  }
+}
