@@ -54,7 +54,7 @@ final class HeaderIndexTests: XCTestCase {
 
   func testRandomisedHeads() throws {
     let names = [
-      "Host-X", "Authorization", "authorization", "Cookie", "COOKIE", "User-Agent", "user_agent", "Origin",
+      "Host-X", "Authorization", "authorization", "Cookie", "COOKIE", "User-Agent", "Origin",
       "Sec-Fetch-Site", "Content-Type", "Accept", "X-Forwarded-For", "x-forwarded-for", "X-Forwarded-Proto",
       "X-Forwarded-Host", "traceparent", "Tracestate", "X-Request-Id", "x_request_id", "X-CSRF-Token",
       "X-User-Id", "X_User_Id", "X-Auth-Email", "X-Session-Hash", "Gatehouse-Logout", "X-Other", "Via",
@@ -63,8 +63,15 @@ final class HeaderIndexTests: XCTestCase {
     var rng = SystemRandomNumberGenerator()
     for round in 0..<300 {
       var fields = ["Host: a"]
+      // The parser refuses a second User-Agent, Origin, Sec-Fetch-Site or Content-Type (and
+      // `user_agent`-style look-alikes): heads here are ones it accepts.
+      var singletons: Set<String> = []
       for _ in 0..<Int.random(in: 0...14, using: &rng) {
-        fields.append("\(names.randomElement(using: &rng)!): v\(Int.random(in: 0...99, using: &rng))")
+        let name = names.randomElement(using: &rng)!
+        if Self.singletons.contains(name.lowercased()) && !singletons.insert(name.lowercased()).inserted {
+          continue
+        }
+        fields.append("\(name): v\(Int.random(in: 0...99, using: &rng))")
       }
       fields.shuffle(using: &rng)
       let request = try ParsedRequest("GET / HTTP/1.1\r\n" + fields.joined(separator: "\r\n") + "\r\n\r\n")
@@ -72,6 +79,8 @@ final class HeaderIndexTests: XCTestCase {
       try check(request, runtime: runtime, "round \(round): \(fields)")
     }
   }
+
+  private static let singletons: Set<String> = ["user-agent", "origin", "sec-fetch-site", "content-type"]
 
   /// Compares the index with a walk over the fields by lower-cased `String` names.
   private func check(_ request: ParsedRequest, runtime: RuntimeConfig, _ name: String) throws {
