@@ -43,10 +43,37 @@ public enum MethodOverride {
   ) -> Bool {
     var equals = start
     while equals < end && query[equals] != UInt8(ascii: "=") { equals += 1 }
-    let name = decode(query, start, equals)
-    guard names.contains(name), equals < end else { return false }
+    guard equals < end, names.contains(where: { decodedEquals(query, start, equals, $0) }) else {
+      return false
+    }
+    // Only a parameter with a configured name gets here: decoding its value may allocate.
     let value = decode(query, equals + 1, end)
     return value.withUnsafeBytes { namesUnsafeMethod($0) }
+  }
+
+  /// Whether `bytes[start..<end]`, decoded like `decode`, equals `name` (without allocating:
+  /// every request with a query runs this).
+  static func decodedEquals(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ name: [UInt8])
+    -> Bool
+  {
+    var index = start
+    var matched = 0
+    while index < end {
+      guard matched < name.count else { return false }
+      var byte = bytes[index]
+      if byte == UInt8(ascii: "%"), index + 2 < end, ASCII.isHexDigit(bytes[index + 1]),
+        ASCII.isHexDigit(bytes[index + 2])
+      {
+        byte = ASCII.hexValue(bytes[index + 1]) << 4 | ASCII.hexValue(bytes[index + 2])
+        index += 3
+      } else {
+        if byte == UInt8(ascii: "+") { byte = ASCII.sp }
+        index += 1
+      }
+      guard byte == name[matched] else { return false }
+      matched += 1
+    }
+    return matched == name.count
   }
 
   /// application/x-www-form-urlencoded decoding: `+` is a space, `%XY` a byte; a `%` not followed

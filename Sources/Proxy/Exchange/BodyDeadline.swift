@@ -4,8 +4,7 @@
 /// re-arm the silence timer forever) while an upload at any usable speed never meets it. With
 /// `minRate == 0` the deadline is fixed. Pure value; times are loop nanoseconds.
 struct BodyDeadline: Equatable {
-  private(set) var start: UInt64
-  private(set) var received: UInt64 = 0
+  let start: UInt64
   let timeout: UInt64
   let minRate: UInt64
 
@@ -15,17 +14,16 @@ struct BodyDeadline: Equatable {
     self.minRate = UInt64(max(minRate, 0))
   }
 
-  mutating func receive(_ bytes: Int) { received &+= UInt64(max(bytes, 0)) }
-
-  /// When the body must be complete, given what arrived so far (saturating: never wraps).
-  var deadline: UInt64 {
-    var earnedTime: UInt64 = 0
+  /// When the body must be complete, given the `received` data bytes (saturating: never wraps).
+  func deadline(received: Int64) -> UInt64 {
+    var earned: UInt64 = 0
     if minRate > 0 {
-      let (earned, overflow) = (received / minRate).multipliedReportingOverflow(by: 1_000_000_000)
-      earnedTime = overflow ? UInt64.max : earned
+      let (product, overflow) = (UInt64(max(received, 0)) / minRate).multipliedReportingOverflow(
+        by: 1_000_000_000)
+      earned = overflow ? UInt64.max : product
     }
     let (base, o1) = start.addingReportingOverflow(timeout)
-    let (total, o2) = base.addingReportingOverflow(earnedTime)
+    let (total, o2) = base.addingReportingOverflow(earned)
     return o1 || o2 ? UInt64.max : total
   }
 }

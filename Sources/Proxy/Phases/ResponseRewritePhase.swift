@@ -54,8 +54,10 @@ struct ResponseRewritePhase: ResponsePhase {
           UnsafeRawBufferPointer(rebasing: bytes[head.reasonStart..<head.reasonStart + head.reasonLength]))
     }
     ok = ok && out.append("\r\n")
-    for field in head.fields {
+    let dropped = request.droppedResponseFields
+    for (position, field) in head.fields.enumerated() {
       if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
+      if !dropped.isEmpty && dropped.contains(position) { continue }
       if field.flags.contains(.contentLength) && !keepSizeField { continue }
       let name = field.name(in: bytes)
       if runtime.controlHeaderMatcher.matches(name) { continue }

@@ -56,7 +56,7 @@ struct UpstreamRequestPhase: RequestPhase {
       case .forwardedHost:
         if forwardedHost < 0 { forwardedHost = position }
         continue
-      case .traceparent, .requestID, .stripped, .csrfToken:
+      case .traceparent, .requestID, .stripped, .csrfToken, .methodOverrideStripped:
         continue
       case .tracestate where !request.traceParentValid:
         continue

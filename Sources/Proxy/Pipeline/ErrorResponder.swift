@@ -21,6 +21,7 @@ enum ErrorResponder {
     case .requestLineTooLong: return "request line too long"
     case .headersTooLarge: return "header section too large"
     case .notImplemented: return "transfer coding not implemented"
+    case .methodRefused: return "method not allowed here"
     case .versionNotSupported: return "HTTP version not supported"
     case .expectationFailed: return "expectation not supported"
     case .bodyTooLarge: return "request body too large"

@@ -10,6 +10,8 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     case requestLineTooLong = "uri_too_long"
     case headersTooLarge = "request_header_fields_too_large"
     case notImplemented = "not_implemented"
+    /// A method on `[limits] refused_methods` (TRACE, TRACK).
+    case methodRefused = "method_refused"
     case versionNotSupported = "http_version_not_supported"
     case expectationFailed = "expectation_failed"
     case bodyTooLarge = "payload_too_large"
@@ -48,7 +50,7 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     case .badRequest: return 400
     case .requestLineTooLong: return 414
     case .headersTooLarge: return 431
-    case .notImplemented: return 501
+    case .notImplemented, .methodRefused: return 501
     case .versionNotSupported: return 505
     case .expectationFailed: return 417
     case .bodyTooLarge: return 413

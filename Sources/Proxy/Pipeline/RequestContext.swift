@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP1
+import Net
 
 /// Everything Gatehouse knows about one request, carried through the phases and logged once at
 /// the end: what each phase decided, what a waiting phase was answered, what happened to the
@@ -22,6 +23,8 @@ struct RequestContext {
   /// The peer's address text (shared with the connection: no copy per request).
   var peerText: [UInt8] = []
   var clientIP: String { String(decoding: peerText, as: UTF8.self) }
+  /// The peer's address (the source security events are rate-limited by).
+  var peerIP: IPAddress = .v4(0)
   /// The peer is one of `trusted_proxies`: its `X-Forwarded-*` fields are believed.
   var peerTrusted = false
 
@@ -39,6 +42,10 @@ struct RequestContext {
   /// The X-Request-Id the client sent, when it was well-formed; otherwise `generatedRequestID`.
   var clientRequestID: [UInt8]? = nil
   var generatedRequestID: (UInt64, UInt64) = (0, 0)
+
+  // methodOverride
+  /// A method-override header or parameter names an unsafe method: CSRF applies.
+  var methodOverrideUnsafe = false
 
   // route
   var routeIndex: Int = -1
@@ -75,6 +82,11 @@ struct RequestContext {
 
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
+
+  // ownedCookies
+  /// Response fields (positions in the response head) the client must not receive; empty for
+  /// nearly every response (no allocation).
+  var droppedResponseFields: [Int] = []
 
   // Outcome.
   var status: Int = 0

@@ -136,6 +136,8 @@ public final class GatehouseServer: @unchecked Sendable {
         index: index, loop: loop, runtime: runtime, upstream: config.upstream.address,
         maxIdle: config.upstream.maxIdle, shared: shared, log: workerLog,
         metrics: metrics)
+      worker.securityLimiter = SecurityEventLimiter(
+        perSecond: config.log.securityEventsPerSecond, burst: config.log.securityEventsBurst)
       if let sessions {
         let securityLog: (String, String) -> Void = { [shared] kind, reason in
           SecurityLog.event(kind, reason: reason, to: shared.sink)

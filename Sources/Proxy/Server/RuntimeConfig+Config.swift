@@ -32,6 +32,7 @@ extension RuntimeConfig {
       connectTimeout: config.upstream.connectTimeout.nanoseconds,
       responseTimeout: config.upstream.responseTimeout.nanoseconds,
       maxBodyBytes: Int64(config.limits.maxBodyBytes), upstream: config.upstream.address,
-      accessLog: config.log.accessLog, logQuery: config.log.logQuery, session: config.session)
+      accessLog: config.log.accessLog, logQuery: config.log.logQuery, session: config.session,
+      hardening: HardeningRules(config: config))
   }
 }

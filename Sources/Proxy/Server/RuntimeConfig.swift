@@ -38,14 +38,17 @@ public final class RuntimeConfig: Sendable {
   /// The session cookie is removed from every upstream request unless `forward_cookie`.
   let sessionCookieToStrip: String?
   public let upstreamBufferSize: Int
+  /// The configurable strict choices (refused methods, overrides, owned cookies, …).
+  let hardening: HardeningRules
 
   public init(
     routes: RouteTable, strip: [String], requestIDHeader: String, trustedProxies: [CIDR],
     headLimits: HeadLimits,
     headerTimeout: UInt64, idleTimeout: UInt64, connectTimeout: UInt64, responseTimeout: UInt64,
     maxBodyBytes: Int64, upstream: SocketAddress, accessLog: Bool, logQuery: Bool,
-    session: SessionSettings? = nil
+    session: SessionSettings? = nil, hardening: HardeningRules = HardeningRules()
   ) {
+    self.hardening = hardening
     if let session {
       sessionCookieName = session.cookieName
       csrfHeaderMatcher = FieldNameMatcher(patterns: [session.csrfHeader])

@@ -259,10 +259,11 @@ final class SessionAuthenticator: RequestAuthenticator {
 
   // MARK: CSRF
 
-  /// Nil when the request may proceed; otherwise the reason it is refused. Only unsafe methods
-  /// are checked; the method on the request line decides (override headers are ignored).
+  /// Nil when the request may proceed; otherwise the reason it is refused. Only unsafe requests
+  /// are checked: an unsafe method on the request line, or a safe one whose method override
+  /// names an unsafe method (docs/security.md, "Methods and CSRF").
   private func csrfRefusal(_ request: AuthRequest, record: SessionRecord) -> String? {
-    guard service.policy.csrf, !request.method.isSafe else { return nil }
+    guard service.policy.csrf, !request.method.isSafe || request.methodOverrideUnsafe else { return nil }
     if let host = request.host {
       let schemes =
         request.forwardedProto.map { [String(decoding: $0, as: UTF8.self).lowercased()] } ?? [

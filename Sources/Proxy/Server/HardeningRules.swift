@@ -1,0 +1,60 @@
+public import Config
+public import HTTP1
+
+/// The hot-path form of the strict choices that are configurable (docs/security.md): refused
+/// methods, method overrides, the cookies the app may not set, the `Cache-Control` added to
+/// authenticated responses, the request-body deadline. Part of `RuntimeConfig`. Immutable.
+public struct HardeningRules: Sendable {
+  /// `[limits] refused_methods`, as bytes (methods compare exactly).
+  let refusedMethods: [[UInt8]]
+  /// `[headers] method_override_headers`.
+  let methodOverrideMatcher: FieldNameMatcher
+  /// `[headers] strip_method_override`: the app never receives the override headers.
+  let stripMethodOverride: Bool
+  /// `[headers] method_override_params`, as bytes.
+  let methodOverrideParams: [[UInt8]]
+  /// Every cookie name Gatehouse owns (`GatehouseConfig.ownedCookieNames`).
+  let ownedCookies: CookieNameSet
+  /// `[headers] authenticated_cache_control`; nil when "" (off).
+  let authenticatedCacheControl: String?
+  /// `[limits] body_timeout` (ns) and `body_min_rate` (bytes per second).
+  let bodyTimeout: UInt64
+  let bodyMinRate: Int
+
+  public init(
+    refusedMethods: [String] = LimitSettings.defaultRefusedMethods,
+    methodOverrideHeaders: [String] = HeaderSettings.defaultMethodOverrideHeaders,
+    stripMethodOverride: Bool = true, methodOverrideParams: [String] = ["_method"],
+    ownedCookies: [String] = [], authenticatedCacheControl: String = "private, no-store",
+    bodyTimeout: UInt64 = 20_000_000_000, bodyMinRate: Int = 500
+  ) {
+    self.refusedMethods = refusedMethods.map { Array($0.utf8) }
+    self.methodOverrideMatcher = FieldNameMatcher(patterns: methodOverrideHeaders)
+    self.stripMethodOverride = stripMethodOverride
+    self.methodOverrideParams = methodOverrideParams.map { Array($0.utf8) }
+    self.ownedCookies = CookieNameSet(ownedCookies)
+    self.authenticatedCacheControl = authenticatedCacheControl.isEmpty ? nil : authenticatedCacheControl
+    self.bodyTimeout = bodyTimeout
+    self.bodyMinRate = bodyMinRate
+  }
+
+  public init(config: GatehouseConfig) {
+    self.init(
+      refusedMethods: config.limits.refusedMethods,
+      methodOverrideHeaders: config.headers.methodOverrideHeaders,
+      stripMethodOverride: config.headers.stripMethodOverride,
+      methodOverrideParams: config.headers.methodOverrideParams,
+      ownedCookies: config.ownedCookieNames,
+      authenticatedCacheControl: config.headers.authenticatedCacheControl,
+      bodyTimeout: config.limits.bodyTimeout.nanoseconds, bodyMinRate: config.limits.bodyMinRate)
+  }
+
+  /// Whether `method` (the request line's bytes) is refused.
+  @inline(__always)
+  func refuses(method: UnsafeRawBufferPointer) -> Bool {
+    for refused in refusedMethods where refused.count == method.count {
+      if refused.withUnsafeBytes({ $0.elementsEqual(method) }) { return true }
+    }
+    return false
+  }
+}
