@@ -15,7 +15,8 @@ struct CacheControlPhase: ResponsePhase {
       let name = fields[position].name(in: view.bytes)
       if name.count == 13 && FieldName.equals(name, "cache-control") { return .proceed }
     }
-    request.responseHeaders.append(("Cache-Control", value))
+    // Written by `ResponseRewritePhase` (appending to `responseHeaders` could allocate).
+    request.addedCacheControl = value
     return .proceed
   }
 }

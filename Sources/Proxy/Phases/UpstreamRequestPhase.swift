@@ -1,7 +1,7 @@
 import EventLoop
 import HTTP1
 
-/// Request phase 6, after the upstream peer (Pingora's `upstreamRequestFilter`): writes the head
+/// Request phase 8, after the upstream peer (Pingora's `upstreamRequestFilter`): writes the head
 /// the app receives into the lent connection's buffer, field by field as `StripPhase` classified
 /// them:
 ///

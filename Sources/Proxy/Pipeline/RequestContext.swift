@@ -83,6 +83,10 @@ struct RequestContext {
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
 
+  // cacheControl
+  /// `Cache-Control` for the client's response, when the app set none (authenticated requests).
+  var addedCacheControl: String? = nil
+
   // ownedCookies
   /// Response fields (positions in the response head) the client must not receive; empty for
   /// nearly every response (no allocation).
