@@ -7,7 +7,8 @@ import HTTP1
 /// Immutable.
 struct CacheControlPhase: ResponsePhase {
   func run(_ request: inout RequestContext, _ view: ResponseView) -> PhaseResult {
-    guard view.kind == .final, request.principalHash != nil,
+    // A 304 updates the headers of a stored response: it carries the app's own policy, if any.
+    guard view.kind == .final, view.head.status != 304, request.principalHash != nil,
       let value = request.runtime.hardening.authenticatedCacheControl
     else { return .proceed }
     let fields = view.head.fields
