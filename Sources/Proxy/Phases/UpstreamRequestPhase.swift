@@ -1,3 +1,4 @@
+import Codecs
 import EventLoop
 import HTTP1
 
@@ -111,10 +112,10 @@ struct UpstreamRequestPhase: RequestPhase {
     }
 
     ok = ok && out.append("traceparent: 00-")
-    ok = ok && HexFormat.append64(request.traceHigh, to: out) && HexFormat.append64(request.traceLow, to: out)
-    ok = ok && out.append(byte: 0x2D) && HexFormat.append64(request.spanID, to: out) && out.append(byte: 0x2D)
-    ok = ok && out.append(byte: HexFormat.digit(UInt64(request.traceFlags >> 4)))
-    ok = ok && out.append(byte: HexFormat.digit(UInt64(request.traceFlags)))
+    ok = ok && out.appendHex64(request.traceHigh) && out.appendHex64(request.traceLow)
+    ok = ok && out.append(byte: 0x2D) && out.appendHex64(request.spanID) && out.append(byte: 0x2D)
+    ok = ok && out.append(byte: Hex.digit(UInt8(truncatingIfNeeded: request.traceFlags >> 4)))
+    ok = ok && out.append(byte: Hex.digit(UInt8(truncatingIfNeeded: request.traceFlags)))
     ok = ok && out.append("\r\n")
     ok = ok && runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
     ok = ok && out.append(": ") && request.appendRequestID(to: out) && out.append("\r\n")

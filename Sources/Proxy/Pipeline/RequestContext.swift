@@ -1,3 +1,4 @@
+import Codecs
 import EventLoop
 import HTTP1
 import Net
@@ -115,15 +116,15 @@ struct RequestContext {
     if let id = clientRequestID {
       return id.withUnsafeBytes { buffer.append($0) }
     }
-    return HexFormat.append64(generatedRequestID.0, to: buffer)
-      && HexFormat.append64(generatedRequestID.1, to: buffer)
+    return buffer.appendHex64(generatedRequestID.0)
+      && buffer.appendHex64(generatedRequestID.1)
   }
 
   var requestIDString: String {
     if let id = clientRequestID { return String(decoding: id, as: UTF8.self) }
-    return HexFormat.string64(generatedRequestID.0) + HexFormat.string64(generatedRequestID.1)
+    return Hex.string64(generatedRequestID.0) + Hex.string64(generatedRequestID.1)
   }
 
-  var traceIDString: String { HexFormat.string64(traceHigh) + HexFormat.string64(traceLow) }
-  var spanIDString: String { HexFormat.string64(spanID) }
+  var traceIDString: String { Hex.string64(traceHigh) + Hex.string64(traceLow) }
+  var spanIDString: String { Hex.string64(spanID) }
 }

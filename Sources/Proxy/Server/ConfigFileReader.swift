@@ -19,17 +19,4 @@ enum ConfigFileReader {
       reason = error.isOverLimit ? "file is larger than \(limit) bytes" : error.reason
     }
   }
-
-  /// `path` itself if absolute, otherwise `path` under `base`.
-  static func resolve(_ path: String, under base: String) -> String {
-    if path.hasPrefix("/") || base.isEmpty { return path }
-    return base.hasSuffix("/") ? base + path : base + "/" + path
-  }
-
-  /// The directory part of a path: "conf/proxy.conf" → "conf", "proxy.conf" → ".".
-  static func directory(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    let directory = String(path[..<slash])
-    return directory.isEmpty ? "/" : directory
-  }
 }
