@@ -18,10 +18,11 @@ cd "$(dirname "$0")/.."
 scratch=.build-fuzz
 config=${FUZZ_CONFIG:-release}
 binary=$scratch/gatehouse-fuzz-$config
-targets=(request-head response-head chunked toml json cookie set-cookie ticket jws)
+targets=(request-head response-head chunked toml json cookie set-cookie ticket jws method-override)
 # The table tests that write seeds (FuzzSeeds.record).
 seed_tests='HeadParserRequestTests|HeadParserResponseTests|ChunkedDecoderTests|CookieTests|SetCookieParserTests'
 seed_tests+='|JSONParserTests|JWTValidatorTests|TOMLParserTests|ConfigLoaderTests|SessionTicketTests'
+seed_tests+='|MethodOverrideTests'
 
 build() {
   echo "== building the fuzz targets ($config, -sanitize=fuzzer,address)"

@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import XCTest
 
 @testable import HTTP1
@@ -47,6 +48,7 @@ final class MethodOverrideTests: XCTestCase {
       }
       XCTAssertEqual(got, c.unsafe, "query \(c.query.debugDescription)")
     }
+    FuzzSeeds.record("method-override", cases.map(\.query))
     let none = Array("_method=DELETE".utf8).withUnsafeBytes {
       MethodOverride.queryNamesUnsafeMethod($0, names: [])
     }

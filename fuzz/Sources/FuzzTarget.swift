@@ -12,6 +12,7 @@ enum FuzzTarget: String, CaseIterable {
   case setCookie = "set-cookie"
   case ticket
   case jws
+  case methodOverride = "method-override"
 
   func run(_ data: UnsafeRawBufferPointer) {
     switch self {
@@ -24,6 +25,7 @@ enum FuzzTarget: String, CaseIterable {
     case .setCookie: CookieFuzz.setCookie(data)
     case .ticket: TicketFuzz.run(data)
     case .jws: JWSFuzz.run(data)
+    case .methodOverride: MethodOverrideFuzz.run(data)
     }
   }
 }
