@@ -56,6 +56,12 @@ extension Exchange {
 
   /// The deadline passed: answer or close, per timeout.
   func timedOut() {
+    if timeout.kind == .body && (clientIn.readable > 0 || (upstream?.output.readable ?? 0) > 0) {
+      // Body bytes wait here for the upstream to take them: the upstream is the slow side, and
+      // `response_timeout` (silence) is its limit, not the body's deadline.
+      setDeadline(now &+ context.runtime.responseTimeout, .response)
+      return
+    }
     pipeline.timedOut(timeout.kind)
     switch timeout.kind {
     case .header:

@@ -6,8 +6,8 @@ import HTTP1
 /// (`Gatehouse-*`, the lifecycle headers) never reach the client, the request id is echoed, and
 /// the headers earlier phases queued (`request.responseHeaders`: a rotated or new session cookie,
 /// a deletion cookie; `addedCacheControl`) are added, and the fields the owned-cookie phase
-/// dropped (`droppedResponseFields`) are left out. Interim heads (1xx) are relayed the same way. A final head that
-/// does not fit the client buffer is a 502. Immutable.
+/// dropped (`droppedResponseFields`) are left out. Interim heads (1xx) are relayed the same way.
+/// A final head that does not fit the client buffer is a 502. Immutable.
 struct ResponseRewritePhase: ResponsePhase {
   func run(_ request: inout RequestContext, _ view: ResponseView) -> PhaseResult {
     switch view.kind {
