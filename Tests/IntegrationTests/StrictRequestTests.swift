@@ -88,6 +88,21 @@ final class StrictRequestTests: GatehouseTestCase {
     XCTAssertEqual(forwarded.body, Array("hello".utf8))
   }
 
+  /// The app sends `100 Continue` for `/continue` whatever the request says: an HTTP/1.0 client
+  /// never sees it (RFC 9110 §15.2), an HTTP/1.1 client does.
+  func testInterimResponsesNeverReachHTTP10Clients() throws {
+    let gatehouse = try startGatehouse()
+    let old = try exchange(
+      gatehouse, head(["PUT /continue HTTP/1.0", "Host: x", "Content-Length: 5"]) + Array("hello".utf8),
+      method: "PUT")
+    XCTAssertEqual(old.status, 200)
+    XCTAssertEqual(old.interim.map(\.status), [], "a 1xx reached an HTTP/1.0 client")
+    let current = try exchange(
+      gatehouse, head(["PUT /continue HTTP/1.1", "Host: x", "Content-Length: 5"]) + Array("hello".utf8),
+      method: "PUT")
+    XCTAssertEqual(current.interim.map(\.status), [100], "HTTP/1.1 clients get the app's 100")
+  }
+
   func testExpectFromHTTP11StillGetsContinue() throws {
     let gatehouse = try startGatehouse()
     let client = try gatehouse.connect()

@@ -12,6 +12,8 @@ struct ResponseRewritePhase: ResponsePhase {
   func run(_ request: inout RequestContext, _ view: ResponseView) -> PhaseResult {
     switch view.kind {
     case .interim:
+      // RFC 9110 §15.2: never a 1xx to an HTTP/1.0 client (docs/security.md, "Request head").
+      if request.clientHTTP10 { return .proceed }
       _ = write(
         view, framing: .none, close: false, tunnel: false, keepSizeField: false, request, extraHeaders: [])
       return .proceed

@@ -12,6 +12,7 @@ extension Pipeline {
     request.startNanos = now
     request.startWallNanos = clock.wallNanos()
     request.method = view.head.method
+    request.clientHTTP10 = view.head.versionMinor == 0
     request.peerText = peer.text
     request.peerIP = peer.address.ip
     if runtime.accessLog {

@@ -19,6 +19,8 @@ struct RequestContext {
 
   // The request as received.
   var method: HTTPMethod = .get
+  /// The request line said HTTP/1.0 (no interim responses for it).
+  var clientHTTP10 = false
   var methodText: String = ""
   var pathText: String = ""
   /// The peer's address text (shared with the connection: no copy per request).
