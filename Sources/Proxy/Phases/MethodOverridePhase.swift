@@ -8,24 +8,29 @@ import HTTP1
 /// is the app's and is never rewritten (docs/security.md, "Methods and CSRF"). Immutable.
 struct MethodOverridePhase: RequestPhase {
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
-    let index = request.headers
-    let first = index.firstMethodOverride
-    if first >= 0 {
-      let head = view.head
-      for position in first..<index.count {
-        let role = index.role(at: position)
-        guard role == .methodOverride || role == .methodOverrideStripped else { continue }
-        if MethodOverride.namesUnsafeMethod(head.fields[position].value(in: view.bytes)) {
-          request.methodOverrideUnsafe = true
-          return .proceed
-        }
-      }
+    let first = request.headers.firstMethodOverride
+    if first >= 0 && headerNamesUnsafeMethod(from: first, request.headers, view) {
+      request.methodOverrideUnsafe = true
+      return .proceed
     }
-    let params = request.runtime.hardening.methodOverrideParams
     let query = view.query
-    if !params.isEmpty && !query.isEmpty && MethodOverride.queryNamesUnsafeMethod(query, names: params) {
+    guard !query.isEmpty else { return .proceed }
+    let params = request.runtime.hardening.methodOverrideParams
+    if !params.isEmpty && MethodOverride.queryNamesUnsafeMethod(query, names: params) {
       request.methodOverrideUnsafe = true
     }
     return .proceed
+  }
+
+  private func headerNamesUnsafeMethod(from first: Int, _ index: borrowing HeaderIndex, _ view: RequestView)
+    -> Bool
+  {
+    let head = view.head
+    for position in first..<index.count {
+      let role = index.role(at: position)
+      guard role == .methodOverride || role == .methodOverrideStripped else { continue }
+      if MethodOverride.namesUnsafeMethod(head.fields[position].value(in: view.bytes)) { return true }
+    }
+    return false
   }
 }

@@ -3,8 +3,9 @@ public import HTTP1
 
 /// The hot-path form of the strict choices that are configurable (docs/security.md): refused
 /// methods, method overrides, the cookies the app may not set, the `Cache-Control` added to
-/// authenticated responses, the request-body deadline. Part of `RuntimeConfig`. Immutable.
-public struct HardeningRules: Sendable {
+/// authenticated responses, the request-body deadline. Part of `RuntimeConfig`. A class so that
+/// reading it on the request path costs one reference, not a copy of every field. Immutable.
+public final class HardeningRules: Sendable {
   /// `[limits] refused_methods`, as bytes (methods compare exactly).
   let refusedMethods: [[UInt8]]
   /// `[headers] method_override_headers`.
@@ -38,7 +39,7 @@ public struct HardeningRules: Sendable {
     self.bodyMinRate = bodyMinRate
   }
 
-  public init(config: GatehouseConfig) {
+  public convenience init(config: GatehouseConfig) {
     self.init(
       refusedMethods: config.limits.refusedMethods,
       methodOverrideHeaders: config.headers.methodOverrideHeaders,
