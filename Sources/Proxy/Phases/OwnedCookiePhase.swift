@@ -15,8 +15,9 @@ struct OwnedCookiePhase: ResponsePhase {
     if !request.droppedResponseFields.isEmpty {
       request.droppedResponseFields.removeAll(keepingCapacity: true)
     }
-    let owned = request.runtime.hardening.ownedCookies
-    guard !owned.isEmpty, view.kind != .switchingProtocols else { return .proceed }
+    let rules = request.runtime.hardening
+    guard rules.hasOwnedCookies, view.kind != .switchingProtocols else { return .proceed }
+    let owned = rules.ownedCookies
     let fields = view.head.fields
     for position in 0..<fields.count {
       let name = fields[position].name(in: view.bytes)

@@ -149,7 +149,7 @@ struct HeaderIndex {
     }
     if rules.requestIDMatcher.matches(name) { return .requestID }
     if sessions && rules.csrfHeaderMatcher.matches(name) { return .csrfToken }
-    if rules.hardening.methodOverrideMatcher.matches(name) {
+    if rules.hardening.isMethodOverride(name) {
       return rules.hardening.stripMethodOverride ? .methodOverrideStripped : .methodOverride
     }
     if rules.stripMatcher.matches(name) { return .stripped }
