@@ -66,6 +66,8 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
+      // The dashboard page: one editable file, compiled into the binary (no files to ship).
+      resources: [.embedInCode("Admin/Dashboard/dashboard.html")],
       swiftSettings: hotPath
     ),
     // `gatehouse audit`: static checks over the typed config, live probes over EventLoop's

@@ -2,14 +2,22 @@
 # Installs the Debian packages Gatehouse needs to build and test. Idempotent: packages that are
 # already present are not reinstalled. Used by the README's commands, by .ci/run and by the
 # Dockerfile's build stage, so the three cannot drift apart.
-#   scripts/install-deps.sh            build + test dependencies
-#   scripts/install-deps.sh --bench    also the proxies and load generator of the benchmark
+#   scripts/install-deps.sh             build + test dependencies
+#   scripts/install-deps.sh --browser   also the headless browser of the dashboard test (Debian's
+#                                       chromium + chromium-driver, selenium in .venv-browser/)
+#   scripts/install-deps.sh --bench     also the proxies and load generator of the benchmark
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(libssl-dev libhiredis-dev pkg-config openssl redis-server redis-sentinel python3 python3-venv curl ca-certificates)
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(haproxy nginx-light wrk valgrind)
-fi
+browser=false
+for flag in "$@"; do
+  case "$flag" in
+    --bench) packages+=(haproxy nginx-light wrk valgrind) ;;
+    --browser) browser=true; packages+=(chromium chromium-driver) ;;
+    *) echo "install-deps: unknown flag $flag (use --browser, --bench)" >&2; exit 64 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,3 +35,8 @@ fi
 
 # A distribution's redis-server package starts a system instance; tests start their own on
 # ephemeral ports, so the system one is left alone (it does not bind the ports tests use).
+
+# The dashboard test's selenium, pinned, in a venv (a no-op when it is already there).
+if $browser; then
+  scripts/install-browser-test.sh >/dev/null
+fi

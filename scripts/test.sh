@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+# --browser: the dashboard test drives a real headless Chromium.
+scripts/install-deps.sh --browser
 swift build
 # Every suite is XCTest; without the Swift Testing runner the last line is XCTest's summary.
 swift test --disable-swift-testing

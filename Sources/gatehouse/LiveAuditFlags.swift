@@ -4,6 +4,7 @@ import Codecs
 import Config
 import Crypto
 import Net
+import Proxy
 
 /// The flags of `gatehouse audit` that drive the live probes, and the run built from them.
 struct LiveAuditFlags: ParsableArguments {

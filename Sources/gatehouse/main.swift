@@ -5,9 +5,6 @@ import Glibc
 import Logging
 import Proxy
 
-/// The version printed by `gatehouse version`.
-let gatehouseVersion = "0.1.0"
-
 struct Gatehouse: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gatehouse",

@@ -131,4 +131,29 @@ final class MetricsTests: XCTestCase {
     XCTAssertEqual(slots.snapshot().last, "_other")
     XCTAssertEqual(slots.snapshot().count, RouteSlots.capacity)
   }
+
+  /// Refusals count per route and reason; kinds that are not authentication refusals (a store
+  /// outage, a session limit) do not.
+  func testAuthFailuresByRouteAndReason() {
+    let metrics = GatehouseMetrics()
+    let slots = metrics.routeSlots.slots(for: ["app"])
+    let worker = metrics.makeWorkerMetrics(index: 0)
+    let cases: [(ProxyError.Kind, Int)] = [
+      (.unauthorized, slots[0]), (.unauthorized, slots[0]), (.loginRequired, slots[0]),
+      (.csrfFailed, slots[0]), (.forbidden, slots[0]), (.unauthorized, RouteSlots.noRoute),
+      (.storeUnavailable, slots[0]), (.sessionLimit, slots[0]),
+    ]
+    for (kind, slot) in cases { worker.authenticationRefused(kind, routeSlot: slot) }
+    let scraped = Exposition.parse(metrics.scrape())
+    let failures = scraped.filter { $0.key.hasPrefix("gatehouse_auth_failures_total") }
+    XCTAssertEqual(
+      failures,
+      [
+        #"gatehouse_auth_failures_total{route="app",reason="unauthenticated"}"#: 2,
+        #"gatehouse_auth_failures_total{route="app",reason="login_required"}"#: 1,
+        #"gatehouse_auth_failures_total{route="app",reason="csrf"}"#: 1,
+        #"gatehouse_auth_failures_total{route="app",reason="forbidden"}"#: 1,
+        #"gatehouse_auth_failures_total{route="-",reason="unauthenticated"}"#: 1,
+      ])
+  }
 }

@@ -88,24 +88,12 @@ final class AdminConnection: EventHandler {
       queue(.text(400, "request body not accepted"), keepAlive: false, headOnly: headOnly)
       return
     }
-    let path = Array(
-      UnsafeRawBufferPointer(rebasing: view[head.targetStart..<head.targetStart + head.pathLength]))
-    var authorization: [UInt8]?
-    for field in head.fields where FieldName.equals(field.name(in: view), "authorization") {
-      authorization = Array(field.value(in: view))
-      break
-    }
-    let queryStart = head.targetStart + head.pathLength + 1
-    let queryEnd = head.targetStart + head.targetLength
-    let query =
-      queryStart < queryEnd ? Array(UnsafeRawBufferPointer(rebasing: view[queryStart..<queryEnd])) : []
+    let request = Self.request(head, in: view)
     requestCounter &+= 1
     let id = requestCounter
     let server = self.server
     let key = ObjectIdentifier(self)
-    let response = server.endpoints.respond(
-      method: head.method, path: path, query: query, authorization: authorization
-    ) { late in
+    let response = server.endpoints.respond(request) { late in
       server.loop.execute { server.deliver(late, to: key, request: id) }
     }
     let keepAlive = head.keepAlive && !server.stopping
@@ -119,6 +107,31 @@ final class AdminConnection: EventHandler {
     }
     queue(response, keepAlive: keepAlive, headOnly: headOnly)
     if keepAlive { arm(server.idleTimeout) }
+  }
+
+  /// The target and the fields the admin API reads, in one pass over the head's fields.
+  static func request(_ head: RequestHead, in view: UnsafeRawBufferPointer) -> AdminRequest {
+    let path = Array(
+      UnsafeRawBufferPointer(rebasing: view[head.targetStart..<head.targetStart + head.pathLength]))
+    let queryStart = head.targetStart + head.pathLength + 1
+    let queryEnd = head.targetStart + head.targetLength
+    let query =
+      queryStart < queryEnd ? Array(UnsafeRawBufferPointer(rebasing: view[queryStart..<queryEnd])) : []
+    var request = AdminRequest(method: head.method, path: path, query: query)
+    for field in head.fields {
+      let name = field.name(in: view)
+      if request.authorization == nil && FieldName.equals(name, "authorization") {
+        request.authorization = Array(field.value(in: view))
+      } else if FieldName.equals(name, "cookie") {
+        let value = Array(field.value(in: view))
+        request.cookie = request.cookie.map { $0 + Array("; ".utf8) + value } ?? value
+      } else if request.csrfToken == nil && FieldName.equals(name, "x-csrf-token") {
+        request.csrfToken = Array(field.value(in: view))
+      } else if request.fetchSite == nil && FieldName.equals(name, "sec-fetch-site") {
+        request.fetchSite = Array(field.value(in: view))
+      }
+    }
+    return request
   }
 
   /// A late answer (admin loop): write it, then go on with any pipelined requests.

@@ -1,5 +1,6 @@
 public import Config
 import Crypto
+public import EventLoop
 import HTTP1
 import Synchronization
 
@@ -11,27 +12,52 @@ import Synchronization
 /// | `/readyz` | 200 `{"status":"ready"}` or 503 naming the failing `Readiness` checks |
 /// | `/metrics` | Prometheus text 0.0.4 |
 /// | `/config` | the effective configuration as TOML, secrets redacted |
+/// | `/sessions` | the session admin API (`SessionAdmin`) |
+/// | `/` | the dashboard page (`DashboardPage`; static, needs no token) |
+/// | `/status.json` | what the dashboard shows (`StatusBoard`) |
+/// | `/dashboard/access` | the dashboard's sign-in (`DashboardAccess`) |
 ///
-/// GET and HEAD only (405 with `Allow` otherwise); unknown paths 404. With `[admin] token`,
-/// everything but `/healthz` needs `Authorization: Bearer <token>` (compared in constant time;
-/// 401 with `WWW-Authenticate: Bearer` otherwise). Kubernetes probes send no header, so with a
-/// token set `/readyz` needs an `httpHeaders` entry in the probe or a tokenless `/healthz`.
-/// Thread-safe (Mutex around the reloadable settings).
+/// GET and HEAD only (405 with `Allow` otherwise; `/sessions` also takes DELETE,
+/// `/dashboard/access` POST and DELETE); unknown paths 404. With `[admin] token`, everything
+/// but `/healthz`, `/readyz` and the page needs the token — `Authorization: Bearer <token>`
+/// (constant-time compare) or the dashboard's sign-in cookie (`AdminAccess`); 401 with
+/// `WWW-Authenticate: Bearer` otherwise. Kubernetes probes send no header, so with a token set
+/// `/readyz` and `/healthz` stay open.
+/// Thread-safe (Mutex around the reloadable settings and the late-bound components).
 public final class AdminEndpoints: Sendable {
   public let readiness: Readiness
   let metrics: GatehouseMetrics
   /// The session admin API (`/sessions`), once sessions are configured.
   let sessionAdmin = Mutex<SessionAdmin?>(nil)
+  /// What `/status.json` reads, once the server started.
+  let statusBoard = Mutex<StatusBoard?>(nil)
+  let page: DashboardPage
+  let signIns: AdminSessionCookie
+  /// Security events of operators' actions (sign-in, revocations).
+  let events: @Sendable (AdminEvent) -> Void
+  let clock: any Clock
   private let settings: Mutex<Settings>
 
   struct Settings {
     var token: [UInt8]?
     var configText: String
+    /// 1 for the configuration at start, +1 for each applied reload.
+    var generation = 0
+    /// Wall-clock nanoseconds of the last `update`.
+    var loadedAt: Int64 = 0
   }
 
-  public init(config: GatehouseConfig, readiness: Readiness, metrics: GatehouseMetrics) {
+  public init(
+    config: GatehouseConfig, readiness: Readiness, metrics: GatehouseMetrics,
+    clock: any Clock = SystemClock(),
+    events: @escaping @Sendable (AdminEvent) -> Void = { _ in }
+  ) {
     self.readiness = readiness
     self.metrics = metrics
+    self.clock = clock
+    self.events = events
+    self.page = DashboardPage()
+    self.signIns = AdminSessionCookie()
     self.settings = Mutex(Settings(token: nil, configText: ""))
     update(config)
   }
@@ -40,81 +66,96 @@ public final class AdminEndpoints: Sendable {
   public func update(_ config: GatehouseConfig) {
     let token = config.admin.token.map { Array($0.revealed.utf8) }
     let text = config.redactedDescription()
+    let now = clock.wallNanos()
     settings.withLock {
       $0.token = token
       $0.configText = text
+      $0.generation += 1
+      $0.loadedAt = now
     }
   }
+
+  /// The configuration generation and when it was loaded (wall-clock nanoseconds).
+  var configGeneration: (number: Int, loadedAt: Int64) { settings.withLock { ($0.generation, $0.loadedAt) } }
+
+  var tokenConfigured: Bool { settings.withLock { $0.token != nil } }
 
   /// Answers one request synchronously (a Redis-backed `/sessions` answer is not waited for:
   /// use the `resume` form on the admin loop).
   func respond(method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?)
     -> AdminResponse
   {
-    respond(method: method, path: path, query: query, authorization: authorization) { _ in }
-      ?? SessionAdmin.unavailable
+    respond(AdminRequest(method: method, path: path, query: query, authorization: authorization))
   }
 
-  /// Answers one request. `path` excludes the query; `authorization` is the raw field value.
-  /// Returns nil when the answer comes later through `resume` (the Redis-backed `/sessions`
-  /// API; `resume` then runs on a worker's thread, not the caller's).
-  func respond(
-    method: HTTPMethod, path: [UInt8], query: [UInt8] = [], authorization: [UInt8]?,
-    resume: @escaping @Sendable (AdminResponse) -> Void
-  ) -> AdminResponse? {
-    let endpoint = Endpoint(path)
+  func respond(_ request: AdminRequest) -> AdminResponse {
+    respond(request) { _ in } ?? SessionAdmin.unavailable
+  }
+
+  /// Answers one request. Returns nil when the answer comes later through `resume` (the
+  /// Redis-backed `/sessions` API; `resume` then runs on a worker's thread, not the caller's).
+  func respond(_ request: AdminRequest, resume: @escaping @Sendable (AdminResponse) -> Void) -> AdminResponse?
+  {
+    let endpoint = Endpoint(request.path)
     guard endpoint != .unknown else { return .text(404, "not found") }
     let current = settings.withLock { $0 }
+    if endpoint == .dashboardAccess {
+      return DashboardAccess(endpoints: self).respond(request, token: current.token)
+    }
     if endpoint == .sessions {
-      if let token = current.token, !Self.authorized(authorization, token: token) {
-        return .text(401, "unauthorized", extraHeaders: [("WWW-Authenticate", "Bearer")])
+      let caller: AdminCaller
+      switch decide(request, token: current.token) {
+      case .allowed(let allowed): caller = allowed
+      case .unauthorized: return AdminAccess.unauthorizedResponse
+      case .csrfRefused: return AdminAccess.csrfResponse
       }
       guard let sessions = sessionAdmin.withLock({ $0 }) else {
         return .text(404, "sessions are not configured")
       }
-      return sessions.respond(method: method, path: path, query: query, resume: resume)
+      return sessions.respond(request, caller: caller, resume: resume)
     }
-    guard method == .get || method == .head else {
+    guard request.method == .get || request.method == .head else {
       return .text(405, "method not allowed", extraHeaders: [("Allow", "GET, HEAD")])
     }
     // Probes never need the token: a kubelet httpGet probe cannot send a Secret.
-    if endpoint == .healthz { return .text(200, "ok") }
-    if endpoint == .readyz {
-      let failures = readiness.failures()
-      return AdminResponse(
-        status: failures.isEmpty ? 200 : 503, contentType: AdminResponse.json,
-        body: Readiness.body(for: failures))
-    }
-    if let token = current.token, !Self.authorized(authorization, token: token) {
-      return .text(401, "unauthorized", extraHeaders: [("WWW-Authenticate", "Bearer")])
-    }
     switch endpoint {
+    case .healthz:
+      return .text(200, "ok")
     case .readyz:
       let failures = readiness.failures()
       return AdminResponse(
         status: failures.isEmpty ? 200 : 503, contentType: AdminResponse.json,
         body: Readiness.body(for: failures))
+    case .dashboard:
+      return page.response
+    default:
+      break
+    }
+    guard case .allowed = decide(request, token: current.token) else {
+      return AdminAccess.unauthorizedResponse
+    }
+    switch endpoint {
     case .metrics:
       return AdminResponse(status: 200, contentType: AdminResponse.prometheus, body: metrics.scrape())
     case .config:
       return AdminResponse(
         status: 200, contentType: AdminResponse.plain, body: Array(current.configText.utf8))
-    case .healthz, .unknown, .sessions:
+    case .status:
+      guard let board = statusBoard.withLock({ $0 }) else { return .text(503, "starting") }
+      return AdminResponse(
+        status: 200, contentType: AdminResponse.json, body: board.snapshot().body,
+        extraHeaders: DashboardPage.apiHeaders)
+    case .healthz, .readyz, .dashboard, .dashboardAccess, .sessions, .unknown:
       return .text(404, "not found")
     }
   }
 
-  /// `Bearer <token>`: scheme case-insensitive (RFC 9110 §11.1), one space, token compared in
-  /// constant time.
-  static func authorized(_ value: [UInt8]?, token: [UInt8]) -> Bool {
-    guard let value, value.count > 7 else { return false }
-    let scheme = Array("bearer ".utf8)
-    for index in 0..<7 where ASCIIFold.lower(value[index]) != scheme[index] { return false }
-    return ConstantTime.equals(Array(value[7...]), token)
+  func decide(_ request: AdminRequest, token: [UInt8]?) -> AdminAccess.Decision {
+    AdminAccess.decide(request, token: token, cookies: signIns, nowSeconds: clock.wallNanos() / 1_000_000_000)
   }
 
   enum Endpoint {
-    case healthz, readyz, metrics, config, sessions, unknown
+    case healthz, readyz, metrics, config, sessions, dashboard, status, dashboardAccess, unknown
 
     init(_ path: [UInt8]) {
       let text = String(decoding: path, as: UTF8.self)
@@ -127,6 +168,9 @@ public final class AdminEndpoints: Sendable {
       case "/readyz": self = .readyz
       case "/metrics": self = .metrics
       case "/config": self = .config
+      case "/": self = .dashboard
+      case "/status.json": self = .status
+      case "/dashboard/access": self = .dashboardAccess
       default: self = .unknown
       }
     }

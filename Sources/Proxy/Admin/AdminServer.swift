@@ -54,6 +54,7 @@ public final class AdminServer: @unchecked Sendable {
       let listener = AdminListener(server: self, fd: listenFd)
       self.listener = listener
       listener.start()
+      sampleStatus()
       loop.run()
       listener.close()
       for connection in Array(connections.values) { connection.close() }
@@ -68,6 +69,13 @@ public final class AdminServer: @unchecked Sendable {
     loop.stop()
     thread?.join()
     thread = nil
+  }
+
+  /// The dashboard's history gets one reading a second, on this loop, whether or not anyone
+  /// looks: at 3 a.m. the last five minutes are already there.
+  private func sampleStatus() {
+    endpoints.statusBoard.withLock { $0 }?.sample()
+    loop.schedule(at: loop.now &+ 1_000_000_000) { [weak self] in self?.sampleStatus() }
   }
 
   func adopt(fd: Int32) {

@@ -108,4 +108,21 @@ final class JWTIssuerState: Sendable {
       (state.cache.lastSuccess.map { Double(nowMs - $0) / 1000 }, state.keyCount)
     }
   }
+
+  /// What the dashboard shows of this issuer now.
+  func status(nowMs: Int64) -> IssuerStatus {
+    inner.withLock { state in
+      let cache = state.cache
+      let lastFetch: String
+      if let error = state.lastError {
+        lastFetch = "failed: \(error)"
+      } else {
+        lastFetch = cache.lastSuccess == nil ? "pending" : "ok"
+      }
+      return IssuerStatus(
+        name: name, keys: state.keyCount, usable: cache.isReady(now: nowMs),
+        keySetAgeSeconds: cache.lastSuccess.map { Double(nowMs - $0) / 1000 }, lastFetch: lastFetch,
+        nextRefreshSeconds: cache.fetchInFlight ? 0 : Double(max(0, cache.nextFetchAt - nowMs)) / 1000)
+    }
+  }
 }

@@ -36,3 +36,19 @@ extension SecurityLog {
     write(kind: kind, reason: reason, context: nil, clientIP: nil, to: sink)
   }
 }
+
+extension SecurityLog {
+  /// An operator's action on the admin listener (`AdminEvent`).
+  static func admin(_ event: AdminEvent, to sink: LogSink) {
+    guard sink.accepts(.warning) else { return }
+    var line = LogLine(format: sink.format)
+    line.add("time", sink.timestampNow())
+    line.add("level", "warning")
+    line.add("event", "security")
+    line.add("kind", event.kind)
+    line.add("operator_token", event.tokenID)
+    line.add("via", event.via)
+    for field in event.fields { line.add(field.name, field.value) }
+    sink.write(line.finish())
+  }
+}

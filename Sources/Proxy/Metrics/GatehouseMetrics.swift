@@ -15,8 +15,8 @@ import Synchronization
 /// `request_duration_seconds`, `upstream_connect_duration_seconds`,
 /// `upstream_response_duration_seconds` (histograms, label `worker`), `client_connections`,
 /// `upstream_pool_connections{state}`, `parse_rejections_total{reason}`,
-/// `timeouts_total{kind}`, `config_reloads_total{result}`, `upstream_retries_total`,
-/// `upstream_connect_failures_total`, `log_lines_dropped_total`.
+/// `timeouts_total{kind}`, `auth_failures_total{route,reason}`, `config_reloads_total{result}`,
+/// `upstream_retries_total`, `upstream_connect_failures_total`, `log_lines_dropped_total`.
 public final class GatehouseMetrics: Sendable {
   /// Seconds: 0.5 ms … 10 s. Pass-through requests on loopback land in the first buckets.
   static let requestBuckets: [Duration] = [
@@ -50,6 +50,8 @@ public final class GatehouseMetrics: Sendable {
     var parseCounters: [Int: Counter] = [:]
     var timeoutTotals: [Int: UInt64] = [:]
     var timeoutCounters: [Int: Counter] = [:]
+    var authFailureTotals: [Int: UInt64] = [:]
+    var authFailureCounters: [Int: Counter] = [:]
     var retries: UInt64 = 0
     var connectFailures: UInt64 = 0
     var dropped: UInt64 = 0
@@ -156,6 +158,20 @@ public final class GatehouseMetrics: Sendable {
           registry.counter(
             "gatehouse_timeouts_total", labels: [("kind", MetricLabels.timeoutKinds[index])],
             help: "Timeouts that ended a wait, by kind.")
+        })
+      let reasons = MetricLabels.authFailureReasons
+      Self.advance(
+        count: RouteSlots.capacity * reasons.count, totals: &state.authFailureTotals,
+        counters: &state.authFailureCounters,
+        read: { index in workers.reduce(0) { $0 &+ $1.authFailures.load(index) } },
+        make: { index in
+          let route = index / reasons.count
+          return registry.counter(
+            "gatehouse_auth_failures_total",
+            labels: [
+              ("route", route < routeNames.count ? routeNames[route] : "_other"),
+              ("reason", reasons[index % reasons.count]),
+            ], help: "Requests Gatehouse refused for authentication, by route name and reason.")
         })
       let retries = workers.reduce(0) { $0 &+ $1.upstreamEvents.load(0) }
       retriesCounter.increment(by: Int64(retries &- state.retries))

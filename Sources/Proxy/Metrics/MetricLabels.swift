@@ -60,4 +60,18 @@ enum MetricLabels {
     case .body: return 6
     }
   }
+
+  /// `reason` label of `gatehouse_auth_failures_total`: requests Gatehouse itself refused for
+  /// authentication (a 401 or 403 from the app is the app's business and not counted).
+  static let authFailureReasons = ["unauthenticated", "login_required", "forbidden", "csrf"]
+
+  static func authFailureIndex(_ kind: ProxyError.Kind) -> Int? {
+    switch kind {
+    case .unauthorized: return 0
+    case .loginRequired: return 1
+    case .forbidden: return 2
+    case .csrfFailed: return 3
+    default: return nil
+    }
+  }
 }

@@ -23,6 +23,9 @@ final class WorkerMetrics: @unchecked Sendable {
   let requests = AtomicCounterArray(count: WorkerMetrics.requestSeries)
   let parseRejections = AtomicCounterArray(count: MetricLabels.parseReasons.count)
   let timeouts = AtomicCounterArray(count: MetricLabels.timeoutKinds.count)
+  /// `[routeSlot][authFailureReason]`, flattened: requests Gatehouse refused for
+  /// authentication (`gatehouse_auth_failures_total`).
+  let authFailures = AtomicCounterArray(count: RouteSlots.capacity * MetricLabels.authFailureReasons.count)
   /// 0: retries, 1: connect failures.
   let upstreamEvents = AtomicCounterArray(count: 2)
   /// 0: idle, 1: busy.
@@ -86,6 +89,14 @@ final class WorkerMetrics: @unchecked Sendable {
       upstreamResponseDuration.record(
         .nanoseconds(Int64(truncatingIfNeeded: context.upstreamHeadNanos &- context.upstreamStartNanos)))
     }
+  }
+
+  /// The route or authenticate phase refused a request (`gatehouse_auth_failures_total`);
+  /// kinds that are not authentication refusals (a store outage, a session limit) are not
+  /// counted. Only refusals pay for this: the allowed path never calls it.
+  func authenticationRefused(_ kind: ProxyError.Kind, routeSlot: Int) {
+    guard let reason = MetricLabels.authFailureIndex(kind) else { return }
+    authFailures.add(routeSlot * MetricLabels.authFailureReasons.count + reason)
   }
 
   /// Publishes the pool's sizes for the scrape (loop thread).

@@ -6,7 +6,7 @@ import HTTP1
 /// fetch, a store round trip): then the phase waits and runs again with the answer in
 /// `request.authentication`. A grant's identity headers go to `request.identityHeaders` (for the
 /// upstream request) and its cookies to `request.responseHeaders`; a denial is logged as a
-/// security event and answered.
+/// security event, counted by route and reason (`gatehouse_auth_failures_total`), and answered.
 ///
 /// The session checks (idle and absolute timeout, IP/User-Agent binding, CSRF, rotation) run
 /// inside `SessionAuthenticator`: each needs the session record that the lookup loads, and
@@ -25,7 +25,7 @@ struct AuthenticatePhase: RequestPhase {
       return apply(outcome, &request, view)
     case .waitingForBody(let length):
       guard let authenticator = worker.authenticator(for: policy), var withBody = request.authRequest else {
-        return .answer(ProxyError(.unauthorized, .internal, "policy unavailable"))
+        return refuse(ProxyError(.unauthorized, .internal, "policy unavailable"), request)
       }
       withBody.formBody = Array(UnsafeRawBufferPointer(rebasing: view.body[0..<length]))
       return authenticate(withBody, with: authenticator, &request, view)
@@ -43,7 +43,7 @@ struct AuthenticatePhase: RequestPhase {
     }
     guard let authenticator = worker.authenticator(for: policy) else {
       // Policies not built into this binary never open a route (config check refuses them too).
-      return .answer(ProxyError(.unauthorized, .internal, "policy unavailable"))
+      return refuse(ProxyError(.unauthorized, .internal, "policy unavailable"), request)
     }
     let authRequest =
       request.authRequest ?? AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
@@ -90,8 +90,17 @@ struct AuthenticatePhase: RequestPhase {
       default: kind = "unauthenticated"
       }
       worker.logSecurityEvent(kind, context: request, peer: view.peer, reason: error.detail)
-      return .answer(error, headers: headers)
+      return refuse(error, request, headers: headers)
     }
+  }
+
+  /// Every answer this phase gives instead of the app's, counted by route and reason
+  /// (`gatehouse_auth_failures_total`; the dashboard's per-route table reads it).
+  private func refuse(_ error: ProxyError, _ request: RequestContext, headers: [(String, String)] = [])
+    -> PhaseResult
+  {
+    worker.metrics.authenticationRefused(error.kind, routeSlot: worker.routeSlot(request.routeIndex))
+    return .answer(error, headers: headers)
   }
 
   /// A form body is read before authentication only when the CSRF token can be nowhere else:

@@ -1,6 +1,6 @@
 /// Request phase 6: the first `[[route]]` whose path and methods match decides the policy. No
-/// match is a deny (401) and a `no_route` security event: nothing is open unless a route says
-/// so. Immutable.
+/// match is a deny (401), a `no_route` security event and an authentication failure counted
+/// under route `-`: nothing is open unless a route says so. Immutable.
 struct RoutePhase: RequestPhase {
   unowned(unsafe) let worker: Worker
 
@@ -10,6 +10,7 @@ struct RoutePhase: RequestPhase {
     request.routeIndex = index
     guard index >= 0 else {
       worker.logSecurityEvent("no_route", context: request, peer: view.peer)
+      worker.metrics.authenticationRefused(.unauthorized, routeSlot: RouteSlots.noRoute)
       return .answer(ProxyError(.unauthorized, .downstream, "no route"))
     }
     return .proceed

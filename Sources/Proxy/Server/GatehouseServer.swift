@@ -45,7 +45,9 @@ public final class GatehouseServer: @unchecked Sendable {
     self.metrics = GatehouseMetrics(
       activeConnections: { shared.activeConnections.load(ordering: .relaxed) },
       droppedLogLines: { sink.droppedLines })
-    self.adminEndpoints = AdminEndpoints(config: config, readiness: readiness, metrics: metrics)
+    self.adminEndpoints = AdminEndpoints(
+      config: config, readiness: readiness, metrics: metrics, clock: clock,
+      events: { event in SecurityLog.admin(event, to: sink) })
     sink.configure(level: config.log.level, format: config.log.format)
     let ready = self.ready
     readiness.register("listeners") {
@@ -62,6 +64,23 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     let exporter = JWTMetricsExporter(registry: metrics.registry) { jwtState.runtime() }
     metrics.addScrapeHook { exporter.update() }
+  }
+
+  /// The dashboard's `/status.json` (sampled on the admin loop from now on).
+  private func startStatusBoard(sessions: SessionService?) {
+    let jwtState = JWTStateReader(server: self)
+    let endpoints = adminEndpoints
+    let redisMetrics = sessions?.redis?.metrics
+    let sources = StatusBoard.Sources(
+      version: gatehouseVersion, workers: config.server.workers, sessions: sessions,
+      issuers: {
+        guard let runtime = jwtState.runtime() else { return ([], 0) }
+        return (runtime.fetcher.issuers, runtime.fetcher.nowMs())
+      },
+      health: ReadinessHealth(readiness: readiness, breakerState: { redisMetrics?.worstBreakerState }),
+      configGeneration: { endpoints.configGeneration })
+    let board = StatusBoard(metrics: metrics, clock: clock, sources: sources)
+    adminEndpoints.statusBoard.withLock { $0 = board }
   }
 
   /// Browser sessions, when `[session]` is configured (shared by all workers and the admin API).
@@ -152,11 +171,12 @@ public final class GatehouseServer: @unchecked Sendable {
           // Admin session operations run on worker 0's loop with its store (Redis connections
           // are loop-confined); the memory store answers on the admin thread directly.
           let runner = backend.map { _ in SessionAdminRunner(loop: loop, store: store) }
+          let events = adminEndpoints.events
           let adminLog: @Sendable (String, String) -> Void = { [shared] kind, reason in
             SecurityLog.event(kind, reason: reason, to: shared.sink)
           }
           adminEndpoints.sessionAdmin.withLock {
-            $0 = SessionAdmin(service: sessions, runner: runner, securityLog: adminLog)
+            $0 = SessionAdmin(service: sessions, runner: runner, events: events, securityLog: adminLog)
           }
         }
       }
@@ -179,6 +199,7 @@ public final class GatehouseServer: @unchecked Sendable {
       throw StartupError(description: "cannot start a thread: \(error)")
     }
     if jwtRuntime != nil { registerJWTObservability() }
+    startStatusBoard(sessions: sessions)
     ready.set(true)
     log.info(
       "gatehouse listening",

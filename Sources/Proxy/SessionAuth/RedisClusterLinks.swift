@@ -11,6 +11,7 @@ final class RedisClusterLinks: RedisWorkerLinks {
   let client: RedisClusterClient
   private var ready = false
   private var probes = 0
+  var onTopology: ((RedisTopologyView) -> Void)?
 
   init(index: Int, loop: EventLoop, settings: RedisSettings, metrics: RedisMetrics) {
     var options = RedisClusterOptions()
@@ -32,6 +33,7 @@ final class RedisClusterLinks: RedisWorkerLinks {
     let previous = client.onTopologyChange
     client.onTopologyChange = { [weak self] map in
       previous?(map)
+      self?.onTopology?(RedisTopologyView(map))
       guard let self, !self.ready, map.assignedSlots == RedisClusterSlot.count else { return }
       self.ready = true
       readinessChanged(true)

@@ -96,6 +96,9 @@ final class RedisMetrics: Sendable {
     breakerState.set(Int64(worst))
   }
 
+  /// The worst breaker state over workers now (0 closed, 1 half-open, 2 open).
+  var worstBreakerState: Int { workerStates.withLock { $0.max() ?? 0 } }
+
   /// Classifies a store failure by its detail (the Redis store passes `RedisError`'s text).
   static func kind(of text: String) -> ErrorKind {
     if text.contains("timed out") || text.contains("timeout") { return .timeout }

@@ -18,6 +18,7 @@ final class RedisServerLinks: RedisWorkerLinks {
   let transport: any RedisScriptTransport
   private weak var subscriber: RedisSubscriber?
   private var ready = false
+  var onTopology: ((RedisTopologyView) -> Void)?
 
   init(index: Int, loop: EventLoop, settings: RedisSettings) {
     self.loop = loop
@@ -65,10 +66,13 @@ final class RedisServerLinks: RedisWorkerLinks {
 
   func start(readinessChanged: @escaping (Bool) -> Void) {
     connection.onReady = { [weak self] _ in
-      guard let self, !self.ready else { return }
+      guard let self else { return }
+      self.publishTopology()
+      guard !self.ready else { return }
       self.ready = true
       readinessChanged(true)
     }
+    replica?.onReady = { [weak self] _ in self?.publishTopology() }
     connection.onDown = { [weak self] _, _ in
       guard let self, self.ready else { return }
       self.ready = false
@@ -77,6 +81,7 @@ final class RedisServerLinks: RedisWorkerLinks {
     if let resolver {
       resolver.onMasterChanged = { [weak self] address in
         guard let self else { return }
+        self.publishTopology()
         if self.connection.address != address { self.connection.reconnectNow() }
         if let subscriber = self.subscriber, subscriber.connection.address != address {
           subscriber.connection.reconnectNow()
@@ -85,8 +90,22 @@ final class RedisServerLinks: RedisWorkerLinks {
       }
       resolver.start()
     }
+    publishTopology()
     connection.start()
     replica?.start()
+  }
+
+  /// Reports the addresses the connections use now (the configured one before the first connect).
+  private func publishTopology() {
+    guard let onTopology else { return }
+    if let resolver {
+      onTopology(
+        .sentinel(
+          masterName: resolver.masterName, master: (connection.address ?? resolver.master)?.description,
+          replica: replica?.address?.description, sentinels: resolver.sentinels.map(\.description)))
+    } else if case .address(let address) = settings.endpoint {
+      onTopology(.single(address: connection.address?.description ?? address.description))
+    }
   }
 
   func probe(_ done: @escaping (Bool) -> Void) {

@@ -17,9 +17,19 @@ final class RedisSharedState: Sendable {
   private let readyConnections = Atomic<Int>(0)
   /// Worker breakers currently not closed.
   private let openBreakers = Atomic<Int>(0)
+  /// Worker 0's view of the deployment, for the dashboard (nil until its links report one).
+  private let topologyView = Mutex<RedisTopologyView?>(nil)
   let metrics: RedisMetrics
 
   init(metrics: RedisMetrics) { self.metrics = metrics }
+
+  var topology: RedisTopologyView? { topologyView.withLock { $0 } }
+
+  func publish(_ topology: RedisTopologyView) { topologyView.withLock { $0 = topology } }
+
+  /// Worker data connections ready now, and breakers not closed now.
+  var readyConnectionCount: Int { readyConnections.load(ordering: .relaxed) }
+  var openBreakerCount: Int { openBreakers.load(ordering: .relaxed) }
 
   var coherent: Bool { coherentFlag.load(ordering: .acquiring) }
   var epoch: UInt64 { epochValue.load(ordering: .acquiring) }

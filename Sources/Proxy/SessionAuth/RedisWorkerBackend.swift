@@ -57,6 +57,7 @@ final class RedisWorkerBackend: @unchecked Sendable {
 
   /// Connects (and, on worker 0, starts the invalidation feed). Call on the loop thread.
   func start() {
+    if index == 0 { links.onTopology = { [shared] view in shared.publish(view) } }
     links.start { [weak self] ready in
       guard let self else { return }
       if !ready { self.breaker.connectionLost() }

@@ -9,6 +9,9 @@ import Sessions
 protocol RedisWorkerLinks: AnyObject {
   /// Where the worker's store sends its scripts.
   var transport: any RedisScriptTransport { get }
+  /// Called with the deployment as these links see it whenever that changes (set on worker 0
+  /// only, before `start`).
+  var onTopology: ((RedisTopologyView) -> Void)? { get set }
   /// Connects. `readinessChanged(true)` once the store can be used, `(false)` when that stops.
   func start(readinessChanged: @escaping (Bool) -> Void)
   /// One cheap round trip for the breaker's half-open probe.
