@@ -13,7 +13,7 @@
 #     --only LIST        comma-separated targets: upstream,gatehouse,haproxy,nginx (default all)
 #     --scenarios LIST   comma-separated scenarios (default: passthrough); known: passthrough,
 #                        jwt-repeat, jwt-new, session-l1, session-redis, session-redis-2,
-#                        session-cluster, session-cluster-replica
+#                        session-redis-dual, session-cluster, session-cluster-replica
 #     --sessions N       sessions logged in before each session-* measurement (default 10000)
 #     --gatehouse-bin P  use this binary instead of building .build/release/gatehouse
 #     --no-build         do not run `swift build -c release` (use the existing binary)
@@ -102,8 +102,8 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 #   scenario_X_observe before|after  (optional) right before and after the measured wrk run:
 #                                e.g. snapshot and print the Redis nodes' command rates
 # setup and teardown run only when --only selects one of the scenario's targets.
-ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-cluster
-  session-cluster-replica)
+ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-redis-dual
+  session-cluster session-cluster-replica)
 PLANNED_SCENARIOS=()
 
 # passthrough: a public route, no authentication; the proxy's own cost.
@@ -184,6 +184,10 @@ scenario_jwt_new_wrk_args() { printf '%s\n' -s "$TMP/jwt/cycle.lua"; }
 # Redis round trip. session-redis-2: the same with two Gatehouse processes sharing the Redis;
 # cookies made through the first, each process gets its own wrk. The Redis is a `redis-server`
 # started at setup on an ephemeral loopback port (no persistence) and flushed before each round.
+# session-redis-dual: session-redis in the middle of a session migration to a second Redis
+# (`[session.migration] mode = "dual"`, `[redis.target]` on another `redis-server`): every lookup
+# reads both stores (the old one's answer is used, the two are compared), every login writes
+# both; the cost of `dual` against the session-redis row.
 # session-cluster: session-redis on a Redis Cluster of 3 masters with a replica each (6
 # `redis-server --cluster-enabled yes` on ephemeral loopback ports, joined with `redis-cli
 # --cluster create`, no persistence); session-cluster-replica: the same cluster with
@@ -290,6 +294,26 @@ start_redis() {
   done
   die "redis-server did not answer on 127.0.0.1:$REDIS_PORT (log: $TMP/redis/redis.log)"
 }
+start_redis_target() { # the second Redis of session-redis-dual (REDIS_NODES gains it)
+  mkdir -p "$TMP/redis-target"
+  redis-server --bind 127.0.0.1 --port "$REDIS_TARGET_PORT" --save "" --appendonly no \
+    --dir "$TMP/redis-target" --logfile "$TMP/redis-target/redis.log" --daemonize no &
+  REDIS_TARGET_PID=$!
+  PIDS+=("$REDIS_TARGET_PID")
+  REDIS_NODES+=("127.0.0.1:$REDIS_TARGET_PORT")
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [[ $(redis_cmd_at "$REDIS_TARGET_PORT" PING 2>/dev/null) == PONG ]] && return 0
+    sleep 0.025
+  done
+  die "redis-server did not answer on 127.0.0.1:$REDIS_TARGET_PORT (log: $TMP/redis-target/redis.log)"
+}
+stop_redis_target() {
+  [[ -n ${REDIS_TARGET_PID:-} ]] || return 0
+  stop_pid "$REDIS_TARGET_PID"
+  forget_pid "$REDIS_TARGET_PID"
+  REDIS_TARGET_PID=""
+}
 stop_redis() {
   [[ -n $REDIS_PID ]] || return 0
   stop_pid "$REDIS_PID"
@@ -395,6 +419,17 @@ scenario_session_redis_observe() {
   redis_capacity "$@"
 }
 scenario_session_redis_2_observe() { redis_observe "$@"; }
+scenario_session_redis_dual_targets() { echo gatehouse; }
+scenario_session_redis_dual_setup() { start_redis && start_redis_target; }
+scenario_session_redis_dual_teardown() { stop_redis_target && stop_redis; }
+scenario_session_redis_dual_prime() { session_bench_prime "$@"; }
+scenario_session_redis_dual_path() { echo /app/x; }
+scenario_session_redis_dual_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_redis_dual_observe() { redis_observe "$@"; }
+scenario_session_redis_dual_gatehouse_config() {
+  session_bench_gatehouse_config redis false
+  printf '\n[session.migration]\nmode = "dual"\n\n[redis.target]\naddress = "127.0.0.1:%s"\n' "$REDIS_TARGET_PORT"
+}
 scenario_session_cluster_targets() { echo gatehouse; }
 scenario_session_cluster_setup() { start_redis_cluster; }
 scenario_session_cluster_teardown() { stop_redis_cluster; }
@@ -599,7 +634,7 @@ parse_one_wrk() {
 # Each target has target_<name>_start SCENARIO (sets TARGET_PID, TARGET_URL, TARGET_READY_MS,
 # TARGET_READYZ_MS; returns 1 on failure) and is stopped with stop_target.
 read -r UPSTREAM_PORT GATEHOUSE_PORT GATEHOUSE_ADMIN_PORT HAPROXY_PORT NGINX_PORT \
-  GATEHOUSE2_PORT GATEHOUSE2_ADMIN_PORT REDIS_PORT <<<"$(free_ports 8)"
+  GATEHOUSE2_PORT GATEHOUSE2_ADMIN_PORT REDIS_PORT REDIS_TARGET_PORT <<<"$(free_ports 9)"
 
 start_upstream() {
   mkdir -p "$TMP/upstream"

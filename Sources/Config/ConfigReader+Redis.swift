@@ -1,24 +1,58 @@
 import Net
 
-/// `[redis]` (docs/DECISIONS.md §8): read only for `[session] store = "redis"`, and then
-/// required; a `[redis]` table in any other configuration is an error (it would silently do
-/// nothing).
+/// `[redis]` (docs/DECISIONS.md §8) and `[redis.target]` (docs/migration.md): read only when a
+/// store uses them, and then required; a table in any other configuration is an error (it would
+/// silently do nothing).
 extension ConfigReader {
   static let redisKeys = [
     "address", "sentinels", "master_name", "password", "username", "database", "key_prefix",
     "connect_timeout", "command_timeout", "on_store_unavailable", "stale_grace", "breaker_failures",
-    "breaker_cooldown", "cluster", "read_from", "replica_timeout",
+    "breaker_cooldown", "cluster", "read_from", "replica_timeout", "target",
   ]
+  /// Why a Redis table is needed: where that was written, for the message when it is missing.
+  struct RedisNeed {
+    let line: Int
+    let key: String
+    let message: String
+  }
 
-  /// `used`: the session store is Redis. `storeLine`: where `store = "redis"` was written.
-  mutating func readRedis(_ root: TOMLTable, used: Bool, storeLine: Int) -> RedisSettings? {
-    guard let entry = root.entry("redis") else {
-      if used {
-        report(
+  /// Which Redis tables the session stores need, and where that was written: `[redis]` for a
+  /// Redis store in use or a memory → Redis migration's target, `[redis.target]` for a Redis →
+  /// Redis migration's target.
+  static func redisNeeds(
+    store: SessionSettings.Store, storeLine: Int, migration: (to: SessionSettings.Store, line: Int)?
+  ) -> (redis: RedisNeed?, target: RedisNeed?) {
+    let storeNeed = RedisNeed(
+      line: storeLine, key: "session.store",
+      message:
+        "store = \"redis\" needs a [redis] table (at least address = \"host:port\", sentinels + master_name, or cluster)"
+    )
+    switch (store, migration) {
+    case (.redis, (.redis, let line)?):
+      return (
+        RedisNeed(
           line: storeLine, key: "session.store",
-          "store = \"redis\" needs a [redis] table (at least address = \"host:port\", sentinels + master_name, or cluster)"
-        )
-      }
+          message: "a migration from \"redis\" needs a [redis] table (the store in use)"),
+        RedisNeed(
+          line: line, key: "session.migration.to",
+          message:
+            "a migration from \"redis\" to \"redis\" needs a [redis.target] table (where the sessions go)")
+      )
+    case (.memory, (.redis, let line)?):
+      return (
+        RedisNeed(
+          line: line, key: "session.migration.to",
+          message: "a migration to \"redis\" needs a [redis] table (where the sessions go)"), nil
+      )
+    case (.redis, _): return (storeNeed, nil)
+    case (.memory, _): return (nil, nil)
+    }
+  }
+
+  /// `[redis]`; `need` is nil when no store uses it.
+  mutating func readRedis(_ root: TOMLTable, need: RedisNeed?) -> RedisSettings? {
+    guard let entry = root.entry("redis") else {
+      if let need { report(line: need.line, key: need.key, need.message) }
       return nil
     }
     guard case .table(let table) = entry.value else {
@@ -27,11 +61,51 @@ extension ConfigReader {
     }
     let s = ConfigSection(path: "redis", title: "[redis]", table: table)
     let sectionLine = table.line > 0 ? table.line : entry.keyLine
-    guard used else {
-      report(line: sectionLine, key: "redis", "[redis] is only used with [session] store = \"redis\"")
+    guard need != nil else {
+      report(
+        line: sectionLine, key: "redis",
+        "[redis] is only used with [session] store = \"redis\" or a [session.migration] to Redis")
       return nil
     }
     checkKeys(s, known: Self.redisKeys)
+    return redisSettings(s, sectionLine: sectionLine)
+  }
+
+  /// `[redis.target]`; `need` is nil unless a Redis → Redis migration uses it.
+  mutating func readRedisTarget(_ root: TOMLTable, need: RedisNeed?) -> RedisSettings? {
+    guard case .table(let redis)? = root.entry("redis")?.value, let entry = redis.entry("target") else {
+      if let need { report(line: need.line, key: need.key, need.message) }
+      return nil
+    }
+    guard case .table(let table) = entry.value else {
+      report(
+        line: entry.keyLine, key: "redis.target",
+        "expected a table [redis.target], found \(entry.value.typeName)")
+      return nil
+    }
+    let s = ConfigSection(path: "redis.target", title: "[redis.target]", table: table)
+    let sectionLine = table.line > 0 ? table.line : entry.keyLine
+    guard need != nil else {
+      report(
+        line: sectionLine, key: "redis.target",
+        "[redis.target] is only used by a [session.migration] from \"redis\" to \"redis\"")
+      return nil
+    }
+    // What happens during an outage is decided once, for the whole session store.
+    for outage in ["on_store_unavailable", "stale_grace"] {
+      if let misplaced = table.entry(outage) {
+        report(
+          line: misplaced.keyLine, key: s.key(outage),
+          "\(outage) applies to the whole session store: set it in [redis]")
+      }
+    }
+    checkKeys(s, known: Self.redisKeys.filter { $0 != "target" })
+    return redisSettings(s, sectionLine: sectionLine)
+  }
+
+  /// The keys of a `[redis]`-shaped table.
+  private mutating func redisSettings(_ s: ConfigSection, sectionLine: Int) -> RedisSettings {
+    let table = s.table
     let d = RedisSettings()
 
     let endpoint = readRedisEndpoint(s, table: table, sectionLine: sectionLine) ?? d.endpoint

@@ -11,7 +11,7 @@ extension ConfigReader {
     "touch_interval", "max_per_user", "on_limit", "bind_ip", "bind_ipv4_prefix", "bind_ipv6_prefix",
     "bind_user_agent", "csrf", "csrf_header", "csrf_form_field", "csrf_max_form_bytes", "csrf_cookie",
     "login_url", "forward_cookie", "login_header", "attributes_header", "logout_header", "elevate_header",
-    "attribute_headers", "cache",
+    "attribute_headers", "cache", "migration",
   ]
   static let sessionCacheKeys = ["ttl", "max_entries", "enabled"]
 
@@ -22,7 +22,8 @@ extension ConfigReader {
   /// a problem, which is reported).
   mutating func readSession(_ root: TOMLTable) -> SessionSettings? {
     guard let entry = root.entry("session") else {
-      _ = readRedis(root, used: false, storeLine: 0)
+      _ = readRedis(root, need: nil)
+      _ = readRedisTarget(root, need: nil)
       return nil
     }
     guard case .table(let table) = entry.value else {
@@ -36,8 +37,10 @@ extension ConfigReader {
 
     var store = d.store
     var storeLine = sectionLine
+    var storeGiven = false
     if let (text, line) = string(s, "store") {
       storeLine = line
+      storeGiven = true
       switch SessionSettings.Store(rawValue: text) {
       case .memory?: store = .memory
       case .redis?: store = .redis
@@ -45,6 +48,7 @@ extension ConfigReader {
         report(line: line, key: s.key("store"), "unknown store \(quoted(text)); use \"memory\" or \"redis\"")
       }
     }
+    let migration = readMigration(table, store: &store, storeGiven: storeGiven, storeLine: &storeLine)
 
     let keys = readSessionKeys(s, line: sectionLine)
     var userTagKey: Secret?
@@ -182,7 +186,10 @@ extension ConfigReader {
     }
 
     let (cacheTTL, cacheMaxEntries, cacheEnabled) = readSessionCache(table, defaults: d)
-    let redis = readRedis(root, used: store == .redis, storeLine: storeLine)
+    let (redisNeed, targetNeed) = Self.redisNeeds(
+      store: store, storeLine: storeLine, migration: migration.map { ($0.settings.to, $0.line) })
+    let redis = readRedis(root, need: redisNeed)
+    let redisTarget = readRedisTarget(root, need: targetNeed)
     return SessionSettings(
       store: store, keys: keys, userTagKey: userTagKey, cookieName: cookieName, cookiePath: cookiePath,
       cookieDomain: cookieDomain, secureCookie: secureCookie, httpOnly: httpOnly, sameSite: sameSite,
@@ -191,7 +198,7 @@ extension ConfigReader {
       csrfCookie: csrfCookie, loginURL: loginURL, forwardCookie: forwardCookie, loginHeader: loginHeader,
       attributesHeader: attributesHeader, logoutHeader: logoutHeader, elevateHeader: elevateHeader,
       attributeHeaders: attributeHeaders, cacheTTL: cacheTTL, cacheMaxEntries: cacheMaxEntries,
-      cacheEnabled: cacheEnabled, redis: redis)
+      cacheEnabled: cacheEnabled, redis: redis, migration: migration?.settings, redisTarget: redisTarget)
   }
 
   // MARK: - Pieces

@@ -1,9 +1,10 @@
 extension RedisSettings {
-  /// `[redis]` as TOML for `GatehouseConfig.redactedDescription()`; the password as "<redacted>".
-  func redactedLines() -> [String] {
+  /// `[redis]` (or `[redis.target]`, without the outage keys that only `[redis]` takes) as TOML
+  /// for `GatehouseConfig.redactedDescription()`; the password as "<redacted>".
+  func redactedLines(table: String = "redis") -> [String] {
     func duration(_ value: Duration) -> String { TOMLWriter.basicString(ConfigDuration.format(value)) }
     func string(_ value: String) -> String { TOMLWriter.basicString(value) }
-    var lines = ["", "[redis]"]
+    var lines = ["", "[\(table)]"]
     switch endpoint {
     case .address(let address):
       lines.append("address = \(string("\(address)"))")
@@ -20,8 +21,14 @@ extension RedisSettings {
       "key_prefix = \(string(keyPrefix))",
       "connect_timeout = \(duration(connectTimeout))",
       "command_timeout = \(duration(commandTimeout))",
-      "on_store_unavailable = \(string(onStoreUnavailable.rawValue))",
-      "stale_grace = \(duration(staleGrace))",
+    ]
+    if table == "redis" {
+      lines += [
+        "on_store_unavailable = \(string(onStoreUnavailable.rawValue))",
+        "stale_grace = \(duration(staleGrace))",
+      ]
+    }
+    lines += [
       "breaker_failures = \(breakerFailures)",
       "breaker_cooldown = \(duration(breakerCooldown))",
       "read_from = \(string(readFrom.rawValue))",

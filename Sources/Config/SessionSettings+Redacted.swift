@@ -1,5 +1,5 @@
 extension SessionSettings {
-  /// `[session]` and `[session.cache]` as TOML for `GatehouseConfig.redactedDescription()`: every
+  /// `[session]`, `[session.cache]`, `[session.migration]` and the Redis tables as TOML for `GatehouseConfig.redactedDescription()`: every
   /// key with its effective value, signing keys and the user tag key as "<redacted>" (their number
   /// is kept so an operator can see how many keys are in rotation).
   func redactedLines() -> [String] {
@@ -50,6 +50,40 @@ extension SessionSettings {
       "ttl = \(duration(cacheTTL))",
       "max_entries = \(cacheMaxEntries)",
       "enabled = \(cacheEnabled)",
-    ] + (redis?.redactedLines() ?? [])
+    ] + (migration?.redactedLines() ?? []) + (redis?.redactedLines() ?? [])
+      + (redisTarget?.redactedLines(table: "redis.target") ?? [])
+  }
+}
+
+extension MigrationSettings {
+  /// `[session.migration]` as TOML for `GatehouseConfig.redactedDescription()`.
+  func redactedLines() -> [String] {
+    func duration(_ value: Duration) -> String { TOMLWriter.basicString(ConfigDuration.format(value)) }
+    func string(_ value: String) -> String { TOMLWriter.basicString(value) }
+    func rate(_ fraction: Double) -> String {
+      let hundredths = Int((fraction * 10_000).rounded())
+      let fractional = hundredths % 100
+      return string(
+        "\(hundredths / 100)"
+          + (fractional == 0
+            ? ""
+            : fractional % 10 == 0 ? ".\(fractional / 10)" : ".\(fractional < 10 ? "0" : "")\(fractional)")
+          + "%")
+    }
+    return [
+      "",
+      "[session.migration]",
+      "mode = \(string(setting.mode.rawValue))",
+      "from = \(string(from.rawValue))",
+      "to = \(string(to.rawValue))",
+      "percentage = \(setting.percentage)",
+      "require = \(string(require.rawValue))",
+      "drain_window = \(duration(drainWindow))",
+      "step_back_error_rate = \(rate(thresholds.errorRate))",
+      "step_back_p99 = \(duration(.nanoseconds(Int64(thresholds.p99))))",
+      "step_back_mismatch_rate = \(rate(thresholds.mismatchRate))",
+      "step_back_window = \(duration(.nanoseconds(Int64(thresholds.window))))",
+      "step_back_min_ops = \(thresholds.minimumOperations)",
+    ]
   }
 }

@@ -54,8 +54,13 @@ public struct SessionSettings: Sendable, Equatable {
   public let cacheMaxEntries: Int
   /// `[session.cache] enabled`: false sends every lookup to the store (benchmarks, debugging).
   public let cacheEnabled: Bool
-  /// `[redis]`, set exactly when `store == .redis`.
+  /// `[redis]`: set when `store == .redis`, or when a migration moves a memory store to Redis
+  /// (then it is the target).
   public let redis: RedisSettings?
+  /// `[session.migration]`, nil when not migrating.
+  public let migration: MigrationSettings?
+  /// `[redis.target]`: the target of a Redis → Redis migration.
+  public let redisTarget: RedisSettings?
 
   public init(
     store: Store = .memory, keys: [Secret] = [], userTagKey: Secret? = nil,
@@ -67,7 +72,7 @@ public struct SessionSettings: Sendable, Equatable {
     attributesHeader: String = "Gatehouse-Session-Attributes", logoutHeader: String = "Gatehouse-Logout",
     elevateHeader: String = "Gatehouse-Elevate", attributeHeaders: [String: String] = [:],
     cacheTTL: Duration = .seconds(60), cacheMaxEntries: Int = 100_000, cacheEnabled: Bool = true,
-    redis: RedisSettings? = nil
+    redis: RedisSettings? = nil, migration: MigrationSettings? = nil, redisTarget: RedisSettings? = nil
   ) {
     self.store = store
     self.keys = keys
@@ -94,5 +99,17 @@ public struct SessionSettings: Sendable, Equatable {
     self.cacheMaxEntries = cacheMaxEntries
     self.cacheEnabled = cacheEnabled
     self.redis = redis
+    self.migration = migration
+    self.redisTarget = redisTarget
+  }
+
+  /// The Redis settings of the store in use (`from` while migrating); nil for the memory store.
+  public var fromRedis: RedisSettings? { store == .redis ? redis : nil }
+
+  /// The Redis settings of a migration's target: `[redis.target]` for Redis → Redis, `[redis]`
+  /// for memory → Redis; nil when not migrating.
+  public var toRedis: RedisSettings? {
+    guard migration != nil else { return nil }
+    return store == .redis ? redisTarget : redis
   }
 }

@@ -11,12 +11,12 @@ import Synchronization
 /// and removed when met. Sessions nobody asks for again are removed by `purgeExpired(now:)`, which
 /// the owner calls on a timer (O(sessions)); `create` also drops the user's expired sessions.
 public final class MemorySessionStore: SessionStore {
-  private enum Entry {
+  enum Entry {
     case live(StoredSession, userKey: String)
     case forward(newStoreKey: String, forward: SealedRecord, until: Int64)
   }
 
-  private struct State {
+  struct State {
     var entries: [String: Entry] = [:]
     /// userKey → store keys of live sessions: the authority on which sessions are alive.
     var users: [String: Set<String>] = [:]
@@ -52,7 +52,7 @@ public final class MemorySessionStore: SessionStore {
     }
   }
 
-  private let state = Mutex(State())
+  let state = Mutex(State())
 
   public init() {}
 

@@ -29,6 +29,12 @@ public protocol SessionStore: AnyObject, Sendable {
   /// The live session at `storeKey`, a forwarding (rotated away within the grace), or `.notFound`.
   func load(storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void)
 
+  /// `load(storeKey: ticket.storeKey, …)` for a caller holding the session's ticket (the request
+  /// path). Every store but one ignores the ticket (the default below); `MigratingSessionStore`
+  /// unseals both stores' copies with it to compare them. No store keeps it or sends it anywhere.
+  func load(
+    ticket: SessionTicket, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void)
+
   /// Moves the session's deadline forward to `expiresAt` and its last access to `lastAccess`; never
   /// backwards (concurrent touches from several workers are safe and idempotent).
   func touch(
@@ -55,4 +61,12 @@ public protocol SessionStore: AnyObject, Sendable {
   /// Summaries of `userKey`'s live sessions, least recently used first. Metadata only.
   func list(
     userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void)
+}
+
+extension SessionStore {
+  public func load(
+    ticket: SessionTicket, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+  ) {
+    load(storeKey: ticket.storeKey, now: now, completion: completion)
+  }
 }

@@ -125,4 +125,14 @@ public struct SessionTicket: Sendable, Equatable {
   }
 
   public static func userKey(userTag: [UInt8]) -> String { "u:{" + Hex.encode(userTag) + "}" }
+
+  /// `u:{tag}` for a store key `s:{tag}:<hex>`; nil when `storeKey` does not have that shape.
+  public static func userKey(ofStoreKey storeKey: String) -> String? {
+    let bytes = Array(storeKey.utf8)
+    guard bytes.count > 4, bytes[0] == UInt8(ascii: "s"), bytes[1] == UInt8(ascii: ":"),
+      bytes[2] == UInt8(ascii: "{"), let close = bytes.firstIndex(of: UInt8(ascii: "}")),
+      close + 1 < bytes.count, bytes[close + 1] == UInt8(ascii: ":")
+    else { return nil }
+    return "u" + String(decoding: bytes[1...close], as: UTF8.self)
+  }
 }

@@ -9,7 +9,7 @@ struct Gatehouse: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gatehouse",
     abstract: "A reverse-proxy sidecar that enforces sessions and JWTs in front of an application.",
-    subcommands: [Run.self, Check.self, AuditCommand.self, Version.self]
+    subcommands: [Run.self, Check.self, AuditCommand.self, Migrate.self, Version.self]
   )
 }
 
@@ -131,6 +131,43 @@ struct Check: ParsableCommand {
     print(
       "\(options.config): OK (\(config.routes.count) route\(config.routes.count == 1 ? "" : "s"), listen \(config.server.listen), upstream \(config.upstream.address))"
     )
+  }
+}
+
+struct Migrate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Copy every live session from the migration's from Redis to its to Redis.",
+    discussion: """
+      Uses [session.migration] of the configuration: [redis] is from, [redis.target] is to. Resumable \
+      (an interrupted run continues where it stopped), idempotent (sessions already in to are left \
+      alone), rate-limited with --rate. --verify compares the two stores instead of copying; \
+      --reverse works from to back to from (rolling back after complete).
+      """)
+  @OptionGroup var options: ConfigOption
+  @Option(help: "Sessions copied per second (0 = no limit).") var rate: Int = 0
+  @Option(help: "Users read per SCAN page.") var pageSize: Int = 200
+  @Flag(help: "Start from the beginning instead of the saved resume point.") var restart = false
+  @Flag(help: "Compare the stores (session counts and a sample) instead of copying.") var verify = false
+  @Option(help: "Sessions checked by --verify.") var sample: Int = 100
+  @Flag(help: "Copy (or verify) to → from, before leaving complete for a mode where from answers.")
+  var reverse = false
+
+  func validate() throws {
+    guard rate >= 0 else { throw ValidationError("--rate must not be negative") }
+    guard pageSize >= 1 else { throw ValidationError("--page-size must be at least 1") }
+    guard sample >= 0 else { throw ValidationError("--sample must not be negative") }
+  }
+
+  func run() throws {
+    let config = loadConfigOrExit(options.config)
+    let status = BackfillCommand.run(
+      config: config,
+      options: BackfillCommand.Options(
+        rate: rate, pageSize: pageSize, restart: restart, verify: verify, sample: sample, reverse: reverse)
+    ) { text in
+      _ = Array(text.utf8).withUnsafeBytes { Posix.writeAll(2, $0) }
+    }
+    Glibc.exit(status)
   }
 }
 

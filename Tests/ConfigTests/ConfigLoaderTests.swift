@@ -685,7 +685,7 @@ final class ConfigLoaderTests: XCTestCase {
       ),
       ("admin", ["listen", "token"]), ("headers", ["strip", "request_id_header"]),
       ("log", ["level", "format", "access_log", "log_query"]), ("route", ConfigReader.routeKeys),
-      ("session", ConfigReader.sessionKeys.filter { $0 != "cache" }),
+      ("session", ConfigReader.sessionKeys.filter { $0 != "cache" && $0 != "migration" }),
       ("session.cache", ConfigReader.sessionCacheKeys),
     ]
     let root = try TOMLParser.parse(text)

@@ -51,6 +51,12 @@ final class AdminEndpointsTests: XCTestCase {
         name: "sessions without token", token: "t0k", method: .get, path: "/sessions",
         authorization: nil, status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
       Case(
+        name: "migration without token", token: "t0k", method: .put, path: "/migration",
+        authorization: nil, status: 401, contentType: plain, header: ("WWW-Authenticate", "Bearer")),
+      Case(
+        name: "migration with token but none configured", token: "t0k", method: .get, path: "/migration",
+        authorization: "Bearer t0k", status: 404, contentType: plain),
+      Case(
         name: "config token prefix only", token: "t0k", method: .get, path: "/config",
         authorization: "Bearer t0", status: 401, contentType: plain),
       Case(

@@ -34,25 +34,26 @@ final class RedisSessionStoreConformanceTests: RedisTestCase {
 }
 
 /// A `SessionStore` the conformance suite can call from the test thread: each call hops to the
-/// loop thread, runs on the (loop-thread only) Redis store there, and its answer is queued; the
+/// loop thread, runs on the (loop-thread only) store there (Redis, or a composition over Redis
+/// stores), and its answer is queued; the
 /// suite's `waitUntil` runs the queued completions on the test thread, i.e. the calling thread,
 /// as the protocol demands. Thread-safe (the queue is a `Mutex`).
 final class LoopHopStore: SessionStore, @unchecked Sendable {
   private let loop: EventLoop
-  private let make: (String) -> RedisSessionStore
+  private let make: (String) -> any SessionStore
   private let inbox = Mutex<[Unchecked<() -> Void>]>([])
   /// Set by `fresh` on the test thread; the store inside is used on the loop thread only.
-  private var current: Unchecked<RedisSessionStore?> = Unchecked(nil)
+  private var current: Unchecked<(any SessionStore)?> = Unchecked(nil)
 
-  init(loop: EventLoop, make: @escaping (String) -> RedisSessionStore) {
+  init(loop: EventLoop, make: @escaping (String) -> any SessionStore) {
     self.loop = loop
     self.make = make
   }
 
-  /// Switches to a new Redis store with `prefix` (an empty key space); returns self.
+  /// Switches to a new store made for `prefix` (an empty key space); returns self.
   func fresh(prefix: String) -> LoopHopStore {
     let done = DispatchSemaphore(value: 0)
-    let box = Unchecked<RedisSessionStore?>(nil)
+    let box = Unchecked<(any SessionStore)?>(nil)
     let make = Unchecked(self.make)
     loop.execute {
       box.value = make.value(prefix)
@@ -78,7 +79,7 @@ final class LoopHopStore: SessionStore, @unchecked Sendable {
 
   private func hop<T>(
     _ completion: @escaping (Result<T, SessionError>) -> Void,
-    _ start: @escaping (RedisSessionStore, @escaping (Result<T, SessionError>) -> Void) -> Void
+    _ start: @escaping (any SessionStore, @escaping (Result<T, SessionError>) -> Void) -> Void
   ) {
     let work = Unchecked((current, completion, start))
     loop.execute { [self] in

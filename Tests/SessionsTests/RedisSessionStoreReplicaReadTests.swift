@@ -11,6 +11,7 @@ final class RedisSessionStoreReplicaReadTests: XCTestCase {
     let loop: EventLoop
     var isAvailable = true
     var hasReplicas = true
+    var scanConnections: [RedisConnection] { [] }
     var answer: (RedisReadTarget) -> Result<RedisReply, RedisError> = { _ in .success(.array([.integer(0)])) }
     private(set) var calls: [(target: RedisReadTarget, timeout: UInt64?, script: String)] = []
     private var queued: [() -> Void] = []

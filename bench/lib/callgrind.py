@@ -16,6 +16,8 @@ Scenarios:
   session-l1     `auth = "session"`, memory store, 100 sessions cycled (every lookup an L1 hit)
   jwt-repeat     `auth = "jwt"`, one RS256 token repeated (verified-token cache hits)
   session-redis  `auth = "session"`, Redis store, L1 off (one Redis round trip per request)
+  session-redis-dual  session-redis during a session migration to a second Redis in `dual` mode
+                 (both stores read per request, answers compared)
 """
 
 import argparse
@@ -34,6 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SESSIONS = 100
+TARGET_PORT = None  # the second Redis of session-redis-dual
 
 
 def free_port():
@@ -98,7 +101,7 @@ auth = "jwt"
 path_prefix = "/"
 auth = "public"
 """
-    store = "redis" if scenario == "session-redis" else "memory"
+    store = "redis" if scenario.startswith("session-redis") else "memory"
     text = common + f"""
 [session]
 store = "{store}"
@@ -122,6 +125,17 @@ auth = "public"
     if store == "redis":
         # Under valgrind everything runs ~50x slower: deadlines sized for that.
         text += f'\n[redis]\naddress = "127.0.0.1:{redis_port}"\nconnect_timeout = "5s"\ncommand_timeout = "5s"\n'
+    if scenario == "session-redis-dual":
+        text += f"""
+[session.migration]
+mode = "dual"
+step_back_p99 = "60s"
+
+[redis.target]
+address = "127.0.0.1:{TARGET_PORT}"
+connect_timeout = "5s"
+command_timeout = "5s"
+"""
     return text
 
 
@@ -251,12 +265,20 @@ def main():
             subprocess.run([sys.executable, os.path.join(HERE, "jwt_tokens.py"), f"{tmp}/jwt", "1"], check=True,
                            stdout=subprocess.DEVNULL)
             token = open(f"{tmp}/jwt/token.txt").read().strip()
-        if "session-redis" in scenarios:
-            redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "",
-                                      "--appendonly", "no", "--dir", tmp], stdout=subprocess.DEVNULL)
+        global TARGET_PORT
+        ports = []
+        if any(s.startswith("session-redis") for s in scenarios):
+            ports.append(redis_port)
+        if "session-redis-dual" in scenarios:
+            TARGET_PORT = free_port()
+            ports.append(TARGET_PORT)
+        redis = []
+        for port in ports:
+            redis.append(subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                                           "--appendonly", "no", "--dir", tmp], stdout=subprocess.DEVNULL))
             for _ in range(100):
                 try:
-                    socket.create_connection(("127.0.0.1", redis_port), timeout=1).close()
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
                     break
                 except OSError:
                     time.sleep(0.05)
@@ -271,9 +293,9 @@ def main():
                     subprocess.run(["callgrind_annotate", "--inclusive=yes", out], stdout=f, check=False)
     finally:
         upstream.shutdown()
-        if redis:
-            redis.terminate()
-            redis.wait()
+        for server in redis or []:
+            server.terminate()
+            server.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

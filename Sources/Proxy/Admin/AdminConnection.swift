@@ -4,8 +4,9 @@ import HTTP1
 /// One admin client: reads body-less HTTP/1.1 requests into a fixed buffer, answers them
 /// through `AdminEndpoints`, keeps the connection for the next request unless asked to close.
 /// A head must arrive within `headerTimeout`; an idle kept-alive connection closes after
-/// `idleTimeout`. Requests with a body are refused (400) and the connection closed, because
-/// the admin API has nothing to receive. Loop-thread only (the admin loop).
+/// `idleTimeout`. Requests with a body are refused (400) and the connection closed, except a
+/// small Content-Length body for an endpoint that takes one (`PUT /migration`), read whole into
+/// the same buffer before answering. Loop-thread only (the admin loop).
 final class AdminConnection: EventHandler {
   static let headLimits = HeadLimits(maxRequestLineBytes: 2048, maxHeaderBytes: 8192, maxHeaders: 50)
 
@@ -72,23 +73,41 @@ final class AdminConnection: EventHandler {
         queue(.text(error.status, "bad request"), keepAlive: false, headOnly: false)
         return
       case .complete:
-        answer(view)
+        guard answer(view) else {
+          // The head is in, its body not yet: parse the head again once more bytes arrived.
+          parser.reset()
+          return
+        }
       }
     }
   }
 
-  private func answer(_ view: UnsafeRawBufferPointer) {
+  /// Answers the parsed head; false when its body has not fully arrived yet (call again).
+  @discardableResult
+  private func answer(_ view: UnsafeRawBufferPointer) -> Bool {
     let headOnly = head.method == .head
-    let bodyless: Bool
+    var request = Self.request(head, in: view)
+    var bodyLength = 0
     switch head.framing {
-    case .none, .contentLength(0): bodyless = true
-    default: bodyless = false
-    }
-    if !bodyless || head.upgrade || head.expectContinue {
+    case .none, .contentLength(0): break
+    case .contentLength(let length)
+    where AdminEndpoints.Endpoint(request.path).takesBody && length <= Int64(MigrationAdmin.maxBodyBytes):
+      bodyLength = Int(length)
+    default:
       queue(.text(400, "request body not accepted"), keepAlive: false, headOnly: headOnly)
-      return
+      return true
     }
-    let request = Self.request(head, in: view)
+    if head.upgrade || head.expectContinue {
+      queue(.text(400, "request body not accepted"), keepAlive: false, headOnly: headOnly)
+      return true
+    }
+    guard head.headLength + bodyLength <= inBuf.capacity else {
+      queue(.text(413, "request too large"), keepAlive: false, headOnly: headOnly)
+      return true
+    }
+    guard view.count >= head.headLength + bodyLength else { return false }
+    request.body = Array(
+      UnsafeRawBufferPointer(rebasing: view[head.headLength..<head.headLength + bodyLength]))
     requestCounter &+= 1
     let id = requestCounter
     let server = self.server
@@ -97,16 +116,17 @@ final class AdminConnection: EventHandler {
       server.loop.execute { server.deliver(late, to: key, request: id) }
     }
     let keepAlive = head.keepAlive && !server.stopping
-    inBuf.readerIndex += head.headLength
+    inBuf.readerIndex += head.headLength + bodyLength
     parser.reset()
     guard let response else {
       awaiting = (keepAlive, headOnly, id)
       if let timer { server.loop.cancel(timer) }
       timer = nil
-      return
+      return true
     }
     queue(response, keepAlive: keepAlive, headOnly: headOnly)
     if keepAlive { arm(server.idleTimeout) }
+    return true
   }
 
   /// The target and the fields the admin API reads, in one pass over the head's fields.

@@ -16,12 +16,13 @@ import Synchronization
 /// | `/` | the dashboard page (`DashboardPage`; static, needs no token) |
 /// | `/status.json` | what the dashboard shows (`StatusBoard`) |
 /// | `/dashboard/access` | the dashboard's sign-in (`DashboardAccess`) |
+/// | `/migration` | a session migration's setting (GET) and changes to it (PUT, `MigrationAdmin`) |
 ///
 /// GET and HEAD only (405 with `Allow` otherwise; `/sessions` also takes DELETE,
-/// `/dashboard/access` POST and DELETE); unknown paths 404. With `[admin] token`, everything
-/// but `/healthz`, `/readyz` and the page needs the token — `Authorization: Bearer <token>`
-/// (constant-time compare) or the dashboard's sign-in cookie (`AdminAccess`); 401 with
-/// `WWW-Authenticate: Bearer` otherwise. Kubernetes probes send no header, so with a token set
+/// `/dashboard/access` POST and DELETE, `/migration` PUT with a small JSON body); unknown paths
+/// 404. With `[admin] token`, everything but `/healthz`, `/readyz` and the page needs the token
+/// — `Authorization: Bearer <token>` (constant-time compare) or the dashboard's sign-in cookie
+/// (`AdminAccess`); 401 with `WWW-Authenticate: Bearer` otherwise. Kubernetes probes send no header, so with a token set
 /// `/readyz` and `/healthz` stay open.
 /// Thread-safe (Mutex around the reloadable settings and the late-bound components).
 public final class AdminEndpoints: Sendable {
@@ -29,6 +30,8 @@ public final class AdminEndpoints: Sendable {
   let metrics: GatehouseMetrics
   /// The session admin API (`/sessions`), once sessions are configured.
   let sessionAdmin = Mutex<SessionAdmin?>(nil)
+  /// The migration admin API (`/migration`), once a migration is configured.
+  let migrationAdmin = Mutex<MigrationAdmin?>(nil)
   /// What `/status.json` reads, once the server started.
   let statusBoard = Mutex<StatusBoard?>(nil)
   let page: DashboardPage
@@ -114,6 +117,17 @@ public final class AdminEndpoints: Sendable {
       }
       return sessions.respond(request, caller: caller, resume: resume)
     }
+    if endpoint == .migration {
+      switch decide(request, token: current.token) {
+      case .allowed: break
+      case .unauthorized: return AdminAccess.unauthorizedResponse
+      case .csrfRefused: return AdminAccess.csrfResponse
+      }
+      guard let migration = migrationAdmin.withLock({ $0 }) else {
+        return .text(404, "no session migration is configured")
+      }
+      return migration.respond(method: request.method, body: request.body, resume: resume)
+    }
     guard request.method == .get || request.method == .head else {
       return .text(405, "method not allowed", extraHeaders: [("Allow", "GET, HEAD")])
     }
@@ -145,7 +159,7 @@ public final class AdminEndpoints: Sendable {
       return AdminResponse(
         status: 200, contentType: AdminResponse.json, body: board.snapshot().body,
         extraHeaders: DashboardPage.apiHeaders)
-    case .healthz, .readyz, .dashboard, .dashboardAccess, .sessions, .unknown:
+    case .healthz, .readyz, .dashboard, .dashboardAccess, .sessions, .migration, .unknown:
       return .text(404, "not found")
     }
   }
@@ -155,7 +169,10 @@ public final class AdminEndpoints: Sendable {
   }
 
   enum Endpoint {
-    case healthz, readyz, metrics, config, sessions, dashboard, status, dashboardAccess, unknown
+    case healthz, readyz, metrics, config, sessions, dashboard, status, dashboardAccess, migration, unknown
+
+    /// Endpoints that read a request body (up to `MigrationAdmin.maxBodyBytes`).
+    var takesBody: Bool { self == .migration }
 
     init(_ path: [UInt8]) {
       let text = String(decoding: path, as: UTF8.self)
@@ -171,6 +188,7 @@ public final class AdminEndpoints: Sendable {
       case "/": self = .dashboard
       case "/status.json": self = .status
       case "/dashboard/access": self = .dashboardAccess
+      case "/migration": self = .migration
       default: self = .unknown
       }
     }

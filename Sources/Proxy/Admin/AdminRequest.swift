@@ -16,6 +16,8 @@ struct AdminRequest: Sendable {
   var csrfToken: [UInt8]? = nil
   /// `Sec-Fetch-Site` (sent by browsers): a `cross-site` request is never served from a cookie.
   var fetchSite: [UInt8]? = nil
+  /// The request body: empty except for an endpoint that takes one (`PUT /migration`).
+  var body: [UInt8] = []
 
   var pathText: String { String(decoding: path, as: UTF8.self) }
 

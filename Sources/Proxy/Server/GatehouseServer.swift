@@ -96,7 +96,8 @@ public final class GatehouseServer: @unchecked Sendable {
     if let settings = config.session {
       do {
         sessions = try SessionService(
-          settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock)
+          settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock,
+          log: log)
       } catch {
         throw StartupError(description: error.description)
       }
@@ -107,8 +108,11 @@ public final class GatehouseServer: @unchecked Sendable {
       }
     }
     sessionService = sessions
-    if let redis = sessions?.redis {
-      readiness.register("session_store") { redis.readinessProblem() }
+    if let sessions, sessions.usesRedis {
+      readiness.register("session_store") { sessions.storeReadinessProblem() }
+    }
+    if let migration = sessions?.migration {
+      readiness.register("migration") { migration.readinessProblem() }
     }
     if let address = config.admin.listen {
       do {
@@ -161,16 +165,17 @@ public final class GatehouseServer: @unchecked Sendable {
         let securityLog: (String, String) -> Void = { [shared] kind, reason in
           SecurityLog.event(kind, reason: reason, to: shared.sink)
         }
-        let (store, backend) = sessions.workerStore(index: index, loop: loop)
+        let stores = sessions.workerStores(index: index, loop: loop)
+        let store = stores.store
         worker.authenticators[.session] = SessionAuthenticator(
-          service: sessions, store: store, securityLog: securityLog)
+          service: sessions, store: store, outage: stores.outage, securityLog: securityLog)
         worker.sessionLifecycle = SessionLifecycle(service: sessions, store: store, securityLog: securityLog)
-        worker.redisBackend = backend
+        worker.redisBackends = stores.backends
         if index == 0 {
           worker.startSessionPurge(sessions)
           // Admin session operations run on worker 0's loop with its store (Redis connections
           // are loop-confined); the memory store answers on the admin thread directly.
-          let runner = backend.map { _ in SessionAdminRunner(loop: loop, store: store) }
+          let runner = stores.backends.isEmpty ? nil : SessionAdminRunner(loop: loop, store: store)
           let events = adminEndpoints.events
           let adminLog: @Sendable (String, String) -> Void = { [shared] kind, reason in
             SecurityLog.event(kind, reason: reason, to: shared.sink)
@@ -178,14 +183,19 @@ public final class GatehouseServer: @unchecked Sendable {
           adminEndpoints.sessionAdmin.withLock {
             $0 = SessionAdmin(service: sessions, runner: runner, events: events, securityLog: adminLog)
           }
+          if let migration = sessions.migration {
+            adminEndpoints.migrationAdmin.withLock { $0 = MigrationAdmin(coordinator: migration) }
+          }
         }
       }
       if let jwt = jwtRuntime { worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop) }
       worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
       workers.append(worker)
       let fd = listeners[index]
+      let migration = index == 0 ? sessions?.migration : nil
       let thread = SystemThread {
-        worker.redisBackend?.start()
+        for backend in worker.redisBackends { backend.start() }
+        migration?.startFollowing()
         worker.startListening(fd: fd)
         loop.run()
       }
@@ -229,6 +239,7 @@ public final class GatehouseServer: @unchecked Sendable {
         metadata: ["event": "config_reload"])
     }
     if newConfig.jwt != config.jwt { reloadJWT(newConfig.jwt) }
+    if let migration = sessionService?.migration { reloadMigration(migration, newConfig.session) }
     config = newConfig
     sink.configure(level: newConfig.log.level, format: newConfig.log.format)
     adminEndpoints.update(newConfig)
@@ -239,6 +250,28 @@ public final class GatehouseServer: @unchecked Sendable {
       worker.loop.execute { worker.apply(runtime, maxIdle: maxIdle) }
     }
     log.info("configuration reloaded", metadata: ["event": "config_reload", "result": "success"])
+  }
+
+  /// A reload changes a migration's mode and percentage (when the file's changed); its stores and
+  /// other keys need a restart.
+  private func reloadMigration(_ migration: MigrationCoordinator, _ session: SessionSettings?) {
+    guard let session, let settings = session.migration,
+      MigrationIdentity(settings: session) == migration.identity
+    else {
+      log.warning(
+        "the session migration's stores changed or it was removed: that needs a restart; kept the running migration",
+        metadata: ["event": "config_reload"])
+      return
+    }
+    let running = migration.settings
+    if settings.require != running.require || settings.drainWindow != running.drainWindow
+      || settings.thresholds != running.thresholds
+    {
+      log.warning(
+        "[session.migration] require, drain_window and step_back_* changes need a restart; kept the running values",
+        metadata: ["event": "config_reload"])
+    }
+    migration.reloaded(settings)
   }
 
   /// Counts a reload whose file did not load (the running configuration stays).

@@ -19,9 +19,9 @@ final class Worker: @unchecked Sendable {
   var authenticators: [AuthPolicy: any RequestAuthenticator] = [:]
   /// The app-driven session lifecycle (login/logout/elevate headers); nil without `[session]`.
   var sessionLifecycle: SessionLifecycle?
-  /// This worker's Redis connection, store and breaker (`[session] store = "redis"`); started on
-  /// the loop thread before the listener.
-  var redisBackend: RedisWorkerBackend?
+  /// This worker's Redis connections, stores and breakers (`[session] store = "redis"`, and a
+  /// migration's target); started on the loop thread before the listener.
+  var redisBackends: [RedisWorkerBackend] = []
   var log: Logger
   let shared: SharedState
   /// Rate limit of client-caused security lines (`[log] security_events_*`), per worker.

@@ -24,10 +24,12 @@ final class RedisWorkerBackend: @unchecked Sendable {
   let clock: any Clock
   private(set) var feed: (any RedisInvalidationFeed)?
 
-  /// `cache`: the process's L1 cache, nil when `[session.cache]` is disabled.
+  /// `cache`: the process's L1 cache, nil when `[session.cache]` is disabled. `metricsSlot`: the
+  /// breaker's slot in the shared breaker gauge (a migration's target backends use slots after
+  /// the workers').
   init(
     index: Int, loop: EventLoop, settings: RedisSettings, shared: RedisSharedState, cache: SessionCache?,
-    clock: any Clock
+    clock: any Clock, metricsSlot: Int? = nil
   ) {
     self.index = index
     self.clock = clock
@@ -50,7 +52,8 @@ final class RedisWorkerBackend: @unchecked Sendable {
     let store = self.store
     breaker = BreakerSessionStore(
       inner: store, now: { [loop] in loop.now }, failureThreshold: settings.breakerFailures,
-      cooldown: UInt64(settings.breakerCooldown.nanoseconds), workerIndex: index, metrics: shared.metrics,
+      cooldown: UInt64(settings.breakerCooldown.nanoseconds), workerIndex: metricsSlot ?? index,
+      metrics: shared.metrics,
       connected: { store.isAvailable })
     breaker.onStateChange = { [shared] old, new in shared.breakerChanged(from: old, to: new) }
   }

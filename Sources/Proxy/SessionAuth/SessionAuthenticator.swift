@@ -24,8 +24,8 @@ import Sessions
 final class SessionAuthenticator: RequestAuthenticator {
   let service: SessionService
   let store: any SessionStore
-  /// This worker's breaker when the store is Redis (outage state), else nil.
-  let breaker: BreakerSessionStore?
+  /// This worker's outage state when the store is Redis (its breaker), else nil.
+  let breaker: (any SessionStoreOutage)?
   let staleGrace: UInt64
   let log: (String, String) -> Void
   /// CSRF masks come from the kernel CSPRNG in 4 KiB batches (one RAND_bytes per 128 tokens,
@@ -44,10 +44,13 @@ final class SessionAuthenticator: RequestAuthenticator {
     return base
   }
 
-  init(service: SessionService, store: any SessionStore, securityLog: @escaping (String, String) -> Void) {
+  init(
+    service: SessionService, store: any SessionStore, outage: (any SessionStoreOutage)? = nil,
+    securityLog: @escaping (String, String) -> Void
+  ) {
     self.service = service
     self.store = store
-    self.breaker = store as? BreakerSessionStore
+    self.breaker = outage ?? store as? BreakerSessionStore
     self.staleGrace = UInt64(service.settings.redis?.staleGrace.nanoseconds ?? 0)
     self.log = securityLog
   }
@@ -63,7 +66,7 @@ final class SessionAuthenticator: RequestAuthenticator {
     if let breaker, let since = breaker.outageStart() {
       return (breaker.now() &- since <= staleGrace, true)
     }
-    if let redis = service.redis, !redis.coherent { return (false, false) }
+    if !service.cacheCoherent { return (false, false) }
     return (true, false)
   }
 
@@ -128,8 +131,8 @@ final class SessionAuthenticator: RequestAuthenticator {
     _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool,
     _ done: @escaping (AuthOutcome) -> Void
   ) {
-    let epoch = service.redis?.epoch ?? 0
-    store.load(storeKey: ticket.storeKey, now: now) { [self] result in
+    let epoch = service.invalidationEpoch
+    store.load(ticket: ticket, now: now) { [self] result in
       switch result {
       case .failure:
         done(storeUnavailable)
@@ -177,8 +180,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// subscribed and no invalidation arrived since the lookup started.
   private func cacheable(since epoch: UInt64) -> Bool {
     guard service.settings.cacheEnabled else { return false }
-    guard let redis = service.redis else { return true }
-    return redis.coherent && redis.epoch == epoch
+    guard service.usesRedis else { return true }
+    return service.cacheCoherent && service.invalidationEpoch == epoch
   }
 
   // MARK: Policy

@@ -106,10 +106,15 @@ final class SessionLifecycle {
       let current = session?.ticket ?? service.ticket(fromCookie: request?.sessionCookie)
       switch action {
       case .login(let user, let attributes):
-        // The presented session ends whatever the login's outcome; a failed deletion is reported
-        // and remembered, the login itself goes on (its own write decides its answer).
-        if let current { end(current, record: session?.record, operation: .loginCleanup) { _ in } }
-        login(user: user, attributes: attributes, request: request, now: now, done)
+        // The session the client came with is gone before the new one is counted against the cap.
+        // A failed deletion is reported and remembered; the login goes on (its own write decides).
+        guard let current else {
+          login(user: user, attributes: attributes, request: request, now: now, done)
+          return
+        }
+        end(current, record: session?.record, operation: .loginCleanup) { [self] _ in
+          login(user: user, attributes: attributes, request: request, now: now, done)
+        }
       case .logout(let all):
         guard let current else {
           done(.headers([service.deletionCookie()]))
@@ -127,6 +132,7 @@ final class SessionLifecycle {
             done(.headers([service.deletionCookie()]))
           }
         } else {
+          // In force in the store before the client sees the answer (and may try another replica).
           end(current, record: session?.record, operation: .logout) { [service] written in
             done(written ? .headers([service.deletionCookie()]) : Self.notWritten(service))
           }

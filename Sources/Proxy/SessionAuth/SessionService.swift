@@ -2,6 +2,7 @@ import Codecs
 public import Config
 import Crypto
 public import EventLoop
+public import Logging
 public import Prometheus
 public import Sessions
 import Synchronization
@@ -11,8 +12,10 @@ import Synchronization
 ///
 /// Stores: the memory store is one shared instance (`memoryStore`, thread-safe); with Redis
 /// each worker gets its own connection, store and circuit breaker on its own loop
-/// (`workerStore(index:loop:)`), and the process shares the L1 cache kept coherent by one
-/// invalidation subscriber (`redis`).
+/// (`workerStores(index:loop:)`), and the process shares the L1 cache kept coherent by one
+/// invalidation subscriber per Redis (`redis`, and `redisTarget` while migrating Redis → Redis).
+/// With `[session.migration]` each worker's store is a `MigratingSessionStore` over both, driven
+/// by the shared `migration` coordinator (docs/migration.md).
 /// Thread-safe: immutable apart from the store, cache and metrics, which lock or are atomic.
 public final class SessionService: Sendable {
   public let settings: SessionSettings
@@ -20,8 +23,13 @@ public final class SessionService: Sendable {
   public let policy: SessionPolicy
   /// The shared store of `store = "memory"`; nil with Redis (stores are per worker).
   public let memoryStore: MemorySessionStore?
-  /// Shared Redis state (coherence, readiness, metrics); nil with the memory store.
+  /// Shared state of the `[redis]` stores (coherence, readiness, metrics): the store in use, or
+  /// the target of a memory → Redis migration; nil without Redis.
   let redis: RedisSharedState?
+  /// Shared state of the `[redis.target]` stores of a Redis → Redis migration.
+  let redisTarget: RedisSharedState?
+  /// The migration's setting and its changes; nil without `[session.migration]`.
+  let migration: MigrationCoordinator?
   public let cache: SessionCache
   /// Sessions ended here whose deletion the store did not write (checked before the cache).
   public let revokedTickets = RevokedTickets()
@@ -33,6 +41,7 @@ public final class SessionService: Sendable {
   let replicaLagAllowance: Int64?
   /// Session times (wall clock) and validation durations (monotonic).
   let clock: any Clock
+  private let workers: Int
 
   public struct SetupError: Error, CustomStringConvertible {
     public let description: String
@@ -41,10 +50,11 @@ public final class SessionService: Sendable {
   /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge).
   public init(
     settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1,
-    clock: any Clock = SystemClock()
+    clock: any Clock = SystemClock(), log: Logger = Logger(label: "gatehouse")
   ) throws(SetupError) {
     self.settings = settings
     self.clock = clock
+    self.workers = max(workers, 1)
     do {
       keyRing = try TicketKeyRing(
         keys: settings.keys.map { Array($0.revealed.utf8) },
@@ -53,16 +63,26 @@ public final class SessionService: Sendable {
       throw SetupError(description: "session keys: \(error)")
     }
     policy = settings.policy
-    switch settings.store {
-    case .memory:
-      memoryStore = MemorySessionStore()
-      redis = nil
-    case .redis:
-      guard settings.redis != nil else {
-        throw SetupError(description: "session store \"redis\" needs [redis]")
-      }
-      memoryStore = nil
-      redis = RedisSharedState(metrics: RedisMetrics(registry: registry, workers: workers, clock: clock))
+    if settings.store == .redis && settings.redis == nil {
+      throw SetupError(description: "session store \"redis\" needs [redis]")
+    }
+    if settings.migration != nil && settings.toRedis == nil {
+      throw SetupError(description: "a session migration needs its target Redis")
+    }
+    memoryStore = settings.store == .memory ? MemorySessionStore() : nil
+    // One set of Redis families for both Redis stores; breaker slots: [redis] 0..<workers,
+    // [redis.target] workers..<2 workers.
+    let redisMetrics =
+      settings.redis == nil
+      ? nil : RedisMetrics(registry: registry, workers: self.workers * 2, clock: clock)
+    redis = redisMetrics.map { RedisSharedState(metrics: $0) }
+    redisTarget =
+      settings.redisTarget != nil && settings.migration != nil
+      ? redisMetrics.map { RedisSharedState(metrics: $0) } : nil
+    migration = settings.migration.map {
+      MigrationCoordinator(
+        settings: $0, identity: MigrationIdentity(settings: settings),
+        metrics: MigrationMetricsExporter(registry: registry, log: log, clock: clock), log: log, clock: clock)
     }
     cache = SessionCache(
       capacity: settings.cacheMaxEntries,
@@ -82,14 +102,54 @@ public final class SessionService: Sendable {
   /// composition then tries the JWT authenticator instead of answering 503).
   public var acceptsJWTDuringOutage: Bool { settings.redis?.onStoreUnavailable == .jwtOnly }
 
-  /// The store one worker uses, and its Redis backend (nil for the memory store) whose `start()`
-  /// must run on `loop`'s thread before the first request.
-  func workerStore(index: Int, loop: EventLoop) -> (store: any SessionStore, backend: RedisWorkerBackend?) {
-    if let memoryStore { return (memoryStore, nil) }
-    let backend = RedisWorkerBackend(
-      index: index, loop: loop, settings: settings.redis!, shared: redis!,
-      cache: settings.cacheEnabled ? cache : nil, clock: clock)
-    return (backend.breaker, backend)
+  /// Whether L1 entries may be served: every Redis invalidation subscriber is subscribed.
+  var cacheCoherent: Bool { (redis?.coherent ?? true) && (redisTarget?.coherent ?? true) }
+
+  /// Moves on every invalidation from any Redis (a lookup caches its answer only if it did not).
+  var invalidationEpoch: UInt64 { (redis?.epoch ?? 0) &+ (redisTarget?.epoch ?? 0) }
+
+  /// Whether any store is Redis (L1 coherence rules apply).
+  var usesRedis: Bool { redis != nil }
+
+  /// The `session_store` readiness check: the store in use (and a migration's target once it
+  /// answers for every user) must be reachable. Nil when ready.
+  func storeReadinessProblem() -> String? {
+    let targetAnswers = migration?.control.setting.mode == .complete
+    let fromShared = settings.store == .redis ? redis : nil
+    let toShared = settings.store == .redis ? redisTarget : redis
+    if let problem = fromShared?.readinessProblem() { return problem }
+    if targetAnswers, let problem = toShared?.readinessProblem() { return "migration target: \(problem)" }
+    return nil
+  }
+
+  /// What one worker's session routes use. Redis backends must be started (`start()`) on
+  /// `loop`'s thread before the first request.
+  func workerStores(index: Int, loop: EventLoop) -> SessionWorkerStores {
+    var backends: [RedisWorkerBackend] = []
+    let l1 = settings.cacheEnabled ? cache : nil
+    let fromBackend = settings.fromRedis.map {
+      RedisWorkerBackend(index: index, loop: loop, settings: $0, shared: redis!, cache: l1, clock: clock)
+    }
+    if let fromBackend { backends.append(fromBackend) }
+    let fromStore: any SessionStore = memoryStore ?? fromBackend!.breaker
+    guard let migration, let toSettings = settings.toRedis else {
+      return SessionWorkerStores(store: fromStore, backends: backends, outage: fromBackend?.breaker)
+    }
+    let toBackend = RedisWorkerBackend(
+      index: index, loop: loop, settings: toSettings,
+      shared: (settings.store == .redis ? redisTarget : redis)!, cache: l1, clock: clock,
+      metricsSlot: index + workers)
+    backends.append(toBackend)
+    if index == 0, let fromBackend {
+      migration.attachFleet(
+        loop: loop, transport: fromBackend.store.transport, keyPrefix: fromBackend.settings.keyPrefix)
+    }
+    let store = MigratingSessionStore(
+      from: fromStore, to: toBackend.breaker, control: migration.control, require: migration.settings.require,
+      metrics: migration.metrics, clock: clock)
+    return SessionWorkerStores(
+      store: store, backends: backends,
+      outage: MigrationOutage(control: migration.control, from: fromBackend?.breaker, to: toBackend.breaker))
   }
 
   /// `Set-Cookie` value carrying a ticket. Session cookies (no Max-Age): the absolute and idle

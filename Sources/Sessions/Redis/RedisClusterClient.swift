@@ -90,6 +90,11 @@ public final class RedisClusterClient {
   /// True when some shard has a replica.
   public var hasReplicas: Bool { shardReplicas.contains { !$0.isEmpty } }
 
+  /// The masters of the current map, in address order.
+  public var scanConnections: [RedisConnection] {
+    (slotMap?.masters ?? []).sorted { $0.description < $1.description }.map(masterConnection)
+  }
+
   /// The plain connection to the master at `address` (created on first use): for commands that
   /// are not routed by key, such as a heartbeat `PUBLISH`.
   public func masterConnection(_ address: RedisAddress) -> RedisConnection {

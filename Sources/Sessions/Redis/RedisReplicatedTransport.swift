@@ -17,6 +17,7 @@ public final class RedisReplicatedTransport: RedisScriptTransport {
   public var loop: EventLoop { master.loop }
   public var isAvailable: Bool { master.isReady }
   public var hasReplicas: Bool { true }
+  public var scanConnections: [RedisConnection] { [master] }
 
   public func run(
     _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]], on target: RedisReadTarget, timeout: UInt64?,

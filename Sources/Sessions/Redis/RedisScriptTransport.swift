@@ -19,6 +19,9 @@ public protocol RedisScriptTransport: AnyObject {
   var isAvailable: Bool { get }
   /// True when `.replica` can reach a replica at all (false: it would go to the master anyway).
   var hasReplicas: Bool { get }
+  /// A connection to every master that holds keys, in a stable order: what `SCAN` must visit to
+  /// see every key (the backfill of `gatehouse migrate`). Empty while a cluster map is unknown.
+  var scanConnections: [RedisConnection] { get }
 
   /// Runs `script` with `EVALSHA` (`EVALSHA_RO` for `.replica`), re-sent once with
   /// `EVAL`/`EVAL_RO` on `NOSCRIPT`. All `keys` must share one hash slot; `keys[0]` routes.
@@ -30,6 +33,7 @@ public protocol RedisScriptTransport: AnyObject {
 extension RedisConnection: RedisScriptTransport {
   public var isAvailable: Bool { isReady }
   public var hasReplicas: Bool { false }
+  public var scanConnections: [RedisConnection] { [self] }
 
   public func run(
     _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]], on target: RedisReadTarget, timeout: UInt64?,

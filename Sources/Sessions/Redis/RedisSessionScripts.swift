@@ -21,7 +21,7 @@
 /// Scripts that evict, list or revoke address value keys built from index members
 /// (`prefix .. member`); they share the index's `{tag}`, so they live in the same Cluster slot.
 enum RedisSessionScripts {
-  private static let prelude = """
+  static let prelude = """
     local function nowus()
       local t = redis.call('TIME')
       return tonumber(t[1]) * 1000000 + tonumber(t[2])

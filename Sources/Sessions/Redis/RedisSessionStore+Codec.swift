@@ -60,14 +60,7 @@ extension RedisSessionStore {
   }
 
   /// `u:{tag}` for `s:{tag}:<hex>`; nil when `storeKey` does not have that shape.
-  static func userKey(ofStoreKey storeKey: String) -> String? {
-    let bytes = Array(storeKey.utf8)
-    guard bytes.count > 4, bytes[0] == UInt8(ascii: "s"), bytes[1] == UInt8(ascii: ":"),
-      bytes[2] == UInt8(ascii: "{"), let close = bytes.firstIndex(of: UInt8(ascii: "}")),
-      close + 1 < bytes.count, bytes[close + 1] == UInt8(ascii: ":")
-    else { return nil }
-    return "u" + String(decoding: bytes[1...close], as: UTF8.self)
-  }
+  static func userKey(ofStoreKey storeKey: String) -> String? { SessionTicket.userKey(ofStoreKey: storeKey) }
 
   /// A stored sealed record; `.malformedRecord` (not an outage) if the bytes do not parse.
   static func sealed(_ bytes: [UInt8]) -> Result<SealedRecord, SessionError>? {

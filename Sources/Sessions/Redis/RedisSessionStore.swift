@@ -257,7 +257,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
 
   /// Runs `script`; `decode` turns the reply into the answer, nil for a reply of the wrong shape.
   /// `reporting`: the path `onLoad` is told just before the completion (lookups only).
-  private func run<T>(
+  func run<T>(
     _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]], on target: RedisReadTarget = .master,
     timeout: UInt64? = nil, reporting path: RedisLoadPath? = nil,
     _ completion: @escaping (Result<T, SessionError>) -> Void,
@@ -275,5 +275,5 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     }
   }
 
-  private func key(_ name: String) -> [UInt8] { prefixBytes + Array(name.utf8) }
+  func key(_ name: String) -> [UInt8] { prefixBytes + Array(name.utf8) }
 }
