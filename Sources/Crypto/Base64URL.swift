@@ -85,6 +85,41 @@ public enum Base64URL {
     decode(Array(input.utf8))
   }
 
+  /// Characters of the unpadded encoding of `count` bytes.
+  public static func encodedCount(_ count: Int) -> Int { (count * 8 + 5) / 6 }
+
+  /// Encodes `data` without padding into `output`, which must have room for
+  /// `encodedCount(data.count)` bytes; answers the count written. No allocation.
+  public static func encode(_ data: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>)
+    -> Int
+  {
+    alphabet.withUnsafeBufferPointer { alphabet in
+      var index = 0
+      var written = 0
+      while index + 3 <= data.count {
+        let value = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8 | UInt32(data[index + 2])
+        output[written] = alphabet[Int(value >> 18 & 63)]
+        output[written + 1] = alphabet[Int(value >> 12 & 63)]
+        output[written + 2] = alphabet[Int(value >> 6 & 63)]
+        output[written + 3] = alphabet[Int(value & 63)]
+        written += 4
+        index += 3
+      }
+      let left = data.count - index
+      if left > 0 {
+        let value = UInt32(data[index]) << 16 | (left == 2 ? UInt32(data[index + 1]) << 8 : 0)
+        output[written] = alphabet[Int(value >> 18 & 63)]
+        output[written + 1] = alphabet[Int(value >> 12 & 63)]
+        written += 2
+        if left == 2 {
+          output[written] = alphabet[Int(value >> 6 & 63)]
+          written += 1
+        }
+      }
+      return written
+    }
+  }
+
   /// Encodes without padding.
   public static func encode(_ data: [UInt8]) -> String {
     var out = [UInt8]()

@@ -11,4 +11,11 @@ public enum ConstantTime {
       b.withUnsafeBufferPointer { pb in CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, pa.count) == 0 }
     }
   }
+
+  /// `equals` over borrowed bytes (no arrays needed).
+  public static func equals(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    if a.isEmpty { return true }
+    return CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0
+  }
 }

@@ -44,6 +44,23 @@ public enum CSRFToken {
     return Base64URL.encode(out)
   }
 
+  /// `make(base:mask:)` with the mask borrowed (e.g. from a `RandomPool`): the masked bytes
+  /// live on the stack and the only allocation is the token's string.
+  public static func make(base: [UInt8], mask: UnsafeBufferPointer<UInt8>) -> String {
+    precondition(mask.count == baseByteCount && base.count == baseByteCount)
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * baseByteCount) { raw in
+      base.withUnsafeBufferPointer { base in
+        for i in 0..<baseByteCount {
+          raw[i] = mask[i]
+          raw[baseByteCount + i] = mask[i] ^ base[i]
+        }
+      }
+      return String(unsafeUninitializedCapacity: encodedLength) { text in
+        Base64URL.encode(UnsafeBufferPointer(raw), into: text.baseAddress!)
+      }
+    }
+  }
+
   /// True when `token` (the header or form field bytes) unmasks to this session's base for
   /// `generation` or the one before it. Constant-time in the token's content; the length check
   /// is not secret.

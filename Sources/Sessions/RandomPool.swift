@@ -9,6 +9,18 @@ public final class RandomPool {
 
   public init(batch: Int = 4096) { self.batch = batch }
 
+  /// `count` fresh bytes lent to `body` (never lent again), without an array.
+  public func withBytes(_ count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> String) -> String {
+    if offset + count > buffer.count {
+      buffer = SecureRandom.bytes(max(batch, count))
+      offset = 0
+    }
+    defer { offset += count }
+    return buffer.withUnsafeBufferPointer {
+      body(UnsafeBufferPointer(rebasing: $0[offset..<(offset + count)]))
+    }
+  }
+
   public func take(_ count: Int) -> [UInt8] {
     if offset + count > buffer.count {
       buffer = SecureRandom.bytes(max(batch, count))

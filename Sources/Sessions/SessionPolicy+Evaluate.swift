@@ -9,13 +9,21 @@ extension SessionPolicy {
   public func evaluate(record: SessionRecord, now: Int64, clientIP: IPAddress, userAgent: [UInt8]?)
     -> Decision
   {
+    evaluate(record: record, now: now, clientIP: clientIP) { SHA256.hash(userAgent ?? []) }
+  }
+
+  /// `evaluate` with the User-Agent's SHA-256 from `userAgentHash` (called only when the binding
+  /// needs it; a caller may remember the hash of header bytes it saw before).
+  public func evaluate(
+    record: SessionRecord, now: Int64, clientIP: IPAddress, userAgentHash: () -> [UInt8]
+  ) -> Decision {
     if absoluteTimeout > 0 && now >= record.absoluteDeadline { return .expiredAbsolute }
     if idleTimeout > 0 && now >= idleDeadline(record) { return .expiredIdle }
     if bindIP, let prefix = record.binding.ipPrefix, !prefix.contains(clientIP) {
       return .bindingMismatch(.ipAddress)
     }
     if bindUserAgent, let expected = record.binding.userAgentHash,
-      !ConstantTime.equals(expected, SHA256.hash(userAgent ?? []))
+      !ConstantTime.equals(expected, userAgentHash())
     {
       return .bindingMismatch(.userAgent)
     }

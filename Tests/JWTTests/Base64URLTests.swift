@@ -38,6 +38,12 @@ final class Base64URLTests: XCTestCase {
     ]
     for c in cases {
       XCTAssertEqual(Base64URL.encode(c.input), c.expected, c.name)
+      let borrowed = c.input.withUnsafeBufferPointer { input in
+        String(unsafeUninitializedCapacity: Base64URL.encodedCount(input.count)) { output in
+          Base64URL.encode(input, into: output.baseAddress!)
+        }
+      }
+      XCTAssertEqual(borrowed, c.expected, "\(c.name), into a buffer")
     }
   }
 
@@ -45,6 +51,12 @@ final class Base64URLTests: XCTestCase {
     for length in 0..<70 {
       let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
       XCTAssertEqual(Base64URL.decode(Base64URL.encode(bytes)), bytes, "length \(length)")
+      let borrowed = bytes.withUnsafeBufferPointer { input in
+        String(unsafeUninitializedCapacity: Base64URL.encodedCount(input.count)) { output in
+          Base64URL.encode(input, into: output.baseAddress!)
+        }
+      }
+      XCTAssertEqual(borrowed, Base64URL.encode(bytes), "length \(length), into a buffer")
     }
   }
 }

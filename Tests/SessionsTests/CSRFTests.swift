@@ -26,7 +26,9 @@ final class CSRFTests: XCTestCase {
       ("empty", "", secret, false),
       ("not base64url", String(repeating: "*", count: CSRFToken.encodedLength), secret, false),
     ]
-    for c in cases { XCTAssertEqual(CSRFToken.verify(token: c.token, secret: c.secret, generation: 3), c.ok, c.name) }
+    for c in cases {
+      XCTAssertEqual(CSRFToken.verify(token: c.token, secret: c.secret, generation: 3), c.ok, c.name)
+    }
   }
 
   /// A token verifies for its own generation and the next one (a form rendered just before a
@@ -108,6 +110,27 @@ final class CSRFTests: XCTestCase {
     for c in cases {
       XCTAssertEqual(
         CSRFPolicy.formField(named: "csrf", in: bytes(c.body), limit: c.limit), c.expected, c.name)
+    }
+  }
+}
+
+extension CSRFTests {
+  /// The borrowed-mask maker (stack buffer, pooled random bytes) gives the same token as the
+  /// array one, and its tokens verify.
+  func testBorrowedMaskMatchesArrayMask() {
+    let base = CSRFToken.base(secret: secret, generation: 3)
+    for seed: UInt8 in [0, 1, 0x7F, 0xFF] {
+      let mask = (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 37 &+ Int(seed)) }
+      let borrowed = mask.withUnsafeBufferPointer { CSRFToken.make(base: base, mask: $0) }
+      XCTAssertEqual(borrowed, CSRFToken.make(base: base, mask: mask), "mask seed \(seed)")
+      XCTAssertTrue(
+        CSRFToken.verify(token: borrowed, secret: secret, generation: 3), "mask seed \(seed) verifies")
+    }
+    let pool = RandomPool(batch: 64)
+    let tokens = (0..<5).map { _ in pool.withBytes(32) { CSRFToken.make(base: base, mask: $0) } }
+    XCTAssertEqual(Set(tokens).count, 5, "a fresh mask per token, across pool refills")
+    for token in tokens {
+      XCTAssertTrue(CSRFToken.verify(token: token, secret: secret, generation: 3), "pooled mask verifies")
     }
   }
 }

@@ -7,9 +7,11 @@ final class SessionCacheTests: XCTestCase {
   func testBoundAndLRUEviction() {
     let cache = SessionCache(capacity: 3, maxTTL: minute)
     let record = sampleRecord()
-    for seed: UInt8 in 1...3 { cache.insert(hash(seed), record: record, expiresAt: t0 + hour, now: t0) }
+    for seed: UInt8 in 1...3 {
+      cache.insert(hash(seed), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill())
+    }
     XCTAssertNotNil(cache.lookup(hash(1), now: t0), "1 used: now most recent")
-    cache.insert(hash(4), record: record, expiresAt: t0 + hour, now: t0)
+    cache.insert(hash(4), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill())
     let cases: [(name: String, seed: UInt8, present: Bool)] = [
       ("least recently used evicted", 2, false), ("touched entry kept", 1, true), ("3 kept", 3, true),
       ("newest kept", 4, true),
@@ -31,7 +33,7 @@ final class SessionCacheTests: XCTestCase {
     ]
     for c in cases {
       let cache = SessionCache(capacity: 4, maxTTL: maxTTL)
-      cache.insert(hash(1), record: record, expiresAt: c.expiresAt, now: t0)
+      cache.insert(hash(1), record: record, expiresAt: c.expiresAt, now: t0, after: cache.fill())
       XCTAssertEqual(cache.lookup(hash(1), now: c.lookupAt) != nil, c.hit, c.name)
     }
   }
@@ -40,21 +42,25 @@ final class SessionCacheTests: XCTestCase {
     let cache = SessionCache(capacity: 4)
     var newer = sampleRecord()
     newer.generation = 5
-    cache.insert(hash(1), record: sampleRecord(), expiresAt: t0 + hour, now: t0)
-    cache.insert(hash(1), record: newer, expiresAt: t0 + hour, now: t0)
+    cache.insert(hash(1), record: sampleRecord(), expiresAt: t0 + hour, now: t0, after: cache.fill())
+    cache.insert(hash(1), record: newer, expiresAt: t0 + hour, now: t0, after: cache.fill())
     XCTAssertEqual(cache.lookup(hash(1), now: t0)?.generation, 5, "insert replaces")
     XCTAssertEqual(cache.count, 1, "one entry per hash")
-    cache.insert(hash(2), record: newer, expiresAt: t0 + hour, now: t0)
+    cache.insert(hash(2), record: newer, expiresAt: t0 + hour, now: t0, after: cache.fill())
     cache.invalidate(storeKey: fixedTicket(seed: 1).storeKey)
     XCTAssertNil(cache.lookup(hash(1), now: t0), "invalidated by store key")
     cache.invalidate(storeKey: "not a store key")
     XCTAssertNotNil(cache.lookup(hash(2), now: t0), "garbage key ignored")
     cache.invalidate(hash(2))
     XCTAssertNil(cache.lookup(hash(2), now: t0), "invalidated by hash")
-    for seed: UInt8 in 1...4 { cache.insert(hash(seed), record: newer, expiresAt: t0 + hour, now: t0) }
+    for seed: UInt8 in 1...4 {
+      cache.insert(hash(seed), record: newer, expiresAt: t0 + hour, now: t0, after: cache.fill())
+    }
     cache.removeAll()
     XCTAssertEqual(cache.count, 0, "removeAll")
-    for seed: UInt8 in 5...8 { cache.insert(hash(seed), record: newer, expiresAt: t0 + hour, now: t0) }
+    for seed: UInt8 in 5...8 {
+      cache.insert(hash(seed), record: newer, expiresAt: t0 + hour, now: t0, after: cache.fill())
+    }
     XCTAssertEqual(cache.count, 4, "usable after removeAll")
     XCTAssertEqual(cache.hits, 2, "hits")
     XCTAssertEqual(cache.misses, 2, "misses")
@@ -68,7 +74,7 @@ final class SessionCacheTests: XCTestCase {
     for i in 0..<500 {
       let h = SessionIDHash(digest: sha256([UInt8(i & 0xFF), UInt8(i >> 8)]))!
       hashes.append(h)
-      cache.insert(h, record: record, expiresAt: t0 + hour, now: t0)
+      cache.insert(h, record: record, expiresAt: t0 + hour, now: t0, after: cache.fill())
     }
     XCTAssertEqual(cache.count, 50, "bounded")
     XCTAssertNil(cache.lookup(hashes[449], now: t0), "older evicted")
@@ -81,7 +87,7 @@ final class SessionCacheTests: XCTestCase {
     DispatchQueue.concurrentPerform(iterations: 4) { worker in
       for i in 0..<2000 {
         let h = SessionIDHash(digest: sha256([UInt8(worker), UInt8(i & 0xFF), UInt8(i >> 8)]))!
-        cache.insert(h, record: record, expiresAt: t0 + hour, now: t0)
+        cache.insert(h, record: record, expiresAt: t0 + hour, now: t0, after: cache.fill())
         _ = cache.lookup(h, now: t0)
       }
     }
@@ -101,14 +107,15 @@ extension SessionCacheTests {
     ]
     for c in cases {
       let cache = SessionCache(capacity: 4)
-      cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0)
-      cache.insert(hash(2), record: record, expiresAt: t0 + hour, now: t0)
+      cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill())
+      cache.insert(hash(2), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill())
       if let at = c.invalidatedAt {
         cache.invalidate(storeKey: fixedTicket(seed: 1).storeKey, at: at)
         XCTAssertNil(cache.lookup(hash(1), now: t0), "\(c.name): the entry is gone")
       }
       let stored = cache.insert(
-        hash(1), record: record, expiresAt: t0 + hour, now: t0 + 6 * second, unlessInvalidatedSince: c.since)
+        hash(1), record: record, expiresAt: t0 + hour, now: t0 + 6 * second, after: cache.fill(),
+        unlessInvalidatedSince: c.since)
       XCTAssertEqual(stored, c.stored, c.name)
       XCTAssertEqual(cache.lookup(hash(1), now: t0 + 6 * second) != nil, c.stored, "\(c.name): lookup")
       XCTAssertNotNil(cache.lookup(hash(2), now: t0 + 6 * second), "\(c.name): another session is untouched")
@@ -118,12 +125,41 @@ extension SessionCacheTests {
     cache.invalidate(hash(1), at: t0 + 1 * second)
     XCTAssertFalse(
       cache.insert(
-        hash(1), record: record, expiresAt: t0 + hour, now: t0, unlessInvalidatedSince: t0 + 5 * second),
+        hash(1), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill(),
+        unlessInvalidatedSince: t0 + 5 * second),
       "the latest stamp counts, not the last call")
     cache.removeAll()
     XCTAssertFalse(
       cache.insert(
-        hash(1), record: record, expiresAt: t0 + hour, now: t0, unlessInvalidatedSince: t0 + 5 * second),
+        hash(1), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill(),
+        unlessInvalidatedSince: t0 + 5 * second),
       "a flush keeps the stamps (they describe the server, not the cache)")
+  }
+}
+
+extension SessionCacheTests {
+  /// An answer whose fill was taken before an invalidation of its key (or a flush) is never cached:
+  /// a create's or lookup's reply overtaken by the eviction's invalidation must not undo it.
+  func testLateFillNeverUndoesAnInvalidation() {
+    let record = sampleRecord()
+    let cases: [(name: String, between: (SessionCache) -> Void, stored: Bool)] = [
+      ("nothing happened", { _ in }, true),
+      ("the same key invalidated", { $0.invalidate(self.hash(1)) }, false),
+      ("the same key invalidated by Redis", { $0.invalidate(self.hash(1), at: t0) }, false),
+      ("the same store key invalidated", { $0.invalidate(storeKey: fixedTicket(seed: 1).storeKey) }, false),
+      ("the cache flushed", { $0.removeAll() }, false),
+      ("another key invalidated", { $0.invalidate(self.hash(2)) }, true),
+    ]
+    for c in cases {
+      let cache = SessionCache(capacity: 4)
+      let fill = cache.fill()
+      c.between(cache)
+      let stored = cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0, after: fill)
+      XCTAssertEqual(stored, c.stored, c.name)
+      XCTAssertEqual(cache.lookup(hash(1), now: t0) != nil, c.stored, "\(c.name): lookup")
+      XCTAssertTrue(
+        cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill()),
+        "\(c.name): a fill taken afterwards is cached")
+    }
   }
 }

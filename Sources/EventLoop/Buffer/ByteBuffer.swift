@@ -7,8 +7,9 @@ import Glibc
 /// from `mmap(MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)`: pages that are never touched cost
 /// no RSS, so every connection can own a large buffer. Smaller buffers use `malloc`.
 ///
-/// The indexes live in the same allocation as the bytes and are reached through a `let`
-/// pointer: a stored `var` of a class would cost an exclusivity check on every access. The
+/// The indexes are reached through a `let` pointer (a stored `var` of a class would cost an
+/// exclusivity check on every access); they live before the bytes of a malloc'ed buffer and in
+/// their own small allocation for a mapped one, whose pages stay untouched until bytes arrive. The
 /// index accessors and the appends are `@inlinable`: the proxy calls them dozens of times per
 /// request from another module, and a call (with the retain around it) costs more than the
 /// load it wraps.
@@ -52,7 +53,10 @@ public final class ByteBuffer {
     self.allocation = memory
     self.allocationSize = size
     self.isMapped = mapped
-    self.indexes = memory.bindMemory(to: Int.self, capacity: 2)
+    // A mapped buffer keeps its indexes in a separate small allocation: writing them into the
+    // mapping would touch its first page, and an idle connection would hold 4 KiB per buffer.
+    self.indexes =
+      mapped ? UnsafeMutablePointer<Int>.allocate(capacity: 2) : memory.bindMemory(to: Int.self, capacity: 2)
     self.indexes.initialize(repeating: 0, count: 2)
     self.base = memory + ByteBuffer.headerSize
     self.capacity = capacity
@@ -60,6 +64,7 @@ public final class ByteBuffer {
 
   deinit {
     if isMapped {
+      indexes.deallocate()
       munmap(allocation, allocationSize)
     } else {
       free(allocation)

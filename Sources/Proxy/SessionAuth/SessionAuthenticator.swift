@@ -35,6 +35,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// request). Bounded: emptied when it grows past `csrfBaseLimit`.
   private var csrfBases: [SessionIDHash: [UInt8]] = [:]
   private let csrfBaseLimit = 65536
+  /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode.
+  private let tickets = VerifiedTicketCache()
 
   private func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
     if let base = csrfBases[ticket.idHash] { return base }
@@ -76,16 +78,21 @@ final class SessionAuthenticator: RequestAuthenticator {
     guard let cookie = request.sessionCookie else {
       return unauthenticated(request, clearCookie: false, reason: "no_session")
     }
-    let ticket: SessionTicket
-    do {
-      ticket = try cookie.withUnsafeBufferPointer { buffer throws(SessionError) in
-        try SessionTicket.decode(buffer, keyRing: service.keyRing)
-      }
-    } catch {
-      service.metrics.invalidTicket()
-      return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
-    }
     let now = service.now()
+    let verified: VerifiedTicketCache.Entry
+    if let hit = cookie.withUnsafeBufferPointer({ tickets.lookup($0, now: now) }) {
+      verified = hit
+    } else {
+      do {
+        verified = try cookie.withUnsafeBufferPointer { buffer throws(SessionError) in
+          tickets.insert(buffer, ticket: try SessionTicket.decode(buffer, keyRing: service.keyRing), now: now)
+        }
+      } catch {
+        service.metrics.invalidTicket()
+        return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
+      }
+    }
+    let ticket = verified.ticket
     if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
     let metrics = service.metrics
     let finish: (AuthOutcome) -> Void = { outcome in
@@ -93,16 +100,21 @@ final class SessionAuthenticator: RequestAuthenticator {
       resume(outcome)
     }
     let (useCache, degraded) = cachePolicy()
+    // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
+    // this session came in meanwhile.
+    let fill = service.cache.fill()
     if useCache, let record = service.cache.lookup(ticket.idHash, now: now) {
       return Deferred.run(finish) { done in
-        decide(request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, done)
+        decide(
+          request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, fill: fill,
+          verified: verified, done)
       }.map { outcome in
         metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
         return outcome
       }
     }
     return Deferred.run(finish) { done in
-      load(request, ticket: ticket, now: now, followForward: true, done)
+      load(request, ticket: ticket, now: now, followForward: true, fill: fill, verified: verified, done)
     }.map { outcome in
       metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
       return outcome
@@ -128,8 +140,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   // MARK: Lookup
 
   private func load(
-    _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool,
-    _ done: @escaping (AuthOutcome) -> Void
+    _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool, fill: SessionCacheFill,
+    verified: VerifiedTicketCache.Entry? = nil, _ done: @escaping (AuthOutcome) -> Void
   ) {
     let epoch = service.invalidationEpoch
     store.load(ticket: ticket, now: now) { [self] result in
@@ -145,7 +157,7 @@ final class SessionAuthenticator: RequestAuthenticator {
           done(unauthenticated(request, clearCookie: true, reason: "rotated_session"))
           return
         }
-        load(request, ticket: successor, now: now, followForward: false) { outcome in
+        load(request, ticket: successor, now: now, followForward: false, fill: fill) { outcome in
           guard case .allow(var grant) = outcome else {
             done(outcome)
             return
@@ -165,13 +177,17 @@ final class SessionAuthenticator: RequestAuthenticator {
             // invalidation already arrived: not cached if this session changed lately.
             service.cache.insert(
               ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
+              after: fill,
               unlessInvalidatedSince: now &- lag)
           } else {
             service.cache.insert(
-              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now)
+              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
+              after: fill)
           }
         }
-        decide(request, ticket: ticket, record: record, cached: false, degraded: false, now: now, done)
+        decide(
+          request, ticket: ticket, record: record, cached: false, degraded: false, now: now, fill: fill,
+          verified: verified, done)
       }
     }
   }
@@ -188,15 +204,18 @@ final class SessionAuthenticator: RequestAuthenticator {
 
   private func decide(
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, cached: Bool, degraded: Bool,
-    now: Int64, _ done: @escaping (AuthOutcome) -> Void
+    now: Int64, fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?,
+    _ done: @escaping (AuthOutcome) -> Void
   ) {
     let policy = service.policy
-    switch policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
-    {
+    let decision = policy.evaluate(record: record, now: now, clientIP: request.clientIP) {
+      verified?.userAgentHash(request.userAgent) ?? SHA256.hash(request.userAgent ?? [])
+    }
+    if let verified { tickets.limit(verified, to: policy.expiresAt(record), now: now) }
+    switch decision {
     case .expiredIdle, .expiredAbsolute:
-      let idle =
-        policy.evaluate(record: record, now: now, clientIP: request.clientIP, userAgent: request.userAgent)
-        == .expiredIdle
+      let idle = decision == .expiredIdle
+      if let verified { tickets.remove(verified) }
       service.cache.invalidate(ticket.idHash)
       store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
         if case .success(true) = result { service.metrics.destroyed(idle ? .idle : .absolute) }
@@ -220,12 +239,12 @@ final class SessionAuthenticator: RequestAuthenticator {
       if needsTouch && !degraded {
         current = policy.touched(record, now: now)
         let expiresAt = policy.expiresAt(current)
-        service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now)
+        service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now, after: fill)
         store.touch(
           storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
         ) { _ in }
       }
-      done(.allow(grant(request, ticket: ticket, record: current, extraResponse: [])))
+      done(.allow(grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified)))
     }
   }
 
@@ -248,7 +267,7 @@ final class SessionAuthenticator: RequestAuthenticator {
         if let csrf = service.csrfCookie(for: newRecord) { extra.append(csrf) }
         done(.allow(grant(request, ticket: newTicket, record: newRecord, extraResponse: extra)))
       case .converged(let winner):
-        load(request, ticket: winner, now: now, followForward: false) { outcome in
+        load(request, ticket: winner, now: now, followForward: false, fill: service.cache.fill()) { outcome in
           guard case .allow(var grant) = outcome else {
             done(outcome)
             return
@@ -302,10 +321,42 @@ final class SessionAuthenticator: RequestAuthenticator {
 
   // MARK: Answers
 
+  /// `verified`: the ticket's entry in the verified-ticket cache, which keeps the rendered
+  /// identity for the record's generation (only the CSRF mask is new per request).
   private func grant(
-    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, extraResponse: [(String, String)]
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, extraResponse: [(String, String)],
+    verified: VerifiedTicketCache.Entry? = nil
   ) -> AuthGrant {
-    var headers: [(String, String)] = [("X-User-Id", record.userID), ("X-Auth-Method", "session")]
+    let identity: VerifiedTicketCache.Identity
+    if let held = verified?.identity, held.generation == record.generation, held.userID == record.userID {
+      identity = held
+    } else {
+      identity = renderIdentity(ticket, record)
+      verified?.identity = identity
+    }
+    var headers = identity.headers
+    if service.policy.csrf {
+      headers.append(
+        (
+          service.settings.csrfHeader,
+          masks.withBytes(CSRFToken.baseByteCount) {
+            CSRFToken.make(base: csrfBase(ticket, record), mask: $0)
+          }
+        ))
+    }
+    return AuthGrant(
+      identityHeaders: headers, responseHeaders: extraResponse, method: "session",
+      principalHash: identity.principalHash,
+      session: ActiveSession(ticket: ticket, record: record))
+  }
+
+  /// The identity headers (all but the per-request CSRF token) and the principal's log hash.
+  private func renderIdentity(_ ticket: SessionTicket, _ record: SessionRecord)
+    -> VerifiedTicketCache.Identity
+  {
+    var headers: [(String, String)] = [
+      ("X-User-Id", record.userID), ("X-Auth-Method", "session"), ("X-Session-Hash", ticket.hashForLogs),
+    ]
     for (attribute, header) in service.settings.attributeHeaders.sorted(by: { $0.key < $1.key }) {
       if let value = record.elevatedAttributes[attribute] ?? record.attributes[attribute],
         HeaderValue.isSafe(value)
@@ -313,18 +364,10 @@ final class SessionAuthenticator: RequestAuthenticator {
         headers.append((header, value))
       }
     }
-    if service.policy.csrf {
-      headers.append(
-        (
-          service.settings.csrfHeader,
-          CSRFToken.make(base: csrfBase(ticket, record), mask: masks.take(CSRFToken.baseByteCount))
-        ))
-    }
-    headers.append(("X-Session-Hash", ticket.hashForLogs))
-    return AuthGrant(
-      identityHeaders: headers, responseHeaders: extraResponse, method: "session",
-      principalHash: SessionService.principalHash(ticket),
-      session: ActiveSession(ticket: ticket, record: record))
+    headers.reserveCapacity(headers.count + 1)
+    return VerifiedTicketCache.Identity(
+      generation: record.generation, userID: record.userID, headers: headers,
+      principalHash: SessionService.principalHash(ticket))
   }
 
   func unauthenticated(_ request: AuthRequest, clearCookie: Bool, reason: String) -> AuthOutcome {
@@ -348,19 +391,6 @@ final class SessionAuthenticator: RequestAuthenticator {
       return ByteSearch.containsCaseInsensitive(accept, "text/html")
     }
   }
-}
-
-/// Builds the login redirect. `next` is always a local path: the request's own origin-form
-/// target; a target that a browser could read as another host (`//host`, `/\host`) becomes "/".
-enum LoginRedirect {
-  static func location(loginURL: String, target: String) -> String {
-    var next = target
-    if next.hasPrefix("//") || next.hasPrefix("/\\") || !next.hasPrefix("/") { next = "/" }
-    let separator = loginURL.contains("?") ? "&" : "?"
-    return loginURL + separator + "next=" + percentEncode(next)
-  }
-
-  static func percentEncode(_ text: String) -> String { PercentEncoding.encode(text) }
 }
 
 /// Header values Gatehouse copies from session attributes or claims: printable ASCII and spaces,

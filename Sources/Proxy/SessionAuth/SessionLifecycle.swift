@@ -210,6 +210,9 @@ final class SessionLifecycle {
       return
     }
     let summary = SessionSummary(ticket: ticket, record: record, policy: policy, userAgent: request.userAgent)
+    // Before the create: its answer is not cached if the new session was evicted meanwhile (a
+    // concurrent login through another replica; its invalidation may overtake this reply).
+    let fill = service.cache.fill()
     store.create(
       StoredSession(sealed: sealed, summary: summary), userKey: ticket.userKey, limits: policy.limits,
       now: now
@@ -219,7 +222,8 @@ final class SessionLifecycle {
         service.metrics.sessionCreated()
         for key in evicted { service.cache.invalidate(storeKey: key) }
         if !evicted.isEmpty { service.metrics.destroyed(.evicted, count: evicted.count) }
-        service.cache.insert(ticket.idHash, record: record, expiresAt: policy.expiresAt(record), now: now)
+        service.cache.insert(
+          ticket.idHash, record: record, expiresAt: policy.expiresAt(record), now: now, after: fill)
         var headers = [service.setCookie(ticket)]
         if let csrf = service.csrfCookie(for: record) { headers.append(csrf) }
         done(.headers(headers))

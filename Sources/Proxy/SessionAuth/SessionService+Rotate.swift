@@ -34,6 +34,7 @@ extension SessionService {
       return
     }
     let summary = SessionSummary(ticket: newTicket, record: newRecord, policy: policy, userAgent: userAgent)
+    let fill = cache.fill()
     store.rotate(
       userKey: ticket.userKey, oldKey: ticket.storeKey,
       newSession: StoredSession(sealed: sealed, summary: summary),
@@ -48,7 +49,8 @@ extension SessionService {
       case .success(.rotated):
         metrics.sessionRotated()
         cache.invalidate(ticket.idHash)
-        cache.insert(newTicket.idHash, record: newRecord, expiresAt: policy.expiresAt(newRecord), now: now)
+        cache.insert(
+          newTicket.idHash, record: newRecord, expiresAt: policy.expiresAt(newRecord), now: now, after: fill)
         completion(.rotated(newTicket, newRecord))
       case .success(.alreadyRotated(_, let forward)):
         cache.invalidate(ticket.idHash)

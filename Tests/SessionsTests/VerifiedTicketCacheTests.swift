@@ -1,0 +1,68 @@
+import Crypto
+import Sessions
+import XCTest
+
+final class VerifiedTicketCacheTests: XCTestCase {
+  private func lookup(_ cache: VerifiedTicketCache, _ cookie: [UInt8], now: Int64) -> VerifiedTicketCache
+    .Entry?
+  {
+    cookie.withUnsafeBufferPointer { cache.lookup($0, now: now) }
+  }
+
+  private func insert(_ cache: VerifiedTicketCache, _ cookie: [UInt8], _ ticket: SessionTicket, now: Int64)
+    -> VerifiedTicketCache.Entry
+  {
+    cookie.withUnsafeBufferPointer { cache.insert($0, ticket: ticket, now: now) }
+  }
+
+  func testOnlyTheExactBytesHitAndOnlyWhileFresh() {
+    let cache = VerifiedTicketCache(capacity: 64, maxAge: minute)
+    let ticket = fixedTicket(seed: 1)
+    let cookie = Array(ticket.encode(keyRing: ring(keyA)).utf8)
+    XCTAssertNil(lookup(cache, cookie, now: t0), "empty cache")
+    insert(cache, cookie, ticket, now: t0)
+    XCTAssertEqual(lookup(cache, cookie, now: t0 + second)?.ticket, ticket, "the same bytes hit")
+    var changed = cookie
+    changed[cookie.count / 2] ^= 0x01
+    XCTAssertNil(lookup(cache, changed, now: t0 + second), "one byte different: no hit")
+    XCTAssertNil(lookup(cache, Array(cookie.dropLast()), now: t0 + second), "a prefix: no hit")
+    XCTAssertNil(lookup(cache, cookie, now: t0 + minute), "never older than maxAge")
+  }
+
+  func testSessionDeadlineAndRemovalEndAnEntry() {
+    let cache = VerifiedTicketCache(capacity: 64, maxAge: hour)
+    let ticket = fixedTicket(seed: 2)
+    let cookie = Array(ticket.encode(keyRing: ring(keyA)).utf8)
+    let entry = insert(cache, cookie, ticket, now: t0)
+    cache.limit(entry, to: t0 + 5 * second, now: t0)
+    XCTAssertNotNil(lookup(cache, cookie, now: t0 + 4 * second), "before the session's deadline")
+    XCTAssertNil(lookup(cache, cookie, now: t0 + 5 * second), "not past the session's deadline")
+    let again = insert(cache, cookie, ticket, now: t0)
+    cache.remove(again)
+    XCTAssertNil(lookup(cache, cookie, now: t0), "removed")
+    insert(cache, cookie, ticket, now: t0)
+    cache.removeAll()
+    XCTAssertNil(lookup(cache, cookie, now: t0), "emptied")
+  }
+
+  func testBoundedAndUserAgentHashRemembered() {
+    let cache = VerifiedTicketCache(capacity: 8, maxAge: hour)
+    XCTAssertEqual(cache.capacity, 8)
+    var cookies: [[UInt8]] = []
+    for seed: UInt8 in 1...40 {
+      let ticket = fixedTicket(seed: seed)
+      let cookie = Array(ticket.encode(keyRing: ring(keyA)).utf8)
+      cookies.append(cookie)
+      insert(cache, cookie, ticket, now: t0)
+    }
+    let held = cookies.filter { lookup(cache, $0, now: t0) != nil }.count
+    XCTAssertLessThanOrEqual(held, 8, "no more entries than slots")
+    XCTAssertNotNil(lookup(cache, cookies[39], now: t0), "the newest is held")
+
+    let entry = lookup(cache, cookies[39], now: t0)!
+    for agent in [Array("a".utf8), Array("a".utf8), Array("b".utf8)] {
+      XCTAssertEqual(entry.userAgentHash(agent), SHA256.hash(agent), "the hash of what was sent")
+    }
+    XCTAssertEqual(entry.userAgentHash(nil), SHA256.hash([]), "no header hashes as empty")
+  }
+}
