@@ -26,6 +26,9 @@ let package = Package(
   products: [
     .executable(name: "gatehouse", targets: ["gatehouse"])
   ],
+  // Span export is our own OTLP/HTTP JSON exporter (Sources/Proxy/Tracing), not swift-otel: that
+  // needs a Swift-concurrency runtime beside our loops and ~7 min of first build on CI
+  // (docs/operations.md §5).
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),

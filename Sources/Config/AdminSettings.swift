@@ -1,6 +1,6 @@
 public import Net
 
-/// `[admin]`: the second listener (`/healthz`, `/readyz`, `/metrics`, later the revocation API).
+/// `[admin]`: the second listener (`/healthz`, `/readyz`, `/health`, `/metrics`, `/config`, `/sessions`).
 /// Immutable.
 public struct AdminSettings: Sendable, Equatable {
   public static let defaultListen = SocketAddress(ip: .v4(0x7F00_0001), port: 9901)

@@ -7,7 +7,8 @@ extension ConfigReader {
   static let redisKeys = [
     "address", "sentinels", "master_name", "password", "username", "database", "key_prefix",
     "connect_timeout", "command_timeout", "on_store_unavailable", "stale_grace", "breaker_failures",
-    "breaker_cooldown", "cluster", "read_from", "replica_timeout", "target",
+    "breaker_cooldown", "cluster", "read_from", "replica_timeout", "target", "min_replicas_acked",
+    "replica_ack_timeout", "read_timeout", "write_timeout",
   ]
   /// Why a Redis table is needed: where that was written, for the message when it is missing.
   struct RedisNeed {
@@ -151,8 +152,13 @@ extension ConfigReader {
     }
     let commandTimeout = duration(
       s, "command_timeout", default: d.commandTimeout, range: .milliseconds(1) ... .seconds(60))
+    // command_timeout is the default of both directions (an alias for setting both).
+    let readTimeout = duration(
+      s, "read_timeout", default: commandTimeout, range: .milliseconds(1) ... .seconds(60))
+    let writeTimeout = duration(
+      s, "write_timeout", default: commandTimeout, range: .milliseconds(1) ... .seconds(60))
     let (readFrom, replicaTimeout) = readReplicaReads(
-      s, table: table, endpoint: endpoint, commandTimeout: commandTimeout)
+      s, table: table, endpoint: endpoint, commandTimeout: readTimeout)
     return RedisSettings(
       endpoint: endpoint, username: username, password: password, database: database, keyPrefix: keyPrefix,
       connectTimeout: duration(
@@ -163,7 +169,12 @@ extension ConfigReader {
       breakerFailures: integer(s, "breaker_failures", default: d.breakerFailures, range: 1...1000),
       breakerCooldown: duration(
         s, "breaker_cooldown", default: d.breakerCooldown, range: .milliseconds(10) ... .seconds(600)),
-      readFrom: readFrom, replicaTimeout: replicaTimeout)
+      readFrom: readFrom, replicaTimeout: replicaTimeout,
+      minReplicasAcked: integer(
+        s, "min_replicas_acked", default: RedisSettings.defaultMinReplicasAcked(endpoint), range: 0...16),
+      replicaAckTimeout: duration(
+        s, "replica_ack_timeout", default: d.replicaAckTimeout, range: .milliseconds(1) ... .seconds(10)),
+      readTimeout: readTimeout, writeTimeout: writeTimeout)
   }
 
   /// `address`, `sentinels` + `master_name`, or `cluster`: exactly one of them (none: the default
@@ -261,7 +272,7 @@ extension ConfigReader {
     if let line = table.entry("replica_timeout")?.keyLine, replicaTimeout > commandTimeout {
       report(
         line: line, key: s.key("replica_timeout"),
-        "replica_timeout must not be longer than command_timeout (\(ConfigDuration.format(commandTimeout)))")
+        "replica_timeout must not be longer than read_timeout (\(ConfigDuration.format(commandTimeout)))")
     }
     return (readFrom, min(replicaTimeout, commandTimeout))
   }

@@ -34,7 +34,71 @@ extension ConfigReader {
       log: readLog(section(root, "log")),
       jwt: jwt,
       routes: readRoutes(root),
-      session: readSession(root))
+      session: readSession(root),
+      health: readHealth(section(root, "health")),
+      tracing: readTracing(section(root, "tracing")))
+  }
+
+  // MARK: - [tracing]
+
+  private mutating func readTracing(_ s: ConfigSection) -> TracingSettings {
+    checkKeys(s, known: ["sampler", "ratio", "otlp_endpoint", "service_name", "max_queue", "record_user_id"])
+    let d = TracingSettings()
+    var sampler = d.sampler
+    if let (text, line) = string(s, "sampler") {
+      if let value = TracingSettings.Sampler(rawValue: text) {
+        sampler = value
+      } else {
+        report(
+          line: line, key: s.key("sampler"), "unknown sampler \(quoted(text)); use \"parent_based_ratio\"")
+      }
+    }
+    var address: SocketAddress?
+    var path = d.otlpPath
+    var host = d.otlpHost
+    if let (text, line) = string(s, "otlp_endpoint"), !text.isEmpty {
+      // http://host:port[/path]: the collector is on the pod's network (plain OTLP/HTTP).
+      if text.hasPrefix("http://") {
+        let rest = text.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" }
+        let suffix = rest.dropFirst(authority.count)
+        host = String(authority)
+        if !suffix.isEmpty { path = String(suffix) }
+        address = socketAddress(
+          String(authority), line: line, key: s.key("otlp_endpoint"), allowPortZero: false)
+      } else {
+        report(
+          line: line, key: s.key("otlp_endpoint"),
+          "\(quoted(text)) must be an http:// URL such as \"http://127.0.0.1:4318/v1/traces\"")
+      }
+    }
+    var serviceName = d.serviceName
+    if let (text, line) = string(s, "service_name") {
+      if text.isEmpty || !text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        report(line: line, key: s.key("service_name"), "must be non-empty printable ASCII")
+      } else {
+        serviceName = text
+      }
+    }
+    return TracingSettings(
+      sampler: sampler, ratio: fraction(s, "ratio", default: d.ratio), otlpAddress: address, otlpPath: path,
+      otlpHost: host, serviceName: serviceName,
+      maxQueue: integer(s, "max_queue", default: d.maxQueue, range: 1...1_000_000),
+      recordUserID: bool(s, "record_user_id", default: d.recordUserID))
+  }
+
+  // MARK: - [health]
+
+  private mutating func readHealth(_ s: ConfigSection) -> HealthSettings {
+    checkKeys(s, known: ["window", "max_store_p99", "max_error_rate", "min_l1_hit_rate", "min_samples"])
+    let d = HealthSettings()
+    return HealthSettings(
+      window: duration(s, "window", default: d.window, range: .seconds(1) ... .seconds(3600)),
+      maxStoreP99: duration(
+        s, "max_store_p99", default: d.maxStoreP99, range: .microseconds(1) ... .seconds(60)),
+      maxErrorRate: fraction(s, "max_error_rate", default: d.maxErrorRate),
+      minL1HitRate: fraction(s, "min_l1_hit_rate", default: d.minL1HitRate),
+      minSamples: integer(s, "min_samples", default: d.minSamples, range: 1...1_000_000))
   }
 
   /// The named top-level table, or an empty one when absent or mistyped (reported).
@@ -194,6 +258,7 @@ extension ConfigReader {
       s,
       known: [
         "level", "format", "access_log", "log_query", "security_events_per_second", "security_events_burst",
+        "log_user_ids",
       ])
     let d = LogSettings()
     var level = d.level
@@ -219,6 +284,7 @@ extension ConfigReader {
       securityEventsPerSecond: integer(
         s, "security_events_per_second", default: d.securityEventsPerSecond, range: 0...100_000),
       securityEventsBurst: integer(
-        s, "security_events_burst", default: d.securityEventsBurst, range: 1...1_000_000))
+        s, "security_events_burst", default: d.securityEventsBurst, range: 1...1_000_000),
+      logUserIDs: bool(s, "log_user_ids", default: d.logUserIDs))
   }
 }

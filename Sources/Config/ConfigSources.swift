@@ -23,6 +23,10 @@ public struct ConfigSources: Sendable {
   public let resolve: Resolver
   /// What `[server] workers = 0` (the default) becomes; at least 1.
   public let onlineCores: Int
+  /// `gatehouse check --skip-secrets`: when set, `env:` and `file:` secrets are not resolved —
+  /// each is reported here instead (a warning for the caller) and stands in as a placeholder, so
+  /// a pipeline without the secrets still validates everything else. Nil: resolve them.
+  public var skippedSecret: (@Sendable (ConfigIssue) -> Void)?
 
   public init(
     environment: [String: String], readFile: @escaping FileReader, resolve: @escaping Resolver,

@@ -12,6 +12,8 @@ public struct GatehouseConfig: Sendable, Equatable {
   public let routes: [RouteSettings]
   /// `[session]`; nil when the file has none.
   public let session: SessionSettings?
+  public let health: HealthSettings
+  public let tracing: TracingSettings
 
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
@@ -19,8 +21,11 @@ public struct GatehouseConfig: Sendable, Equatable {
     headers: HeaderSettings = HeaderSettings(), log: LogSettings = LogSettings(),
     jwt: JWTSettings = JWTSettings(),
     routes: [RouteSettings] = [],
-    session: SessionSettings? = nil
+    session: SessionSettings? = nil, health: HealthSettings = HealthSettings(),
+    tracing: TracingSettings = TracingSettings()
   ) {
+    self.tracing = tracing
+    self.health = health
     self.session = session
     self.server = server
     self.upstream = upstream

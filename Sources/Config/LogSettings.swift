@@ -12,11 +12,14 @@ public struct LogSettings: Sendable, Equatable {
   public let securityEventsPerSecond: Int
   /// Lines a client may cause at once before the rate applies.
   public let securityEventsBurst: Int
+  /// Session lifecycle events name the user id; off: its keyed hash (the ticket's user tag).
+  public let logUserIDs: Bool
 
   public init(
     level: Logger.Level = .info, format: LogFormat = .json, accessLog: Bool = true, logQuery: Bool = false,
-    securityEventsPerSecond: Int = 5, securityEventsBurst: Int = 20
+    securityEventsPerSecond: Int = 5, securityEventsBurst: Int = 20, logUserIDs: Bool = false
   ) {
+    self.logUserIDs = logUserIDs
     self.level = level
     self.format = format
     self.accessLog = accessLog

@@ -21,6 +21,8 @@ extension RedisSettings {
       "key_prefix = \(string(keyPrefix))",
       "connect_timeout = \(duration(connectTimeout))",
       "command_timeout = \(duration(commandTimeout))",
+      "read_timeout = \(duration(readTimeout))",
+      "write_timeout = \(duration(writeTimeout))",
     ]
     if table == "redis" {
       lines += [
@@ -33,6 +35,8 @@ extension RedisSettings {
       "breaker_cooldown = \(duration(breakerCooldown))",
       "read_from = \(string(readFrom.rawValue))",
       "replica_timeout = \(duration(replicaTimeout))",
+      "min_replicas_acked = \(minReplicasAcked)",
+      "replica_ack_timeout = \(duration(replicaAckTimeout))",
     ]
     return lines
   }

@@ -37,7 +37,11 @@ public struct RedisSettings: Sendable, Equatable {
   /// Prepended to every key (`<prefix>s:{tag}:…`); lets several deployments share one Redis.
   public let keyPrefix: String
   public let connectTimeout: Duration
+  /// The connection's default deadline, and the default of both directions below.
   public let commandTimeout: Duration
+  /// Lookups (`load`, `list`) and writes (create, touch, rotate, destroy, revoke).
+  public let readTimeout: Duration
+  public let writeTimeout: Duration
   public let onStoreUnavailable: OnStoreUnavailable
   /// How long L1 hits keep working after the store became unavailable.
   public let staleGrace: Duration
@@ -48,6 +52,16 @@ public struct RedisSettings: Sendable, Equatable {
   public let readFrom: ReadFrom
   /// A replica's answer to a lookup later than this is abandoned for the master's.
   public let replicaTimeout: Duration
+  /// After a create or rotation, `WAIT` for this many replicas (0 = off); a write not
+  /// acknowledged in `replicaAckTimeout` is refused (503), never handed out as a cookie.
+  public let minReplicasAcked: Int
+  public let replicaAckTimeout: Duration
+
+  /// 1 behind sentinels (a failover must not lose a login answered 200), else 0.
+  public static func defaultMinReplicasAcked(_ endpoint: Endpoint) -> Int {
+    if case .sentinels = endpoint { return 1 }
+    return 0
+  }
 
   public init(
     endpoint: Endpoint = .address(SocketAddress(ip: IPAddress("127.0.0.1")!, port: 6379)),
@@ -55,8 +69,14 @@ public struct RedisSettings: Sendable, Equatable {
     connectTimeout: Duration = .milliseconds(200), commandTimeout: Duration = .milliseconds(50),
     onStoreUnavailable: OnStoreUnavailable = .deny, staleGrace: Duration = .seconds(60),
     breakerFailures: Int = 5, breakerCooldown: Duration = .seconds(2), readFrom: ReadFrom = .master,
-    replicaTimeout: Duration = .milliseconds(25)
+    replicaTimeout: Duration = .milliseconds(25), minReplicasAcked: Int = 0,
+    replicaAckTimeout: Duration = .milliseconds(20), readTimeout: Duration? = nil,
+    writeTimeout: Duration? = nil
   ) {
+    self.readTimeout = readTimeout ?? commandTimeout
+    self.writeTimeout = writeTimeout ?? commandTimeout
+    self.minReplicasAcked = minReplicasAcked
+    self.replicaAckTimeout = replicaAckTimeout
     self.endpoint = endpoint
     self.username = username
     self.password = password

@@ -13,6 +13,12 @@
 /// first failure of a streak, or the moment the connection was lost (`connectionLost`), whichever
 /// came first; any successful call ends the outage.
 ///
+/// Recovery signal: `recoveries` is a generation the owner bumps when it has proof the store is
+/// reachable again (the invalidation subscriber re-subscribed, which also flushes the L1). A
+/// breaker opened before the bump closes at its next call instead of waiting out its cooldown,
+/// so the sessions the flush removed are loaded again at once rather than refused
+/// (docs/operations.md §4).
+///
 /// Time comes from the injected `now`; what it reports goes to an optional
 /// `BreakerSessionStoreMetrics` (Prometheus lives in Proxy).
 ///
@@ -28,25 +34,36 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   let inner: any SessionStore
   /// Monotonic nanoseconds (the worker loop's `now`; a fake clock in tests).
   public let now: () -> UInt64
-  let failureThreshold: Int
-  let cooldown: UInt64
+  private(set) var failureThreshold: Int
+  private(set) var cooldown: UInt64
   let workerIndex: Int
   let metrics: (any BreakerSessionStoreMetrics)?
   /// Whether the underlying connection is up (`RedisSessionStore.isAvailable`).
   let connected: () -> Bool
+  /// The owner's recovery generation (see above); constant 0 when there is none.
+  let recoveries: () -> UInt64
   /// Called on every state change (readiness accounting).
   public var onStateChange: ((State, State) -> Void)?
+
+  /// The store operation a call was, for per-operation latency.
+  public enum Operation: String, Sendable, CaseIterable {
+    case create, load, touch, rotate, destroy
+    case revokeAll = "revoke_all"
+    case list
+  }
 
   public private(set) var state = State.closed
   private var consecutiveFailures = 0
   private var openedAt: UInt64 = 0
+  private var recoveriesAtOpen: UInt64 = 0
   private var unavailableSince: UInt64?
 
   public init(
     inner: any SessionStore, now: @escaping () -> UInt64, failureThreshold: Int, cooldown: UInt64,
     workerIndex: Int = 0, metrics: (any BreakerSessionStoreMetrics)? = nil,
-    connected: @escaping () -> Bool = { true }
+    connected: @escaping () -> Bool = { true }, recoveries: @escaping () -> UInt64 = { 0 }
   ) {
+    self.recoveries = recoveries
     self.inner = inner
     self.now = now
     self.failureThreshold = max(failureThreshold, 1)
@@ -68,6 +85,13 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     return unavailableSince
   }
 
+  /// A reload's `breaker_failures` and `breaker_cooldown`: used from the next failure and the
+  /// next admission on (an open breaker keeps the moment it opened).
+  public func reconfigure(failureThreshold: Int, cooldown: UInt64) {
+    self.failureThreshold = max(failureThreshold, 1)
+    self.cooldown = cooldown
+  }
+
   /// The connection dropped: the outage (if any) starts now.
   public func connectionLost() {
     if unavailableSince == nil { unavailableSince = now() }
@@ -77,6 +101,11 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
 
   /// True when a call may go to the store (closed, or the half-open probe).
   func admit() -> Bool {
+    if state != .closed && recoveries() != recoveriesAtOpen {
+      consecutiveFailures = 0
+      transition(to: .closed)
+      return true
+    }
     switch state {
     case .closed:
       return true
@@ -111,6 +140,7 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
 
   private func open() {
     openedAt = now()
+    recoveriesAtOpen = recoveries()
     transition(to: .open)
   }
 
@@ -132,7 +162,7 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   /// Runs `call` through the breaker: fails fast when not admitted, else records the outcome
   /// and the round trip.
   private func guarded<T>(
-    _ completion: @escaping (Result<T, SessionError>) -> Void,
+    _ operation: Operation, _ completion: @escaping (Result<T, SessionError>) -> Void,
     _ call: (@escaping (Result<T, SessionError>) -> Void) -> Void
   ) {
     guard admit() else {
@@ -142,7 +172,7 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     }
     let started = metrics?.callStarted() ?? 0
     call { [self] result in
-      metrics?.callFinished(startedAt: started)
+      metrics?.callFinished(startedAt: started, operation: operation)
       switch result {
       case .success: record(nil)
       case .failure(let error): record(error)
@@ -157,20 +187,22 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     _ session: StoredSession, userKey: String, limits: SessionLimits, now: Int64,
     completion: @escaping (Result<CreateOutcome, SessionError>) -> Void
   ) {
-    guarded(completion) { inner.create(session, userKey: userKey, limits: limits, now: now, completion: $0) }
+    guarded(.create, completion) {
+      inner.create(session, userKey: userKey, limits: limits, now: now, completion: $0)
+    }
   }
 
   public func load(
     storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
-    guarded(completion) { inner.load(storeKey: storeKey, now: now, completion: $0) }
+    guarded(.load, completion) { inner.load(storeKey: storeKey, now: now, completion: $0) }
   }
 
   public func touch(
     storeKey: String, userKey: String, lastAccess: Int64, expiresAt: Int64, now: Int64,
     completion: @escaping (Result<TouchOutcome, SessionError>) -> Void
   ) {
-    guarded(completion) {
+    guarded(.touch, completion) {
       inner.touch(
         storeKey: storeKey, userKey: userKey, lastAccess: lastAccess, expiresAt: expiresAt, now: now,
         completion: $0)
@@ -181,7 +213,7 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
     now: Int64, completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
   ) {
-    guarded(completion) {
+    guarded(.rotate, completion) {
       inner.rotate(
         userKey: userKey, oldKey: oldKey, newSession: newSession, forward: forward, grace: grace, now: now,
         completion: $0)
@@ -191,16 +223,16 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
   public func destroy(
     storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void
   ) {
-    guarded(completion) { inner.destroy(storeKey: storeKey, userKey: userKey, completion: $0) }
+    guarded(.destroy, completion) { inner.destroy(storeKey: storeKey, userKey: userKey, completion: $0) }
   }
 
   public func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
-    guarded(completion) { inner.revokeAll(userKey: userKey, completion: $0) }
+    guarded(.revokeAll, completion) { inner.revokeAll(userKey: userKey, completion: $0) }
   }
 
   public func list(
     userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
   ) {
-    guarded(completion) { inner.list(userKey: userKey, now: now, completion: $0) }
+    guarded(.list, completion) { inner.list(userKey: userKey, now: now, completion: $0) }
   }
 }

@@ -12,6 +12,6 @@ public protocol BreakerSessionStoreMetrics: Sendable {
   /// Starts timing one store call: an instant from the implementation's own clock, handed back
   /// to `callFinished` (the breaker's `now` is the loop's cached time, too coarse for latency).
   func callStarted() -> UInt64
-  /// The call started at `startedAt` completed (successfully or not).
-  func callFinished(startedAt: UInt64)
+  /// The `operation` call started at `startedAt` completed (successfully or not).
+  func callFinished(startedAt: UInt64, operation: BreakerSessionStore.Operation)
 }

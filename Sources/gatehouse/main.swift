@@ -18,9 +18,14 @@ struct ConfigOption: ParsableArguments {
   var config: String = "proxy.conf"
 }
 
-/// Loads the file or prints every problem (with its line) and exits non-zero.
-func loadConfigOrExit(_ path: String) -> GatehouseConfig {
-  switch ConfigLoader.load(path: path, environment: environmentVariables()) {
+/// Loads the file or prints every problem (with its line) and exits non-zero. `skipSecrets`:
+/// `env:`/`file:` secrets are not resolved; each is printed as a warning instead.
+func loadConfigOrExit(_ path: String, skipSecrets: Bool = false) -> GatehouseConfig {
+  var sources = ConfigSources.system(environment: environmentVariables())
+  if skipSecrets {
+    sources.skippedSecret = { issue in printError("gatehouse: warning: \(issue)") }
+  }
+  switch ConfigLoader.load(path: path, sources: sources) {
   case .success(let config):
     return config
   case .failure(let errors):
@@ -125,9 +130,11 @@ struct Run: ParsableCommand {
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Validate a configuration file and exit.")
   @OptionGroup var options: ConfigOption
+  @Flag(help: "Validate everything but the resolution of env: and file: secrets (reported as warnings).")
+  var skipSecrets = false
 
   func run() throws {
-    let config = loadConfigOrExit(options.config)
+    let config = loadConfigOrExit(options.config, skipSecrets: skipSecrets)
     print(
       "\(options.config): OK (\(config.routes.count) route\(config.routes.count == 1 ? "" : "s"), listen \(config.server.listen), upstream \(config.upstream.address))"
     )

@@ -80,6 +80,21 @@ final class RedisConfigTests: XCTestCase {
       ("empty key prefix", "key_prefix = \"\"", { $0.keyPrefix == "" }),
       ("connect timeout", "connect_timeout = \"1s\"", { $0.connectTimeout == .seconds(1) }),
       ("command timeout", "command_timeout = \"20ms\"", { $0.commandTimeout == .milliseconds(20) }),
+      (
+        "command timeout is the default of both directions", "command_timeout = \"20ms\"",
+        { $0.readTimeout == .milliseconds(20) && $0.writeTimeout == .milliseconds(20) }
+      ),
+      (
+        "read and write timeouts", "read_timeout = \"5ms\"\nwrite_timeout = \"10ms\"",
+        {
+          $0.readTimeout == .milliseconds(5) && $0.writeTimeout == .milliseconds(10)
+            && $0.commandTimeout == .milliseconds(50)
+        }
+      ),
+      ("min replicas acked", "min_replicas_acked = 2", { $0.minReplicasAcked == 2 }),
+      (
+        "replica ack timeout", "replica_ack_timeout = \"30ms\"", { $0.replicaAckTimeout == .milliseconds(30) }
+      ),
       ("jwt_only", "on_store_unavailable = \"jwt_only\"", { $0.onStoreUnavailable == .jwtOnly }),
       ("stale grace off", "stale_grace = \"0s\"", { $0.staleGrace == .zero }),
       ("breaker failures", "breaker_failures = 1", { $0.breakerFailures == 1 }),
@@ -163,7 +178,7 @@ final class RedisConfigTests: XCTestCase {
       (
         "replica timeout past the command timeout",
         "cluster = [\"127.0.0.1:7000\"]\nread_from = \"replica_preferred\"\nreplica_timeout = \"60ms\"",
-        ["7 redis.replica_timeout: replica_timeout must not be longer than command_timeout (50ms)"]
+        ["7 redis.replica_timeout: replica_timeout must not be longer than read_timeout (50ms)"]
       ),
       (
         "sentinels without master", "sentinels = [\"127.0.0.1:26379\"]",

@@ -58,7 +58,8 @@ final class ProxyHeaderTests: GatehouseTestCase {
       let gatehouse = try startGatehouse(ProxyConfig(trustedProxies: group.trusted))
       for testCase in group.cases {
         let (response, forwarded) = try send(
-          gatehouse, "GET", "/xff/\(testCase.name.count)", host: "app.example:8080", headers: testCase.clientHeaders)
+          gatehouse, "GET", "/xff/\(testCase.name.count)", host: "app.example:8080",
+          headers: testCase.clientHeaders)
         XCTAssertEqual(response.status, 200, testCase.name)
         guard let headers = forwarded?.headers else {
           XCTFail("\(testCase.name): nothing reached the upstream")
@@ -68,7 +69,8 @@ final class ProxyHeaderTests: GatehouseTestCase {
           .map { $0.trimmingCharacters(in: .whitespaces) }
         XCTAssertEqual(forwardedFor, testCase.forwardedFor, "\(testCase.name): X-Forwarded-For")
         XCTAssertEqual(headers.values("X-Forwarded-Proto"), ["http"], "\(testCase.name): X-Forwarded-Proto")
-        XCTAssertEqual(headers.values("X-Forwarded-Host"), ["app.example:8080"], "\(testCase.name): X-Forwarded-Host")
+        XCTAssertEqual(
+          headers.values("X-Forwarded-Host"), ["app.example:8080"], "\(testCase.name): X-Forwarded-Host")
       }
       gatehouse.stop()
     }
@@ -77,20 +79,24 @@ final class ProxyHeaderTests: GatehouseTestCase {
   func testIdentityHeadersAreStripped() throws {
     let gatehouse = try startGatehouse()
     let stripped = [
-      "X-User-Id", "x-user-id", "X_User_Id", "x-auth-whatever", "X-Auth-Role", "X-Session-Foo", "x_session_id",
+      "X-User-Id", "x-user-id", "X_User_Id", "x-auth-whatever", "X-Auth-Role", "X-Session-Foo",
+      "x_session_id",
       "X-Forwarded-User",
     ]
     let kept = ["X-User", "X-Authz", "X-Sessions", "X-Forwarded-Username"]
-    let headers = stripped.enumerated().map { ($0.element, "spoofed-\($0.offset)") } + kept.map { ($0, "kept") }
+    let headers =
+      stripped.enumerated().map { ($0.element, "spoofed-\($0.offset)") } + kept.map { ($0, "kept") }
     let (response, forwarded) = try send(gatehouse, "GET", "/identity", headers: headers)
     XCTAssertEqual(response.status, 200)
     let received = try XCTUnwrap(forwarded, "nothing reached the upstream").headers
     func normalised(_ name: String) -> String { name.lowercased().replacingOccurrences(of: "_", with: "-") }
     for name in stripped {
       XCTAssertFalse(
-        received.contains { normalised($0.name) == normalised(name) }, "\(name) reached the upstream: \(received)")
+        received.contains { normalised($0.name) == normalised(name) },
+        "\(name) reached the upstream: \(received)")
     }
-    XCTAssertFalse(received.contains { $0.value.hasPrefix("spoofed-") }, "a spoofed value got through: \(received)")
+    XCTAssertFalse(
+      received.contains { $0.value.hasPrefix("spoofed-") }, "a spoofed value got through: \(received)")
     for name in kept {
       XCTAssertEqual(received.values(name), ["kept"], "\(name) should pass")
     }
@@ -104,33 +110,51 @@ final class ProxyHeaderTests: GatehouseTestCase {
       let name: String
       let traceparent: String?
       let continues: Bool
+      /// The flags the upstream sees: a continued trace keeps its sampled flag; a trace
+      /// Gatehouse starts is sampled, so a parent-based sampler downstream records it.
+      var flags = "01"
     }
     let cases = [
       Case(name: "valid, sampled", traceparent: "00-\(parentTrace)-\(parentSpan)-01", continues: true),
-      Case(name: "valid, not sampled", traceparent: "00-\(parentTrace)-\(parentSpan)-00", continues: true),
+      Case(
+        name: "valid, not sampled", traceparent: "00-\(parentTrace)-\(parentSpan)-00", continues: true,
+        flags: "00"),
       Case(name: "absent", traceparent: nil, continues: false),
-      Case(name: "non-hex trace id", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e47zz-\(parentSpan)-01", continues: false),
-      Case(name: "all-zero trace id", traceparent: "00-\(String(repeating: "0", count: 32))-\(parentSpan)-01", continues: false),
+      Case(
+        name: "non-hex trace id", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e47zz-\(parentSpan)-01",
+        continues: false),
+      Case(
+        name: "all-zero trace id", traceparent: "00-\(String(repeating: "0", count: 32))-\(parentSpan)-01",
+        continues: false),
       Case(name: "all-zero span id", traceparent: "00-\(parentTrace)-0000000000000000-01", continues: false),
-      Case(name: "short trace id", traceparent: "00-\(parentTrace.dropLast(2))-\(parentSpan)-01", continues: false),
+      Case(
+        name: "short trace id", traceparent: "00-\(parentTrace.dropLast(2))-\(parentSpan)-01",
+        continues: false),
       Case(name: "version ff", traceparent: "ff-\(parentTrace)-\(parentSpan)-01", continues: false),
-      Case(name: "upper-case hex", traceparent: "00-\(parentTrace.uppercased())-\(parentSpan)-01", continues: false),
+      Case(
+        name: "upper-case hex", traceparent: "00-\(parentTrace.uppercased())-\(parentSpan)-01",
+        continues: false),
     ]
     for (index, testCase) in cases.enumerated() {
       var headers: [(String, String)] = []
-      if let traceparent = testCase.traceparent { headers += [("traceparent", traceparent), ("tracestate", "congo=t61rcWkgMzE")] }
+      if let traceparent = testCase.traceparent {
+        headers += [("traceparent", traceparent), ("tracestate", "congo=t61rcWkgMzE")]
+      }
       let (response, forwarded) = try send(gatehouse, "GET", "/trace/\(index)", headers: headers)
       XCTAssertEqual(response.status, 200, testCase.name)
-      let values = try XCTUnwrap(forwarded, "\(testCase.name): nothing reached the upstream").headers.values("traceparent")
+      let values = try XCTUnwrap(forwarded, "\(testCase.name): nothing reached the upstream").headers.values(
+        "traceparent")
       XCTAssertEqual(values.count, 1, "\(testCase.name): traceparent fields \(values)")
       guard let value = values.first, let parsed = TraceParent(value) else {
         XCTFail("\(testCase.name): upstream traceparent \(values) is not a valid version-00 value")
         continue
       }
+      XCTAssertEqual(parsed.flags, testCase.flags, "\(testCase.name): trace flags")
       if testCase.continues {
         XCTAssertEqual(parsed.traceID, parentTrace, "\(testCase.name): trace id continued")
         XCTAssertNotEqual(parsed.spanID, parentSpan, "\(testCase.name): a new span id")
-        XCTAssertEqual(forwarded?.headers.values("tracestate"), ["congo=t61rcWkgMzE"], "\(testCase.name): tracestate")
+        XCTAssertEqual(
+          forwarded?.headers.values("tracestate"), ["congo=t61rcWkgMzE"], "\(testCase.name): tracestate")
       } else {
         XCTAssertNotEqual(parsed.traceID.lowercased(), parentTrace, "\(testCase.name): a new trace")
       }
@@ -158,7 +182,8 @@ final class ProxyHeaderTests: GatehouseTestCase {
       let headers = testCase.sent.map { [("X-Request-Id", $0)] } ?? []
       let (response, forwarded) = try send(gatehouse, "GET", "/rid/\(index)", headers: headers)
       XCTAssertEqual(response.status, 200, testCase.name)
-      let values = try XCTUnwrap(forwarded, "\(testCase.name): nothing reached the upstream").headers.values("X-Request-Id")
+      let values = try XCTUnwrap(forwarded, "\(testCase.name): nothing reached the upstream").headers.values(
+        "X-Request-Id")
       XCTAssertEqual(values.count, 1, "\(testCase.name): X-Request-Id fields \(values)")
       guard let value = values.first else { continue }
       if testCase.kept {
@@ -166,7 +191,8 @@ final class ProxyHeaderTests: GatehouseTestCase {
       } else {
         XCTAssertNotEqual(value, testCase.sent, testCase.name)
         XCTAssertTrue(
-          !value.isEmpty && value.count <= 200 && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7f },
+          !value.isEmpty && value.count <= 200
+            && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7f },
           "\(testCase.name): generated id \(value.debugDescription) is not well-formed")
         generated.append(value)
       }

@@ -93,6 +93,40 @@ final class ProxyLifecycleTests: GatehouseTestCase {
     XCTAssertEqual(result.status, .exited(0), "\(result)")
   }
 
+  /// `check --skip-secrets` validates everything but `env:`/`file:` secrets, which it names as
+  /// warnings; without the flag an unset variable is an error as before.
+  func testCheckSkipSecretsWarnsInsteadOfFailing() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    var config = ProxyConfig()
+    config.extraTOML = """
+      [session]
+      keys = ["env:GH_TEST_UNSET_SESSION_KEY"]
+      user_tag_key = "file:missing-user-tag.key"
+      secure_cookie = false
+      cookie_name = "gh_session"
+
+      """
+    let path = try writeConfig(
+      try rendered(config, port: try PortAllocator.freePort(), directory: directory), in: directory)
+    let strict = try GatehouseCommand.run(["check", "--config", path])
+    XCTAssertNotEqual(strict.status, .exited(0), "an unset secret fails the plain check: \(strict)")
+    XCTAssertTrue(strict.stderr.contains("GH_TEST_UNSET_SESSION_KEY"), strict.stderr)
+
+    let skipping = try GatehouseCommand.run(["check", "--skip-secrets", "--config", path])
+    XCTAssertEqual(skipping.status, .exited(0), "\(skipping)")
+    let warnings = skipping.stderr.split(separator: "\n").filter { $0.contains("warning") }
+    XCTAssertTrue(warnings.contains { $0.contains("env:GH_TEST_UNSET_SESSION_KEY") }, skipping.stderr)
+    XCTAssertTrue(warnings.contains { $0.contains("file:missing-user-tag.key") }, skipping.stderr)
+
+    // Everything else is still checked.
+    let broken = try writeConfig(
+      try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+        of: "secure_cookie = false", with: "secure_cookie = \"no\""), in: directory)
+    let stillChecked = try GatehouseCommand.run(["check", "--skip-secrets", "--config", broken])
+    XCTAssertNotEqual(stillChecked.status, .exited(0), "other errors still fail: \(stillChecked)")
+  }
+
   func testCheckReportsEveryErrorWithItsLine() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -36,7 +36,7 @@ final class RedisSentinelFailoverTests: SessionTestCase {
     let gatehouse = try startSessionGatehouse(session: [
       "store = \"redis\"", "[redis]", "sentinels = [\"127.0.0.1:\(sentinel.port)\"]",
       "master_name = \"mymaster\"", "read_from = \"replica_preferred\"", "command_timeout = \"200ms\"",
-      "replica_timeout = \"100ms\"", "[session.cache]", "enabled = false",
+      "replica_timeout = \"100ms\"", "replica_ack_timeout = \"200ms\"", "[session.cache]", "enabled = false",
     ])
     XCTAssertTrue(
       waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, "ready")
@@ -60,9 +60,12 @@ final class RedisSentinelFailoverTests: SessionTestCase {
   }
 
   func testFailoverMidTraffic() throws {
-    let master = try server { try RedisTestServer() }
+    // Logins wait for a replica's acknowledgement (min_replicas_acked defaults to 1 behind
+    // sentinels): the demoted master must resync with the new one promptly (no diskless delay).
+    let fastSync = ["--repl-diskless-sync-delay", "0"]
+    let master = try server { try RedisTestServer(extra: fastSync) }
     let replica = try server {
-      try RedisTestServer(extra: ["--replicaof", "127.0.0.1", String(master.port)])
+      try RedisTestServer(extra: fastSync + ["--replicaof", "127.0.0.1", String(master.port)])
     }
     XCTAssertTrue(
       waitUntil(timeout: 15) {
@@ -83,7 +86,7 @@ final class RedisSentinelFailoverTests: SessionTestCase {
     let list = sentinels.map { "\"127.0.0.1:\($0.port)\"" }.joined(separator: ", ")
     let gatehouse = try startSessionGatehouse(session: [
       "store = \"redis\"", "[redis]", "sentinels = [\(list)]", "master_name = \"mymaster\"",
-      "command_timeout = \"200ms\"", "breaker_cooldown = \"200ms\"",
+      "command_timeout = \"200ms\"", "breaker_cooldown = \"200ms\"", "replica_ack_timeout = \"200ms\"",
     ])
     XCTAssertTrue(
       waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
@@ -118,7 +121,10 @@ final class RedisSentinelFailoverTests: SessionTestCase {
       }
       usleep(50_000)
     }
-    XCTAssertTrue(settled, "a login works on the new master within 15 s")
+    XCTAssertTrue(
+      settled,
+      "a login works on the new master within 15 s: NEW \((try? replica.cli(["INFO", "replication"])) ?? "") OLD \((try? master.cli(["INFO", "replication"])) ?? "")"
+    )
     XCTAssertEqual(refusedDuringSwitch, 0, "valid sessions refused with 401 during the switch")
     for (index, ticket) in tickets.enumerated() {
       for round in 0..<5 {

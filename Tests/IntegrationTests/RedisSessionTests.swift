@@ -161,23 +161,70 @@ final class RedisSessionTests: SessionTestCase {
     let (refused, _) = try send(a, "GET", "/login-as/henry")
     XCTAssertEqual(refused.status, 503, "login during the outage: \(refused)")
     XCTAssertNil(sessionSetCookie(refused, "login during the outage"), "no cookie for a refused login")
-    // /readyz names the store.
-    let notReady = waitUntil(timeout: 2) {
-      guard let answer = try? self.admin(a, "GET", "/readyz") else { return false }
-      return answer.status == 503 && answer.body.contains("session_store")
-    }
-    XCTAssertTrue(notReady, "readyz reports the session store during the outage")
+    // A store outage never fails readiness: the pod stays in its Service, so public and JWT
+    // routes keep working and the stale grace keeps serving (docs/operations.md §2).
+    let readyz = try admin(a, "GET", "/readyz")
+    XCTAssertEqual(readyz.status, 200, "readyz during a store outage: \(readyz.body)")
 
     redis.resume()
     XCTAssertNotNil(
       try becomes(a, uncached.ticket, alive: true, within: 5, "uncached session after recovery"),
       "the store did not come back within 5 s")
-    // Ready again once every worker's breaker closed (idle workers probe on their own); then
-    // logins work on whichever worker takes them.
+    // Logins work again on whichever worker takes them once its breaker closed (idle workers
+    // probe on their own).
     XCTAssertTrue(
-      waitUntil(timeout: 3) { (try? self.admin(a, "GET", "/readyz").status) == 200 },
-      "ready again after recovery")
-    _ = try login(a, "henry")
+      waitUntil(timeout: 3) { (try? self.send(a, "GET", "/login-as/henry").response.status) == 200 },
+      "logins work again after recovery")
+  }
+
+  /// Ids of the pub/sub clients subscribed to both of the subscriber's channels.
+  private func subscriberIDs() throws -> Set<String> {
+    let lines = try redis.cli(["CLIENT", "LIST", "TYPE", "pubsub"]).split(separator: "\n")
+    return Set(
+      lines.filter { $0.contains(" sub=2 ") }.compactMap { line in
+        line.split(separator: " ").first { $0.hasPrefix("id=") }.map(String.init)
+      })
+  }
+
+  /// Right after Redis answers again, the subscriber re-subscribes and flushes the L1 while the
+  /// workers' breakers are still open: the flushed sessions must be loaded again, not refused
+  /// with 503 until `breaker_cooldown` ends (docs/operations.md §4).
+  func testCachedSessionsServedRightAfterTheSubscriberReturns() throws {
+    // One worker, so the breaker that opens is the one every request meets; a cooldown far
+    // longer than the test, so only the recovery signal can close it.
+    let toml = sessionConfig(
+      session: redisLines(
+        session: [],
+        redis: [
+          "breaker_failures = 1", "breaker_cooldown = \"60s\"", "stale_grace = \"60s\"",
+          "command_timeout = \"50ms\"",
+        ])
+    ).replacingOccurrences(of: "workers = 2", with: "workers = 1")
+    let gatehouse = try startGatehouse(toml: toml)
+    XCTAssertTrue(
+      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+    Thread.sleep(forTimeInterval: 0.2)
+    let cached = try login(gatehouse, "ada")
+    XCTAssertTrue(try isAlive(gatehouse, cached.ticket, "cached before the outage"))
+
+    redis.pause()
+    let (refused, _) = try send(gatehouse, "GET", "/login-as/bob")
+    XCTAssertEqual(refused.status, 503, "the login that opens the breaker: \(refused)")
+    redis.resume()
+    XCTAssertTrue(try isAlive(gatehouse, cached.ticket, "cached session under the stale grace"))
+
+    // The subscriber loses its connection and subscribes again (as after a failed heartbeat):
+    // a new pub/sub client confirmed on both its channels (invalidations and heartbeat).
+    let before = try subscriberIDs()
+    _ = try redis.cli(["CLIENT", "KILL", "TYPE", "pubsub"])
+    XCTAssertTrue(
+      waitUntil(timeout: 5) { ((try? self.subscriberIDs()) ?? []).contains { !before.contains($0) } },
+      "the subscriber came back")
+    for attempt in 0..<30 {
+      let (response, _) = try request(gatehouse, "GET", "/api/alive", ticket: cached.ticket)
+      XCTAssertEqual(
+        response.status, 200, "cached session after the re-subscribe, attempt \(attempt): \(response)")
+    }
   }
 }
 

@@ -94,6 +94,31 @@ final class SessionWriteFailureTests: SessionTestCase {
     XCTAssertTrue(try isAlive(gatehouse, fresh, "a new login works"))
   }
 
+  /// A reload replaces the session service; the tickets it remembers as revoked must come along
+  /// (a fresh memory would let the unwritten logout's cookie back in from the store).
+  func testAReloadKeepsTheTicketsRevokedHere() throws {
+    let gatehouse = try startOnRedis()
+    // A session setting changes, so the reload builds a new session service.
+    let toml = sessionConfig(session: [
+      "idle_timeout = \"45m\"", "store = \"redis\"", "[redis]", "address = \"127.0.0.1:\(redis.port)\"",
+    ])
+    let (ticket, _, _) = try login(gatehouse, "alice")
+    try readOnly()
+    XCTAssertEqual(try request(gatehouse, "GET", "/logout-this", ticket: ticket).0.status, 503)
+    XCTAssertFalse(try isAlive(gatehouse, ticket, "old cookie before the reload"))
+
+    let before = gatehouse.logs.components(separatedBy: "configuration reloaded").count
+    try gatehouse.rewriteConfig(toml)
+    gatehouse.signal(SIGHUP)
+    XCTAssertTrue(
+      waitUntil(timeout: 5) {
+        gatehouse.logs.components(separatedBy: "configuration reloaded").count > before
+      },
+      "reloaded: \(gatehouse.logs)")
+    XCTAssertEqual(try sessionKeys().count, 1, "the record still lives in the read-only store")
+    XCTAssertFalse(try isAlive(gatehouse, ticket, "old cookie after the reload"))
+  }
+
   func testLogoutAllAndAdminRevocationThatFailAreReported() throws {
     let gatehouse = try startOnRedis()
     let (first, _, _) = try login(gatehouse, "bob")

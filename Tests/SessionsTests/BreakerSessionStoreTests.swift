@@ -52,7 +52,9 @@ private final class RecordingMetrics: BreakerSessionStoreMetrics, @unchecked Sen
     clock += 100
     return clock
   }
-  func callFinished(startedAt: UInt64) { events.append("call from \(startedAt)") }
+  func callFinished(startedAt: UInt64, operation: BreakerSessionStore.Operation) {
+    events.append("call from \(startedAt)")
+  }
 }
 
 final class BreakerSessionStoreTests: XCTestCase {
@@ -72,6 +74,29 @@ final class BreakerSessionStoreTests: XCTestCase {
     for breaker in breakers {
       XCTAssertEqual(breaker.state, .closed, "no call of the suite counted as a store failure")
     }
+  }
+
+  /// A recovery signal after the breaker opened closes it at the next call, cooldown or not; one
+  /// from before it opened does not.
+  func testRecoverySignalClosesAnOpenBreaker() {
+    let inner = ScriptedStore()
+    var recoveries: UInt64 = 1
+    let breaker = BreakerSessionStore(
+      inner: inner, now: { 0 }, failureThreshold: 1, cooldown: 60_000_000_000, recoveries: { recoveries })
+    inner.next = Self.down
+    breaker.load(storeKey: "s:{t}:00", now: 0) { _ in }
+    XCTAssertEqual(breaker.state, .open)
+    inner.next = Self.up
+    var refused = false
+    breaker.load(storeKey: "s:{t}:00", now: 0) { refused = (try? $0.get()) == nil }
+    XCTAssertTrue(refused, "open, no new recovery: refused")
+    XCTAssertEqual(inner.calls, 1)
+    recoveries += 1
+    var answered = false
+    breaker.load(storeKey: "s:{t}:00", now: 0) { answered = (try? $0.get()) != nil }
+    XCTAssertTrue(answered, "after the recovery signal the call reaches the store")
+    XCTAssertEqual(inner.calls, 2)
+    XCTAssertEqual(breaker.state, .closed)
   }
 
   func testReportsFailuresRefusalsTransitionsAndCallTimes() {

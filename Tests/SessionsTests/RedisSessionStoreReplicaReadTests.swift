@@ -27,6 +27,13 @@ final class RedisSessionStoreReplicaReadTests: XCTestCase {
       queued.append { completion(answer) }
     }
 
+    func waitForReplicas(
+      _ replicas: Int, timeoutMillis: Int, key: [UInt8], timeout: UInt64?,
+      _ completion: @escaping (Result<Int, RedisError>) -> Void
+    ) {
+      queued.append { completion(.success(0)) }
+    }
+
     /// Runs queued completions (and any they queue) until none is left.
     func complete() {
       while !queued.isEmpty { queued.removeFirst()() }
@@ -148,5 +155,28 @@ final class RedisSessionStoreReplicaReadTests: XCTestCase {
     XCTAssertEqual(transport.calls.count, 6)
     XCTAssertTrue(
       transport.calls.allSatisfy { $0.target == .master }, "writes, revoke and list use the master")
+  }
+
+  /// Deadlines per direction: lookups (`load`, `list`) get `readTimeout`, every write
+  /// `writeTimeout`; without them both are `commandTimeout`.
+  func testReadAndWriteDeadlines() throws {
+    let ms: UInt64 = 1_000_000
+    let transport = try ScriptedTransport()
+    transport.hasReplicas = false
+    transport.answer = { _ in .success(.integer(0)) }
+    let store = RedisSessionStore(transport: transport, commandTimeout: 50 * ms)
+    store.touch(
+      storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: t0, expiresAt: t0 + hour, now: t0
+    ) { _ in }
+    store.readTimeout = 5 * ms
+    store.writeTimeout = 10 * ms
+    store.load(storeKey: ticket.storeKey, now: t0) { _ in }
+    store.list(userKey: ticket.userKey, now: t0) { _ in }
+    store.touch(
+      storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: t0, expiresAt: t0 + hour, now: t0
+    ) { _ in }
+    store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { _ in }
+    transport.complete()
+    XCTAssertEqual(transport.calls.map(\.timeout), [50 * ms, 5 * ms, 5 * ms, 10 * ms, 10 * ms])
   }
 }

@@ -10,6 +10,7 @@ import Synchronization
 /// |---|---|
 /// | `/healthz` | 200 `ok` — the process runs its admin loop; never needs the token (liveness) |
 /// | `/readyz` | 200 `{"status":"ready"}` or 503 naming the failing `Readiness` checks |
+/// | `/health` | graded JSON verdict (`HealthMonitor`): 200 healthy or degraded, 503 unhealthy |
 /// | `/metrics` | Prometheus text 0.0.4 |
 /// | `/config` | the effective configuration as TOML, secrets redacted |
 /// | `/sessions` | the session admin API (`SessionAdmin`) |
@@ -27,6 +28,8 @@ import Synchronization
 /// Thread-safe (Mutex around the reloadable settings and the late-bound components).
 public final class AdminEndpoints: Sendable {
   public let readiness: Readiness
+  /// The graded `/health` (nil: 404).
+  let health: HealthMonitor?
   let metrics: GatehouseMetrics
   /// The session admin API (`/sessions`), once sessions are configured.
   let sessionAdmin = Mutex<SessionAdmin?>(nil)
@@ -52,9 +55,10 @@ public final class AdminEndpoints: Sendable {
 
   public init(
     config: GatehouseConfig, readiness: Readiness, metrics: GatehouseMetrics,
-    clock: any Clock = SystemClock(),
+    clock: any Clock = SystemClock(), health: HealthMonitor? = nil,
     events: @escaping @Sendable (AdminEvent) -> Void = { _ in }
   ) {
+    self.health = health
     self.readiness = readiness
     self.metrics = metrics
     self.clock = clock
@@ -65,16 +69,17 @@ public final class AdminEndpoints: Sendable {
     update(config)
   }
 
-  /// Takes the token and `/config` text of a (re)loaded configuration.
+  /// Takes the token and `/config` text of a (re)loaded configuration; `/config` starts with a
+  /// comment naming its generation and when it was loaded (wall clock).
   public func update(_ config: GatehouseConfig) {
     let token = config.admin.token.map { Array($0.revealed.utf8) }
     let text = config.redactedDescription()
     let now = clock.wallNanos()
     settings.withLock {
       $0.token = token
-      $0.configText = text
       $0.generation += 1
       $0.loadedAt = now
+      $0.configText = "# generation \($0.generation), loaded \(Timestamp.iso8601(nanos: now))\n" + text
     }
   }
 
@@ -154,6 +159,11 @@ public final class AdminEndpoints: Sendable {
     case .config:
       return AdminResponse(
         status: 200, contentType: AdminResponse.plain, body: Array(current.configText.utf8))
+    case .health:
+      guard let health else { return .text(404, "not found") }
+      let report = health.report()
+      return AdminResponse(
+        status: report.status == .unhealthy ? 503 : 200, contentType: AdminResponse.json, body: report.json())
     case .status:
       guard let board = statusBoard.withLock({ $0 }) else { return .text(503, "starting") }
       return AdminResponse(
@@ -169,7 +179,8 @@ public final class AdminEndpoints: Sendable {
   }
 
   enum Endpoint {
-    case healthz, readyz, metrics, config, sessions, dashboard, status, dashboardAccess, migration, unknown
+    case healthz, readyz, health, metrics, config, sessions, dashboard, status, dashboardAccess, migration,
+      unknown
 
     /// Endpoints that read a request body (up to `MigrationAdmin.maxBodyBytes`).
     var takesBody: Bool { self == .migration }
@@ -183,6 +194,7 @@ public final class AdminEndpoints: Sendable {
       switch text {
       case "/healthz": self = .healthz
       case "/readyz": self = .readyz
+      case "/health": self = .health
       case "/metrics": self = .metrics
       case "/config": self = .config
       case "/": self = .dashboard

@@ -105,6 +105,7 @@ final class SessionAdmin: Sendable {
         }
         for key in keys { service.cache.invalidate(storeKey: key) }
         service.metrics.destroyed(.revoked, count: keys.count)
+        service.events?.destroyed(nil, reason: "revoked", count: keys.count)
         done(.json(200, #"{"revoked":\#(keys.count)}"#), keys.count)
       }
     case (.delete, .some(let hash)):
@@ -123,7 +124,10 @@ final class SessionAdmin: Sendable {
             return done(unavailable, nil)
           }
           service.cache.invalidate(storeKey: match.storeKey)
-          if existed { service.metrics.destroyed(.revoked) }
+          if existed {
+            service.metrics.destroyed(.revoked)
+            service.events?.destroyed(nil, reason: "revoked")
+          }
           done(.json(200, #"{"revoked":\#(existed ? 1 : 0)}"#), existed ? 1 : 0)
         }
       }

@@ -15,13 +15,35 @@ import JWT
 final class JWTAuthenticator: RequestAuthenticator {
   let runtime: JWTRuntime
   let loop: EventLoop
+  /// `method="jwt"` validation durations (nil: not measured).
+  let durations: ValidationDurations?
 
-  init(runtime: JWTRuntime, loop: EventLoop) {
+  init(runtime: JWTRuntime, loop: EventLoop, durations: ValidationDurations? = nil) {
     self.runtime = runtime
     self.loop = loop
+    self.durations = durations
   }
 
+  /// Times answers given at once (a request that waits for a key fetch is not timed: wrapping
+  /// its `resume` would cost every request an allocation).
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
+    guard let durations else { return authenticateNow(request, resume: resume) }
+    let clock = runtime.fetcher.clock
+    let started = clock.monotonicNanos()
+    let outcome = authenticateNow(request, resume: resume)
+    if let outcome {
+      if case .allow = outcome {
+        durations.record(valid: true, nanos: clock.monotonicNanos() &- started)
+      } else {
+        durations.record(valid: false, nanos: clock.monotonicNanos() &- started)
+      }
+    }
+    return outcome
+  }
+
+  private func authenticateNow(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void)
+    -> AuthOutcome?
+  {
     // The token is validated in place (a view into the field value); only a request that has to
     // wait for a refetch copies it.
     if let authorization = request.authorization {

@@ -20,6 +20,8 @@ final class JWTMetricsExporter: Sendable {
     "gatehouse_jwt_validations_total": "JWT validations by result (ok or the failure kind).",
     "gatehouse_jwt_cache_total": "Verified-token cache lookups by result.",
     "gatehouse_jwks_fetches_total": "JWKS fetches by issuer and result.",
+    "gatehouse_session_errors_total":
+      "Refused session and JWT requests, by error type (one fixed vocabulary).",
   ]
 
   func update() {
@@ -28,6 +30,10 @@ final class JWTMetricsExporter: Sendable {
     var totals: [(key: String, name: String, labels: [(String, String)], value: Int)] = []
     for (result, value) in counters.validations {
       totals.append(("v|\(result)", "gatehouse_jwt_validations_total", [("result", result)], value))
+      if result != "ok" {
+        totals.append(
+          ("e|\(result)", "gatehouse_session_errors_total", [("error_type", "jwt_\(result)")], value))
+      }
     }
     let cache = counters.cache
     totals.append(("c|hit", "gatehouse_jwt_cache_total", [("result", "hit")], cache.hits))

@@ -42,6 +42,7 @@ public final class GatehouseMetrics: Sendable {
   private let poolBusy: Gauge
   private let reloadSuccess: Counter
   private let reloadFailure: Counter
+  private let reloadRefused: Counter
 
   private struct ScrapeState {
     var requestTotals: [Int: UInt64] = [:]
@@ -85,6 +86,9 @@ public final class GatehouseMetrics: Sendable {
     reloadFailure = registry.counter(
       "gatehouse_config_reloads_total", labels: [("result", "failure")],
       help: "Configuration reloads (SIGHUP), by result.")
+    reloadRefused = registry.counter(
+      "gatehouse_config_reloads_total", labels: [("result", "refused")],
+      help: "Configuration reloads (SIGHUP), by result.")
     retriesCounter = registry.counter(
       "gatehouse_upstream_retries_total",
       help: "Requests re-sent on a fresh connection after a pooled one turned out closed.")
@@ -111,6 +115,14 @@ public final class GatehouseMetrics: Sendable {
   public func configReloaded(success: Bool) {
     (success ? reloadSuccess : reloadFailure).increment()
   }
+
+  /// Upstream connects that failed, summed over workers (for `/health`'s window).
+  func upstreamConnectFailures() -> UInt64 {
+    workers.withLock { $0 }.reduce(0) { $0 &+ $1.upstreamEvents.load(1) }
+  }
+
+  /// A reload that loaded but changed a setting that needs a restart (nothing applied).
+  public func configReloadRefused() { reloadRefused.increment() }
 
   /// Components with their own counters (JWT, Redis) bring their families up to date here,
   /// on the scraping thread, before the exposition is written.

@@ -58,6 +58,9 @@ struct AuthenticatePhase: RequestPhase {
     _ authRequest: AuthRequest, with authenticator: any RequestAuthenticator, _ request: inout RequestContext,
     _ view: RequestView
   ) -> PhaseResult {
+    if request.traceFlags & 1 != 0 && request.runtime.exportSpans && request.authStartNanos == 0 {
+      request.authStartNanos = worker.loop.clock.monotonicNanos()
+    }
     let resume = view.waker.callback { (outcome: AuthOutcome, request: inout RequestContext) in
       request.authentication = .answered(outcome)
     }
@@ -72,6 +75,7 @@ struct AuthenticatePhase: RequestPhase {
   private func apply(_ outcome: consuming AuthOutcome, _ request: inout RequestContext, _ view: RequestView)
     -> PhaseResult
   {
+    if request.authStartNanos != 0 { request.authEndNanos = worker.loop.clock.monotonicNanos() }
     switch consume outcome {
     case .allow(let grant):
       request.authMethod = grant.method

@@ -10,6 +10,11 @@ struct LoggingPhase {
     if request.strippedHeaders > 0 {
       worker.logSecurityEvent("spoofed_header", request: request, count: request.strippedHeaders)
     }
+    if request.traceFlags & 1 != 0, let exporter = worker.spanExporter {
+      exporter.enqueue(
+        SpanRecord(
+          request, routeName: routeName(request), now: now, recordUserID: exporter.settings.recordUserID))
+    }
     guard worker.runtime.accessLog else { return }
     AccessLog.write(request, routeName: routeName(request), peer: nil, to: worker.shared.sink)
   }

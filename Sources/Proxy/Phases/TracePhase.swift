@@ -2,7 +2,8 @@ import HTTP1
 
 /// Request phase 2: W3C trace context and the request id, before routing so that every answer
 /// — local ones included — carries them. A valid `traceparent` is continued with a new span id
-/// (the first valid one, if several were sent); otherwise a trace starts here. A well-formed
+/// (the first valid one, if several were sent, keeping its sampled flag); otherwise a trace
+/// starts here, sampled. A well-formed
 /// client request id is kept; otherwise one is made. The phase owns the worker's id generator
 /// (it is the only state a phase keeps). Loop-thread only.
 final class TracePhase: RequestPhase {
@@ -20,6 +21,7 @@ final class TracePhase: RequestPhase {
         request.traceHigh = parent.traceID.0
         request.traceLow = parent.traceID.1
         request.traceFlags = parent.flags
+        request.parentSpanID = parent.parentID
         break
       }
       index += 1
@@ -28,7 +30,10 @@ final class TracePhase: RequestPhase {
     if !traceParentValid {
       request.traceHigh = ids.nextNonZero()
       request.traceLow = ids.next()
-      request.traceFlags = 0
+      // parent_based_ratio: a trace this proxy starts is sampled at `ratio` (1.0 by default), and
+      // the flag says so, so a parent-based sampler downstream follows (docs/operations.md §5).
+      let threshold = request.runtime.traceSampleThreshold
+      request.traceFlags = threshold == UInt64.max || ids.next() <= threshold ? 1 : 0
     }
     request.spanID = ids.nextNonZero()
     index = request.headers.firstRequestID

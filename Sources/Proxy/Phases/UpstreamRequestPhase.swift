@@ -65,7 +65,12 @@ struct UpstreamRequestPhase: RequestPhase {
         continue
       case .cookie:
         if let cookieName = runtime.sessionCookieToStrip {
-          if let kept = CookieHeader.removing(name: cookieName, from: Array(field.value(in: bytes))) {
+          var value = Array(field.value(in: bytes))
+          if let retired = runtime.retiredSessionCookieToStrip {
+            guard let kept = CookieHeader.removing(name: retired, from: value) else { continue }
+            value = kept
+          }
+          if let kept = CookieHeader.removing(name: cookieName, from: value) {
             ok = ok && out.append("cookie: ") && kept.withUnsafeBytes { out.append($0) } && out.append("\r\n")
           }
           continue

@@ -42,6 +42,12 @@ struct RequestContext {
   var spanID: UInt64 = 0
   var traceFlags: UInt8 = 0
   var traceParentValid = false
+  /// The client's span (a continued trace), 0 when this proxy started the trace.
+  var parentSpanID: UInt64 = 0
+  /// Monotonic ns around authentication, measured only for sampled requests whose spans are
+  /// exported (the `validate_session` / `validate_jwt` child span); 0 otherwise.
+  var authStartNanos: UInt64 = 0
+  var authEndNanos: UInt64 = 0
   /// The X-Request-Id the client sent, when it was well-formed; otherwise `generatedRequestID`.
   var clientRequestID: [UInt8]? = nil
   var generatedRequestID: (UInt64, UInt64) = (0, 0)

@@ -17,7 +17,7 @@ public final class GatehouseServer: @unchecked Sendable {
   public private(set) var config: GatehouseConfig
   let sink: LogSink
   public let log: Logger
-  private var workers: [Worker] = []
+  private(set) var workers: [Worker] = []
   private var threads: [SystemThread] = []
   /// Wakes `drain` when the last worker has drained (made at start).
   private var drainFinished: Notifier?
@@ -30,7 +30,13 @@ public final class GatehouseServer: @unchecked Sendable {
   public let metrics: GatehouseMetrics
   /// `/readyz` checks; the server registers `listeners`, other components add theirs.
   public let readiness = Readiness()
-  private let adminEndpoints: AdminEndpoints
+  let adminEndpoints: AdminEndpoints
+  /// Sampled requests' spans to the OTLP collector; nil without `[tracing] otlp_endpoint`.
+  private(set) var spanExporter: SpanExporter?
+  /// `method="jwt"` validation durations, shared by every worker's JWT authenticator.
+  private let jwtDurations: ValidationDurations
+  /// `GET /health`: the graded verdict beside readiness.
+  public let health: HealthMonitor
   private var admin: AdminServer?
   /// JWT state shared by every worker: nil when no `[[jwt.issuer]]` is configured.
   private var jwt: JWTRuntime?
@@ -45,8 +51,11 @@ public final class GatehouseServer: @unchecked Sendable {
     self.metrics = GatehouseMetrics(
       activeConnections: { shared.activeConnections.load(ordering: .relaxed) },
       droppedLogLines: { sink.droppedLines })
+    jwtDurations = ValidationDurations(registry: metrics.registry, method: "jwt")
+    let health = HealthMonitor(settings: config.health, clock: clock)
+    self.health = health
     self.adminEndpoints = AdminEndpoints(
-      config: config, readiness: readiness, metrics: metrics, clock: clock,
+      config: config, readiness: readiness, metrics: metrics, clock: clock, health: health,
       events: { event in SecurityLog.admin(event, to: sink) })
     sink.configure(level: config.log.level, format: config.log.format)
     let ready = self.ready
@@ -70,21 +79,22 @@ public final class GatehouseServer: @unchecked Sendable {
   private func startStatusBoard(sessions: SessionService?) {
     let jwtState = JWTStateReader(server: self)
     let endpoints = adminEndpoints
-    let redisMetrics = sessions?.redis?.metrics
     let sources = StatusBoard.Sources(
       version: gatehouseVersion, workers: config.server.workers, sessions: sessions,
       issuers: {
         guard let runtime = jwtState.runtime() else { return ([], 0) }
         return (runtime.fetcher.issuers, runtime.fetcher.nowMs())
       },
-      health: ReadinessHealth(readiness: readiness, breakerState: { redisMetrics?.worstBreakerState }),
+      health: health,
       configGeneration: { endpoints.configGeneration })
     let board = StatusBoard(metrics: metrics, clock: clock, sources: sources)
     adminEndpoints.statusBoard.withLock { $0 = board }
   }
 
   /// Browser sessions, when `[session]` is configured (shared by all workers and the admin API).
-  public private(set) var sessionService: SessionService?
+  public internal(set) var sessionService: SessionService?
+  /// The same, for other threads (the scrape hook): a reload replaces it.
+  let currentSessions = SessionServiceSlot()
 
   /// The admin listener's bound address, nil when `[admin] listen = "off"` or not started.
   public var adminAddress: SocketAddress? { admin?.boundAddress }
@@ -97,7 +107,7 @@ public final class GatehouseServer: @unchecked Sendable {
       do {
         sessions = try SessionService(
           settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock,
-          log: log)
+          log: log, events: SessionEvents(sink: sink, logUserIDs: config.log.logUserIDs))
       } catch {
         throw StartupError(description: error.description)
       }
@@ -108,8 +118,11 @@ public final class GatehouseServer: @unchecked Sendable {
       }
     }
     sessionService = sessions
-    if let sessions, sessions.usesRedis {
-      readiness.register("session_store") { sessions.storeReadinessProblem() }
+    if let sessions {
+      let registry = metrics.registry
+      let current = currentSessions
+      current.set(sessions)
+      metrics.addScrapeHook { current.service?.exportMetrics(registry) }
     }
     if let migration = sessions?.migration {
       readiness.register("migration") { migration.readinessProblem() }
@@ -167,8 +180,12 @@ public final class GatehouseServer: @unchecked Sendable {
         }
         let stores = sessions.workerStores(index: index, loop: loop)
         let store = stores.store
-        worker.authenticators[.session] = SessionAuthenticator(
+        let sessionAuthenticator = SessionAuthenticator(
           service: sessions, store: store, outage: stores.outage, securityLog: securityLog)
+        worker.sessionAuthenticator = sessionAuthenticator
+        worker.authenticators[.session] =
+          sessions.acceptsJWTDuringOutage
+          ? JWTOnlyOutageAuthenticator(session: sessionAuthenticator, worker: worker) : sessionAuthenticator
         worker.sessionLifecycle = SessionLifecycle(service: sessions, store: store, securityLog: securityLog)
         worker.redisBackends = stores.backends
         if index == 0 {
@@ -188,7 +205,9 @@ public final class GatehouseServer: @unchecked Sendable {
           }
         }
       }
-      if let jwt = jwtRuntime { worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop) }
+      if let jwt = jwtRuntime {
+        worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop, durations: jwtDurations)
+      }
       worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
       workers.append(worker)
       let fd = listeners[index]
@@ -209,6 +228,8 @@ public final class GatehouseServer: @unchecked Sendable {
       throw StartupError(description: "cannot start a thread: \(error)")
     }
     if jwtRuntime != nil { registerJWTObservability() }
+    startHealth(sessions)
+    startSpanExport()
     startStatusBoard(sessions: sessions)
     ready.set(true)
     log.info(
@@ -220,31 +241,37 @@ public final class GatehouseServer: @unchecked Sendable {
       ])
   }
 
-  /// Applies what can change without re-binding: routes, headers, limits, timeouts, logging.
-  /// Listener address and worker count changes are logged and wait for a restart.
+  /// Applies a new configuration whole, or refuses it whole (docs/operations.md §3): routes,
+  /// headers, limits (`max_connections` included), timeouts, logging, JWT issuers and the
+  /// `[session]` policy, keys and cookie settings change without dropping a connection; a change
+  /// to a setting that needs a restart (`RestartOnlyChanges`) refuses the reload with one log
+  /// line naming each such key, and the running configuration stays.
   public func reload(_ newConfig: GatehouseConfig) {
-    if newConfig.server.listen != config.server.listen || newConfig.server.workers != config.server.workers {
-      log.warning(
-        "listen address and worker count changes need a restart; kept the running values",
-        metadata: ["event": "config_reload"])
+    let restartOnly = RestartOnlyChanges.between(config, newConfig)
+    guard restartOnly.isEmpty else {
+      refuseReload("these settings need a restart: \(restartOnly.joined(separator: ", "))")
+      return
     }
-    if newConfig.upstream.address != config.upstream.address {
-      log.warning(
-        "upstream address changes need a restart; kept the running value",
-        metadata: ["event": "config_reload"])
-    }
-    if newConfig.admin.listen != config.admin.listen {
-      log.warning(
-        "admin listen address changes need a restart; kept the running value",
-        metadata: ["event": "config_reload"])
+    var reloadedSessions: SessionService?
+    if let settings = newConfig.session, let current = sessionService, settings != current.settings {
+      do {
+        reloadedSessions = try SessionService(reloading: current, settings: settings)
+      } catch {
+        refuseReload(error.description)
+        return
+      }
     }
     if newConfig.jwt != config.jwt { reloadJWT(newConfig.jwt) }
     if let migration = sessionService?.migration { reloadMigration(migration, newConfig.session) }
     config = newConfig
     sink.configure(level: newConfig.log.level, format: newConfig.log.format)
+    sessionService?.events?.setLogUserIDs(newConfig.log.logUserIDs)
+    shared.setMaxConnections(newConfig.limits.maxConnections)
     adminEndpoints.update(newConfig)
+    health.update(newConfig.health)
     metrics.configReloaded(success: true)
-    let runtime = RuntimeConfig(config: newConfig)
+    if let reloadedSessions { applySessions(reloadedSessions) }
+    let runtime = RuntimeConfig(config: newConfig, retiredSessionCookie: sessionService?.retiredCookie?.name)
     let maxIdle = newConfig.upstream.maxIdle
     for worker in workers {
       worker.loop.execute { worker.apply(runtime, maxIdle: maxIdle) }
@@ -252,27 +279,7 @@ public final class GatehouseServer: @unchecked Sendable {
     log.info("configuration reloaded", metadata: ["event": "config_reload", "result": "success"])
   }
 
-  /// A reload changes a migration's mode and percentage (when the file's changed); its stores and
-  /// other keys need a restart.
-  private func reloadMigration(_ migration: MigrationCoordinator, _ session: SessionSettings?) {
-    guard let session, let settings = session.migration,
-      MigrationIdentity(settings: session) == migration.identity
-    else {
-      log.warning(
-        "the session migration's stores changed or it was removed: that needs a restart; kept the running migration",
-        metadata: ["event": "config_reload"])
-      return
-    }
-    let running = migration.settings
-    if settings.require != running.require || settings.drainWindow != running.drainWindow
-      || settings.thresholds != running.thresholds
-    {
-      log.warning(
-        "[session.migration] require, drain_window and step_back_* changes need a restart; kept the running values",
-        metadata: ["event": "config_reload"])
-    }
-    migration.reloaded(settings)
-  }
+  func spanExporterStarted(_ exporter: SpanExporter) { spanExporter = exporter }
 
   /// Counts a reload whose file did not load (the running configuration stays).
   public func reloadFailed() {
@@ -319,7 +326,9 @@ public final class GatehouseServer: @unchecked Sendable {
       log.error("JWT fetcher thread not started: \(error)", metadata: ["event": "config_reload"])
     }
     for worker in workers {
-      let authenticator = fresh.map { JWTAuthenticator(runtime: $0, loop: worker.loop) }
+      let authenticator = fresh.map {
+        JWTAuthenticator(runtime: $0, loop: worker.loop, durations: jwtDurations)
+      }
       let box = AuthenticatorBox(authenticator)
       worker.loop.execute { worker.authenticators[.jwt] = box.value.map { $0 as any RequestAuthenticator } }
     }
@@ -348,6 +357,7 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     for worker in workers { worker.loop.stop() }
     admin?.stop()
+    spanExporter?.stop()
     return true
   }
 }

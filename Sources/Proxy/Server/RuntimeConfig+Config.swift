@@ -2,8 +2,9 @@ public import Config
 import HTTP1
 
 extension RuntimeConfig {
-  /// Compiles a validated configuration into the hot-path form.
-  public convenience init(config: GatehouseConfig) {
+  /// Compiles a validated configuration into the hot-path form. `retiredSessionCookie`: a
+  /// session cookie name a reload replaced, removed from upstream requests like the current one.
+  public convenience init(config: GatehouseConfig, retiredSessionCookie: String? = nil) {
     let routes = config.routes.map { route -> CompiledRoute in
       switch route.match {
       case .prefix(let path):
@@ -33,6 +34,7 @@ extension RuntimeConfig {
       responseTimeout: config.upstream.responseTimeout.nanoseconds,
       maxBodyBytes: Int64(config.limits.maxBodyBytes), upstream: config.upstream.address,
       accessLog: config.log.accessLog, logQuery: config.log.logQuery, session: config.session,
-      hardening: HardeningRules(config: config))
+      retiredSessionCookie: retiredSessionCookie, traceRatio: config.tracing.ratio,
+      exportSpans: config.tracing.otlpAddress != nil, hardening: HardeningRules(config: config))
   }
 }

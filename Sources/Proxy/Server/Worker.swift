@@ -17,6 +17,10 @@ final class Worker: @unchecked Sendable {
   private var routeSlots: [Int]
   /// Per-policy authenticators (JWT, session); `public` needs none.
   var authenticators: [AuthPolicy: any RequestAuthenticator] = [:]
+  /// Where sampled requests' spans go (`[tracing] otlp_endpoint`); nil: no export.
+  var spanExporter: SpanExporter?
+  /// The session authenticator (also inside `authenticators`), reached by a reload.
+  var sessionAuthenticator: SessionAuthenticator?
   /// The app-driven session lifecycle (login/logout/elevate headers); nil without `[session]`.
   var sessionLifecycle: SessionLifecycle?
   /// This worker's Redis connections, stores and breakers (`[session] store = "redis"`, and a

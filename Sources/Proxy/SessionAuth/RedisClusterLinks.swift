@@ -49,6 +49,12 @@ final class RedisClusterLinks: RedisWorkerLinks {
     }
   }
 
+  func send(
+    _ args: [[UInt8]], routingKey: [UInt8], _ done: @escaping (Result<RedisReply, RedisError>) -> Void
+  ) {
+    client.send(args, slot: RedisClusterSlot.of(routingKey), done)
+  }
+
   func makeInvalidationFeed(trackingPrefix prefix: [UInt8]) -> any RedisInvalidationFeed {
     RedisClusterTracking(client: client, trackingPrefixes: [prefix])
   }

@@ -19,6 +19,11 @@ final class RedisMetrics: Sendable {
   private let breakerState: Gauge
   private let invalidations: Counter
   let roundtrip: DurationHistogram
+  /// `gatehouse_redis_command_duration_seconds{operation}`, by `BreakerSessionStore.Operation`
+  /// (a create or rotation includes its `WAIT`).
+  private let commandDurations: [DurationHistogram]
+  /// The same calls for `/health`'s window (store p99 and error rate).
+  let storeStats = StoreCallStats()
   private let workerStates: Mutex<[Int]>
   /// By `RedisLoadPath`: master, replica, master after a replica miss, after a replica failure.
   private let loads: [Counter]
@@ -48,6 +53,15 @@ final class RedisMetrics: Sendable {
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
       ],
       help: "Session store call latency through Redis (successful and failed calls).")
+    commandDurations = BreakerSessionStore.Operation.allCases.map {
+      registry.durationHistogram(
+        "gatehouse_redis_command_duration_seconds", labels: [("operation", $0.rawValue)],
+        buckets: [
+          .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+          .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        ],
+        help: "Session store call latency through Redis, by operation (script).")
+    }
     workerStates = Mutex(Array(repeating: 0, count: max(workers, 1)))
     loads = [
       ("master", "none"), ("replica", "none"), ("master", "replica_miss"), ("master", "replica_failure"),
@@ -111,9 +125,15 @@ final class RedisMetrics: Sendable {
 }
 
 extension RedisMetrics: BreakerSessionStoreMetrics {
-  func storeFailed(detail: String) { error(Self.kind(of: detail)) }
+  func storeFailed(detail: String) {
+    error(Self.kind(of: detail))
+    storeStats.recordError()
+  }
 
-  func refusedWhileOpen() { error(.breakerOpen) }
+  func refusedWhileOpen() {
+    error(.breakerOpen)
+    storeStats.recordRefused()
+  }
 
   func breakerChanged(worker: Int, to state: BreakerSessionStore.State) {
     breaker(worker: worker, state: state.rawValue)
@@ -121,7 +141,11 @@ extension RedisMetrics: BreakerSessionStoreMetrics {
 
   func callStarted() -> UInt64 { clock.monotonicNanos() }
 
-  func callFinished(startedAt: UInt64) {
-    roundtrip.record(.nanoseconds(Int64(clock.monotonicNanos() &- startedAt)))
+  func callFinished(startedAt: UInt64, operation: BreakerSessionStore.Operation) {
+    let nanos = clock.monotonicNanos() &- startedAt
+    roundtrip.record(.nanoseconds(Int64(nanos)))
+    commandDurations[BreakerSessionStore.Operation.allCases.firstIndex(of: operation)!]
+      .record(.nanoseconds(Int64(nanos)))
+    storeStats.record(nanos: nanos, failed: false)
   }
 }

@@ -114,6 +114,12 @@ final class RedisServerLinks: RedisWorkerLinks {
     }
   }
 
+  func send(
+    _ args: [[UInt8]], routingKey: [UInt8], _ done: @escaping (Result<RedisReply, RedisError>) -> Void
+  ) {
+    connection.send(args, done)
+  }
+
   func makeInvalidationFeed(trackingPrefix prefix: [UInt8]) -> any RedisInvalidationFeed {
     var options = settings.connectionOptions
     let source: RedisAddressSource

@@ -2,8 +2,8 @@ import Sessions
 import Synchronization
 
 /// What the workers' Redis backends share in one process: whether the L1 cache is coherent
-/// (the invalidation subscriber is subscribed), an invalidation epoch, and the counts behind the
-/// `session_store` readiness check. Thread-safe (atomics).
+/// (the invalidation subscriber is subscribed), an invalidation epoch, a recovery generation and
+/// the counts behind the store component of `/health` (never readiness: docs/operations.md §2). Thread-safe (atomics).
 final class RedisSharedState: Sendable {
   /// True while the subscriber is subscribed (its flush already done): L1 entries may be served.
   /// False from start until the first subscription and from a loss until re-subscription; then
@@ -13,6 +13,9 @@ final class RedisSharedState: Sendable {
   /// trip caches the answer only if the epoch did not move (an invalidation may have overtaken
   /// the reply on the other connection, docs/redis.md §8).
   private let epochValue = Atomic<UInt64>(0)
+  /// Bumped when the subscriber (re-)subscribes: proof the store is reachable, which lets the
+  /// workers' open breakers close at once (`BreakerSessionStore`, docs/operations.md §4).
+  private let recoveryValue = Atomic<UInt64>(0)
   /// Worker data connections currently ready.
   private let readyConnections = Atomic<Int>(0)
   /// Worker breakers currently not closed.
@@ -20,6 +23,11 @@ final class RedisSharedState: Sendable {
   /// Worker 0's view of the deployment, for the dashboard (nil until its links report one).
   private let topologyView = Mutex<RedisTopologyView?>(nil)
   let metrics: RedisMetrics
+  /// The last scheduled write+read probe (worker 0), for `/health`.
+  private let lastProbe = Mutex<StoreProbeResult?>(nil)
+
+  var probe: StoreProbeResult? { lastProbe.withLock { $0 } }
+  func probed(_ result: StoreProbeResult) { lastProbe.withLock { $0 = result } }
 
   init(metrics: RedisMetrics) { self.metrics = metrics }
 
@@ -39,6 +47,12 @@ final class RedisSharedState: Sendable {
     coherentFlag.store(value, ordering: .releasing)
   }
 
+  var recoveries: UInt64 { recoveryValue.load(ordering: .acquiring) }
+
+  /// The store answered again; call before flushing the L1, so a miss after the flush already
+  /// finds its breaker willing.
+  func storeRecovered() { recoveryValue.add(1, ordering: .releasing) }
+
   func bumpEpoch() { epochValue.add(1, ordering: .releasing) }
 
   func connectionChanged(ready: Bool) { readyConnections.add(ready ? 1 : -1, ordering: .relaxed) }
@@ -48,8 +62,8 @@ final class RedisSharedState: Sendable {
     if old != .closed && new == .closed { openBreakers.subtract(1, ordering: .relaxed) }
   }
 
-  /// The `session_store` readiness check: nil when ready.
-  func readinessProblem() -> String? {
+  /// What keeps the store from being usable now (the `store` component of `/health`); nil when usable.
+  func storeProblem() -> String? {
     if readyConnections.load(ordering: .relaxed) <= 0 { return "no Redis connection ready" }
     let open = openBreakers.load(ordering: .relaxed)
     if open > 0 { return "Redis circuit breaker open on \(open) worker(s)" }

@@ -48,14 +48,29 @@ final class RedisWorkerBackend: @unchecked Sendable {
       transport: links.transport, keyPrefix: settings.keyPrefix,
       commandTimeout: UInt64(settings.commandTimeout.nanoseconds), readFrom: readFrom,
       replicaTimeout: UInt64(settings.replicaTimeout.nanoseconds))
+    store.readTimeout = UInt64(settings.readTimeout.nanoseconds)
+    store.writeTimeout = UInt64(settings.writeTimeout.nanoseconds)
+    store.minReplicasAcked = settings.minReplicasAcked
+    store.replicaAckTimeout = UInt64(settings.replicaAckTimeout.nanoseconds)
     store.onLoad = { [metrics = shared.metrics] path in metrics.loaded(path) }
     let store = self.store
     breaker = BreakerSessionStore(
       inner: store, now: { [loop] in loop.now }, failureThreshold: settings.breakerFailures,
       cooldown: UInt64(settings.breakerCooldown.nanoseconds), workerIndex: metricsSlot ?? index,
       metrics: shared.metrics,
-      connected: { store.isAvailable })
+      connected: { store.isAvailable }, recoveries: { [shared] in shared.recoveries })
     breaker.onStateChange = { [shared] old, new in shared.breakerChanged(from: old, to: new) }
+  }
+
+  /// A reload's `[redis]` settings that apply to running connections (`RestartOnlyChanges`
+  /// refuses the others): breaker thresholds and the replica acknowledgement. Loop thread.
+  func apply(_ new: RedisSettings) {
+    breaker.reconfigure(
+      failureThreshold: new.breakerFailures, cooldown: UInt64(new.breakerCooldown.nanoseconds))
+    store.readTimeout = UInt64(new.readTimeout.nanoseconds)
+    store.writeTimeout = UInt64(new.writeTimeout.nanoseconds)
+    store.minReplicasAcked = new.minReplicasAcked
+    store.replicaAckTimeout = UInt64(new.replicaAckTimeout.nanoseconds)
   }
 
   /// Connects (and, on worker 0, starts the invalidation feed). Call on the loop thread.
@@ -67,10 +82,41 @@ final class RedisWorkerBackend: @unchecked Sendable {
       self.shared.connectionChanged(ready: ready)
     }
     if index == 0, let cache { startFeed(cache) }
+    if index == 0 { scheduleHealthProbe() }
     scheduleProbe()
   }
 
-  /// An open breaker probes once its cooldown passed, even without requests, so `/readyz`
+  /// Worker 0 writes and reads a short-lived key once a second for `/health` (never per
+  /// request); its latency counts in the store's health stats like any store call.
+  private func scheduleHealthProbe() {
+    loop.schedule(at: loop.now &+ 1_000_000_000) { [weak self] in
+      guard let self else { return }
+      self.healthProbe()
+      self.scheduleHealthProbe()
+    }
+  }
+
+  private func healthProbe() {
+    let key = Array("\(settings.keyPrefix)health:{\(index)}".utf8)
+    let token = Array(String(loop.now).utf8)
+    let started = loop.now
+    let stats = shared.metrics.storeStats
+    let finish: (String?) -> Void = { [loop, shared] problem in
+      let nanos = loop.now &- started
+      stats.record(nanos: nanos, failed: problem != nil)
+      shared.probed(StoreProbeResult(ok: problem == nil, nanos: nanos, at: loop.now, detail: problem))
+    }
+    links.send([Array("SET".utf8), key, token, Array("PX".utf8), Array("10000".utf8)], routingKey: key) {
+      [links] written in
+      guard case .success = written else { return finish("write: \(written)") }
+      links.send([Array("GET".utf8), key], routingKey: key) { read in
+        guard case .success(let reply) = read, reply.bytes == token else { return finish("read: \(read)") }
+        finish(nil)
+      }
+    }
+  }
+
+  /// An open breaker probes once its cooldown passed, even without requests, so `/health`
   /// recovers on an idle worker.
   private func scheduleProbe() {
     let interval = max(UInt64(settings.breakerCooldown.nanoseconds), 10_000_000)
@@ -104,7 +150,9 @@ final class RedisWorkerBackend: @unchecked Sendable {
     feed.onReset = { [weak feed] in
       guard let feed else { return }
       if feed.isSubscribed {
-        // (Re-)subscribed: anything may have changed meanwhile; start from an empty cache.
+        // (Re-)subscribed: anything may have changed meanwhile; start from an empty cache. The
+        // store answers again, so open breakers close first and the misses are loaded, not refused.
+        shared.storeRecovered()
         cache.removeAll()
         shared.setCoherent(true)
       } else {

@@ -16,6 +16,9 @@ protocol RedisWorkerLinks: AnyObject {
   func start(readinessChanged: @escaping (Bool) -> Void)
   /// One cheap round trip for the breaker's half-open probe.
   func probe(_ done: @escaping (Bool) -> Void)
+  /// One command to the master serving `routingKey` (the health probe's write and read).
+  func send(
+    _ args: [[UInt8]], routingKey: [UInt8], _ done: @escaping (Result<RedisReply, RedisError>) -> Void)
   /// The invalidation feed for the process's L1 cache (worker 0 only), not started, tracking
   /// keys that start with `prefix`.
   func makeInvalidationFeed(trackingPrefix prefix: [UInt8]) -> any RedisInvalidationFeed
@@ -26,7 +29,8 @@ extension RedisSettings {
   var connectionOptions: RedisConnectionOptions {
     var options = RedisConnectionOptions()
     options.connectTimeout = UInt64(connectTimeout.nanoseconds)
-    options.commandTimeout = UInt64(commandTimeout.nanoseconds)
+    // The connection's own deadline covers the longest direction (scripts get theirs per call).
+    options.commandTimeout = UInt64(max(commandTimeout, readTimeout, writeTimeout).nanoseconds)
     options.username = username
     options.password = password?.revealed
     options.database = database

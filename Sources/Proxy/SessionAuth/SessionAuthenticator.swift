@@ -16,17 +16,21 @@ import Sessions
 /// invalidation subscriber is subscribed (`RedisSharedState.coherent`). While this worker's store
 /// is unavailable (breaker not closed, or connection down), L1 hits keep working for `stale_grace`
 /// after the outage began, without touches or rotations (nothing is written, no new cookie); L1
-/// misses (and hits past the grace) get 503 with `Retry-After` — for `on_store_unavailable =
-/// "jwt_only"` too: there the `session_or_jwt` composition falls back to JWTs
-/// (`SessionService.acceptsJWTDuringOutage`).
+/// misses (and hits past the grace) get 503 with `Retry-After`. With `on_store_unavailable =
+/// "jwt_only"` a bearer request is then judged as a JWT request instead
+/// (`JWTOnlyOutageAuthenticator`, which wraps this one).
 ///
 /// Loop-thread only; the service it uses is shared and thread-safe, the store is this worker's.
 final class SessionAuthenticator: RequestAuthenticator {
-  let service: SessionService
+  /// Replaced on the loop thread by a reload (new keys, policy, cookie settings; same stores).
+  var service: SessionService {
+    didSet { tickets = VerifiedTicketCache() }
+  }
   let store: any SessionStore
   /// This worker's outage state when the store is Redis (its breaker), else nil.
   let breaker: (any SessionStoreOutage)?
-  let staleGrace: UInt64
+  /// `[redis] stale_grace` (ns); a reload may change it.
+  var staleGrace: UInt64
   let log: (String, String) -> Void
   /// CSRF masks come from the kernel CSPRNG in 4 KiB batches (one RAND_bytes per 128 tokens,
   /// not one per request).
@@ -35,8 +39,11 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// request). Bounded: emptied when it grows past `csrfBaseLimit`.
   private var csrfBases: [SessionIDHash: [UInt8]] = [:]
   private let csrfBaseLimit = 65536
-  /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode.
-  private let tickets = VerifiedTicketCache()
+  /// Invalid tickets per client prefix, for the `invalid_ticket_burst` event.
+  var invalidTickets = InvalidTicketBurst()
+  /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode. Made
+  /// anew when a reload replaces the service (its key ring may have retired a key).
+  private var tickets = VerifiedTicketCache()
 
   private func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
     if let base = csrfBases[ticket.idHash] { return base }
@@ -62,6 +69,9 @@ final class SessionAuthenticator: RequestAuthenticator {
     .deny(ProxyError(.storeUnavailable, .internal, "session store"), headers: [("Retry-After", "1")])
   }
 
+  /// True while this worker's store is in an outage (breaker not closed or connection down).
+  var storeIsUnavailable: Bool { breaker?.outageStart() != nil }
+
   /// Whether L1 may answer now, and whether the store is in an outage (then nothing is written).
   private func cachePolicy() -> (useCache: Bool, degraded: Bool) {
     guard service.settings.cacheEnabled else { return (false, breaker?.outageStart() != nil) }
@@ -73,11 +83,46 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
-    let clock = service.clock
-    let started = clock.monotonicNanos()
-    guard let cookie = request.sessionCookie else {
+    var retiredName: String?
+    var presented = request.sessionCookie
+    if presented == nil, service.retiredCookie != nil, let cookies = request.cookies,
+      let name = service.retiredCookieName(now: service.now())
+    {
+      presented = CookieHeader.value(named: name, in: cookies)
+      retiredName = name
+    }
+    guard let cookie = presented else {
       return unauthenticated(request, clearCookie: false, reason: "no_session")
     }
+    if let retiredName {
+      // Read under the name a reload retired: the answer moves it to the current name.
+      let service = self.service
+      return authenticate(request, ticketCookie: cookie) { outcome in
+        resume(Self.renamed(outcome, from: retiredName, service))
+      }.map { Self.renamed($0, from: retiredName, service) }
+    }
+    return authenticate(request, ticketCookie: cookie, resume: resume)
+  }
+
+  /// A session granted under a retired cookie name gets its cookie under the current name and
+  /// the old one deleted (unless the grant already carries a new cookie: a rotation).
+  private static func renamed(_ outcome: AuthOutcome, from retired: String, _ service: SessionService)
+    -> AuthOutcome
+  {
+    guard case .allow(var grant) = outcome, let session = grant.session else { return outcome }
+    let prefix = service.settings.cookieName + "="
+    if !grant.responseHeaders.contains(where: { $0.0 == "Set-Cookie" && $0.1.hasPrefix(prefix) }) {
+      grant.responseHeaders.append(service.setCookie(session.ticket))
+    }
+    grant.responseHeaders.append(service.deletionCookie(name: retired))
+    return .allow(grant)
+  }
+
+  private func authenticate(
+    _ request: AuthRequest, ticketCookie cookie: [UInt8], resume: @escaping (AuthOutcome) -> Void
+  ) -> AuthOutcome? {
+    let clock = service.clock
+    let started = clock.monotonicNanos()
     let now = service.now()
     let verified: VerifiedTicketCache.Entry
     if let hit = cookie.withUnsafeBufferPointer({ tickets.lookup($0, now: now) }) {
@@ -89,6 +134,7 @@ final class SessionAuthenticator: RequestAuthenticator {
         }
       } catch {
         service.metrics.invalidTicket()
+        reportInvalidTicket(request, kind: "\(error.kind)")
         return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
       }
     }
@@ -96,7 +142,7 @@ final class SessionAuthenticator: RequestAuthenticator {
     if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
     let metrics = service.metrics
     let finish: (AuthOutcome) -> Void = { outcome in
-      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
+      Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
       resume(outcome)
     }
     let (useCache, degraded) = cachePolicy()
@@ -109,14 +155,14 @@ final class SessionAuthenticator: RequestAuthenticator {
           request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, fill: fill,
           verified: verified, done)
       }.map { outcome in
-        metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
+        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
     }
     return Deferred.run(finish) { done in
       load(request, ticket: ticket, now: now, followForward: true, fill: fill, verified: verified, done)
     }.map { outcome in
-      metrics.validation.record(.nanoseconds(Int64(clock.monotonicNanos() &- started)))
+      Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
       return outcome
     }
   }
@@ -154,6 +200,7 @@ final class SessionAuthenticator: RequestAuthenticator {
         // Rotated away within the grace period: a request that was already in flight with the
         // old cookie. Follow once to the successor (never cached: the old id dies with the grace).
         guard followForward, let successor = try? forward.openForwarding(with: ticket) else {
+          service.events?.suspicious("rotated_ticket_replay", clientIP: request.clientIP, session: ticket)
           done(unauthenticated(request, clearCookie: true, reason: "rotated_session"))
           return
         }
@@ -218,15 +265,20 @@ final class SessionAuthenticator: RequestAuthenticator {
       if let verified { tickets.remove(verified) }
       service.cache.invalidate(ticket.idHash)
       store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
-        if case .success(true) = result { service.metrics.destroyed(idle ? .idle : .absolute) }
+        if case .success(true) = result {
+          service.metrics.destroyed(idle ? .idle : .absolute)
+          service.events?.destroyed(ticket, reason: idle ? "idle" : "absolute", userID: record.userID)
+        }
       }
       done(unauthenticated(request, clearCookie: true, reason: idle ? "idle_timeout" : "absolute_timeout"))
     case .bindingMismatch(let reason):
       service.metrics.bindingMismatch()
+      reportBindingMismatch(request, ticket: ticket, record: record, reason: reason)
       done(unauthenticated(request, clearCookie: false, reason: "binding_mismatch:\(reason.rawValue)"))
     case .valid(let needsTouch, let needsRotation):
       if let refusal = csrfRefusal(request, record: record) {
         service.metrics.csrfFailed()
+        service.events?.suspicious("csrf_failure", clientIP: request.clientIP, session: ticket, seen: refusal)
         done(.deny(ProxyError(.csrfFailed, .downstream, refusal), headers: []))
         return
       }
@@ -370,7 +422,20 @@ final class SessionAuthenticator: RequestAuthenticator {
       principalHash: SessionService.principalHash(ticket))
   }
 
+  /// One validation's duration by result, and the store-unavailable error (the other error
+  /// types are counted where they are decided).
+  private static func record(_ outcome: AuthOutcome, _ metrics: SessionMetrics, nanos: UInt64) {
+    switch outcome {
+    case .allow: metrics.validated(.valid, nanos: nanos)
+    case .deny(let error, _) where error.kind == .storeUnavailable:
+      metrics.validated(.unavailable, nanos: nanos)
+      metrics.failed(.storeUnavailable)
+    case .deny: metrics.validated(.invalid, nanos: nanos)
+    }
+  }
+
   func unauthenticated(_ request: AuthRequest, clearCookie: Bool, reason: String) -> AuthOutcome {
+    if let type = SessionErrorType(reason: reason) { service.metrics.failed(type) }
     var headers: [(String, String)] = []
     if clearCookie { headers.append(service.deletionCookie()) }
     if wantsRedirect(request) {
@@ -390,31 +455,5 @@ final class SessionAuthenticator: RequestAuthenticator {
       guard let accept = request.accept else { return false }
       return ByteSearch.containsCaseInsensitive(accept, "text/html")
     }
-  }
-}
-
-/// Header values Gatehouse copies from session attributes or claims: printable ASCII and spaces,
-/// never CR, LF or other control bytes (no header injection).
-enum HeaderValue {
-  static func isSafe(_ value: String) -> Bool {
-    guard !value.isEmpty, value.utf8.count <= 1024 else { return false }
-    for byte in value.utf8 where byte < 0x20 || byte == 0x7F { return false }
-    return true
-  }
-}
-
-enum ByteSearch {
-  static func containsCaseInsensitive(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
-    let pattern = needle.withUTF8Buffer { Array($0) }
-    guard haystack.count >= pattern.count else { return false }
-    outer: for start in 0...(haystack.count - pattern.count) {
-      for offset in 0..<pattern.count {
-        var byte = haystack[start + offset]
-        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-        if byte != pattern[offset] { continue outer }
-      }
-      return true
-    }
-    return false
   }
 }

@@ -30,7 +30,8 @@ final class SessionLifecycle {
     static func refuse(_ error: ProxyError) -> Outcome { .refuse(error, headers: []) }
   }
 
-  let service: SessionService
+  /// Replaced on the loop thread by a reload (same stores).
+  var service: SessionService
   /// This worker's store (the shared memory store, or this worker's Redis store behind its breaker).
   let store: any SessionStore
   let log: (String, String) -> Void
@@ -129,6 +130,7 @@ final class SessionLifecycle {
             }
             for key in keys { service.cache.invalidate(storeKey: key) }
             service.metrics.destroyed(.logout, count: keys.count)
+            service.events?.destroyed(current, reason: "logout_all", count: keys.count)
             done(.headers([service.deletionCookie()]))
           }
         } else {
@@ -177,7 +179,10 @@ final class SessionLifecycle {
       switch result {
       case .success(let existed):
         service.revokedTickets.forget(ticket.idHash)
-        if existed { service.metrics.destroyed(.logout) }
+        if existed {
+          service.metrics.destroyed(.logout)
+          service.events?.destroyed(ticket, reason: SessionMetrics.DestroyReason.logout.rawValue)
+        }
         written(true)
       case .failure:
         service.revocationNotWritten(operation, ticket: ticket, record: record, log: log)
@@ -220,8 +225,12 @@ final class SessionLifecycle {
       switch result {
       case .success(.created(let evicted)):
         service.metrics.sessionCreated()
+        service.events?.created(ticket, userID: user, clientIP: request.clientIP)
         for key in evicted { service.cache.invalidate(storeKey: key) }
-        if !evicted.isEmpty { service.metrics.destroyed(.evicted, count: evicted.count) }
+        if !evicted.isEmpty {
+          service.metrics.destroyed(.evicted, count: evicted.count)
+          service.events?.destroyed(nil, reason: "evicted", count: evicted.count)
+        }
         service.cache.insert(
           ticket.idHash, record: record, expiresAt: policy.expiresAt(record), now: now, after: fill)
         var headers = [service.setCookie(ticket)]

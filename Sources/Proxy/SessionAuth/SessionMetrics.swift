@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// Session families (`gatehouse_sessions_*`). swift-prometheus counters are atomic, so any worker
 /// records straight into them; session events are per login/rotation, not per byte.
@@ -27,7 +28,17 @@ final class SessionMetrics: Sendable {
   private let forgedTickets: Counter
   private let rejectedLogins: Counter
   private let writeFailures: [Counter]
-  let validation: DurationHistogram
+  /// `gatehouse_session_validation_duration_seconds{method="session",result}`, by `ValidationResult`.
+  private let validation: [DurationHistogram]
+  private let errors: [Counter]
+  private let cacheRequests: (hit: Counter, miss: Counter)
+  /// Cache hits and misses already moved into `cacheRequests` (scrape thread).
+  private let exportedCache = Mutex<(hits: UInt64, misses: UInt64)>((0, 0))
+
+  /// How a validation ended: granted, refused, or not decidable (store unavailable).
+  enum ValidationResult: String, CaseIterable {
+    case valid, invalid, unavailable
+  }
 
   init(registry: PrometheusCollectorRegistry) {
     created = registry.counter(
@@ -56,13 +67,41 @@ final class SessionMetrics: Sendable {
         "gatehouse_session_write_failures_total", labels: [("operation", $0.rawValue)],
         help: "Logouts, revocations and rotations the store did not write (the session lives on there).")
     }
-    validation = registry.durationHistogram(
-      "gatehouse_session_validation_duration_seconds", labels: [],
-      buckets: [
-        .microseconds(5), .microseconds(20), .microseconds(100), .microseconds(500), .milliseconds(2),
-        .milliseconds(10), .milliseconds(50),
-      ],
-      help: "Time to validate a session cookie (cache or store).")
+    validation = ValidationResult.allCases.map {
+      registry.durationHistogram(
+        ValidationDurations.name, labels: [("method", "session"), ("result", $0.rawValue)],
+        buckets: ValidationDurations.buckets, help: ValidationDurations.help)
+    }
+    errors = SessionErrorType.allCases.map {
+      registry.counter(
+        "gatehouse_session_errors_total", labels: [("error_type", $0.rawValue)],
+        help: "Refused session and JWT requests, by error type (one fixed vocabulary).")
+    }
+    cacheRequests = (
+      registry.counter(
+        "gatehouse_session_cache_requests_total", labels: [("result", "hit")],
+        help: "L1 session cache lookups."),
+      registry.counter(
+        "gatehouse_session_cache_requests_total", labels: [("result", "miss")],
+        help: "L1 session cache lookups.")
+    )
+  }
+
+  func validated(_ result: ValidationResult, nanos: UInt64) {
+    validation[ValidationResult.allCases.firstIndex(of: result)!].record(.nanoseconds(Int64(nanos)))
+  }
+
+  func failed(_ type: SessionErrorType) {
+    errors[SessionErrorType.allCases.firstIndex(of: type)!].increment()
+  }
+
+  /// Moves the cache's own hit and miss counts into the counters (scrape thread).
+  func exportCache(hits: UInt64, misses: UInt64) {
+    exportedCache.withLock { last in
+      if hits > last.hits { cacheRequests.hit.increment(by: Int64(hits - last.hits)) }
+      if misses > last.misses { cacheRequests.miss.increment(by: Int64(misses - last.misses)) }
+      last = (max(hits, last.hits), max(misses, last.misses))
+    }
   }
 
   func sessionCreated() { created.increment() }
@@ -70,10 +109,16 @@ final class SessionMetrics: Sendable {
   func destroyed(_ reason: DestroyReason, count: Int = 1) {
     destroyedByReason[DestroyReason.allCases.firstIndex(of: reason)!].increment(by: Int64(count))
   }
-  func csrfFailed() { csrfFailures.increment() }
+  func csrfFailed() {
+    csrfFailures.increment()
+    failed(.csrf)
+  }
   func bindingMismatch() { bindingMismatches.increment() }
   func invalidTicket() { forgedTickets.increment() }
-  func loginRejected() { rejectedLogins.increment() }
+  func loginRejected() {
+    rejectedLogins.increment()
+    failed(.loginRejected)
+  }
   func writeFailed(_ operation: WriteOperation) {
     writeFailures[WriteOperation.allCases.firstIndex(of: operation)!].increment()
   }

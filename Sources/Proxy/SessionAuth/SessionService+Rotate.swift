@@ -48,6 +48,7 @@ extension SessionService {
         completion(.gone)
       case .success(.rotated):
         metrics.sessionRotated()
+        events?.rotated(from: ticket, to: newTicket, userID: record.userID)
         cache.invalidate(ticket.idHash)
         cache.insert(
           newTicket.idHash, record: newRecord, expiresAt: policy.expiresAt(newRecord), now: now, after: fill)

@@ -31,8 +31,9 @@ public final class SessionService: Sendable {
   /// The migration's setting and its changes; nil without `[session.migration]`.
   let migration: MigrationCoordinator?
   public let cache: SessionCache
-  /// Sessions ended here whose deletion the store did not write (checked before the cache).
-  public let revokedTickets = RevokedTickets()
+  /// Sessions ended here whose deletion the store did not write (checked before the cache);
+  /// kept across reloads like the cache (a reload must not revive them).
+  public let revokedTickets: RevokedTickets
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
@@ -41,6 +42,11 @@ public final class SessionService: Sendable {
   let replicaLagAllowance: Int64?
   /// Session times (wall clock) and validation durations (monotonic).
   let clock: any Clock
+  /// Lifecycle and suspicious-activity events (nil: none written, as in unit tests).
+  let events: SessionEvents?
+  /// After a reload renamed the cookie: the old name, still read until `until` (wall ns: the
+  /// reload time plus the absolute timeout, when every session issued under it has ended).
+  public let retiredCookie: (name: String, until: Int64)?
   private let workers: Int
 
   public struct SetupError: Error, CustomStringConvertible {
@@ -50,11 +56,13 @@ public final class SessionService: Sendable {
   /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge).
   public init(
     settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1,
-    clock: any Clock = SystemClock(), log: Logger = Logger(label: "gatehouse")
+    clock: any Clock = SystemClock(), log: Logger = Logger(label: "gatehouse"), events: SessionEvents? = nil
   ) throws(SetupError) {
     self.settings = settings
     self.clock = clock
     self.workers = max(workers, 1)
+    self.events = events
+    retiredCookie = nil
     do {
       keyRing = try TicketKeyRing(
         keys: settings.keys.map { Array($0.revealed.utf8) },
@@ -84,22 +92,66 @@ public final class SessionService: Sendable {
         settings: $0, identity: MigrationIdentity(settings: settings),
         metrics: MigrationMetricsExporter(registry: registry, log: log, clock: clock), log: log, clock: clock)
     }
+    revokedTickets = RevokedTickets()
     cache = SessionCache(
       capacity: settings.cacheMaxEntries,
       maxTTL: Int64(settings.cacheTTL.nanoseconds))
     metrics = SessionMetrics(registry: registry)
+    cookieAttributes = Self.cookieAttributes(settings)
+    replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
+  }
+
+  /// A reload's service: the new policy, keys and cookie settings over the same stores, L1 cache
+  /// and metrics (those need a restart to change: `RestartOnlyChanges`). A renamed cookie keeps
+  /// being read under its old name for one absolute timeout (docs/operations.md §3).
+  public init(reloading old: SessionService, settings: SessionSettings) throws(SetupError) {
+    self.settings = settings
+    clock = old.clock
+    events = old.events
+    do {
+      keyRing = try TicketKeyRing(
+        keys: settings.keys.map { Array($0.revealed.utf8) },
+        userTagKey: settings.userTagKey.map { Array($0.revealed.utf8) })
+    } catch {
+      throw SetupError(description: "session keys: \(error)")
+    }
+    policy = settings.policy
+    memoryStore = old.memoryStore
+    redis = old.redis
+    redisTarget = old.redisTarget
+    migration = old.migration
+    workers = old.workers
+    cache = old.cache
+    revokedTickets = old.revokedTickets
+    metrics = old.metrics
+    cookieAttributes = Self.cookieAttributes(settings)
+    replicaLagAllowance = old.replicaLagAllowance
+    if old.settings.cookieName != settings.cookieName {
+      retiredCookie = (
+        old.settings.cookieName, old.clock.wallNanos() &+ settings.policy.absoluteTimeout
+      )
+    } else {
+      retiredCookie = old.retiredCookie.flatMap { $0.name == settings.cookieName ? nil : $0 }
+    }
+  }
+
+  private static func cookieAttributes(_ settings: SessionSettings) -> String {
     var attributes = "; Path=\(settings.cookiePath)"
     if !settings.cookieDomain.isEmpty { attributes += "; Domain=\(settings.cookieDomain)" }
     if settings.httpOnly { attributes += "; HttpOnly" }
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
-    cookieAttributes = attributes
-    replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
+    return attributes
   }
 
-  /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session_or_jwt`
-  /// routes should accept JWTs (the session authenticator answers `.storeUnavailable`; the
-  /// composition then tries the JWT authenticator instead of answering 503).
+  /// The retired cookie name while it is still read, else nil.
+  func retiredCookieName(now: Int64) -> String? {
+    guard let retiredCookie, now < retiredCookie.until else { return nil }
+    return retiredCookie.name
+  }
+
+  /// With `on_store_unavailable = "jwt_only"`: while the store is unavailable, `session` routes
+  /// accept a valid bearer JWT (`JWTOnlyOutageAuthenticator`); with `"deny"` they do not.
   public var acceptsJWTDuringOutage: Bool { settings.redis?.onStoreUnavailable == .jwtOnly }
 
   /// Whether L1 entries may be served: every Redis invalidation subscriber is subscribed.
@@ -111,14 +163,14 @@ public final class SessionService: Sendable {
   /// Whether any store is Redis (L1 coherence rules apply).
   var usesRedis: Bool { redis != nil }
 
-  /// The `session_store` readiness check: the store in use (and a migration's target once it
-  /// answers for every user) must be reachable. Nil when ready.
-  func storeReadinessProblem() -> String? {
+  /// The store component of `/health` (never readiness: docs/operations.md §2): the store in use
+  /// (and a migration's target once it answers for every user) must be reachable. Nil when usable.
+  func storeProblem() -> String? {
     let targetAnswers = migration?.control.setting.mode == .complete
     let fromShared = settings.store == .redis ? redis : nil
     let toShared = settings.store == .redis ? redisTarget : redis
-    if let problem = fromShared?.readinessProblem() { return problem }
-    if targetAnswers, let problem = toShared?.readinessProblem() { return "migration target: \(problem)" }
+    if let problem = fromShared?.storeProblem() { return problem }
+    if targetAnswers, let problem = toShared?.storeProblem() { return "migration target: \(problem)" }
     return nil
   }
 
@@ -158,11 +210,12 @@ public final class SessionService: Sendable {
     ("Set-Cookie", "\(settings.cookieName)=\(ticket.encode(keyRing: keyRing))\(cookieAttributes)")
   }
 
-  /// A `Set-Cookie` that deletes the session cookie: same name, path and attributes.
-  func deletionCookie() -> (String, String) {
+  /// A `Set-Cookie` that deletes the session cookie (or the one named `name`): same path and
+  /// attributes.
+  func deletionCookie(name: String? = nil) -> (String, String) {
     (
       "Set-Cookie",
-      "\(settings.cookieName)=\(cookieAttributes); Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+      "\(name ?? settings.cookieName)=\(cookieAttributes); Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     )
   }
 
@@ -185,11 +238,26 @@ public final class SessionService: Sendable {
   /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
   func now() -> Int64 { clock.wallNanos() }
 
+  /// Brings the scrape-time session families up to date (scrape thread):
+  /// `gatehouse_session_cache_requests_total{result}` from the cache's own counts, and
+  /// `gatehouse_active_sessions` (memory store: its entries, exact up to the purge interval;
+  /// not exported with Redis, where no process sees every session).
+  func exportMetrics(_ registry: PrometheusCollectorRegistry) {
+    if settings.cacheEnabled { metrics.exportCache(hits: cache.hits, misses: cache.misses) }
+    if let memoryStore {
+      registry.gauge("gatehouse_active_sessions", labels: [], help: "Live sessions (memory store).")
+        .set(Int64(memoryStore.entryCount))
+    }
+  }
+
   /// Drops expired sessions of the memory store (called from a timer).
   func purgeExpired() {
     if let memory = memoryStore {
       let purged = memory.purgeExpired(now: now())
-      if purged > 0 { metrics.destroyed(.expired, count: purged) }
+      if purged > 0 {
+        metrics.destroyed(.expired, count: purged)
+        events?.destroyed(nil, reason: "expired", count: purged)
+      }
     }
   }
 }

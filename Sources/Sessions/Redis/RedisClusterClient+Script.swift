@@ -22,4 +22,16 @@ extension RedisClusterClient: RedisScriptTransport {
       }
     }
   }
+
+  /// `WAIT` on the connection to the master serving `key`'s slot, where its writes went.
+  public func waitForReplicas(
+    _ replicas: Int, timeoutMillis: Int, key: [UInt8], timeout: UInt64?,
+    _ completion: @escaping (Result<Int, RedisError>) -> Void
+  ) {
+    send(
+      Self.waitCommand(replicas, timeoutMillis), slot: RedisClusterSlot.of(key), on: .master, timeout: timeout
+    ) {
+      completion(Self.acknowledged($0))
+    }
+  }
 }

@@ -34,4 +34,11 @@ public final class RedisReplicatedTransport: RedisScriptTransport {
       replica.run(script, keys: keys, args: args, readOnly: true, timeout: timeout, completion)
     }
   }
+
+  public func waitForReplicas(
+    _ replicas: Int, timeoutMillis: Int, key: [UInt8], timeout: UInt64?,
+    _ completion: @escaping (Result<Int, RedisError>) -> Void
+  ) {
+    master.waitForReplicas(replicas, timeoutMillis: timeoutMillis, key: key, timeout: timeout, completion)
+  }
 }

@@ -28,6 +28,26 @@ public protocol RedisScriptTransport: AnyObject {
   func run(
     _ script: RedisScript, keys: [[UInt8]], args: [[UInt8]], on target: RedisReadTarget, timeout: UInt64?,
     _ completion: @escaping (Result<RedisReply, RedisError>) -> Void)
+
+  /// `WAIT replicas timeoutMillis` on the connection to the master serving `key` (the one the
+  /// writes for that key went through): answers how many replicas acknowledged them.
+  func waitForReplicas(
+    _ replicas: Int, timeoutMillis: Int, key: [UInt8], timeout: UInt64?,
+    _ completion: @escaping (Result<Int, RedisError>) -> Void)
+}
+
+extension RedisScriptTransport {
+  /// The `WAIT` command and its reply as an acknowledged-replica count.
+  static func waitCommand(_ replicas: Int, _ timeoutMillis: Int) -> [[UInt8]] {
+    [Array("WAIT".utf8), Array(String(replicas).utf8), Array(String(timeoutMillis).utf8)]
+  }
+
+  static func acknowledged(_ result: Result<RedisReply, RedisError>) -> Result<Int, RedisError> {
+    result.flatMap { reply in
+      guard let count = reply.integer else { return .failure(.protocol("WAIT answered \(reply)")) }
+      return .success(Int(count))
+    }
+  }
 }
 
 extension RedisConnection: RedisScriptTransport {
@@ -40,5 +60,12 @@ extension RedisConnection: RedisScriptTransport {
     _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) {
     run(script, keys: keys, args: args, readOnly: target == .replica, timeout: timeout, completion)
+  }
+
+  public func waitForReplicas(
+    _ replicas: Int, timeoutMillis: Int, key: [UInt8], timeout: UInt64?,
+    _ completion: @escaping (Result<Int, RedisError>) -> Void
+  ) {
+    send(Self.waitCommand(replicas, timeoutMillis), timeout: timeout) { completion(Self.acknowledged($0)) }
   }
 }

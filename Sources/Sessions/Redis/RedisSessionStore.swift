@@ -42,12 +42,23 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public let keyPrefix: String
   /// Per-script deadline (ns); nil = the connection's `commandTimeout`.
   public let commandTimeout: UInt64?
+  /// Deadlines per direction (ns; docs/operations.md §9): lookups (`load`, `list`) and writes
+  /// (every other script). Nil: `commandTimeout`. May change between calls (a reload).
+  public var readTimeout: UInt64?
+  public var writeTimeout: UInt64?
+  private var readDeadline: UInt64? { readTimeout ?? commandTimeout }
+  private var writeDeadline: UInt64? { writeTimeout ?? commandTimeout }
   /// Minimum time (ns, caller clock) between two touches of one session that write.
   public let touchThrottle: Int64
   /// Where `load` reads from.
   public let readFrom: RedisReadFrom
   /// Deadline (ns) of a load sent to a replica before it is retried on the master.
   public let replicaTimeout: UInt64
+  /// Durable writes (docs/operations.md §6): after a create or a rotation, `WAIT` for this many
+  /// replicas (0 = off) for at most `replicaAckTimeout` (ns); a write fewer acknowledged is
+  /// answered `.storeUnavailable`, so no cookie is handed out for a session a failover can lose.
+  public var minReplicasAcked = 0
+  public var replicaAckTimeout: UInt64 = 20_000_000
   /// Which path answered each `load` (called just before its completion).
   public var onLoad: ((RedisLoadPath) -> Void)?
   private let prefixBytes: [UInt8]
@@ -90,7 +101,12 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
       limits.onLimit == .rejectNew ? [UInt8(ascii: "r")] : [UInt8(ascii: "e")], prefixBytes,
     ]
     Self.appendFields(session, to: &args)
-    run(RedisSessionScripts.create, keys: [key(userKey), key(storeKey)], args: args, completion) { reply in
+    let routing = key(userKey)
+    let durable: (Result<CreateOutcome, SessionError>) -> Void = { [weak self] result in
+      guard let self, case .success(.created) = result else { return completion(result) }
+      self.acknowledge(result, key: routing, completion)
+    }
+    run(RedisSessionScripts.create, keys: [routing, key(storeKey)], args: args, durable) { reply in
       guard let items = reply.array, let code = items.first?.integer else { return nil }
       switch code {
       case -1: return .failure(SessionError(.storeConflict, "store key exists"))
@@ -117,7 +133,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     let keys = [key(userKey), key(storeKey)]
     let args = [Array(storeKey.utf8)]
     guard readFrom == .replicaPreferred && transport.hasReplicas else {
-      load(storeKey, keys, args, on: .master, timeout: commandTimeout, reporting: .master, completion)
+      load(storeKey, keys, args, on: .master, timeout: readDeadline, reporting: .master, completion)
       return
     }
     load(storeKey, keys, args, on: .replica, timeout: replicaTimeout, reporting: nil) { [weak self] result in
@@ -132,7 +148,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
         return
       }
       self.load(
-        storeKey, keys, args, on: .master, timeout: self.commandTimeout, reporting: fallback, completion)
+        storeKey, keys, args, on: .master, timeout: self.readDeadline, reporting: fallback, completion)
     }
   }
 
@@ -189,8 +205,13 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
       Self.decimal(graceMillis), forward.bytes,
     ]
     Self.appendFields(newSession, to: &args)
+    let routing = key(userKey)
+    let durable: (Result<RotateOutcome, SessionError>) -> Void = { [weak self] result in
+      guard let self, case .success(.rotated) = result else { return completion(result) }
+      self.acknowledge(result, key: routing, completion)
+    }
     run(
-      RedisSessionScripts.rotate, keys: [key(userKey), key(oldKey), key(newKey)], args: args, completion
+      RedisSessionScripts.rotate, keys: [routing, key(oldKey), key(newKey)], args: args, durable
     ) { reply in
       guard let items = reply.array, let code = items.first?.integer else { return nil }
       switch code {
@@ -237,7 +258,10 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public func list(
     userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
   ) {
-    run(RedisSessionScripts.list, keys: [key(userKey)], args: [prefixBytes], completion) { reply in
+    run(
+      RedisSessionScripts.list, keys: [key(userKey)], args: [prefixBytes], timeout: readDeadline, completion
+    ) {
+      reply in
       guard let items = reply.array, items.count % 7 == 0 else { return nil }
       var out: [SessionSummary] = []
       var i = 0
@@ -263,7 +287,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     _ completion: @escaping (Result<T, SessionError>) -> Void,
     decode: @escaping (RedisReply) -> Result<T, SessionError>?
   ) {
-    transport.run(script, keys: keys, args: args, on: target, timeout: timeout ?? commandTimeout) {
+    transport.run(script, keys: keys, args: args, on: target, timeout: timeout ?? writeDeadline) {
       [weak self] result in
       if let path { self?.onLoad?(path) }
       switch result {
@@ -276,4 +300,27 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   }
 
   func key(_ name: String) -> [UInt8] { prefixBytes + Array(name.utf8) }
+
+  /// Passes `written` on once `minReplicasAcked` replicas acknowledged it (at once when off).
+  private func acknowledge<T>(
+    _ written: Result<T, SessionError>, key: [UInt8],
+    _ completion: @escaping (Result<T, SessionError>) -> Void
+  ) {
+    guard minReplicasAcked > 0 else { return completion(written) }
+    let needed = minReplicasAcked
+    let millis = Int(max(replicaAckTimeout / 1_000_000, 1))
+    let deadline = (writeDeadline ?? 50_000_000) &+ replicaAckTimeout
+    transport.waitForReplicas(needed, timeoutMillis: millis, key: key, timeout: deadline) { result in
+      switch result {
+      case .success(let acknowledged) where acknowledged >= needed:
+        completion(written)
+      case .success(let acknowledged):
+        completion(
+          .failure(
+            SessionError(.storeUnavailable, "write acknowledged by \(acknowledged) of \(needed) replicas")))
+      case .failure(let error):
+        completion(.failure(SessionError(.storeUnavailable, "WAIT: \(error.description)")))
+      }
+    }
+  }
 }

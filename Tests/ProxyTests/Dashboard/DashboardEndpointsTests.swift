@@ -32,7 +32,7 @@ final class DashboardEndpointsTests: XCTestCase {
     admin.sessionAdmin.withLock { $0 = SessionAdmin(service: service, events: admin.events) }
     let sources = StatusBoard.Sources(
       version: "test", workers: 1, sessions: service, issuers: { ([], 0) },
-      health: ReadinessHealth(readiness: admin.readiness, breakerState: { nil }),
+      health: HealthMonitor(settings: HealthSettings(), clock: clock),
       configGeneration: { admin.configGeneration })
     admin.statusBoard.withLock { $0 = StatusBoard(metrics: admin.metrics, clock: clock, sources: sources) }
     return admin
