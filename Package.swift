@@ -89,17 +89,23 @@ let package = Package(
     .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
     .testTarget(name: "NetTests", dependencies: ["Net"]),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "Net"]),
-    .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+    // Writes the parser tables' inputs as fuzz seeds (scripts/fuzz.sh).
+    .target(name: "FuzzSeedSupport", path: "Tests/FuzzSeedSupport"),
+    .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "FuzzSeedSupport"]),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-    .testTarget(name: "JWTTests", dependencies: ["JWT", "Crypto"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "JWTTests", dependencies: ["JWT", "Crypto", "FuzzSeedSupport"], resources: [.copy("Fixtures")]),
     // Starts and stops redis-server / redis-sentinel for the Sessions and integration tests.
     .target(name: "RedisTestSupport", path: "Tests/RedisTestSupport"),
     .testTarget(
-      name: "SessionsTests", dependencies: ["Sessions", "Crypto", "Net", "EventLoop", "RedisTestSupport"]),
+      name: "SessionsTests",
+      dependencies: ["Sessions", "Crypto", "Net", "EventLoop", "RedisTestSupport", "FuzzSeedSupport"]),
     // Config without sockets or files: the tests inject ConfigSources.
     .testTarget(
       name: "ConfigTests",
-      dependencies: ["Config", "Net", "Sessions", "JWT", .product(name: "Logging", package: "swift-log")]
+      dependencies: [
+        "Config", "Net", "Sessions", "JWT", "FuzzSeedSupport", .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     .testTarget(
       name: "ProxyTests",
@@ -113,3 +119,14 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets (fuzz/Sources): built only by scripts/fuzz.sh, which sets this variable,
+// compiles them with `-sanitize=fuzzer,address -enable-testing` (the JSON and config targets
+// reach internal APIs with @testable) and links one binary for every target. Left out of every
+// other build, so normal builds and release images never see the fuzzer entry points.
+if Context.environment["GATEHOUSE_FUZZ_BUILD"] == "1" {
+  package.targets.append(
+    .target(
+      name: "GatehouseFuzz", dependencies: ["HTTP1", "JWT", "Sessions", "Config"], path: "fuzz/Sources",
+      swiftSettings: strict))
+}

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libssl-dev libhiredis-dev openssl redis-server redis-sentinel python3 python3-venv curl ca-certificates)
+packages=(libssl-dev libhiredis-dev pkg-config openssl redis-server redis-sentinel python3 python3-venv curl ca-certificates)
 browser=false
 for flag in "$@"; do
   case "$flag" in

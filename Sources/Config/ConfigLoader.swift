@@ -6,7 +6,8 @@
 /// reload, never on a loop thread. Stateless, thread-safe.
 public enum ConfigLoader {
   static let tables = [
-    "server", "upstream", "limits", "admin", "headers", "log", "jwt", "route", "session", "redis", "health", "tracing",
+    "server", "upstream", "limits", "admin", "headers", "log", "jwt", "route", "session", "redis", "health",
+    "tracing",
   ]
 
   /// Reads and validates the file at `path` (read through `sources`); `file:` secrets are

@@ -169,7 +169,7 @@ extension ConfigReader {
       s,
       known: [
         "header_timeout", "idle_timeout", "max_request_line_bytes", "max_header_bytes", "max_headers",
-        "max_connections", "max_body_bytes",
+        "max_connections", "max_body_bytes", "body_timeout", "body_min_rate", "refused_methods",
       ])
     let d = LimitSettings()
     return LimitSettings(
@@ -182,7 +182,11 @@ extension ConfigReader {
       maxHeaderBytes: size(s, "max_header_bytes", default: d.maxHeaderBytes, range: (1 << 10)...(1 << 20)),
       maxHeaders: integer(s, "max_headers", default: d.maxHeaders, range: 1...1000),
       maxConnections: integer(s, "max_connections", default: d.maxConnections, range: 1...1_000_000),
-      maxBodyBytes: size(s, "max_body_bytes", default: d.maxBodyBytes, range: 0...Int.max))
+      maxBodyBytes: size(s, "max_body_bytes", default: d.maxBodyBytes, range: 0...Int.max),
+      bodyTimeout: duration(
+        s, "body_timeout", default: d.bodyTimeout, range: .milliseconds(1) ... .seconds(86400)),
+      bodyMinRate: size(s, "body_min_rate", default: d.bodyMinRate, range: 0...(1 << 30)),
+      refusedMethods: tokenList(s, "refused_methods", default: d.refusedMethods, what: "method"))
   }
 
   // MARK: - [admin]
@@ -210,7 +214,13 @@ extension ConfigReader {
   // MARK: - [headers]
 
   private mutating func readHeaders(_ s: ConfigSection) -> HeaderSettings {
-    checkKeys(s, known: ["strip", "request_id_header"])
+    checkKeys(
+      s,
+      known: [
+        "strip", "request_id_header", "method_override_headers", "strip_method_override",
+        "method_override_params",
+        "authenticated_cache_control",
+      ])
     let d = HeaderSettings()
     var strip = d.strip
     if let patterns = stringArray(s, "strip") {
@@ -231,13 +241,25 @@ extension ConfigReader {
         report(line: line, key: s.key("request_id_header"), "\(quoted(name)) is not a valid header name")
       }
     }
-    return HeaderSettings(strip: strip, requestIdHeader: requestIdHeader)
+    return HeaderSettings(
+      strip: strip, requestIdHeader: requestIdHeader,
+      methodOverrideHeaders: tokenList(
+        s, "method_override_headers", default: d.methodOverrideHeaders, what: "header name"),
+      stripMethodOverride: bool(s, "strip_method_override", default: d.stripMethodOverride),
+      methodOverrideParams: queryParameterList(s, "method_override_params", default: d.methodOverrideParams),
+      authenticatedCacheControl: headerValue(
+        s, "authenticated_cache_control", default: d.authenticatedCacheControl))
   }
 
   // MARK: - [log]
 
   private mutating func readLog(_ s: ConfigSection) -> LogSettings {
-    checkKeys(s, known: ["level", "format", "access_log", "log_query", "log_user_ids"])
+    checkKeys(
+      s,
+      known: [
+        "level", "format", "access_log", "log_query", "security_events_per_second", "security_events_burst",
+        "log_user_ids",
+      ])
     let d = LogSettings()
     var level = d.level
     if let (text, line) = string(s, "level") {
@@ -259,6 +281,10 @@ extension ConfigReader {
     return LogSettings(
       level: level, format: format, accessLog: bool(s, "access_log", default: d.accessLog),
       logQuery: bool(s, "log_query", default: d.logQuery),
+      securityEventsPerSecond: integer(
+        s, "security_events_per_second", default: d.securityEventsPerSecond, range: 0...100_000),
+      securityEventsBurst: integer(
+        s, "security_events_burst", default: d.securityEventsBurst, range: 1...1_000_000),
       logUserIDs: bool(s, "log_user_ids", default: d.logUserIDs))
   }
 }

@@ -19,12 +19,23 @@ enum ASCII {
   @inline(__always)
   static func isTChar(_ b: UInt8) -> Bool { inMask(b, 0x03ff_6cfa_0000_0000, 0x57ff_ffff_c7ff_fffe) }
 
+  /// tchar without '%' and '_': the field-name bytes that need no second look (a '%' in a name is
+  /// refused, a '_' marks the name for the lookalike check).
+  @inline(__always)
+  static func isPlainNameChar(_ b: UInt8) -> Bool { inMask(b, 0x03ff_6cda_0000_0000, 0x57ff_ffff_47ff_fffe) }
+
   @inline(__always)
   static func isHexDigit(_ b: UInt8) -> Bool { inMask(b, 0x03ff_0000_0000_0000, 0x0000_007e_0000_007e) }
 
-  /// Bytes allowed in a Host value: unreserved, pct-encoded, sub-delims, ':', '[' and ']' (RFC 3986 host/port).
+  /// Bytes Gatehouse accepts in a Host name: letters, digits, '-', '.', '_' (no sub-delims, no '%').
   @inline(__always)
-  static func isHostChar(_ b: UInt8) -> Bool { inMask(b, 0x2fff_7ff2_0000_0000, 0x47ff_fffe_afff_fffe) }
+  static func isRegNameChar(_ b: UInt8) -> Bool { inMask(b, 0x03ff_6000_0000_0000, 0x07ff_fffe_87ff_fffe) }
+
+  /// Bytes inside an IP-literal's brackets: hex digits, ':' and '.' (IPv6, IPv4-embedded IPv6).
+  @inline(__always)
+  static func isIPv6LiteralChar(_ b: UInt8) -> Bool {
+    inMask(b, 0x07ff_4000_0000_0000, 0x0000_007e_0000_007e)
+  }
 
   @inline(__always)
   static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
@@ -56,6 +67,23 @@ enum ASCII {
     var i = 0
     while i < length {
       if lower(buffer[start &+ i]) != lit[i] { return false }
+      i &+= 1
+    }
+    return true
+  }
+
+  /// Like `equalsLower`, but '_' in the buffer compares equal to '-' in the literal: finds names a
+  /// backend may fold into another field (`Transfer_Encoding` → `Transfer-Encoding`).
+  @inline(__always)
+  static func equalsFolded(
+    _ buffer: UnsafeRawBufferPointer, _ start: Int, _ length: Int, _ literal: StaticString
+  ) -> Bool {
+    guard length == literal.utf8CodeUnitCount else { return false }
+    let lit = literal.utf8Start
+    var i = 0
+    while i < length {
+      let b = buffer[start &+ i]
+      if (b == UInt8(ascii: "_") ? UInt8(ascii: "-") : lower(b)) != lit[i] { return false }
       i &+= 1
     }
     return true

@@ -5,10 +5,12 @@
 /// its position inside the framing in its state, so any split of the input decodes the same body.
 /// Rules: chunk-size is 1*HEXDIG with at most 15 significant digits (so it never overflows `Int64`);
 /// chunk extensions follow `*( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )` and are
-/// at most `maxExtensionBytes` per chunk; chunk data is followed by exactly CRLF; trailer fields are
+/// at most `maxExtensionBytes` per chunk and `maxTotalExtensionBytes` per body (they are dropped, so
+/// without a total a client could make the proxy parse megabytes that never reach the app); chunk data is followed by exactly CRLF; trailer fields are
 /// checked like header fields, bounded by `maxTrailerBytes`, and discarded (never merged into the head).
 public struct ChunkedDecoder: Sendable {
   public static let maxExtensionBytes = 4096
+  public static let maxTotalExtensionBytes = 16384
 
   enum State: UInt8 {
     case sizeStart, size, extBeforeSemi, extAfterSemi, extName, extAfterName, extAfterEq, extToken, extQuoted,
@@ -25,6 +27,7 @@ public struct ChunkedDecoder: Sendable {
   var significantDigits = 0
   var totalDigits = 0
   var extensionBytes = 0
+  var totalExtensionBytes = 0
   var trailerBytes = 0
   var remaining: Int64 = 0
 
@@ -75,7 +78,9 @@ public struct ChunkedDecoder: Sendable {
       case .extBeforeSemi, .extAfterSemi, .extName, .extAfterName, .extAfterEq, .extToken, .extQuoted,
         .extQuotedPair, .extAfterQuoted:
         extensionBytes &+= 1
+        totalExtensionBytes &+= 1
         if extensionBytes > Self.maxExtensionBytes { return fail(.chunkExtensionTooLong) }
+        if totalExtensionBytes > Self.maxTotalExtensionBytes { return fail(.chunkExtensionsTooLarge) }
         guard let next = Self.extensionStep(state, b) else {
           return fail(b == ASCII.lf ? .bareLF : .invalidChunkExtension)
         }

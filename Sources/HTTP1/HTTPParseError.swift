@@ -8,6 +8,7 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
   public enum Kind: String, Sendable, CaseIterable {
     // Request line
     case invalidMethod
+    case methodTooLong
     case connectNotSupported
     case invalidTarget
     case dotSegmentInPath
@@ -30,11 +31,17 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
     // Field lines
     case whitespaceBeforeColon
     case invalidFieldName
+    case percentInFieldName
+    case lookalikeFieldName
     case missingColon
     case invalidFieldValue
     case missingHost
     case duplicateHost
     case invalidHost
+    case emptyHost
+    case invalidHostPort
+    case duplicateSingletonField
+    case duplicateExpect
     case unsupportedExpectation
     // Framing
     case invalidContentLength
@@ -50,6 +57,7 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
     case chunkSizeTooLarge
     case invalidChunkExtension
     case chunkExtensionTooLong
+    case chunkExtensionsTooLarge
     case invalidChunkTerminator
     case trailerSectionTooLarge
   }

@@ -2,10 +2,16 @@
 
 extension HeadParser {
   /// Called at the LF of a field line: classifies the name, applies its rules and appends the field.
-  mutating func finishField(_ buf: UnsafeRawBufferPointer, _ fields: inout [HTTPField]) -> HTTPParseError.Kind? {
+  mutating func finishField(_ buf: UnsafeRawBufferPointer, _ fields: inout [HTTPField]) -> HTTPParseError
+    .Kind?
+  {
     if fields.count >= limits.maxHeaders { return .tooManyHeaders }
     let nameStart = tokenStart
     let nameLength = nameEnd &- nameStart
+    if nameHasUnderscore {
+      nameHasUnderscore = false
+      if Self.isLookalikeName(buf, nameStart, nameLength, response: isResponse) { return .lookalikeFieldName }
+    }
     var flags: FieldFlags = []
     switch nameLength {
     case 2:
@@ -15,23 +21,25 @@ extension HeadParser {
         flags = .host
         hostCount &+= 1
         if hostCount > 1 { return .duplicateHost }
-        var j = valueStart
-        while j < valueEnd {
-          if !ASCII.isHostChar(buf[j]) { return .invalidHost }
-          j &+= 1
-        }
+        if !isResponse, let kind = HostField.validate(buf, start: valueStart, end: valueEnd) { return kind }
         hostIndex = fields.count
       }
     case 6:
       if ASCII.equalsLower(buf, nameStart, 6, "expect") {
         flags = .expect
         if !isResponse {
+          if expectSeen { return .duplicateExpect }
+          expectSeen = true
           guard ASCII.equalsLower(buf, valueStart, valueEnd &- valueStart, "100-continue") else {
             return .unsupportedExpectation
           }
-          // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored.
+          // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored — and not
+          // forwarded, so the app never sends a 1xx that a 1.0 client cannot read (§15.2).
           expectContinue = versionMinor == 1
+          if versionMinor == 0 { flags = [.expect, .hopByHop] }
         }
+      } else if ASCII.equalsLower(buf, nameStart, 6, "origin") {
+        if let kind = noteSingleton(.origin) { return kind }
       }
     case 7:
       if ASCII.equalsLower(buf, nameStart, 7, "upgrade") {
@@ -46,12 +54,20 @@ extension HeadParser {
         if let kind = parseConnection(buf) { return kind }
       } else if ASCII.equalsLower(buf, nameStart, 10, "keep-alive") {
         flags = .hopByHop
+      } else if ASCII.equalsLower(buf, nameStart, 10, "user-agent") {
+        if let kind = noteSingleton(.userAgent) { return kind }
+      }
+    case 12:
+      if ASCII.equalsLower(buf, nameStart, 12, "content-type") {
+        if let kind = noteSingleton(.contentType) { return kind }
       }
     case 14:
       if ASCII.equalsLower(buf, nameStart, 14, "content-length") {
         flags = .contentLength
         if transferEncodingSeen { return .contentLengthWithTransferEncoding }
         if let kind = parseContentLength(buf) { return kind }
+      } else if ASCII.equalsLower(buf, nameStart, 14, "sec-fetch-site") {
+        if let kind = noteSingleton(.secFetchSite) { return kind }
       }
     case 16:
       if ASCII.equalsLower(buf, nameStart, 16, "proxy-connection") { flags = .hopByHop }
@@ -71,6 +87,42 @@ extension HeadParser {
         valueStart: Int32(truncatingIfNeeded: valueStart),
         valueLength: Int32(truncatingIfNeeded: valueEnd &- valueStart), flags: flags))
     return nil
+  }
+
+  /// Request fields the proxy reads as one value (binding, CSRF, form detection): a second line
+  /// would let the proxy judge one value while the app reads the other.
+  enum SingletonField: UInt8 {
+    case userAgent = 1
+    case origin = 2
+    case secFetchSite = 4
+    case contentType = 8
+  }
+
+  mutating func noteSingleton(_ field: SingletonField) -> HTTPParseError.Kind? {
+    if isResponse { return nil }
+    if singletonsSeen & field.rawValue != 0 { return .duplicateSingletonField }
+    singletonsSeen |= field.rawValue
+    return nil
+  }
+
+  /// A name with '_' that reads as a framing field (requests and responses) or as a request field
+  /// the proxy reads, once '_' becomes '-'. Only names with a '-' have such a twin; CGI-style
+  /// backends map both spellings to one variable.
+  static func isLookalikeName(_ buf: UnsafeRawBufferPointer, _ start: Int, _ length: Int, response: Bool)
+    -> Bool
+  {
+    switch length {
+    case 10:
+      return ASCII.equalsFolded(buf, start, 10, "keep-alive")
+        || (!response && ASCII.equalsFolded(buf, start, 10, "user-agent"))
+    case 12: return !response && ASCII.equalsFolded(buf, start, 12, "content-type")
+    case 14:
+      return ASCII.equalsFolded(buf, start, 14, "content-length")
+        || (!response && ASCII.equalsFolded(buf, start, 14, "sec-fetch-site"))
+    case 16: return ASCII.equalsFolded(buf, start, 16, "proxy-connection")
+    case 17: return ASCII.equalsFolded(buf, start, 17, "transfer-encoding")
+    default: return false
+    }
   }
 
   /// Content-Length = 1*DIGIT, or a list of identical values (RFC 9110 §8.6); leading zeros allowed.
@@ -118,7 +170,8 @@ extension HeadParser {
         if chunkedSeen { return .chunkedAppliedTwice }
         chunkedSeen = true
         chunkedLast = true
-      } else if ASCII.equalsLower(buf, start, length, "gzip") || ASCII.equalsLower(buf, start, length, "x-gzip")
+      } else if ASCII.equalsLower(buf, start, length, "gzip")
+        || ASCII.equalsLower(buf, start, length, "x-gzip")
         || ASCII.equalsLower(buf, start, length, "deflate")
         || ASCII.equalsLower(buf, start, length, "compress")
         || ASCII.equalsLower(buf, start, length, "x-compress")

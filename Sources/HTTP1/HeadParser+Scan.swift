@@ -29,7 +29,10 @@ extension HeadParser {
         guard b == ASCII.lf else { return failScan(.bareCR, at: i) }
         state = .requestStart
       case .method:
-        if ASCII.isTChar(b) { break }
+        if ASCII.isTChar(b) {
+          if i &- tokenStart >= limits.maxMethodBytes { return failScan(.methodTooLong, at: i) }
+          break
+        }
         guard b == ASCII.sp, i > tokenStart else { return failScan(.invalidMethod, at: i) }
         methodLength = i &- tokenStart
         method = HTTPMethod.classify(buf, start: tokenStart, length: methodLength)
@@ -185,13 +188,20 @@ extension HeadParser {
       case .name:
         var j = i
         let stop = end < limitPosition ? end : limitPosition
-        while j < stop && ASCII.isTChar(buf[j]) { j &+= 1 }
+        while true {
+          while j < stop && ASCII.isPlainNameChar(buf[j]) { j &+= 1 }
+          guard j < stop, buf[j] == UInt8(ascii: "_") else { break }
+          nameHasUnderscore = true
+          j &+= 1
+        }
         i = j
         if j == stop { continue }
         let c = buf[j]
         if c == UInt8(ascii: ":") {
           nameEnd = j
           state = .valueOWS
+        } else if c == UInt8(ascii: "%") {
+          return failScan(.percentInFieldName, at: j)
         } else if ASCII.isOWS(c) {
           return failScan(.whitespaceBeforeColon, at: j)
         } else if c == ASCII.cr {

@@ -20,6 +20,14 @@
 /// - Transfer-Encoding in an HTTP/1.0 message, or without `chunked` last, is an error for requests
 ///   and responses alike (for a response the proxy answers 502 instead of reading until close).
 /// - Connection can never nominate Host, Content-Length or Transfer-Encoding for removal.
+/// - Methods longer than `maxMethodBytes` are refused; so are field names with '%' and names that
+///   become a framing field or one the proxy reads when '_' is read as '-' (`Transfer_Encoding`,
+///   `User_Agent`): a CGI-style backend maps both spellings to one variable.
+/// - Request `Host`: exactly one, not empty, a plain name or IP literal, a port of 1…65535
+///   (`HostField`). A second `Expect`, `User-Agent`, `Origin`, `Sec-Fetch-Site` or `Content-Type`
+///   line is refused: the proxy and the app could each read a different one. `Expect` on an
+///   HTTP/1.0 request is ignored (RFC 9110 §10.1.1) and flagged hop-by-hop so it is not forwarded.
+/// The reasons for each choice are in docs/security.md.
 public struct HeadParser: Sendable {
   public let limits: HeadLimits
 
@@ -81,6 +89,11 @@ public struct HeadParser: Sendable {
   var connectionNominates = false
   var upgradeSeen = false
   var expectContinue = false
+  var expectSeen = false
+  /// The current field name contains '_' (checked against the framing names at its end).
+  var nameHasUnderscore = false
+  /// Request fields that must appear at most once, one bit each (`SingletonField`).
+  var singletonsSeen: UInt8 = 0
 
   public init(limits: HeadLimits = HeadLimits()) {
     self.limits = limits

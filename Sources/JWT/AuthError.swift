@@ -28,7 +28,8 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
     case notYetValid
     /// `exp`, `iss`, `aud` or a configured required claim is absent.
     case missingClaim
-    /// A configured required claim has another value. Valid token, not allowed → 403.
+    /// A configured required claim has another value, or the user claim cannot be an identity
+    /// header (a `,` or surrounding whitespace). Valid token, not allowed → 403.
     case claimMismatch
     /// The issuer's key set has no usable key (never fetched, or every key was skipped).
     case noKeys

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSeedSupport
 import Logging
 import Net
 import XCTest
@@ -58,14 +59,24 @@ final class ConfigLoaderTests: XCTestCase {
     XCTAssertEqual(config.limits.maxHeaders, 100)
     XCTAssertEqual(config.limits.maxConnections, 10000)
     XCTAssertEqual(config.limits.maxBodyBytes, 0)
+    XCTAssertEqual(config.limits.bodyTimeout, .seconds(20))
+    XCTAssertEqual(config.limits.bodyMinRate, 500)
+    XCTAssertEqual(config.limits.refusedMethods, ["TRACE", "TRACK"])
     XCTAssertEqual(config.admin.listen?.description, "127.0.0.1:9901")
     XCTAssertNil(config.admin.token)
     XCTAssertEqual(config.headers.strip.count, 7)
     XCTAssertEqual(config.headers.requestIdHeader, "X-Request-Id")
+    XCTAssertEqual(
+      config.headers.methodOverrideHeaders, ["X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"])
+    XCTAssertTrue(config.headers.stripMethodOverride)
+    XCTAssertEqual(config.headers.methodOverrideParams, ["_method"])
+    XCTAssertEqual(config.headers.authenticatedCacheControl, "private, no-store")
     XCTAssertEqual(config.log.level, .info)
     XCTAssertEqual(config.log.format, .json)
     XCTAssertTrue(config.log.accessLog)
     XCTAssertFalse(config.log.logQuery)
+    XCTAssertEqual(config.log.securityEventsPerSecond, 5)
+    XCTAssertEqual(config.log.securityEventsBurst, 20)
     XCTAssertEqual(config.routes, [])
   }
 
@@ -89,17 +100,26 @@ final class ConfigLoaderTests: XCTestCase {
       max_headers = 1000
       max_connections = 5
       max_body_bytes = "10MiB"
+      body_timeout = "45s"
+      body_min_rate = "1KiB"
+      refused_methods = ["TRACE", "PROPFIND"]
       [admin]
       listen = "off"
       token = "literal-token"
       [headers]
       strip = ["X-A", "X-B-*"]
       request_id_header = "X-Trace"
+      method_override_headers = ["X-HTTP-Method-Override"]
+      strip_method_override = false
+      method_override_params = ["_method", "__method"]
+      authenticated_cache_control = "no-store"
       [log]
       level = "debug"
       format = "text"
       access_log = false
       log_query = true
+      security_events_per_second = 0
+      security_events_burst = 7
       [[route]]
       name = "api"
       path_prefix = "/api/"
@@ -125,15 +145,24 @@ final class ConfigLoaderTests: XCTestCase {
     XCTAssertEqual(c.limits.maxHeaders, 1000)
     XCTAssertEqual(c.limits.maxConnections, 5)
     XCTAssertEqual(c.limits.maxBodyBytes, 10 << 20)
+    XCTAssertEqual(c.limits.bodyTimeout, .seconds(45))
+    XCTAssertEqual(c.limits.bodyMinRate, 1024)
+    XCTAssertEqual(c.limits.refusedMethods, ["TRACE", "PROPFIND"])
     XCTAssertNil(c.admin.listen)
     XCTAssertFalse(c.admin.isEnabled)
     XCTAssertEqual(c.admin.token?.revealed, "literal-token")
     XCTAssertEqual(c.headers.strip, ["X-A", "X-B-*"])
     XCTAssertEqual(c.headers.requestIdHeader, "X-Trace")
+    XCTAssertEqual(c.headers.methodOverrideHeaders, ["X-HTTP-Method-Override"])
+    XCTAssertFalse(c.headers.stripMethodOverride)
+    XCTAssertEqual(c.headers.methodOverrideParams, ["_method", "__method"])
+    XCTAssertEqual(c.headers.authenticatedCacheControl, "no-store")
     XCTAssertEqual(c.log.level, .debug)
     XCTAssertEqual(c.log.format, .text)
     XCTAssertFalse(c.log.accessLog)
     XCTAssertTrue(c.log.logQuery)
+    XCTAssertEqual(c.log.securityEventsPerSecond, 0)
+    XCTAssertEqual(c.log.securityEventsBurst, 7)
     XCTAssertEqual(
       c.routes,
       [
@@ -173,6 +202,27 @@ final class ConfigLoaderTests: XCTestCase {
         "listen wrong type", "[server]\nlisten = 8000", 2, "server.listen", "expected a string, found integer"
       ),
       ("workers too many", "[server]\nworkers = 257", 2, "server.workers", "out of range (0...256)"),
+      (
+        "refused method not a token", "[limits]\nrefused_methods = [\"TRACE\", \"BAD METHOD\"]", 2,
+        "limits.refused_methods[1]", "not a valid method"
+      ),
+      ("body timeout zero", "[limits]\nbody_timeout = \"0s\"", 2, "limits.body_timeout", "out of range"),
+      ("body min rate negative", "[limits]\nbody_min_rate = -1", 2, "limits.body_min_rate", "must not be negative"),
+      (
+        "override header not a token", "[headers]\nmethod_override_headers = [\"X:Y\"]", 2,
+        "headers.method_override_headers[0]", "not a valid header name"
+      ),
+      (
+        "override param with =", "[headers]\nmethod_override_params = [\"a=b\"]", 2,
+        "headers.method_override_params[0]", "not a plain query parameter name"
+      ),
+      (
+        "cache-control with a line break", "[headers]\nauthenticated_cache_control = \"a\\r\\nX: y\"", 2,
+        "headers.authenticated_cache_control", "not a valid header value"
+      ),
+      (
+        "security burst zero", "[log]\nsecurity_events_burst = 0", 2, "log.security_events_burst", "out of range"
+      ),
       ("workers negative", "[server]\nworkers = -1", 2, "server.workers", "out of range"),
       (
         "workers as string", "[server]\nworkers = \"4\"", 2, "server.workers",
@@ -270,6 +320,7 @@ final class ConfigLoaderTests: XCTestCase {
       ("table as value", "server = 1", 1, "server", "expected a table [server], found integer"),
       ("single route table", "[route]\npath = \"/\"", 1, "route", "write [[route]], not [route]"),
     ]
+    FuzzSeeds.record("toml", cases.map(\.toml))
     for c in cases {
       let found = issues(c.toml)
       guard found.count == 1, let issue = found.first else {
@@ -312,6 +363,7 @@ final class ConfigLoaderTests: XCTestCase {
       ),
       ("dotted unknown key", "[log]\nlevel.x = 1", 2, "log.level", "expected a string"),
     ]
+    FuzzSeeds.record("toml", cases.map(\.toml))
     for c in cases {
       let found = issues(c.toml)
       guard found.count == 1, let issue = found.first else {
@@ -585,6 +637,7 @@ final class ConfigLoaderTests: XCTestCase {
     ).standardized.path
     // The example is this test's input: read it here and hand it to the loader as its only file.
     let example = [path: try String(contentsOfFile: path, encoding: .utf8)]
+    FuzzSeeds.record("toml", Array(example.values))
     let sessionKey = String(repeating: "k", count: 48)
     let result = ConfigLoader.load(
       path: path, sources: testSources(environment: ["GATEHOUSE_SESSION_KEY": sessionKey], files: example))

@@ -43,6 +43,18 @@ final class SessionConfigTests: XCTestCase {
     XCTAssertNil(try XCTUnwrap(config("[[route]]\npath = \"/\"\nauth = \"public\"", "public only")).session)
   }
 
+  /// The names the app may never set (docs/security.md, "Cookies Gatehouse owns").
+  func testOwnedCookieNames() throws {
+    let cases: [(name: String, text: String, owned: [String])] = [
+      ("no sessions", "", []),
+      ("default session cookie", session, ["__Host-gatehouse"]),
+      ("renamed, with a CSRF cookie", session + "cookie_name = \"sid\"\ncsrf_cookie = \"csrf\"\nsecure_cookie = false\n", ["sid", "csrf"]),
+    ]
+    for c in cases {
+      XCTAssertEqual(try XCTUnwrap(config(c.text, c.name)).ownedCookieNames, c.owned, c.name)
+    }
+  }
+
   func testDefaults() throws {
     let c = try XCTUnwrap(config(session, "defaults")).session
     let s = try XCTUnwrap(c)

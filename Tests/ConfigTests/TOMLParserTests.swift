@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import XCTest
 
 @testable import Config
@@ -82,6 +83,7 @@ final class TOMLParserTests: XCTestCase {
       ("byte order mark", "\u{FEFF}a = 1", "{a=1}"),
       ("no trailing newline", "a = \"x\"", #"{a="x"}"#),
     ]
+    FuzzSeeds.record("toml", cases.map(\.input))
     for c in cases {
       do {
         let table = try TOMLParser.parse(c.input)
@@ -157,6 +159,7 @@ final class TOMLParserTests: XCTestCase {
       ("error line after multi-line array", "a = [\n1,\n2]\n[b]\nc = ?", 5, "expected a value"),
       ("too deep", "a = " + String(repeating: "[", count: 100), 1, "nested too deeply"),
     ]
+    FuzzSeeds.record("toml", cases.map(\.input))
     for c in cases {
       do {
         let table = try TOMLParser.parse(c.input)

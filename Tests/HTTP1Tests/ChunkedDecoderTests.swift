@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import HTTP1
 import XCTest
 
@@ -44,6 +45,12 @@ struct ChunkedCase {
 
 let longExtension = "5;" + String(repeating: "a", count: ChunkedDecoder.maxExtensionBytes) + "\r\nhello\r\n0\r\n\r\n"
 
+/// `count` one-byte chunks, each with an extension of `extensionBytes` counted bytes (name and CR).
+func chunksWithExtensions(_ count: Int, extensionBytes: Int) -> String {
+  String(repeating: "1;" + String(repeating: "a", count: extensionBytes - 1) + "\r\nx\r\n", count: count)
+    + "0\r\n\r\n"
+}
+
 let chunkedCases: [ChunkedCase] = [
   .init(name: "one chunk", input: "5\r\nhello\r\n0\r\n\r\n", expect: .end(body: "hello", rest: "")),
   .init(name: "several chunks, hex sizes", input: "3\r\nabc\r\nA\r\n0123456789\r\nb\r\n0123456789X\r\n0\r\n\r\n", expect: .end(body: "abc01234567890123456789X", rest: "")),
@@ -71,6 +78,9 @@ let chunkedCases: [ChunkedCase] = [
   .init(name: "unterminated quoted extension", input: "5;a=\"x\r\nhello\r\n0\r\n\r\n", expect: .failed(.invalidChunkExtension, body: "")),
   .init(name: "bare LF in extension", input: "5;a\nhello", expect: .failed(.bareLF, body: "")),
   .init(name: "extension too long", input: longExtension, expect: .failed(.chunkExtensionTooLong, body: "")),
+  .init(name: "extensions at the per-body limit", input: chunksWithExtensions(4, extensionBytes: 4096), expect: .end(body: "xxxx", rest: "")),
+  .init(name: "extensions over the per-body limit", input: chunksWithExtensions(5, extensionBytes: 3999), expect: .failed(.chunkExtensionsTooLarge, body: "xxxx")),
+  .init(name: "many small extensions add up", input: chunksWithExtensions(5000, extensionBytes: 4), expect: .failed(.chunkExtensionsTooLarge, body: String(repeating: "x", count: 4096))),
   .init(name: "data longer than size", input: "5\r\nhelloX\r\n0\r\n\r\n", expect: .failed(.invalidChunkTerminator, body: "hello")),
   .init(name: "LF alone after data", input: "5\r\nhello\n0\r\n\r\n", expect: .failed(.invalidChunkTerminator, body: "hello")),
   .init(name: "CR without LF after data", input: "5\r\nhello\rX", expect: .failed(.invalidChunkTerminator, body: "hello")),
@@ -87,6 +97,7 @@ let chunkedCases: [ChunkedCase] = [
 
 final class ChunkedDecoderTests: XCTestCase {
   func testCasesWholeByteByByteAndRandomSplits() {
+    FuzzSeeds.record("chunked", chunkedCases.map(\.input))
     for (index, c) in chunkedCases.enumerated() {
       let input = Array(c.input.utf8)
       let whole = decodeChunked(input, maxTrailerBytes: c.maxTrailerBytes, feeding: .whole)

@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import HTTP1
 import XCTest
 
@@ -23,6 +24,7 @@ final class CookieTests: XCTestCase {
       ("duplicate with the same value is ambiguous", "sid=abc; sid=abc", "sid", nil, true),
       ("__Host- name", "__Host-gatehouse=v1.t; other=x", "__Host-gatehouse", "v1.t", false),
     ]
+    FuzzSeeds.record("cookie", cases.map { $0.cookie + "\u{0}" + $0.field })
     for c in cases {
       let field = Array(c.field.utf8)
       XCTAssertEqual(

@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import HTTP1
 import XCTest
 
@@ -61,6 +62,14 @@ let responseCases: [ResponseCase] = [
   .error("transfer-encoding in 1.0 response", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", .transferEncodingInHTTP10),
   .error("obs-fold in response", "HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", .obsFold),
   .error("unknown coding in response", "HTTP/1.1 200 OK\r\nTransfer-Encoding: zstd, chunked\r\n\r\n", .unknownTransferEncoding),
+  // Strict choices (docs/security.md): framing lookalikes and '%' in names are refused in responses too;
+  // the request-only rules (singletons, Host syntax, request-field lookalikes) do not apply.
+  .error("transfer_encoding lookalike in response", "HTTP/1.1 200 OK\r\nTransfer_Encoding: chunked\r\nContent-Length: 0\r\n\r\n", .lookalikeFieldName),
+  .error("content_length lookalike in response", "HTTP/1.1 200 OK\r\ncontent_LENGTH: 5\r\n\r\n", .lookalikeFieldName),
+  .error("percent in a response field name", "HTTP/1.1 200 OK\r\nX%41: 1\r\nContent-Length: 0\r\n\r\n", .percentInFieldName),
+  .ok("request-field lookalikes pass in responses", "HTTP/1.1 200 OK\r\nUser_Agent: a\r\nContent_Type: b\r\nContent-Length: 0\r\n\r\n", status: 200, framing: .contentLength(0), keepAlive: true),
+  .ok("repeated content-type passes in responses", "HTTP/1.1 200 OK\r\nContent-Type: a\r\nContent-Type: b\r\nContent-Length: 0\r\n\r\n", status: 200, framing: .contentLength(0), keepAlive: true),
+  .ok("empty host field passes in responses", "HTTP/1.1 200 OK\r\nHost:\r\nContent-Length: 0\r\n\r\n", status: 200, framing: .contentLength(0), keepAlive: true),
 ]
 
 final class HeadParserResponseTests: XCTestCase {
@@ -88,6 +97,7 @@ final class HeadParserResponseTests: XCTestCase {
   }
 
   func testCasesWholeAndByteByByte() {
+    FuzzSeeds.record("response-head", responseCases.map(\.input))
     for c in responseCases {
       let whole = check(c, feeding: .whole)
       let bytewise = check(c, feeding: .byteByByte)

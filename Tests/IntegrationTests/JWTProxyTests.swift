@@ -118,6 +118,12 @@ final class JWTProxyTests: GatehouseTestCase {
       Case(
         name: "no sub", headers: bearer(try JWTFixtures.token("no_sub")), status: 401,
         challenge: invalid("missing_claim")),
+      Case(
+        name: "sub with a comma", headers: bearer(try JWTFixtures.token("sub_with_comma")), status: 403,
+        challenge: "Bearer error=\"insufficient_scope\", error_description=\"claim_mismatch\""),
+      Case(
+        name: "sub with leading whitespace", headers: bearer(try JWTFixtures.token("sub_padded")), status: 403,
+        challenge: "Bearer error=\"insufficient_scope\", error_description=\"claim_mismatch\""),
     ]
     for testCase in cases {
       let before = upstream.requests.count

@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import JWT
 import XCTest
 
@@ -26,6 +27,7 @@ final class JSONParserTests: XCTestCase {
       ),
       ("whitespace", " \t\r\n{ \"a\" : 1 } \n", .object(["a": .int(1)])),
     ]
+    FuzzSeeds.record("json", cases.map(\.input))
     for c in cases {
       XCTAssertEqual(try JSONParser.parse(c.input), c.expected, c.name)
     }
@@ -67,6 +69,7 @@ final class JSONParserTests: XCTestCase {
         Array(String(repeating: "[", count: 40).utf8) + Array(String(repeating: "]", count: 40).utf8)
       ),
     ]
+    FuzzSeeds.record("json", cases.map(\.input))
     for c in cases {
       XCTAssertThrowsError(try JSONParser.parse(c.input), c.name)
     }

@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import JWT
 import XCTest
 
@@ -144,6 +145,7 @@ final class JWTValidatorTests: XCTestCase {
       ("good", KeySet(keys: []), .noKeys),
     ]
     let settings = Fixtures.settings()
+    FuzzSeeds.record("jws", cases.map { Fixtures.token($0.name) })
     for c in cases {
       let token = Fixtures.token(c.name)
       let result = JWTValidator.validate(

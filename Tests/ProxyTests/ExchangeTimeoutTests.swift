@@ -69,13 +69,45 @@ final class ExchangeTimeoutTests: XCTestCase {
     XCTAssertEqual(silent.releases, [false])
   }
 
-  func testResponseTimeoutWhileTheClientHoldsBackItsBodyBlamesTheClient() throws {
+  /// A client that holds back its body meets the body's deadline (`body_timeout`, 20 s) before
+  /// the response timeout (30 s): its fault, answered 408 while nothing was answered yet.
+  func testAClientHoldingBackItsBodyMeetsTheBodyDeadline() throws {
     let h = try ExchangeHarness()
     h.clientSends("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
-    h.advance(by: 30 * second)
-    XCTAssertTrue(h.closed)
+    h.advance(by: 19 * second)
+    XCTAssertEqual(h.clientText, "", "before body_timeout")
+    h.advance(by: 1 * second)
     XCTAssertEqual(h.exchange.context.error?.kind, .headerTimeout)
-    XCTAssertEqual(h.exchange.context.status, 499)
+    XCTAssertEqual(ExchangeTests.statuses(h.clientText), [408])
+    XCTAssertEqual(h.releases, [false], "the upstream saw a partial body: never reused")
+  }
+
+  /// One byte every 1.5 s used to re-arm the response timeout forever; the body's deadline
+  /// grows only by one second per `body_min_rate` (500) bytes, so the trickle ends at ~20 s.
+  func testATricklingBodyEndsAtItsDeadline() throws {
+    let h = try ExchangeHarness()
+    h.clientSends("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n")
+    var elapsed: UInt64 = 0
+    while h.clientText.isEmpty && elapsed < 60 * second {
+      h.advance(by: 3 * second / 2)
+      elapsed += 3 * second / 2
+      if h.clientText.isEmpty { h.clientSends("x") }
+    }
+    XCTAssertLessThanOrEqual(elapsed, 21 * second, "the trickle was answered at about body_timeout")
+    XCTAssertEqual(ExchangeTests.statuses(h.clientText), [408])
+  }
+
+  /// A body at a usable rate is never cut: 500 bytes a second earn a second a second.
+  func testASteadyBodyOutlivesBodyTimeout() throws {
+    let h = try ExchangeHarness()
+    h.clientSends("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 30000\r\n\r\n")
+    for _ in 0..<30 {
+      h.advance(by: 1 * second)
+      h.clientSends(String(repeating: "y", count: 1000))
+    }
+    XCTAssertEqual(h.clientText, "", "30 s of 1,000 bytes a second")
+    h.upstreamSends("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    XCTAssertEqual(ExchangeTests.statuses(h.clientText), [200])
   }
 
   func testTunnelClosesAfterIdleTimeoutWithoutTraffic() throws {

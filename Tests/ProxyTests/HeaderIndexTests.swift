@@ -12,6 +12,9 @@ import XCTest
 final class HeaderIndexTests: XCTestCase {
   static let sessionRuntime = RuntimeConfig.testing(
     session: SessionSettings(keys: [Secret(String(repeating: "k", count: 32))]))
+  /// `strip_method_override = false`: the override headers are forwarded (and still read).
+  static let keepOverridesRuntime = RuntimeConfig.testing(
+    hardening: HardeningRules(stripMethodOverride: false))
 
   func testTable() throws {
     let cases: [(name: String, fields: [String])] = [
@@ -42,8 +45,15 @@ final class HeaderIndexTests: XCTestCase {
       ("csrf", ["Host: a", "X-CSRF-Token: t1", "x_csrf_token: t2"]),
       ("nominated", ["Host: a", "Connection: keep-alive, x-user-id", "X-User-Id: m", "Keep-Alive: 5"]),
       ("strip before credentials", ["Host: a", "Authorization: Bearer a", "X-Session-Token: s"]),
+      (
+        "method overrides",
+        [
+          "Host: a", "Accept: x", "X-HTTP-Method-Override: DELETE", "x-http-method: PUT",
+          "X-Method-Override: GET",
+        ]
+      ),
     ]
-    for runtime in [RuntimeConfig.testing(), Self.sessionRuntime] {
+    for runtime in [RuntimeConfig.testing(), Self.sessionRuntime, Self.keepOverridesRuntime] {
       for c in cases {
         let request = try ParsedRequest(
           "GET / HTTP/1.1\r\n" + c.fields.joined(separator: "\r\n") + "\r\n\r\n")
@@ -54,24 +64,34 @@ final class HeaderIndexTests: XCTestCase {
 
   func testRandomisedHeads() throws {
     let names = [
-      "Host-X", "Authorization", "authorization", "Cookie", "COOKIE", "User-Agent", "user_agent", "Origin",
+      "Host-X", "Authorization", "authorization", "Cookie", "COOKIE", "User-Agent", "Origin",
       "Sec-Fetch-Site", "Content-Type", "Accept", "X-Forwarded-For", "x-forwarded-for", "X-Forwarded-Proto",
       "X-Forwarded-Host", "traceparent", "Tracestate", "X-Request-Id", "x_request_id", "X-CSRF-Token",
       "X-User-Id", "X_User_Id", "X-Auth-Email", "X-Session-Hash", "Gatehouse-Logout", "X-Other", "Via",
-      "Accept-Encoding", "Originator", "Cookies", "Authorizations",
+      "Accept-Encoding", "Originator", "Cookies", "Authorizations", "X-HTTP-Method-Override",
+      "x-method-override", "X-HTTP-Method",
     ]
     var rng = SystemRandomNumberGenerator()
     for round in 0..<300 {
       var fields = ["Host: a"]
+      // The parser refuses a second User-Agent, Origin, Sec-Fetch-Site or Content-Type (and
+      // `user_agent`-style look-alikes): heads here are ones it accepts.
+      var singletons: Set<String> = []
       for _ in 0..<Int.random(in: 0...14, using: &rng) {
-        fields.append("\(names.randomElement(using: &rng)!): v\(Int.random(in: 0...99, using: &rng))")
+        let name = names.randomElement(using: &rng)!
+        if Self.singletons.contains(name.lowercased()) && !singletons.insert(name.lowercased()).inserted {
+          continue
+        }
+        fields.append("\(name): v\(Int.random(in: 0...99, using: &rng))")
       }
       fields.shuffle(using: &rng)
       let request = try ParsedRequest("GET / HTTP/1.1\r\n" + fields.joined(separator: "\r\n") + "\r\n\r\n")
-      let runtime = round % 2 == 0 ? RuntimeConfig.testing() : Self.sessionRuntime
+      let runtime = [RuntimeConfig.testing(), Self.sessionRuntime, Self.keepOverridesRuntime][round % 3]
       try check(request, runtime: runtime, "round \(round): \(fields)")
     }
   }
+
+  private static let singletons: Set<String> = ["user-agent", "origin", "sec-fetch-site", "content-type"]
 
   /// Compares the index with a walk over the fields by lower-cased `String` names.
   private func check(_ request: ParsedRequest, runtime: RuntimeConfig, _ name: String) throws {
@@ -99,6 +119,8 @@ final class HeaderIndexTests: XCTestCase {
         role = .requestID
       } else if sessions && runtime.csrfHeaderMatcher.matches(fieldName) {
         role = .csrfToken
+      } else if runtime.hardening.methodOverrideMatcher.matches(fieldName) {
+        role = runtime.hardening.stripMethodOverride ? .methodOverrideStripped : .methodOverride
       } else if runtime.stripMatcher.matches(fieldName) {
         role = .stripped
       } else {
@@ -129,6 +151,9 @@ final class HeaderIndexTests: XCTestCase {
     XCTAssertEqual(index.forwardedProto, first(.forwardedProto), name)
     XCTAssertEqual(index.forwardedHost, first(.forwardedHost), name)
     XCTAssertEqual(index.firstCookie, first(.cookie), name)
+    XCTAssertEqual(
+      index.firstMethodOverride,
+      expected.firstIndex { $0 == .methodOverride || $0 == .methodOverrideStripped } ?? -1, name)
     XCTAssertEqual(index.firstAccept, first(.accept), name)
     XCTAssertEqual(index.firstForwardedFor, first(.forwardedFor), name)
     XCTAssertEqual(index.firstTraceparent, first(.traceparent), name)
@@ -147,6 +172,8 @@ final class HeaderIndexTests: XCTestCase {
     XCTAssertEqual(FieldRole.csrfToken.disposition, .dropReadable)
     XCTAssertEqual(FieldRole.forwardedFor.disposition, .replace)
     XCTAssertEqual(FieldRole.cookie.disposition, .forward)
+    XCTAssertEqual(FieldRole.methodOverrideStripped.disposition, .dropReadable)
+    XCTAssertEqual(FieldRole.methodOverride.disposition, .forward)
   }
 
   func testIndexKeepsItsStorageBetweenRequests() throws {

@@ -5,13 +5,14 @@ final class CSRFTests: XCTestCase {
   let secret = [UInt8](repeating: 0x33, count: 32)
 
   func testMakeAndVerify() {
-    let a = CSRFToken.make(secret: secret)
-    let b = CSRFToken.make(secret: secret)
+    let a = CSRFToken.make(secret: secret, generation: 3)
+    let b = CSRFToken.make(secret: secret, generation: 3)
     XCTAssertNotEqual(a, b, "masked per call")
     XCTAssertEqual(a.utf8.count, CSRFToken.encodedLength, "length")
-    let fixed = CSRFToken.make(secret: secret, mask: [UInt8](repeating: 0, count: 32))
+    let fixed = CSRFToken.make(secret: secret, generation: 3, mask: [UInt8](repeating: 0, count: 32))
     XCTAssertEqual(
-      fixed, CSRFToken.make(secret: secret, mask: [UInt8](repeating: 0, count: 32)), "deterministic with mask"
+      fixed, CSRFToken.make(secret: secret, generation: 3, mask: [UInt8](repeating: 0, count: 32)),
+      "deterministic with mask"
     )
     var tampered = Array(a.utf8)
     tampered[50] = tampered[50] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
@@ -25,7 +26,31 @@ final class CSRFTests: XCTestCase {
       ("empty", "", secret, false),
       ("not base64url", String(repeating: "*", count: CSRFToken.encodedLength), secret, false),
     ]
-    for c in cases { XCTAssertEqual(CSRFToken.verify(token: c.token, secret: c.secret), c.ok, c.name) }
+    for c in cases {
+      XCTAssertEqual(CSRFToken.verify(token: c.token, secret: c.secret, generation: 3), c.ok, c.name)
+    }
+  }
+
+  /// A token verifies for its own generation and the next one (a form rendered just before a
+  /// rotation), never after a second rotation, never for an earlier generation.
+  func testTokensAreTiedToTheGeneration() {
+    let cases: [(name: String, made: UInt64, checked: UInt64, ok: Bool)] = [
+      ("same generation", 5, 5, true),
+      ("one rotation later", 5, 6, true),
+      ("two rotations later", 5, 7, false),
+      ("long after", 5, 500, false),
+      ("earlier generation", 6, 5, false),
+      ("generation zero", 0, 0, true),
+      ("generation zero after one rotation", 0, 1, true),
+      ("largest generation", UInt64.max, UInt64.max, true),
+    ]
+    for c in cases {
+      let token = CSRFToken.make(secret: secret, generation: c.made)
+      XCTAssertEqual(CSRFToken.verify(token: token, secret: secret, generation: c.checked), c.ok, c.name)
+    }
+    XCTAssertNotEqual(
+      CSRFToken.base(secret: secret, generation: 1), CSRFToken.base(secret: secret, generation: 2),
+      "each generation has its own base")
   }
 
   func testCrossSiteCheck() {
@@ -93,18 +118,19 @@ extension CSRFTests {
   /// The borrowed-mask maker (stack buffer, pooled random bytes) gives the same token as the
   /// array one, and its tokens verify.
   func testBorrowedMaskMatchesArrayMask() {
-    let base = CSRFToken.base(secret: secret)
+    let base = CSRFToken.base(secret: secret, generation: 3)
     for seed: UInt8 in [0, 1, 0x7F, 0xFF] {
       let mask = (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 37 &+ Int(seed)) }
       let borrowed = mask.withUnsafeBufferPointer { CSRFToken.make(base: base, mask: $0) }
       XCTAssertEqual(borrowed, CSRFToken.make(base: base, mask: mask), "mask seed \(seed)")
-      XCTAssertTrue(CSRFToken.verify(token: borrowed, secret: secret), "mask seed \(seed) verifies")
+      XCTAssertTrue(
+        CSRFToken.verify(token: borrowed, secret: secret, generation: 3), "mask seed \(seed) verifies")
     }
     let pool = RandomPool(batch: 64)
     let tokens = (0..<5).map { _ in pool.withBytes(32) { CSRFToken.make(base: base, mask: $0) } }
     XCTAssertEqual(Set(tokens).count, 5, "a fresh mask per token, across pool refills")
     for token in tokens {
-      XCTAssertTrue(CSRFToken.verify(token: token, secret: secret), "pooled mask verifies")
+      XCTAssertTrue(CSRFToken.verify(token: token, secret: secret, generation: 3), "pooled mask verifies")
     }
   }
 }

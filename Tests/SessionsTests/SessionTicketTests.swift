@@ -1,3 +1,4 @@
+import FuzzSeedSupport
 import Sessions
 import XCTest
 
@@ -55,6 +56,7 @@ final class SessionTicketTests: XCTestCase {
       ("signed by unknown key", fixedTicket(seed: 3).encode(keyRing: ring(keyB)), .badTicketSignature),
     ]
     goodBytes = Array(good.utf8)
+    FuzzSeeds.record("ticket", cases.map(\.cookie) + [good])
     for c in cases {
       XCTAssertThrowsError(try SessionTicket.decode(c.cookie, keyRing: keys), c.name) { error in
         XCTAssertEqual((error as? SessionError)?.kind, c.kind, c.name)

@@ -21,14 +21,18 @@ final class SessionAdmin: Sendable {
   let service: SessionService
   let runner: SessionAdminRunner?
   let events: @Sendable (AdminEvent) -> Void
+  /// Security events (a revocation the store did not write).
+  let securityLog: @Sendable (String, String) -> Void
 
   init(
     service: SessionService, runner: SessionAdminRunner? = nil,
-    events: @escaping @Sendable (AdminEvent) -> Void = { _ in }
+    events: @escaping @Sendable (AdminEvent) -> Void = { _ in },
+    securityLog: @escaping @Sendable (String, String) -> Void = { _, _ in }
   ) {
     self.service = service
     self.runner = runner
     self.events = events
+    self.securityLog = securityLog
   }
 
   static let unavailable = AdminResponse.json(503, #"{"error":"session store unavailable"}"#)
@@ -59,9 +63,10 @@ final class SessionAdmin: Sendable {
     }
     let service = self.service
     let events = self.events
+    let log = securityLog
     let operation: @Sendable (any SessionStore, @escaping (AdminResponse) -> Void) -> Void = { store, done in
       Self.perform(
-        service: service, store: store, method: method, user: user, userKey: userKey, hash: hash
+        service: service, store: store, method: method, user: user, userKey: userKey, hash: hash, log: log
       ) { response, revoked in
         if method == .delete {
           events(
@@ -87,13 +92,17 @@ final class SessionAdmin: Sendable {
   /// and, for a revocation that reached the store, how many sessions it ended.
   private static func perform(
     service: SessionService, store: any SessionStore, method: HTTPMethod, user: String, userKey: String,
-    hash: String?, _ done: @escaping (AdminResponse, Int?) -> Void
+    hash: String?, log: @escaping (String, String) -> Void, _ done: @escaping (AdminResponse, Int?) -> Void
   ) {
     let now = service.now()
     switch (method, hash) {
     case (.delete, nil):
       store.revokeAll(userKey: userKey) { result in
-        guard case .success(let keys) = result else { return done(unavailable, nil) }
+        guard case .success(let keys) = result else {
+          // Which sessions live on is unknown here (the listing is a read): reported, not remembered.
+          service.reportWriteFailure(.revokeAll, sessionHash: "*", log: log)
+          return done(unavailable, nil)
+        }
         for key in keys { service.cache.invalidate(storeKey: key) }
         service.metrics.destroyed(.revoked, count: keys.count)
         service.events?.destroyed(nil, reason: "revoked", count: keys.count)
@@ -106,7 +115,14 @@ final class SessionAdmin: Sendable {
           return done(.json(404, #"{"error":"no such session"}"#), 0)
         }
         store.destroy(storeKey: match.storeKey, userKey: userKey) { result in
-          guard case .success(let existed) = result else { return done(unavailable, nil) }
+          guard case .success(let existed) = result else {
+            service.reportWriteFailure(.revoke, sessionHash: hash, log: log)
+            if let idHash = SessionIDHash(storeKey: match.storeKey) {
+              service.rememberRevoked(
+                idHash, keys: .init(storeKey: match.storeKey, userKey: userKey), record: nil)
+            }
+            return done(unavailable, nil)
+          }
           service.cache.invalidate(storeKey: match.storeKey)
           if existed {
             service.metrics.destroyed(.revoked)

@@ -141,6 +141,9 @@ final class JWTAuthenticator: RequestAuthenticator {
     else {
       return deny(AuthError(.missingClaim, "user claim \(config.userClaim) missing or not a plain scalar"))
     }
+    guard IdentityValue.isSafe(user) else {
+      return deny(AuthError(.claimMismatch, "user claim \(config.userClaim) is not a single identity value"))
+    }
     var headers: [(String, String)] = [("X-User-Id", user), ("X-Auth-Method", "jwt")]
     for (claim, header) in config.claimHeaders {
       if let value = token.claims[claim], let text = JWTAuthenticator.headerText(value) {

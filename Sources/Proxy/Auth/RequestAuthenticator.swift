@@ -33,6 +33,9 @@ public struct AuthRequest: Sendable {
   /// `X-Forwarded-Proto` from a trusted proxy, else nil (plain HTTP to Gatehouse).
   public let forwardedProto: [UInt8]?
   public let onUnauthenticated: UnauthenticatedAction
+  /// A method override names an unsafe method (`MethodOverridePhase`): CSRF applies even to a
+  /// safe method on the request line.
+  public var methodOverrideUnsafe = false
 }
 
 /// A successful authentication: what the upstream is told about the caller.

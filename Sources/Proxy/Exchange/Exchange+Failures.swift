@@ -3,7 +3,7 @@
 extension Exchange {
   /// An error after the head went upstream: answer if nothing was answered yet, and close the
   /// client unless the request body is complete (otherwise its tail could look like a request).
-  func answerAfterHeadSent(_ error: ProxyError) {
+  func answerAfterHeadSent(_ error: ProxyError, extraHeaders: [(String, String)] = []) {
     if answerStarted {
       context.error = error
       abort()
@@ -11,7 +11,7 @@ extension Exchange {
     }
     let close = !requestBody.done || !head.keepAlive
     requestBody.done = true
-    queueLocalAnswer(error, close: close)
+    queueLocalAnswer(error, close: close, extraHeaders: extraHeaders)
     if !isClosed { finishExchange() }
   }
 

@@ -34,6 +34,8 @@ extension Exchange {
       let view = requestView()
       pipeline.beginRequest(&context, view, peer: peer, now: now)
       requestBody = BodyRelay(request: head.framing)
+      let rules = context.runtime.hardening
+      bodyDeadline = BodyDeadline(start: now, timeout: rules.bodyTimeout, minRate: rules.bodyMinRate)
       runRequestPhases(from: Pipeline.firstRequestPhase, view)
       return true
     }
@@ -116,7 +118,7 @@ extension Exchange {
     if link.connecting {
       setDeadline(now &+ context.runtime.connectTimeout, .connect)
     } else {
-      setDeadline(now &+ context.runtime.responseTimeout, .response)
+      setResponseDeadline()
     }
   }
 

@@ -60,9 +60,9 @@ extension Exchange {
     switch pipeline.runResponsePhases(from: first, &context, view) {
     case .finished:
       break
-    case .answer(let error, _):
+    case .answer(let error, let headers):
       releaseUpstream(reusable: false)
-      answerAfterHeadSent(error)
+      answerAfterHeadSent(error, extraHeaders: headers)
       return true
     case .waitingForAnswer(let phase):
       responseStage = .waitingForAnswer(phase)

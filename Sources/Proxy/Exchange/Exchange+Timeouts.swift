@@ -9,6 +9,8 @@ enum TimeoutKind {
   case connect
   /// `response_timeout`: no progress on the upstream's response (reset by every byte moved).
   case response
+  /// `body_timeout`/`body_min_rate`: the request body arrives too slowly (`BodyDeadline`).
+  case body
   /// `idle_timeout` applied to a WebSocket tunnel with no traffic.
   case tunnel
   /// The short wait for the client to close after our last answer and half-close.
@@ -33,9 +35,9 @@ extension Exchange {
   /// linger timeouts are not moved by progress.
   func touchDeadline() {
     switch timeout.kind {
-    case .connect, .response:
+    case .connect, .response, .body:
       if upstream?.connecting == true { return }
-      setDeadline(now &+ context.runtime.responseTimeout, .response)
+      setResponseDeadline()
     case .tunnel:
       timeout.at = now &+ context.runtime.idleTimeout
     case .header, .idle, .linger:
@@ -43,8 +45,23 @@ extension Exchange {
     }
   }
 
+  /// `response_timeout` from now — or, while the request body is still arriving, its
+  /// `BodyDeadline` when that comes first: progress never pushes a slow body's end out.
+  func setResponseDeadline() {
+    setDeadline(now &+ context.runtime.responseTimeout, .response)
+    guard !requestBody.done else { return }
+    let bodyEnd = bodyDeadline.deadline(received: requestBody.bytes)
+    if bodyEnd < timeout.at { setDeadline(bodyEnd, .body) }
+  }
+
   /// The deadline passed: answer or close, per timeout.
   func timedOut() {
+    if timeout.kind == .body && (clientIn.readable > 0 || (upstream?.output.readable ?? 0) > 0) {
+      // Body bytes wait here for the upstream to take them: the upstream is the slow side, and
+      // `response_timeout` (silence) is its limit, not the body's deadline.
+      setDeadline(now &+ context.runtime.responseTimeout, .response)
+      return
+    }
     pipeline.timedOut(timeout.kind)
     switch timeout.kind {
     case .header:
@@ -69,6 +86,10 @@ extension Exchange {
         releaseUpstream(reusable: false)
         answerAfterHeadSent(ProxyError(.upstreamTimeout, .upstream, "no response within response_timeout"))
       }
+    case .body:
+      // The client's fault: 408 if nothing was answered yet; the upstream saw a partial body.
+      releaseUpstream(reusable: false)
+      answerAfterHeadSent(ProxyError(.headerTimeout, .downstream, "request body too slow"))
     case .tunnel:
       abort()
     }

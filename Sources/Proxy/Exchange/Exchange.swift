@@ -54,6 +54,8 @@ final class Exchange {
   var headStarted = false
   var clientEOF = false
   var requestBody = BodyRelay()
+  /// When the current request body must be complete (set with `requestBody`).
+  var bodyDeadline = BodyDeadline(start: 0, timeout: 0, minRate: 0)
   /// Bytes of an answer to this request (the upstream's or a local one) were queued: a later
   /// failure cannot answer any more, only close.
   var answerStarted = false
@@ -211,7 +213,7 @@ final class Exchange {
     if justConnected {
       upstream!.connecting = false
       pipeline.upstreamConnected(after: now &- context.upstreamStartNanos)
-      setDeadline(now &+ context.runtime.responseTimeout, .response)
+      setResponseDeadline()
     }
     switch read {
     case .endOfStream, .failed: upstream!.ended = true

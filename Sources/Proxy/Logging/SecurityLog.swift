@@ -6,8 +6,8 @@ import EventLoop
 /// mismatches, CSRF failures. Never carries a header value. Thread-safe (writes to the sink).
 enum SecurityLog {
   static func write(
-    kind: String, reason: String = "", count: Int = 0, context: RequestContext?, clientIP: String?,
-    to sink: LogSink
+    kind: String, reason: String = "", count: Int = 0, suppressed: UInt64 = 0, context: RequestContext?,
+    clientIP: String?, to sink: LogSink
   ) {
     guard sink.accepts(.warning) else { return }
     var line = LogLine(format: sink.format)
@@ -17,6 +17,8 @@ enum SecurityLog {
     line.add("kind", kind)
     if !reason.isEmpty { line.add("reason", reason) }
     if count > 0 { line.add("count", count) }
+    // Lines of this source the rate limit dropped since its previous line.
+    if suppressed > 0 { line.add("suppressed", Int(clamping: suppressed)) }
     if let clientIP { line.add("client_ip", clientIP) }
     if let context {
       if !context.methodText.isEmpty { line.add("method", context.methodText) }

@@ -61,6 +61,7 @@ public final class GatehouseMetrics: Sendable {
   private let retriesCounter: Counter
   private let connectFailuresCounter: Counter
   private let droppedCounter: Counter
+  private let securityDroppedCounter: Counter
 
   /// `activeConnections` and `droppedLogLines` are read at every scrape (any thread).
   public init(
@@ -95,7 +96,13 @@ public final class GatehouseMetrics: Sendable {
       "gatehouse_upstream_connect_failures_total", help: "Upstream connects that failed or timed out.")
     droppedCounter = registry.counter(
       "gatehouse_log_lines_dropped_total", help: "Log lines dropped because the log writer fell behind.")
+    securityDroppedCounter = registry.counter(
+      "gatehouse_security_log_lines_dropped_total",
+      help: "Security log lines dropped by the per-source rate limit ([log] security_events_*).")
   }
+
+  /// A security line over its source's rate was not written (any thread: the counter is atomic).
+  func securityLineDropped() { securityDroppedCounter.increment() }
 
   /// A worker's metrics, included in every scrape from now on.
   func makeWorkerMetrics(index: Int) -> WorkerMetrics {

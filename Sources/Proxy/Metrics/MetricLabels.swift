@@ -47,7 +47,7 @@ enum MetricLabels {
   }
 
   /// `kind` label of `gatehouse_timeouts_total`, in `TimeoutKind` order.
-  static let timeoutKinds = ["header", "idle", "connect", "response", "tunnel", "linger"]
+  static let timeoutKinds = ["header", "idle", "connect", "response", "tunnel", "linger", "body"]
 
   static func timeoutIndex(_ kind: TimeoutKind) -> Int {
     switch kind {
@@ -57,6 +57,7 @@ enum MetricLabels {
     case .response: return 3
     case .tunnel: return 4
     case .linger: return 5
+    case .body: return 6
     }
   }
 

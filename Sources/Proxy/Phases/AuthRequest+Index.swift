@@ -30,6 +30,6 @@ extension AuthRequest {
       path: String(decoding: view.path, as: UTF8.self), target: String(decoding: view.target, as: UTF8.self),
       sessionCookie: sessionCookie, csrfToken: index.copy(index.csrfToken, head, bytes), formBody: nil,
       forwardedProto: request.peerTrusted ? index.copy(index.forwardedProto, head, bytes) : nil,
-      onUnauthenticated: route.onUnauthenticated)
+      onUnauthenticated: route.onUnauthenticated, methodOverrideUnsafe: request.methodOverrideUnsafe)
   }
 }

@@ -1,7 +1,7 @@
 import Config
 import HTTP1
 
-/// Request phase 5: the route's policy decides — `public` passes; `jwt`, `session` and
+/// Request phase 7: the route's policy decides — `public` passes; `jwt`, `session` and
 /// `session_or_jwt` ask the worker's authenticator, which answers at once or later (a key
 /// fetch, a store round trip): then the phase waits and runs again with the answer in
 /// `request.authentication`. A grant's identity headers go to `request.identityHeaders` (for the

@@ -1,4 +1,4 @@
-/// Request phase 3: a declared body over `[limits] max_body_bytes` is refused (413) before the
+/// Request phase 5: a declared body over `[limits] max_body_bytes` is refused (413) before the
 /// route is even looked up. Chunked bodies are counted as they stream (`BodyRelay`). Immutable.
 struct BodyLimitPhase: RequestPhase {
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {

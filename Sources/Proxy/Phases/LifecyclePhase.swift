@@ -37,8 +37,8 @@ struct LifecyclePhase: ResponsePhase {
     case .headers(let headers):
       request.responseHeaders = headers
       return .proceed
-    case .refuse(let error):
-      return .answer(error)
+    case .refuse(let error, let headers):
+      return .answer(error, headers: headers)
     }
   }
 }

@@ -8,9 +8,7 @@ struct LoggingPhase {
   func run(_ request: inout RequestContext, now: UInt64) {
     worker.metrics.requestFinished(request, routeSlot: worker.routeSlot(request.routeIndex), now: now)
     if request.strippedHeaders > 0 {
-      SecurityLog.write(
-        kind: "spoofed_header", count: request.strippedHeaders, context: request, clientIP: request.clientIP,
-        to: worker.shared.sink)
+      worker.logSecurityEvent("spoofed_header", request: request, count: request.strippedHeaders)
     }
     if request.traceFlags & 1 != 0, let exporter = worker.spanExporter {
       exporter.enqueue(

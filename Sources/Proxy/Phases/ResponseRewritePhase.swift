@@ -1,16 +1,19 @@
 import EventLoop
 import HTTP1
 
-/// Response phase 2 (Pingora's `responseFilter`): writes the head the client receives.
+/// Response phase 4 (Pingora's `responseFilter`): writes the head the client receives.
 /// Hop-by-hop fields go, framing is re-stated for the client, Gatehouse's control headers
 /// (`Gatehouse-*`, the lifecycle headers) never reach the client, the request id is echoed, and
 /// the headers earlier phases queued (`request.responseHeaders`: a rotated or new session cookie,
-/// a deletion cookie) are added. Interim heads (1xx) are relayed the same way. A final head that
-/// does not fit the client buffer is a 502. Immutable.
+/// a deletion cookie; `addedCacheControl`) are added, and the fields the owned-cookie phase
+/// dropped (`droppedResponseFields`) are left out. Interim heads (1xx) are relayed the same way.
+/// A final head that does not fit the client buffer is a 502. Immutable.
 struct ResponseRewritePhase: ResponsePhase {
   func run(_ request: inout RequestContext, _ view: ResponseView) -> PhaseResult {
     switch view.kind {
     case .interim:
+      // RFC 9110 §15.2: never a 1xx to an HTTP/1.0 client (docs/security.md, "Request head").
+      if request.clientHTTP10 { return .proceed }
       _ = write(
         view, framing: .none, close: false, tunnel: false, keepSizeField: false, request, extraHeaders: [])
       return .proceed
@@ -54,8 +57,10 @@ struct ResponseRewritePhase: ResponsePhase {
           UnsafeRawBufferPointer(rebasing: bytes[head.reasonStart..<head.reasonStart + head.reasonLength]))
     }
     ok = ok && out.append("\r\n")
-    for field in head.fields {
+    let dropped = request.droppedResponseFields
+    for (position, field) in head.fields.enumerated() {
       if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
+      if !dropped.isEmpty && dropped.contains(position) { continue }
       if field.flags.contains(.contentLength) && !keepSizeField { continue }
       let name = field.name(in: bytes)
       if runtime.controlHeaderMatcher.matches(name) { continue }
@@ -83,6 +88,9 @@ struct ResponseRewritePhase: ResponsePhase {
     for (name, value) in extraHeaders {
       ok =
         ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
+    }
+    if head.status >= 200, let cacheControl = request.addedCacheControl {
+      ok = ok && out.append("cache-control: ") && out.append(string: cacheControl) && out.append("\r\n")
     }
     return ok && out.append("\r\n")
   }

@@ -1,4 +1,4 @@
-/// Request phase 4: the first `[[route]]` whose path and methods match decides the policy. No
+/// Request phase 6: the first `[[route]]` whose path and methods match decides the policy. No
 /// match is a deny (401), a `no_route` security event and an authentication failure counted
 /// under route `-`: nothing is open unless a route says so. Immutable.
 struct RoutePhase: RequestPhase {

@@ -2,7 +2,7 @@ import Codecs
 import EventLoop
 import HTTP1
 
-/// Request phase 6, after the upstream peer (Pingora's `upstreamRequestFilter`): writes the head
+/// Request phase 8, after the upstream peer (Pingora's `upstreamRequestFilter`): writes the head
 /// the app receives into the lent connection's buffer, field by field as `StripPhase` classified
 /// them:
 ///
@@ -57,7 +57,7 @@ struct UpstreamRequestPhase: RequestPhase {
       case .forwardedHost:
         if forwardedHost < 0 { forwardedHost = position }
         continue
-      case .traceparent, .requestID, .stripped, .csrfToken:
+      case .traceparent, .requestID, .stripped, .csrfToken, .methodOverrideStripped:
         continue
       case .tracestate where !request.traceParentValid:
         continue

@@ -7,6 +7,8 @@
 /// | `forwardedFor`, `forwardedProto`, `forwardedHost` | only from a trusted proxy | Gatehouse's own value |
 /// | `traceparent`, `tracestate`, `requestID` | the trace phase | Gatehouse's own value (`tracestate` as sent with a valid `traceparent`) |
 /// | `csrfToken` | the CSRF check only | never (Gatehouse injects its own) |
+/// | `methodOverride` | the method-override check | as sent (`strip_method_override = false`) |
+/// | `methodOverrideStripped` | the method-override check | never |
 /// | `stripped` | nobody | never |
 ///
 /// Fields the parser flagged hop-by-hop (and those `Connection` nominates) are never forwarded
@@ -19,6 +21,10 @@ enum FieldRole: UInt8, Equatable {
   /// The session CSRF header: on the strip list because Gatehouse sends the app its own copy,
   /// but the client's value is what the CSRF check compares.
   case csrfToken
+  /// `[headers] method_override_headers` (`X-HTTP-Method-Override`, …): read by the
+  /// method-override phase (an unsafe method there makes the request unsafe for CSRF), forwarded
+  /// or dropped per `strip_method_override`.
+  case methodOverride, methodOverrideStripped
   /// On the strip list (identity claims and control headers a client must not set).
   case stripped
 
@@ -26,10 +32,11 @@ enum FieldRole: UInt8, Equatable {
   var disposition: FieldDisposition {
     switch self {
     case .stripped: return .drop
-    case .csrfToken: return .dropReadable
+    case .csrfToken, .methodOverrideStripped: return .dropReadable
     case .forwardedFor, .forwardedProto, .forwardedHost, .traceparent, .tracestate, .requestID:
       return .replace
-    case .other, .authorization, .cookie, .host, .userAgent, .origin, .secFetchSite, .contentType, .accept:
+    case .other, .authorization, .cookie, .host, .userAgent, .origin, .secFetchSite, .contentType, .accept,
+      .methodOverride:
       return .forward
     }
   }

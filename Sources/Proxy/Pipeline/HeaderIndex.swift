@@ -31,6 +31,8 @@ struct HeaderIndex {
   private(set) var firstForwardedFor = -1
   private(set) var firstTraceparent = -1
   private(set) var firstRequestID = -1
+  /// The first method-override header (either role).
+  private(set) var firstMethodOverride = -1
   /// Fields the strip list removes from the request the app receives.
   private(set) var strippedCount = 0
 
@@ -72,6 +74,7 @@ struct HeaderIndex {
     firstForwardedFor = -1
     firstTraceparent = -1
     firstRequestID = -1
+    firstMethodOverride = -1
     strippedCount = 0
   }
 
@@ -128,6 +131,7 @@ struct HeaderIndex {
     case .traceparent: if firstTraceparent < 0 { firstTraceparent = index }
     case .requestID: if firstRequestID < 0 { firstRequestID = index }
     case .host: host = index
+    case .methodOverride, .methodOverrideStripped: if firstMethodOverride < 0 { firstMethodOverride = index }
     case .other, .tracestate, .stripped: break
     }
   }
@@ -145,6 +149,9 @@ struct HeaderIndex {
     }
     if rules.requestIDMatcher.matches(name) { return .requestID }
     if sessions && rules.csrfHeaderMatcher.matches(name) { return .csrfToken }
+    if rules.hardening.isMethodOverride(name) {
+      return rules.hardening.stripMethodOverride ? .methodOverrideStripped : .methodOverride
+    }
     if rules.stripMatcher.matches(name) { return .stripped }
     switch (name.count, first) {
     case (6, UInt8(ascii: "c")) where FieldName.equals(name, "cookie"): return .cookie

@@ -12,7 +12,9 @@ extension Pipeline {
     request.startNanos = now
     request.startWallNanos = clock.wallNanos()
     request.method = view.head.method
+    request.clientHTTP10 = view.head.versionMinor == 0
     request.peerText = peer.text
+    request.peerIP = peer.address.ip
     if runtime.accessLog {
       request.methodText = String(decoding: view.methodName, as: UTF8.self)
       request.pathText = String(decoding: runtime.logQuery ? view.target : view.path, as: UTF8.self)
@@ -32,6 +34,7 @@ extension Pipeline {
     request.traceLow = trace.ids.next()
     request.spanID = trace.ids.nextNonZero()
     request.peerText = peer.text
+    request.peerIP = peer.address.ip
   }
 
   func headRejected(_ error: HTTPParseError, _ request: RequestContext, peer: Peer) {

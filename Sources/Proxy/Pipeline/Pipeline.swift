@@ -4,14 +4,16 @@ import HTTP1
 /// The phases every request goes through, in one fixed order (Pingora's phases), with one
 /// `RequestContext` carried through all of them:
 ///
-///     request filter   strip ─► trace ─► bodyLimit ─► route ─► authenticate
+///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► route
+///                        ─► authenticate
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
 ///                        ▼ for an answer (key fetch, store reply) or for a form body
 ///     upstream peer    the exchange asks its driver for a pooled or fresh connection
 ///                        ▼
 ///     upstream request upstreamRequest (the head the app receives)
 ///
-///     response filter  lifecycle ─► responseRewrite      (lifecycle may wait for the store)
+///     response filter  lifecycle ─► ownedCookies ─► cacheControl ─► responseRewrite
+///                        (lifecycle may wait for the store)
 ///
 ///     logging          once per request, however it ended (`finish`)
 ///
@@ -30,11 +32,15 @@ final class Pipeline {
 
   let strip = StripPhase()
   let trace = TracePhase()
+  let refusedMethod: RefusedMethodPhase
+  let methodOverride = MethodOverridePhase()
   let bodyLimit = BodyLimitPhase()
   let route: RoutePhase
   let authenticate: AuthenticatePhase
   let upstreamRequest = UpstreamRequestPhase()
   let lifecycle: LifecyclePhase
+  let ownedCookies: OwnedCookiePhase
+  let cacheControl = CacheControlPhase()
   let responseRewrite = ResponseRewritePhase()
   let logging: LoggingPhase
 
@@ -43,9 +49,11 @@ final class Pipeline {
     metrics = worker.metrics
     clock = worker.loop.clock
     runtime = worker.runtime
+    refusedMethod = RefusedMethodPhase(worker: worker)
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
     lifecycle = LifecyclePhase(worker: worker)
+    ownedCookies = OwnedCookiePhase(worker: worker)
     logging = LoggingPhase(worker: worker)
   }
 
@@ -68,11 +76,14 @@ final class Pipeline {
       switch phase {
       case .strip: result = strip.run(&request, view)
       case .trace: result = trace.run(&request, view)
+      case .refusedMethod: result = refusedMethod.run(&request, view)
+      case .methodOverride: result = methodOverride.run(&request, view)
       case .bodyLimit: result = bodyLimit.run(&request, view)
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
       case .upstreamRequest: result = upstreamRequest.run(&request, view)
-      case .lifecycle, .responseRewrite: preconditionFailure("\(phase) is a response phase")
+      case .lifecycle, .ownedCookies, .cacheControl, .responseRewrite:
+        preconditionFailure("\(phase) is a response phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
       if phase == Pipeline.lastRequestPhase { return .finished }
@@ -89,8 +100,11 @@ final class Pipeline {
       let result: PhaseResult
       switch phase {
       case .lifecycle: result = lifecycle.run(&request, view)
+      case .ownedCookies: result = ownedCookies.run(&request, view)
+      case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
-      case .strip, .trace, .bodyLimit, .route, .authenticate, .upstreamRequest:
+      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate,
+        .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
@@ -110,11 +124,11 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, bodyLimit, route, authenticate
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.
-  case lifecycle, responseRewrite
+  case lifecycle, ownedCookies, cacheControl, responseRewrite
 
   var next: PhaseID { PhaseID(rawValue: rawValue &+ 1)! }
 }

@@ -10,6 +10,8 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     case requestLineTooLong = "uri_too_long"
     case headersTooLarge = "request_header_fields_too_large"
     case notImplemented = "not_implemented"
+    /// A method on `[limits] refused_methods` (TRACE, TRACK).
+    case methodRefused = "method_refused"
     case versionNotSupported = "http_version_not_supported"
     case expectationFailed = "expectation_failed"
     case bodyTooLarge = "payload_too_large"
@@ -23,6 +25,8 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     /// `on_limit = "reject_new"` and the user already has `max_per_user` sessions.
     case sessionLimit = "session_limit"
     case storeUnavailable = "session_store_unavailable"
+    /// A logout or revocation the store did not write (the session lives on there).
+    case sessionWriteFailed = "session_write_failed"
     case upstreamConnectFailed = "bad_gateway"
     case upstreamTimeout = "gateway_timeout"
     case upstreamProtocol = "bad_gateway_protocol"
@@ -46,7 +50,7 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     case .badRequest: return 400
     case .requestLineTooLong: return 414
     case .headersTooLarge: return 431
-    case .notImplemented: return 501
+    case .notImplemented, .methodRefused: return 501
     case .versionNotSupported: return 505
     case .expectationFailed: return 417
     case .bodyTooLarge: return 413
@@ -54,7 +58,7 @@ public struct ProxyError: Error, Sendable, CustomStringConvertible {
     case .unauthorized: return 401
     case .loginRequired: return 302
     case .forbidden, .csrfFailed, .sessionLimit: return 403
-    case .storeUnavailable: return 503
+    case .storeUnavailable, .sessionWriteFailed: return 503
     case .upstreamConnectFailed, .upstreamProtocol, .upstreamClosed: return 502
     case .upstreamTimeout: return 504
     case .overloaded: return 503

@@ -1,6 +1,7 @@
 import Codecs
 import EventLoop
 import HTTP1
+import Net
 
 /// Everything Gatehouse knows about one request, carried through the phases and logged once at
 /// the end: what each phase decided, what a waiting phase was answered, what happened to the
@@ -18,11 +19,15 @@ struct RequestContext {
 
   // The request as received.
   var method: HTTPMethod = .get
+  /// The request line said HTTP/1.0 (no interim responses for it).
+  var clientHTTP10 = false
   var methodText: String = ""
   var pathText: String = ""
   /// The peer's address text (shared with the connection: no copy per request).
   var peerText: [UInt8] = []
   var clientIP: String { String(decoding: peerText, as: UTF8.self) }
+  /// The peer's address (the source security events are rate-limited by).
+  var peerIP: IPAddress = .v4(0)
   /// The peer is one of `trusted_proxies`: its `X-Forwarded-*` fields are believed.
   var peerTrusted = false
 
@@ -46,6 +51,10 @@ struct RequestContext {
   /// The X-Request-Id the client sent, when it was well-formed; otherwise `generatedRequestID`.
   var clientRequestID: [UInt8]? = nil
   var generatedRequestID: (UInt64, UInt64) = (0, 0)
+
+  // methodOverride
+  /// A method-override header or parameter names an unsafe method: CSRF applies.
+  var methodOverrideUnsafe = false
 
   // route
   var routeIndex: Int = -1
@@ -82,6 +91,15 @@ struct RequestContext {
 
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
+
+  // cacheControl
+  /// `Cache-Control` for the client's response, when the app set none (authenticated requests).
+  var addedCacheControl: String? = nil
+
+  // ownedCookies
+  /// Response fields (positions in the response head) the client must not receive; empty for
+  /// nearly every response (no allocation).
+  var droppedResponseFields: [Int] = []
 
   // Outcome.
   var status: Int = 0

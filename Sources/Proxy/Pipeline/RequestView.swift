@@ -49,6 +49,13 @@ struct RequestView {
   var target: UnsafeRawBufferPointer {
     UnsafeRawBufferPointer(rebasing: bytes[head.targetStart..<head.targetStart + head.targetLength])
   }
+  /// The query (after `?`), empty when the target has none.
+  var query: UnsafeRawBufferPointer {
+    let start = head.targetStart + head.pathLength + 1
+    let end = head.targetStart + head.targetLength
+    return start < end
+      ? UnsafeRawBufferPointer(rebasing: bytes[start..<end]) : UnsafeRawBufferPointer(rebasing: bytes[0..<0])
+  }
   /// The method as sent.
   var methodName: UnsafeRawBufferPointer {
     UnsafeRawBufferPointer(rebasing: bytes[head.methodStart..<head.methodStart + head.methodLength])

@@ -172,6 +172,8 @@ public final class GatehouseServer: @unchecked Sendable {
         index: index, loop: loop, runtime: runtime, upstream: config.upstream.address,
         maxIdle: config.upstream.maxIdle, shared: shared, log: workerLog,
         metrics: metrics)
+      worker.securityLimiter = SecurityEventLimiter(
+        perSecond: config.log.securityEventsPerSecond, burst: config.log.securityEventsBurst)
       if let sessions {
         let securityLog: (String, String) -> Void = { [shared] kind, reason in
           SecurityLog.event(kind, reason: reason, to: shared.sink)
@@ -192,8 +194,11 @@ public final class GatehouseServer: @unchecked Sendable {
           // are loop-confined); the memory store answers on the admin thread directly.
           let runner = stores.backends.isEmpty ? nil : SessionAdminRunner(loop: loop, store: store)
           let events = adminEndpoints.events
+          let adminLog: @Sendable (String, String) -> Void = { [shared] kind, reason in
+            SecurityLog.event(kind, reason: reason, to: shared.sink)
+          }
           adminEndpoints.sessionAdmin.withLock {
-            $0 = SessionAdmin(service: sessions, runner: runner, events: events)
+            $0 = SessionAdmin(service: sessions, runner: runner, events: events, securityLog: adminLog)
           }
           if let migration = sessions.migration {
             adminEndpoints.migrationAdmin.withLock { $0 = MigrationAdmin(coordinator: migration) }

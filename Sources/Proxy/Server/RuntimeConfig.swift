@@ -40,6 +40,8 @@ public final class RuntimeConfig: Sendable {
   /// A session cookie name a reload retired (still read for a while): never forwarded either.
   let retiredSessionCookieToStrip: String?
   public let upstreamBufferSize: Int
+  /// The configurable strict choices (refused methods, overrides, owned cookies, …).
+  let hardening: HardeningRules
   /// A new trace is sampled when a random `UInt64` is at most this (`[tracing] ratio`).
   let traceSampleThreshold: UInt64
   /// Sampled requests leave a span for the exporter (`otlp_endpoint` set).
@@ -51,8 +53,9 @@ public final class RuntimeConfig: Sendable {
     headerTimeout: UInt64, idleTimeout: UInt64, connectTimeout: UInt64, responseTimeout: UInt64,
     maxBodyBytes: Int64, upstream: SocketAddress, accessLog: Bool, logQuery: Bool,
     session: SessionSettings? = nil, retiredSessionCookie: String? = nil, traceRatio: Double = 1.0,
-    exportSpans: Bool = false
+    exportSpans: Bool = false, hardening: HardeningRules = HardeningRules()
   ) {
+    self.hardening = hardening
     traceSampleThreshold =
       traceRatio >= 1 ? UInt64.max : traceRatio <= 0 ? 0 : UInt64(Double(UInt64.max) * traceRatio)
     self.exportSpans = exportSpans

@@ -28,6 +28,8 @@ final class Worker: @unchecked Sendable {
   var redisBackends: [RedisWorkerBackend] = []
   var log: Logger
   let shared: SharedState
+  /// Rate limit of client-caused security lines (`[log] security_events_*`), per worker.
+  var securityLimiter = SecurityEventLimiter(perSecond: 5, burst: 20)
   /// The phases every request of this worker goes through.
   private(set) lazy var pipeline = Pipeline(worker: self)
   private var connections: [ObjectIdentifier: ClientConnection] = [:]
@@ -120,8 +122,22 @@ final class Worker: @unchecked Sendable {
   }
 
   func logSecurityEvent(_ event: String, context: RequestContext, peer: SocketAddress, reason: String = "") {
-    SecurityLog.write(
-      kind: event, reason: reason, context: context, clientIP: peer.ip.description, to: shared.sink)
+    logSecurityEvent(event, request: context, source: peer.ip, reason: reason)
+  }
+
+  /// A security event caused by a request (its client, or the app answering it): written unless
+  /// its source is over its rate (`securityLimiter`; docs/security.md, "Logs"), then counted.
+  func logSecurityEvent(
+    _ event: String, request: RequestContext, source: IPAddress? = nil, reason: String = "", count: Int = 0
+  ) {
+    switch securityLimiter.admit(source: source ?? request.peerIP, now: loop.now) {
+    case .write(let suppressed):
+      SecurityLog.write(
+        kind: event, reason: reason, count: count, suppressed: suppressed, context: request,
+        clientIP: request.clientIP, to: shared.sink)
+    case .drop:
+      metricsHub.securityLineDropped()
+    }
   }
 }
 

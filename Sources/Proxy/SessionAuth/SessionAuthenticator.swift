@@ -48,7 +48,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   private func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
     if let base = csrfBases[ticket.idHash] { return base }
     if csrfBases.count >= csrfBaseLimit { csrfBases.removeAll(keepingCapacity: true) }
-    let base = CSRFToken.base(secret: record.csrfSecret)
+    let base = CSRFToken.base(secret: record.csrfSecret, generation: record.generation)
     csrfBases[ticket.idHash] = base
     return base
   }
@@ -139,6 +139,7 @@ final class SessionAuthenticator: RequestAuthenticator {
       }
     }
     let ticket = verified.ticket
+    if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
     let metrics = service.metrics
     let finish: (AuthOutcome) -> Void = { outcome in
       Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
@@ -164,6 +165,22 @@ final class SessionAuthenticator: RequestAuthenticator {
       Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
       return outcome
     }
+  }
+
+  /// A session this process ended but the store did not delete (`RevokedTickets`) is refused
+  /// before the cache and the store are asked; now and then the deletion is tried again.
+  private func revokedHere(_ request: AuthRequest, ticket: SessionTicket, now: Int64) -> AuthOutcome? {
+    switch service.revokedTickets.check(ticket.idHash, now: now) {
+    case .clear:
+      return nil
+    case .revoked:
+      break
+    case .revokedRetryDeletion(let keys):
+      store.destroy(storeKey: keys.storeKey, userKey: keys.userKey) { [service] result in
+        if case .success = result { service.revokedTickets.forget(ticket.idHash) }
+      }
+    }
+    return unauthenticated(request, clearCookie: true, reason: "revoked_session")
   }
 
   // MARK: Lookup
@@ -293,6 +310,7 @@ final class SessionAuthenticator: RequestAuthenticator {
     ) { [self] result in
       switch result {
       case .unavailable:
+        service.reportWriteFailure(.rotate, sessionHash: ticket.hashForLogs, log: log)
         done(storeUnavailable)
       case .gone:
         done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
@@ -315,10 +333,11 @@ final class SessionAuthenticator: RequestAuthenticator {
 
   // MARK: CSRF
 
-  /// Nil when the request may proceed; otherwise the reason it is refused. Only unsafe methods
-  /// are checked; the method on the request line decides (override headers are ignored).
+  /// Nil when the request may proceed; otherwise the reason it is refused. Only unsafe requests
+  /// are checked: an unsafe method on the request line, or a safe one whose method override
+  /// names an unsafe method (docs/security.md, "Methods and CSRF").
   private func csrfRefusal(_ request: AuthRequest, record: SessionRecord) -> String? {
-    guard service.policy.csrf, !request.method.isSafe else { return nil }
+    guard service.policy.csrf, !request.method.isSafe || request.methodOverrideUnsafe else { return nil }
     if let host = request.host {
       let schemes =
         request.forwardedProto.map { [String(decoding: $0, as: UTF8.self).lowercased()] } ?? [
@@ -334,14 +353,16 @@ final class SessionAuthenticator: RequestAuthenticator {
       if crossSite == .foreignOrigin { return "foreign_origin" }
     }
     if let token = request.csrfToken {
-      return CSRFToken.verify(token: token, secret: record.csrfSecret) ? nil : "bad_token"
+      return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation)
+        ? nil : "bad_token"
     }
     if let body = request.formBody {
       switch CSRFPolicy.formField(
         named: service.settings.csrfFormField, in: body, limit: service.settings.csrfMaxFormBytes)
       {
       case .found(let token):
-        return CSRFToken.verify(token: token, secret: record.csrfSecret) ? nil : "bad_token"
+        return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation)
+          ? nil : "bad_token"
       case .absent: return "missing_token"
       case .tooLarge: return "form_too_large"
       case .malformed: return "malformed_form"

@@ -23,8 +23,11 @@ final class SessionLifecycle {
   enum Outcome {
     /// Continue with the upstream's response, adding these headers.
     case headers([(String, String)])
-    /// Replace the upstream's response by this error (e.g. the login was refused).
-    case refuse(ProxyError)
+    /// Replace the upstream's response by this error (e.g. the login was refused), with these
+    /// headers (a logout the store did not write still deletes the browser's cookie).
+    case refuse(ProxyError, headers: [(String, String)])
+
+    static func refuse(_ error: ProxyError) -> Outcome { .refuse(error, headers: []) }
   }
 
   /// Replaced on the loop thread by a reload (same stores).
@@ -62,7 +65,7 @@ final class SessionLifecycle {
       }
     }
     if let login {
-      guard HeaderValue.isSafe(login), login.utf8.count <= 256 else { return .some(nil) }
+      guard IdentityValue.isSafe(login) else { return .some(nil) }
       return .some(.login(user: login, attributes: attributes))
     }
     if let logout {
@@ -105,11 +108,12 @@ final class SessionLifecycle {
       switch action {
       case .login(let user, let attributes):
         // The session the client came with is gone before the new one is counted against the cap.
+        // A failed deletion is reported and remembered; the login goes on (its own write decides).
         guard let current else {
           login(user: user, attributes: attributes, request: request, now: now, done)
           return
         }
-        end(current, reason: .logout) { [self] in
+        end(current, record: session?.record, operation: .loginCleanup) { [self] _ in
           login(user: user, attributes: attributes, request: request, now: now, done)
         }
       case .logout(let all):
@@ -118,17 +122,22 @@ final class SessionLifecycle {
           return
         }
         if all {
-          store.revokeAll(userKey: current.userKey) { [service] result in
-            if case .success(let keys) = result {
-              for key in keys { service.cache.invalidate(storeKey: key) }
-              service.metrics.destroyed(.logout, count: keys.count)
-              service.events?.destroyed(current, reason: "logout_all", count: keys.count)
+          store.revokeAll(userKey: current.userKey) { [service, log] result in
+            guard case .success(let keys) = result else {
+              service.revocationNotWritten(.logoutAll, ticket: current, record: session?.record, log: log)
+              done(Self.notWritten(service))
+              return
             }
+            for key in keys { service.cache.invalidate(storeKey: key) }
+            service.metrics.destroyed(.logout, count: keys.count)
+            service.events?.destroyed(current, reason: "logout_all", count: keys.count)
             done(.headers([service.deletionCookie()]))
           }
         } else {
           // In force in the store before the client sees the answer (and may try another replica).
-          end(current, reason: .logout) { [service] in done(.headers([service.deletionCookie()])) }
+          end(current, record: session?.record, operation: .logout) { [service] written in
+            done(written ? .headers([service.deletionCookie()]) : Self.notWritten(service))
+          }
         }
       case .elevate(let attributes):
         guard let session else {
@@ -140,7 +149,7 @@ final class SessionLifecycle {
           store: store, ticket: session.ticket, record: session.record, now: now,
           userAgent: request?.userAgent,
           elevate: attributes
-        ) { [service] result in
+        ) { [service, log] result in
           switch result {
           case .rotated(let ticket, let record):
             var headers = [service.setCookie(ticket)]
@@ -151,6 +160,7 @@ final class SessionLifecycle {
           case .gone:
             done(.headers([service.deletionCookie()]))
           case .unavailable:
+            service.reportWriteFailure(.rotate, sessionHash: session.ticket.hashForLogs, log: log)
             done(.refuse(ProxyError(.storeUnavailable, .internal, "session store")))
           }
         }
@@ -158,16 +168,33 @@ final class SessionLifecycle {
     }
   }
 
-  private func end(_ ticket: SessionTicket, reason: SessionMetrics.DestroyReason, then: @escaping () -> Void)
-  {
+  /// Deletes `ticket`'s session; `written` says whether the store did. A failure is reported
+  /// and the ticket remembered as revoked on this process (`SessionService.revocationNotWritten`).
+  private func end(
+    _ ticket: SessionTicket, record: SessionRecord?, operation: SessionMetrics.WriteOperation,
+    _ written: @escaping (Bool) -> Void
+  ) {
     service.cache.invalidate(ticket.idHash)
-    store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service] result in
-      if case .success(true) = result {
-        service.metrics.destroyed(reason)
-        service.events?.destroyed(ticket, reason: reason.rawValue)
+    store.destroy(storeKey: ticket.storeKey, userKey: ticket.userKey) { [service, log] result in
+      switch result {
+      case .success(let existed):
+        service.revokedTickets.forget(ticket.idHash)
+        if existed {
+          service.metrics.destroyed(.logout)
+          service.events?.destroyed(ticket, reason: SessionMetrics.DestroyReason.logout.rawValue)
+        }
+        written(true)
+      case .failure:
+        service.revocationNotWritten(operation, ticket: ticket, record: record, log: log)
+        written(false)
       }
-      then()
     }
+  }
+
+  /// The answer to a logout the store did not write: 503, and the browser's cookie deleted.
+  private static func notWritten(_ service: SessionService) -> Outcome {
+    let (error, headers) = service.writeFailedAnswer(deleteCookie: true)
+    return .refuse(error, headers: headers)
   }
 
   private func login(

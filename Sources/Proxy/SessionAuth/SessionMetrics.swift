@@ -9,6 +9,17 @@ final class SessionMetrics: Sendable {
     case logout, idle, absolute, evicted, revoked, expired
   }
 
+  /// Store writes that end or replace a session and failed (docs/security.md, "Revocation that
+  /// could not be written"); the label of `gatehouse_session_write_failures_total`.
+  enum WriteOperation: String, CaseIterable {
+    case logout
+    case logoutAll = "logout_all"
+    case revoke
+    case revokeAll = "revoke_all"
+    case rotate
+    case loginCleanup = "login_cleanup"
+  }
+
   private let created: Counter
   private let rotated: Counter
   private let destroyedByReason: [Counter]
@@ -16,6 +27,7 @@ final class SessionMetrics: Sendable {
   private let bindingMismatches: Counter
   private let forgedTickets: Counter
   private let rejectedLogins: Counter
+  private let writeFailures: [Counter]
   /// `gatehouse_session_validation_duration_seconds{method="session",result}`, by `ValidationResult`.
   private let validation: [DurationHistogram]
   private let errors: [Counter]
@@ -50,6 +62,11 @@ final class SessionMetrics: Sendable {
     rejectedLogins = registry.counter(
       "gatehouse_session_logins_rejected_total", labels: [],
       help: "Logins refused (reject_new cap or store unavailable).")
+    writeFailures = WriteOperation.allCases.map {
+      registry.counter(
+        "gatehouse_session_write_failures_total", labels: [("operation", $0.rawValue)],
+        help: "Logouts, revocations and rotations the store did not write (the session lives on there).")
+    }
     validation = ValidationResult.allCases.map {
       registry.durationHistogram(
         ValidationDurations.name, labels: [("method", "session"), ("result", $0.rawValue)],
@@ -101,5 +118,8 @@ final class SessionMetrics: Sendable {
   func loginRejected() {
     rejectedLogins.increment()
     failed(.loginRejected)
+  }
+  func writeFailed(_ operation: WriteOperation) {
+    writeFailures[WriteOperation.allCases.firstIndex(of: operation)!].increment()
   }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Sessions
 
 extension SessionService {
@@ -20,6 +21,8 @@ extension SessionService {
   ) {
     var newRecord = policy.rotated(record, now: now)
     if let elevate {
+      // A privilege change ends every CSRF token issued before it (docs/security.md).
+      newRecord.csrfSecret = SecureRandom.bytes(SessionRecord.csrfSecretByteCount)
       newRecord.elevated = true
       for (key, value) in elevate { newRecord.elevatedAttributes[key] = value }
     }

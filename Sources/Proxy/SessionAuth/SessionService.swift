@@ -31,6 +31,9 @@ public final class SessionService: Sendable {
   /// The migration's setting and its changes; nil without `[session.migration]`.
   let migration: MigrationCoordinator?
   public let cache: SessionCache
+  /// Sessions ended here whose deletion the store did not write (checked before the cache);
+  /// kept across reloads like the cache (a reload must not revive them).
+  public let revokedTickets: RevokedTickets
   let metrics: SessionMetrics
   /// `Set-Cookie` attributes after the value (`; Path=/; HttpOnly; Secure; SameSite=Lax`).
   let cookieAttributes: String
@@ -89,6 +92,7 @@ public final class SessionService: Sendable {
         settings: $0, identity: MigrationIdentity(settings: settings),
         metrics: MigrationMetricsExporter(registry: registry, log: log, clock: clock), log: log, clock: clock)
     }
+    revokedTickets = RevokedTickets()
     cache = SessionCache(
       capacity: settings.cacheMaxEntries,
       maxTTL: Int64(settings.cacheTTL.nanoseconds))
@@ -118,6 +122,7 @@ public final class SessionService: Sendable {
     migration = old.migration
     workers = old.workers
     cache = old.cache
+    revokedTickets = old.revokedTickets
     metrics = old.metrics
     cookieAttributes = Self.cookieAttributes(settings)
     replicaLagAllowance = old.replicaLagAllowance
@@ -220,7 +225,10 @@ public final class SessionService: Sendable {
     var attributes = "; Path=\(settings.cookiePath)"
     if settings.secureCookie { attributes += "; Secure" }
     attributes += "; SameSite=\(settings.sameSite.rawValue)"
-    return ("Set-Cookie", "\(settings.csrfCookie)=\(CSRFToken.make(secret: record.csrfSecret))\(attributes)")
+    return (
+      "Set-Cookie",
+      "\(settings.csrfCookie)=\(CSRFToken.make(secret: record.csrfSecret, generation: record.generation))\(attributes)"
+    )
   }
 
   /// Short, non-reversible principal handle for logs: the ticket's user tag (a keyed hash of

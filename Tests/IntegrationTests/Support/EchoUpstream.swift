@@ -16,6 +16,8 @@ import Synchronization
 /// - `/continue` (and any request with `Expect: 100-continue`) gets `100 Continue` before its body is read;
 /// - `/ws` with `Upgrade: websocket` gets `101 Switching Protocols`, then every byte is echoed back;
 /// - `/slow-body/N` streams N bytes in 20 pieces, 20 ms apart;
+/// - `…/respond-with` (any prefix) echoes with one extra response header per `h=<percent-encoded Name: value>`
+///   query parameter (an app that sets cookies or `Cache-Control`);
 /// - session lifecycle (docs/DECISIONS.md §7), each an echo with one extra response header:
 ///   `/login-as/USER` → `Gatehouse-Login: USER` (plus `Gatehouse-Session-Attributes: <attrs>` when
 ///   the query has `attrs=<percent-encoded k=v; k2=v2>`), `/logout-this` → `Gatehouse-Logout: this`,
@@ -201,6 +203,17 @@ final class EchoUpstream: Sendable {
       try respond(
         fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead,
         extra: [("Gatehouse-Elevate", "1")])
+    case _ where segments.last == "respond-with":
+      let headers = EchoUpstream.queryValues("h", in: request.target).compactMap {
+        line -> (String, String)? in
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        return (
+          String(line[..<colon]),
+          String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        )
+      }
+      try respond(
+        fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead, extra: headers)
     case ("slow-body", let count?):
       try LoopbackSocket.sendAll(fd, Array("HTTP/1.1 200 OK\r\nContent-Length: \(count)\r\n\r\n".utf8))
       if !isHead {
@@ -243,6 +256,15 @@ final class EchoUpstream: Sendable {
       if parts.count == 2, parts[0] == name { return String(parts[1]).removingPercentEncoding }
     }
     return nil
+  }
+
+  /// Every percent-decoded value of `name` in `target`'s query, in order.
+  static func queryValues(_ name: String, in target: String) -> [String] {
+    guard let query = target.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
+    return query.split(separator: "&").compactMap { pair in
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      return parts.count == 2 && parts[0] == name ? String(parts[1]).removingPercentEncoding : nil
+    }
   }
 
   /// The JSON echo of a request: method, target, version, headers as [name, value] pairs, body length,

@@ -8,6 +8,10 @@ struct ProxyConfig {
   var routes: [(pathPrefix: String, auth: String)] = [("/", "public")]
   /// Extra tables appended before the routes (e.g. `[jwt]` and `[[jwt.issuer]]`).
   var extraTOML = ""
+  /// Extra lines of `[limits]`, `[headers]` and `[log]`.
+  var limits: [String] = []
+  var headers: [String] = []
+  var log: [String] = []
 
   var toml: String {
     let trusted = trustedProxies.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -31,16 +35,19 @@ struct ProxyConfig {
       max_headers = 20
       max_request_line_bytes = 1024
       max_body_bytes = \(maxBodyBytes)
+      \(limits.joined(separator: "\n"))
 
       [admin]
       listen = "127.0.0.1:{ADMIN_PORT}"
 
       [headers]
       strip = ["X-User-Id", "X-Auth-*", "X-Session-*", "X-Forwarded-User"]
+      \(headers.joined(separator: "\n"))
 
       [log]
       level = "info"
       access_log = true
+      \(log.joined(separator: "\n"))
 
       """
     text += extraTOML

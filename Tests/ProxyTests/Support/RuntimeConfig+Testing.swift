@@ -14,7 +14,7 @@ extension RuntimeConfig {
     ],
     strip: [String] = HeaderSettings.defaultStrip, trustedProxies: [CIDR] = [],
     headLimits: HeadLimits = HeadLimits(), maxBodyBytes: Int64 = 1 << 20, accessLog: Bool = false,
-    session: SessionSettings? = nil
+    session: SessionSettings? = nil, hardening: HardeningRules = HardeningRules()
   ) -> RuntimeConfig {
     RuntimeConfig(
       routes: RouteTable(routes), strip: strip, requestIDHeader: "X-Request-Id",
@@ -22,7 +22,8 @@ extension RuntimeConfig {
       headLimits: headLimits, headerTimeout: 10 * second, idleTimeout: 60 * second,
       connectTimeout: 5 * second,
       responseTimeout: 30 * second, maxBodyBytes: maxBodyBytes,
-      upstream: SocketAddress.parse("127.0.0.1:9")!, accessLog: accessLog, logQuery: false, session: session)
+      upstream: SocketAddress.parse("127.0.0.1:9")!, accessLog: accessLog, logQuery: false, session: session,
+      hardening: hardening)
   }
 }
 

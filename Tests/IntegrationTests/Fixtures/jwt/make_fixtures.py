@@ -76,6 +76,8 @@ def main():
         "hs256_public_key": hs,
         "bad_signature": tampered,
         "no_sub": sign(k1, h1, claims(sub=None)),
+        "sub_with_comma": sign(k1, h1, claims(sub="alice, admin")),
+        "sub_padded": sign(k1, h1, claims(sub=" alice")),
     }
     with open(os.path.join(HERE, "tokens.json"), "w") as f:
         json.dump(tokens, f, indent=2)
