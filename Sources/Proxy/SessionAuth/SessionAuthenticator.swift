@@ -34,24 +34,16 @@ final class SessionAuthenticator: RequestAuthenticator {
   let log: (String, String) -> Void
   /// CSRF masks come from the kernel CSPRNG in 4 KiB batches (one RAND_bytes per 128 tokens,
   /// not one per request).
-  private let masks = RandomPool()
+  let masks = RandomPool()
   /// Each session's unmasked CSRF token (an HMAC: computed once per session per worker, not per
   /// request). Bounded: emptied when it grows past `csrfBaseLimit`.
-  private var csrfBases: [SessionIDHash: [UInt8]] = [:]
-  private let csrfBaseLimit = 65536
+  var csrfBases: [SessionIDHash: [UInt8]] = [:]
+  let csrfBaseLimit = 65536
   /// Invalid tickets per client prefix, for the `invalid_ticket_burst` event.
   var invalidTickets = InvalidTicketBurst()
   /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode. Made
   /// anew when a reload replaces the service (its key ring may have retired a key).
   private var tickets = VerifiedTicketCache()
-
-  private func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
-    if let base = csrfBases[ticket.idHash] { return base }
-    if csrfBases.count >= csrfBaseLimit { csrfBases.removeAll(keepingCapacity: true) }
-    let base = CSRFToken.base(secret: record.csrfSecret, generation: record.generation)
-    csrfBases[ticket.idHash] = base
-    return base
-  }
 
   init(
     service: SessionService, store: any SessionStore, outage: (any SessionStoreOutage)? = nil,
@@ -328,132 +320,6 @@ final class SessionAuthenticator: RequestAuthenticator {
           done(.allow(grant))
         }
       }
-    }
-  }
-
-  // MARK: CSRF
-
-  /// Nil when the request may proceed; otherwise the reason it is refused. Only unsafe requests
-  /// are checked: an unsafe method on the request line, or a safe one whose method override
-  /// names an unsafe method (docs/security.md, "Methods and CSRF").
-  private func csrfRefusal(_ request: AuthRequest, record: SessionRecord) -> String? {
-    guard service.policy.csrf, !request.method.isSafe || request.methodOverrideUnsafe else { return nil }
-    if let host = request.host {
-      let schemes =
-        request.forwardedProto.map { [String(decoding: $0, as: UTF8.self).lowercased()] } ?? [
-          "https", "http",
-        ]
-      var crossSite: CSRFPolicy.CrossSite = .foreignOrigin
-      for scheme in schemes {
-        crossSite = CSRFPolicy.crossSiteCheck(
-          secFetchSite: request.secFetchSite, origin: request.origin, scheme: scheme, host: host)
-        if crossSite == .allowed { break }
-      }
-      if crossSite == .crossSiteFetch { return "cross_site_fetch" }
-      if crossSite == .foreignOrigin { return "foreign_origin" }
-    }
-    if let token = request.csrfToken {
-      return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation)
-        ? nil : "bad_token"
-    }
-    if let body = request.formBody {
-      switch CSRFPolicy.formField(
-        named: service.settings.csrfFormField, in: body, limit: service.settings.csrfMaxFormBytes)
-      {
-      case .found(let token):
-        return CSRFToken.verify(token: token, secret: record.csrfSecret, generation: record.generation)
-          ? nil : "bad_token"
-      case .absent: return "missing_token"
-      case .tooLarge: return "form_too_large"
-      case .malformed: return "malformed_form"
-      }
-    }
-    return "missing_token"
-  }
-
-  // MARK: Answers
-
-  /// `verified`: the ticket's entry in the verified-ticket cache, which keeps the rendered
-  /// identity for the record's generation (only the CSRF mask is new per request).
-  private func grant(
-    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, extraResponse: [(String, String)],
-    verified: VerifiedTicketCache.Entry? = nil
-  ) -> AuthGrant {
-    let identity: VerifiedTicketCache.Identity
-    if let held = verified?.identity, held.generation == record.generation, held.userID == record.userID {
-      identity = held
-    } else {
-      identity = renderIdentity(ticket, record)
-      verified?.identity = identity
-    }
-    var headers = identity.headers
-    if service.policy.csrf {
-      headers.append(
-        (
-          service.settings.csrfHeader,
-          masks.withBytes(CSRFToken.baseByteCount) {
-            CSRFToken.make(base: csrfBase(ticket, record), mask: $0)
-          }
-        ))
-    }
-    return AuthGrant(
-      identityHeaders: headers, responseHeaders: extraResponse, method: "session",
-      principalHash: identity.principalHash,
-      session: ActiveSession(ticket: ticket, record: record))
-  }
-
-  /// The identity headers (all but the per-request CSRF token) and the principal's log hash.
-  private func renderIdentity(_ ticket: SessionTicket, _ record: SessionRecord)
-    -> VerifiedTicketCache.Identity
-  {
-    var headers: [(String, String)] = [
-      ("X-User-Id", record.userID), ("X-Auth-Method", "session"), ("X-Session-Hash", ticket.hashForLogs),
-    ]
-    for (attribute, header) in service.settings.attributeHeaders.sorted(by: { $0.key < $1.key }) {
-      if let value = record.elevatedAttributes[attribute] ?? record.attributes[attribute],
-        HeaderValue.isSafe(value)
-      {
-        headers.append((header, value))
-      }
-    }
-    headers.reserveCapacity(headers.count + 1)
-    return VerifiedTicketCache.Identity(
-      generation: record.generation, userID: record.userID, headers: headers,
-      principalHash: SessionService.principalHash(ticket))
-  }
-
-  /// One validation's duration by result, and the store-unavailable error (the other error
-  /// types are counted where they are decided).
-  private static func record(_ outcome: AuthOutcome, _ metrics: SessionMetrics, nanos: UInt64) {
-    switch outcome {
-    case .allow: metrics.validated(.valid, nanos: nanos)
-    case .deny(let error, _) where error.kind == .storeUnavailable:
-      metrics.validated(.unavailable, nanos: nanos)
-      metrics.failed(.storeUnavailable)
-    case .deny: metrics.validated(.invalid, nanos: nanos)
-    }
-  }
-
-  func unauthenticated(_ request: AuthRequest, clearCookie: Bool, reason: String) -> AuthOutcome {
-    if let type = SessionErrorType(reason: reason) { service.metrics.failed(type) }
-    var headers: [(String, String)] = []
-    if clearCookie { headers.append(service.deletionCookie()) }
-    if wantsRedirect(request) {
-      headers.append(
-        ("Location", LoginRedirect.location(loginURL: service.settings.loginURL, target: request.target)))
-      return .deny(ProxyError(.loginRequired, .downstream, reason), headers: headers)
-    }
-    return .deny(ProxyError(.unauthorized, .downstream, reason), headers: headers)
-  }
-
-  private func wantsRedirect(_ request: AuthRequest) -> Bool {
-    guard request.method == .get || request.method == .head else { return false }
-    switch request.onUnauthenticated {
-    case .deny: return false
-    case .redirect: return true
-    case .auto:
-      guard let accept = request.accept else { return false }
-      return ByteSearch.containsCaseInsensitive(accept, "text/html")
     }
   }
 }
