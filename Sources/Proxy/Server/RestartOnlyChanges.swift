@@ -12,6 +12,11 @@ public enum RestartOnlyChanges {
     if old.server.workers != new.server.workers { keys.append("server.workers") }
     if old.upstream.address != new.upstream.address { keys.append("upstream.address") }
     if old.admin.listen != new.admin.listen { keys.append("admin.listen") }
+    // Each worker's security-line limiter is built with its rates at start.
+    if old.log.securityEventsPerSecond != new.log.securityEventsPerSecond {
+      keys.append("log.security_events_per_second")
+    }
+    if old.log.securityEventsBurst != new.log.securityEventsBurst { keys.append("log.security_events_burst") }
     // The exporter thread is built for one collector; the sampling ratio applies live.
     if old.tracing.otlpAddress != new.tracing.otlpAddress || old.tracing.otlpPath != new.tracing.otlpPath {
       keys.append("tracing.otlp_endpoint")

@@ -6,8 +6,10 @@ import XCTest
 /// Which edits refuse a whole reload: a migration's mode and percentage apply live, its stores
 /// and safety settings need a restart.
 final class RestartOnlyChangesTests: XCTestCase {
-  private func config(_ migration: String) throws -> GatehouseConfig {
+  private func config(_ migration: String, log: String = "") throws -> GatehouseConfig {
     let text = """
+      [log]
+      \(log)
       [server]
       listen = "127.0.0.1:8080"
       [upstream]
@@ -45,6 +47,21 @@ final class RestartOnlyChangesTests: XCTestCase {
       XCTAssertEqual(RestartOnlyChanges.between(running, try config(c.edited)), c.expected, c.name)
     }
     XCTAssertEqual(RestartOnlyChanges.between(try config(""), running), ["session.migration"], "added")
+  }
+}
+
+extension RestartOnlyChangesTests {
+  /// The security-line limiter's rates are fixed at start: a change refuses the reload.
+  func testSecurityLogRates() throws {
+    let running = try config("")
+    XCTAssertEqual(
+      RestartOnlyChanges.between(running, try config("", log: "level = \"debug\"")), [], "level applies")
+    XCTAssertEqual(
+      RestartOnlyChanges.between(running, try config("", log: "security_events_per_second = 9")),
+      ["log.security_events_per_second"])
+    XCTAssertEqual(
+      RestartOnlyChanges.between(running, try config("", log: "security_events_burst = 3")),
+      ["log.security_events_burst"])
   }
 }
 
