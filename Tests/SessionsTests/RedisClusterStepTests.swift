@@ -21,7 +21,11 @@ final class RedisClusterStepTests: XCTestCase {
           "moved", server("MOVED 5 127.0.0.1:7002"), 0, 0, 50 * ms,
           .redirect(to: b, asking: false, refresh: true)
         ),
-        ("moved, hops used up", server("MOVED 5 127.0.0.1:7002"), 2, 0, 50 * ms, .finish),
+        (
+          "moved, hops used up: back off and ask the refreshed map", server("MOVED 5 127.0.0.1:7002"), 2, 0,
+          50 * ms, .retry(after: 10 * ms, refresh: true)
+        ),
+        ("moved, hops used up past the deadline", server("MOVED 5 127.0.0.1:7002"), 2, 3, 50 * ms, .finish),
         (
           "ask", server("ASK 5 127.0.0.1:7002"), 1, 0, 50 * ms, .redirect(to: b, asking: true, refresh: false)
         ),

@@ -12,8 +12,9 @@ public import EventLoop
 ///   every `refreshInterval` otherwise; refreshes start at least `minRefreshInterval` apart;
 /// - `MOVED` → the command is re-sent to the named node at once (and the map refreshed);
 ///   `ASK` → `ASKING` plus the command, pipelined, to the named node, map untouched; both at
-///   most `maxRedirects` times; `TRYAGAIN` / `CLUSTERDOWN` → retried with doubling delays
-///   while the command's deadline allows;
+///   most `maxRedirects` times in a row (more `MOVED`s — a slot bouncing between its two nodes
+///   while it changes hands — back off like `TRYAGAIN`); `TRYAGAIN` / `CLUSTERDOWN` → retried
+///   with doubling delays while the command's deadline allows;
 /// - a command's deadline covers all its hops; every completion runs exactly once on the loop,
 ///   never inside `send` (fast failures are deferred to after the batch).
 ///

@@ -30,7 +30,12 @@ enum RedisClusterStep: Equatable {
     }
     switch RedisClusterRedirect(message: message, askedHost: askedHost) {
     case .moved(_, let address)?:
-      return redirects < options.maxRedirects ? .redirect(to: address, asking: false, refresh: true) : .finish
+      if redirects < options.maxRedirects { return .redirect(to: address, asking: false, refresh: true) }
+      // While a slot changes hands its two nodes can send a command back and forth for a moment
+      // (each set its side of `CLUSTER SETSLOT` at a different time): back off and ask the
+      // refreshed map again, within the deadline, instead of failing a valid request.
+      let delay = options.retryBase << UInt64(min(retries, 20))
+      return delay < remaining ? .retry(after: delay, refresh: true) : .finish
     case .ask(_, let address)?:
       return redirects < options.maxRedirects ? .redirect(to: address, asking: true, refresh: false) : .finish
     case let redirect?:
