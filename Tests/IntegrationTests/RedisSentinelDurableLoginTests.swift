@@ -5,22 +5,7 @@ import XCTest
 /// runs are either refused (503) or survive the switch — none is answered 200 with a cookie and
 /// then lost when the old master, demoted, resyncs from the new one. Real processes: one master,
 /// one replica, three sentinels.
-final class RedisSentinelDurableLoginTests: SessionTestCase {
-  private var servers: [RedisTestServer] = []
-
-  override func tearDown() {
-    for server in servers { server.stop() }
-    servers = []
-    super.tearDown()
-  }
-
-  private func server(_ make: () throws -> RedisTestServer) throws -> RedisTestServer {
-    let server = try make()
-    servers.append(server)
-    try server.start()
-    return server
-  }
-
+final class RedisSentinelDurableLoginTests: RedisFleetTestCase {
   func testNoLoginAnswered200IsLostInAFailover() throws {
     let fastSync = ["--repl-diskless-sync-delay", "0"]
     let master = try server { try RedisTestServer(extra: fastSync) }

@@ -5,22 +5,7 @@ import XCTest
 /// ephemeral loopback ports, stopped by pid): `SENTINEL FAILOVER` in the middle of traffic; after
 /// the switch settles no request with a valid session is refused, sessions created more than a
 /// second before the failover are still valid, and logins work again within a few seconds.
-final class RedisSentinelFailoverTests: SessionTestCase {
-  private var servers: [RedisTestServer] = []
-
-  override func tearDown() {
-    for server in servers { server.stop() }
-    servers = []
-    super.tearDown()
-  }
-
-  private func server(_ make: () throws -> RedisTestServer) throws -> RedisTestServer {
-    let server = try make()
-    servers.append(server)
-    try server.start()
-    return server
-  }
-
+final class RedisSentinelFailoverTests: RedisFleetTestCase {
   /// `read_from = "replica_preferred"` behind Sentinel: lookups are answered by the replica the
   /// sentinels name; a session is usable right after its login (a replica miss goes to the master).
   func testReplicaReadsBehindSentinel() throws {
