@@ -30,19 +30,7 @@ final class RedisJWTOnlyOutageTests: SessionTestCase {
       "address = \"127.0.0.1:\(redis.port)\"", "command_timeout = \"50ms\"",
       "breaker_failures = 2", "breaker_cooldown = \"300ms\"", "on_store_unavailable = \"jwt_only\"",
     ])
-    toml += """
-
-      [[jwt.issuer]]
-      issuer = "https://login.example.com/"
-      audiences = ["api.example.com"]
-      jwks_uri = "\(jwks.url)"
-
-      [[route]]
-      path_prefix = "/both/"
-      auth = "session_or_jwt"
-      on_unauthenticated = "deny"
-
-      """
+    toml += sessionOrJWTSections(jwksURL: "\(jwks.url)")
     let gatehouse = try startGatehouse(toml: toml)
     XCTAssertTrue(
       waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },

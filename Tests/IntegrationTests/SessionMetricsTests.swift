@@ -36,19 +36,7 @@ final class SessionMetricsTests: SessionTestCase {
     var toml = sessionConfig(session: [
       "store = \"redis\"", "[redis]", "address = \"127.0.0.1:\(redis.port)\"",
     ])
-    toml += """
-
-      [[jwt.issuer]]
-      issuer = "https://login.example.com/"
-      audiences = ["api.example.com"]
-      jwks_uri = "\(jwks.url)"
-
-      [[route]]
-      path_prefix = "/both/"
-      auth = "session_or_jwt"
-      on_unauthenticated = "deny"
-
-      """
+    toml += sessionOrJWTSections(jwksURL: "\(jwks.url)")
     // The login happens on another process, so this one's first lookup misses its L1.
     let other = try startGatehouse(toml: toml)
     let gatehouse = try startGatehouse(toml: toml)

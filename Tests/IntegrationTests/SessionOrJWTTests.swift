@@ -14,19 +14,7 @@ final class SessionOrJWTTests: SessionTestCase {
   private func start() throws -> GatehouseProcess {
     jwks = try JWKSServer(body: try JWTFixtures.bytes("jwks_k1.json"))
     var toml = sessionConfig()
-    toml += """
-
-      [[jwt.issuer]]
-      issuer = "https://login.example.com/"
-      audiences = ["api.example.com"]
-      jwks_uri = "\(jwks.url)"
-
-      [[route]]
-      path_prefix = "/both/"
-      auth = "session_or_jwt"
-      on_unauthenticated = "deny"
-
-      """
+    toml += sessionOrJWTSections(jwksURL: "\(jwks.url)")
     return try startGatehouse(toml: toml)
   }
 

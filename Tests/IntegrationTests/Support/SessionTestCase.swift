@@ -85,6 +85,24 @@ class SessionTestCase: GatehouseTestCase {
   }
 
   @discardableResult
+  /// The JWT fixtures' issuer (keys served at `jwksURL`) and a `/both/` route that takes a
+  /// session cookie or a bearer token, to append to `sessionConfig()`.
+  func sessionOrJWTSections(jwksURL: String) -> String {
+    """
+
+    [[jwt.issuer]]
+    issuer = "https://login.example.com/"
+    audiences = ["api.example.com"]
+    jwks_uri = "\(jwksURL)"
+
+    [[route]]
+    path_prefix = "/both/"
+    auth = "session_or_jwt"
+    on_unauthenticated = "deny"
+
+    """
+  }
+
   func startSessionGatehouse(session extra: [String] = [], trustedProxies: [String] = []) throws
     -> GatehouseProcess
   {
