@@ -118,10 +118,8 @@ public enum JWTValidator {
       jwk = keys.keys[0]
     }
     guard jwk.verifies(algorithm) else {
-      throw AuthError(
-        .unsupportedAlgorithm,
-        "alg \(alg) does not fit the key (\(jwk.publicJWK["kty"] ?? "?")\(jwk.alg.map { ", alg " + $0.rawValue } ?? ""))"
-      )
+      let keyType = jwk.alg.map { "its alg is \($0.rawValue)" } ?? "kty \(jwk.publicJWK["kty"] ?? "?")"
+      throw AuthError(.unsupportedAlgorithm, "alg \(alg) does not fit the key (\(keyType))")
     }
 
     // Signature, over the token's own bytes up to the second dot.
@@ -197,36 +195,30 @@ public enum JWTValidator {
     _ algorithm: JWSAlgorithm, _ jwk: JWK, _ signingInput: UnsafeRawBufferPointer,
     _ signature: UnsafeRawBufferPointer
   ) throws(AuthError) {
-    let expectedBytes: Int
     let verified: Bool
     switch jwk.material {
     case .rsa(let key):
-      expectedBytes = key.modulusBytes
-      guard signature.count == expectedBytes else { break }
+      try checkLength(signature.count, key.modulusBytes, algorithm)
       verified =
         algorithm == .rs256
         ? key.verifyRS256(message: signingInput, signature: signature)
         : key.verifyPS256(message: signingInput, signature: signature)
-      guard verified else { throw AuthError(.badSignature, "signature does not verify") }
-      return
     case .ec(let key):
-      expectedBytes = 2 * key.curve.coordinateBytes
-      guard signature.count == expectedBytes else { break }
-      guard key.verify(message: signingInput, signature: signature) else {
-        throw AuthError(.badSignature, "signature does not verify")
-      }
-      return
+      try checkLength(signature.count, 2 * key.curve.coordinateBytes, algorithm)
+      verified = key.verify(message: signingInput, signature: signature)
     case .ed25519(let key):
-      expectedBytes = Ed25519PublicKey.signatureBytes
-      guard signature.count == expectedBytes else { break }
-      guard key.verify(message: signingInput, signature: signature) else {
-        throw AuthError(.badSignature, "signature does not verify")
-      }
-      return
+      try checkLength(signature.count, Ed25519PublicKey.signatureBytes, algorithm)
+      verified = key.verify(message: signingInput, signature: signature)
     }
-    throw AuthError(
-      .badSignature,
-      "signature is \(signature.count) bytes, \(algorithm.rawValue) with this key needs \(expectedBytes)")
+    guard verified else { throw AuthError(.badSignature, "signature does not verify") }
+  }
+
+  private static func checkLength(_ count: Int, _ expected: Int, _ algorithm: JWSAlgorithm) throws(AuthError)
+  {
+    guard count == expected else {
+      throw AuthError(
+        .badSignature, "signature is \(count) bytes, \(algorithm.rawValue) with this key needs \(expected)")
+    }
   }
 
   private static func checkIssuer(_ claims: JSONObjectSpans, _ settings: IssuerSettings) throws(AuthError) {
