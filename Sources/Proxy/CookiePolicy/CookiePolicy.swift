@@ -5,6 +5,9 @@ import HTTP1
 /// `Set-Cookie` the app sent, given the consent of the request (docs/cookies.md). Part of
 /// `RuntimeConfig`. Immutable.
 final class CookiePolicy: Sendable {
+  /// The request header that tells the app the consent in force (a client's copy is stripped).
+  static let consentHeader = "X-Cookie-Consent"
+
   let settings: CookiePolicySettings
   let consentCookieName: [UInt8]
   let reservedPrefix: [UInt8]

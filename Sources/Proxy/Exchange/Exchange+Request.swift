@@ -179,7 +179,8 @@ extension Exchange {
   func respondLocally(_ reply: LocalReply) {
     respondLocally(forceClose: false) { close in
       context.status = reply.status
-      guard reply.write(close: close, context: context, headOnly: context.method == .head, into: clientOut) else {
+      guard reply.write(close: close, context: context, headOnly: context.method == .head, into: clientOut)
+      else {
         abort()
         return
       }

@@ -1,0 +1,61 @@
+import Config
+import HTTP1
+
+/// Request phase (after `bodyLimit`, before `route`): cookie consent on the way in
+/// (docs/cookies.md). Reads the consent cookie into `request.consent`; answers the reserved
+/// endpoint (`<reserved_prefix>consent`, `ConsentEndpoint`) itself, so those paths never reach
+/// the app; removes the cookies of unconsented categories from the app's `Cookie` header
+/// (`request.upstreamCookies`) and remembers which the browser presented, so the response phase
+/// can delete one the app sets again. `X-Cookie-Consent` is written by `UpstreamRequestPhase`
+/// (a client's copy is on the strip list). Without `[cookie_policy]` the phase does nothing.
+/// Immutable.
+struct ConsentPhase: RequestPhase {
+  unowned(unsafe) let worker: Worker
+
+  func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
+    guard let policy = request.runtime.cookiePolicy else { return .proceed }
+    let now = request.startWallNanos / 1_000_000_000
+    let index = request.headers
+    var record: ConsentRecord?
+    var cookieFields = 0
+    if index.firstCookie >= 0 {
+      for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
+        cookieFields += 1
+        let field = view.head.fields[position].value(in: view.bytes)
+        let lookup = policy.consentCookieName.withUnsafeBufferPointer { name in
+          CookieHeader.lookup(name: name, in: field.assumingMemoryBound(to: UInt8.self))
+        }
+        switch lookup {
+        case .absent: continue
+        case .ambiguous: record = nil
+        case .found(let range):
+          // A second copy in another field is as ambiguous as two in one: no consent.
+          record =
+            record == nil
+            ? ConsentRecord.decode(
+              UnsafeBufferPointer(rebasing: field.assumingMemoryBound(to: UInt8.self)[range]),
+              version: policy.settings.consentVersion, now: now) : nil
+        }
+      }
+    }
+    request.consent = record?.categories ?? .essential
+    request.consentTime = record?.time
+
+    if policy.isReserved(view.path) {
+      return ConsentEndpoint(policy: policy).answer(&request, view, record: record, now: now)
+    }
+    guard cookieFields > 0, !request.consent.isSuperset(of: policy.ruledCategories) else { return .proceed }
+    request.upstreamCookies.filter(with: ConsentCookieFilter(policy: policy, consent: request.consent))
+    for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
+      let field = view.head.fields[position].value(in: view.bytes).assumingMemoryBound(to: UInt8.self)
+      CookieHeader.forEachName(in: field) { range in
+        let name = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: field[range]))
+        guard let category = policy.category(of: name), !request.consent.contains(CookieCategories(category))
+        else { return }
+        request.withheldCookies.append(String(decoding: name, as: UTF8.self))
+        worker.metrics.cookieActed(.strippedRequest, category: category)
+      }
+    }
+    return .proceed
+  }
+}
