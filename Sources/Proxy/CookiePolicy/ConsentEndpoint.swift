@@ -46,6 +46,11 @@ struct ConsentEndpoint {
       }
       guard allowed else { return .answer(ProxyError(.forbidden, .downstream, "cross-site consent request")) }
     }
+    // The body is read before answering; a client waiting for 100 Continue would never send it.
+    guard !head.expectContinue else {
+      return .answer(
+        ProxyError(.expectationFailed, .downstream, "consent does not take Expect: 100-continue"))
+    }
     guard case .contentLength(let length) = head.framing, length > 0 else {
       return .answer(ProxyError(.badRequest, .downstream, "consent needs a body with Content-Length"))
     }

@@ -39,7 +39,6 @@ struct ConsentPhase: RequestPhase {
       }
     }
     request.consent = record?.categories ?? .essential
-    request.consentTime = record?.time
 
     if policy.isReserved(view.path) {
       return ConsentEndpoint(policy: policy).answer(&request, view, record: record, now: now)

@@ -60,8 +60,6 @@ struct RequestContext {
   /// The categories the visitor consented to (`.essential` alone without a valid consent
   /// cookie, or without `[cookie_policy]`).
   var consent: CookieCategories = .essential
-  /// When the consent in force was given (unix seconds); nil without one.
-  var consentTime: Int64? = nil
   /// Cookies the browser presented whose category lacks consent (withheld from the app); the
   /// response phase deletes one the app sets again. Empty for nearly every request.
   var withheldCookies: [String] = []

@@ -4,7 +4,7 @@ import XCTest
 /// `[cookie_policy]` through the built binary (docs/cookies.md): the app's cookies rewritten per
 /// rule, analytics cookies only with consent (both directions), the consent endpoint, the app's
 /// `Gatehouse-Consent` header, and `X-Cookie-Consent` to the app.
-final class CookiePolicyTests: GatehouseTestCase {
+final class CookiePolicyProxyTests: GatehouseTestCase {
   static let policy = """
     [cookie_policy]
     environment = "production"
@@ -207,5 +207,51 @@ final class CookiePolicyTests: GatehouseTestCase {
       gatehouse, "GET", "/consent-header", headers: [("X-Cookie-Consent", "marketing")])
     XCTAssertEqual(response.status, 200, "\(response)")
     XCTAssertEqual(forwarded?.headers.values("X-Cookie-Consent"), ["essential"])
+  }
+
+  /// `gatehouse check` lists the reserved prefix and refuses impossible rules, each with its line.
+  func testCheckListsTheReservedPrefixAndRefusesImpossibleRules() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    func check(_ extra: String) throws -> GatehouseCommand.Result {
+      let text = GatehouseProcess.render(
+        ProxyConfig(extraTOML: extra).toml, port: try PortAllocator.freePort(),
+        adminPort: try PortAllocator.freePort(), upstreamPort: upstream.port, directory: directory)
+      let path = directory.path("proxy.conf")
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      return try GatehouseCommand.run(["check", "--config", path])
+    }
+    let good = try check(Self.policy)
+    XCTAssertEqual(good.status, .exited(0), "\(good)")
+    XCTAssertTrue(good.stdout.contains("reserved paths: /.gatehouse/*"), good.stdout)
+
+    let impossible =
+      Self.policy + """
+        [[cookie_policy.cookie]]
+        name = "tracker"
+        category = "marketing"
+        same_site = "None"
+        secure = false
+
+        [[cookie_policy.cookie]]
+        name = "__Host-pref"
+        category = "functional"
+        domain = "gatehouse.test"
+
+        [[cookie_policy.cookie]]
+        name = "wide"
+        category = "functional"
+        domain = "example.org"
+
+        """
+    let refused = try check(impossible)
+    XCTAssertEqual(refused.status, .exited(2), "\(refused)")
+    for expected in [
+      "cookie_policy.cookie[3].same_site: SameSite=None needs Secure",
+      "cookie_policy.cookie[4].domain: a __Host- cookie may not have a Domain",
+      "cookie_policy.cookie[5].domain: \"example.org\" is outside the site",
+    ] {
+      XCTAssertTrue(refused.stderr.contains(expected), "\(expected)\n\(refused.stderr)")
+    }
   }
 }
