@@ -1,4 +1,5 @@
 import Config
+import Foundation
 import HTTP1
 import XCTest
 
@@ -73,5 +74,28 @@ final class CookiePolicyPhaseTests: XCTestCase {
     XCTAssertEqual(metrics.cookies.load(2 * columns + Int(CookieAction.droppedNoConsent.rawValue)), 1)
     XCTAssertEqual(metrics.cookies.load(2 * columns + Int(CookieAction.strippedRequest.rawValue)), 1)
     XCTAssertEqual(metrics.cookies.load(4 * columns + Int(CookieAction.droppedUnparsable.rawValue)), 1)
+  }
+
+  /// One valid consent cookie counts; a second copy (same field or another) reads as none.
+  func testOnlyASingleConsentCookieCounts() throws {
+    let value = ConsentRecord(
+      version: 1, time: Int64(Date().timeIntervalSince1970), categories: [.analytics]
+    ).encoded()
+    let cases: [(name: String, cookies: [String], consent: String)] = [
+      ("one copy", ["gatehouse_consent=\(value)"], "essential, analytics"),
+      ("two copies in one field", ["gatehouse_consent=\(value); gatehouse_consent=\(value)"], "essential"),
+      (
+        "two copies in two fields", ["gatehouse_consent=\(value)", "gatehouse_consent=\(value)"], "essential"
+      ),
+      ("a broken copy first", ["gatehouse_consent=x", "gatehouse_consent=\(value)"], "essential"),
+    ]
+    for c in cases {
+      let h = try harness()
+      h.clientSends(
+        "GET /p HTTP/1.1\r\nHost: a.test\r\n" + c.cookies.map { "Cookie: \($0)\r\n" }.joined() + "\r\n")
+      h.upstreamConnects()
+      XCTAssertTrue(
+        h.upstreamText.contains("\r\nx-cookie-consent: \(c.consent)\r\n"), "\(c.name): \(h.upstreamText)")
+    }
   }
 }

@@ -16,27 +16,32 @@ struct ConsentPhase: RequestPhase {
     guard let policy = request.runtime.cookiePolicy else { return .proceed }
     let now = request.startWallNanos / 1_000_000_000
     let index = request.headers
-    var record: ConsentRecord?
+    // Exactly one copy of the consent cookie counts; two (in one field or in several) are as
+    // ambiguous as a forged one and read as no consent.
+    var copies = 0
+    var found: (position: Int, range: Range<Int>)?
     var cookieFields = 0
     if index.firstCookie >= 0 {
       for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
         cookieFields += 1
-        let field = view.head.fields[position].value(in: view.bytes)
-        let lookup = policy.consentCookieName.withUnsafeBufferPointer { name in
-          CookieHeader.lookup(name: name, in: field.assumingMemoryBound(to: UInt8.self))
+        let field = view.head.fields[position].value(in: view.bytes).assumingMemoryBound(to: UInt8.self)
+        let lookup = policy.consentCookieName.withUnsafeBufferPointer {
+          CookieHeader.lookup(name: $0, in: field)
         }
         switch lookup {
         case .absent: continue
-        case .ambiguous: record = nil
+        case .ambiguous: copies += 2
         case .found(let range):
-          // A second copy in another field is as ambiguous as two in one: no consent.
-          record =
-            record == nil
-            ? ConsentRecord.decode(
-              UnsafeBufferPointer(rebasing: field.assumingMemoryBound(to: UInt8.self)[range]),
-              version: policy.settings.consentVersion, now: now) : nil
+          copies += 1
+          found = (position, range)
         }
       }
+    }
+    var record: ConsentRecord?
+    if copies == 1, let found {
+      let field = view.head.fields[found.position].value(in: view.bytes).assumingMemoryBound(to: UInt8.self)
+      record = ConsentRecord.decode(
+        UnsafeBufferPointer(rebasing: field[found.range]), version: policy.settings.consentVersion, now: now)
     }
     request.consent = record?.categories ?? .essential
 
