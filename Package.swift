@@ -58,7 +58,7 @@ let package = Package(
     // Pure TOML parser and validated settings; file reads and name resolution are injected.
     .target(
       name: "Config",
-      dependencies: ["Codecs", "Net", "JWT", "Sessions", .product(name: "Logging", package: "swift-log")],
+      dependencies: ["Codecs", "Net", "HTTP1", "JWT", "Sessions", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strict
     ),
     // The proxy: pipeline, upstreams, auth integration, admin, metrics, logging.

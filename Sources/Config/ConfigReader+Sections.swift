@@ -36,7 +36,8 @@ extension ConfigReader {
       routes: readRoutes(root),
       session: readSession(root),
       health: readHealth(section(root, "health")),
-      tracing: readTracing(section(root, "tracing")))
+      tracing: readTracing(section(root, "tracing")),
+      cookiePolicy: readCookiePolicy(root))
   }
 
   // MARK: - [tracing]

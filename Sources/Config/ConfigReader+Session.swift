@@ -260,7 +260,7 @@ extension ConfigReader {
   }
 
   /// An HTTP token (header or cookie name); the default when absent or invalid (reported).
-  private mutating func token(_ s: ConfigSection, _ key: String, default fallback: String, what: String)
+  mutating func token(_ s: ConfigSection, _ key: String, default fallback: String, what: String)
     -> String
   {
     guard let (text, line) = string(s, key) else { return fallback }

@@ -9,6 +9,7 @@ extension GatehouseConfig {
       names.append(session.cookieName)
       if !session.csrfCookie.isEmpty { names.append(session.csrfCookie) }
     }
+    if let cookiePolicy { names.append(cookiePolicy.consentCookie) }
     return names
   }
 }

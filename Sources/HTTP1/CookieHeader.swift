@@ -96,7 +96,7 @@ public enum CookieHeader {
   /// the segment has no `=`), the value's bounds (trimmed), and where the next segment starts.
   /// `nameStart..<valueEnd` is always the whole trimmed segment.
   @inline(__always)
-  private static func nextPair(_ field: UnsafeBufferPointer<UInt8>, from start: Int) -> (
+  static func nextPair(_ field: UnsafeBufferPointer<UInt8>, from start: Int) -> (
     nameStart: Int, nameEnd: Int?, valueStart: Int, valueEnd: Int, next: Int
   ) {
     var index = start
@@ -129,7 +129,7 @@ public enum CookieHeader {
   }
 
   @inline(__always)
-  private static func equalBytes(
+  static func equalBytes(
     _ field: UnsafeBufferPointer<UInt8>, _ start: Int, _ name: UnsafeBufferPointer<UInt8>
   ) -> Bool {
     var offset = 0

@@ -175,7 +175,7 @@ public enum SetCookieParser {
   }
 
   /// Labels of letters, digits and `-`, separated by single dots (RFC 1034 §3.5, RFC 1123 §2.1).
-  static func isValidDomain(_ domain: ArraySlice<UInt8>) -> Bool {
+  public static func isValidDomain(_ domain: ArraySlice<UInt8>) -> Bool {
     guard !domain.isEmpty, domain.count <= 253 else { return false }
     var labelLength = 0
     for b in domain {

@@ -138,6 +138,12 @@ struct Check: ParsableCommand {
     print(
       "\(options.config): OK (\(config.routes.count) route\(config.routes.count == 1 ? "" : "s"), listen \(config.server.listen), upstream \(config.upstream.address))"
     )
+    if let policy = config.cookiePolicy {
+      // Paths Gatehouse answers itself on the public listener: the app never sees them.
+      print(
+        "reserved paths: \(policy.reservedPrefix)* (consent endpoint \(policy.consentPath)); cookie policy environment \(policy.environment.name) (\(policy.environment.domain)), \(policy.rules.count) cookie rule\(policy.rules.count == 1 ? "" : "s")"
+      )
+    }
   }
 }
 

@@ -73,6 +73,8 @@ extension Exchange {
       actions.insert(.openUpstream)
     case .answer(let error, let headers):
       respondLocally(error, extraHeaders: headers)
+    case .reply(let reply):
+      respondLocally(reply)
     case .waitingForAnswer(let phase):
       state = .waitingForAnswer(phase)
     case .waitingForBody(let phase, let bytes):
@@ -106,8 +108,8 @@ extension Exchange {
       releaseUpstream(reusable: false)
       respondLocally(error, extraHeaders: headers)
       return
-    case .needsUpstream, .waitingForAnswer, .waitingForBody:
-      preconditionFailure("phases after the upstream peer answer at once")
+    case .needsUpstream, .waitingForAnswer, .waitingForBody, .reply:
+      preconditionFailure("phases after the upstream peer answer at once, with an error")
     }
     clientIn.readerIndex += head.headLength
     responseParser.reset()
@@ -168,9 +170,29 @@ extension Exchange {
   /// Answers the current request without the upstream (its head is still in `clientIn`). A body
   /// small enough is read and dropped so the connection can be kept; otherwise it closes.
   func respondLocally(_ error: ProxyError, extraHeaders: [(String, String)] = []) {
+    respondLocally(forceClose: error.kind == .bodyTooLarge) { close in
+      queueLocalAnswer(error, close: close, extraHeaders: extraHeaders)
+    }
+  }
+
+  /// A phase's own answer that is not an error (`PhaseResult.reply`), otherwise as above.
+  func respondLocally(_ reply: LocalReply) {
+    respondLocally(forceClose: false) { close in
+      context.status = reply.status
+      guard reply.write(close: close, context: context, headOnly: context.method == .head, into: clientOut)
+      else {
+        abort()
+        return
+      }
+      answerStarted = true
+      closeAfterResponse = closeAfterResponse || close
+    }
+  }
+
+  private func respondLocally(forceClose: Bool, queue: (_ close: Bool) -> Void) {
     clientIn.readerIndex += head.headLength
     let runtime = context.runtime
-    var close = !head.keepAlive || draining
+    var close = !head.keepAlive || draining || forceClose
     switch requestBody.framing {
     case .length(let length):
       if head.expectContinue || length > runtime.drainLimit { close = true }
@@ -179,8 +201,7 @@ extension Exchange {
     case .none, .untilClose:
       break
     }
-    if error.kind == .bodyTooLarge { close = true }
-    queueLocalAnswer(error, close: close, extraHeaders: extraHeaders)
+    queue(close)
     guard !isClosed else { return }
     if close {
       requestBody.done = true

@@ -67,8 +67,8 @@ extension Exchange {
     case .waitingForAnswer(let phase):
       responseStage = .waitingForAnswer(phase)
       return false
-    case .needsUpstream, .waitingForBody:
-      preconditionFailure("response phases answer at once or wait for an answer")
+    case .needsUpstream, .waitingForBody, .reply:
+      preconditionFailure("response phases answer at once with an error or wait for an answer")
     }
     link.input.readerIndex += responseHead.headLength
     switch kind {

@@ -15,7 +15,7 @@ import Synchronization
 /// `request_duration_seconds`, `upstream_connect_duration_seconds`,
 /// `upstream_response_duration_seconds` (histograms, label `worker`), `client_connections`,
 /// `upstream_pool_connections{state}`, `parse_rejections_total{reason}`,
-/// `timeouts_total{kind}`, `auth_failures_total{route,reason}`, `config_reloads_total{result}`,
+/// `timeouts_total{kind}`, `auth_failures_total{route,reason}`, `cookies_rewritten_total{category,action}`, `config_reloads_total{result}`,
 /// `upstream_retries_total`, `upstream_connect_failures_total`, `log_lines_dropped_total`.
 public final class GatehouseMetrics: Sendable {
   /// Seconds: 0.5 ms … 10 s. Pass-through requests on loopback land in the first buckets.
@@ -53,6 +53,8 @@ public final class GatehouseMetrics: Sendable {
     var timeoutCounters: [Int: Counter] = [:]
     var authFailureTotals: [Int: UInt64] = [:]
     var authFailureCounters: [Int: Counter] = [:]
+    var cookieTotals: [Int: UInt64] = [:]
+    var cookieCounters: [Int: Counter] = [:]
     var retries: UInt64 = 0
     var connectFailures: UInt64 = 0
     var dropped: UInt64 = 0
@@ -184,6 +186,19 @@ public final class GatehouseMetrics: Sendable {
               ("route", route < routeNames.count ? routeNames[route] : "_other"),
               ("reason", reasons[index % reasons.count]),
             ], help: "Requests Gatehouse refused for authentication, by route name and reason.")
+        })
+      let actions = MetricLabels.cookieActions
+      Self.advance(
+        count: MetricLabels.cookieCategories.count * actions.count, totals: &state.cookieTotals,
+        counters: &state.cookieCounters,
+        read: { index in workers.reduce(0) { $0 &+ $1.cookies.load(index) } },
+        make: { index in
+          registry.counter(
+            "gatehouse_cookies_rewritten_total",
+            labels: [
+              ("category", MetricLabels.cookieCategories[index / actions.count]),
+              ("action", actions[index % actions.count]),
+            ], help: "App cookies the cookie policy rewrote or dropped, and request cookies it withheld.")
         })
       let retries = workers.reduce(0) { $0 &+ $1.upstreamEvents.load(0) }
       retriesCounter.increment(by: Int64(retries &- state.retries))

@@ -1,3 +1,4 @@
+import Config
 import HTTP1
 
 /// The bounded label values of Gatehouse's metric families. Immutable.
@@ -72,6 +73,23 @@ enum MetricLabels {
     case .forbidden: return 2
     case .csrfFailed: return 3
     default: return nil
+    }
+  }
+
+  /// `category` label of `gatehouse_cookies_rewritten_total` (`unknown`: no rule names the cookie).
+  static let cookieCategories = ["essential", "functional", "analytics", "marketing", "unknown"]
+  /// `action` label of `gatehouse_cookies_rewritten_total`, in `CookieAction` order.
+  static let cookieActions = [
+    "rewritten", "dropped_no_consent", "dropped_unparsable", "dropped_unknown", "stripped_request",
+  ]
+
+  static func cookieCategoryIndex(_ category: CookiePolicySettings.Category?) -> Int {
+    switch category {
+    case .essential?: return 0
+    case .functional?: return 1
+    case .analytics?: return 2
+    case .marketing?: return 3
+    case nil: return 4
     }
   }
 }

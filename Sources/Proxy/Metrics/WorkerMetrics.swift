@@ -1,3 +1,4 @@
+import Config
 import EventLoop
 import HTTP1
 import Prometheus
@@ -28,6 +29,9 @@ final class WorkerMetrics: @unchecked Sendable {
   let authFailures = AtomicCounterArray(count: RouteSlots.capacity * MetricLabels.authFailureReasons.count)
   /// 0: retries, 1: connect failures.
   let upstreamEvents = AtomicCounterArray(count: 2)
+  /// `[cookieCategory][cookieAction]`, flattened (`gatehouse_cookies_rewritten_total`).
+  let cookies = AtomicCounterArray(
+    count: MetricLabels.cookieCategories.count * MetricLabels.cookieActions.count)
   /// 0: idle, 1: busy.
   let pool = AtomicCounterArray(count: 2)
 
@@ -97,6 +101,12 @@ final class WorkerMetrics: @unchecked Sendable {
   func authenticationRefused(_ kind: ProxyError.Kind, routeSlot: Int) {
     guard let reason = MetricLabels.authFailureIndex(kind) else { return }
     authFailures.add(routeSlot * MetricLabels.authFailureReasons.count + reason)
+  }
+
+  /// The cookie policy acted on a cookie (`gatehouse_cookies_rewritten_total`).
+  func cookieActed(_ action: CookieAction, category: CookiePolicySettings.Category?) {
+    cookies.add(
+      MetricLabels.cookieCategoryIndex(category) * MetricLabels.cookieActions.count + Int(action.rawValue))
   }
 
   /// Publishes the pool's sizes for the scrape (loop thread).

@@ -19,7 +19,7 @@ import HTTP1
 ///   (several `Cookie` fields then become one);
 /// - framing is re-stated: `Content-Length` for sized bodies, `Transfer-Encoding: chunked` for
 ///   chunked ones (the body is re-chunked, extensions and trailers dropped);
-/// - the grant's identity headers come last.
+/// - the grant's identity headers come last, then `X-Cookie-Consent` with `[cookie_policy]`.
 ///
 /// A head that does not fit the buffer is answered 431. Immutable.
 struct UpstreamRequestPhase: RequestPhase {
@@ -128,6 +128,12 @@ struct UpstreamRequestPhase: RequestPhase {
     for (name, value) in request.identityHeaders {
       ok =
         ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
+    }
+    if let policy = runtime.cookiePolicy {
+      ok = ok && out.append("x-cookie-consent: ")
+      ok =
+        ok && out.append(string: policy.consentHeaderValues[Int(request.consent.rawValue)])
+        && out.append("\r\n")
     }
     return ok && out.append("\r\n")
   }

@@ -6,6 +6,8 @@ enum PhasesOutcome {
   case needsUpstream
   /// A phase answers instead of the upstream (its error decides the status).
   case answer(ProxyError, headers: [(String, String)])
+  /// A phase answers with its own response (not an error: the consent endpoint).
+  case reply(LocalReply)
   /// A phase waits for an asynchronous answer; it runs again when the answer is delivered.
   case waitingForAnswer(PhaseID)
   /// A phase waits for the first `bytes` of the request body to be buffered.
@@ -16,6 +18,7 @@ enum PhasesOutcome {
     switch result {
     case .proceed: return nil
     case .answer(let error, let headers): self = .answer(error, headers: headers)
+    case .reply(let reply): self = .reply(reply)
     case .wait: self = .waitingForAnswer(phase)
     case .needBody(let bytes): self = .waitingForBody(phase, bytes: bytes)
     }

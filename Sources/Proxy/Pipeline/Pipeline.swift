@@ -4,15 +4,15 @@ import HTTP1
 /// The phases every request goes through, in one fixed order (Pingora's phases), with one
 /// `RequestContext` carried through all of them:
 ///
-///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► route
-///                        ─► authenticate
+///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► consent
+///                        ─► route ─► authenticate
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
 ///                        ▼ for an answer (key fetch, store reply) or for a form body
 ///     upstream peer    the exchange asks its driver for a pooled or fresh connection
 ///                        ▼
 ///     upstream request upstreamRequest (the head the app receives)
 ///
-///     response filter  lifecycle ─► ownedCookies ─► cacheControl ─► responseRewrite
+///     response filter  lifecycle ─► ownedCookies ─► cookiePolicy ─► cacheControl ─► responseRewrite
 ///                        (lifecycle may wait for the store)
 ///
 ///     logging          once per request, however it ended (`finish`)
@@ -35,11 +35,13 @@ final class Pipeline {
   let refusedMethod: RefusedMethodPhase
   let methodOverride = MethodOverridePhase()
   let bodyLimit = BodyLimitPhase()
+  let consent: ConsentPhase
   let route: RoutePhase
   let authenticate: AuthenticatePhase
   let upstreamRequest = UpstreamRequestPhase()
   let lifecycle: LifecyclePhase
   let ownedCookies: OwnedCookiePhase
+  let cookiePolicy: CookiePolicyPhase
   let cacheControl = CacheControlPhase()
   let responseRewrite = ResponseRewritePhase()
   let logging: LoggingPhase
@@ -50,10 +52,12 @@ final class Pipeline {
     clock = worker.loop.clock
     runtime = worker.runtime
     refusedMethod = RefusedMethodPhase(worker: worker)
+    consent = ConsentPhase(worker: worker)
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
     lifecycle = LifecyclePhase(worker: worker)
     ownedCookies = OwnedCookiePhase(worker: worker)
+    cookiePolicy = CookiePolicyPhase(worker: worker)
     logging = LoggingPhase(worker: worker)
   }
 
@@ -79,10 +83,11 @@ final class Pipeline {
       case .refusedMethod: result = refusedMethod.run(&request, view)
       case .methodOverride: result = methodOverride.run(&request, view)
       case .bodyLimit: result = bodyLimit.run(&request, view)
+      case .consent: result = consent.run(&request, view)
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
       case .upstreamRequest: result = upstreamRequest.run(&request, view)
-      case .lifecycle, .ownedCookies, .cacheControl, .responseRewrite:
+      case .lifecycle, .ownedCookies, .cookiePolicy, .cacheControl, .responseRewrite:
         preconditionFailure("\(phase) is a response phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
@@ -101,9 +106,10 @@ final class Pipeline {
       switch phase {
       case .lifecycle: result = lifecycle.run(&request, view)
       case .ownedCookies: result = ownedCookies.run(&request, view)
+      case .cookiePolicy: result = cookiePolicy.run(&request, view)
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
-      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate,
+      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .consent, .route, .authenticate,
         .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
@@ -124,11 +130,11 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, consent, route, authenticate
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.
-  case lifecycle, ownedCookies, cacheControl, responseRewrite
+  case lifecycle, ownedCookies, cookiePolicy, cacheControl, responseRewrite
 
   var next: PhaseID { PhaseID(rawValue: rawValue &+ 1)! }
 }

@@ -56,6 +56,14 @@ struct RequestContext {
   /// A method-override header or parameter names an unsafe method: CSRF applies.
   var methodOverrideUnsafe = false
 
+  // consent
+  /// The categories the visitor consented to (`.essential` alone without a valid consent
+  /// cookie, or without `[cookie_policy]`).
+  var consent: CookieCategories = .essential
+  /// Cookies the browser presented whose category lacks consent (withheld from the app); the
+  /// response phase deletes one the app sets again. Empty for nearly every request.
+  var withheldCookies: [String] = []
+
   // route
   var routeIndex: Int = -1
 

@@ -22,6 +22,9 @@ enum PhaseResult {
   /// Gatehouse answers instead of the upstream: `error` decides the status (`ErrorResponder`),
   /// `headers` go on the answer (`WWW-Authenticate`, `Location`, a deletion `Set-Cookie`).
   case answer(ProxyError, headers: [(String, String)] = [])
+  /// Gatehouse answers with a response of the phase's own that is not an error (a reserved
+  /// endpoint such as the consent endpoint). Request phases before the upstream peer only.
+  case reply(LocalReply)
   /// The phase handed a `view.waker` callback to a service and waits for its answer.
   case wait
   /// The phase needs the first `bytes` of the request body in the buffer (at most `view.bodyRoom`).

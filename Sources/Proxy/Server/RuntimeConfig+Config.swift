@@ -35,6 +35,7 @@ extension RuntimeConfig {
       maxBodyBytes: Int64(config.limits.maxBodyBytes), upstream: config.upstream.address,
       accessLog: config.log.accessLog, logQuery: config.log.logQuery, session: config.session,
       retiredSessionCookie: retiredSessionCookie, traceRatio: config.tracing.ratio,
-      exportSpans: config.tracing.otlpAddress != nil, hardening: HardeningRules(config: config))
+      exportSpans: config.tracing.otlpAddress != nil, hardening: HardeningRules(config: config),
+      cookiePolicy: config.cookiePolicy)
   }
 }

@@ -45,6 +45,8 @@ public final class RuntimeConfig: Sendable {
   let traceSampleThreshold: UInt64
   /// Sampled requests leave a span for the exporter (`otlp_endpoint` set).
   let exportSpans: Bool
+  /// `[cookie_policy]`, compiled; nil without one (the app's cookies pass untouched).
+  let cookiePolicy: CookiePolicy?
 
   public init(
     routes: RouteTable, strip: [String], requestIDHeader: String, trustedProxies: [CIDR],
@@ -52,8 +54,10 @@ public final class RuntimeConfig: Sendable {
     headerTimeout: UInt64, idleTimeout: UInt64, connectTimeout: UInt64, responseTimeout: UInt64,
     maxBodyBytes: Int64, upstream: SocketAddress, accessLog: Bool, logQuery: Bool,
     session: SessionSettings? = nil, retiredSessionCookie: String? = nil, traceRatio: Double = 1.0,
-    exportSpans: Bool = false, hardening: HardeningRules = HardeningRules()
+    exportSpans: Bool = false, hardening: HardeningRules = HardeningRules(),
+    cookiePolicy: CookiePolicySettings? = nil
   ) {
+    self.cookiePolicy = cookiePolicy.map(CookiePolicy.init)
     self.hardening = hardening
     traceSampleThreshold =
       traceRatio >= 1 ? UInt64.max : traceRatio <= 0 ? 0 : UInt64(Double(UInt64.max) * traceRatio)
@@ -80,6 +84,7 @@ public final class RuntimeConfig: Sendable {
     // Headers Gatehouse itself sets from a session are never taken from the client.
     let injected =
       (session?.attributeHeaders.values.map { $0 } ?? []) + (session.map { [$0.csrfHeader] } ?? [])
+      + (cookiePolicy == nil ? [] : [CookiePolicy.consentHeader])
     self.routes = routes
     self.stripMatcher = FieldNameMatcher(patterns: strip + control + injected)
     self.requestIDMatcher = FieldNameMatcher(patterns: [requestIDHeader])

@@ -14,7 +14,8 @@ extension RuntimeConfig {
     ],
     strip: [String] = HeaderSettings.defaultStrip, trustedProxies: [CIDR] = [],
     headLimits: HeadLimits = HeadLimits(), maxBodyBytes: Int64 = 1 << 20, accessLog: Bool = false,
-    session: SessionSettings? = nil, hardening: HardeningRules = HardeningRules()
+    session: SessionSettings? = nil, hardening: HardeningRules = HardeningRules(),
+    cookiePolicy: CookiePolicySettings? = nil
   ) -> RuntimeConfig {
     RuntimeConfig(
       routes: RouteTable(routes), strip: strip, requestIDHeader: "X-Request-Id",
@@ -23,7 +24,7 @@ extension RuntimeConfig {
       connectTimeout: 5 * second,
       responseTimeout: 30 * second, maxBodyBytes: maxBodyBytes,
       upstream: SocketAddress.parse("127.0.0.1:9")!, accessLog: accessLog, logQuery: false, session: session,
-      hardening: hardening)
+      hardening: hardening, cookiePolicy: cookiePolicy)
   }
 }
 
