@@ -192,11 +192,12 @@ final class OpsRun {
     process.standardOutput = try FileHandle(forWritingTo: logURL)
     process.standardError = FileHandle.standardError
     try process.run()
-    // Wait until the admin answers /healthz (a real process start: polling is the only clock).
+    // Wait until the admin answers /readyz with 200 (a real process start: polling is the only
+    // clock; /healthz answers as soon as the admin listener runs, before the workers started).
     let deadline = Date().addingTimeInterval(10)
     while Date() < deadline {
       if let connection = try? RawConnection(port: adminPort),
-        let response = try? connection.exchange("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n"),
+        let response = try? connection.exchange("GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n"),
         response.status == 200
       {
         connection.close()

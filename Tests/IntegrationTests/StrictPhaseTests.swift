@@ -88,7 +88,12 @@ final class StrictPhaseTests: GatehouseTestCase {
     let count = dropped.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
     // Two workers, each with its own burst of 2 (plus a refill of at most one per second).
     XCTAssertGreaterThanOrEqual(count, 6, "dropped lines counted: \(metrics)")
-    let written = gatehouse.logs.components(separatedBy: "\"no_route\"").count - 1
+    // The log sink writes on its own thread: wait until every line that will be written is.
+    var written = 0
+    _ = waitUntil(timeout: 5) {
+      written = gatehouse.logs.components(separatedBy: "\"no_route\"").count - 1
+      return written + Int(count) >= 12
+    }
     XCTAssertLessThanOrEqual(written, 6, "no_route lines written: \(gatehouse.logs)")
     XCTAssertEqual(written + Int(count), 12, "every event is either written or counted")
   }
