@@ -39,6 +39,10 @@ public final class RuntimeConfig: Sendable {
   let sessionCookieToStrip: String?
   /// A session cookie name a reload retired (still read for a while): never forwarded either.
   let retiredSessionCookieToStrip: String?
+  /// `[session] bind_fingerprint`: read into `AuthRequest.fingerprint` only when not empty.
+  let fingerprintHeaders: FingerprintHeaders
+  /// `[session] vault_cookies` and `[session.detect]`; nil when neither is configured.
+  let vault: VaultRules?
   public let upstreamBufferSize: Int
   /// The configurable strict choices (refused methods, overrides, owned cookies, …).
   let hardening: HardeningRules
@@ -66,7 +70,11 @@ public final class RuntimeConfig: Sendable {
       csrfFormBytes = session.policy.csrf ? session.csrfMaxFormBytes : 0
       lifecycleHeaders = LifecycleHeaders(session)
       sessionCookieToStrip = session.forwardCookie ? nil : session.cookieName
+      fingerprintHeaders = FingerprintHeaders(session.policy.bindFingerprint)
+      vault = VaultRules(session)
     } else {
+      fingerprintHeaders = FingerprintHeaders([])
+      vault = nil
       sessionCookieToStrip = nil
       sessionCookieName = nil
       csrfHeaderMatcher = FieldNameMatcher(patterns: [])

@@ -207,8 +207,9 @@ final class SessionLifecycle {
     }
     let policy = service.policy
     let record = policy.newRecord(
-      userID: user, attributes: attributes, now: now, clientIP: request.clientIP, userAgent: request.userAgent
-    )
+      userID: user, attributes: attributes, now: now, clientIP: request.clientIP,
+      userAgent: request.userAgent,
+      fingerprint: request.fingerprint)
     let ticket = SessionTicket.issue(userID: user, keyRing: service.keyRing)
     guard let sealed = try? record.sealed(for: ticket) else {
       done(.refuse(ProxyError(.storeUnavailable, .internal, "sealing failed")))
