@@ -35,14 +35,13 @@ public final class RuntimeConfig: Sendable {
   let csrfFormBytes: Int
   /// Response headers by which the app drives sessions (nil without `[session]`).
   let lifecycleHeaders: LifecycleHeaders?
-  /// The session cookie is removed from every upstream request unless `forward_cookie`.
-  let sessionCookieToStrip: String?
-  /// A session cookie name a reload retired (still read for a while): never forwarded either.
-  let retiredSessionCookieToStrip: String?
   /// `[session] bind_fingerprint`: read into `AuthRequest.fingerprint` only when not empty.
   let fingerprintHeaders: FingerprintHeaders
   /// `[session] vault_cookies` and `[session.detect]`; nil when neither is configured.
   let vault: VaultRules?
+  /// Cookies removed from every upstream request: the session cookie unless `forward_cookie`,
+  /// and then also a session cookie name a reload retired (still read for a while).
+  let cookiesToStrip: [[UInt8]]
   public let upstreamBufferSize: Int
   /// The configurable strict choices (refused methods, overrides, owned cookies, …).
   let hardening: HardeningRules
@@ -63,19 +62,20 @@ public final class RuntimeConfig: Sendable {
     traceSampleThreshold =
       traceRatio >= 1 ? UInt64.max : traceRatio <= 0 ? 0 : UInt64(Double(UInt64.max) * traceRatio)
     self.exportSpans = exportSpans
-    retiredSessionCookieToStrip = session?.forwardCookie == false ? retiredSessionCookie : nil
     if let session {
       sessionCookieName = session.cookieName
       csrfHeaderMatcher = FieldNameMatcher(patterns: [session.csrfHeader])
       csrfFormBytes = session.policy.csrf ? session.csrfMaxFormBytes : 0
       lifecycleHeaders = LifecycleHeaders(session)
-      sessionCookieToStrip = session.forwardCookie ? nil : session.cookieName
       fingerprintHeaders = FingerprintHeaders(session.policy.bindFingerprint)
       vault = VaultRules(session)
+      cookiesToStrip =
+        session.forwardCookie
+        ? [] : ([session.cookieName] + (retiredSessionCookie.map { [$0] } ?? [])).map { Array($0.utf8) }
     } else {
       fingerprintHeaders = FingerprintHeaders([])
       vault = nil
-      sessionCookieToStrip = nil
+      cookiesToStrip = []
       sessionCookieName = nil
       csrfHeaderMatcher = FieldNameMatcher(patterns: [])
       csrfFormBytes = 0
