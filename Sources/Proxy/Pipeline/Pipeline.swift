@@ -5,15 +5,15 @@ import HTTP1
 /// `RequestContext` carried through all of them:
 ///
 ///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► route
-///                        ─► authenticate
+///                        ─► authenticate ─► vaultRequest
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
 ///                        ▼ for an answer (key fetch, store reply) or for a form body
 ///     upstream peer    the exchange asks its driver for a pooled or fresh connection
 ///                        ▼
 ///     upstream request upstreamRequest (the head the app receives)
 ///
-///     response filter  lifecycle ─► ownedCookies ─► cacheControl ─► responseRewrite
-///                        (lifecycle may wait for the store)
+///     response filter  vaultCapture ─► lifecycle ─► ownedCookies ─► cacheControl
+///                        ─► responseRewrite   (lifecycle may wait for the store)
 ///
 ///     logging          once per request, however it ended (`finish`)
 ///
@@ -37,7 +37,9 @@ final class Pipeline {
   let bodyLimit = BodyLimitPhase()
   let route: RoutePhase
   let authenticate: AuthenticatePhase
+  let vaultRequest: VaultRequestPhase
   let upstreamRequest = UpstreamRequestPhase()
+  let vaultCapture: VaultCapturePhase
   let lifecycle: LifecyclePhase
   let ownedCookies: OwnedCookiePhase
   let cacheControl = CacheControlPhase()
@@ -52,6 +54,8 @@ final class Pipeline {
     refusedMethod = RefusedMethodPhase(worker: worker)
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
+    vaultRequest = VaultRequestPhase(worker: worker)
+    vaultCapture = VaultCapturePhase(worker: worker)
     lifecycle = LifecyclePhase(worker: worker)
     ownedCookies = OwnedCookiePhase(worker: worker)
     logging = LoggingPhase(worker: worker)
@@ -61,7 +65,7 @@ final class Pipeline {
   /// The first phase that needs the upstream connection: the exchange lends one before it runs.
   static let firstUpstreamPhase = PhaseID.upstreamRequest
   static let lastRequestPhase = PhaseID.upstreamRequest
-  static let firstResponsePhase = PhaseID.lifecycle
+  static let firstResponsePhase = PhaseID.vaultCapture
   static let lastResponsePhase = PhaseID.responseRewrite
 
   /// Runs the request phases from `first` until one answers or waits, or until the upstream
@@ -81,8 +85,9 @@ final class Pipeline {
       case .bodyLimit: result = bodyLimit.run(&request, view)
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
+      case .vaultRequest: result = vaultRequest.run(&request, view)
       case .upstreamRequest: result = upstreamRequest.run(&request, view)
-      case .lifecycle, .ownedCookies, .cacheControl, .responseRewrite:
+      case .vaultCapture, .lifecycle, .ownedCookies, .cacheControl, .responseRewrite:
         preconditionFailure("\(phase) is a response phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
@@ -99,11 +104,12 @@ final class Pipeline {
     while true {
       let result: PhaseResult
       switch phase {
+      case .vaultCapture: result = vaultCapture.run(&request, view)
       case .lifecycle: result = lifecycle.run(&request, view)
       case .ownedCookies: result = ownedCookies.run(&request, view)
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
-      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate,
+      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate, .vaultRequest,
         .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
@@ -124,11 +130,11 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate, vaultRequest
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.
-  case lifecycle, ownedCookies, cacheControl, responseRewrite
+  case vaultCapture, lifecycle, ownedCookies, cacheControl, responseRewrite
 
   var next: PhaseID { PhaseID(rawValue: rawValue &+ 1)! }
 }

@@ -93,6 +93,11 @@ struct RequestContext {
   /// the upstream-request phase.
   var upstreamCookies = UpstreamCookieEdit()
 
+  // vaultCapture
+  /// What the app's response did to vaulted cookies (empty for nearly every response: no
+  /// allocation); the lifecycle phase writes it into the session record.
+  var vaultChanges: [VaultChange] = []
+
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
 
