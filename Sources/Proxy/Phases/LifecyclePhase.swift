@@ -24,6 +24,12 @@ struct LifecyclePhase: ResponsePhase {
       }
       action = valid
     }
+    if action == nil, let detect = request.runtime.vault?.detect, request.loginDetect != .none {
+      action = detect.action(
+        for: request.loginDetect, session: request.session, view, dropped: &request.droppedResponseFields,
+        metrics: sessions.service.metrics.vault)
+      if let action { request.loginDetect = .applying(login: action != .logout(all: false)) }
+    }
     if action == nil && !request.vaultChanges.isEmpty { action = vaultAction(request, sessions) }
     guard let action else { return .proceed }
     let resume = view.waker.callback { (outcome: SessionLifecycle.Outcome, request: inout RequestContext) in
@@ -56,6 +62,14 @@ struct LifecyclePhase: ResponsePhase {
   }
 
   private func apply(_ outcome: SessionLifecycle.Outcome, _ request: inout RequestContext) -> PhaseResult {
+    if case .applying(let login) = request.loginDetect,
+      let metrics = worker.sessionLifecycle?.service.metrics.vault
+    {
+      switch outcome {
+      case .headers: metrics.login(login ? .created : .logout)
+      case .refuse: if login { metrics.login(.refused) }
+      }
+    }
     switch outcome {
     case .headers(let headers):
       request.responseHeaders = headers

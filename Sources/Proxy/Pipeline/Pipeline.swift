@@ -5,9 +5,10 @@ import HTTP1
 /// `RequestContext` carried through all of them:
 ///
 ///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► route
-///                        ─► authenticate ─► vaultRequest
+///                        ─► authenticate ─► loginDetect ─► vaultRequest
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
-///                        ▼ for an answer (key fetch, store reply) or for a form body
+///                        ▼ for an answer (key fetch, store reply) or for a form body, and
+///                          loginDetect for a login form
 ///     upstream peer    the exchange asks its driver for a pooled or fresh connection
 ///                        ▼
 ///     upstream request upstreamRequest (the head the app receives)
@@ -37,6 +38,7 @@ final class Pipeline {
   let bodyLimit = BodyLimitPhase()
   let route: RoutePhase
   let authenticate: AuthenticatePhase
+  let loginDetect = LoginDetectPhase()
   let vaultRequest: VaultRequestPhase
   let upstreamRequest = UpstreamRequestPhase()
   let vaultCapture: VaultCapturePhase
@@ -85,6 +87,7 @@ final class Pipeline {
       case .bodyLimit: result = bodyLimit.run(&request, view)
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
+      case .loginDetect: result = loginDetect.run(&request, view)
       case .vaultRequest: result = vaultRequest.run(&request, view)
       case .upstreamRequest: result = upstreamRequest.run(&request, view)
       case .vaultCapture, .lifecycle, .ownedCookies, .cacheControl, .responseRewrite:
@@ -109,7 +112,8 @@ final class Pipeline {
       case .ownedCookies: result = ownedCookies.run(&request, view)
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
-      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate, .vaultRequest,
+      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate, .loginDetect,
+        .vaultRequest,
         .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
@@ -130,7 +134,7 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate, vaultRequest
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate, loginDetect, vaultRequest
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.

@@ -93,6 +93,10 @@ struct RequestContext {
   /// the upstream-request phase.
   var upstreamCookies = UpstreamCookieEdit()
 
+  // loginDetect
+  /// A request `[session.detect]` recognised as a login or logout (`.none` for every other).
+  var loginDetect: LoginDetectProgress = .none
+
   // vaultCapture
   /// What the app's response did to vaulted cookies (empty for nearly every response: no
   /// allocation); the lifecycle phase writes it into the session record.

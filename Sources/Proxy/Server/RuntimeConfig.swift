@@ -107,7 +107,9 @@ public final class RuntimeConfig: Sendable {
     self.accessLog = accessLog
     self.logQuery = logQuery
     let headRoom = headLimits.maxRequestLineBytes + headLimits.maxHeaderBytes + 1024
-    self.clientBufferSize = max(32768, RuntimeConfig.roundUp(headRoom + csrfFormBytes))
+    // A login form `[session.detect]` reads must fit after the head like a CSRF form.
+    let formBytes = max(csrfFormBytes, vault?.detect?.maxFormBytes ?? 0)
+    self.clientBufferSize = max(32768, RuntimeConfig.roundUp(headRoom + formBytes))
     self.upstreamBufferSize = max(65536 + 8192, RuntimeConfig.roundUp(headRoom + 4096))
   }
 
