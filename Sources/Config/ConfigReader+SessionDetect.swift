@@ -48,16 +48,18 @@ extension ConfigReader {
     if let entry = table.entry("success_status") {
       if case .array(let array) = entry.value {
         var statuses: [Int] = []
+        var valid = true
         for (index, element) in array.elements.enumerated() {
           if case .integer(let value) = element, (100...599).contains(value) {
             statuses.append(Int(value))
           } else {
+            valid = false
             report(
               line: array.lines[index], key: "\(s.key("success_status"))[\(index)]",
               "expected an HTTP status from 100 to 599")
           }
         }
-        d.successStatus = statuses
+        if valid { d.successStatus = statuses }
       } else {
         report(
           line: entry.valueLine, key: s.key("success_status"),
@@ -120,10 +122,6 @@ extension ConfigReader {
     if text.isEmpty && key == "logout_path" { return "" }
     if let problem = ConfigSyntax.routePathProblem(text) {
       report(line: line, key: s.key(key), "\(quoted(text)) \(problem)")
-      return fallback
-    }
-    if text.contains("?") {
-      report(line: line, key: s.key(key), "\(quoted(text)) must be a path without a query")
       return fallback
     }
     return text
