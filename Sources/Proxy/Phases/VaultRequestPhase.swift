@@ -1,7 +1,7 @@
 import HTTP1
 import Sessions
 
-/// Request phase 8, the request half of the vault (`[session] vault_cookies`, docs/vault.md): a
+/// Request phase 9, the request half of the vault (`[session] vault_cookies`, docs/vault.md): a
 /// client's copy of a vaulted cookie is always removed from the `Cookie` header the app receives
 /// (with a `vaulted_cookie_from_client` security event naming the cookie, never its value), and
 /// the session's vaulted cookies that are still alive are added (`request.upstreamCookies`).
