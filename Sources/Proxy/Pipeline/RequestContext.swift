@@ -95,12 +95,18 @@ struct RequestContext {
 
   // loginDetect
   /// A request `[session.detect]` recognised as a login or logout (`.none` for every other).
-  var loginDetect: LoginDetectProgress = .none
+  var loginDetect: LoginDetectProgress {
+    get { sessionState?.loginDetect ?? .none }
+    set { stateForSessions(newValue != .none)?.loginDetect = newValue }
+  }
 
   // vaultCapture
-  /// What the app's response did to vaulted cookies (empty for nearly every response: no
-  /// allocation); the lifecycle phase writes it into the session record.
-  var vaultChanges: [VaultChange] = []
+  /// What the app's response did to vaulted cookies (empty for nearly every response); the
+  /// lifecycle phase writes it into the session record.
+  var vaultChanges: [VaultChange] {
+    get { sessionState?.vaultChanges ?? [] }
+    set { stateForSessions(!newValue.isEmpty)?.vaultChanges = newValue }
+  }
 
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
