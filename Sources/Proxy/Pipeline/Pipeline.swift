@@ -113,8 +113,7 @@ final class Pipeline {
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
       case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate, .loginDetect,
-        .vaultRequest,
-        .upstreamRequest:
+        .vaultRequest, .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
