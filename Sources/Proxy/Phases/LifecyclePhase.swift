@@ -30,7 +30,7 @@ struct LifecyclePhase: ResponsePhase {
         metrics: sessions.service.metrics.vault)
       if let action { request.loginDetect = .applying(login: action != .logout(all: false)) }
     }
-    if action == nil && !request.vaultChanges.isEmpty { action = vaultAction(request, sessions) }
+    if action == nil && request.hasVaultChanges { action = vaultAction(request, sessions) }
     guard let action else { return .proceed }
     let resume = view.waker.callback { (outcome: SessionLifecycle.Outcome, request: inout RequestContext) in
       request.lifecycle = .answered(outcome)

@@ -107,6 +107,8 @@ struct RequestContext {
     get { sessionState?.vaultChanges ?? [] }
     set { stateForSessions(!newValue.isEmpty)?.vaultChanges = newValue }
   }
+  /// `!vaultChanges.isEmpty` without taking a copy of the array.
+  var hasVaultChanges: Bool { sessionState.map { !$0.vaultChanges.isEmpty } ?? false }
 
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
