@@ -4,7 +4,8 @@ import Sessions
 /// Request phase 9, the request half of the vault (`[session] vault_cookies`, docs/vault.md): a
 /// client's copy of a vaulted cookie is always removed from the `Cookie` header the app receives
 /// (with a `vaulted_cookie_from_client` security event naming the cookie, never its value), and
-/// the session's vaulted cookies that are still alive are added (`request.upstreamCookies`).
+/// the session's vaulted cookies that are still alive are added (`request.upstreamCookies`). A
+/// request that carries no copy and has no vault edits nothing (no allocation).
 /// Without `vault_cookies` it returns at once. Immutable.
 struct VaultRequestPhase: RequestPhase {
   unowned(unsafe) let worker: Worker
@@ -23,12 +24,12 @@ struct VaultRequestPhase: RequestPhase {
             return true
           }
           guard found else { continue }
+          request.upstreamCookies.remove(name: name)
           worker.sessionLifecycle?.service.metrics.vault.record(.strippedClient)
           worker.logSecurityEvent("vaulted_cookie_from_client", request: request, reason: vault.names[offset])
         }
       }
     }
-    for name in vault.nameBytes { request.upstreamCookies.remove(name: name) }
     guard let session = request.session, !session.record.vault.isEmpty else { return .proceed }
     let now = worker.loop.clock.wallNanos()
     for cookie in session.record.vault where cookie.isAlive(now: now) {
