@@ -110,11 +110,7 @@ extension ConfigReader {
     policy.ipv6Prefix = integer(s, "bind_ipv6_prefix", default: d.policy.ipv6Prefix, range: 0...128)
     policy.bindUserAgent = bool(s, "bind_user_agent", default: d.policy.bindUserAgent)
     policy.csrf = bool(s, "csrf", default: d.policy.csrf)
-    policy.bindFingerprint = tokenList(s, "bind_fingerprint", default: [], what: "header name").map {
-      $0.lowercased()
-    }
-    policy.fingerprintMinSimilarity = fraction(
-      s, "fingerprint_min_similarity", default: d.policy.fingerprintMinSimilarity)
+    readFingerprint(s, into: &policy)
 
     let csrfHeader = token(s, "csrf_header", default: d.csrfHeader, what: "header name")
     let csrfFormField = formFieldName(s, default: d.csrfFormField)

@@ -1,9 +1,21 @@
-/// `[session] vault_cookies` and `[session.detect]` (docs/vault.md).
+import Sessions
+
+/// `[session] vault_cookies`, `bind_fingerprint`, `fingerprint_min_similarity` and
+/// `[session.detect]` (docs/vault.md).
 extension ConfigReader {
   static let sessionDetectKeys = [
     "login_method", "login_path", "success_status", "success_cookie", "success_location", "user_field",
     "user_header", "logout_path", "max_form_bytes",
   ]
+
+  /// `bind_fingerprint` (header names, lower-cased) and `fingerprint_min_similarity`.
+  mutating func readFingerprint(_ s: ConfigSection, into policy: inout SessionPolicy) {
+    policy.bindFingerprint = tokenList(s, "bind_fingerprint", default: [], what: "header name").map {
+      $0.lowercased()
+    }
+    policy.fingerprintMinSimilarity = fraction(
+      s, "fingerprint_min_similarity", default: policy.fingerprintMinSimilarity)
+  }
 
   /// Cookie names (tokens, each once, none of Gatehouse's own cookies).
   mutating func readVaultCookies(_ s: ConfigSection, owned: [String]) -> [String] {
