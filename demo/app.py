@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """The "legacy app" of Gatehouse's demo: a tiny HTTP/1.1 application that trusts its proxy.
 
-It has no session handling of its own. It shows the identity headers Gatehouse injects and
-starts/ends sessions the way Gatehouse expects a legacy app to: by response headers
-(`Gatehouse-Login`, `Gatehouse-Session-Attributes`, `Gatehouse-Logout`) that the proxy consumes
-and strips. Python 3 standard library only.
+It shows the identity headers Gatehouse injects and starts/ends sessions the way Gatehouse
+expects a legacy app to: by response headers (`Gatehouse-Login`, `Gatehouse-Session-Attributes`,
+`Gatehouse-Logout`) that the proxy consumes and strips. Like a real legacy app it also sets its
+own weak session cookie (`legacy_sid`: no Secure, no HttpOnly, a new value at login) and a fake
+analytics cookie (`_ga`); the home page shows which cookies the app received and which the
+browser holds. With `vault_cookies = ["legacy_sid"]` (the demo config) Gatehouse keeps
+`legacy_sid` in the session record: the browser never sees it, yet the app gets it on every
+request of the session. Python 3 standard library only.
 
     python3 demo/app.py --port 8080
 
@@ -20,6 +24,7 @@ Pages:
 import argparse
 import html
 import json
+import secrets
 import sys
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,20 +75,42 @@ class Handler(BaseHTTPRequestHandler):
     def identity(self):
         return {name: self.headers.get(name) for name in IDENTITY_HEADERS}
 
-    def send(self, status, body, content_type="text/html; charset=utf-8", extra=()):
+    def cookies(self):
+        """The Cookie header as a dict (what the app received)."""
+        out = {}
+        for pair in (self.headers.get("Cookie") or "").split(";"):
+            name, sep, value = pair.strip().partition("=")
+            if sep and name:
+                out[name] = value
+        return out
+
+    def app_cookies(self, new_session=False):
+        """The app's own cookies, the way a legacy app sets them: its session id (weak: no Secure,
+        no HttpOnly) when it has none or at login, and an analytics id when it has none."""
+        received = self.cookies()
+        out = []
+        if new_session or "legacy_sid" not in received:
+            out.append(("Set-Cookie", f"legacy_sid={secrets.token_hex(8)}; Path=/"))
+        if "_ga" not in received:
+            out.append(("Set-Cookie", f"_ga=GA1.1.{secrets.randbelow(10**9)}.{secrets.randbelow(10**9)}; Path=/; Max-Age=63072000"))
+        return out
+
+    def send(self, status, body, content_type="text/html; charset=utf-8", extra=(), new_session=False):
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
-        for name, value in extra:
+        for name, value in tuple(extra) + tuple(self.app_cookies(new_session)):
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    def redirect(self, location, extra=()):
-        self.send(303, "", "text/plain; charset=utf-8", (("Location", location),) + tuple(extra))
+    def redirect(self, location, extra=(), new_session=False):
+        self.send(
+            303, "", "text/plain; charset=utf-8", (("Location", location),) + tuple(extra), new_session=new_session
+        )
 
     def read_form(self):
         """The urlencoded request body as a dict, or None if it is missing or too large."""
@@ -159,7 +186,22 @@ class Handler(BaseHTTPRequestHandler):
             if user
             else "<p>Not signed in.</p>"
         )
-        body = f"{greeting}<h2>Identity headers received</h2><table>{rows}</table>"
+        received = "".join(
+            f"<tr><th>{html.escape(name)}</th><td><code>{html.escape(value)}</code></td></tr>"
+            for name, value in sorted(self.cookies().items())
+        ) or "<tr><td><em>none</em></td></tr>"
+        # document.cookie shows what the browser holds and scripts can read (not HttpOnly cookies).
+        browser = (
+            "<p id=\"browser-cookies\"><em>needs JavaScript</em></p>"
+            "<script>document.getElementById('browser-cookies').textContent="
+            "document.cookie||'(none readable by scripts)';</script>"
+        )
+        body = (
+            f"{greeting}<h2>Identity headers received</h2><table>{rows}</table>"
+            f"<h2>Cookies the app received</h2><table>{received}</table>"
+            f"<h2>Cookies the browser holds (readable by scripts)</h2>{browser}"
+            "<p>With the vault, <code>legacy_sid</code> is in the first list but never in the second.</p>"
+        )
         self.send(200, page("Legacy app", body))
 
     def login_form(self, error=None):
@@ -196,6 +238,7 @@ class Handler(BaseHTTPRequestHandler):
         self.redirect(
             "/",
             (("Gatehouse-Login", username), ("Gatehouse-Session-Attributes", "role=user")),
+            new_session=True,
         )
 
 

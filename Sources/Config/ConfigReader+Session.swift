@@ -11,7 +11,9 @@ extension ConfigReader {
     "touch_interval", "max_per_user", "on_limit", "bind_ip", "bind_ipv4_prefix", "bind_ipv6_prefix",
     "bind_user_agent", "csrf", "csrf_header", "csrf_form_field", "csrf_max_form_bytes", "csrf_cookie",
     "login_url", "forward_cookie", "login_header", "attributes_header", "logout_header", "elevate_header",
-    "attribute_headers", "cache", "migration",
+    "attribute_headers", "cache", "migration", "vault_cookies", "bind_fingerprint",
+    "fingerprint_min_similarity",
+    "detect",
   ]
   static let sessionCacheKeys = ["ttl", "max_entries", "enabled"]
 
@@ -108,6 +110,7 @@ extension ConfigReader {
     policy.ipv6Prefix = integer(s, "bind_ipv6_prefix", default: d.policy.ipv6Prefix, range: 0...128)
     policy.bindUserAgent = bool(s, "bind_user_agent", default: d.policy.bindUserAgent)
     policy.csrf = bool(s, "csrf", default: d.policy.csrf)
+    readFingerprint(s, into: &policy)
 
     let csrfHeader = token(s, "csrf_header", default: d.csrfHeader, what: "header name")
     let csrfFormField = formFieldName(s, default: d.csrfFormField)
@@ -190,7 +193,9 @@ extension ConfigReader {
       store: store, storeLine: storeLine, migration: migration.map { ($0.settings.to, $0.line) })
     let redis = readRedis(root, need: redisNeed)
     let redisTarget = readRedisTarget(root, need: targetNeed)
-    return SessionSettings(
+    let vaultCookies = readVaultCookies(s, owned: [cookieName, csrfCookie])
+    let detect = readDetect(table)
+    var settings = SessionSettings(
       store: store, keys: keys, userTagKey: userTagKey, cookieName: cookieName, cookiePath: cookiePath,
       cookieDomain: cookieDomain, secureCookie: secureCookie, httpOnly: httpOnly, sameSite: sameSite,
       policy: policy, csrfHeader: csrfHeader, csrfFormField: csrfFormField,
@@ -199,6 +204,9 @@ extension ConfigReader {
       attributesHeader: attributesHeader, logoutHeader: logoutHeader, elevateHeader: elevateHeader,
       attributeHeaders: attributeHeaders, cacheTTL: cacheTTL, cacheMaxEntries: cacheMaxEntries,
       cacheEnabled: cacheEnabled, redis: redis, migration: migration?.settings, redisTarget: redisTarget)
+    settings.vaultCookies = vaultCookies
+    settings.detect = detect
+    return settings
   }
 
   // MARK: - Pieces

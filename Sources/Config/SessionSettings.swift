@@ -61,6 +61,10 @@ public struct SessionSettings: Sendable, Equatable {
   public let migration: MigrationSettings?
   /// `[redis.target]`: the target of a Redis → Redis migration.
   public let redisTarget: RedisSettings?
+  /// `vault_cookies`: the app's cookies kept in the session record, never shown to the client.
+  public var vaultCookies: [String] = []
+  /// `[session.detect]`, nil when absent.
+  public var detect: LoginDetection?
 
   public init(
     store: Store = .memory, keys: [Secret] = [], userTagKey: Secret? = nil,

@@ -5,6 +5,8 @@ extension SessionPolicy {
     case ipAddress
     /// The User-Agent differs from the one at login (or is now missing).
     case userAgent
+    /// Fewer than `fingerprint_min_similarity` of the fingerprinted headers are unchanged.
+    case fingerprint
   }
 
   /// The verdict on a loaded session for one request.

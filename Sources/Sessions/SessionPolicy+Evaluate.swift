@@ -43,24 +43,33 @@ extension SessionPolicy {
     min(idleDeadline(record), absoluteTimeout > 0 ? record.absoluteDeadline : Int64.max)
   }
 
-  /// The binding for a new session from this client (per this policy's switches and prefixes).
-  public func binding(clientIP: IPAddress, userAgent: [UInt8]?) -> SessionBinding {
+  /// The binding for a new session from this client (per this policy's switches and prefixes);
+  /// `fingerprint` holds the values of `bindFingerprint`'s headers, in its order.
+  public func binding(clientIP: IPAddress, userAgent: [UInt8]?, fingerprint: [[UInt8]?] = [])
+    -> SessionBinding
+  {
     var binding = SessionBinding()
     if bindIP {
       binding.ipPrefix = CIDR(clientIP, prefixLength: clientIP.isIPv4 ? ipv4Prefix : ipv6Prefix)
     }
     if bindUserAgent { binding.userAgentHash = SHA256.hash(userAgent ?? []) }
+    if !bindFingerprint.isEmpty && fingerprint.count == bindFingerprint.count {
+      binding.fingerprint = SessionFingerprint(
+        headers: bindFingerprint, values: fingerprint,
+        key: SecureRandom.bytes(SessionFingerprint.keyByteCount))
+    }
     return binding
   }
 
   /// A new record for a login at `now` (fresh CSRF secret from the CSPRNG).
   public func newRecord(
-    userID: String, attributes: [String: String], now: Int64, clientIP: IPAddress, userAgent: [UInt8]?
+    userID: String, attributes: [String: String], now: Int64, clientIP: IPAddress, userAgent: [UInt8]?,
+    fingerprint: [[UInt8]?] = []
   ) -> SessionRecord {
     SessionRecord(
       userID: userID, attributes: attributes, created: now, lastAccess: now,
       absoluteDeadline: absoluteTimeout > 0 ? now + absoluteTimeout : Int64.max, lastRotation: now,
-      binding: binding(clientIP: clientIP, userAgent: userAgent),
+      binding: binding(clientIP: clientIP, userAgent: userAgent, fingerprint: fingerprint),
       csrfSecret: SecureRandom.bytes(SessionRecord.csrfSecretByteCount))
   }
 

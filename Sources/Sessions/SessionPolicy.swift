@@ -28,6 +28,10 @@ public struct SessionPolicy: Sendable, Equatable {
   public var ipv4Prefix = 24
   public var ipv6Prefix = 64
   public var bindUserAgent = true
+  /// Lower-case header names whose values are fingerprinted at login; empty: off.
+  public var bindFingerprint: [String] = []
+  /// The least fraction of fingerprinted headers that must be unchanged.
+  public var fingerprintMinSimilarity = 0.7
   public var csrf = true
 
   public init() {}

@@ -1,13 +1,17 @@
 import Net
 
-/// Compact binary form (big-endian), version 1:
+/// Compact binary form (big-endian), version 1 or 2:
 ///
 ///     u8 version | u64 generation | i64 created, lastAccess, absoluteDeadline, lastRotation
 ///     | str userID | u16 n, n × (str key, str value) attributes
 ///     | u8 flags (1 elevated, 2 ip prefix, 4 UA hash)
 ///     | [u8 prefixLength, u8 family 4|6, 4|16 bytes network] | [32 bytes UA hash]
 ///     | 32 bytes csrfSecret | u16 n, n × (str, str) elevatedAttributes
+///     | version 2 only: the extension (`SessionRecord+Extension`: vault, fingerprint)
 ///
+/// A record without a vault or fingerprint is written as version 1, byte for byte what releases
+/// before them wrote, so those releases (a rolling upgrade across replicas) still read it; a
+/// record written by them opens here unchanged.
 /// `str` is u16 length + UTF-8. Maps are written sorted by key, so equal records serialise equally.
 /// Decoding is strict: unknown flags, trailing bytes, bad UTF-8 or lengths are `malformedRecord`.
 extension SessionRecord {
@@ -16,7 +20,8 @@ extension SessionRecord {
 
   public func serialized() throws(SessionError) -> [UInt8] {
     var w = ByteWriter()
-    w.u8(Self.formatVersion)
+    let extended = hasExtension
+    w.u8(extended ? Self.extendedFormatVersion : Self.formatVersion)
     w.u64(generation)
     w.i64(created)
     w.i64(lastAccess)
@@ -51,6 +56,7 @@ extension SessionRecord {
     }
     w.raw(csrfSecret)
     try Self.write(elevatedAttributes, to: &w)
+    if extended { try writeExtension(to: &w) }
     return w.bytes
   }
 
@@ -58,7 +64,7 @@ extension SessionRecord {
     var r = ByteReader(bytes)
     func malformed(_ what: String) -> SessionError { SessionError(.malformedRecord, what) }
     guard let version = r.u8() else { throw malformed("empty record") }
-    guard version == Self.formatVersion else {
+    guard version == Self.formatVersion || version == Self.extendedFormatVersion else {
       throw SessionError(.unsupportedRecordVersion, "record version \(version)")
     }
     guard let generation = r.u64(), let created = r.i64(), let lastAccess = r.i64(),
@@ -89,11 +95,16 @@ extension SessionRecord {
     }
     guard let csrf = r.raw(Self.csrfSecretByteCount) else { throw malformed("csrf secret") }
     let elevatedAttributes = try Self.readMap(&r, "elevated attributes")
+    var vault: [VaultedCookie] = []
+    if version == Self.extendedFormatVersion {
+      (vault, binding.fingerprint) = try Self.readExtension(&r)
+    }
     guard r.isAtEnd else { throw malformed("trailing bytes") }
     self.init(
       userID: userID, attributes: attributes, created: created, lastAccess: lastAccess,
       absoluteDeadline: absoluteDeadline, lastRotation: lastRotation, binding: binding, csrfSecret: csrf,
-      elevated: flags & 1 != 0, elevatedAttributes: elevatedAttributes, generation: generation)
+      elevated: flags & 1 != 0, elevatedAttributes: elevatedAttributes, generation: generation,
+      vault: vault)
   }
 
   private static func checkField(_ s: String, _ what: String) throws(SessionError) {

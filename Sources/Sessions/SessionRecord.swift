@@ -2,8 +2,10 @@
 /// the Unix epoch (`Clock.wallNanos()`), because records are shared by replicas through Redis and
 /// a monotonic clock is per host. Value type; not secret by itself but only ever stored sealed.
 public struct SessionRecord: Sendable, Equatable {
-  /// Bytes of the serialised form's first field.
+  /// The serialised form's first byte: 1 for records without a vault or fingerprint (readable
+  /// by every release), 2 when either is present (see `SessionRecord+Serialization`).
   public static let formatVersion: UInt8 = 1
+  public static let extendedFormatVersion: UInt8 = 2
   public static let csrfSecretByteCount = 32
 
   public var userID: String
@@ -24,11 +26,14 @@ public struct SessionRecord: Sendable, Equatable {
   public var elevatedAttributes: [String: String]
   /// Incremented on every rotation and elevation: tells a stale cached copy from a fresh one.
   public var generation: UInt64
+  /// The app's cookies kept for it (`[session] vault_cookies`), sorted by name.
+  public var vault: [VaultedCookie]
 
   public init(
     userID: String, attributes: [String: String] = [:], created: Int64, lastAccess: Int64,
     absoluteDeadline: Int64, lastRotation: Int64, binding: SessionBinding, csrfSecret: [UInt8],
-    elevated: Bool = false, elevatedAttributes: [String: String] = [:], generation: UInt64 = 0
+    elevated: Bool = false, elevatedAttributes: [String: String] = [:], generation: UInt64 = 0,
+    vault: [VaultedCookie] = []
   ) {
     self.userID = userID
     self.attributes = attributes
@@ -41,5 +46,6 @@ public struct SessionRecord: Sendable, Equatable {
     self.elevated = elevated
     self.elevatedAttributes = elevatedAttributes
     self.generation = generation
+    self.vault = vault
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import FuzzSeedSupport
 import Logging
 import Net
+import Sessions
 import XCTest
 
 @testable import Config
@@ -660,8 +661,12 @@ final class ConfigLoaderTests: XCTestCase {
       config.routes.map(\.auth), [.publicAccess, .publicAccess, .publicAccess, .session, .session],
       "logout is a session route: its form carries the CSRF token")
     XCTAssertEqual(config.routes.last?.onUnauthenticated, .auto)
-    XCTAssertEqual(
-      config.session, SessionSettings(keys: [Secret(sessionKey)]), "example shows the session defaults")
+    // The defaults, but for the two features the example (the demo's config) turns on.
+    var examplePolicy = SessionPolicy()
+    examplePolicy.bindFingerprint = ["user-agent", "accept", "accept-language", "accept-encoding"]
+    var exampleSession = SessionSettings(keys: [Secret(sessionKey)], policy: examplePolicy)
+    exampleSession.vaultCookies = ["legacy_sid"]
+    XCTAssertEqual(config.session, exampleSession, "example shows the session defaults")
     if case .failure(let errors) = ConfigLoader.load(path: path, sources: testSources(files: example)) {
       XCTAssertEqual(
         errors.issues.map(\.message), ["environment variable GATEHOUSE_SESSION_KEY is not set"],
@@ -685,7 +690,7 @@ final class ConfigLoaderTests: XCTestCase {
       ),
       ("admin", ["listen", "token"]), ("headers", ["strip", "request_id_header"]),
       ("log", ["level", "format", "access_log", "log_query"]), ("route", ConfigReader.routeKeys),
-      ("session", ConfigReader.sessionKeys.filter { $0 != "cache" && $0 != "migration" }),
+      ("session", ConfigReader.sessionKeys.filter { !["cache", "migration", "detect"].contains($0) }),
       ("session.cache", ConfigReader.sessionCacheKeys),
     ]
     let root = try TOMLParser.parse(text)
@@ -704,6 +709,14 @@ final class ConfigLoaderTests: XCTestCase {
         }
         XCTAssertTrue(lines[index - 1].hasPrefix("#"), "\(table).\(key) has a comment line above it")
       }
+    }
+    // [session.detect] is shown commented out, every key with its default and a comment.
+    for key in ConfigReader.sessionDetectKeys {
+      guard let index = lines.firstIndex(where: { $0.hasPrefix("#\(key) = ") }) else {
+        XCTFail("example lacks session.detect.\(key)")
+        continue
+      }
+      XCTAssertTrue(lines[index - 1].hasPrefix("##"), "session.detect.\(key) has a comment line above it")
     }
   }
 

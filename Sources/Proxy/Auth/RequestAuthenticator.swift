@@ -36,6 +36,8 @@ public struct AuthRequest: Sendable {
   /// A method override names an unsafe method (`MethodOverridePhase`): CSRF applies even to a
   /// safe method on the request line.
   public var methodOverrideUnsafe = false
+  /// The values of `[session] bind_fingerprint`'s headers, in its order; empty when it is off.
+  public var fingerprint: [[UInt8]?] = []
 }
 
 /// A successful authentication: what the upstream is told about the caller.

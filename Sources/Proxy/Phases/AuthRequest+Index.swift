@@ -31,5 +31,8 @@ extension AuthRequest {
       sessionCookie: sessionCookie, csrfToken: index.copy(index.csrfToken, head, bytes), formBody: nil,
       forwardedProto: request.peerTrusted ? index.copy(index.forwardedProto, head, bytes) : nil,
       onUnauthenticated: route.onUnauthenticated, methodOverrideUnsafe: request.methodOverrideUnsafe)
+    if !runtime.fingerprintHeaders.isEmpty {
+      fingerprint = runtime.fingerprintHeaders.values(head, bytes, index)
+    }
   }
 }

@@ -1,6 +1,6 @@
 import HTTP1
 
-/// Response phase 3: a response to an authenticated request (session or JWT) that carries no
+/// Response phase 4: a response to an authenticated request (session or JWT) that carries no
 /// `Cache-Control` gets `[headers] authenticated_cache_control` (default `private, no-store`),
 /// so a shared cache in front of Gatehouse never stores one user's page for another. A response
 /// with its own `Cache-Control` is the app's decision and passes (docs/security.md, "Responses").

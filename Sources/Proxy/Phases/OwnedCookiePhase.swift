@@ -1,6 +1,6 @@
 import HTTP1
 
-/// Response phase 2: the app may not set a cookie Gatehouse owns (the session cookie, the CSRF
+/// Response phase 3: the app may not set a cookie Gatehouse owns (the session cookie, the CSRF
 /// cookie, any later feature's: `HardeningRules.ownedCookies`). Each such `Set-Cookie` line is
 /// left out of the client's response (`request.droppedResponseFields`, honoured by
 /// `ResponseRewritePhase`) with an `owned_cookie_from_app` security event: otherwise a
@@ -11,10 +11,7 @@ struct OwnedCookiePhase: ResponsePhase {
   unowned(unsafe) let worker: Worker
 
   func run(_ request: inout RequestContext, _ view: ResponseView) -> PhaseResult {
-    // Positions are per head: an interim head's must not apply to the final one.
-    if !request.droppedResponseFields.isEmpty {
-      request.droppedResponseFields.removeAll(keepingCapacity: true)
-    }
+    // `VaultCapturePhase`, the first response phase, started this head's list afresh.
     let rules = request.runtime.hardening
     guard rules.hasOwnedCookies, view.kind != .switchingProtocols else { return .proceed }
     let owned = rules.ownedCookies

@@ -1,7 +1,7 @@
 import EventLoop
 import HTTP1
 
-/// Response phase 4 (Pingora's `responseFilter`): writes the head the client receives.
+/// Response phase 5 (Pingora's `responseFilter`): writes the head the client receives.
 /// Hop-by-hop fields go, framing is re-stated for the client, Gatehouse's control headers
 /// (`Gatehouse-*`, the lifecycle headers) never reach the client, the request id is echoed, and
 /// the headers earlier phases queued (`request.responseHeaders`: a rotated or new session cookie,

@@ -2,7 +2,7 @@ import Codecs
 import EventLoop
 import HTTP1
 
-/// Request phase 8, after the upstream peer (Pingora's `upstreamRequestFilter`): writes the head
+/// Request phase 10, after the upstream peer (Pingora's `upstreamRequestFilter`): writes the head
 /// the app receives into the lent connection's buffer, field by field as `StripPhase` classified
 /// them:
 ///

@@ -5,15 +5,16 @@ import HTTP1
 /// `RequestContext` carried through all of them:
 ///
 ///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► consent
-///                        ─► route ─► authenticate
+///                        ─► route ─► authenticate ─► loginDetect ─► vaultRequest
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
-///                        ▼ for an answer (key fetch, store reply) or for a form body
+///                        ▼ for an answer (key fetch, store reply) or for a form body, and
+///                          loginDetect for a login form
 ///     upstream peer    the exchange asks its driver for a pooled or fresh connection
 ///                        ▼
 ///     upstream request upstreamRequest (the head the app receives)
 ///
-///     response filter  lifecycle ─► ownedCookies ─► cookiePolicy ─► cacheControl ─► responseRewrite
-///                        (lifecycle may wait for the store)
+///     response filter  vaultCapture ─► lifecycle ─► ownedCookies ─► cookiePolicy ─► cacheControl
+///                        ─► responseRewrite   (lifecycle may wait for the store)
 ///
 ///     logging          once per request, however it ended (`finish`)
 ///
@@ -38,7 +39,10 @@ final class Pipeline {
   let consent: ConsentPhase
   let route: RoutePhase
   let authenticate: AuthenticatePhase
+  let loginDetect = LoginDetectPhase()
+  let vaultRequest: VaultRequestPhase
   let upstreamRequest = UpstreamRequestPhase()
+  let vaultCapture: VaultCapturePhase
   let lifecycle: LifecyclePhase
   let ownedCookies: OwnedCookiePhase
   let cookiePolicy: CookiePolicyPhase
@@ -55,6 +59,8 @@ final class Pipeline {
     consent = ConsentPhase(worker: worker)
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
+    vaultRequest = VaultRequestPhase(worker: worker)
+    vaultCapture = VaultCapturePhase(worker: worker)
     lifecycle = LifecyclePhase(worker: worker)
     ownedCookies = OwnedCookiePhase(worker: worker)
     cookiePolicy = CookiePolicyPhase(worker: worker)
@@ -65,7 +71,7 @@ final class Pipeline {
   /// The first phase that needs the upstream connection: the exchange lends one before it runs.
   static let firstUpstreamPhase = PhaseID.upstreamRequest
   static let lastRequestPhase = PhaseID.upstreamRequest
-  static let firstResponsePhase = PhaseID.lifecycle
+  static let firstResponsePhase = PhaseID.vaultCapture
   static let lastResponsePhase = PhaseID.responseRewrite
 
   /// Runs the request phases from `first` until one answers or waits, or until the upstream
@@ -86,8 +92,10 @@ final class Pipeline {
       case .consent: result = consent.run(&request, view)
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
+      case .loginDetect: result = loginDetect.run(&request, view)
+      case .vaultRequest: result = vaultRequest.run(&request, view)
       case .upstreamRequest: result = upstreamRequest.run(&request, view)
-      case .lifecycle, .ownedCookies, .cookiePolicy, .cacheControl, .responseRewrite:
+      case .vaultCapture, .lifecycle, .ownedCookies, .cookiePolicy, .cacheControl, .responseRewrite:
         preconditionFailure("\(phase) is a response phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
@@ -104,13 +112,14 @@ final class Pipeline {
     while true {
       let result: PhaseResult
       switch phase {
+      case .vaultCapture: result = vaultCapture.run(&request, view)
       case .lifecycle: result = lifecycle.run(&request, view)
       case .ownedCookies: result = ownedCookies.run(&request, view)
       case .cookiePolicy: result = cookiePolicy.run(&request, view)
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
       case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .consent, .route, .authenticate,
-        .upstreamRequest:
+        .loginDetect, .vaultRequest, .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
@@ -130,11 +139,12 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, refusedMethod, methodOverride, bodyLimit, consent, route, authenticate
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, consent, route, authenticate, loginDetect
+  case vaultRequest
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.
-  case lifecycle, ownedCookies, cookiePolicy, cacheControl, responseRewrite
+  case vaultCapture, lifecycle, ownedCookies, cookiePolicy, cacheControl, responseRewrite
 
   var next: PhaseID { PhaseID(rawValue: rawValue &+ 1)! }
 }

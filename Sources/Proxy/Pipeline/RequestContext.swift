@@ -101,6 +101,23 @@ struct RequestContext {
   /// the upstream-request phase.
   var upstreamCookies = UpstreamCookieEdit()
 
+  // loginDetect
+  /// A request `[session.detect]` recognised as a login or logout (`.none` for every other).
+  var loginDetect: LoginDetectProgress {
+    get { sessionState?.loginDetect ?? .none }
+    set { stateForSessions(newValue != .none)?.loginDetect = newValue }
+  }
+
+  // vaultCapture
+  /// What the app's response did to vaulted cookies (empty for nearly every response); the
+  /// lifecycle phase writes it into the session record.
+  var vaultChanges: [VaultChange] {
+    get { sessionState?.vaultChanges ?? [] }
+    set { stateForSessions(!newValue.isEmpty)?.vaultChanges = newValue }
+  }
+  /// `!vaultChanges.isEmpty` without taking a copy of the array.
+  var hasVaultChanges: Bool { sessionState.map { !$0.vaultChanges.isEmpty } ?? false }
+
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
 

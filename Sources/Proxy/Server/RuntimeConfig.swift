@@ -35,6 +35,10 @@ public final class RuntimeConfig: Sendable {
   let csrfFormBytes: Int
   /// Response headers by which the app drives sessions (nil without `[session]`).
   let lifecycleHeaders: LifecycleHeaders?
+  /// `[session] bind_fingerprint`: read into `AuthRequest.fingerprint` only when not empty.
+  let fingerprintHeaders: FingerprintHeaders
+  /// `[session] vault_cookies` and `[session.detect]`; nil when neither is configured.
+  let vault: VaultRules?
   /// Cookies removed from every upstream request: the session cookie unless `forward_cookie`,
   /// and then also a session cookie name a reload retired (still read for a while).
   let cookiesToStrip: [[UInt8]]
@@ -67,10 +71,14 @@ public final class RuntimeConfig: Sendable {
       csrfHeaderMatcher = FieldNameMatcher(patterns: [session.csrfHeader])
       csrfFormBytes = session.policy.csrf ? session.csrfMaxFormBytes : 0
       lifecycleHeaders = LifecycleHeaders(session)
+      fingerprintHeaders = FingerprintHeaders(session.policy.bindFingerprint)
+      vault = VaultRules(session)
       cookiesToStrip =
         session.forwardCookie
         ? [] : ([session.cookieName] + (retiredSessionCookie.map { [$0] } ?? [])).map { Array($0.utf8) }
     } else {
+      fingerprintHeaders = FingerprintHeaders([])
+      vault = nil
       cookiesToStrip = []
       sessionCookieName = nil
       csrfHeaderMatcher = FieldNameMatcher(patterns: [])
@@ -104,7 +112,9 @@ public final class RuntimeConfig: Sendable {
     self.accessLog = accessLog
     self.logQuery = logQuery
     let headRoom = headLimits.maxRequestLineBytes + headLimits.maxHeaderBytes + 1024
-    self.clientBufferSize = max(32768, RuntimeConfig.roundUp(headRoom + csrfFormBytes))
+    // A login form `[session.detect]` reads must fit after the head like a CSRF form.
+    let formBytes = max(csrfFormBytes, vault?.detect?.maxFormBytes ?? 0)
+    self.clientBufferSize = max(32768, RuntimeConfig.roundUp(headRoom + formBytes))
     self.upstreamBufferSize = max(65536 + 8192, RuntimeConfig.roundUp(headRoom + 4096))
   }
 

@@ -34,6 +34,9 @@ extension SessionAuthenticator {
         "binding_mismatch", clientIP: request.clientIP, session: ticket,
         expected: record.binding.userAgentHash.map { "user_agent " + Hex.encode(Array($0.prefix(4))) },
         seen: "user_agent " + Hex.encode(Array(seen.prefix(4))))
+    case .fingerprint:
+      // Reported with the changed header names by `fingerprintRefusal`.
+      break
     }
   }
 }

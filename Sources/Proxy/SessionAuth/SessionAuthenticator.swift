@@ -292,6 +292,7 @@ final class SessionAuthenticator: RequestAuthenticator {
       reportBindingMismatch(request, ticket: ticket, record: record, reason: reason)
       return unauthenticated(request, clearCookie: false, reason: "binding_mismatch:\(reason.rawValue)")
     case .valid(let needsTouch, let needsRotation):
+      if let refused = fingerprintRefusal(request, ticket: ticket, record: record) { return refused }
       if let refusal = csrfRefusal(request, record: record) {
         service.metrics.csrfFailed()
         service.events?.suspicious("csrf_failure", clientIP: request.clientIP, session: ticket, seen: refusal)

@@ -18,6 +18,8 @@ final class SessionLifecycle {
     case login(user: String, attributes: [String: String])
     case logout(all: Bool)
     case elevate(attributes: [String: String])
+    /// No lifecycle header, but the app changed a vaulted cookie of the current session.
+    case vaultUpdate
   }
 
   enum Outcome {
@@ -102,8 +104,10 @@ final class SessionLifecycle {
   }
 
   /// Carries out `action` for the request; answers at once (memory store) or later on this loop.
+  /// `vault`: what the response did to vaulted cookies (`VaultCapturePhase`), written into the
+  /// new record of a login, the rotated record of an elevation, or (`.vaultUpdate`) the session's.
   func apply(
-    _ action: Action, request: AuthRequest?, session: ActiveSession?,
+    _ action: Action, request: AuthRequest?, session: ActiveSession?, vault: [VaultChange] = [],
     resume: @escaping (Outcome) -> Void
   ) -> Outcome? {
     Deferred.run(resume) { done in
@@ -114,11 +118,11 @@ final class SessionLifecycle {
         // The session the client came with is gone before the new one is counted against the cap.
         // A failed deletion is reported and remembered; the login goes on (its own write decides).
         guard let current else {
-          login(user: user, attributes: attributes, request: request, now: now, done)
+          login(user: user, attributes: attributes, request: request, vault: vault, now: now, done)
           return
         }
         end(current, record: session?.record, operation: .loginCleanup) { [self] _ in
-          login(user: user, attributes: attributes, request: request, now: now, done)
+          login(user: user, attributes: attributes, request: request, vault: vault, now: now, done)
         }
       case .logout(let all):
         guard let current else {
@@ -150,7 +154,7 @@ final class SessionLifecycle {
           return
         }
         service.rotate(
-          store: store, ticket: session.ticket, record: session.record, now: now,
+          store: store, ticket: session.ticket, record: vaultApplied(vault, to: session.record), now: now,
           userAgent: request?.userAgent,
           elevate: attributes
         ) { [service, log] result in
@@ -168,6 +172,12 @@ final class SessionLifecycle {
             done(.refuse(ProxyError(.storeUnavailable, .internal, "session store")))
           }
         }
+      case .vaultUpdate:
+        guard let session else {
+          done(.headers([]))
+          return
+        }
+        updateVault(session, changes: vault, request: request, now: now, done)
       }
     }
   }
@@ -202,7 +212,7 @@ final class SessionLifecycle {
   }
 
   private func login(
-    user: String, attributes: [String: String], request: AuthRequest?, now: Int64,
+    user: String, attributes: [String: String], request: AuthRequest?, vault: [VaultChange], now: Int64,
     _ done: @escaping (Outcome) -> Void
   ) {
     guard let request else {
@@ -210,9 +220,11 @@ final class SessionLifecycle {
       return
     }
     let policy = service.policy
-    let record = policy.newRecord(
-      userID: user, attributes: attributes, now: now, clientIP: request.clientIP, userAgent: request.userAgent
-    )
+    var record = policy.newRecord(
+      userID: user, attributes: attributes, now: now, clientIP: request.clientIP,
+      userAgent: request.userAgent,
+      fingerprint: request.fingerprint)
+    record.vault = VaultChange.applying(vault, to: [])
     let ticket = SessionTicket.issue(userID: user, keyRing: service.keyRing)
     guard let sealed = try? record.sealed(for: ticket) else {
       done(.refuse(ProxyError(.storeUnavailable, .internal, "sealing failed")))
@@ -229,6 +241,7 @@ final class SessionLifecycle {
       switch result {
       case .success(.created(let evicted)):
         service.metrics.sessionCreated()
+        if !record.vault.isEmpty { service.metrics.vault.record(.stored, count: record.vault.count) }
         service.events?.created(ticket, userID: user, clientIP: request.clientIP)
         for key in evicted { service.cache.invalidate(storeKey: key) }
         if !evicted.isEmpty {

@@ -32,6 +32,8 @@ final class SessionMetrics: Sendable {
   private let validation: [DurationHistogram]
   private let errors: [Counter]
   private let cacheRequests: (hit: Counter, miss: Counter)
+  /// The vault's and login detection's families.
+  let vault: VaultMetrics
   /// Cache hits and misses already moved into `cacheRequests` (scrape thread).
   private let exportedCache = Mutex<(hits: UInt64, misses: UInt64)>((0, 0))
 
@@ -41,6 +43,7 @@ final class SessionMetrics: Sendable {
   }
 
   init(registry: PrometheusCollectorRegistry) {
+    vault = VaultMetrics(registry: registry)
     created = registry.counter(
       "gatehouse_sessions_created_total", labels: [], help: "Sessions created by logins.")
     rotated = registry.counter(

@@ -20,7 +20,7 @@ import Synchronization
 ///   query parameter (an app that sets cookies or `Cache-Control`);
 /// - session lifecycle (docs/DECISIONS.md §7), each an echo with one extra response header:
 ///   `/login-as/USER` → `Gatehouse-Login: USER` (plus `Gatehouse-Session-Attributes: <attrs>` when
-///   the query has `attrs=<percent-encoded k=v; k2=v2>`), `/logout-this` → `Gatehouse-Logout: this`,
+///   the query has `attrs=<percent-encoded k=v; k2=v2>`, and any `h=` headers as above), `/logout-this` → `Gatehouse-Logout: this`,
 ///   `/logout-all` → `Gatehouse-Logout: all`, `/elevate` → `Gatehouse-Elevate: 1`.
 ///
 /// Server threads never close an fd that `stop()` might still touch: `stop()` only shuts sockets down,
@@ -192,6 +192,7 @@ final class EchoUpstream: Sendable {
       if let attributes = EchoUpstream.queryValue("attrs", in: request.target) {
         headers.append(("Gatehouse-Session-Attributes", attributes))
       }
+      headers += EchoUpstream.extraHeaders(in: request.target)
       try respond(
         fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead, extra: headers)
     case ("logout-this", _), ("logout-all", _):
@@ -204,16 +205,9 @@ final class EchoUpstream: Sendable {
         fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead,
         extra: [("Gatehouse-Elevate", "1")])
     case _ where segments.last == "respond-with":
-      let headers = EchoUpstream.queryValues("h", in: request.target).compactMap {
-        line -> (String, String)? in
-        guard let colon = line.firstIndex(of: ":") else { return nil }
-        return (
-          String(line[..<colon]),
-          String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-        )
-      }
       try respond(
-        fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead, extra: headers)
+        fd, status: 200, body: echoJSON(request), keepAlive: keepAlive, isHead: isHead,
+        extra: EchoUpstream.extraHeaders(in: request.target))
     case ("slow-body", let count?):
       try LoopbackSocket.sendAll(fd, Array("HTTP/1.1 200 OK\r\nContent-Length: \(count)\r\n\r\n".utf8))
       if !isHead {
@@ -246,6 +240,16 @@ final class EchoUpstream: Sendable {
     if !keepAlive { head += "Connection: close\r\n" }
     head += "\r\n"
     try LoopbackSocket.sendAll(fd, Array(head.utf8) + (isHead ? [] : (body ?? [])))
+  }
+
+  /// The response headers asked for by `h=<percent-encoded Name: value>` query parameters.
+  static func extraHeaders(in target: String) -> [(String, String)] {
+    queryValues("h", in: target).compactMap { line -> (String, String)? in
+      guard let colon = line.firstIndex(of: ":") else { return nil }
+      return (
+        String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+      )
+    }
   }
 
   /// The percent-decoded value of `name` in `target`'s query (`+` is not a space here).
