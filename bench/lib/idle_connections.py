@@ -23,7 +23,7 @@ def main():
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
     conns = []
     for _ in range(count):
-        s = socket.create_connection((host, int(port)), timeout=10)
+        s = socket.create_connection((host, int(port)), timeout=60)
         conns.append(s)
     print("open", flush=True)
     sys.stdin.readline()
@@ -32,7 +32,16 @@ def main():
         s.sendall(request)
     for s in conns:
         data = b""
-        while b"\r\n\r\n" not in data or not data.endswith(b"hello world\n"):
+        while True:
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep:
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                if len(body) >= length:
+                    break
             chunk = s.recv(4096)
             if not chunk:
                 raise SystemExit("idle_connections.py: a connection closed before its answer")
