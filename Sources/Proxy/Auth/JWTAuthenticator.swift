@@ -17,6 +17,8 @@ final class JWTAuthenticator: RequestAuthenticator {
   let loop: EventLoop
   /// `method="jwt"` validation durations (nil: not measured).
   let durations: ValidationDurations?
+  /// This worker's recent grants by token bytes, in front of the shared verified-token cache.
+  let repeated = RepeatedTokenCache()
 
   init(runtime: JWTRuntime, loop: EventLoop, durations: ValidationDurations? = nil) {
     self.runtime = runtime
@@ -76,6 +78,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     guard token.count <= runtime.maxTokenBytes else {
       return deny(AuthError(.tokenTooLarge, "token of \(token.count) bytes"))
     }
+    if let outcome = repeatedGrant(token) { return outcome }
     let issuer: JWTIssuerState
     if runtime.byIssuer.count == 1 {
       // The validator compares `iss` itself; no need to decode the payload twice.
@@ -99,7 +102,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     let hash = TokenHash(token: UnsafeRawBufferPointer(token))
     if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
-      return grant(hit, issuer)
+      return remember(token, grant(hit, issuer), issuer, keys, expiresAt: hit.expiresAt)
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
     switch JWTValidator.validate(
@@ -107,13 +110,44 @@ final class JWTAuthenticator: RequestAuthenticator {
     {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
-      return grant(verified, issuer)
+      return remember(token, grant(verified, issuer), issuer, keys, expiresAt: verified.expiresAt)
     case .failure(let error):
       if error.kind == .unknownKid, mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) {
         return nil
       }
       return deny(error)
     }
+  }
+
+  /// The grant this worker gave `token` lately, while its issuer still has the key set it
+  /// verified under and the token has not expired (`RepeatedTokenCache`); the counters move as
+  /// for a hit in the shared cache.
+  private func repeatedGrant(_ token: UnsafeBufferPointer<UInt8>) -> AuthOutcome? {
+    guard let entry = repeated.lookup(token) else { return nil }
+    let now = runtime.fetcher.clock.wallNanos() / 1_000_000_000
+    guard now <= entry.expiresAt,
+      runtime.fetcher.issuers[entry.issuer].keys(nowMs: runtime.fetcher.nowMs())?.generation
+        == entry.generation
+    else {
+      repeated.remove(token)
+      return nil
+    }
+    runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
+    runtime.counters.validOK.wrappingAdd(1, ordering: .relaxed)
+    return .allow(entry.grant)
+  }
+
+  /// Keeps a grant for the next request with the same token bytes (`repeatedGrant`).
+  private func remember(
+    _ token: UnsafeBufferPointer<UInt8>, _ outcome: AuthOutcome, _ issuer: JWTIssuerState, _ keys: KeySet,
+    expiresAt: Int64
+  ) -> AuthOutcome {
+    if case .allow(let grant) = outcome,
+      let index = runtime.fetcher.issuers.firstIndex(where: { $0 === issuer })
+    {
+      repeated.insert(token, issuer: index, generation: keys.generation, expiresAt: expiresAt, grant: grant)
+    }
+    return outcome
   }
 
   /// Queues a refetch (or joins the running fetch); true when `resume` will be called.
