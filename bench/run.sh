@@ -11,10 +11,13 @@
 #     --connections C    wrk connections (default 50)
 #     --threads T        wrk threads (default 1)
 #     --only LIST        comma-separated targets: upstream,gatehouse,haproxy,nginx (default all)
-#     --scenarios LIST   comma-separated scenarios (default: passthrough); known: passthrough,
-#                        jwt-repeat, jwt-new, session-l1, session-redis, session-redis-2,
-#                        session-redis-dual, session-cluster, session-cluster-replica
+#     --scenarios LIST   comma-separated scenarios (default: the performance table's rows,
+#                        passthrough,jwt-repeat,jwt-new,session-l1,session-redis,session-redis-l1-2,
+#                        rss); known: those and session-redis-2, session-redis-dual,
+#                        session-cluster, session-cluster-replica
 #     --sessions N       sessions logged in before each session-* measurement (default 10000)
+#     --rss-sessions L   the rss scenario's session counts (default 10000,100000,300000)
+#     --idle-connections N  the rss scenario's idle client connections (default 5000)
 #     --gatehouse-bin P  use this binary instead of building .build/release/gatehouse
 #     --no-build         do not run `swift build -c release` (use the existing binary)
 #     --no-install       do not run scripts/install-deps.sh --bench
@@ -34,8 +37,10 @@ WARMUP=2s
 CONNECTIONS=50
 THREADS=1
 ONLY="upstream,gatehouse,haproxy,nginx"
-SCENARIO_LIST="passthrough"
+SCENARIO_LIST="passthrough,jwt-repeat,jwt-new,session-l1,session-redis,session-redis-l1-2,rss"
 SESSIONS=10000
+RSS_SESSIONS=10000,100000,300000
+IDLE_CONNECTIONS=5000
 GATEHOUSE_BIN=""
 BUILD=1
 INSTALL=1
@@ -56,6 +61,8 @@ while (($#)); do
     --only) ONLY=${2:?}; shift 2 ;;
     --scenarios) SCENARIO_LIST=${2:?}; shift 2 ;;
     --sessions) SESSIONS=${2:?}; shift 2 ;;
+    --rss-sessions) RSS_SESSIONS=${2:?}; shift 2 ;;
+    --idle-connections) IDLE_CONNECTIONS=${2:?}; shift 2 ;;
     --gatehouse-bin) GATEHOUSE_BIN=${2:?}; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --no-install) INSTALL=0; shift ;;
@@ -102,7 +109,7 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 #   scenario_X_observe before|after  (optional) right before and after the measured wrk run:
 #                                e.g. snapshot and print the Redis nodes' command rates
 # setup and teardown run only when --only selects one of the scenario's targets.
-ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-redis-dual
+ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-redis-l1-2 rss session-redis-dual
   session-cluster session-cluster-replica)
 PLANNED_SCENARIOS=()
 
@@ -419,6 +426,86 @@ scenario_session_redis_observe() {
   redis_capacity "$@"
 }
 scenario_session_redis_2_observe() { redis_observe "$@"; }
+# session-redis-l1-2: two Gatehouse processes sharing one Redis with the L1 on (each process's
+# cache kept coherent by its invalidation subscriber); compared with one process's pass-through.
+scenario_session_redis_l1_2_targets() { echo gatehouse; }
+scenario_session_redis_l1_2_prime() { session_bench_prime "$@"; }
+scenario_session_redis_l1_2_path() { echo /app/x; }
+scenario_session_redis_l1_2_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_redis_l1_2_gatehouse_instances() { echo 2; }
+scenario_session_redis_l1_2_setup() { start_redis; }
+scenario_session_redis_l1_2_teardown() { stop_redis; }
+scenario_session_redis_l1_2_gatehouse_config() { session_bench_gatehouse_config redis true; }
+scenario_session_redis_l1_2_observe() { redis_observe "$@"; }
+# rss: Gatehouse's memory, once per run (not timed, so not per round), into rss.csv: the memory
+# store (session-l1's config) idle and after each count of --rss-sessions logged in and used once;
+# the L1 over Redis (one process, L1 on) with the largest count up to 100,000; and a pass-through
+# process holding --idle-connections client connections that never sent a request, then the same
+# after one request each (KiB per connection over the idle process).
+scenario_rss_targets() { echo gatehouse; }
+scenario_rss_gatehouse_config() { session_bench_gatehouse_config memory true; }
+scenario_rss_redis_gatehouse_config() { # a long command timeout: logins race a loaded machine here, not a clock
+  session_bench_gatehouse_config redis true
+  echo 'command_timeout = "2s"'
+}
+scenario_rss_connections_gatehouse_config() { scenario_passthrough_gatehouse_config; }
+rss_row() { echo "$1,$2,$3,$4" >>"$OUT/rss.csv"; printf '  %-28s sessions=%-7s connections=%-5s rss=%s KiB\n' "$1" "$2" "$3" "$4"; }
+rss_login() { # rss_login URL FIRST COUNT: log COUNT more users in (from bench-user-FIRST), use each once
+  python3 "$BENCH/lib/sessions.py" login "${1#http://}" "$3" "$TMP/sessions/rss.txt" --first "$2" &&
+    python3 "$BENCH/lib/sessions.py" check "${1#http://}" "$TMP/sessions/rss.txt"
+}
+rss_rows() {
+  local n prev=0 pid url redis_n=0
+  mkdir -p "$TMP/sessions"
+  echo "row,sessions,connections,rss_kib" >"$OUT/rss.csv"
+  SESSIONS_SAVED=$SESSIONS
+  for n in ${RSS_SESSIONS//,/ }; do ((n > SESSIONS)) && SESSIONS=$n; ((n <= 100000 && n > redis_n)) && redis_n=$n; done
+  if target_gatehouse_start rss; then
+    pid=$TARGET_PID url=$TARGET_URL
+    rss_row "memory store" 0 0 "$(rss_kib_all "$pid")"
+    for n in ${RSS_SESSIONS//,/ }; do
+      rss_login "$url" "$prev" $((n - prev)) || { FAILED_TARGETS+=("rss/memory"); break; }
+      rss_row "memory store" "$n" 0 "$(rss_kib_all "$pid")"
+      prev=$n
+    done
+    stop_target gatehouse "$pid"
+  else
+    FAILED_TARGETS+=("rss/memory")
+  fi
+  if ((redis_n > 0)) && start_redis && target_gatehouse_start rss-redis; then
+    pid=$TARGET_PID url=$TARGET_URL
+    rss_row "L1 over Redis" 0 0 "$(rss_kib_all "$pid")"
+    if rss_login "$url" 0 "$redis_n"; then
+      rss_row "L1 over Redis" "$redis_n" 0 "$(rss_kib_all "$pid")"
+    else
+      FAILED_TARGETS+=("rss/redis")
+    fi
+    stop_target gatehouse "$pid"
+    stop_redis
+  fi
+  SESSIONS=$SESSIONS_SAVED
+  if target_gatehouse_start rss-connections; then
+    pid=$TARGET_PID url=$TARGET_URL
+    rss_row "pass-through" 0 0 "$(rss_kib_all "$pid")"
+    coproc IDLE { python3 -u "$BENCH/lib/idle_connections.py" "${url#http://}" "$IDLE_CONNECTIONS"; }
+    if read -r line <&"${IDLE[0]}" && [[ $line == open ]]; then
+      rss_row "idle before a request" 0 "$IDLE_CONNECTIONS" "$(rss_kib_all "$pid")"
+      [[ -n ${IDLE[1]:-} ]] && { echo go >&"${IDLE[1]}"; } 2>/dev/null
+      if read -r line <&"${IDLE[0]}" && [[ $line == served ]]; then
+        rss_row "idle after one request" 0 "$IDLE_CONNECTIONS" "$(rss_kib_all "$pid")"
+      else
+        FAILED_TARGETS+=("rss/connections")
+      fi
+      [[ -n ${IDLE[1]:-} ]] && { echo done >&"${IDLE[1]}"; } 2>/dev/null || true
+    else
+      FAILED_TARGETS+=("rss/connections")
+    fi
+    wait "${IDLE_PID:-}" 2>/dev/null || true
+    stop_target gatehouse "$pid"
+  else
+    FAILED_TARGETS+=("rss/connections")
+  fi
+}
 scenario_session_redis_dual_targets() { echo gatehouse; }
 scenario_session_redis_dual_setup() { start_redis && start_redis_target; }
 scenario_session_redis_dual_teardown() { stop_redis_target && stop_redis; }
@@ -928,6 +1015,11 @@ for scenario in "${SCENARIOS[@]}"; do
     echo "[$scenario] skipped: it runs only ${scenario_targets[*]}, and --only is $ONLY"
     continue
   fi
+  if [[ $scenario == rss ]]; then
+    echo "[rss] once (memory is not timed)"
+    rss_rows
+    continue
+  fi
   hook "$scenario" setup
   for ((round = 1; round <= ROUNDS; round++)); do
     echo "[$scenario] round $round/$ROUNDS"
@@ -942,7 +1034,10 @@ done
 if ((${#FAILED_TARGETS[@]})); then
   echo "did not start (see messages above): $(printf '%s\n' "${FAILED_TARGETS[@]}" | sort -u | tr '\n' ' ')" >&2
 fi
-python3 "$BENCH/lib/summarize.py" "$OUT"
+# The chart needs matplotlib: in .venv-bench/ (scripts/install-deps.sh --bench) when present.
+CHART_PYTHON="$ROOT/.venv-bench/bin/python"
+[[ -x $CHART_PYTHON ]] || CHART_PYTHON=python3
+"$CHART_PYTHON" "$BENCH/lib/summarize.py" "$OUT"
 ln -sfn "$(basename "$OUT")" "$(dirname "$OUT")/latest" 2>/dev/null || true
 # A target that did not start makes the run fail (exit 1) after the partial results are written.
 ((${#FAILED_TARGETS[@]} == 0))

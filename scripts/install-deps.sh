@@ -5,15 +5,17 @@
 #   scripts/install-deps.sh             build + test dependencies
 #   scripts/install-deps.sh --browser   also the headless browser of the dashboard test (Debian's
 #                                       chromium + chromium-driver, selenium in .venv-browser/)
-#   scripts/install-deps.sh --bench     also the proxies and load generator of the benchmark
+#   scripts/install-deps.sh --bench     also the proxies and load generator of the benchmark, and
+#                                       matplotlib (its chart) in .venv-bench/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libssl-dev libhiredis-dev pkg-config openssl redis-server redis-sentinel python3 python3-venv curl ca-certificates)
 browser=false
+bench=false
 for flag in "$@"; do
   case "$flag" in
-    --bench) packages+=(haproxy nginx-light wrk valgrind) ;;
+    --bench) bench=true; packages+=(haproxy nginx-light wrk valgrind) ;;
     --browser) browser=true; packages+=(chromium chromium-driver) ;;
     *) echo "install-deps: unknown flag $flag (use --browser, --bench)" >&2; exit 64 ;;
   esac
@@ -39,4 +41,11 @@ fi
 # The dashboard test's selenium, pinned, in a venv (a no-op when it is already there).
 if $browser; then
   scripts/install-browser-test.sh >/dev/null
+fi
+
+# The benchmark chart's matplotlib, pinned, in a venv (a no-op when it is already there).
+if $bench; then
+  [[ -x .venv-bench/bin/python ]] || python3 -m venv .venv-bench
+  .venv-bench/bin/python -c 'import matplotlib' 2>/dev/null ||
+    .venv-bench/bin/pip install -q 'matplotlib==3.11.2'
 fi

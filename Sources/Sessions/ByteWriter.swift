@@ -60,3 +60,11 @@ struct ByteReader {
     return String(validating: utf8, as: UTF8.self)
   }
 }
+
+extension ByteReader {
+  /// Everything not read yet.
+  mutating func rest() -> [UInt8] {
+    defer { offset = bytes.count }
+    return Array(bytes[offset...])
+  }
+}

@@ -4,6 +4,10 @@ import Synchronization
 /// `Synchronization.Mutex` around all state, shared by every worker loop; each operation is one
 /// critical section, so it is atomic exactly like the Redis scripts it stands in for.
 ///
+/// Compact (`MemoryStoreState`): a session costs one slot with a fixed-size key and one byte
+/// allocation, and with `SessionCache(store:)` the store is also the L1 (no second copy of a
+/// session in a separate cache; docs/performance.md "Memory").
+///
 /// Completions run synchronously on the calling thread, before the method returns, and outside the
 /// lock (a completion may call the store again).
 ///
@@ -11,48 +15,7 @@ import Synchronization
 /// and removed when met. Sessions nobody asks for again are removed by `purgeExpired(now:)`, which
 /// the owner calls on a timer (O(sessions)); `create` also drops the user's expired sessions.
 public final class MemorySessionStore: SessionStore {
-  enum Entry {
-    case live(StoredSession, userKey: String)
-    case forward(newStoreKey: String, forward: SealedRecord, until: Int64)
-  }
-
-  struct State {
-    var entries: [String: Entry] = [:]
-    /// userKey → store keys of live sessions: the authority on which sessions are alive.
-    var users: [String: Set<String>] = [:]
-
-    /// The live session at `key` if its deadline has not passed; removes it if it has.
-    mutating func live(_ key: String, now: Int64) -> (StoredSession, String)? {
-      guard case .live(let session, let userKey)? = entries[key] else { return nil }
-      guard now < session.summary.expiresAt else {
-        remove(key, userKey: userKey)
-        return nil
-      }
-      return (session, userKey)
-    }
-
-    mutating func remove(_ key: String, userKey: String) {
-      entries[key] = nil
-      users[userKey]?.remove(key)
-      if users[userKey]?.isEmpty == true { users[userKey] = nil }
-    }
-
-    /// The user's live sessions, least recently used (smallest deadline, then oldest) first;
-    /// expired ones are removed on the way.
-    mutating func liveSessions(of userKey: String, now: Int64) -> [StoredSession] {
-      var out: [StoredSession] = []
-      for key in users[userKey] ?? [] {
-        if let (session, _) = live(key, now: now) { out.append(session) }
-      }
-      out.sort {
-        ($0.summary.expiresAt, $0.summary.created, $0.summary.storeKey)
-          < ($1.summary.expiresAt, $1.summary.created, $1.summary.storeKey)
-      }
-      return out
-    }
-  }
-
-  let state = Mutex(State())
+  let state = Mutex(MemoryStoreState())
 
   public init() {}
 
@@ -62,18 +25,19 @@ public final class MemorySessionStore: SessionStore {
   ) {
     let key = session.summary.storeKey
     let result: Result<CreateOutcome, SessionError> = state.withLock { state in
-      if state.entries[key] != nil { return .failure(SessionError(.storeConflict, "store key exists")) }
+      if state.slot(storeKey: key) != nil {
+        return .failure(SessionError(.storeConflict, "store key exists"))
+      }
       let existing = state.liveSessions(of: userKey, now: now)
       var evicted: [String] = []
       if limits.maxPerUser > 0 && existing.count >= limits.maxPerUser {
         if limits.onLimit == .rejectNew { return .success(.rejectedLimitReached) }
         for victim in existing.prefix(existing.count - limits.maxPerUser + 1) {
-          state.remove(victim.summary.storeKey, userKey: userKey)
-          evicted.append(victim.summary.storeKey)
+          evicted.append(state.storeKey(victim))
+          state.remove(victim)
         }
       }
-      state.entries[key] = .live(session, userKey: userKey)
-      state.users[userKey, default: []].insert(key)
+      state.addLive(session, userKey: userKey)
       return .success(.created(evicted: evicted))
     }
     completion(result)
@@ -83,19 +47,17 @@ public final class MemorySessionStore: SessionStore {
     storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
     let outcome: LoadOutcome = state.withLock { state in
-      switch state.entries[storeKey] {
-      case .live?:
-        if let (session, _) = state.live(storeKey, now: now) { return .found(session) }
-        return .notFound
-      case .forward(let newKey, let forward, let until)?:
-        guard now < until else {
-          state.entries[storeKey] = nil
-          return .notFound
-        }
-        return .forwarded(newStoreKey: newKey, forward: forward)
-      case nil:
+      guard let i = state.slot(storeKey: storeKey) else { return .notFound }
+      if state.isLive(i) {
+        guard let i = state.live(i, now: now) else { return .notFound }
+        return .found(state.session(i))
+      }
+      guard now < state.slots[i].deadline else {
+        state.remove(i)
         return .notFound
       }
+      let (newKey, forward) = MemoryStoreBytes.forward(state.slots[i].bytes)
+      return .forwarded(newStoreKey: newKey, forward: forward)
     }
     completion(.success(outcome))
   }
@@ -105,14 +67,12 @@ public final class MemorySessionStore: SessionStore {
     completion: @escaping (Result<TouchOutcome, SessionError>) -> Void
   ) {
     let outcome: TouchOutcome = state.withLock { state in
-      guard let (found, owner) = state.live(storeKey, now: now), owner == userKey else { return .notFound }
-      var session = found
-      guard expiresAt > session.summary.expiresAt || lastAccess > session.summary.lastAccess else {
-        return .unchanged
-      }
-      session.summary.expiresAt = max(session.summary.expiresAt, expiresAt)
-      session.summary.lastAccess = max(session.summary.lastAccess, lastAccess)
-      state.entries[storeKey] = .live(session, userKey: owner)
+      guard let found = state.slot(storeKey: storeKey), state.isLive(found, of: userKey),
+        let i = state.live(found, now: now)
+      else { return .notFound }
+      let slot = state.slots[i]
+      guard expiresAt > slot.deadline || lastAccess > slot.lastAccess else { return .unchanged }
+      state.touch(i, lastAccess: lastAccess, expiresAt: expiresAt)
       return .touched
     }
     completion(.success(outcome))
@@ -125,26 +85,23 @@ public final class MemorySessionStore: SessionStore {
   ) {
     let newKey = newSession.summary.storeKey
     let result: Result<RotateOutcome, SessionError> = state.withLock { state in
-      switch state.entries[oldKey] {
-      case .forward(let winnerKey, let winnerForward, let until)?:
-        guard now < until else {
-          state.entries[oldKey] = nil
+      guard let i = state.slot(storeKey: oldKey) else { return .success(.notFound) }
+      guard state.isLive(i) else {
+        guard now < state.slots[i].deadline else {
+          state.remove(i)
           return .success(.notFound)
         }
+        let (winnerKey, winnerForward) = MemoryStoreBytes.forward(state.slots[i].bytes)
         return .success(.alreadyRotated(newStoreKey: winnerKey, forward: winnerForward))
-      case .live?:
-        guard let (_, owner) = state.live(oldKey, now: now), owner == userKey else {
-          return .success(.notFound)
-        }
-        if state.entries[newKey] != nil { return .failure(SessionError(.storeConflict, "store key exists")) }
-        state.remove(oldKey, userKey: owner)
-        state.entries[newKey] = .live(newSession, userKey: owner)
-        state.users[owner, default: []].insert(newKey)
-        state.entries[oldKey] = .forward(newStoreKey: newKey, forward: forward, until: now &+ grace)
-        return .success(.rotated)
-      case nil:
-        return .success(.notFound)
       }
+      guard state.isLive(i, of: userKey), state.live(i, now: now) != nil else { return .success(.notFound) }
+      if state.slot(storeKey: newKey) != nil {
+        return .failure(SessionError(.storeConflict, "store key exists"))
+      }
+      // The new session first: the user keeps its slot while the old one turns into a forwarding.
+      state.addLive(newSession, userKey: userKey)
+      state.forward(i, to: newKey, forward, until: now &+ grace)
+      return .success(.rotated)
     }
     completion(result)
   }
@@ -153,8 +110,8 @@ public final class MemorySessionStore: SessionStore {
     storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void
   ) {
     let existed: Bool = state.withLock { state in
-      guard case .live(_, let owner)? = state.entries[storeKey], owner == userKey else { return false }
-      state.remove(storeKey, userKey: owner)
+      guard let i = state.slot(storeKey: storeKey), state.isLive(i, of: userKey) else { return false }
+      state.remove(i)
       return true
     }
     completion(.success(existed))
@@ -162,9 +119,16 @@ public final class MemorySessionStore: SessionStore {
 
   public func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
     let keys: [String] = state.withLock { state in
-      let keys = (state.users.removeValue(forKey: userKey) ?? []).sorted()
-      for key in keys { state.entries[key] = nil }
-      return keys
+      guard let u = state.user(userKey) else { return [] }
+      var slots: [Int] = []
+      var i = state.users[u].first
+      while i != MemoryStoreState.none {
+        slots.append(Int(i))
+        i = state.slots[Int(i)].nextOfUser
+      }
+      let keys = slots.map { state.storeKey($0) }
+      for i in slots { state.remove(i) }
+      return keys.sorted()
     }
     completion(.success(keys))
   }
@@ -172,7 +136,9 @@ public final class MemorySessionStore: SessionStore {
   public func list(
     userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
   ) {
-    let summaries = state.withLock { $0.liveSessions(of: userKey, now: now).map(\.summary) }
+    let summaries = state.withLock { state in
+      state.liveSessions(of: userKey, now: now).map { state.session($0).summary }
+    }
     completion(.success(summaries))
   }
 
@@ -181,21 +147,12 @@ public final class MemorySessionStore: SessionStore {
   @discardableResult
   public func purgeExpired(now: Int64) -> Int {
     state.withLock { state in
-      var dead: [(String, String?)] = []
-      for (key, entry) in state.entries {
-        switch entry {
-        case .live(let session, let userKey):
-          if now >= session.summary.expiresAt { dead.append((key, userKey)) }
-        case .forward(_, _, let until): if now >= until { dead.append((key, nil)) }
-        }
-      }
-      for (key, userKey) in dead {
-        if let userKey { state.remove(key, userKey: userKey) } else { state.entries[key] = nil }
-      }
+      let dead = state.expired(now: now)
+      for i in dead { state.remove(i) }
       return dead.count
     }
   }
 
   /// Number of entries held (live sessions and forwardings, including expired ones not yet removed).
-  public var entryCount: Int { state.withLock { $0.entries.count } }
+  public var entryCount: Int { state.withLock { $0.count } }
 }

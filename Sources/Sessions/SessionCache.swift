@@ -1,15 +1,19 @@
 import Synchronization
 
-/// The L1 cache in front of any `SessionStore`: unsealed records by `SessionIDHash`, so a warm
-/// request costs one dictionary probe instead of a store round trip and an AES-GCM open.
+/// The L1 cache: unsealed session records by `SessionIDHash`, so a warm request costs one hash
+/// probe instead of a store round trip and an AES-GCM open.
 ///
-/// Bounded LRU: a dictionary from hash to slot plus an intrusive doubly linked list threaded
-/// through a slot array (indices, no per-entry objects), so lookup, insert, eviction and
-/// invalidation are O(1) with no allocation once warm. The slots and the index grow with use up
-/// to `capacity`: an idle process holds nothing for `max_entries`. An entry expires at
-/// min(the session's own deadline passed to `insert`, insert time + `maxTTL`), so a cached copy
-/// never outlives the session's idle or absolute deadline, and changes made by another replica are
-/// seen within `maxTTL` even without an invalidation.
+/// Two homes for the entries (docs/performance.md "Memory"):
+/// - `SessionCache(capacity:maxTTL:)`, in front of Redis: a bounded LRU of compact entries
+///   (`SessionCacheSlots`: fixed-size key, deadline, 32-bit links and the record's serialised
+///   bytes in one allocation), growing with use up to `capacity`.
+/// - `SessionCache(store:maxTTL:)`, with the memory store: the store is the cache. A cached record
+///   rides on the store's own slot for the session, so a session is held once, and it goes when
+///   the session does (destroy, eviction, rotation, expiry). The store bounds it, not `capacity`.
+///
+/// An entry expires at min(the session's own deadline passed to `insert`, insert time + `maxTTL`),
+/// so a cached copy never outlives the session's idle or absolute deadline, and changes made by
+/// another replica are seen within `maxTTL` even without an invalidation.
 ///
 /// Recent invalidations: `invalidate(_:at:)` also stamps the session's bucket in a fixed table of
 /// `recentBuckets` times, and `insert(…, unlessInvalidatedSince:)` refuses an answer for a session
@@ -22,157 +26,77 @@ import Synchronization
 /// Late fills: an answer filling the cache may arrive after the invalidation of the same key (a
 /// create's or lookup's reply and Redis's invalidation come on different connections; another
 /// worker's destroy can land between a memory-store read and its insert). Every invalidation
-/// counts in `sequence` and stamps its bucket with the count; `insert(…, after:)` refuses an
+/// counts in a sequence and stamps its bucket with the count; `insert(…, after:)` refuses an
 /// answer whose `fill()` was taken before its bucket's latest invalidation or the latest
-/// `removeAll`, so an eviction, revocation or logout is never undone by a late fill.
+/// `removeAll`, so an eviction, revocation or logout is never undone by a late fill
+/// (`SessionCacheCoherence`, kept under the same lock as the entries).
 ///
-/// Thread-safe: one `Synchronization.Mutex` around all state (workers share one cache); the hit and
-/// miss counters live under the same lock.
+/// Thread-safe: one `Synchronization.Mutex` around all state (workers share one cache) — the
+/// cache's own, or the memory store's when the store is the cache.
 public final class SessionCache: Sendable {
   public static let defaultMaxTTL: Int64 = 60 * SessionPolicy.nanosPerSecond
   /// Buckets of the recent-invalidation table (a power of two).
-  public static let recentBuckets = 4096
-
-  private static let none = -1
-
-  private struct Slot {
-    var hash: SessionIDHash
-    var record: SessionRecord
-    var deadline: Int64
-    var prev: Int
-    var next: Int
-  }
+  public static let recentBuckets = SessionCacheCoherence.buckets
 
   private struct State {
-    let capacity: Int
-    var slots: [Slot?] = []
-    var index: [SessionIDHash: Int] = [:]
-    var free: [Int] = []
-    /// Most recently used.
-    var head = SessionCache.none
-    /// Least recently used: the next victim.
-    var tail = SessionCache.none
-    var hits: UInt64 = 0
-    var misses: UInt64 = 0
-    /// Per bucket of `SessionIDHash.w0`, the latest `invalidate(_:at:)` time (`Int64.min`: none).
-    var recent: [Int64] = Array(repeating: Int64.min, count: SessionCache.recentBuckets)
-    /// Invalidations so far (`invalidate` and `removeAll` each count one).
-    var sequence: UInt64 = 0
-    /// Per bucket of `SessionIDHash.w0`, `sequence` after its latest invalidation.
-    var changed: [UInt64] = Array(repeating: 0, count: SessionCache.recentBuckets)
-    /// `sequence` after the latest `removeAll`.
-    var cleared: UInt64 = 0
-
-    /// Removes `hash`'s entry and stamps its bucket: fills taken before now are refused.
-    mutating func invalidate(_ hash: SessionIDHash) {
-      if let i = index[hash] { remove(i) }
-      sequence &+= 1
-      changed[SessionCache.bucket(hash)] = sequence
-    }
-
-    /// Whether an answer for `hash` whose fill was taken at `fill` may still be cached.
-    func fillable(_ hash: SessionIDHash, _ fill: SessionCacheFill) -> Bool {
-      cleared <= fill.sequence && changed[SessionCache.bucket(hash)] <= fill.sequence
-    }
-
-    mutating func unlink(_ i: Int) {
-      let prev = slots[i]!.prev
-      let next = slots[i]!.next
-      if prev != SessionCache.none { slots[prev]!.next = next } else { head = next }
-      if next != SessionCache.none { slots[next]!.prev = prev } else { tail = prev }
-    }
-
-    mutating func pushFront(_ i: Int) {
-      slots[i]!.prev = SessionCache.none
-      slots[i]!.next = head
-      if head != SessionCache.none { slots[head]!.prev = i }
-      head = i
-      if tail == SessionCache.none { tail = i }
-    }
-
-    mutating func remove(_ i: Int) {
-      unlink(i)
-      index[slots[i]!.hash] = nil
-      slots[i] = nil
-      free.append(i)
-    }
-
-    /// Inserts or replaces; a deadline not after `now` removes instead.
-    mutating func store(_ hash: SessionIDHash, record: SessionRecord, deadline: Int64, now: Int64) {
-      if let i = index[hash] {
-        guard deadline > now else {
-          remove(i)
-          return
-        }
-        slots[i]!.record = record
-        slots[i]!.deadline = deadline
-        unlink(i)
-        pushFront(i)
-        return
-      }
-      guard deadline > now else { return }
-      // Slots grow with use up to `capacity` (nothing is reserved for an empty cache).
-      if free.isEmpty {
-        if slots.count < capacity {
-          free.append(slots.count)
-          slots.append(nil)
-        } else {
-          remove(tail)
-        }
-      }
-      let i = free.removeLast()
-      slots[i] = Slot(
-        hash: hash, record: record, deadline: deadline, prev: SessionCache.none, next: SessionCache.none)
-      index[hash] = i
-      pushFront(i)
-    }
+    var slots: SessionCacheSlots
+    var coherence = SessionCacheCoherence()
   }
 
   public let capacity: Int
   public let maxTTL: Int64
+  /// Unused (empty) when `store` is the cache.
   private let state: Mutex<State>
+  private let store: MemorySessionStore?
 
   public init(capacity: Int = 100_000, maxTTL: Int64 = SessionCache.defaultMaxTTL) {
     precondition(capacity > 0 && maxTTL > 0)
     self.capacity = capacity
     self.maxTTL = maxTTL
-    state = Mutex(State(capacity: capacity))
+    state = Mutex(State(slots: SessionCacheSlots(capacity: capacity)))
+    store = nil
+  }
+
+  /// The cache kept on `store`'s own entries: only sessions the store holds live can be cached.
+  public init(store: MemorySessionStore, maxTTL: Int64 = SessionCache.defaultMaxTTL) {
+    precondition(maxTTL > 0)
+    capacity = Int.max
+    self.maxTTL = maxTTL
+    state = Mutex(State(slots: SessionCacheSlots(capacity: 1), coherence: SessionCacheCoherence(buckets: 0)))
+    self.store = store
   }
 
   /// The cached record, if present and `now` is before the entry's deadline (an expired entry is
   /// removed). A hit makes the entry most recently used.
   public func lookup(_ hash: SessionIDHash, now: Int64) -> SessionRecord? {
-    state.withLock { state in
-      guard let i = state.index[hash] else {
-        state.misses &+= 1
-        return nil
+    let bytes: [UInt8]?
+    if let store {
+      bytes = store.state.withLock { $0.cachedRecord(hash, now: now) }
+    } else {
+      bytes = state.withLock { state in
+        let found = state.slots.lookup(hash, now: now)
+        if found == nil { state.coherence.misses &+= 1 } else { state.coherence.hits &+= 1 }
+        return found
       }
-      guard now < state.slots[i]!.deadline else {
-        state.remove(i)
-        state.misses &+= 1
-        return nil
-      }
-      state.hits &+= 1
-      if state.head != i {
-        state.unlink(i)
-        state.pushFront(i)
-      }
-      return state.slots[i]!.record
     }
+    guard let bytes else { return nil }
+    return try? SessionRecord(serialized: bytes)
   }
 
   /// The fill token for an answer about to be asked for: take it before the store call (or the
   /// cache lookup) whose answer `insert` will cache.
   public func fill() -> SessionCacheFill {
-    state.withLock { SessionCacheFill(sequence: $0.sequence) }
+    if let store { return store.state.withLock { $0.coherence.fill } }
+    return state.withLock { $0.coherence.fill }
   }
 
   /// Caches `record` until min(`expiresAt`, `now + maxTTL`); `expiresAt` is the session's own
   /// deadline (`SessionPolicy.expiresAt`), `fill` was taken before the answer was asked for.
   /// Nothing is stored when `hash` was invalidated since `fill` was taken, when its bucket was
-  /// stamped at or after `unlessInvalidatedSince` (replica reads), or when the deadline is not
-  /// after `now`. Replaces an existing entry; evicts the least recently used entry when full.
-  /// Answers whether it stored.
+  /// stamped at or after `unlessInvalidatedSince` (replica reads), when the deadline is not
+  /// after `now`, or (store as the cache) when the store holds no live session for `hash`.
+  /// Replaces an existing entry; evicts the least recently used entry when full. Answers whether
+  /// it stored.
   @discardableResult
   public func insert(
     _ hash: SessionIDHash, record: SessionRecord, expiresAt: Int64, now: Int64, after fill: SessionCacheFill,
@@ -180,18 +104,24 @@ public final class SessionCache: Sendable {
   ) -> Bool {
     let ttlDeadline = now.addingReportingOverflow(maxTTL)
     let deadline = min(expiresAt, ttlDeadline.overflow ? Int64.max : ttlDeadline.partialValue)
+    guard let bytes = try? record.serialized() else { return false }
+    if let store {
+      return store.state.withLock { state in
+        guard state.coherence.fillable(hash, fill, unlessInvalidatedSince: since) else { return false }
+        return state.cacheRecord(hash, bytes, until: deadline, now: now)
+      }
+    }
     // Checked under the lock of the insert, so an invalidation cannot slip in between.
     return state.withLock { state in
-      guard state.fillable(hash, fill) else { return false }
-      if let since, state.recent[Self.bucket(hash)] >= since { return false }
-      state.store(hash, record: record, deadline: deadline, now: now)
+      guard state.coherence.fillable(hash, fill, unlessInvalidatedSince: since) else { return false }
+      state.slots.store(hash, record: bytes, deadline: deadline, now: now)
       return deadline > now
     }
   }
 
   /// Drops the entry for `hash` (after destroy, rotate, touch elsewhere, or a Redis invalidation).
   public func invalidate(_ hash: SessionIDHash) {
-    state.withLock { state in state.invalidate(hash) }
+    invalidate(hash, at: nil)
   }
 
   /// Drops the entry for a store key `s:{tag}:<hash hex>`; ignores a key that is not one.
@@ -201,11 +131,7 @@ public final class SessionCache: Sendable {
 
   /// Drops the entry for `hash` and remembers that it changed at `now` (a Redis invalidation).
   public func invalidate(_ hash: SessionIDHash, at now: Int64) {
-    state.withLock { state in
-      state.invalidate(hash)
-      let bucket = Self.bucket(hash)
-      state.recent[bucket] = max(state.recent[bucket], now)
-    }
+    invalidate(hash, at: Optional(now))
   }
 
   /// `invalidate(_:at:)` for a store key `s:{tag}:<hash hex>`; ignores a key that is not one.
@@ -213,25 +139,48 @@ public final class SessionCache: Sendable {
     if let hash = SessionIDHash(storeKey: storeKey) { invalidate(hash, at: now) }
   }
 
-  private static func bucket(_ hash: SessionIDHash) -> Int {
-    Int(truncatingIfNeeded: hash.w0) & (recentBuckets - 1)
+  private func invalidate(_ hash: SessionIDHash, at now: Int64?) {
+    if let store {
+      store.state.withLock { state in
+        state.uncacheRecord(hash)
+        state.coherence.invalidated(hash)
+        if let now { state.coherence.changed(hash, at: now) }
+      }
+      return
+    }
+    state.withLock { state in
+      state.slots.remove(hash)
+      state.coherence.invalidated(hash)
+      if let now { state.coherence.changed(hash, at: now) }
+    }
   }
 
   /// Drops everything (subscriber reconnect, `FLUSHALL`, settings change). Counters are kept.
   public func removeAll() {
+    if let store {
+      store.state.withLock { state in
+        state.dropAllRecords()
+        state.coherence.clearedAll()
+      }
+      return
+    }
     state.withLock { state in
-      state.slots = []
-      state.index = [:]
-      state.free = []
-      state.head = SessionCache.none
-      state.tail = SessionCache.none
-      state.sequence &+= 1
-      state.cleared = state.sequence
+      state.slots.removeAll()
+      state.coherence.clearedAll()
     }
   }
 
   /// Entries held (including expired ones not yet met).
-  public var count: Int { state.withLock { $0.index.count } }
-  public var hits: UInt64 { state.withLock { $0.hits } }
-  public var misses: UInt64 { state.withLock { $0.misses } }
+  public var count: Int {
+    if let store { return store.state.withLock { $0.cached } }
+    return state.withLock { $0.slots.count }
+  }
+  public var hits: UInt64 {
+    if let store { return store.state.withLock { $0.coherence.hits } }
+    return state.withLock { $0.coherence.hits }
+  }
+  public var misses: UInt64 {
+    if let store { return store.state.withLock { $0.coherence.misses } }
+    return state.withLock { $0.coherence.misses }
+  }
 }

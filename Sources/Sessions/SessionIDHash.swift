@@ -9,6 +9,13 @@ public struct SessionIDHash: Hashable, Sendable {
   public let w2: UInt64
   public let w3: UInt64
 
+  init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {
+    self.w0 = w0
+    self.w1 = w1
+    self.w2 = w2
+    self.w3 = w3
+  }
+
   /// From the 32 digest bytes (big-endian words).
   public init?(digest: [UInt8]) {
     guard digest.count == 32 else { return nil }

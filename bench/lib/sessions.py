@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Session material for the session-* benchmark scenarios.
 
-    sessions.py login HOST:PORT COUNT COOKIEFILE [--connections K] [--cookie NAME]
+    sessions.py login HOST:PORT COUNT COOKIEFILE [--connections K] [--cookie NAME] [--first I]
     sessions.py check HOST:PORT COOKIEFILE [--connections K] [--path /app/x]
 
 login: logs COUNT distinct users in through Gatehouse and writes their session cookies to
 COOKIEFILE, one `NAME=value` line per user, in login order. Each login is
-`GET /login-as/?u=bench-user-<i>`: the benchmark's upstream answers it with
+`GET /login-as/?u=bench-user-<i>` (i from --first, default 0): the benchmark's upstream answers it with
 `Gatehouse-Login: bench-user-<i>`, and Gatehouse sets the session cookie on that response.
 
 check: sends every cookie of COOKIEFILE once (`GET /app/x`); every answer must be 200. It proves
@@ -31,11 +31,11 @@ def connect(address):
     return http.client.HTTPConnection(host, int(port), timeout=10)
 
 
-def login_range(address, cookie, first, stop, out, errors):
+def login_range(address, cookie, offset, first, stop, out, errors):
     conn = connect(address)
     prefix = cookie + "="
     for i in range(first, stop):
-        conn.request("GET", f"/login-as/?u=bench-user-{i}", headers={"User-Agent": USER_AGENT})
+        conn.request("GET", f"/login-as/?u=bench-user-{offset + i}", headers={"User-Agent": USER_AGENT})
         resp = conn.getresponse()
         resp.read()
         value = None
@@ -101,6 +101,7 @@ def main():
     login.add_argument("count", type=int)
     login.add_argument("cookiefile")
     login.add_argument("--cookie", default="gh")
+    login.add_argument("--first", type=int, default=0)
     check = sub.add_parser("check")
     check.add_argument("address")
     check.add_argument("cookiefile")
@@ -111,7 +112,9 @@ def main():
 
     started = time.monotonic()
     if args.command == "login":
-        out, error = in_parallel(login_range, args.count, args.connections, args.address, args.cookie)
+        out, error = in_parallel(
+            login_range, args.count, args.connections, args.address, args.cookie, args.first
+        )
         if out:
             with open(args.cookiefile, "w") as f:
                 f.write("\n".join(out) + "\n")

@@ -4,8 +4,9 @@
     summarize.py RESULTS_DIR
 
 Reads RESULTS_DIR/raw.csv (one row per target and round, written by bench/run.sh) and
-RESULTS_DIR/machine.txt; prints the table and ratios; writes summary.csv, summary.md and
-chart.png (matplotlib if importable, otherwise bench/lib/pngchart.py, standard library only).
+RESULTS_DIR/machine.txt; prints the table and ratios, then the performance goals (one row per
+path: the median ratio to its peer over the rounds, the spread min–max of the per-round ratios,
+the goal); writes summary.csv, summary.md and chart.png (bench/lib/chart.py, matplotlib).
 """
 
 import csv
@@ -33,8 +34,8 @@ METRICS = [
 KIB_METRICS = {"rss_idle_kib", "rss_load_kib", "rss_primed_kib"}
 # Scenarios only Gatehouse runs (HAProxy and nginx have no equivalent), compared instead with
 # Gatehouse's pass-through of the same run; the design's req/s target as a fraction of it.
-SESSION_TARGETS = {"session-l1": 0.9, "session-redis": 0.6, "session-redis-2": None}
-SESSION_RSS_TARGET = (100000, 64)  # sessions cached, MiB: RSS must stay below
+SESSION_TARGETS = {"session-l1": 0.9, "session-redis": 0.5, "session-redis-2": None, "session-redis-l1-2": 0.85}
+SESSION_RSS_TARGET = (100000, 48)  # sessions cached, MiB: RSS must stay at or below
 
 
 def number(text):
@@ -152,8 +153,8 @@ def session_checks(scenario, summary, machine):
     if scenario == "session-l1" and sessions >= count:
         out.append(
             (
-                f"RSS < {mib} MiB with {sessions:,} sessions cached",
-                cmp(gh["rss_primed_kib"], mib * 1024, lambda a, b: a < b),
+                f"RSS ≤ {mib} MiB with {sessions:,} sessions cached",
+                cmp(gh["rss_primed_kib"], mib * 1024, lambda a, b: a <= b),
             )
         )
     return out
@@ -264,58 +265,132 @@ def write_csv(path, summary):
                 )
 
 
-def chart(path, summary, machine):
-    """Bar charts of req/s and CPU µs/request per target; returns a description or None."""
-    panels = []
-    for scenario, targets in summary.items():
-        names = [t for t in targets if targets[t]["rps"] is not None]
-        if not names:
+def round_ratios(rows):
+    """(scenario, metric, peer) -> [Gatehouse's value / the peer's, per round of this run]; the
+    peer is "haproxy" (same scenario, same round) or "passthrough" (Gatehouse's own pass-through
+    in the same round)."""
+    by = {}
+    for row in rows:
+        by[(row["scenario"], row["target"], row["round"])] = row
+
+    def ratios_for(scenario, metric, peer):
+        out = []
+        for (sc, target, rnd), row in by.items():
+            if sc != scenario or target != "gatehouse":
+                continue
+            other = by.get((scenario, "haproxy", rnd)) if peer == "haproxy" else by.get(("passthrough", "gatehouse", rnd))
+            a, b = number(row[metric]), number(other[metric]) if other else None
+            if a is not None and b:
+                out.append(a / b)
+        return out
+
+    return ratios_for
+
+
+def goals(rows, summary, machine):
+    """The performance table: (path, median ratio, spread, goal, met) per path this run measured."""
+    import chart as chartlib
+
+    ratios_for = round_ratios(rows)
+    out = []
+    for scenario, title, metric, peer, goal, higher in chartlib.PANELS:
+        values = sorted(ratios_for(scenario, metric, peer))
+        if not values:
             continue
-        panels.append((f"{scenario}: requests/s", names, [targets[t]["rps"] for t in names]))
-        cpu = [t for t in names if targets[t]["cpu_us_per_req"] is not None]
-        panels.append((f"{scenario}: CPU us per request", cpu, [targets[t]["cpu_us_per_req"] for t in cpu]))
-    if not panels:
-        return None
-    subtitle = f"nproc={machine.get('nproc', '?')} {machine.get('settings', '').split(' ')[0]}"
+        mid = statistics.median(values)
+        met = mid >= goal if higher else mid <= goal
+        out.append(
+            (
+                title.replace("\n", ", "),
+                f"{mid:.2f}×",
+                f"{values[0]:.2f}–{values[-1]:.2f}× ({len(values)} rounds)",
+                f"{'≥' if higher else '≤'} {goal:g}×",
+                "met" if met else "NOT met",
+            )
+        )
+    return out
+
+
+def rss_table(results):
+    out = []
+    for label, value, unit, goal in rss_rows(results):
+        verdict = "" if goal is None else ("met" if value <= goal else "NOT met")
+        out.append([label, f"{value:.1f} {unit}", f"≤ {goal:g} {unit}" if goal is not None else "", verdict])
+    return out
+
+
+RSS_GOALS = {("memory store", 0): 24, ("memory store", 100000): 48, ("L1 over Redis", 100000): 48}
+CONNECTION_GOAL_KIB = 4
+
+
+def rss_rows(results):
+    """[(label, value, unit, goal or None)] from rss.csv (the rss scenario), if it ran: RSS in MiB
+    per row, and KiB per idle connection (before and after one request) over the idle process."""
+    path = os.path.join(results, "rss.csv")
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    base = None
+    for row in rows:
+        sessions, connections, kib = int(row["sessions"]), int(row["connections"]), number(row["rss_kib"])
+        if kib is None:
+            continue
+        if row["row"] == "pass-through":
+            base = kib
+        if connections:
+            out.append((f"{row['row']}, {connections:,} connections", kib / 1024, "MiB", None))
+            if base is not None:
+                out.append((f"  per connection ({row['row']})", (kib - base) / connections, "KiB", CONNECTION_GOAL_KIB if "after" in row["row"] else None))
+            continue
+        label = f"{row['row']}, {sessions:,} sessions" if row["row"] != "pass-through" else "pass-through, idle"
+        out.append((label, kib / 1024, "MiB", RSS_GOALS.get((row["row"], sessions))))
+    return out
+
+
+def chart(path, rows, results, machine):
+    """The grid of bench/lib/chart.py; returns a description, or None when not drawn."""
+    import chart as chartlib
+
+    subtitle = f"nproc={machine.get('nproc', '?')} {machine.get('settings', '')} gatehouse {machine.get('gatehouse_commit', '?')}"
     try:
-        import matplotlib  # noqa: F401 (optional)
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4))
-        axes = axes if len(panels) > 1 else [axes]
-        for ax, (title, names, values) in zip(axes, panels):
-            ax.bar(names, values, color=["#4c72b0" if n != "gatehouse" else "#dd8452" for n in names])
-            ax.set_title(title)
-            for i, v in enumerate(values):
-                ax.text(i, v, f"{v:,.0f}" if v >= 100 else f"{v:.1f}", ha="center", va="bottom")
-        fig.suptitle(subtitle)
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        return "matplotlib"
+        rss = [(label.replace(" sessions", ""), v, g) for label, v, unit, g in rss_rows(results) if unit == "MiB"]
+        drawn = chartlib.draw(path, round_ratios(rows), rss, subtitle)
     except ImportError:
-        import pngchart
-
-        pngchart.bar_charts(path, panels, subtitle, highlight="gatehouse")
-        return "pngchart (standard library)"
+        print("chart not drawn: matplotlib is not installed (scripts/install-deps.sh --bench)", file=sys.stderr)
+        return None
+    return "matplotlib" if drawn else None
 
 
 def main():
     results = sys.argv[1]
     rows, machine = load(results)
-    if not rows:
+    if not rows and not os.path.exists(os.path.join(results, "rss.csv")):
         print("no results recorded", file=sys.stderr)
         return 1
     summary = summarise(rows)
     print()
     print(report(summary, machine, markdown=False))
+    goal_headers = ["path", "median", "spread (min–max)", "goal", ""]
+    goal_rows = [list(g) for g in goals(rows, summary, machine)]
+    if goal_rows:
+        print("\nperformance goals (Gatehouse vs its peer, per-round ratios)")
+        print(render_table(goal_headers, goal_rows, markdown=False))
+    rss_headers = ["memory (rss scenario, VmRSS)", "value", "goal", ""]
+    rss = rss_table(results)
+    if rss:
+        print("\n" + render_table(rss_headers, rss, markdown=False))
     with open(os.path.join(results, "summary.md"), "w") as f:
         f.write(f"# Benchmark {machine.get('date', '')}\n\n")
+        if goal_rows:
+            f.write("## Performance goals\n\n" + render_table(goal_headers, goal_rows, markdown=True) + "\n\n")
+        if rss:
+            f.write("## Memory\n\n" + render_table(rss_headers, rss, markdown=True) + "\n\n")
         f.write(report(summary, machine, markdown=True) + "\n")
         f.write("\nSettings: `" + machine.get("settings", "") + "`, CPU: " + machine.get("cpu", "?") + "\n")
     write_csv(os.path.join(results, "summary.csv"), summary)
-    how = chart(os.path.join(results, "chart.png"), summary, machine)
+    how = chart(os.path.join(results, "chart.png"), rows, results, machine)
     print(f"\nwritten: {results}/summary.md, summary.csv, raw.csv" + (f", chart.png ({how})" if how else ""))
     return 0
 

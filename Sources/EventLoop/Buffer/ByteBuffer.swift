@@ -7,22 +7,26 @@ import Glibc
 /// from `mmap(MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)`: pages that are never touched cost
 /// no RSS, so every connection can own a large buffer. Smaller buffers use `malloc`.
 ///
-/// The indexes are reached through a `let` pointer (a stored `var` of a class would cost an
+/// A pooled buffer (`init(pool:)`) borrows its storage from a `ByteBufferPool`: it has
+/// none until `attach()` and gives it back on `detach()` (only while empty) or deinit, so an
+/// idle connection's buffers hold no touched pages.
+///
+/// The indexes (and the storage's address) are reached through a `let` pointer (a stored `var` of a class would cost an
 /// exclusivity check on every access); they live before the bytes of a malloc'ed buffer and in
 /// their own small allocation for a mapped one, whose pages stay untouched until bytes arrive. The
 /// index accessors and the appends are `@inlinable`: the proxy calls them dozens of times per
 /// request from another module, and a call (with the retain around it) costs more than the
 /// load it wraps.
 public final class ByteBuffer {
-  /// The first byte of the storage.
-  public let base: UnsafeMutableRawPointer
   /// The number of bytes the buffer can hold.
   public let capacity: Int
 
+  /// reader index, writer index, address of the storage (0: a pooled buffer without storage).
   @usableFromInline let indexes: UnsafeMutablePointer<Int>
-  private let allocation: UnsafeMutableRawPointer
+  private let allocation: UnsafeMutableRawPointer?
   private let allocationSize: Int
   private let isMapped: Bool
+  private let pool: ByteBufferPool?
 
   /// Buffers this large or larger are mapped rather than malloc'ed.
   static let mapThreshold = 16 * 1024
@@ -53,22 +57,65 @@ public final class ByteBuffer {
     self.allocation = memory
     self.allocationSize = size
     self.isMapped = mapped
+    self.pool = nil
     // A mapped buffer keeps its indexes in a separate small allocation: writing them into the
     // mapping would touch its first page, and an idle connection would hold 4 KiB per buffer.
     self.indexes =
-      mapped ? UnsafeMutablePointer<Int>.allocate(capacity: 2) : memory.bindMemory(to: Int.self, capacity: 2)
-    self.indexes.initialize(repeating: 0, count: 2)
-    self.base = memory + ByteBuffer.headerSize
+      mapped ? UnsafeMutablePointer<Int>.allocate(capacity: 3) : memory.bindMemory(to: Int.self, capacity: 3)
+    self.indexes.initialize(repeating: 0, count: 3)
+    self.indexes[2] = Int(bitPattern: memory + ByteBuffer.headerSize)
     self.capacity = capacity
   }
 
+  /// A buffer whose storage comes from `pool` (capacity `pool.capacity`), none until `attach()`.
+  public init(pool: ByteBufferPool) {
+    self.pool = pool
+    capacity = pool.capacity
+    allocation = nil
+    allocationSize = 0
+    isMapped = false
+    indexes = UnsafeMutablePointer<Int>.allocate(capacity: 3)
+    indexes.initialize(repeating: 0, count: 3)
+  }
+
   deinit {
-    if isMapped {
+    if let pool {
+      if indexes[2] != 0 { pool.give(UnsafeMutableRawPointer(bitPattern: indexes[2])!) }
+      indexes.deallocate()
+    } else if isMapped {
       indexes.deallocate()
       munmap(allocation, allocationSize)
     } else {
       free(allocation)
     }
+  }
+
+  /// The first byte of the storage (a pooled buffer must be attached).
+  @inlinable public var base: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: indexes[2])! }
+
+  /// Whether the buffer has storage (always, unless pooled and detached).
+  @inlinable public var hasStorage: Bool { indexes[2] != 0 }
+
+  /// Gives a pooled buffer storage if it has none (a no-op otherwise).
+  @inlinable
+  public func attach() {
+    if indexes[2] == 0 { takeStorage() }
+  }
+
+  @usableFromInline func takeStorage() {
+    guard let pool else { return }
+    indexes[2] = Int(bitPattern: pool.take())
+  }
+
+  /// Gives a pooled buffer's storage back to its pool; only while it holds no bytes (the indexes
+  /// restart at 0). A no-op for a buffer that is not pooled or has no storage.
+  public func detach() {
+    guard let pool, indexes[2] != 0 else { return }
+    precondition(readable == 0, "ByteBuffer.detach with bytes held")
+    pool.give(UnsafeMutableRawPointer(bitPattern: indexes[2])!)
+    indexes[0] = 0
+    indexes[1] = 0
+    indexes[2] = 0
   }
 
   /// The offset of the first unread byte.

@@ -15,6 +15,10 @@ import Net
 /// Writes are optimistic: write interest is registered only after a partial write. The timer is
 /// re-armed lazily: only when the deadline moves earlier; when it fires early the exchange says
 /// so and the timer is armed again. No per-request state lives here. Loop-thread only.
+///
+/// The exchange's client buffers take their storage from the worker's `ByteBufferPool` when an
+/// event arrives (`attachBuffers`) and give it back when the connection is idle between requests
+/// with nothing buffered (`wait`): an idle keep-alive connection holds no buffer pages.
 final class ClientConnection: EventHandler {
   /// The worker outlives its connections (`unowned(unsafe)`: no reference counting per access).
   unowned(unsafe) let worker: Worker
@@ -31,10 +35,10 @@ final class ClientConnection: EventHandler {
   init(worker: Worker, fd: Int32, peer: SocketAddress) {
     self.worker = worker
     self.fd = fd
-    let bufferSize = worker.runtime.clientBufferSize
+    let buffers = worker.clientBuffers
     exchange = Exchange(
-      pipeline: worker.pipeline, clientIn: ByteBuffer(capacity: bufferSize),
-      clientOut: ByteBuffer(capacity: bufferSize), peer: Peer(peer), now: worker.loop.now)
+      pipeline: worker.pipeline, clientIn: ByteBuffer(pool: buffers), clientOut: ByteBuffer(pool: buffers),
+      peer: Peer(peer), now: worker.loop.now)
     exchange.host = self
     Socket.setNoDelay(fd)
   }
@@ -49,6 +53,7 @@ final class ClientConnection: EventHandler {
 
   func handle(_ events: Events) {
     guard !closed else { return }
+    attachBuffers()
     let now = worker.loop.now
     if events.isReadable || events.isHangup || events.isError {
       perform(exchange.clientRead(.readOnce(into: exchange.clientIn, from: fd), now: now))
@@ -60,6 +65,7 @@ final class ClientConnection: EventHandler {
   /// Drain: idle connections close now; busy ones after their current exchange.
   func beginDrain() {
     guard !closed else { return }
+    attachBuffers()
     perform(exchange.beginDrain(now: worker.loop.now))
   }
 
@@ -152,8 +158,19 @@ final class ClientConnection: EventHandler {
     return exchange.upstreamFlushed(result, now: now)
   }
 
-  /// Registers the interest the exchange wants and makes sure the timer fires by its deadline.
+  /// The exchange may read or write its client buffers from here on (storage from the pool).
+  private func attachBuffers() {
+    exchange.clientIn.attach()
+    exchange.clientOut.attach()
+  }
+
+  /// Registers the interest the exchange wants and makes sure the timer fires by its deadline;
+  /// between requests, with nothing buffered, the client buffers go back to the pool.
   private func wait() {
+    if exchange.isIdleBetweenRequests {
+      exchange.clientIn.detach()
+      exchange.clientOut.detach()
+    }
     let wanted = exchange.interest
     if wanted.client != interest, let registration {
       worker.loop.modify(registration, fd: fd, interest: wanted.client)
@@ -173,6 +190,7 @@ final class ClientConnection: EventHandler {
     timer = worker.loop.schedule(at: at) { [self] in
       self.timer = nil
       guard !self.closed else { return }
+      self.attachBuffers()
       self.perform(self.exchange.timerFired(now: self.worker.loop.now))
     }
   }
@@ -193,18 +211,22 @@ final class ClientConnection: EventHandler {
 extension ClientConnection: UpstreamConnectionOwner {
   func upstreamReady(justConnected: Bool, read: ReadOutcome) {
     guard !closed else { return }
+    attachBuffers()
     perform(exchange.upstreamReady(justConnected: justConnected, read: read, now: worker.loop.now))
   }
 
   func upstreamConnectFailed(_ error: SystemError) {
     guard !closed else { return }
+    attachBuffers()
     perform(exchange.upstreamConnectFailed(error.description, now: worker.loop.now))
   }
 }
 
 extension ClientConnection: ExchangeHost {
   func resume(generation: Int, _ deliver: (inout RequestContext) -> Void) {
-    guard !closed, let actions = exchange.resume(generation: generation, now: worker.loop.now, deliver) else {
+    guard !closed else { return }
+    attachBuffers()
+    guard let actions = exchange.resume(generation: generation, now: worker.loop.now, deliver) else {
       return
     }
     perform(actions)

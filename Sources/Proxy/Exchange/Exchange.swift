@@ -130,6 +130,13 @@ final class Exchange {
   /// When the current timeout expires (loop time, ns).
   var deadline: UInt64 { timeout.at }
 
+  /// Waiting for the next request with no byte of it read, nothing left to send and no upstream:
+  /// the client buffers may give their storage back (`ClientConnection.wait`).
+  var isIdleBetweenRequests: Bool {
+    guard case .awaitingHead = state, !headStarted, upstream == nil else { return false }
+    return clientIn.readable == 0 && clientOut.readable == 0
+  }
+
   /// `state == .closed`, without the synthesized `==` of an enum with payloads.
   var isClosed: Bool {
     if case .closed = state { return true }

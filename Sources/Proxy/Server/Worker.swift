@@ -11,6 +11,9 @@ final class Worker: @unchecked Sendable {
   let loop: EventLoop
   var runtime: RuntimeConfig
   let pool: UpstreamPool
+  /// Storage of the client connections' buffers, lent while a connection has bytes to hold.
+  /// Replaced when a reload changes the buffer size (buffers keep the pool they came from).
+  private(set) var clientBuffers: ByteBufferPool
   let metrics: WorkerMetrics
   private let metricsHub: GatehouseMetrics
   /// Metric slot (`RouteSlots`) of each route of `runtime`, by route index.
@@ -49,6 +52,8 @@ final class Worker: @unchecked Sendable {
     self.metricsHub = metrics
     self.metrics = metrics.makeWorkerMetrics(index: index)
     self.routeSlots = metrics.routeSlots.slots(for: runtime.routes.routes.map(\.name))
+    // Enough free regions for the connections busy at once; the rest are unmapped when returned.
+    self.clientBuffers = ByteBufferPool(capacity: runtime.clientBufferSize, limit: 128)
     self.pool = UpstreamPool(
       loop: loop, address: upstream, maxIdle: maxIdle, bufferSize: runtime.upstreamBufferSize)
   }
@@ -91,6 +96,9 @@ final class Worker: @unchecked Sendable {
   func apply(_ runtime: RuntimeConfig, maxIdle: Int) {
     self.runtime = runtime
     pipeline.runtime = runtime
+    if runtime.clientBufferSize != clientBuffers.capacity {
+      clientBuffers = ByteBufferPool(capacity: runtime.clientBufferSize, limit: clientBuffers.limit)
+    }
     pool.maxIdle = maxIdle
     routeSlots = metricsHub.routeSlots.slots(for: runtime.routes.routes.map(\.name))
   }

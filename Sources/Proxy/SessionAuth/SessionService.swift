@@ -93,9 +93,7 @@ public final class SessionService: Sendable {
         metrics: MigrationMetricsExporter(registry: registry, log: log, clock: clock), log: log, clock: clock)
     }
     revokedTickets = RevokedTickets()
-    cache = SessionCache(
-      capacity: settings.cacheMaxEntries,
-      maxTTL: Int64(settings.cacheTTL.nanoseconds))
+    cache = Self.cache(settings, memoryStore: memoryStore)
     metrics = SessionMetrics(registry: registry)
     cookieAttributes = Self.cookieAttributes(settings)
     replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
@@ -133,6 +131,16 @@ public final class SessionService: Sendable {
     } else {
       retiredCookie = old.retiredCookie.flatMap { $0.name == settings.cookieName ? nil : $0 }
     }
+  }
+
+  /// With the memory store alone, the store is the L1 (a session is held once); in front of
+  /// Redis, or while migrating, the L1 keeps its own bounded entries (docs/performance.md).
+  private static func cache(_ settings: SessionSettings, memoryStore: MemorySessionStore?) -> SessionCache {
+    let maxTTL = Int64(settings.cacheTTL.nanoseconds)
+    if let memoryStore, settings.migration == nil, settings.cacheEnabled {
+      return SessionCache(store: memoryStore, maxTTL: maxTTL)
+    }
+    return SessionCache(capacity: settings.cacheMaxEntries, maxTTL: maxTTL)
   }
 
   private static func cookieAttributes(_ settings: SessionSettings) -> String {

@@ -8,16 +8,24 @@ extension MemorySessionStore: SessionExporting, SessionImporting {
   ) {
     let page: SessionExportPage = state.withLock { state in
       let after = cursor == SessionExportPage.start ? nil : cursor
-      let userKeys = state.users.keys.filter { after == nil || $0 > after! }.sorted().prefix(max(count, 1))
+      // A user's key is kept in each of its sessions' bytes.
+      var keys: [(String, Int)] = []
+      for (u, user) in state.users.enumerated() where user.first != MemoryStoreState.none {
+        let key = MemoryStoreBytes.userKey(state.slots[Int(user.first)].bytes)
+        if after == nil || key > after! { keys.append((key, u)) }
+      }
+      keys.sort { $0.0 < $1.0 }
+      let pageKeys = keys.prefix(max(count, 1))
       var users: [UserSessions] = []
-      for userKey in userKeys {
-        let sessions = state.liveSessions(of: userKey, now: now).map {
-          ExportedSession(session: $0, remaining: $0.summary.expiresAt - now)
+      for (userKey, u) in pageKeys {
+        let sessions = state.liveSessions(ofUser: u, now: now).map { i in
+          let session = state.session(i)
+          return ExportedSession(session: session, remaining: session.summary.expiresAt - now)
         }
         if !sessions.isEmpty { users.append(UserSessions(userKey: userKey, sessions: sessions)) }
       }
-      let more = userKeys.last.map { last in state.users.keys.contains { $0 > last } } ?? false
-      return SessionExportPage(users: users, cursor: more ? userKeys.last! : SessionExportPage.done)
+      let more = keys.count > pageKeys.count
+      return SessionExportPage(users: users, cursor: more ? pageKeys.last!.0 : SessionExportPage.done)
     }
     completion(.success(page))
   }
@@ -29,11 +37,10 @@ extension MemorySessionStore: SessionExporting, SessionImporting {
       var copied: [String] = []
       for exported in user.sessions where exported.remaining > 0 {
         let key = exported.session.summary.storeKey
-        guard state.entries[key] == nil else { continue }
+        guard state.slot(storeKey: key) == nil else { continue }
         var session = exported.session
         session.summary.expiresAt = now + exported.remaining
-        state.entries[key] = .live(session, userKey: user.userKey)
-        state.users[user.userKey, default: []].insert(key)
+        state.addLive(session, userKey: user.userKey)
         copied.append(key)
       }
       return copied
