@@ -25,6 +25,7 @@ extension ConfigReader {
     let jwt = readJWT(section(root, "jwt"))
     jwtIssuerCount = jwt.issuers.count
     if case .table(let table)? = root["jwt"], table.entry("issuer") != nil { jwtConfigured = true }
+    let routes = readRoutes(root)
     return GatehouseConfig(
       server: readServer(section(root, "server")),
       upstream: readUpstream(section(root, "upstream")),
@@ -32,8 +33,8 @@ extension ConfigReader {
       admin: readAdmin(section(root, "admin")),
       headers: readHeaders(section(root, "headers")),
       log: readLog(section(root, "log")),
-      jwt: jwt,
-      routes: readRoutes(root),
+      jwt: jwt.keeping(routes.flatMap { $0.require?.names ?? [] }),
+      routes: routes,
       session: readSession(root),
       health: readHealth(section(root, "health")),
       tracing: readTracing(section(root, "tracing")))

@@ -83,6 +83,7 @@ extension GatehouseConfig {
       if !route.methods.isEmpty { lines.append("methods = \(TOMLWriter.stringArray(route.methods))") }
       lines.append("auth = \(string(route.auth.rawValue))")
       lines.append("on_unauthenticated = \(string(route.onUnauthenticated.rawValue))")
+      if let rule = route.require { lines.append("require = \(rule.toml)") }
     }
     if let session { lines += session.redactedLines() }
     return lines.joined(separator: "\n") + "\n"

@@ -155,7 +155,7 @@ final class JWTAuthenticator: RequestAuthenticator {
       AuthGrant(
         identityHeaders: headers, method: "jwt",
         principalHash: JWTAuthenticator.principalHash(token.issuer, user),
-        stripAuthorization: !config.forwardAuthorization))
+        stripAuthorization: !config.forwardAuthorization, token: token))
   }
 
   fileprivate func deny(_ error: AuthError) -> AuthOutcome {

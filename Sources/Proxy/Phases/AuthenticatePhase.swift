@@ -84,6 +84,7 @@ struct AuthenticatePhase: RequestPhase {
       request.identityHeaders = grant.identityHeaders
       request.responseHeaders = grant.responseHeaders
       request.session = grant.session
+      request.token = grant.token
       return .proceed
     case .deny(let error, let headers):
       let kind: String

@@ -5,7 +5,7 @@ import HTTP1
 /// `RequestContext` carried through all of them:
 ///
 ///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► route
-///                        ─► authenticate
+///                        ─► authenticate ─► require
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
 ///                        ▼ for an answer (key fetch, store reply) or for a form body
 ///     upstream peer    the exchange asks its driver for a pooled or fresh connection
@@ -37,6 +37,7 @@ final class Pipeline {
   let bodyLimit = BodyLimitPhase()
   let route: RoutePhase
   let authenticate: AuthenticatePhase
+  let require: RequirePhase
   let upstreamRequest = UpstreamRequestPhase()
   let lifecycle: LifecyclePhase
   let ownedCookies: OwnedCookiePhase
@@ -52,6 +53,7 @@ final class Pipeline {
     refusedMethod = RefusedMethodPhase(worker: worker)
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
+    require = RequirePhase(worker: worker)
     lifecycle = LifecyclePhase(worker: worker)
     ownedCookies = OwnedCookiePhase(worker: worker)
     logging = LoggingPhase(worker: worker)
@@ -81,6 +83,7 @@ final class Pipeline {
       case .bodyLimit: result = bodyLimit.run(&request, view)
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
+      case .require: result = require.run(&request, view)
       case .upstreamRequest: result = upstreamRequest.run(&request, view)
       case .lifecycle, .ownedCookies, .cacheControl, .responseRewrite:
         preconditionFailure("\(phase) is a response phase")
@@ -103,7 +106,7 @@ final class Pipeline {
       case .ownedCookies: result = ownedCookies.run(&request, view)
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
-      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate,
+      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate, .require,
         .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
@@ -124,7 +127,7 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate, require
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.

@@ -10,11 +10,11 @@ extension RuntimeConfig {
       case .prefix(let path):
         return CompiledRoute(
           name: route.name, path: path, exact: false, methods: route.methods, auth: route.auth,
-          onUnauthenticated: route.onUnauthenticated)
+          onUnauthenticated: route.onUnauthenticated, require: route.require)
       case .exact(let path):
         return CompiledRoute(
           name: route.name, path: path, exact: true, methods: route.methods, auth: route.auth,
-          onUnauthenticated: route.onUnauthenticated)
+          onUnauthenticated: route.onUnauthenticated, require: route.require)
       }
     }
     self.init(
