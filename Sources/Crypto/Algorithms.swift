@@ -8,6 +8,7 @@ import COpenSSL
 /// They are never freed: they live as long as the process. Immutable, thread-safe.
 final class Algorithms: @unchecked Sendable {
   let sha256: OpaquePointer
+  let sha384: OpaquePointer
   let aes256GCM: OpaquePointer
 
   /// Swift initialises a global `let` exactly once, thread-safely (swift_once).
@@ -17,10 +18,14 @@ final class Algorithms: @unchecked Sendable {
     guard let md = EVP_MD_fetch(nil, "SHA256", nil) else {
       fatalError("EVP_MD_fetch(SHA256): \(OpenSSLErrorQueue.drain())")
     }
+    guard let md384 = EVP_MD_fetch(nil, "SHA384", nil) else {
+      fatalError("EVP_MD_fetch(SHA384): \(OpenSSLErrorQueue.drain())")
+    }
     guard let cipher = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) else {
       fatalError("EVP_CIPHER_fetch(AES-256-GCM): \(OpenSSLErrorQueue.drain())")
     }
     sha256 = md
+    sha384 = md384
     aes256GCM = cipher
   }
 }

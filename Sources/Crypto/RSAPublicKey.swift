@@ -13,6 +13,9 @@ public final class RSAPublicKey: @unchecked Sendable {
   /// directly: verifications copy it (`EVP_MD_CTX_copy_ex` only reads it, so concurrent copies
   /// are safe). Owned; freed in `deinit`.
   let verifyTemplate: OpaquePointer
+  /// The same for PS256 (RSASSA-PSS, SHA-256, MGF1-SHA-256, 32-byte salt), used the same way.
+  /// Owned; freed in `deinit`.
+  let pssTemplate: OpaquePointer
   /// Modulus size in bits (`EVP_PKEY_get_bits`).
   public let bits: Int
   /// Modulus size in bytes: the exact length of every PKCS#1 v1.5 signature under this key.
@@ -67,15 +70,42 @@ public final class RSAPublicKey: @unchecked Sendable {
       EVP_PKEY_free(key)
       throw CryptoError.drain("EVP_DigestVerifyInit")
     }
+    let pss: OpaquePointer
+    do {
+      pss = try RSAPublicKey.makePSSTemplate(key)
+    } catch {
+      EVP_MD_CTX_free(template)
+      EVP_PKEY_free(key)
+      throw error
+    }
     self.pkey = key
     self.verifyTemplate = template
+    self.pssTemplate = pss
     self.bits = Int(EVP_PKEY_get_bits(key))
     self.modulusBytes = Int(EVP_PKEY_get_size(key))
   }
 
   deinit {
+    EVP_MD_CTX_free(pssTemplate)
     EVP_MD_CTX_free(verifyTemplate)
     EVP_PKEY_free(pkey)
+  }
+
+  /// An `EVP_MD_CTX` ready to verify PS256 with `key` (RFC 7518 §3.5: SHA-256, MGF1 with
+  /// SHA-256, salt as long as the hash — enforced, not auto-detected).
+  private static func makePSSTemplate(_ key: OpaquePointer) throws(CryptoError) -> OpaquePointer {
+    guard let template = EVP_MD_CTX_new() else { throw CryptoError.drain("EVP_MD_CTX_new") }
+    var keyContext: OpaquePointer? = nil
+    let sha256 = Algorithms.shared.sha256
+    guard EVP_DigestVerifyInit(template, &keyContext, sha256, nil, key) == 1, let keyContext,
+      EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1,
+      EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, sha256) == 1,
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, 32) == 1
+    else {
+      EVP_MD_CTX_free(template)
+      throw CryptoError.drain("EVP_DigestVerifyInit(PSS)")
+    }
+    return template
   }
 
   /// `OSSL_PKEY_PARAM_RSA_N` is "n" and `OSSL_PKEY_PARAM_RSA_E` is "e" (core_names.h).
