@@ -137,7 +137,7 @@ final class JWTAuthenticator: RequestAuthenticator {
 
   private func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState) -> AuthOutcome {
     let config = issuer.config
-    guard let userValue = token.claims[config.userClaim], let user = JWTAuthenticator.headerText(userValue)
+    guard let userValue = token.claims[config.userClaim], let user = ClaimHeaderValue.scalar(userValue)
     else {
       return deny(AuthError(.missingClaim, "user claim \(config.userClaim) missing or not a plain scalar"))
     }
@@ -146,7 +146,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     }
     var headers: [(String, String)] = [("X-User-Id", user), ("X-Auth-Method", "jwt")]
     for (claim, header) in config.claimHeaders {
-      if let value = token.claims[claim], let text = JWTAuthenticator.headerText(value) {
+      if let value = token.claims[claim], let text = ClaimHeaderValue.text(value) {
         headers.append((header, text))
       }
     }
@@ -169,19 +169,6 @@ final class JWTAuthenticator: RequestAuthenticator {
     return .deny(
       ProxyError(forbidden ? .forbidden : .unauthorized, .downstream, "jwt \(code): \(error.detail)"),
       headers: [("WWW-Authenticate", challenge)])
-  }
-
-  /// A scalar claim as header text: strings as they are, numbers and booleans in JSON form;
-  /// nil for null, arrays, objects, and any value with a control byte (CR/LF/NUL/DEL…).
-  static func headerText(_ value: JSONValue) -> String? {
-    let text: String
-    switch value {
-    case .string(let string): text = string
-    case .int, .double, .bool: text = value.description
-    case .null, .array, .object: return nil
-    }
-    for byte in text.utf8 where byte < 0x20 || byte == 0x7F { return nil }
-    return text
   }
 
   /// First 16 hex digits of SHA-256(iss NUL user): identifies the principal in logs without naming it.
