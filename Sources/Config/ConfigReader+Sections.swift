@@ -26,6 +26,20 @@ extension ConfigReader {
     jwtIssuerCount = jwt.issuers.count
     if case .table(let table)? = root["jwt"], table.entry("issuer") != nil { jwtConfigured = true }
     let routes = readRoutes(root)
+    if root.entry("session") == nil, case .table(let jwtTable)? = root["jwt"],
+      case .array(let issuerTables)? = jwtTable["issuer"]
+    {
+      // A session-tied token is judged against the session store: there must be one.
+      for (index, element) in issuerTables.elements.enumerated() {
+        if case .table(let table) = element, let entry = table.entry("session_claim"),
+          case .string(let claim) = entry.value, !claim.isEmpty
+        {
+          report(
+            line: entry.keyLine, key: "jwt.issuer[\(index + 1)].session_claim",
+            "session_claim needs a [session] table (the sessions the tokens are tied to)")
+        }
+      }
+    }
     return GatehouseConfig(
       server: readServer(section(root, "server")),
       upstream: readUpstream(section(root, "upstream")),

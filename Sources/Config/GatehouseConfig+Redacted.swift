@@ -112,6 +112,7 @@ extension JWTIssuerConfig {
           separator: ", ") + " }",
     ]
     if let caFile { lines.append("ca_file = \(string(caFile))") }
+    if let sessionClaim { lines.append("session_claim = \(string(sessionClaim))") }
     lines += [
       "allow_insecure_http = \(allowInsecureHTTP)", "fetch_timeout = \(duration(fetchTimeout))",
       "max_jwks_bytes = \(maxJWKSBytes)", "max_keys = \(maxKeys)", "max_token_bytes = \(maxTokenBytes)",

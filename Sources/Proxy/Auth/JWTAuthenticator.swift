@@ -17,11 +17,18 @@ final class JWTAuthenticator: RequestAuthenticator {
   let loop: EventLoop
   /// `method="jwt"` validation durations (nil: not measured).
   let durations: ValidationDurations?
+  /// This worker's session authenticator: tokens of an issuer with `session_claim` are checked
+  /// against its sessions (nil without `[session]`).
+  let sessions: SessionAuthenticator?
 
-  init(runtime: JWTRuntime, loop: EventLoop, durations: ValidationDurations? = nil) {
+  init(
+    runtime: JWTRuntime, loop: EventLoop, durations: ValidationDurations? = nil,
+    sessions: SessionAuthenticator? = nil
+  ) {
     self.runtime = runtime
     self.loop = loop
     self.durations = durations
+    self.sessions = sessions
   }
 
   /// Times answers given at once (a request that waits for a key fetch is not timed: wrapping
@@ -69,7 +76,8 @@ final class JWTAuthenticator: RequestAuthenticator {
       ProxyError(.unauthorized, .downstream, "jwt missing_token"), headers: [("WWW-Authenticate", "Bearer")])
   }
 
-  /// Validates `token`; nil only when `mayRefetch` and the request now waits for a fetch.
+  /// Validates `token`; nil when the request now waits (for a fetch when `mayRefetch`, or for
+  /// the session store: `session_claim`) and `resume` will be called.
   private func validate(
     _ token: UnsafeBufferPointer<UInt8>, resume: @escaping (AuthOutcome) -> Void, mayRefetch: Bool
   ) -> AuthOutcome? {
@@ -99,7 +107,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     let hash = TokenHash(token: UnsafeRawBufferPointer(token))
     if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
-      return grant(hit, issuer)
+      return grant(hit, issuer, resume: resume)
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
     switch JWTValidator.validate(
@@ -107,7 +115,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
-      return grant(verified, issuer)
+      return grant(verified, issuer, resume: resume)
     case .failure(let error):
       if error.kind == .unknownKid, mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) {
         return nil
@@ -127,15 +135,28 @@ final class JWTAuthenticator: RequestAuthenticator {
         let outcome = token.withUnsafeBufferPointer {
           box.authenticator.validate($0, resume: box.resume, mayRefetch: false)
         }
-        // mayRefetch false: always answers.
-        box.resume(outcome ?? box.authenticator.deny(AuthError(.unknownKid, "kid unknown after refetch")))
+        // mayRefetch false: nil only while a session_claim lookup waits (it resumes itself).
+        if let outcome { box.resume(outcome) }
       }
     }
     if started { runtime.fetcher.wake() }
     return waiting
   }
 
-  private func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState) -> AuthOutcome {
+  /// The grant for a valid token, or — for a token tied to a session (`session_claim`) — the
+  /// grant once that session is found alive (nil: `resume` gets the answer).
+  private func grant(
+    _ token: VerifiedToken, _ issuer: JWTIssuerState, resume: @escaping (AuthOutcome) -> Void
+  )
+    -> AuthOutcome?
+  {
+    guard let claim = issuer.config.sessionClaim, let value = token.claims[claim] else {
+      return grant(token, issuer)
+    }
+    return checkSession(value, of: token, issuer, resume: resume)
+  }
+
+  func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState) -> AuthOutcome {
     let config = issuer.config
     guard let userValue = token.claims[config.userClaim], let user = ClaimHeaderValue.scalar(userValue)
     else {
@@ -158,7 +179,7 @@ final class JWTAuthenticator: RequestAuthenticator {
         stripAuthorization: !config.forwardAuthorization, token: token))
   }
 
-  fileprivate func deny(_ error: AuthError) -> AuthOutcome {
+  func deny(_ error: AuthError) -> AuthOutcome {
     let code = JWTAuthenticator.code(error.kind)
     runtime.counters.failed(code)
     let forbidden = error.kind.isForbidden

@@ -35,7 +35,8 @@ final class JWTIssuerState: Sendable {
     self.config = config
     self.settings = config.issuerSettings()
     var kept = [config.userClaim]
-    for name in config.claimHeaders.map(\.claim) + extraClaims where !kept.contains(name) {
+    for name in config.claimHeaders.map(\.claim) + [config.sessionClaim].compactMap({ $0 }) + extraClaims
+    where !kept.contains(name) {
       kept.append(name)
     }
     self.keptClaims = .only(kept)

@@ -206,7 +206,8 @@ public final class GatehouseServer: @unchecked Sendable {
         }
       }
       if let jwt = jwtRuntime {
-        worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop, durations: jwtDurations)
+        worker.authenticators[.jwt] = JWTAuthenticator(
+          runtime: jwt, loop: loop, durations: jwtDurations, sessions: worker.sessionAuthenticator)
       }
       worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
       workers.append(worker)
@@ -327,7 +328,8 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     for worker in workers {
       let authenticator = fresh.map {
-        JWTAuthenticator(runtime: $0, loop: worker.loop, durations: jwtDurations)
+        JWTAuthenticator(
+          runtime: $0, loop: worker.loop, durations: jwtDurations, sessions: worker.sessionAuthenticator)
       }
       let box = AuthenticatorBox(authenticator)
       worker.loop.execute { worker.authenticators[.jwt] = box.value.map { $0 as any RequestAuthenticator } }
