@@ -3,7 +3,8 @@
 /// browsers and servers are: whitespace (SP, HTAB) around pairs, names and values is ignored,
 /// empty segments are skipped, a segment without `=` is not a cookie of any name. Names compare
 /// byte for byte (case-sensitive). A request with several `Cookie` fields must be joined with
-/// "; " by the caller first. Byte loops without allocation (hot path) except `removing`.
+/// "; " by the caller first. Byte loops without allocation (hot path) except `removing` and
+/// `appendPairs` (which grow their output).
 /// Stateless, thread-safe.
 public enum CookieHeader {
   /// Finds the cookie `name` in `field` (a `Cookie` field value).
@@ -46,21 +47,34 @@ public enum CookieHeader {
       field.withUnsafeBufferPointer { bytes -> [UInt8]? in
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-          let pair = nextPair(bytes, from: index)
-          index = pair.next
-          if pair.nameStart == pair.valueEnd { continue }  // empty segment
-          if let nameEnd = pair.nameEnd, nameEnd - pair.nameStart == nameBytes.count,
-            equalBytes(bytes, pair.nameStart, nameBytes)
-          {
-            continue
-          }
-          if !out.isEmpty { out += [UInt8(ascii: ";"), UInt8(ascii: " ")] }
-          out += bytes[pair.nameStart..<pair.valueEnd]
+        appendPairs(of: bytes, to: &out) { pairName in
+          pairName.count == nameBytes.count && equalBytes(pairName, 0, nameBytes)
         }
         return out.isEmpty ? nil : out
       }
+    }
+  }
+
+  /// Appends the pairs of `field` that `removes` does not name to `out`, each as written
+  /// (surrounding whitespace trimmed), separated by "; " from each other and from what `out`
+  /// already holds. `removes` sees each pair's name (trimmed); segments without `=` and empty
+  /// segments are never passed to it: the first are kept, the second skipped.
+  public static func appendPairs(
+    of field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8],
+    removing removes: (UnsafeBufferPointer<UInt8>) -> Bool
+  ) {
+    var index = 0
+    while index < field.count {
+      let pair = nextPair(field, from: index)
+      index = pair.next
+      if pair.nameStart == pair.valueEnd { continue }  // empty segment
+      if let nameEnd = pair.nameEnd,
+        removes(UnsafeBufferPointer(rebasing: field[pair.nameStart..<nameEnd]))
+      {
+        continue
+      }
+      if !out.isEmpty { out += [UInt8(ascii: ";"), UInt8(ascii: " ")] }
+      out += field[pair.nameStart..<pair.valueEnd]
     }
   }
 

@@ -38,6 +38,19 @@ final class StripPhaseTests: XCTestCase {
     XCTAssertEqual(h.exchange.context.strippedHeaders, 4)
   }
 
+  func testSeveralCookieFieldsReachTheAppAsOneWithoutTheSessionCookie() throws {
+    let h = try ExchangeHarness(runtime: .testing(routes: Self.routes, session: Self.settings))
+    h.worker.authenticators[.session] = FakeAuthenticator(
+      .allow(AuthGrant(identityHeaders: [], method: "session", principalHash: nil)))
+    h.clientSends(
+      "GET / HTTP/1.1\r\nHost: a\r\nCookie: theme=dark\r\nAccept: */*\r\n"
+        + "Cookie: __Host-gatehouse=t; lang=en\r\n\r\n")
+    let upstream = h.upstreamText
+    XCTAssertTrue(upstream.contains("\r\ncookie: theme=dark; lang=en\r\n"), upstream)
+    XCTAssertEqual(upstream.components(separatedBy: "\r\ncookie:").count, 2, "one Cookie field")
+    XCTAssertFalse(upstream.contains("__Host-gatehouse"))
+  }
+
   func testTheCSRFHeaderReachesTheCheckButNotTheApp() throws {
     let runtime = RuntimeConfig.testing(routes: Self.routes, session: Self.settings)
     let h = try ExchangeHarness(runtime: runtime)

@@ -15,7 +15,8 @@ import HTTP1
 /// - `traceparent` carries the trace phase's ids (`tracestate` is kept only with a valid
 ///   `traceparent`, as W3C requires); the request id is the trace phase's;
 /// - `Authorization` is dropped when the JWT grant says so; the session cookie is removed from
-///   `Cookie` unless `forward_cookie`;
+///   `Cookie` unless `forward_cookie`, and the request phases' `UpstreamCookieEdit` is applied
+///   (several `Cookie` fields then become one);
 /// - framing is re-stated: `Content-Length` for sized bodies, `Transfer-Encoding: chunked` for
 ///   chunked ones (the body is re-chunked, extensions and trailers dropped);
 /// - the grant's identity headers come last.
@@ -44,6 +45,7 @@ struct UpstreamRequestPhase: RequestPhase {
     var hasForwardedFor = false
     var forwardedProto = -1
     var forwardedHost = -1
+    var cookieWritten = false
     for position in 0..<head.fields.count {
       let field = head.fields[position]
       if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection, .contentLength]) { continue }
@@ -64,17 +66,13 @@ struct UpstreamRequestPhase: RequestPhase {
       case .authorization where request.stripAuthorization:
         continue
       case .cookie:
-        if let cookieName = runtime.sessionCookieToStrip {
-          var value = Array(field.value(in: bytes))
-          if let retired = runtime.retiredSessionCookieToStrip {
-            guard let kept = CookieHeader.removing(name: retired, from: value) else { continue }
-            value = kept
-          }
-          if let kept = CookieHeader.removing(name: cookieName, from: value) {
-            ok = ok && out.append("cookie: ") && kept.withUnsafeBytes { out.append($0) } && out.append("\r\n")
-          }
-          continue
+        guard !runtime.cookiesToStrip.isEmpty || !request.upstreamCookies.isEmpty else { break }
+        // One rewritten field, where the client's first was; the others are folded into it.
+        if !cookieWritten {
+          cookieWritten = true
+          ok = ok && appendRewrittenCookie(request, index, head, bytes, into: out)
         }
+        continue
       default:
         break
       }
@@ -82,6 +80,9 @@ struct UpstreamRequestPhase: RequestPhase {
       ok = ok && out.append(field.value(in: bytes)) && out.append("\r\n")
     }
 
+    if !cookieWritten && !request.upstreamCookies.isEmpty {
+      ok = ok && appendRewrittenCookie(request, index, head, bytes, into: out)
+    }
     if head.hostIndex < 0 {
       ok = ok && out.append("host: ") && out.append(string: runtime.upstreamHostText) && out.append("\r\n")
     }
@@ -129,5 +130,24 @@ struct UpstreamRequestPhase: RequestPhase {
         ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
     }
     return ok && out.append("\r\n")
+  }
+
+  /// The `Cookie` field the app receives when cookies are stripped or edited: every client
+  /// `Cookie` field folded into one, `UpstreamCookieEdit` applied; nothing when no pair remains.
+  private func appendRewrittenCookie(
+    _ request: RequestContext, _ index: HeaderIndex, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
+    into out: ByteBuffer
+  ) -> Bool {
+    var fields: [UnsafeRawBufferPointer] = []
+    if index.firstCookie >= 0 {
+      for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
+        let field = head.fields[position]
+        if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
+        fields.append(field.value(in: bytes))
+      }
+    }
+    guard let value = request.upstreamCookies.apply(to: fields, alsoRemoving: request.runtime.cookiesToStrip)
+    else { return true }
+    return out.append("cookie: ") && value.withUnsafeBytes { out.append($0) } && out.append("\r\n")
   }
 }

@@ -92,6 +92,10 @@ struct RequestContext {
     return sessionState
   }
 
+  /// Changes to the `Cookie` header the app receives (removed and added cookies), applied by
+  /// the upstream-request phase.
+  var upstreamCookies = UpstreamCookieEdit()
+
   // lifecycle
   var lifecycle: LifecycleProgress = .notStarted
 

@@ -35,10 +35,9 @@ public final class RuntimeConfig: Sendable {
   let csrfFormBytes: Int
   /// Response headers by which the app drives sessions (nil without `[session]`).
   let lifecycleHeaders: LifecycleHeaders?
-  /// The session cookie is removed from every upstream request unless `forward_cookie`.
-  let sessionCookieToStrip: String?
-  /// A session cookie name a reload retired (still read for a while): never forwarded either.
-  let retiredSessionCookieToStrip: String?
+  /// Cookies removed from every upstream request: the session cookie unless `forward_cookie`,
+  /// and then also a session cookie name a reload retired (still read for a while).
+  let cookiesToStrip: [[UInt8]]
   public let upstreamBufferSize: Int
   /// The configurable strict choices (refused methods, overrides, owned cookies, …).
   let hardening: HardeningRules
@@ -59,15 +58,16 @@ public final class RuntimeConfig: Sendable {
     traceSampleThreshold =
       traceRatio >= 1 ? UInt64.max : traceRatio <= 0 ? 0 : UInt64(Double(UInt64.max) * traceRatio)
     self.exportSpans = exportSpans
-    retiredSessionCookieToStrip = session?.forwardCookie == false ? retiredSessionCookie : nil
     if let session {
       sessionCookieName = session.cookieName
       csrfHeaderMatcher = FieldNameMatcher(patterns: [session.csrfHeader])
       csrfFormBytes = session.policy.csrf ? session.csrfMaxFormBytes : 0
       lifecycleHeaders = LifecycleHeaders(session)
-      sessionCookieToStrip = session.forwardCookie ? nil : session.cookieName
+      cookiesToStrip =
+        session.forwardCookie
+        ? [] : ([session.cookieName] + (retiredSessionCookie.map { [$0] } ?? [])).map { Array($0.utf8) }
     } else {
-      sessionCookieToStrip = nil
+      cookiesToStrip = []
       sessionCookieName = nil
       csrfHeaderMatcher = FieldNameMatcher(patterns: [])
       csrfFormBytes = 0
