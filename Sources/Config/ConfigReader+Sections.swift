@@ -26,6 +26,7 @@ extension ConfigReader {
     jwtIssuerCount = jwt.issuers.count
     if case .table(let table)? = root["jwt"], table.entry("issuer") != nil { jwtConfigured = true }
     let routes = readRoutes(root)
+    let assertion = readAssertion(root)
     if root.entry("session") == nil, case .table(let jwtTable)? = root["jwt"],
       case .array(let issuerTables)? = jwtTable["issuer"]
     {
@@ -47,11 +48,11 @@ extension ConfigReader {
       admin: readAdmin(section(root, "admin")),
       headers: readHeaders(section(root, "headers")),
       log: readLog(section(root, "log")),
-      jwt: jwt.keeping(routes.flatMap { $0.require?.names ?? [] }),
+      jwt: jwt.keeping(routes.flatMap { $0.require?.names ?? [] } + (assertion?.tokenClaims ?? [])),
       routes: routes,
       session: readSession(root),
       health: readHealth(section(root, "health")),
-      tracing: readTracing(section(root, "tracing")))
+      tracing: readTracing(section(root, "tracing")), assertion: assertion)
   }
 
   // MARK: - [tracing]

@@ -86,6 +86,19 @@ extension GatehouseConfig {
       if let rule = route.require { lines.append("require = \(rule.toml)") }
     }
     if let session { lines += session.redactedLines() }
+    if let assertion {
+      func duration(_ value: Duration) -> String { TOMLWriter.basicString(ConfigDuration.format(value)) }
+      lines += [
+        "", "[assertion]", "header = \(string(assertion.header))", "issuer = \(string(assertion.issuer))",
+        "audience = \(string(assertion.audience ?? ""))", "ttl = \(duration(assertion.ttl))",
+        "algorithm = \(string(assertion.algorithm))",
+        "keys = \(TOMLWriter.stringArray(assertion.keys.map { _ in "<redacted>" }))",
+        "claims = { "
+          + assertion.claims.map { "\(string($0.claim)) = \(string($0.source))" }.joined(separator: ", ")
+          + " }",
+        "jwks_max_age = \(duration(assertion.jwksMaxAge))",
+      ]
+    }
     return lines.joined(separator: "\n") + "\n"
   }
 }

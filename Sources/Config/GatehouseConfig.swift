@@ -14,6 +14,8 @@ public struct GatehouseConfig: Sendable, Equatable {
   public let session: SessionSettings?
   public let health: HealthSettings
   public let tracing: TracingSettings
+  /// `[assertion]`; nil when the file has none.
+  public let assertion: AssertionSettings?
 
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
@@ -22,8 +24,9 @@ public struct GatehouseConfig: Sendable, Equatable {
     jwt: JWTSettings = JWTSettings(),
     routes: [RouteSettings] = [],
     session: SessionSettings? = nil, health: HealthSettings = HealthSettings(),
-    tracing: TracingSettings = TracingSettings()
+    tracing: TracingSettings = TracingSettings(), assertion: AssertionSettings? = nil
   ) {
+    self.assertion = assertion
     self.tracing = tracing
     self.health = health
     self.session = session

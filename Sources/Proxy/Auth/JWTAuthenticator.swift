@@ -107,7 +107,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     let hash = TokenHash(token: UnsafeRawBufferPointer(token))
     if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
-      return grant(hit, issuer, resume: resume)
+      return grant(hit, issuer, hash: hash, resume: resume)
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
     switch JWTValidator.validate(
@@ -115,7 +115,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
-      return grant(verified, issuer, resume: resume)
+      return grant(verified, issuer, hash: hash, resume: resume)
     case .failure(let error):
       if error.kind == .unknownKid, mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) {
         return nil
@@ -146,17 +146,15 @@ final class JWTAuthenticator: RequestAuthenticator {
   /// The grant for a valid token, or — for a token tied to a session (`session_claim`) — the
   /// grant once that session is found alive (nil: `resume` gets the answer).
   private func grant(
-    _ token: VerifiedToken, _ issuer: JWTIssuerState, resume: @escaping (AuthOutcome) -> Void
-  )
-    -> AuthOutcome?
-  {
+    _ token: VerifiedToken, _ issuer: JWTIssuerState, hash: TokenHash, resume: @escaping (AuthOutcome) -> Void
+  ) -> AuthOutcome? {
     guard let claim = issuer.config.sessionClaim, let value = token.claims[claim] else {
-      return grant(token, issuer)
+      return grant(token, issuer, hash: hash)
     }
-    return checkSession(value, of: token, issuer, resume: resume)
+    return checkSession(value, of: token, issuer, hash: hash, resume: resume)
   }
 
-  func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState) -> AuthOutcome {
+  func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState, hash: TokenHash) -> AuthOutcome {
     let config = issuer.config
     guard let userValue = token.claims[config.userClaim], let user = ClaimHeaderValue.scalar(userValue)
     else {
@@ -176,7 +174,7 @@ final class JWTAuthenticator: RequestAuthenticator {
       AuthGrant(
         identityHeaders: headers, method: "jwt",
         principalHash: JWTAuthenticator.principalHash(token.issuer, user),
-        stripAuthorization: !config.forwardAuthorization, token: token))
+        stripAuthorization: !config.forwardAuthorization, token: token, tokenHash: hash))
   }
 
   func deny(_ error: AuthError) -> AuthOutcome {

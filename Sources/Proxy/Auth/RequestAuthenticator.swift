@@ -54,12 +54,15 @@ public struct AuthGrant: Sendable {
   public var stripAuthorization: Bool
   /// The validated token of a JWT grant (its kept claims: `require`, the assertion).
   public var token: VerifiedToken?
+  /// The token's verified-cache identity (the assertion cache's key for it).
+  public var tokenHash: TokenHash?
 
   public init(
     identityHeaders: [(String, String)], responseHeaders: [(String, String)] = [], method: StaticString,
     principalHash: String?, session: ActiveSession? = nil, stripAuthorization: Bool = false,
-    token: VerifiedToken? = nil
+    token: VerifiedToken? = nil, tokenHash: TokenHash? = nil
   ) {
+    self.tokenHash = tokenHash
     self.token = token
     self.session = session
     self.stripAuthorization = stripAuthorization

@@ -85,6 +85,7 @@ struct AuthenticatePhase: RequestPhase {
       request.responseHeaders = grant.responseHeaders
       request.session = grant.session
       request.token = grant.token
+      request.tokenHash = grant.tokenHash
       return .proceed
     case .deny(let error, let headers):
       let kind: String

@@ -5,7 +5,7 @@ import HTTP1
 /// `RequestContext` carried through all of them:
 ///
 ///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► route
-///                        ─► authenticate ─► require
+///                        ─► authenticate ─► require ─► assertion
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
 ///                        ▼ for an answer (key fetch, store reply) or for a form body
 ///     upstream peer    the exchange asks its driver for a pooled or fresh connection
@@ -38,6 +38,7 @@ final class Pipeline {
   let route: RoutePhase
   let authenticate: AuthenticatePhase
   let require: RequirePhase
+  let assertion: AssertionPhase
   let upstreamRequest = UpstreamRequestPhase()
   let lifecycle: LifecyclePhase
   let ownedCookies: OwnedCookiePhase
@@ -54,6 +55,7 @@ final class Pipeline {
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
     require = RequirePhase(worker: worker)
+    assertion = AssertionPhase(worker: worker)
     lifecycle = LifecyclePhase(worker: worker)
     ownedCookies = OwnedCookiePhase(worker: worker)
     logging = LoggingPhase(worker: worker)
@@ -84,6 +86,7 @@ final class Pipeline {
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
       case .require: result = require.run(&request, view)
+      case .assertion: result = assertion.run(&request, view)
       case .upstreamRequest: result = upstreamRequest.run(&request, view)
       case .lifecycle, .ownedCookies, .cacheControl, .responseRewrite:
         preconditionFailure("\(phase) is a response phase")
@@ -107,7 +110,7 @@ final class Pipeline {
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
       case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .route, .authenticate, .require,
-        .upstreamRequest:
+        .assertion, .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
@@ -127,7 +130,7 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate, require
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, route, authenticate, require, assertion
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.

@@ -84,6 +84,7 @@ struct RequestContext {
   private var sessionState: SessionRequestState? = nil
   /// The validated token of a JWT request (its kept claims), after authentication.
   var token: VerifiedToken? = nil
+  var tokenHash: TokenHash? = nil
 
   /// The session state, made when a value is to be stored (`creating`); nil when there is none
   /// and nothing to store.

@@ -118,6 +118,7 @@ public final class GatehouseServer: @unchecked Sendable {
       }
     }
     sessionService = sessions
+    let assertionIssuer = try makeAssertionIssuer()
     if let sessions {
       let registry = metrics.registry
       let current = currentSessions
@@ -210,6 +211,7 @@ public final class GatehouseServer: @unchecked Sendable {
           runtime: jwt, loop: loop, durations: jwtDurations, sessions: worker.sessionAuthenticator)
       }
       worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
+      worker.assertionIssuer = assertionIssuer
       workers.append(worker)
       let fd = listeners[index]
       let migration = index == 0 ? sessions?.migration : nil

@@ -20,7 +20,7 @@ extension RuntimeConfig {
     self.init(
       routes: RouteTable(routes),
       strip: config.headers.strip
-        + config.jwt.identityHeaderNames.filter { name in
+        + (config.jwt.identityHeaderNames + [config.assertion?.header].compactMap { $0 }).filter { name in
           !config.headers.strip.contains { $0.lowercased() == name.lowercased() }
         },
       requestIDHeader: config.headers.requestIdHeader,
