@@ -13,7 +13,8 @@
 #     --only LIST        comma-separated targets: upstream,gatehouse,haproxy,nginx (default all)
 #     --scenarios LIST   comma-separated scenarios (default: passthrough); known: passthrough,
 #                        jwt-repeat, jwt-new, session-l1, session-redis, session-redis-2,
-#                        session-redis-dual, session-cluster, session-cluster-replica
+#                        session-redis-dual, session-cluster, session-cluster-replica,
+#                        session-l1-assert, jwt-repeat-assert
 #     --sessions N       sessions logged in before each session-* measurement (default 10000)
 #     --gatehouse-bin P  use this binary instead of building .build/release/gatehouse
 #     --no-build         do not run `swift build -c release` (use the existing binary)
@@ -103,7 +104,7 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 #                                e.g. snapshot and print the Redis nodes' command rates
 # setup and teardown run only when --only selects one of the scenario's targets.
 ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-redis-dual
-  session-cluster session-cluster-replica)
+  session-cluster session-cluster-replica session-l1-assert jwt-repeat-assert)
 PLANNED_SCENARIOS=()
 
 # passthrough: a public route, no authentication; the proxy's own cost.
@@ -407,6 +408,22 @@ scenario_session_redis_2_prime() { session_bench_prime "$@"; }
 scenario_session_redis_2_path() { echo /app/x; }
 scenario_session_redis_2_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
 scenario_session_l1_gatehouse_config() { session_bench_gatehouse_config memory true; }
+
+# session-l1-assert / jwt-repeat-assert: session-l1 and jwt-repeat with `[assertion]` on (a
+# generated ES256 key, one copied claim): every request also carries the signed assertion, from
+# the assertion cache (signed once per session generation or token). Target: within 5 % of the
+# rows without it.
+assertion_bench_config() { printf '\n[assertion]\nissuer = "https://gatehouse.bench/"\nclaims = { roles = "role" }\n'; }
+scenario_session_l1_assert_targets() { echo gatehouse; }
+scenario_session_l1_assert_prime() { session_bench_prime "$@"; }
+scenario_session_l1_assert_path() { echo /app/x; }
+scenario_session_l1_assert_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_l1_assert_gatehouse_config() { session_bench_gatehouse_config memory true; assertion_bench_config; }
+scenario_jwt_repeat_assert_targets() { echo gatehouse; }
+scenario_jwt_repeat_assert_setup() { jwt_bench_setup; }
+scenario_jwt_repeat_assert_gatehouse_config() { jwt_bench_gatehouse_config; assertion_bench_config; }
+scenario_jwt_repeat_assert_path() { echo /api/x; }
+scenario_jwt_repeat_assert_wrk_args() { scenario_jwt_repeat_wrk_args; }
 scenario_session_redis_setup() { start_redis; }
 scenario_session_redis_teardown() { stop_redis; }
 scenario_session_redis_gatehouse_config() { session_bench_gatehouse_config redis false; }
