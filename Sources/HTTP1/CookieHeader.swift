@@ -4,7 +4,7 @@
 /// empty segments are skipped, a segment without `=` is not a cookie of any name. Names compare
 /// byte for byte (case-sensitive). A request with several `Cookie` fields must be joined with
 /// "; " by the caller first. Byte loops without allocation (hot path) except `removing` and
-/// `appendPairs` (which grow their output).
+/// `appendPairs` (which grow their output; `forEachKeptPair` lends the pairs instead).
 /// Stateless, thread-safe.
 public enum CookieHeader {
   /// Finds the cookie `name` in `field` (a `Cookie` field value).
@@ -63,6 +63,21 @@ public enum CookieHeader {
     of field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8],
     removing removes: (UnsafeBufferPointer<UInt8>) -> Bool
   ) {
+    forEachKeptPair(of: field, removing: removes) { pair in
+      if !out.isEmpty {
+        out.append(UInt8(ascii: ";"))
+        out.append(UInt8(ascii: " "))
+      }
+      out.append(contentsOf: pair)
+    }
+  }
+
+  /// Calls `kept` with each pair of `field` that `removes` does not name, in order, as written
+  /// (surrounding whitespace trimmed), under the rules of `appendPairs`; copies nothing.
+  public static func forEachKeptPair(
+    of field: UnsafeBufferPointer<UInt8>, removing removes: (UnsafeBufferPointer<UInt8>) -> Bool,
+    _ kept: (UnsafeBufferPointer<UInt8>) -> Void
+  ) {
     var index = 0
     while index < field.count {
       let pair = nextPair(field, from: index)
@@ -73,8 +88,7 @@ public enum CookieHeader {
       {
         continue
       }
-      if !out.isEmpty { out += [UInt8(ascii: ";"), UInt8(ascii: " ")] }
-      out += field[pair.nameStart..<pair.valueEnd]
+      kept(UnsafeBufferPointer(rebasing: field[pair.nameStart..<pair.valueEnd]))
     }
   }
 
@@ -89,9 +103,17 @@ public enum CookieHeader {
     let end = field.count
     while index < end, ASCII.isOWS(field[index]) { index += 1 }
     let nameStart = index
+    // The name (up to the first `=`), then the value (up to `;`) in a loop that tests one byte.
     var equals: Int?
-    while index < end, field[index] != UInt8(ascii: ";") {
-      if equals == nil && field[index] == UInt8(ascii: "=") { equals = index }
+    while index < end {
+      let byte = field[index]
+      if byte == UInt8(ascii: ";") { break }
+      if byte == UInt8(ascii: "=") {
+        equals = index
+        index += 1
+        while index < end, field[index] != UInt8(ascii: ";") { index += 1 }
+        break
+      }
       index += 1
     }
     let next = index < end ? index + 1 : end

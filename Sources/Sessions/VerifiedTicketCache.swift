@@ -62,7 +62,8 @@ public final class VerifiedTicketCache {
   public let capacity: Int
   public let maxAge: Int64
   private var slots: [Entry?]
-  private let seed: (UInt64, UInt64)
+  /// Seeded per process from the CSPRNG, so a client cannot aim cookies at one slot.
+  private let hasher = KeyedByteHash()
 
   /// `capacity` is rounded up to a power of two; `maxAge` in ns.
   /// `maxAge` may be long: an entry only stands for a MAC check (liveness is asked every request)
@@ -74,14 +75,6 @@ public final class VerifiedTicketCache {
     self.capacity = size
     self.maxAge = maxAge
     slots = []
-    let random = SecureRandom.bytes(16)
-    var a: UInt64 = 0
-    var b: UInt64 = 0
-    for i in 0..<8 {
-      a = a << 8 | UInt64(random[i])
-      b = b << 8 | UInt64(random[8 + i])
-    }
-    seed = (a, b)
   }
 
   /// The verified entry for exactly these cookie bytes, if one is held and still fresh at `now`.
@@ -123,29 +116,7 @@ public final class VerifiedTicketCache {
   /// Drops everything.
   public func removeAll() { slots = [] }
 
-  /// A keyed 64-bit hash of the bytes (seeded per process from the CSPRNG, so a client cannot
-  /// aim cookies at one slot): 8 bytes at a time, multiply-xor mixing.
   private func keyedHash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    var h = seed.0 ^ UInt64(bytes.count)
-    let raw = UnsafeRawBufferPointer(bytes)
-    var i = 0
-    while i + 8 <= raw.count {
-      h = mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-      i += 8
-    }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < raw.count {
-      tail |= UInt64(raw[i]) << shift
-      shift += 8
-      i += 1
-    }
-    h = mix(h ^ tail ^ seed.1)
-    return Int(truncatingIfNeeded: h ^ (h >> 29))
-  }
-
-  private func mix(_ x: UInt64) -> UInt64 {
-    let m = x.multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
-    return m.high ^ m.low
+    Int(truncatingIfNeeded: hasher.hash(UnsafeRawBufferPointer(bytes)))
   }
 }

@@ -27,9 +27,9 @@ final class JWTAuthenticatorTests: XCTestCase {
   }
 
   /// A runtime whose issuer has loaded k1 from the fixture file.
-  private func makeAuthenticator(issuerExtra: String = "", jwtExtra: String = "") throws -> (
-    JWTAuthenticator, JWTRuntime
-  ) {
+  private func makeAuthenticator(
+    issuerExtra: String = "", jwtExtra: String = "", clock: any Clock = SystemClock()
+  ) throws -> (JWTAuthenticator, JWTRuntime) {
     let text = """
       [jwt]
       \(jwtExtra)
@@ -46,7 +46,7 @@ final class JWTAuthenticatorTests: XCTestCase {
     case .failure(let errors): throw ConfigFailure(errors: errors)
     }
     let devNull = open("/dev/null", O_WRONLY)
-    let fetcher = try JWKSFetcher(settings: config.jwt, sink: LogSink(fd: devNull))
+    let fetcher = try JWKSFetcher(settings: config.jwt, sink: LogSink(fd: devNull), clock: clock)
     self.fetcher = fetcher
     try fetcher.start()
     let deadline = Date().addingTimeInterval(5)
@@ -140,6 +140,54 @@ final class JWTAuthenticatorTests: XCTestCase {
       XCTAssertTrue(error.detail.hasPrefix("jwt "), "\(c.name): detail names the kind: \(error.detail)")
     }
     XCTAssertEqual(runtime.counters.validations["expired"], 2)
+  }
+
+  /// A repeated token is answered from the worker's `RepeatedTokenCache` only while its issuer
+  /// keeps the key set it verified under: a new set (even one that still holds its key) makes it
+  /// verify again, and a set without its key refuses it.
+  func testRepeatedTokenIsVerifiedAgainAfterTheKeySetChanges() throws {
+    let (authenticator, runtime) = try makeAuthenticator()
+    let good = request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))
+    func authenticate() -> AuthOutcome? { authenticator.authenticate(good) { _ in XCTFail("no suspension") } }
+    func replaceKeys(_ file: String) throws {
+      let body = try Data(contentsOf: Self.fixtures.appendingPathComponent(file))
+      _ = runtime.fetcher.issuers[0].finish(
+        .success(body: Array(body), cacheControlMaxAge: nil), nowMs: runtime.fetcher.nowMs())
+    }
+    guard case .allow? = authenticate(), case .allow? = authenticate() else {
+      return XCTFail("granted twice")
+    }
+    XCTAssertEqual(runtime.counters.cache.misses, 1)
+    XCTAssertEqual(runtime.counters.cache.hits, 1)
+
+    try replaceKeys("jwks_k1k2.json")
+    guard case .allow? = authenticate() else { return XCTFail("k1 is still in the set") }
+    XCTAssertEqual(runtime.counters.cache.misses, 2, "a new key set: verified again")
+    guard case .allow? = authenticate() else { return XCTFail("granted") }
+    XCTAssertEqual(runtime.counters.cache.misses, 2)
+
+    try replaceKeys("jwks_k2.json")
+    guard case .deny(let error, _)? = authenticate() else { return XCTFail("k1 is gone") }
+    XCTAssertTrue(error.detail.hasPrefix("jwt unknown_kid"), error.detail)
+  }
+
+  /// A repeated token is not answered from a cache past its `exp` (the worker's entry keeps it).
+  func testRepeatedTokenIsRefusedOnceExpired() throws {
+    let clock = ManualClock()
+    let (authenticator, runtime) = try makeAuthenticator(clock: clock)
+    let good = request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))
+    func authenticate() -> AuthOutcome? { authenticator.authenticate(good) { _ in XCTFail("no suspension") } }
+    guard case .allow? = authenticate(), case .allow? = authenticate() else {
+      return XCTFail("granted twice")
+    }
+    XCTAssertEqual(runtime.counters.cache.hits, 1)
+    let exp: Int64 = 4_102_444_800  // the fixture's
+    clock.setWall((exp + 1) * 1_000_000_000)
+    guard case .allow? = authenticate() else { return XCTFail("within the 30 s leeway") }
+    XCTAssertEqual(runtime.counters.cache.misses, 2, "past exp: no cached answer, verified again")
+    clock.setWall((exp + 3600) * 1_000_000_000)
+    guard case .deny(let error, _)? = authenticate() else { return XCTFail("expired") }
+    XCTAssertTrue(error.detail.hasPrefix("jwt expired"), error.detail)
   }
 
   func testUnknownKidSuspendsUntilTheRefetchThenAnswersOnTheLoop() throws {

@@ -20,6 +20,8 @@ final class JWTAuthenticator: RequestAuthenticator {
   /// This worker's session authenticator: tokens of an issuer with `session_claim` are checked
   /// against its sessions (nil without `[session]`).
   let sessions: SessionAuthenticator?
+  /// This worker's recent grants by token bytes, in front of the shared verified-token cache.
+  let repeated = RepeatedTokenCache()
 
   init(
     runtime: JWTRuntime, loop: EventLoop, durations: ValidationDurations? = nil,
@@ -84,6 +86,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     guard token.count <= runtime.maxTokenBytes else {
       return deny(AuthError(.tokenTooLarge, "token of \(token.count) bytes"))
     }
+    if let outcome = repeatedGrant(token) { return outcome }
     let issuer: JWTIssuerState
     if runtime.byIssuer.count == 1 {
       // The validator compares `iss` itself; no need to decode the payload twice.
@@ -107,7 +110,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     let hash = TokenHash(token: UnsafeRawBufferPointer(token))
     if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
-      return grant(hit, issuer, hash: hash, resume: resume)
+      return finish(token, hit, issuer, keys, hash: hash, resume: resume)
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
     switch JWTValidator.validate(
@@ -115,13 +118,44 @@ final class JWTAuthenticator: RequestAuthenticator {
     {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
-      return grant(verified, issuer, hash: hash, resume: resume)
+      return finish(token, verified, issuer, keys, hash: hash, resume: resume)
     case .failure(let error):
       if error.kind == .unknownKid, mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) {
         return nil
       }
       return deny(error)
     }
+  }
+
+  /// The grant this worker gave `token` lately, while its issuer still has the key set it
+  /// verified under and the token has not expired (`RepeatedTokenCache`); the counters move as
+  /// for a hit in the shared cache.
+  private func repeatedGrant(_ token: UnsafeBufferPointer<UInt8>) -> AuthOutcome? {
+    guard let entry = repeated.lookup(token) else { return nil }
+    let now = runtime.fetcher.clock.wallNanos() / 1_000_000_000
+    guard now <= entry.expiresAt,
+      runtime.fetcher.issuers[entry.issuer].keys(nowMs: runtime.fetcher.nowMs())?.generation
+        == entry.generation
+    else {
+      repeated.remove(token)
+      return nil
+    }
+    runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
+    runtime.counters.validOK.wrappingAdd(1, ordering: .relaxed)
+    return .allow(entry.grant)
+  }
+
+  /// Keeps a grant for the next request with the same token bytes (`repeatedGrant`).
+  private func remember(
+    _ token: UnsafeBufferPointer<UInt8>, _ outcome: AuthOutcome, _ issuer: JWTIssuerState, _ keys: KeySet,
+    expiresAt: Int64
+  ) -> AuthOutcome {
+    if case .allow(let grant) = outcome,
+      let index = runtime.fetcher.issuers.firstIndex(where: { $0 === issuer })
+    {
+      repeated.insert(token, issuer: index, generation: keys.generation, expiresAt: expiresAt, grant: grant)
+    }
+    return outcome
   }
 
   /// Queues a refetch (or joins the running fetch); true when `resume` will be called.
@@ -143,15 +177,18 @@ final class JWTAuthenticator: RequestAuthenticator {
     return waiting
   }
 
-  /// The grant for a valid token, or — for a token tied to a session (`session_claim`) — the
-  /// grant once that session is found alive (nil: `resume` gets the answer).
-  private func grant(
-    _ token: VerifiedToken, _ issuer: JWTIssuerState, hash: TokenHash, resume: @escaping (AuthOutcome) -> Void
+  /// The grant for a valid token (remembered for the next request with the same bytes), or —
+  /// for a token tied to a session (`session_claim`) — the grant once that session is found
+  /// alive (nil: `resume` gets the answer). A session-tied token is never remembered: its
+  /// session is asked on every request, so a revocation ends it at once.
+  private func finish(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ token: VerifiedToken, _ issuer: JWTIssuerState, _ keys: KeySet,
+    hash: TokenHash, resume: @escaping (AuthOutcome) -> Void
   ) -> AuthOutcome? {
-    guard let claim = issuer.config.sessionClaim, let value = token.claims[claim] else {
-      return grant(token, issuer, hash: hash)
+    if let claim = issuer.config.sessionClaim, let value = token.claims[claim] {
+      return checkSession(value, of: token, issuer, hash: hash, resume: resume)
     }
-    return checkSession(value, of: token, issuer, hash: hash, resume: resume)
+    return remember(bytes, grant(token, issuer, hash: hash), issuer, keys, expiresAt: token.expiresAt)
   }
 
   func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState, hash: TokenHash) -> AuthOutcome {

@@ -134,20 +134,30 @@ struct UpstreamRequestPhase: RequestPhase {
 
   /// The `Cookie` field the app receives when cookies are stripped or edited: every client
   /// `Cookie` field folded into one, `UpstreamCookieEdit` applied; nothing when no pair remains.
+  /// The kept pairs go from the read buffer into `out` without a copy: the field's name is written
+  /// before the first one.
   private func appendRewrittenCookie(
     _ request: RequestContext, _ index: HeaderIndex, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
     into out: ByteBuffer
   ) -> Bool {
-    var fields: [UnsafeRawBufferPointer] = []
+    let fixed = request.runtime.cookiesToStrip
+    var ok = true
+    var started = false
+    func piece(_ bytes: UnsafeRawBufferPointer) {
+      if !started {
+        started = true
+        ok = ok && out.append("cookie: ")
+      }
+      ok = ok && out.append(bytes)
+    }
     if index.firstCookie >= 0 {
       for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
         let field = head.fields[position]
         if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
-        fields.append(field.value(in: bytes))
+        request.upstreamCookies.write(field.value(in: bytes), alsoRemoving: fixed, separated: started, piece)
       }
     }
-    guard let value = request.upstreamCookies.apply(to: fields, alsoRemoving: request.runtime.cookiesToStrip)
-    else { return true }
-    return out.append("cookie: ") && value.withUnsafeBytes { out.append($0) } && out.append("\r\n")
+    request.upstreamCookies.writeAdded(separated: started, piece)
+    return started ? ok && out.append("\r\n") : true
   }
 }

@@ -59,19 +59,55 @@ struct UpstreamCookieEdit {
     for pair in added { capacity += pair.name.count + pair.value.count + 3 }
     out.reserveCapacity(capacity)
     for field in fields {
-      let bytes = UnsafeBufferPointer(
-        start: field.baseAddress?.assumingMemoryBound(to: UInt8.self), count: field.count)
-      CookieHeader.appendPairs(of: bytes, to: &out) { name in
-        Self.contains(fixed, name) || Self.contains(removedNames, name) || (filter?.removes(name) ?? false)
-      }
+      write(field, alsoRemoving: fixed, separated: !out.isEmpty) { out.append(contentsOf: $0) }
     }
-    for pair in added {
-      if !out.isEmpty { out += [UInt8(ascii: ";"), UInt8(ascii: " ")] }
-      out += pair.name
-      out.append(UInt8(ascii: "="))
-      out += pair.value
-    }
+    writeAdded(separated: !out.isEmpty) { out.append(contentsOf: $0) }
     return out.isEmpty ? nil : out
+  }
+
+  /// The kept pairs of one client `Cookie` field value, lent to `piece` in the pieces of
+  /// `apply`'s output (pairs and "; " separators; the first pair without one unless
+  /// `separated`), so the upstream-request phase writes them without a copy. True when a
+  /// pair was kept.
+  @discardableResult
+  func write(
+    _ field: UnsafeRawBufferPointer, alsoRemoving fixed: [[UInt8]], separated: Bool,
+    _ piece: (UnsafeRawBufferPointer) -> Void
+  ) -> Bool {
+    var separate = separated
+    var wrote = false
+    let bytes = UnsafeBufferPointer(
+      start: field.baseAddress?.assumingMemoryBound(to: UInt8.self), count: field.count)
+    CookieHeader.forEachKeptPair(of: bytes) { name in
+      Self.contains(fixed, name) || Self.contains(removedNames, name) || (filter?.removes(name) ?? false)
+    } _: { pair in
+      if separate { piece(Self.separator) }
+      piece(UnsafeRawBufferPointer(pair))
+      separate = true
+      wrote = true
+    }
+    return wrote
+  }
+
+  /// The added pairs in pieces, as `write` lends the client's. True when there is one.
+  @discardableResult
+  func writeAdded(separated: Bool, _ piece: (UnsafeRawBufferPointer) -> Void) -> Bool {
+    var separate = separated
+    for pair in added {
+      if separate { piece(Self.separator) }
+      pair.name.withUnsafeBytes { piece($0) }
+      piece(Self.equals)
+      pair.value.withUnsafeBytes { piece($0) }
+      separate = true
+    }
+    return !added.isEmpty
+  }
+
+  private static var separator: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: StaticString("; ").utf8Start, count: 2)
+  }
+  private static var equals: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: StaticString("=").utf8Start, count: 1)
   }
 
   private static func contains(_ names: [[UInt8]], _ name: UnsafeBufferPointer<UInt8>) -> Bool {

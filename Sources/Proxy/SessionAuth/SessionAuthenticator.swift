@@ -133,25 +133,34 @@ final class SessionAuthenticator: RequestAuthenticator {
     let ticket = verified.ticket
     if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
     let metrics = service.metrics
-    let finish: (AuthOutcome) -> Void = { outcome in
-      Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
-      resume(outcome)
+    // Made only for an answer that comes later (a store round trip, a rotation).
+    func finish() -> (AuthOutcome) -> Void {
+      { outcome in
+        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+        resume(outcome)
+      }
     }
     let (useCache, degraded) = cachePolicy()
     // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
     // this session came in meanwhile.
     let fill = service.cache.fill()
     if useCache, let record = service.cache.lookup(ticket.idHash, now: now) {
-      return Deferred.run(finish) { done in
-        decide(
-          request, ticket: ticket, record: record, cached: true, degraded: degraded, now: now, fill: fill,
-          verified: verified, done)
+      // An L1 hit is answered here, without a completion, unless the session is due a rotation
+      // (a store write).
+      if let outcome = decideNow(
+        request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified)
+      {
+        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+        return outcome
+      }
+      return Deferred.run(finish()) { done in
+        rotate(request, ticket: ticket, record: record, now: now, done)
       }.map { outcome in
         Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
     }
-    return Deferred.run(finish) { done in
+    return Deferred.run(finish()) { done in
       load(request, ticket: ticket, now: now, followForward: true, fill: fill, verified: verified, done)
     }.map { outcome in
       Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
@@ -246,6 +255,21 @@ final class SessionAuthenticator: RequestAuthenticator {
     now: Int64, fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?,
     _ done: @escaping (AuthOutcome) -> Void
   ) {
+    if let outcome = decideNow(
+      request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified)
+    {
+      done(outcome)
+    } else {
+      rotate(request, ticket: ticket, record: record, now: now, done)
+    }
+  }
+
+  /// The policy's answer for a live record, or nil when the session is due a rotation (then
+  /// `rotate` answers, after the store).
+  private func decideNow(
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, degraded: Bool, now: Int64,
+    fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?
+  ) -> AuthOutcome? {
     let policy = service.policy
     let decision = policy.evaluate(record: record, now: now, clientIP: request.clientIP) {
       verified?.userAgentHash(request.userAgent) ?? SHA256.hash(request.userAgent ?? [])
@@ -262,23 +286,19 @@ final class SessionAuthenticator: RequestAuthenticator {
           service.events?.destroyed(ticket, reason: idle ? "idle" : "absolute", userID: record.userID)
         }
       }
-      done(unauthenticated(request, clearCookie: true, reason: idle ? "idle_timeout" : "absolute_timeout"))
+      return unauthenticated(request, clearCookie: true, reason: idle ? "idle_timeout" : "absolute_timeout")
     case .bindingMismatch(let reason):
       service.metrics.bindingMismatch()
       reportBindingMismatch(request, ticket: ticket, record: record, reason: reason)
-      done(unauthenticated(request, clearCookie: false, reason: "binding_mismatch:\(reason.rawValue)"))
+      return unauthenticated(request, clearCookie: false, reason: "binding_mismatch:\(reason.rawValue)")
     case .valid(let needsTouch, let needsRotation):
       if let refusal = csrfRefusal(request, record: record) {
         service.metrics.csrfFailed()
         service.events?.suspicious("csrf_failure", clientIP: request.clientIP, session: ticket, seen: refusal)
-        done(.deny(ProxyError(.csrfFailed, .downstream, refusal), headers: []))
-        return
+        return .deny(ProxyError(.csrfFailed, .downstream, refusal), headers: [])
       }
       // During an outage nothing is written: no rotation, no touch, no new cookie.
-      if needsRotation && !degraded {
-        rotate(request, ticket: ticket, record: record, now: now, done)
-        return
-      }
+      if needsRotation && !degraded { return nil }
       var current = record
       if needsTouch && !degraded {
         current = policy.touched(record, now: now)
@@ -288,7 +308,7 @@ final class SessionAuthenticator: RequestAuthenticator {
           storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
         ) { _ in }
       }
-      done(.allow(grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified)))
+      return .allow(grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified))
     }
   }
 

@@ -49,11 +49,15 @@ final class SessionLifecycle {
     var attributes: [String: String] = [:]
     var logout: String?
     var elevate: String?
+    // Names first: a value becomes a String only for a lifecycle header (most responses have none).
     for field in head.fields {
       let name = UnsafeRawBufferPointer(start: base + Int(field.nameStart), count: Int(field.nameLength))
-      let value = String(
-        decoding: UnsafeRawBufferPointer(start: base + Int(field.valueStart), count: Int(field.valueLength)),
-        as: UTF8.self)
+      var value: String {
+        String(
+          decoding: UnsafeRawBufferPointer(
+            start: base + Int(field.valueStart), count: Int(field.valueLength)),
+          as: UTF8.self)
+      }
       if headers.login.matches(name) {
         login = value
       } else if headers.attributes.matches(name) {
