@@ -21,7 +21,7 @@ binary=$scratch/gatehouse-fuzz-$config
 targets=(request-head response-head chunked toml json cookie set-cookie ticket jws method-override)
 # The table tests that write seeds (FuzzSeeds.record).
 seed_tests='HeadParserRequestTests|HeadParserResponseTests|ChunkedDecoderTests|CookieTests|SetCookieParserTests'
-seed_tests+='|JSONParserTests|JWTValidatorTests|TOMLParserTests|ConfigLoaderTests|SessionTicketTests'
+seed_tests+='|JSONParserTests|JWTValidatorTests|JWTAlgorithmTests|TOMLParserTests|ConfigLoaderTests|SessionTicketTests'
 seed_tests+='|MethodOverrideTests'
 
 build() {

@@ -1,4 +1,4 @@
-/// `[jwt]` and its `[[jwt.issuer]]` tables: the issuers whose RS256 tokens routes with
+/// `[jwt]` and its `[[jwt.issuer]]` tables: the issuers whose tokens routes with
 /// `auth = "jwt"` accept. Immutable.
 public struct JWTSettings: Sendable, Equatable {
   /// Cookie the token may also come in ("" = only `Authorization: Bearer`).

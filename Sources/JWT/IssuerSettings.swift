@@ -1,9 +1,9 @@
 /// What one trusted issuer's tokens must look like. Immutable, Sendable; built by `Proxy`'s
 /// config loader and validated here so that an impossible setting fails at start, not per request.
 public struct IssuerSettings: Sendable {
-  /// The algorithms this build can verify. Only RS256: every other name in `algorithms` is a
-  /// configuration error, not a silently ignored entry.
-  public static let implementedAlgorithms: Set<String> = ["RS256"]
+  /// The algorithms this build can verify (`JWSAlgorithm`): every other name in `algorithms`
+  /// (`HS256`, `none`, `RS512`, …) is a configuration error, not a silently ignored entry.
+  public static let implementedAlgorithms: Set<String> = Set(JWSAlgorithm.allCases.map(\.rawValue))
 
   /// Exact `iss` value (no normalisation: "https://a/" and "https://a" differ, as RFC 7519 says).
   public let issuer: String
@@ -17,8 +17,8 @@ public struct IssuerSettings: Sendable {
   public let requiredClaims: [String: JSONValue?]
   /// Tokens longer than this are refused before parsing.
   public let maxTokenBytes: Int
-  /// `algorithms` contains RS256 (precomputed: no set look-up per token).
-  let allowsRS256: Bool
+  /// `algorithms` as one bit per `JWSAlgorithm` (precomputed: no set look-up per token).
+  let allowedBits: UInt8
   /// `issuer` and `audiences` as bytes when they are ASCII, for comparing a token's plain ASCII
   /// `iss`/`aud` without decoding them; nil otherwise (then `String` equality, which is
   /// canonical equivalence, decides — and differs from byte equality only beyond ASCII).
@@ -26,6 +26,10 @@ public struct IssuerSettings: Sendable {
   let audiencesASCII: [[UInt8]]?
   /// `requiredClaims` sorted by name, so checks run (and fail) in a stable order.
   let sortedRequiredClaims: [(name: String, value: JSONValue?)]
+
+  /// True when tokens signed with `algorithm` are accepted.
+  @inline(__always)
+  func allows(_ algorithm: JWSAlgorithm) -> Bool { allowedBits & algorithm.bit != 0 }
 
   public init(
     issuer: String, audiences: [String], algorithms: [String] = ["RS256"], leeway: Int64 = 30,
@@ -38,7 +42,8 @@ public struct IssuerSettings: Sendable {
     }
     if algorithms.isEmpty { problems.append("algorithms must not be empty") }
     for name in algorithms where !IssuerSettings.implementedAlgorithms.contains(name) {
-      problems.append("algorithm \(name) is not supported (only RS256)")
+      let names = JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
+      problems.append("algorithm \(name) is not supported (supported: \(names))")
     }
     if leeway < 0 || leeway > 600 { problems.append("leeway must be between 0 and 600 seconds") }
     if maxTokenBytes < 64 || maxTokenBytes > 1 << 20 {
@@ -51,7 +56,7 @@ public struct IssuerSettings: Sendable {
     self.leeway = leeway
     self.requiredClaims = requiredClaims
     self.maxTokenBytes = maxTokenBytes
-    self.allowsRS256 = self.algorithms.contains("RS256")
+    self.allowedBits = algorithms.reduce(0) { $0 | (JWSAlgorithm(rawValue: $1)?.bit ?? 0) }
     let isASCII: (String) -> Bool = { $0.utf8.allSatisfy { $0 < 0x80 } }
     self.issuerASCII = isASCII(issuer) ? Array(issuer.utf8) : nil
     self.audiencesASCII = audiences.allSatisfy(isASCII) ? audiences.map { Array($0.utf8) } : nil

@@ -1,9 +1,9 @@
-/// A parsed JWK Set document (RFC 7517 §5): its usable RSA keys and the reasons the others were
+/// A parsed JWK Set document (RFC 7517 §5): its usable signature keys and the reasons the others were
 /// skipped. Immutable, Sendable.
 ///
 /// The document itself must be sound — a JSON object within `maxBodyBytes`, with a `keys` array
 /// of at most `maxKeys` members — or parsing fails and the caller keeps its last good set.
-/// Individual unusable keys (EC, `use: enc`, < 2048 bits, duplicate `kid`, …) are only skipped.
+/// Individual unusable keys (`kty` oct, P-521, `use: enc`, < 2048 bits, duplicate `kid`, …) are only skipped.
 public struct JWKSet: Sendable {
   public struct Limits: Sendable, Equatable {
     public var maxKeys: Int

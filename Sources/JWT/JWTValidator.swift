@@ -7,12 +7,16 @@ import Crypto
 /// 1. size limit (`tokenTooLarge`), before any parsing;
 /// 2. compact JWS parse (`malformed`);
 /// 3. header: `alg` must be a string the issuer allows (`none`, `HS*`, `RS512`… are
-///    `unsupportedAlgorithm` — the algorithm is pinned by config, the header is only compared);
+///    `unsupportedAlgorithm` — the algorithms are pinned by config, the header is only compared);
 ///    `crit` present → `unsupportedCritical` (no extension is understood, so none may be
 ///    critical); `jku`, `x5u`, `jwk` and `x5c` are ignored — keys come only from the configured
 ///    JWKS, never from the token; key by `kid` (`unknownKid`), `kid` required when the set has
-///    several keys (`malformed`); a key with its own `alg` must match the header's;
-/// 4. signature length must equal the modulus length, then RS256 (`badSignature`);
+///    several keys (`malformed`); the key must verify the header's algorithm — its own `alg`
+///    when it has one, else its type's (`JWK.verifies`; an RSA key never verifies ES*, a P-256
+///    key never ES384) — or `unsupportedAlgorithm`;
+/// 4. signature length must be the JOSE length for the algorithm and key (RSA: the modulus
+///    length; ES256 64, ES384 96, EdDSA 64 — a DER ECDSA signature is refused), then the
+///    signature itself (`badSignature`); docs/jwt.md;
 /// 5. claims, only after the signature is good: `iss` exact, `aud` (string or non-empty array),
 ///    `exp` required, `nbf`, `iat` (a future `iat` is `notYetValid`), then required claims;
 ///    `exp`/`nbf`/`iat` must be numbers and `iss`/`sub` strings (`malformed`).
@@ -89,7 +93,7 @@ public enum JWTValidator {
     guard let alg = header.value(registered: "alg")?.stringValue else {
       throw AuthError(.malformed, "alg missing")
     }
-    guard alg == "RS256", settings.allowsRS256 else {
+    guard let algorithm = JWSAlgorithm(rawValue: alg), settings.allows(algorithm) else {
       throw AuthError(.unsupportedAlgorithm, "alg \(printable(alg)) is not allowed")
     }
     if header.contains(registered: "crit") {
@@ -113,21 +117,14 @@ public enum JWTValidator {
       }
       jwk = keys.keys[0]
     }
-    if let keyAlg = jwk.alg, keyAlg != alg {
-      throw AuthError(.unsupportedAlgorithm, "alg \(printable(alg)) does not match the key's alg \(keyAlg)")
+    guard jwk.verifies(algorithm) else {
+      let keyType = jwk.alg.map { "its alg is \($0.rawValue)" } ?? "kty \(jwk.publicJWK["kty"] ?? "?")"
+      throw AuthError(.unsupportedAlgorithm, "alg \(alg) does not fit the key (\(keyType))")
     }
 
     // Signature, over the token's own bytes up to the second dot.
-    guard signature.count == jwk.publicKey.modulusBytes else {
-      throw AuthError(
-        .badSignature,
-        "signature is \(signature.count) bytes, the key needs \(jwk.publicKey.modulusBytes)")
-    }
     let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: token[0..<secondDot]))
-    guard jwk.publicKey.verifyRS256(message: signingInput, signature: UnsafeRawBufferPointer(signature))
-    else {
-      throw AuthError(.badSignature, "signature does not verify")
-    }
+    try verifySignature(algorithm, jwk, signingInput, UnsafeRawBufferPointer(signature))
 
     // Claims. A plain ASCII `iss`/`aud` string is compared as bytes, without building a String.
     if let issuerBytes = settings.issuerASCII, let raw = claims.plainASCIIString(registered: "iss") {
@@ -189,6 +186,39 @@ public enum JWTValidator {
     // `settings.issuer` equals `iss`: share its storage instead of keeping a second copy.
     return VerifiedToken(
       issuer: settings.issuer, subject: subject, expiresAt: expiresAt, kid: kid, claims: kept)
+  }
+
+  /// Checks the length the algorithm and key demand (the JOSE encodings: RSA the modulus length,
+  /// ES256 64 bytes, ES384 96, EdDSA 64 — a DER-encoded ECDSA signature is refused by length),
+  /// then the signature itself. `jwk.verifies(algorithm)` already holds.
+  private static func verifySignature(
+    _ algorithm: JWSAlgorithm, _ jwk: JWK, _ signingInput: UnsafeRawBufferPointer,
+    _ signature: UnsafeRawBufferPointer
+  ) throws(AuthError) {
+    let verified: Bool
+    switch jwk.material {
+    case .rsa(let key):
+      try checkLength(signature.count, key.modulusBytes, algorithm)
+      verified =
+        algorithm == .rs256
+        ? key.verifyRS256(message: signingInput, signature: signature)
+        : key.verifyPS256(message: signingInput, signature: signature)
+    case .ec(let key):
+      try checkLength(signature.count, 2 * key.curve.coordinateBytes, algorithm)
+      verified = key.verify(message: signingInput, signature: signature)
+    case .ed25519(let key):
+      try checkLength(signature.count, Ed25519PublicKey.signatureBytes, algorithm)
+      verified = key.verify(message: signingInput, signature: signature)
+    }
+    guard verified else { throw AuthError(.badSignature, "signature does not verify") }
+  }
+
+  private static func checkLength(_ count: Int, _ expected: Int, _ algorithm: JWSAlgorithm) throws(AuthError)
+  {
+    guard count == expected else {
+      throw AuthError(
+        .badSignature, "signature is \(count) bytes, \(algorithm.rawValue) with this key needs \(expected)")
+    }
   }
 
   private static func checkIssuer(_ claims: JSONObjectSpans, _ settings: IssuerSettings) throws(AuthError) {

@@ -36,7 +36,7 @@ public final class KeySet: Sendable {
 
   public func key(kid: String) -> JWK? { byKid[kid] }
 
-  /// True when `other` holds exactly the same keys (same order, kid, alg, n, e).
+  /// True when `other` holds exactly the same keys (same order, kid, alg, public members).
   public func sameKeys(as other: [JWK]) -> Bool {
     keys.count == other.count && zip(keys, other).allSatisfy { $0.sameKey(as: $1) }
   }

@@ -61,7 +61,7 @@ final class JWTConfigTests: XCTestCase {
       issuer = "https://a/"
       audiences = ["x", "y"]
       jwks_file = "keys/jwks.json"
-      algorithms = ["RS256"]
+      algorithms = ["RS256", "PS256", "ES256", "ES384", "EdDSA"]
       leeway = "5s"
       refresh_interval = "2m"
       refetch_interval = "10s"
@@ -86,6 +86,7 @@ final class JWTConfigTests: XCTestCase {
     XCTAssertEqual(config.jwt.issuers.count, 2)
     let a = config.jwt.issuers[0]
     XCTAssertEqual(a.source, .file("/etc/gatehouse/keys/jwks.json"))
+    XCTAssertEqual(a.algorithms, ["RS256", "PS256", "ES256", "ES384", "EdDSA"])
     XCTAssertEqual(a.leeway, .seconds(5))
     XCTAssertEqual(a.refreshInterval, .seconds(120))
     XCTAssertEqual(a.refetchInterval, .seconds(10))
@@ -151,6 +152,11 @@ final class JWTConfigTests: XCTestCase {
         name: "RS512", text: issuer("jwks_file = \"k\"\nalgorithms = [\"RS512\"]"), line: 1,
         key: "jwt.issuer[1]",
         message: "algorithm RS512 is not supported"),
+      Case(
+        name: "HS256 beside ES256", text: issuer("jwks_file = \"k\"\nalgorithms = [\"ES256\", \"HS256\"]"),
+        line: 1,
+        key: "jwt.issuer[1]",
+        message: "algorithm HS256 is not supported (supported: RS256, PS256, ES256, ES384, EdDSA)"),
       Case(
         name: "bad header name", text: issuer("jwks_file = \"k\"\nclaim_headers = { email = \"X User\" }"),
         line: 5, key: "jwt.issuer[1].claim_headers.email", message: "not a valid header name"),

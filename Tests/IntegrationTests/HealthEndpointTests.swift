@@ -21,6 +21,8 @@ final class HealthEndpointTests: SessionTestCase {
 
   func testMemoryStoreIsHealthyWithItsComponents() throws {
     let gatehouse = try startSessionGatehouse()
+    // The proxy port accepts (kernel backlog) before the process has finished starting.
+    XCTAssertTrue(waitUntil(timeout: 10) { (try? self.health(gatehouse))?.status == 200 })
     let (status, json) = try health(gatehouse)
     XCTAssertEqual(status, 200)
     XCTAssertEqual(json["status"] as? String, "healthy", "\(json)")

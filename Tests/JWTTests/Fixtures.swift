@@ -25,7 +25,7 @@ enum Fixtures {
 
   static let jwksBody = data("jwks.json")
 
-  /// k1, k2 (the EC key and the 1024-bit key are skipped).
+  /// k1, k2, ec1 (the 1024-bit key is skipped).
   static let keySet: KeySet = KeySet(try! JWKSet.parse(jwksBody))
 
   /// Only k1.
@@ -34,4 +34,20 @@ enum Fixtures {
   static func settings(requiredClaims: [String: JSONValue?] = [:]) -> IssuerSettings {
     try! IssuerSettings(issuer: issuer, audiences: [audience], requiredClaims: requiredClaims)
   }
+
+  /// algs.json (make_alg_fixtures.py): keys es256 (alg ES256), es384, ed (alg EdDSA), ps (RSA,
+  /// no alg) and tokens signed by Python's `cryptography`.
+  static let algs: (jwks: [UInt8], tokens: [String: String]) = {
+    let object = try! JSONSerialization.jsonObject(with: Data(data("algs.json"))) as! [String: Any]
+    let jwks = try! JSONSerialization.data(withJSONObject: object["jwks"]!)
+    return ([UInt8](jwks), object["tokens"] as! [String: String])
+  }()
+
+  static func algToken(_ name: String) -> String {
+    guard let token = algs.tokens[name] else { fatalError("no algs.json token \(name)") }
+    return token
+  }
+
+  /// The algs.json keys plus the main fixture keys (k1, k2, ec1).
+  static let allAlgorithmsKeySet: KeySet = KeySet(keys: try! JWKSet.parse(algs.jwks).keys + keySet.keys)
 }

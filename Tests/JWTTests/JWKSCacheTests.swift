@@ -27,8 +27,8 @@ final class JWKSCacheTests: XCTestCase {
       case .replaced(let set, let skipped) = cache.apply(
         fetchResult: .success(body: body, cacheControlMaxAge: nil), now: 0)
     else { return XCTFail("first success must replace") }
-    XCTAssertEqual(set.count, 2)
-    XCTAssertEqual(skipped.count, 2, "EC and small key skipped")
+    XCTAssertEqual(set.count, 3)
+    XCTAssertEqual(skipped.count, 1, "small key skipped")
     XCTAssertTrue(cache.isReady(now: 0))
     XCTAssertTrue(cache.currentKeys(now: 0) === set)
   }

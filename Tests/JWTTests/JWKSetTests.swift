@@ -9,14 +9,17 @@ final class JWKSetTests: XCTestCase {
     return keys[0]["n"]!.stringValue!
   }
 
-  func testFixtureSetSkipsECAndSmallKeys() throws {
+  func testFixtureSetSkipsSmallKeys() throws {
     let set = try JWKSet.parse(Fixtures.jwksBody)
-    XCTAssertEqual(set.keys.map(\.kid), ["k1", "k2"])
-    XCTAssertEqual(set.keys.map(\.alg), ["RS256", nil])
-    XCTAssertEqual(set.keys.map { $0.publicKey.bits }, [2048, 2048])
-    XCTAssertEqual(set.skipped.count, 2, "\(set.skipped)")
-    XCTAssertTrue(set.skipped[0].contains("ec1") && set.skipped[0].contains("not RSA"), set.skipped[0])
-    XCTAssertTrue(set.skipped[1].contains("small") && set.skipped[1].contains("1024"), set.skipped[1])
+    XCTAssertEqual(set.keys.map(\.kid), ["k1", "k2", "ec1"])
+    XCTAssertEqual(set.keys.map(\.alg), [.rs256, nil, nil])
+    XCTAssertEqual(set.keys.map { $0.publicJWK["kty"] }, ["RSA", "RSA", "EC"])
+    for key in set.keys.prefix(2) {
+      guard case .rsa(let rsa) = key.material else { return XCTFail("\(key.kid!) is not RSA") }
+      XCTAssertEqual(rsa.bits, 2048)
+    }
+    XCTAssertEqual(set.skipped.count, 1, "\(set.skipped)")
+    XCTAssertTrue(set.skipped[0].contains("small") && set.skipped[0].contains("1024"), set.skipped[0])
   }
 
   func testKeyRulesTable() {
@@ -85,7 +88,8 @@ final class JWKSetTests: XCTestCase {
     let a = KeySet(set)
     let b = KeySet(set)
     XCTAssertNotNil(a.key(kid: "k2"))
-    XCTAssertNil(a.key(kid: "ec1"))
+    XCTAssertNotNil(a.key(kid: "ec1"))
+    XCTAssertNil(a.key(kid: "small"))
     XCTAssertNotEqual(a.generation, b.generation, "every set gets its own generation")
     XCTAssertTrue(a.sameKeys(as: b.keys))
     XCTAssertFalse(a.sameKeys(as: Array(b.keys.dropLast())))

@@ -17,6 +17,11 @@ final class JWSSignerTests: XCTestCase {
   static let rfc7515X = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"
   static let rfc7515Y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
 
+  /// Claims the fixture issuer settings accept at `Fixtures.now`.
+  static func claims(sub: String) -> String {
+    #"{"iss":"\#(Fixtures.issuer)","aud":"\#(Fixtures.audience)","sub":"\#(sub)","exp":\#(Fixtures.now + 300)}"#
+  }
+
   /// PKCS#8 PEM of an Ed25519 seed (RFC 8410 §7 layout).
   static func ed25519PEM(seed: [UInt8]) -> [UInt8] {
     pem("PRIVATE KEY", hex("302e020100300506032b657004220420") + seed)
@@ -83,7 +88,7 @@ final class JWSSignerTests: XCTestCase {
       let signer = try JWSSigner(pem: key.pem)
       XCTAssertEqual(signer.algorithm, key.algorithm, key.name)
       let token = try CompactJWS.sign(
-        claimsJSON: "{\"sub\":\"alice\",\"n\":\(key.signatureBytes)}", signer: signer)
+        claimsJSON: Self.claims(sub: "alice"), signer: signer)
       let parsed = try CompactJWS.parse(token: Array(token.utf8))
       XCTAssertEqual(parsed.header["alg"], .string(key.algorithm.rawValue), key.name)
       XCTAssertEqual(parsed.header["kid"], .string(signer.kid), key.name)
@@ -110,7 +115,7 @@ final class JWSSignerTests: XCTestCase {
       XCTAssertEqual(first.algorithm, algorithm)
       XCTAssertNotEqual(first.kid, second.kid, "\(algorithm) keys are random")
       XCTAssertEqual(first.kid.utf8.count, 43)
-      let token = try CompactJWS.sign(claimsJSON: "{}", signer: first)
+      let token = try CompactJWS.sign(claimsJSON: Self.claims(sub: "bob"), signer: first)
       let parsed = try CompactJWS.parse(token: Array(token.utf8))
       XCTAssertTrue(try ourVerifierAccepts(parsed.signingInput, parsed.signature, first), "\(algorithm)")
     }
@@ -153,23 +158,18 @@ final class JWSSignerTests: XCTestCase {
 
   // MARK: - Verifiers
 
+  /// `JWTValidator` with the signer's published JWK as the issuer's only key: the whole path a
+  /// second Gatehouse takes (JWK parsing, algorithm/key pinning, signature, claims).
   private func ourVerifierAccepts(_ input: [UInt8], _ signature: [UInt8], _ signer: JWSSigner) throws -> Bool
   {
-    let jwk = signer.key.publicJWK
-    switch signer.algorithm {
-    case .es256, .es384:
-      let key = try ECPublicKey(
-        curve: signer.algorithm == .es256 ? .p256 : .p384, x: Base64URL.decode(jwk["x"]!)!,
-        y: Base64URL.decode(jwk["y"]!)!)
-      return key.verify(message: input, signature: signature)
-    case .edDSA:
-      return try Ed25519PublicKey(x: Base64URL.decode(jwk["x"]!)!).verify(
-        message: input, signature: signature)
-    case .rs256, .ps256:
-      let key = try RSAPublicKey(
-        modulus: Base64URL.decode(jwk["n"]!)!, exponent: Base64URL.decode(jwk["e"]!)!)
-      return key.verifyRS256(message: input, signature: signature)
-    }
+    let jwk = try JWK(json: JSONParser.parse(Array(signer.publicJWK.utf8)))
+    let settings = try IssuerSettings(
+      issuer: Fixtures.issuer, audiences: [Fixtures.audience], algorithms: [signer.algorithm.rawValue])
+    let token = String(decoding: input, as: UTF8.self) + "." + Base64URL.encode(signature)
+    let result = JWTValidator.validate(
+      token: Array(token.utf8), keys: KeySet(keys: [jwk]), settings: settings, now: Fixtures.now)
+    if case .failure(let error) = result, error.kind != .badSignature { XCTFail("unexpected \(error)") }
+    return (try? result.get()) != nil
   }
 
   private func openSSLAccepts(

@@ -8,9 +8,12 @@ import Synchronization
 /// here runs per proxied request. Thread-safe (the sources are read-only closures over
 /// thread-safe state; the thresholds change on reload under a Mutex).
 public final class HealthMonitor: Sendable {
-  /// Reads of the running server, each cheap and non-blocking.
+  /// Reads of the running server, each cheap and non-blocking. Until the server connects them
+  /// (after its workers, JWKS fetcher and session service started), the listeners count as not
+  /// ready: the admin listener answers before that, and must not call a half-started process
+  /// healthy.
   struct Sources: Sendable {
-    var listenersReady: @Sendable () -> Bool = { true }
+    var listenersReady: @Sendable () -> Bool = { false }
     var issuers: @Sendable () -> [HealthInputs.Issuer] = { [] }
     var store: @Sendable () -> HealthInputs.Store = { .none }
     var storeStats: @Sendable () -> StoreCallStats? = { nil }

@@ -12,9 +12,9 @@ enum JWTFixtures {
 
   static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-  /// A named token from tokens.json.
-  static func token(_ name: String) throws -> String {
-    let data = try Data(contentsOf: directory.appendingPathComponent("tokens.json"))
+  /// A named token from tokens.json (or another token table, e.g. tokens_algs.json).
+  static func token(_ name: String, file: String = "tokens.json") throws -> String {
+    let data = try Data(contentsOf: directory.appendingPathComponent(file))
     guard let table = try JSONSerialization.jsonObject(with: data) as? [String: String],
       let token = table[name]
     else { throw HarnessError("no fixture token \(name)") }

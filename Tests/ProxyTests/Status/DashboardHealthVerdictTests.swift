@@ -28,4 +28,13 @@ final class DashboardHealthVerdictTests: XCTestCase {
       if c.expected != .healthy { XCTAssertFalse(verdict.reasons.isEmpty, c.name) }
     }
   }
+
+  /// The admin listener starts before the server connects the monitor to its parts: until then
+  /// the verdict is "not ready", never a healthy report that lacks the store.
+  func testAMonitorNotYetConnectedIsUnhealthy() {
+    let monitor = HealthMonitor(settings: HealthSettings(), clock: ManualClock())
+    let report = monitor.report()
+    XCTAssertEqual(report.status, .unhealthy)
+    XCTAssertFalse(report.reasons.isEmpty)
+  }
 }
