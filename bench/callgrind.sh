@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per request from callgrind, for the paths the benchmark measures:
-#   bench/callgrind.sh                      # release build, passthrough,session-l1,jwt-repeat,session-redis
+#   bench/callgrind.sh                      # release build, passthrough,session-l1,jwt-repeat,session-redis,
+#                                           # session-l1-assert,jwt-repeat-assert
 #   bench/callgrind.sh --scenarios passthrough --annotate --out /tmp/cg
 # Counts are repeatable for the same binary and inputs, whatever else the machine does
 # (wall-clock numbers are not); see bench/lib/callgrind.py for the method.

@@ -14,7 +14,8 @@
 #     --scenarios LIST   comma-separated scenarios (default: the performance table's rows,
 #                        passthrough,jwt-repeat,jwt-new,session-l1,session-redis,session-redis-l1-2,
 #                        rss); known: those and session-redis-2, session-redis-dual,
-#                        session-cluster, session-cluster-replica
+#                        session-cluster, session-cluster-replica, session-l1-assert,
+#                        jwt-repeat-assert
 #     --sessions N       sessions logged in before each session-* measurement (default 10000)
 #     --rss-sessions L   the rss scenario's session counts (default 10000,100000,300000)
 #     --idle-connections N  the rss scenario's idle client connections (default 5000)
@@ -110,7 +111,7 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 #                                e.g. snapshot and print the Redis nodes' command rates
 # setup and teardown run only when --only selects one of the scenario's targets.
 ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-redis-l1-2 rss session-redis-dual
-  session-cluster session-cluster-replica)
+  session-cluster session-cluster-replica session-l1-assert jwt-repeat-assert)
 PLANNED_SCENARIOS=()
 
 # passthrough: a public route, no authentication; the proxy's own cost.
@@ -414,6 +415,22 @@ scenario_session_redis_2_prime() { session_bench_prime "$@"; }
 scenario_session_redis_2_path() { echo /app/x; }
 scenario_session_redis_2_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
 scenario_session_l1_gatehouse_config() { session_bench_gatehouse_config memory true; }
+
+# session-l1-assert / jwt-repeat-assert: session-l1 and jwt-repeat with `[assertion]` on (a
+# generated ES256 key, one copied claim): every request also carries the signed assertion, from
+# the assertion cache (signed once per session generation or token). Target: within 5 % of the
+# rows without it.
+assertion_bench_config() { printf '\n[assertion]\nissuer = "https://gatehouse.bench/"\nclaims = { roles = "role" }\n'; }
+scenario_session_l1_assert_targets() { echo gatehouse; }
+scenario_session_l1_assert_prime() { session_bench_prime "$@"; }
+scenario_session_l1_assert_path() { echo /app/x; }
+scenario_session_l1_assert_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
+scenario_session_l1_assert_gatehouse_config() { session_bench_gatehouse_config memory true; assertion_bench_config; }
+scenario_jwt_repeat_assert_targets() { echo gatehouse; }
+scenario_jwt_repeat_assert_setup() { jwt_bench_setup; }
+scenario_jwt_repeat_assert_gatehouse_config() { jwt_bench_gatehouse_config; assertion_bench_config; }
+scenario_jwt_repeat_assert_path() { echo /api/x; }
+scenario_jwt_repeat_assert_wrk_args() { scenario_jwt_repeat_wrk_args; }
 scenario_session_redis_setup() { start_redis; }
 scenario_session_redis_teardown() { stop_redis; }
 scenario_session_redis_gatehouse_config() { session_bench_gatehouse_config redis false; }

@@ -7,7 +7,7 @@
 public enum ConfigLoader {
   static let tables = [
     "server", "upstream", "limits", "admin", "headers", "log", "jwt", "route", "session", "redis", "health",
-    "tracing", "cookie_policy",
+    "tracing", "cookie_policy", "assertion",
   ]
 
   /// Reads and validates the file at `path` (read through `sources`); `file:` secrets are

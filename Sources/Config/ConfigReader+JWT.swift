@@ -7,7 +7,7 @@ extension ConfigReader {
   static let jwtIssuerKeys = [
     "issuer", "audiences", "jwks_uri", "jwks_file", "algorithms", "leeway", "refresh_interval",
     "refetch_interval", "max_stale", "user_claim", "claim_headers", "forward_authorization",
-    "required_claims",
+    "required_claims", "session_claim",
     "ca_file", "allow_insecure_http", "fetch_timeout", "max_jwks_bytes", "max_keys", "max_token_bytes",
   ]
 
@@ -192,6 +192,14 @@ extension ConfigReader {
       s, "refetch_interval", default: d.refetchInterval, range: .milliseconds(100) ... .seconds(86400))
     let maxStale = duration(s, "max_stale", default: d.maxStale, range: .seconds(1) ... .seconds(30 * 86400))
     let forward = bool(s, "forward_authorization", default: d.forwardAuthorization)
+    var sessionClaim: String?
+    if let (text, claimLine) = string(s, "session_claim"), !text.isEmpty {
+      if ConfigReader.isRuleName(text) {
+        sessionClaim = text
+      } else {
+        report(line: claimLine, key: s.key("session_claim"), "\(quoted(text)) is not a claim name")
+      }
+    }
     let fetchTimeout = duration(
       s, "fetch_timeout", default: d.fetchTimeout, range: .milliseconds(10) ... .seconds(120))
     let maxJWKSBytes = size(s, "max_jwks_bytes", default: d.maxJWKSBytes, range: 256...(16 << 20))
@@ -203,7 +211,8 @@ extension ConfigReader {
       refreshInterval: refreshInterval, refetchInterval: refetchInterval, maxStale: maxStale,
       userClaim: userClaim, claimHeaders: claimHeaders, forwardAuthorization: forward,
       requiredClaims: requiredClaims, caFile: caFile, allowInsecureHTTP: allowInsecure,
-      fetchTimeout: fetchTimeout, maxJWKSBytes: maxJWKSBytes, maxKeys: maxKeys, maxTokenBytes: maxTokenBytes)
+      fetchTimeout: fetchTimeout, maxJWKSBytes: maxJWKSBytes, maxKeys: maxKeys, maxTokenBytes: maxTokenBytes,
+      sessionClaim: sessionClaim)
   }
 
   /// A TOML value as the JSON a claim must equal (strings, numbers, booleans, arrays of them).

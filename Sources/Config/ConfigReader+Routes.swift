@@ -1,6 +1,6 @@
 /// `[[route]]` tables: each needs exactly one of `path_prefix` / `path` and an available `auth`.
 extension ConfigReader {
-  static let routeKeys = ["name", "path_prefix", "path", "methods", "auth", "on_unauthenticated"]
+  static let routeKeys = ["name", "path_prefix", "path", "methods", "auth", "on_unauthenticated", "require"]
 
   mutating func readRoutes(_ root: TOMLTable) -> [RouteSettings] {
     guard let entry = root.entry("route") else { return [] }
@@ -125,8 +125,19 @@ extension ConfigReader {
           "unknown action \(quoted(text)); use \"auto\", \"redirect\" or \"deny\"")
       }
     }
+    var require: AccessRule?
+    if let entry = s.table.entry("require") {
+      require = readRequire(entry, key: s.key("require"))
+      if auth == .publicAccess {
+        report(
+          line: entry.keyLine, key: s.key("require"),
+          "a public route has no caller to judge; use auth = \"session\", \"jwt\" or \"session_or_jwt\" with require"
+        )
+      }
+    }
     guard issues.count == before, let match, let auth else { return nil }
     return RouteSettings(
-      name: name, match: match, methods: methods, auth: auth, onUnauthenticated: onUnauthenticated)
+      name: name, match: match, methods: methods, auth: auth, onUnauthenticated: onUnauthenticated,
+      require: require)
   }
 }

@@ -25,6 +25,22 @@ extension ConfigReader {
     let jwt = readJWT(section(root, "jwt"))
     jwtIssuerCount = jwt.issuers.count
     if case .table(let table)? = root["jwt"], table.entry("issuer") != nil { jwtConfigured = true }
+    let routes = readRoutes(root)
+    let assertion = readAssertion(root)
+    if root.entry("session") == nil, case .table(let jwtTable)? = root["jwt"],
+      case .array(let issuerTables)? = jwtTable["issuer"]
+    {
+      // A session-tied token is judged against the session store: there must be one.
+      for (index, element) in issuerTables.elements.enumerated() {
+        if case .table(let table) = element, let entry = table.entry("session_claim"),
+          case .string(let claim) = entry.value, !claim.isEmpty
+        {
+          report(
+            line: entry.keyLine, key: "jwt.issuer[\(index + 1)].session_claim",
+            "session_claim needs a [session] table (the sessions the tokens are tied to)")
+        }
+      }
+    }
     return GatehouseConfig(
       server: readServer(section(root, "server")),
       upstream: readUpstream(section(root, "upstream")),
@@ -32,12 +48,12 @@ extension ConfigReader {
       admin: readAdmin(section(root, "admin")),
       headers: readHeaders(section(root, "headers")),
       log: readLog(section(root, "log")),
-      jwt: jwt,
-      routes: readRoutes(root),
+      jwt: jwt.keeping(routes.flatMap { $0.require?.names ?? [] } + (assertion?.tokenClaims ?? [])),
+      routes: routes,
       session: readSession(root),
       health: readHealth(section(root, "health")),
       tracing: readTracing(section(root, "tracing")),
-      cookiePolicy: readCookiePolicy(root))
+      cookiePolicy: readCookiePolicy(root), assertion: assertion)
   }
 
   // MARK: - [tracing]

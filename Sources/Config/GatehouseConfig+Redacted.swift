@@ -83,8 +83,22 @@ extension GatehouseConfig {
       if !route.methods.isEmpty { lines.append("methods = \(TOMLWriter.stringArray(route.methods))") }
       lines.append("auth = \(string(route.auth.rawValue))")
       lines.append("on_unauthenticated = \(string(route.onUnauthenticated.rawValue))")
+      if let rule = route.require { lines.append("require = \(rule.toml)") }
     }
     if let session { lines += session.redactedLines() }
+    if let assertion {
+      func duration(_ value: Duration) -> String { TOMLWriter.basicString(ConfigDuration.format(value)) }
+      lines += [
+        "", "[assertion]", "header = \(string(assertion.header))", "issuer = \(string(assertion.issuer))",
+        "audience = \(string(assertion.audience ?? ""))", "ttl = \(duration(assertion.ttl))",
+        "algorithm = \(string(assertion.algorithm))",
+        "keys = \(TOMLWriter.stringArray(assertion.keys.map { _ in "<redacted>" }))",
+        "claims = { "
+          + assertion.claims.map { "\(string($0.claim)) = \(string($0.source))" }.joined(separator: ", ")
+          + " }",
+        "jwks_max_age = \(duration(assertion.jwksMaxAge))",
+      ]
+    }
     return lines.joined(separator: "\n") + "\n"
   }
 }
@@ -111,6 +125,7 @@ extension JWTIssuerConfig {
           separator: ", ") + " }",
     ]
     if let caFile { lines.append("ca_file = \(string(caFile))") }
+    if let sessionClaim { lines.append("session_claim = \(string(sessionClaim))") }
     lines += [
       "allow_insecure_http = \(allowInsecureHTTP)", "fetch_timeout = \(duration(fetchTimeout))",
       "max_jwks_bytes = \(maxJWKSBytes)", "max_keys = \(maxKeys)", "max_token_bytes = \(maxTokenBytes)",

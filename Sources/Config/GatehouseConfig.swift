@@ -16,6 +16,8 @@ public struct GatehouseConfig: Sendable, Equatable {
   public let tracing: TracingSettings
   /// `[cookie_policy]`; nil when the file has none (the app's cookies pass untouched).
   public let cookiePolicy: CookiePolicySettings?
+  /// `[assertion]`; nil when the file has none.
+  public let assertion: AssertionSettings?
 
   public init(
     server: ServerSettings = ServerSettings(), upstream: UpstreamSettings = UpstreamSettings(),
@@ -24,9 +26,11 @@ public struct GatehouseConfig: Sendable, Equatable {
     jwt: JWTSettings = JWTSettings(),
     routes: [RouteSettings] = [],
     session: SessionSettings? = nil, health: HealthSettings = HealthSettings(),
-    tracing: TracingSettings = TracingSettings(), cookiePolicy: CookiePolicySettings? = nil
+    tracing: TracingSettings = TracingSettings(), cookiePolicy: CookiePolicySettings? = nil,
+    assertion: AssertionSettings? = nil
   ) {
     self.cookiePolicy = cookiePolicy
+    self.assertion = assertion
     self.tracing = tracing
     self.health = health
     self.session = session

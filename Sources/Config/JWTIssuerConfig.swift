@@ -23,6 +23,9 @@ public struct JWTIssuerConfig: Sendable, Equatable {
   public let maxJWKSBytes: Int
   public let maxKeys: Int
   public let maxTokenBytes: Int
+  /// A token carrying this claim (a Gatehouse session hash) is accepted only while that session
+  /// lives (`session_claim`); nil: tokens are not tied to sessions.
+  public let sessionClaim: String?
 
   public init(
     issuer: String, audiences: [String], source: JWKSSource, algorithms: [String] = ["RS256"],
@@ -31,8 +34,9 @@ public struct JWTIssuerConfig: Sendable, Equatable {
     claimHeaders: [(claim: String, header: String)] = [], forwardAuthorization: Bool = true,
     requiredClaims: [String: JSONValue?] = [:], caFile: String? = nil, allowInsecureHTTP: Bool = false,
     fetchTimeout: Duration = .seconds(5), maxJWKSBytes: Int = 256 * 1024, maxKeys: Int = 100,
-    maxTokenBytes: Int = 8192
+    maxTokenBytes: Int = 8192, sessionClaim: String? = nil
   ) {
+    self.sessionClaim = sessionClaim
     self.issuer = issuer
     self.audiences = audiences
     self.source = source
@@ -64,6 +68,7 @@ public struct JWTIssuerConfig: Sendable, Equatable {
       && a.caFile == b.caFile && a.allowInsecureHTTP == b.allowInsecureHTTP
       && a.fetchTimeout == b.fetchTimeout
       && a.maxJWKSBytes == b.maxJWKSBytes && a.maxKeys == b.maxKeys && a.maxTokenBytes == b.maxTokenBytes
+      && a.sessionClaim == b.sessionClaim
   }
 
   /// The validator's view. The loader already built one from the same values, so this cannot fail.

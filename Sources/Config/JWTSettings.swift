@@ -7,11 +7,26 @@ public struct JWTSettings: Sendable, Equatable {
   public let cacheSize: Int
   /// In file order; a token picks its issuer by exact `iss`.
   public let issuers: [JWTIssuerConfig]
+  /// Claims other parts of the configuration read from a validated token (routes' `require`
+  /// rules, the assertion's claims), decoded besides each issuer's own (`ClaimSelection`).
+  public let extraClaims: [String]
 
-  public init(tokenCookie: String = "", cacheSize: Int = 10_000, issuers: [JWTIssuerConfig] = []) {
+  public init(
+    tokenCookie: String = "", cacheSize: Int = 10_000, issuers: [JWTIssuerConfig] = [],
+    extraClaims: [String] = []
+  ) {
     self.tokenCookie = tokenCookie
     self.cacheSize = cacheSize
     self.issuers = issuers
+    var unique: [String] = []
+    for name in extraClaims where !unique.contains(name) { unique.append(name) }
+    self.extraClaims = unique
+  }
+
+  /// The same settings also keeping `claims`.
+  public func keeping(_ claims: [String]) -> JWTSettings {
+    JWTSettings(
+      tokenCookie: tokenCookie, cacheSize: cacheSize, issuers: issuers, extraClaims: extraClaims + claims)
   }
 
   /// Header names the JWT step sets on upstream requests, so client-sent copies must be stripped.

@@ -10,11 +10,14 @@ public struct RouteSettings: Sendable, Equatable {
 
   /// What an unauthenticated request on a session route gets.
   public let onUnauthenticated: UnauthenticatedAction
+  /// What an authenticated caller must carry (`require`); nil: authentication is enough.
+  public let require: AccessRule?
 
   public init(
     name: String, match: RouteMatch, methods: [String] = [], auth: AuthPolicy,
-    onUnauthenticated: UnauthenticatedAction = .auto
+    onUnauthenticated: UnauthenticatedAction = .auto, require: AccessRule? = nil
   ) {
+    self.require = require
     self.onUnauthenticated = onUnauthenticated
     self.name = name
     self.match = match

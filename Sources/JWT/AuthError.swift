@@ -33,6 +33,9 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
     case claimMismatch
     /// The issuer's key set has no usable key (never fetched, or every key was skipped).
     case noKeys
+    /// The token is tied to a Gatehouse session (`session_claim`) that is not alive: logged out,
+    /// revoked, evicted, expired, rotated away, or never one of this user's.
+    case sessionEnded
 
     /// True when the token is genuine but not allowed here (403); false for bad or missing
     /// credentials (401).

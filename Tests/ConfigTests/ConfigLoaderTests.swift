@@ -208,7 +208,10 @@ final class ConfigLoaderTests: XCTestCase {
         "limits.refused_methods[1]", "not a valid method"
       ),
       ("body timeout zero", "[limits]\nbody_timeout = \"0s\"", 2, "limits.body_timeout", "out of range"),
-      ("body min rate negative", "[limits]\nbody_min_rate = -1", 2, "limits.body_min_rate", "must not be negative"),
+      (
+        "body min rate negative", "[limits]\nbody_min_rate = -1", 2, "limits.body_min_rate",
+        "must not be negative"
+      ),
       (
         "override header not a token", "[headers]\nmethod_override_headers = [\"X:Y\"]", 2,
         "headers.method_override_headers[0]", "not a valid header name"
@@ -222,7 +225,8 @@ final class ConfigLoaderTests: XCTestCase {
         "headers.authenticated_cache_control", "not a valid header value"
       ),
       (
-        "security burst zero", "[log]\nsecurity_events_burst = 0", 2, "log.security_events_burst", "out of range"
+        "security burst zero", "[log]\nsecurity_events_burst = 0", 2, "log.security_events_burst",
+        "out of range"
       ),
       ("workers negative", "[server]\nworkers = -1", 2, "server.workers", "out of range"),
       (
@@ -656,11 +660,16 @@ final class ConfigLoaderTests: XCTestCase {
     XCTAssertEqual(config.log, defaults.log)
     XCTAssertEqual(
       config.routes.map(\.match),
-      [.prefix("/public/"), .exact("/health"), .exact("/login"), .exact("/logout"), .prefix("/")])
+      [
+        .prefix("/public/"), .exact("/health"), .exact("/login"), .exact("/logout"), .prefix("/admin/"),
+        .prefix("/"),
+      ])
     XCTAssertEqual(
-      config.routes.map(\.auth), [.publicAccess, .publicAccess, .publicAccess, .session, .session],
+      config.routes.map(\.auth), [.publicAccess, .publicAccess, .publicAccess, .session, .session, .session],
       "logout is a session route: its form carries the CSRF token")
     XCTAssertEqual(config.routes.last?.onUnauthenticated, .auto)
+    XCTAssertEqual(
+      config.routes.first { $0.name == "admin" }?.require, .allOf([.equals("role", .string("admin"))]))
     // The defaults, but for the two features the example (the demo's config) turns on.
     var examplePolicy = SessionPolicy()
     examplePolicy.bindFingerprint = ["user-agent", "accept", "accept-language", "accept-encoding"]

@@ -259,3 +259,18 @@ final class JWTConfigTests: XCTestCase {
     }
   }
 }
+
+final class SessionClaimConfigTests: XCTestCase {
+  func testSessionClaimIsReadAndNeedsSessions() throws {
+    let text = minimalIssuer + "session_claim = \"sid\"\n" + jwtRoute
+    guard case .failure(let errors) = load(text) else { return XCTFail("accepted without [session]") }
+    let issue = errors.issues.first { $0.key == "jwt.issuer[1].session_claim" }
+    XCTAssertEqual(issue?.line, 5, "\(errors.issues)")
+    XCTAssertTrue(issue?.message.contains("needs a [session]") ?? false, "\(errors.issues)")
+
+    let withSession = text + "\n[session]\nkeys = [\"\(String(repeating: "k", count: 64))\"]\n"
+    guard case .success(let config) = load(withSession) else { return XCTFail("\(load(withSession))") }
+    XCTAssertEqual(config.jwt.issuers.first?.sessionClaim, "sid")
+    XCTAssertTrue(config.redactedDescription().contains("session_claim = \"sid\""))
+  }
+}

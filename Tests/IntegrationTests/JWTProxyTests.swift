@@ -53,7 +53,7 @@ final class JWTProxyTests: GatehouseTestCase {
     XCTAssertEqual(request.headers.values("X-User-Email"), ["alice@example.com"])
     XCTAssertEqual(request.headers.values("X-Tenant-Id"), ["t1"])
     XCTAssertEqual(request.headers.values("X-Level"), ["3"], "numbers are scalars")
-    XCTAssertEqual(request.headers.values("X-Roles"), [], "arrays are not forwarded")
+    XCTAssertEqual(request.headers.values("X-Roles"), ["admin"], "arrays are joined with commas")
     XCTAssertEqual(request.headers.values("X-Note"), [], "a value with CR/LF is dropped")
     XCTAssertEqual(request.headers.values("Authorization"), ["Bearer \(token)"], "forwarded by default")
     XCTAssertEqual(jwks.requestCount, 1, "one fetch at start")
@@ -122,7 +122,8 @@ final class JWTProxyTests: GatehouseTestCase {
         name: "sub with a comma", headers: bearer(try JWTFixtures.token("sub_with_comma")), status: 403,
         challenge: "Bearer error=\"insufficient_scope\", error_description=\"claim_mismatch\""),
       Case(
-        name: "sub with leading whitespace", headers: bearer(try JWTFixtures.token("sub_padded")), status: 403,
+        name: "sub with leading whitespace", headers: bearer(try JWTFixtures.token("sub_padded")),
+        status: 403,
         challenge: "Bearer error=\"insufficient_scope\", error_description=\"claim_mismatch\""),
     ]
     for testCase in cases {

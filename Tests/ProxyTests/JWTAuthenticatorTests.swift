@@ -74,8 +74,9 @@ final class JWTAuthenticatorTests: XCTestCase {
       _ in XCTFail("no suspension")
     }
     guard case .allow(let grant)? = outcome else { return XCTFail("\(String(describing: outcome))") }
-    XCTAssertEqual(grant.identityHeaders.map(\.0), ["X-User-Id", "X-Auth-Method", "X-User-Email", "X-Level"])
-    XCTAssertEqual(grant.identityHeaders.map(\.1), ["user-123", "jwt", "alice@example.com", "3"])
+    XCTAssertEqual(
+      grant.identityHeaders.map(\.0), ["X-User-Id", "X-Auth-Method", "X-User-Email", "X-Roles", "X-Level"])
+    XCTAssertEqual(grant.identityHeaders.map(\.1), ["user-123", "jwt", "alice@example.com", "admin", "3"])
     XCTAssertTrue(grant.stripAuthorization)
     XCTAssertEqual(grant.principalHash?.count, 16)
     XCTAssertEqual(runtime.counters.cache.misses, 1)

@@ -18,6 +18,8 @@ Scenarios:
   session-redis  `auth = "session"`, Redis store, L1 off (one Redis round trip per request)
   session-redis-dual  session-redis during a session migration to a second Redis in `dual` mode
                  (both stores read per request, answers compared)
+  session-l1-assert, jwt-repeat-assert  the same with `[assertion]` on (a generated ES256 key):
+                 every request also carries the signed assertion, from the assertion cache
 """
 
 import argparse
@@ -68,7 +70,13 @@ def start_upstream():
     return server
 
 
+ASSERTION = '\n[assertion]\nissuer = "https://gatehouse.bench/"\nclaims = { roles = "role" }\n'
+
+
 def config(scenario, port, upstream_port, tmp, redis_port, session_key):
+    if scenario.endswith("-assert"):
+        base = scenario[: -len("-assert")]
+        return config(base, port, upstream_port, tmp, redis_port, session_key) + ASSERTION
     common = f"""
 [server]
 listen = "127.0.0.1:{port}"
@@ -209,7 +217,7 @@ def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key,
         def one(i):
             if scenario.startswith("session"):
                 return client.request("/app/x", {"Cookie": cookies[i % len(cookies)]})
-            if scenario == "jwt-repeat":
+            if scenario.startswith("jwt-repeat"):
                 return client.request("/api/x", {"Authorization": f"Bearer {token}"})
             return client.request("/x", {})
 
@@ -239,7 +247,7 @@ def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key,
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--binary", required=True)
-    p.add_argument("--scenarios", default="passthrough,session-l1,jwt-repeat,session-redis")
+    p.add_argument("--scenarios", default="passthrough,session-l1,jwt-repeat,session-redis,session-l1-assert,jwt-repeat-assert")
     p.add_argument("--requests", default="1000,3000")
     p.add_argument("--out", default=None)
     p.add_argument("--annotate", action="store_true")
@@ -261,7 +269,7 @@ def main():
     redis_port = free_port()
     scenarios = args.scenarios.split(",")
     try:
-        if "jwt-repeat" in scenarios:
+        if any(s.startswith("jwt-repeat") for s in scenarios):
             subprocess.run([sys.executable, os.path.join(HERE, "jwt_tokens.py"), f"{tmp}/jwt", "1"], check=True,
                            stdout=subprocess.DEVNULL)
             token = open(f"{tmp}/jwt/token.txt").read().strip()

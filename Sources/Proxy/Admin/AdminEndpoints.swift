@@ -35,6 +35,8 @@ public final class AdminEndpoints: Sendable {
   let sessionAdmin = Mutex<SessionAdmin?>(nil)
   /// The migration admin API (`/migration`), once a migration is configured.
   let migrationAdmin = Mutex<MigrationAdmin?>(nil)
+  /// `/.well-known/jwks.json` (the assertion's public keys) and its `max-age`, with `[assertion]`.
+  let assertionKeys = Mutex<(body: [UInt8], maxAge: Int64)?>(nil)
   /// What `/status.json` reads, once the server started.
   let statusBoard = Mutex<StatusBoard?>(nil)
   let page: DashboardPage
@@ -147,6 +149,12 @@ public final class AdminEndpoints: Sendable {
         body: Readiness.body(for: failures))
     case .dashboard:
       return page.response
+    case .jwks:
+      // Public keys, for anyone who verifies the assertion: no token, like a JWKS endpoint.
+      guard let keys = assertionKeys.withLock({ $0 }) else { return .text(404, "no [assertion] configured") }
+      return AdminResponse(
+        status: 200, contentType: AdminResponse.json, body: keys.body,
+        extraHeaders: [("Cache-Control", "max-age=\(keys.maxAge)")])
     default:
       break
     }
@@ -169,7 +177,7 @@ public final class AdminEndpoints: Sendable {
       return AdminResponse(
         status: 200, contentType: AdminResponse.json, body: board.snapshot().body,
         extraHeaders: DashboardPage.apiHeaders)
-    case .healthz, .readyz, .dashboard, .dashboardAccess, .sessions, .migration, .unknown:
+    case .healthz, .readyz, .dashboard, .dashboardAccess, .sessions, .migration, .jwks, .unknown:
       return .text(404, "not found")
     }
   }
@@ -180,7 +188,7 @@ public final class AdminEndpoints: Sendable {
 
   enum Endpoint {
     case healthz, readyz, health, metrics, config, sessions, dashboard, status, dashboardAccess, migration,
-      unknown
+      jwks, unknown
 
     /// Endpoints that read a request body (up to `MigrationAdmin.maxBodyBytes`).
     var takesBody: Bool { self == .migration }
@@ -201,6 +209,7 @@ public final class AdminEndpoints: Sendable {
       case "/status.json": self = .status
       case "/dashboard/access": self = .dashboardAccess
       case "/migration": self = .migration
+      case "/.well-known/jwks.json": self = .jwks
       default: self = .unknown
       }
     }

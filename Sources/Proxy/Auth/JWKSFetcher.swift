@@ -31,7 +31,7 @@ public final class JWKSFetcher: Sendable {
   /// Creates the states; throws when a `ca_file` cannot be loaded into a TLS context (or no
   /// eventfd can be made).
   init(settings: JWTSettings, sink: LogSink, clock: any Clock = SystemClock()) throws(SetupError) {
-    self.issuers = settings.issuers.map { JWTIssuerState(config: $0) }
+    self.issuers = settings.issuers.map { JWTIssuerState(config: $0, extraClaims: settings.extraClaims) }
     var contexts: [TLSClientContext?] = []
     for issuer in settings.issuers {
       if case .uri(let url) = issuer.source, url.isTLS {

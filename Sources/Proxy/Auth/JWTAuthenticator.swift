@@ -17,13 +17,20 @@ final class JWTAuthenticator: RequestAuthenticator {
   let loop: EventLoop
   /// `method="jwt"` validation durations (nil: not measured).
   let durations: ValidationDurations?
+  /// This worker's session authenticator: tokens of an issuer with `session_claim` are checked
+  /// against its sessions (nil without `[session]`).
+  let sessions: SessionAuthenticator?
   /// This worker's recent grants by token bytes, in front of the shared verified-token cache.
   let repeated = RepeatedTokenCache()
 
-  init(runtime: JWTRuntime, loop: EventLoop, durations: ValidationDurations? = nil) {
+  init(
+    runtime: JWTRuntime, loop: EventLoop, durations: ValidationDurations? = nil,
+    sessions: SessionAuthenticator? = nil
+  ) {
     self.runtime = runtime
     self.loop = loop
     self.durations = durations
+    self.sessions = sessions
   }
 
   /// Times answers given at once (a request that waits for a key fetch is not timed: wrapping
@@ -71,7 +78,8 @@ final class JWTAuthenticator: RequestAuthenticator {
       ProxyError(.unauthorized, .downstream, "jwt missing_token"), headers: [("WWW-Authenticate", "Bearer")])
   }
 
-  /// Validates `token`; nil only when `mayRefetch` and the request now waits for a fetch.
+  /// Validates `token`; nil when the request now waits (for a fetch when `mayRefetch`, or for
+  /// the session store: `session_claim`) and `resume` will be called.
   private func validate(
     _ token: UnsafeBufferPointer<UInt8>, resume: @escaping (AuthOutcome) -> Void, mayRefetch: Bool
   ) -> AuthOutcome? {
@@ -102,7 +110,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     let hash = TokenHash(token: UnsafeRawBufferPointer(token))
     if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
-      return remember(token, grant(hit, issuer), issuer, keys, expiresAt: hit.expiresAt)
+      return finish(token, hit, issuer, keys, hash: hash, resume: resume)
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
     switch JWTValidator.validate(
@@ -110,7 +118,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
-      return remember(token, grant(verified, issuer), issuer, keys, expiresAt: verified.expiresAt)
+      return finish(token, verified, issuer, keys, hash: hash, resume: resume)
     case .failure(let error):
       if error.kind == .unknownKid, mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) {
         return nil
@@ -161,17 +169,31 @@ final class JWTAuthenticator: RequestAuthenticator {
         let outcome = token.withUnsafeBufferPointer {
           box.authenticator.validate($0, resume: box.resume, mayRefetch: false)
         }
-        // mayRefetch false: always answers.
-        box.resume(outcome ?? box.authenticator.deny(AuthError(.unknownKid, "kid unknown after refetch")))
+        // mayRefetch false: nil only while a session_claim lookup waits (it resumes itself).
+        if let outcome { box.resume(outcome) }
       }
     }
     if started { runtime.fetcher.wake() }
     return waiting
   }
 
-  private func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState) -> AuthOutcome {
+  /// The grant for a valid token (remembered for the next request with the same bytes), or —
+  /// for a token tied to a session (`session_claim`) — the grant once that session is found
+  /// alive (nil: `resume` gets the answer). A session-tied token is never remembered: its
+  /// session is asked on every request, so a revocation ends it at once.
+  private func finish(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ token: VerifiedToken, _ issuer: JWTIssuerState, _ keys: KeySet,
+    hash: TokenHash, resume: @escaping (AuthOutcome) -> Void
+  ) -> AuthOutcome? {
+    if let claim = issuer.config.sessionClaim, let value = token.claims[claim] {
+      return checkSession(value, of: token, issuer, hash: hash, resume: resume)
+    }
+    return remember(bytes, grant(token, issuer, hash: hash), issuer, keys, expiresAt: token.expiresAt)
+  }
+
+  func grant(_ token: VerifiedToken, _ issuer: JWTIssuerState, hash: TokenHash) -> AuthOutcome {
     let config = issuer.config
-    guard let userValue = token.claims[config.userClaim], let user = JWTAuthenticator.headerText(userValue)
+    guard let userValue = token.claims[config.userClaim], let user = ClaimHeaderValue.scalar(userValue)
     else {
       return deny(AuthError(.missingClaim, "user claim \(config.userClaim) missing or not a plain scalar"))
     }
@@ -180,7 +202,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     }
     var headers: [(String, String)] = [("X-User-Id", user), ("X-Auth-Method", "jwt")]
     for (claim, header) in config.claimHeaders {
-      if let value = token.claims[claim], let text = JWTAuthenticator.headerText(value) {
+      if let value = token.claims[claim], let text = ClaimHeaderValue.text(value) {
         headers.append((header, text))
       }
     }
@@ -189,10 +211,10 @@ final class JWTAuthenticator: RequestAuthenticator {
       AuthGrant(
         identityHeaders: headers, method: "jwt",
         principalHash: JWTAuthenticator.principalHash(token.issuer, user),
-        stripAuthorization: !config.forwardAuthorization))
+        stripAuthorization: !config.forwardAuthorization, token: token, tokenHash: hash))
   }
 
-  fileprivate func deny(_ error: AuthError) -> AuthOutcome {
+  func deny(_ error: AuthError) -> AuthOutcome {
     let code = JWTAuthenticator.code(error.kind)
     runtime.counters.failed(code)
     let forbidden = error.kind.isForbidden
@@ -203,19 +225,6 @@ final class JWTAuthenticator: RequestAuthenticator {
     return .deny(
       ProxyError(forbidden ? .forbidden : .unauthorized, .downstream, "jwt \(code): \(error.detail)"),
       headers: [("WWW-Authenticate", challenge)])
-  }
-
-  /// A scalar claim as header text: strings as they are, numbers and booleans in JSON form;
-  /// nil for null, arrays, objects, and any value with a control byte (CR/LF/NUL/DEL…).
-  static func headerText(_ value: JSONValue) -> String? {
-    let text: String
-    switch value {
-    case .string(let string): text = string
-    case .int, .double, .bool: text = value.description
-    case .null, .array, .object: return nil
-    }
-    for byte in text.utf8 where byte < 0x20 || byte == 0x7F { return nil }
-    return text
   }
 
   /// First 16 hex digits of SHA-256(iss NUL user): identifies the principal in logs without naming it.

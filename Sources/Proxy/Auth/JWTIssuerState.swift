@@ -25,15 +25,21 @@ final class JWTIssuerState: Sendable {
 
   let config: JWTIssuerConfig
   let settings: IssuerSettings
-  /// The claims `JWTAuthenticator.grant` reads (the user claim and the claim headers' claims):
+  /// The claims `JWTAuthenticator.grant` reads (the user claim and the claim headers' claims)
+  /// and those the rest of the configuration reads (`extraClaims`: `require`, the assertion):
   /// the validator decodes only these into `VerifiedToken.claims`.
   let keptClaims: ClaimSelection
   private let inner: Mutex<Inner>
 
-  init(config: JWTIssuerConfig, seed: UInt64? = nil) {
+  init(config: JWTIssuerConfig, extraClaims: [String] = [], seed: UInt64? = nil) {
     self.config = config
     self.settings = config.issuerSettings()
-    self.keptClaims = .only([config.userClaim] + config.claimHeaders.map(\.claim))
+    var kept = [config.userClaim]
+    for name in config.claimHeaders.map(\.claim) + [config.sessionClaim].compactMap({ $0 }) + extraClaims
+    where !kept.contains(name) {
+      kept.append(name)
+    }
+    self.keptClaims = .only(kept)
     self.inner = Mutex(Inner(cache: JWKSCache(settings: config.cacheSettings(), seed: seed)))
   }
 

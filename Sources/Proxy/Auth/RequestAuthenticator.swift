@@ -1,5 +1,6 @@
 public import Config
 public import HTTP1
+public import JWT
 public import Net
 
 /// What the authentication phase shows an authenticator of a request: copies of the few fields
@@ -53,11 +54,18 @@ public struct AuthGrant: Sendable {
   public var session: ActiveSession?
   /// Remove the client's `Authorization` from the upstream request (JWT `forward_authorization = false`).
   public var stripAuthorization: Bool
+  /// The validated token of a JWT grant (its kept claims: `require`, the assertion).
+  public var token: VerifiedToken?
+  /// The token's verified-cache identity (the assertion cache's key for it).
+  public var tokenHash: TokenHash?
 
   public init(
     identityHeaders: [(String, String)], responseHeaders: [(String, String)] = [], method: StaticString,
-    principalHash: String?, session: ActiveSession? = nil, stripAuthorization: Bool = false
+    principalHash: String?, session: ActiveSession? = nil, stripAuthorization: Bool = false,
+    token: VerifiedToken? = nil, tokenHash: TokenHash? = nil
   ) {
+    self.tokenHash = tokenHash
+    self.token = token
     self.session = session
     self.stripAuthorization = stripAuthorization
     self.identityHeaders = identityHeaders

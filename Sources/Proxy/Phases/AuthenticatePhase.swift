@@ -84,6 +84,8 @@ struct AuthenticatePhase: RequestPhase {
       request.identityHeaders = grant.identityHeaders
       request.responseHeaders = grant.responseHeaders
       request.session = grant.session
+      request.token = grant.token
+      request.tokenHash = grant.tokenHash
       return .proceed
     case .deny(let error, let headers):
       let kind: String

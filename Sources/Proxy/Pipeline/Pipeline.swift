@@ -5,7 +5,7 @@ import HTTP1
 /// `RequestContext` carried through all of them:
 ///
 ///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► consent
-///                        ─► route ─► authenticate ─► loginDetect ─► vaultRequest
+///                        ─► route ─► authenticate ─► require ─► loginDetect ─► vaultRequest ─► assertion
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
 ///                        ▼ for an answer (key fetch, store reply) or for a form body, and
 ///                          loginDetect for a login form
@@ -39,8 +39,10 @@ final class Pipeline {
   let consent: ConsentPhase
   let route: RoutePhase
   let authenticate: AuthenticatePhase
+  let require: RequirePhase
   let loginDetect = LoginDetectPhase()
   let vaultRequest: VaultRequestPhase
+  let assertion: AssertionPhase
   let upstreamRequest = UpstreamRequestPhase()
   let vaultCapture: VaultCapturePhase
   let lifecycle: LifecyclePhase
@@ -59,8 +61,10 @@ final class Pipeline {
     consent = ConsentPhase(worker: worker)
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
+    require = RequirePhase(worker: worker)
     vaultRequest = VaultRequestPhase(worker: worker)
     vaultCapture = VaultCapturePhase(worker: worker)
+    assertion = AssertionPhase(worker: worker)
     lifecycle = LifecyclePhase(worker: worker)
     ownedCookies = OwnedCookiePhase(worker: worker)
     cookiePolicy = CookiePolicyPhase(worker: worker)
@@ -92,8 +96,10 @@ final class Pipeline {
       case .consent: result = consent.run(&request, view)
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
+      case .require: result = require.run(&request, view)
       case .loginDetect: result = loginDetect.run(&request, view)
       case .vaultRequest: result = vaultRequest.run(&request, view)
+      case .assertion: result = assertion.run(&request, view)
       case .upstreamRequest: result = upstreamRequest.run(&request, view)
       case .vaultCapture, .lifecycle, .ownedCookies, .cookiePolicy, .cacheControl, .responseRewrite:
         preconditionFailure("\(phase) is a response phase")
@@ -119,7 +125,7 @@ final class Pipeline {
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
       case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .consent, .route, .authenticate,
-        .loginDetect, .vaultRequest, .upstreamRequest:
+        .require, .loginDetect, .vaultRequest, .assertion, .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
       if let outcome = PhasesOutcome(result, at: phase) { return outcome }
@@ -139,8 +145,8 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, refusedMethod, methodOverride, bodyLimit, consent, route, authenticate, loginDetect
-  case vaultRequest
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, consent, route, authenticate, require
+  case loginDetect, vaultRequest, assertion
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.

@@ -1,6 +1,7 @@
 import Codecs
 import EventLoop
 import HTTP1
+import JWT
 import Net
 
 /// Everything Gatehouse knows about one request, carried through the phases and logged once at
@@ -89,6 +90,9 @@ struct RequestContext {
     set { stateForSessions(newValue != nil)?.session = newValue }
   }
   private var sessionState: SessionRequestState? = nil
+  /// The validated token of a JWT request (its kept claims), after authentication.
+  var token: VerifiedToken? = nil
+  var tokenHash: TokenHash? = nil
 
   /// The session state, made when a value is to be stored (`creating`); nil when there is none
   /// and nothing to store.

@@ -12,11 +12,14 @@ public struct CompiledRoute: Sendable {
   let otherMethods: [[UInt8]]
   public let auth: AuthPolicy
   public let onUnauthenticated: UnauthenticatedAction
+  /// The route's `require` rule, judged after authentication (`RequirePhase`).
+  public let require: AccessRule?
 
   public init(
     name: String, path: String, exact: Bool, methods: [String], auth: AuthPolicy,
-    onUnauthenticated: UnauthenticatedAction = .auto
+    onUnauthenticated: UnauthenticatedAction = .auto, require: AccessRule? = nil
   ) {
+    self.require = require
     self.onUnauthenticated = onUnauthenticated
     self.name = name
     self.pathBytes = Array(path.utf8)

@@ -118,6 +118,7 @@ public final class GatehouseServer: @unchecked Sendable {
       }
     }
     sessionService = sessions
+    let assertionIssuer = try makeAssertionIssuer()
     if let sessions {
       let registry = metrics.registry
       let current = currentSessions
@@ -206,9 +207,11 @@ public final class GatehouseServer: @unchecked Sendable {
         }
       }
       if let jwt = jwtRuntime {
-        worker.authenticators[.jwt] = JWTAuthenticator(runtime: jwt, loop: loop, durations: jwtDurations)
+        worker.authenticators[.jwt] = JWTAuthenticator(
+          runtime: jwt, loop: loop, durations: jwtDurations, sessions: worker.sessionAuthenticator)
       }
       worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
+      worker.assertionIssuer = assertionIssuer
       workers.append(worker)
       let fd = listeners[index]
       let migration = index == 0 ? sessions?.migration : nil
@@ -327,7 +330,8 @@ public final class GatehouseServer: @unchecked Sendable {
     }
     for worker in workers {
       let authenticator = fresh.map {
-        JWTAuthenticator(runtime: $0, loop: worker.loop, durations: jwtDurations)
+        JWTAuthenticator(
+          runtime: $0, loop: worker.loop, durations: jwtDurations, sessions: worker.sessionAuthenticator)
       }
       let box = AuthenticatorBox(authenticator)
       worker.loop.execute { worker.authenticators[.jwt] = box.value.map { $0 as any RequestAuthenticator } }

@@ -24,6 +24,8 @@ public enum RestartOnlyChanges {
     if old.tracing.serviceName != new.tracing.serviceName { keys.append("tracing.service_name") }
     if old.tracing.maxQueue != new.tracing.maxQueue { keys.append("tracing.max_queue") }
     if old.tracing.recordUserID != new.tracing.recordUserID { keys.append("tracing.record_user_id") }
+    // The signing keys (a generated one above all) and the shared assertion cache live from start.
+    if old.assertion != new.assertion { keys.append("assertion") }
     switch (old.session, new.session) {
     case (nil, nil):
       break

@@ -10,17 +10,17 @@ extension RuntimeConfig {
       case .prefix(let path):
         return CompiledRoute(
           name: route.name, path: path, exact: false, methods: route.methods, auth: route.auth,
-          onUnauthenticated: route.onUnauthenticated)
+          onUnauthenticated: route.onUnauthenticated, require: route.require)
       case .exact(let path):
         return CompiledRoute(
           name: route.name, path: path, exact: true, methods: route.methods, auth: route.auth,
-          onUnauthenticated: route.onUnauthenticated)
+          onUnauthenticated: route.onUnauthenticated, require: route.require)
       }
     }
     self.init(
       routes: RouteTable(routes),
       strip: config.headers.strip
-        + config.jwt.identityHeaderNames.filter { name in
+        + (config.jwt.identityHeaderNames + [config.assertion?.header].compactMap { $0 }).filter { name in
           !config.headers.strip.contains { $0.lowercased() == name.lowercased() }
         },
       requestIDHeader: config.headers.requestIdHeader,

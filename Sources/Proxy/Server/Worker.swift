@@ -26,6 +26,8 @@ final class Worker: @unchecked Sendable {
   var sessionAuthenticator: SessionAuthenticator?
   /// The app-driven session lifecycle (login/logout/elevate headers); nil without `[session]`.
   var sessionLifecycle: SessionLifecycle?
+  /// `[assertion]`'s keys, claims and signed assertions (nil: no assertion header).
+  var assertionIssuer: AssertionIssuer?
   /// This worker's Redis connections, stores and breakers (`[session] store = "redis"`, and a
   /// migration's target); started on the loop thread before the listener.
   var redisBackends: [RedisWorkerBackend] = []

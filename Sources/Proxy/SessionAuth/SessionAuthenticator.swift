@@ -65,7 +65,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   var storeIsUnavailable: Bool { breaker?.outageStart() != nil }
 
   /// Whether L1 may answer now, and whether the store is in an outage (then nothing is written).
-  private func cachePolicy() -> (useCache: Bool, degraded: Bool) {
+  func cachePolicy() -> (useCache: Bool, degraded: Bool) {
     guard service.settings.cacheEnabled else { return (false, breaker?.outageStart() != nil) }
     if let breaker, let since = breaker.outageStart() {
       return (breaker.now() &- since <= staleGrace, true)

@@ -68,3 +68,26 @@ extension RestartOnlyChangesTests {
 private struct ReloadConfigFailure: Error, CustomStringConvertible {
   let description: String
 }
+
+extension RestartOnlyChangesTests {
+  /// The assertion's keys and cache live from start: adding, removing or editing it refuses the
+  /// reload.
+  func testAssertionEdits() throws {
+    let running = try config("")
+    let withAssertion = try config("", log: "").withAssertion("https://a/")
+    XCTAssertEqual(RestartOnlyChanges.between(running, withAssertion), ["assertion"], "added")
+    XCTAssertEqual(RestartOnlyChanges.between(withAssertion, withAssertion), [], "unchanged")
+    XCTAssertEqual(
+      RestartOnlyChanges.between(withAssertion, try config("").withAssertion("https://b/")), ["assertion"],
+      "edited")
+  }
+}
+
+extension GatehouseConfig {
+  fileprivate func withAssertion(_ issuer: String) -> GatehouseConfig {
+    GatehouseConfig(
+      server: server, upstream: upstream, limits: limits, admin: admin, headers: headers, log: log, jwt: jwt,
+      routes: routes, session: session, health: health, tracing: tracing,
+      assertion: AssertionSettings(issuer: issuer))
+  }
+}
