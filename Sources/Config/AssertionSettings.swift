@@ -17,13 +17,16 @@ public struct AssertionSettings: Sendable, Equatable {
   public let claims: [(claim: String, source: String)]
   /// `Cache-Control: max-age` of `/.well-known/jwks.json`.
   public let jwksMaxAge: Duration
+  /// Also serve the key set on the public listener at this exact path (nil: admin listener only).
+  public let publicJWKSPath: String?
 
   public init(
     header: String = "X-Gatehouse-Assertion", issuer: String, audience: String? = nil,
     ttl: Duration = .seconds(300),
     algorithm: String = "ES256", keys: [Secret] = [], claims: [(claim: String, source: String)] = [],
-    jwksMaxAge: Duration = .seconds(300)
+    jwksMaxAge: Duration = .seconds(300), publicJWKSPath: String? = nil
   ) {
+    self.publicJWKSPath = publicJWKSPath
     self.header = header
     self.issuer = issuer
     self.audience = audience
@@ -38,6 +41,7 @@ public struct AssertionSettings: Sendable, Equatable {
     a.header == b.header && a.issuer == b.issuer && a.audience == b.audience && a.ttl == b.ttl
       && a.algorithm == b.algorithm && a.keys == b.keys && a.claims.map(\.claim) == b.claims.map(\.claim)
       && a.claims.map(\.source) == b.claims.map(\.source) && a.jwksMaxAge == b.jwksMaxAge
+      && a.publicJWKSPath == b.publicJWKSPath
   }
 
   /// Names of the JWT claims the assertion reads from a token (besides the user claim).

@@ -5,6 +5,7 @@ import JWT
 extension ConfigReader {
   static let assertionKeys = [
     "header", "issuer", "audience", "ttl", "algorithm", "keys", "claims", "jwks_max_age",
+    "public_jwks_path",
   ]
   static let assertionReservedClaims = ["iss", "aud", "sub", "sid", "amr", "iat", "exp", "jti", "trace_id"]
 
@@ -49,6 +50,17 @@ extension ConfigReader {
     let ttl = duration(s, "ttl", default: d.ttl, range: .seconds(10) ... .seconds(3600))
     let jwksMaxAge = duration(
       s, "jwks_max_age", default: d.jwksMaxAge, range: .seconds(0) ... .seconds(86400))
+    var publicJWKSPath: String?
+    if let (text, line) = string(s, "public_jwks_path"), !text.isEmpty {
+      if Self.isPlainPath(text) {
+        publicJWKSPath = text
+      } else {
+        report(
+          line: line, key: s.key("public_jwks_path"),
+          "expected an absolute path such as \"/.well-known/jwks.json\" (no query, no spaces or control characters)"
+        )
+      }
+    }
     var algorithm = d.algorithm
     if let (text, line) = string(s, "algorithm") {
       if ["ES256", "RS256", "EdDSA"].contains(text) {
@@ -105,6 +117,12 @@ extension ConfigReader {
     guard issues.count == before else { return nil }
     return AssertionSettings(
       header: header, issuer: issuer, audience: audience, ttl: ttl, algorithm: algorithm, keys: keys,
-      claims: claims, jwksMaxAge: jwksMaxAge)
+      claims: claims, jwksMaxAge: jwksMaxAge, publicJWKSPath: publicJWKSPath)
+  }
+
+  /// `/` followed by visible ASCII without `?` or `#`: a path a request target can equal.
+  static func isPlainPath(_ text: String) -> Bool {
+    text.hasPrefix("/")
+      && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
   }
 }

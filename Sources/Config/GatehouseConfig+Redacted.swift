@@ -97,6 +97,7 @@ extension GatehouseConfig {
           + assertion.claims.map { "\(string($0.claim)) = \(string($0.source))" }.joined(separator: ", ")
           + " }",
         "jwks_max_age = \(duration(assertion.jwksMaxAge))",
+        "public_jwks_path = \(string(assertion.publicJWKSPath ?? ""))",
       ]
     }
     return lines.joined(separator: "\n") + "\n"

@@ -82,6 +82,14 @@ final class AssertionConfigTests: XCTestCase {
         "not a valid header name", 3
       ),
       (
+        "public path with a query", "[assertion]\nissuer = \"https://a/\"\npublic_jwks_path = \"/k?x=1\"\n",
+        "assertion.public_jwks_path", "absolute path", 3
+      ),
+      (
+        "relative public path", "[assertion]\nissuer = \"https://a/\"\npublic_jwks_path = \"jwks.json\"\n",
+        "assertion.public_jwks_path", "absolute path", 3
+      ),
+      (
         "unknown key", "[assertion]\nissuer = \"https://a/\"\nkid = \"x\"\n", "assertion.kid", "unknown key",
         3
       ),

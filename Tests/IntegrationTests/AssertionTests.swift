@@ -11,7 +11,7 @@ final class AssertionTests: SessionTestCase {
 
   /// Gatehouse A: sessions plus an assertion signed with the fixture RSA key k1 (RS256, so
   /// Gatehouse B verifies it with the algorithm every build has).
-  private func startA() throws -> GatehouseProcess {
+  private func startA(extra: String = "") throws -> GatehouseProcess {
     try startGatehouse(
       toml: sessionConfig() + """
 
@@ -22,8 +22,27 @@ final class AssertionTests: SessionTestCase {
         algorithm = "RS256"
         keys = ["file:\(JWTFixtures.path("k1.pem"))"]
         claims = { roles = "role" }
-
+        \(extra)
         """)
+  }
+
+  /// `public_jwks_path`: the public listener serves the admin listener's key set at that exact
+  /// path, cacheable, without a route or a session; other methods are refused and the path
+  /// never reaches the app.
+  func testTheKeySetIsAlsoServedOnAPublicPath() throws {
+    let a = try startA(extra: "public_jwks_path = \"/.well-known/gatehouse-jwks.json\"")
+    let adminSet = try admin(a, "GET", "/.well-known/jwks.json")
+    XCTAssertEqual(adminSet.status, 200)
+    let (response, forwarded) = try request(a, "GET", "/.well-known/gatehouse-jwks.json", ticket: nil)
+    XCTAssertEqual(response.status, 200, "\(response)")
+    XCTAssertEqual(response.bodyText, adminSet.body, "the same key set")
+    XCTAssertEqual(response.headers.values("Cache-Control"), ["public, max-age=300"])
+    XCTAssertNil(forwarded, "answered by Gatehouse")
+    let (post, postForwarded) = try request(a, "POST", "/.well-known/gatehouse-jwks.json", ticket: nil)
+    XCTAssertEqual(post.status, 405)
+    XCTAssertNil(postForwarded)
+    let (other, _) = try request(a, "GET", "/.well-known/gatehouse-jwks.json.bak", ticket: nil)
+    XCTAssertNotEqual(other.status, 200, "only the exact path")
   }
 
   private func assertion(_ gatehouse: GatehouseProcess, _ ticket: String, _ name: String) throws -> String {

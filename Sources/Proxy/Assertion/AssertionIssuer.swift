@@ -15,6 +15,11 @@ final class AssertionIssuer: Sendable {
   let ttlSeconds: Int64
   /// `/.well-known/jwks.json`: public keys only, `kid` = RFC 7638 thumbprint.
   let jwksBody: [UInt8]
+  /// The same key set as text, and its `Cache-Control`, for `public_jwks_path`.
+  let jwksText: String
+  let jwksCacheControl: String
+  /// `public_jwks_path` as bytes, compared with each request's path (nil: not served there).
+  let publicJWKSPath: [UInt8]?
   /// True when no key was configured and one was generated at start.
   let generatedKey: Bool
   /// The assertions signed so far, shared by the workers.
@@ -33,7 +38,10 @@ final class AssertionIssuer: Sendable {
     self.signers = signers
     self.audience = settings.audience ?? upstream
     self.ttlSeconds = Int64(settings.ttl.components.seconds)
-    self.jwksBody = Array(JWSSigner.keySetJSON(signers).utf8)
+    self.jwksText = JWSSigner.keySetJSON(signers)
+    self.jwksBody = Array(jwksText.utf8)
+    self.jwksCacheControl = "public, max-age=\(settings.jwksMaxAge.components.seconds)"
+    self.publicJWKSPath = settings.publicJWKSPath.map { Array($0.utf8) }
   }
 
   /// One signed assertion. `claims` are the configured claims' values (absent ones omitted).

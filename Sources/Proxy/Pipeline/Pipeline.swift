@@ -5,7 +5,7 @@ import HTTP1
 /// `RequestContext` carried through all of them:
 ///
 ///     request filter   strip ─► trace ─► refusedMethod ─► methodOverride ─► bodyLimit ─► consent
-///                        ─► route ─► authenticate ─► require ─► loginDetect ─► vaultRequest ─► assertion
+///                        ─► publicJWKS ─► route ─► authenticate ─► require ─► loginDetect ─► vaultRequest ─► assertion
 ///                        │ any phase may answer itself (401, 413, …); authenticate may wait
 ///                        ▼ for an answer (key fetch, store reply) or for a form body, and
 ///                          loginDetect for a login form
@@ -39,6 +39,7 @@ final class Pipeline {
   let consent: ConsentPhase
   let route: RoutePhase
   let authenticate: AuthenticatePhase
+  let publicJWKS: PublicJWKSPhase
   let require: RequirePhase
   let loginDetect = LoginDetectPhase()
   let vaultRequest: VaultRequestPhase
@@ -61,6 +62,7 @@ final class Pipeline {
     consent = ConsentPhase(worker: worker)
     route = RoutePhase(worker: worker)
     authenticate = AuthenticatePhase(worker: worker)
+    publicJWKS = PublicJWKSPhase(worker: worker)
     require = RequirePhase(worker: worker)
     vaultRequest = VaultRequestPhase(worker: worker)
     vaultCapture = VaultCapturePhase(worker: worker)
@@ -94,6 +96,7 @@ final class Pipeline {
       case .methodOverride: result = methodOverride.run(&request, view)
       case .bodyLimit: result = bodyLimit.run(&request, view)
       case .consent: result = consent.run(&request, view)
+      case .publicJWKS: result = publicJWKS.run(&request, view)
       case .route: result = route.run(&request, view)
       case .authenticate: result = authenticate.run(&request, view)
       case .require: result = require.run(&request, view)
@@ -124,7 +127,8 @@ final class Pipeline {
       case .cookiePolicy: result = cookiePolicy.run(&request, view)
       case .cacheControl: result = cacheControl.run(&request, view)
       case .responseRewrite: result = responseRewrite.run(&request, view)
-      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .consent, .route, .authenticate,
+      case .strip, .trace, .refusedMethod, .methodOverride, .bodyLimit, .consent, .publicJWKS, .route,
+        .authenticate,
         .require, .loginDetect, .vaultRequest, .assertion, .upstreamRequest:
         preconditionFailure("\(phase) is a request phase")
       }
@@ -145,8 +149,8 @@ final class Pipeline {
 /// Every phase, in the order it runs (see `Pipeline`).
 enum PhaseID: UInt8, Equatable {
   // Request filter.
-  case strip, trace, refusedMethod, methodOverride, bodyLimit, consent, route, authenticate, require
-  case loginDetect, vaultRequest, assertion
+  case strip, trace, refusedMethod, methodOverride, bodyLimit, consent, publicJWKS, route, authenticate
+  case require, loginDetect, vaultRequest, assertion
   // Upstream request (after the upstream peer).
   case upstreamRequest
   // Response filter.

@@ -1,5 +1,5 @@
 public import Config
-public import HTTP1
+import HTTP1
 
 /// The hot-path form of the strict choices that are configurable (docs/security.md): refused
 /// methods, method overrides, the cookies the app may not set, the `Cache-Control` added to
