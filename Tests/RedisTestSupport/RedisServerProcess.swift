@@ -1,5 +1,6 @@
 public import Foundation
 import Glibc
+import Synchronization
 
 /// A `redis-server` (or `redis-sentinel`) child process on an ephemeral loopback port, stopped
 /// by pid. Test-thread only.
@@ -51,14 +52,25 @@ public final class RedisServerProcess {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    // Its own messages (a port already taken, a bad option) go to a file the error quotes.
+    let log = directory.appendingPathComponent("stdout.log")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    let output = try FileHandle(forWritingTo: log)
+    process.standardOutput = output
+    process.standardError = output
     try process.run()
     self.process = process
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
       let answer = (try? cli(["PING"])) ?? ""
       if answer == "PONG" || answer.hasPrefix("NOAUTH") { return }
+      if !process.isRunning {
+        self.process = nil
+        let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        throw RedisTestSupportError(
+          "\(executable) on port \(port) exited (status \(process.terminationStatus)) before answering: \(said.suffix(400))"
+        )
+      }
       usleep(20_000)
     }
     throw RedisTestSupportError("\(executable) on port \(port) did not answer within \(timeout) s")
@@ -104,7 +116,20 @@ public final class RedisServerProcess {
   }
 
   /// A loopback port that was free a moment ago (bind to 0, read it, close).
+  /// A loopback port nothing listens on now, never one this process handed out before (a
+  /// cluster takes a dozen at once and binds them later: the kernel may offer a port again
+  /// once its probe socket is closed).
   public static func freePort() throws -> Int {
+    for _ in 0..<32 {
+      let port = try probePort()
+      if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+    }
+    throw RedisTestSupportError("no fresh loopback port after 32 tries")
+  }
+
+  private static let handedOut = Mutex<Set<Int>>([])
+
+  private static func probePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw RedisTestSupportError("socket failed") }
     defer { close(fd) }
