@@ -121,6 +121,8 @@ rotation_interval = "1h"
 
 [session.cache]
 enabled = {"false" if store == "redis" else "true"}
+# Under valgrind a run lasts minutes: entries must not expire mid-run, or "L1 hit" measures misses.
+ttl = "1h"
 
 [[route]]
 path_prefix = "/app/"

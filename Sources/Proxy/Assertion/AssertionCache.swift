@@ -17,7 +17,8 @@ final class AssertionCache: Sendable {
   }
 
   struct Entry: Sendable {
-    let value: String
+    /// The whole header line the app receives, `name: value\r\n`, rendered once.
+    let line: [UInt8]
     /// Wall seconds after which the assertion is signed again (iat + ttl/2).
     let renewAt: Int64
   }
@@ -29,17 +30,17 @@ final class AssertionCache: Sendable {
 
   var count: Int { entries.withLock { $0.count } }
 
-  func lookup(_ key: Key, now: Int64) -> String? {
+  func lookup(_ key: Key, now: Int64) -> [UInt8]? {
     entries.withLock { table in
       guard let entry = table[key], now < entry.renewAt else { return nil }
-      return entry.value
+      return entry.line
     }
   }
 
-  func insert(_ key: Key, value: String, renewAt: Int64) {
+  func insert(_ key: Key, line: [UInt8], renewAt: Int64) {
     entries.withLock { table in
       if table.count >= capacity && table[key] == nil { table.removeAll(keepingCapacity: true) }
-      table[key] = Entry(value: value, renewAt: renewAt)
+      table[key] = Entry(line: line, renewAt: renewAt)
     }
   }
 }
