@@ -20,10 +20,23 @@ extension SessionLifecycle {
     _ session: ActiveSession, changes: [VaultChange], request: AuthRequest?, now: Int64,
     _ done: @escaping (Outcome) -> Void
   ) {
-    let record = vaultApplied(changes, to: session.record)
+    // A concurrent rotation may win (`converged`): its record lacks this change, which the app
+    // will repeat.
+    rotateAnswering(
+      session, record: vaultApplied(changes, to: session.record), elevate: nil, request, now, done)
+  }
+
+  /// Rotates `session` to `record` (and `elevate`'s attributes) through the store and answers
+  /// with the cookies the client needs: the new session (and CSRF) cookie, the winner's cookie
+  /// when a concurrent rotation won, a deletion when the session is gone, 503 when the store
+  /// could not write it.
+  func rotateAnswering(
+    _ session: ActiveSession, record: SessionRecord, elevate: [String: String]?, _ request: AuthRequest?,
+    _ now: Int64, _ done: @escaping (Outcome) -> Void
+  ) {
     service.rotate(
       store: store, ticket: session.ticket, record: record, now: now, userAgent: request?.userAgent,
-      elevate: nil
+      elevate: elevate
     ) { [service, log] result in
       switch result {
       case .rotated(let ticket, let record):
@@ -31,7 +44,6 @@ extension SessionLifecycle {
         if let csrf = service.csrfCookie(for: record) { headers.append(csrf) }
         done(.headers(headers))
       case .converged(let ticket):
-        // A concurrent rotation won; its record lacks this change, which the app will repeat.
         done(.headers([service.setCookie(ticket)]))
       case .gone:
         done(.headers([service.deletionCookie()]))

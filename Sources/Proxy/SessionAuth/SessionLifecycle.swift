@@ -153,25 +153,8 @@ final class SessionLifecycle {
           done(.headers([]))
           return
         }
-        service.rotate(
-          store: store, ticket: session.ticket, record: vaultApplied(vault, to: session.record), now: now,
-          userAgent: request?.userAgent,
-          elevate: attributes
-        ) { [service, log] result in
-          switch result {
-          case .rotated(let ticket, let record):
-            var headers = [service.setCookie(ticket)]
-            if let csrf = service.csrfCookie(for: record) { headers.append(csrf) }
-            done(.headers(headers))
-          case .converged(let ticket):
-            done(.headers([service.setCookie(ticket)]))
-          case .gone:
-            done(.headers([service.deletionCookie()]))
-          case .unavailable:
-            service.reportWriteFailure(.rotate, sessionHash: session.ticket.hashForLogs, log: log)
-            done(.refuse(ProxyError(.storeUnavailable, .internal, "session store")))
-          }
-        }
+        rotateAnswering(
+          session, record: vaultApplied(vault, to: session.record), elevate: attributes, request, now, done)
       case .vaultUpdate:
         guard let session else {
           done(.headers([]))
