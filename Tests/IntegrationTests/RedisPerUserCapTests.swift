@@ -5,23 +5,10 @@ import XCTest
 /// logins: Redis keeps `max_per_user` sessions, and no process may keep serving an evicted one
 /// from its L1 cache (a create's or lookup's answer cached after the eviction's invalidation
 /// arrived would live for the cache's whole lifetime; docs/redis.md §8).
-final class RedisPerUserCapTests: SessionTestCase {
+final class RedisPerUserCapTests: RedisSessionTestCase {
   private static let cap = 3
   private static let logins = 20
   private static let rounds = 50
-
-  private var redis: RedisTestServer!
-
-  override func setUpWithError() throws {
-    try super.setUpWithError()
-    redis = try RedisTestServer()
-    try redis.start()
-  }
-
-  override func tearDown() {
-    redis?.stop()
-    super.tearDown()
-  }
 
   private func startReplica() throws -> GatehouseProcess {
     let gatehouse = try startSessionGatehouse(session: [

@@ -5,20 +5,7 @@ import XCTest
 /// stopped by pid: two gatehouse processes sharing one Redis (login, logout and admin revocation
 /// seen across replicas within a second through client-side-caching invalidations), and the
 /// outage mode (stale grace for cached sessions, 503 for the rest and for logins, recovery).
-final class RedisSessionTests: SessionTestCase {
-  private var redis: RedisTestServer!
-
-  override func setUpWithError() throws {
-    try super.setUpWithError()
-    redis = try RedisTestServer()
-    try redis.start()
-  }
-
-  override func tearDown() {
-    redis?.stop()
-    super.tearDown()
-  }
-
+final class RedisSessionTests: RedisSessionTestCase {
   /// `session` lines go to `[session]`, `redisKeys` to `[redis]`.
   private func redisLines(session: [String], redis redisKeys: [String]) -> [String] {
     ["store = \"redis\""] + session + ["[redis]", "address = \"127.0.0.1:\(redis.port)\""] + redisKeys

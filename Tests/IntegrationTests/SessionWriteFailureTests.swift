@@ -4,20 +4,7 @@ import XCTest
 /// A logout or revocation the store does not write is never reported as done (docs/security.md,
 /// "Revocation that could not be written"): a real `redis-server` turned read-only (`REPLICAOF` a
 /// port nobody listens on keeps its data and refuses writes), then writable again.
-final class SessionWriteFailureTests: SessionTestCase {
-  private var redis: RedisTestServer!
-
-  override func setUpWithError() throws {
-    try super.setUpWithError()
-    redis = try RedisTestServer()
-    try redis.start()
-  }
-
-  override func tearDown() {
-    redis?.stop()
-    super.tearDown()
-  }
-
+final class SessionWriteFailureTests: RedisSessionTestCase {
   private func startOnRedis() throws -> GatehouseProcess {
     let gatehouse = try startSessionGatehouse(session: [
       "store = \"redis\"", "[redis]", "address = \"127.0.0.1:\(redis.port)\"",
