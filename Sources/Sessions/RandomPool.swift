@@ -21,6 +21,19 @@ public final class RandomPool {
     }
   }
 
+  /// A CSRF token masked with fresh bytes from the pool (no allocation).
+  public func maskedToken(base: [UInt8]) -> MaskedCSRFToken {
+    let count = CSRFToken.baseByteCount
+    if offset + count > buffer.count {
+      buffer = SecureRandom.bytes(max(batch, count))
+      offset = 0
+    }
+    defer { offset += count }
+    return buffer.withUnsafeBufferPointer {
+      MaskedCSRFToken(base: base, mask: UnsafeBufferPointer(rebasing: $0[offset..<(offset + count)]))
+    }
+  }
+
   public func take(_ count: Int) -> [UInt8] {
     if offset + count > buffer.count {
       buffer = SecureRandom.bytes(max(batch, count))

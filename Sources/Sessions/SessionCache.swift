@@ -69,18 +69,23 @@ public final class SessionCache: Sendable {
   /// The cached record, if present and `now` is before the entry's deadline (an expired entry is
   /// removed). A hit makes the entry most recently used.
   public func lookup(_ hash: SessionIDHash, now: Int64) -> SessionRecord? {
-    let bytes: [UInt8]?
-    if let store {
-      bytes = store.state.withLock { $0.cachedRecord(hash, now: now) }
-    } else {
-      bytes = state.withLock { state in
-        let found = state.slots.lookup(hash, now: now)
-        if found == nil { state.coherence.misses &+= 1 } else { state.coherence.hits &+= 1 }
-        return found
-      }
-    }
-    guard let bytes else { return nil }
+    guard let bytes = lookupSerialized(hash, now: now) else { return nil }
     return try? SessionRecord(serialized: bytes)
+  }
+
+  /// `lookup` without the parse: the cached record's serialised form (`SessionRecord.serialized()`),
+  /// shared with the cache, not copied. A caller that keeps the record it decoded from equal
+  /// bytes may use it again instead of parsing (`VerifiedTicketCache.Entry.record(serialized:)`):
+  /// every change of the record (touch, rotation, vault, elevation) stores new bytes.
+  public func lookupSerialized(_ hash: SessionIDHash, now: Int64) -> [UInt8]? {
+    if let store {
+      return store.state.withLock { $0.cachedRecord(hash, now: now) }
+    }
+    return state.withLock { state in
+      let found = state.slots.lookup(hash, now: now)
+      if found == nil { state.coherence.misses &+= 1 } else { state.coherence.hits &+= 1 }
+      return found
+    }
   }
 
   /// The fill token for an answer about to be asked for: take it before the store call (or the

@@ -17,16 +17,20 @@ import Crypto
 public final class VerifiedTicketCache {
   /// What the upstream is told about a session, rendered once per record generation (a rotation
   /// or elevation brings a new ticket and a new generation; attributes never change otherwise).
-  public struct Identity {
+  public struct Identity: Sendable {
     public let generation: UInt64
     public let userID: String
-    public let headers: [(String, String)]
+    /// The identity header lines as the app receives them (`name: value\r\n` each).
+    public let lines: [UInt8]
+    /// `name: ` of the CSRF header (its value is new per request), empty when CSRF is off.
+    public let csrfName: [UInt8]
     public let principalHash: String
 
-    public init(generation: UInt64, userID: String, headers: [(String, String)], principalHash: String) {
+    public init(generation: UInt64, userID: String, lines: [UInt8], csrfName: [UInt8], principalHash: String) {
       self.generation = generation
       self.userID = userID
-      self.headers = headers
+      self.lines = lines
+      self.csrfName = csrfName
       self.principalHash = principalHash
     }
   }
@@ -42,6 +46,9 @@ public final class VerifiedTicketCache {
     var userAgentHash: [UInt8] = []
     /// The identity headers last rendered for this ticket (checked against the record's generation).
     public var identity: Identity?
+    /// The L1 record last decoded for this ticket and the serialised bytes it came from.
+    private var recordBytes: [UInt8] = []
+    private var decodedRecord: SessionRecord?
 
     init(ticket: SessionTicket, cookie: [UInt8], hash: Int, expiresAt: Int64) {
       self.ticket = ticket
@@ -56,6 +63,19 @@ public final class VerifiedTicketCache {
       self.userAgent = userAgent
       userAgentHash = SHA256.hash(userAgent ?? [])
       return userAgentHash
+    }
+
+    /// The record the L1 cache holds as `bytes` (`SessionCache.lookupSerialized`): the one decoded
+    /// last time when the bytes are the same (the cache's shared storage, or equal bytes), else
+    /// parsed and remembered. Sound because the record is a function of its bytes: every change
+    /// to a session (touch, rotation, vault, elevation) caches new bytes. Nil for bytes that do
+    /// not parse.
+    public func record(serialized bytes: [UInt8]) -> SessionRecord? {
+      if let decodedRecord, bytes == recordBytes { return decodedRecord }
+      guard let record = try? SessionRecord(serialized: bytes) else { return nil }
+      recordBytes = bytes
+      decodedRecord = record
+      return record
     }
   }
 

@@ -45,6 +45,8 @@ public struct AuthRequest: Sendable {
 public struct AuthGrant: Sendable {
   /// Added to the upstream request (client-sent copies were already stripped).
   public var identityHeaders: [(String, String)]
+  /// A session's identity headers as rendered bytes, written after `identityHeaders`.
+  public var identityLines: IdentityLines?
   /// Added to the response to the client (e.g. `Set-Cookie` for a rotated session).
   public var responseHeaders: [(String, String)]
   public var method: StaticString
@@ -62,8 +64,9 @@ public struct AuthGrant: Sendable {
   public init(
     identityHeaders: [(String, String)], responseHeaders: [(String, String)] = [], method: StaticString,
     principalHash: String?, session: ActiveSession? = nil, stripAuthorization: Bool = false,
-    token: VerifiedToken? = nil, tokenHash: TokenHash? = nil
+    token: VerifiedToken? = nil, tokenHash: TokenHash? = nil, identityLines: IdentityLines? = nil
   ) {
+    self.identityLines = identityLines
     self.tokenHash = tokenHash
     self.token = token
     self.session = session

@@ -82,6 +82,7 @@ struct AuthenticatePhase: RequestPhase {
       request.principalHash = grant.principalHash
       request.stripAuthorization = grant.stripAuthorization
       request.identityHeaders = grant.identityHeaders
+      request.identityLines = grant.identityLines
       request.responseHeaders = grant.responseHeaders
       request.session = grant.session
       request.token = grant.token

@@ -129,6 +129,9 @@ struct UpstreamRequestPhase: RequestPhase {
       ok =
         ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
     }
+    if let lines = request.identityLines {
+      ok = ok && lines.write(into: out)
+    }
     if let line = request.assertionLine {
       ok = ok && line.withUnsafeBytes { out.append($0) }
     }

@@ -82,6 +82,8 @@ struct RequestContext {
   var stripAuthorization = false
   /// Identity headers for the upstream request (client-sent copies were stripped).
   var identityHeaders: [(String, String)] = []
+  /// A session's identity headers as rendered bytes (after `identityHeaders`).
+  var identityLines: IdentityLines? = nil
   /// The signed assertion's header line (`name: value\r\n`), written after the identity headers.
   var assertionLine: [UInt8]? = nil
   /// Headers for the response to the client (a rotated session's cookie; the lifecycle's).

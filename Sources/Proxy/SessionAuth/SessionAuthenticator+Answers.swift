@@ -28,39 +28,38 @@ extension SessionAuthenticator {
       identity = renderIdentity(ticket, record)
       verified?.identity = identity
     }
-    var headers = identity.headers
-    if service.policy.csrf {
-      headers.append(
-        (
-          service.settings.csrfHeader,
-          masks.withBytes(CSRFToken.baseByteCount) {
-            CSRFToken.make(base: csrfBase(ticket, record), mask: $0)
-          }
-        ))
-    }
+    let csrf = service.policy.csrf ? masks.maskedToken(base: csrfBase(ticket, record)) : nil
     return AuthGrant(
-      identityHeaders: headers, responseHeaders: extraResponse, method: "session",
+      identityHeaders: [], responseHeaders: extraResponse, method: "session",
       principalHash: identity.principalHash,
-      session: ActiveSession(ticket: ticket, record: record))
+      session: ActiveSession(ticket: ticket, record: record), identityLines: IdentityLines(identity, csrf: csrf))
   }
 
-  /// The identity headers (all but the per-request CSRF token) and the principal's log hash.
+  /// The identity header lines (all but the per-request CSRF token's value) and the principal's
+  /// log hash.
   func renderIdentity(_ ticket: SessionTicket, _ record: SessionRecord)
     -> VerifiedTicketCache.Identity
   {
-    var headers: [(String, String)] = [
-      ("X-User-Id", record.userID), ("X-Auth-Method", "session"), ("X-Session-Hash", ticket.hashForLogs),
-    ]
+    var lines: [UInt8] = []
+    func line(_ name: String, _ value: String) {
+      lines.append(contentsOf: name.utf8)
+      lines.append(contentsOf: ": ".utf8)
+      lines.append(contentsOf: value.utf8)
+      lines.append(contentsOf: "\r\n".utf8)
+    }
+    line("X-User-Id", record.userID)
+    line("X-Auth-Method", "session")
+    line("X-Session-Hash", ticket.hashForLogs)
     for (attribute, header) in service.settings.attributeHeaders.sorted(by: { $0.key < $1.key }) {
       if let value = record.elevatedAttributes[attribute] ?? record.attributes[attribute],
         HeaderValue.isSafe(value)
       {
-        headers.append((header, value))
+        line(header, value)
       }
     }
-    headers.reserveCapacity(headers.count + 1)
     return VerifiedTicketCache.Identity(
-      generation: record.generation, userID: record.userID, headers: headers,
+      generation: record.generation, userID: record.userID, lines: lines,
+      csrfName: service.policy.csrf ? Array((service.settings.csrfHeader + ": ").utf8) : [],
       principalHash: SessionService.principalHash(ticket))
   }
 

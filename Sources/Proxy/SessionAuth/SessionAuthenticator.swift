@@ -144,7 +144,9 @@ final class SessionAuthenticator: RequestAuthenticator {
     // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
     // this session came in meanwhile.
     let fill = service.cache.fill()
-    if useCache, let record = service.cache.lookup(ticket.idHash, now: now) {
+    if useCache, let bytes = service.cache.lookupSerialized(ticket.idHash, now: now),
+      let record = verified.record(serialized: bytes)
+    {
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
       // (a store write).
       if let outcome = decideNow(

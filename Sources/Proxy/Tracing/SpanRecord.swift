@@ -30,7 +30,9 @@ struct SpanRecord: Sendable {
   let userID: String?
 
   init(_ request: RequestContext, routeName: String, now: UInt64, recordUserID: Bool = false) {
-    userID = recordUserID ? request.identityHeaders.first { $0.0 == "X-User-Id" }?.1 : nil
+    userID =
+      recordUserID
+      ? request.identityHeaders.first { $0.0 == "X-User-Id" }?.1 ?? request.identityLines?.identity.userID : nil
     traceHigh = request.traceHigh
     traceLow = request.traceLow
     spanID = request.spanID
