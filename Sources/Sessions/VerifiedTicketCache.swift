@@ -24,13 +24,22 @@ public final class VerifiedTicketCache {
     public let lines: [UInt8]
     /// `name: ` of the CSRF header (its value is new per request), empty when CSRF is off.
     public let csrfName: [UInt8]
+    /// The CSRF secret the base was made from, and the unmasked CSRF token of this generation
+    /// (`CSRFToken.base`, empty when CSRF is off).
+    public let csrfSecret: [UInt8]
+    public let csrfBase: [UInt8]
     public let principalHash: String
 
-    public init(generation: UInt64, userID: String, lines: [UInt8], csrfName: [UInt8], principalHash: String) {
+    public init(
+      generation: UInt64, userID: String, lines: [UInt8], csrfName: [UInt8], csrfSecret: [UInt8],
+      csrfBase: [UInt8], principalHash: String
+    ) {
+      self.csrfSecret = csrfSecret
       self.generation = generation
       self.userID = userID
       self.lines = lines
       self.csrfName = csrfName
+      self.csrfBase = csrfBase
       self.principalHash = principalHash
     }
   }
@@ -46,9 +55,10 @@ public final class VerifiedTicketCache {
     var userAgentHash: [UInt8] = []
     /// The identity headers last rendered for this ticket (checked against the record's generation).
     public var identity: Identity?
-    /// The L1 record last decoded for this ticket and the serialised bytes it came from.
+    /// The L1 record last decoded for this ticket (as the session of `ticket`) and the
+    /// serialised bytes it came from.
     private var recordBytes: [UInt8] = []
-    private var decodedRecord: SessionRecord?
+    private var decoded: ActiveSession?
 
     init(ticket: SessionTicket, cookie: [UInt8], hash: Int, expiresAt: Int64) {
       self.ticket = ticket
@@ -58,24 +68,40 @@ public final class VerifiedTicketCache {
     }
 
     /// SHA-256 of `userAgent`, remembered for the next request with the same header bytes.
-    public func userAgentHash(_ userAgent: [UInt8]?) -> [UInt8] {
-      if userAgent == self.userAgent && !userAgentHash.isEmpty { return userAgentHash }
-      self.userAgent = userAgent
-      userAgentHash = SHA256.hash(userAgent ?? [])
+    public func userAgentHash(_ userAgent: ArraySlice<UInt8>?) -> [UInt8] {
+      if !userAgentHash.isEmpty && Self.same(userAgent, self.userAgent) { return userAgentHash }
+      self.userAgent = userAgent.map { Array($0) }
+      userAgentHash = userAgent.map { $0.withUnsafeBytes { SHA256.hash($0) } } ?? SHA256.hash([])
       return userAgentHash
     }
 
-    /// The record the L1 cache holds as `bytes` (`SessionCache.lookupSerialized`): the one decoded
-    /// last time when the bytes are the same (the cache's shared storage, or equal bytes), else
-    /// parsed and remembered. Sound because the record is a function of its bytes: every change
-    /// to a session (touch, rotation, vault, elevation) caches new bytes. Nil for bytes that do
-    /// not parse.
-    public func record(serialized bytes: [UInt8]) -> SessionRecord? {
-      if let decodedRecord, bytes == recordBytes { return decodedRecord }
+    private static func same(_ a: ArraySlice<UInt8>?, _ b: [UInt8]?) -> Bool {
+      guard let a, let b else { return a == nil && b == nil }
+      guard a.count == b.count else { return false }
+      return a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in ConstantTime.equals(a, b) } }
+    }
+
+    /// The session for the record the L1 cache holds as `bytes` (`SessionCache.lookupSerialized`):
+    /// the one decoded last time when the bytes are the same (the cache's shared storage, or
+    /// equal bytes), else parsed and remembered. Sound because a record is a function of its
+    /// bytes: every change to a session (touch, rotation, vault, elevation) caches new bytes.
+    /// Nil for bytes that do not parse.
+    public func session(serialized bytes: [UInt8]) -> ActiveSession? {
+      if let decoded, Self.equal(bytes, recordBytes) { return decoded }
       guard let record = try? SessionRecord(serialized: bytes) else { return nil }
+      let session = ActiveSession(ticket: ticket, record: record)
       recordBytes = bytes
-      decodedRecord = record
-      return record
+      decoded = session
+      return session
+    }
+
+    /// Same storage (no byte compared), or the same bytes.
+    private static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          a.count == b.count && (a.baseAddress == b.baseAddress || ConstantTime.equals(a, b))
+        }
+      }
     }
   }
 

@@ -61,8 +61,34 @@ final class VerifiedTicketCacheTests: XCTestCase {
 
     let entry = lookup(cache, cookies[39], now: t0)!
     for agent in [Array("a".utf8), Array("a".utf8), Array("b".utf8)] {
-      XCTAssertEqual(entry.userAgentHash(agent), SHA256.hash(agent), "the hash of what was sent")
+      XCTAssertEqual(entry.userAgentHash(agent[...]), SHA256.hash(agent), "the hash of what was sent")
     }
     XCTAssertEqual(entry.userAgentHash(nil), SHA256.hash([]), "no header hashes as empty")
+  }
+
+  func testDecodedSessionIsReusedOnlyForTheSameRecordBytes() throws {
+    let cache = VerifiedTicketCache(capacity: 64, maxAge: hour)
+    let ticket = fixedTicket(seed: 3)
+    let entry = insert(cache, Array(ticket.encode(keyRing: ring(keyA)).utf8), ticket, now: t0)
+    let record = sampleRecord()
+    let bytes = try record.serialized()
+    let first = try XCTUnwrap(entry.session(serialized: bytes))
+    XCTAssertEqual(first.record, record)
+    XCTAssertEqual(first.ticket, ticket, "the session of the entry's ticket")
+    XCTAssertTrue(entry.session(serialized: bytes) === first, "the same bytes: the decoded session again")
+    XCTAssertTrue(entry.session(serialized: Array(bytes)) === first, "equal bytes in another array: again")
+
+    var touched = record
+    touched.lastAccess += second
+    let changed = try XCTUnwrap(entry.session(serialized: try touched.serialized()))
+    XCTAssertFalse(changed === first, "a changed record is decoded afresh")
+    XCTAssertEqual(changed.record.lastAccess, touched.lastAccess)
+    var elevated = record
+    elevated.generation += 1
+    elevated.csrfSecret = Array(repeating: 7, count: SessionRecord.csrfSecretByteCount)
+    XCTAssertEqual(
+      entry.session(serialized: try elevated.serialized())?.record, elevated, "never a stale record")
+    XCTAssertNil(entry.session(serialized: [0xFF, 0x00]), "bytes that do not parse: no session")
+    XCTAssertEqual(entry.session(serialized: try elevated.serialized())?.record, elevated)
   }
 }

@@ -2,43 +2,88 @@ public import Config
 public import HTTP1
 public import JWT
 public import Net
+public import Sessions
 
 /// What the authentication phase shows an authenticator of a request: copies of the few fields
-/// it needs, taken from the header index (`AuthRequest(_:_:route:)` in `AuthenticatePhase`), so a
-/// request can wait for a JWKS fetch or a store reply without pinning the connection's read
-/// buffer. Immutable.
+/// it needs, taken from the header index (`AuthRequest(_:_:route:)` in `AuthenticatePhase`) into
+/// one allocation (`CopiedFields`), so a request can wait for a JWKS fetch or a store reply
+/// without pinning the connection's read buffer. The byte fields below are copies made when read
+/// (cold paths); the hot path reads `fields.slice(_:)`, which copies nothing. Immutable.
 public struct AuthRequest: Sendable {
   public let policy: AuthPolicy
   public let routeName: String
   public let method: HTTPMethod
-  /// The `Authorization` field value, if exactly one was sent.
-  public let authorization: [UInt8]?
-  /// All `Cookie` field values joined with "; ".
-  public let cookies: [UInt8]?
   public let clientIP: IPAddress
-  public let userAgent: [UInt8]?
-  public let host: [UInt8]?
-  public let origin: [UInt8]?
-  public let secFetchSite: [UInt8]?
-  public let contentType: [UInt8]?
-  public let accept: [UInt8]?
-  public let path: String
-  /// Path and query, for the login redirect's `next`.
-  public let target: String
-  /// The session cookie's value (sessions configured and exactly one such cookie).
-  public let sessionCookie: [UInt8]?
-  /// The CSRF header's value (sessions configured).
-  public let csrfToken: [UInt8]?
+  public let onUnauthenticated: UnauthenticatedAction
+  /// The copied header fields, request target and session cookie.
+  public let fields: CopiedFields
   /// A form body read before authentication for the CSRF field (see `AuthenticatePhase`).
   public var formBody: [UInt8]?
-  /// `X-Forwarded-Proto` from a trusted proxy, else nil (plain HTTP to Gatehouse).
-  public let forwardedProto: [UInt8]?
-  public let onUnauthenticated: UnauthenticatedAction
   /// A method override names an unsafe method (`MethodOverridePhase`): CSRF applies even to a
   /// safe method on the request line.
   public var methodOverrideUnsafe = false
   /// The values of `[session] bind_fingerprint`'s headers, in its order; empty when it is off.
   public var fingerprint: [[UInt8]?] = []
+
+  /// The `Authorization` field value, if exactly one was sent.
+  public var authorization: [UInt8]? { fields.bytes(.authorization) }
+  /// All `Cookie` field values joined with "; ".
+  public var cookies: [UInt8]? { fields.bytes(.cookies) }
+  public var userAgent: [UInt8]? { fields.bytes(.userAgent) }
+  public var host: [UInt8]? { fields.bytes(.host) }
+  public var origin: [UInt8]? { fields.bytes(.origin) }
+  public var secFetchSite: [UInt8]? { fields.bytes(.secFetchSite) }
+  public var contentType: [UInt8]? { fields.bytes(.contentType) }
+  public var accept: [UInt8]? { fields.bytes(.accept) }
+  public var path: String { fields.string(.path) ?? "" }
+  /// Path and query, for the login redirect's `next`.
+  public var target: String { fields.string(.target) ?? "" }
+  /// The session cookie's value (sessions configured and exactly one such cookie).
+  public var sessionCookie: [UInt8]? { fields.bytes(.sessionCookie) }
+  /// The CSRF header's value (sessions configured).
+  public var csrfToken: [UInt8]? { fields.bytes(.csrfToken) }
+  /// `X-Forwarded-Proto` from a trusted proxy, else nil (plain HTTP to Gatehouse).
+  public var forwardedProto: [UInt8]? { fields.bytes(.forwardedProto) }
+
+  public init(
+    policy: AuthPolicy, routeName: String, method: HTTPMethod, clientIP: IPAddress,
+    onUnauthenticated: UnauthenticatedAction, fields: CopiedFields, methodOverrideUnsafe: Bool = false
+  ) {
+    self.policy = policy
+    self.routeName = routeName
+    self.method = method
+    self.clientIP = clientIP
+    self.onUnauthenticated = onUnauthenticated
+    self.fields = fields
+    self.methodOverrideUnsafe = methodOverrideUnsafe
+  }
+
+  /// Every field given as its own value (tests, requests made outside the pipeline).
+  public init(
+    policy: AuthPolicy, routeName: String, method: HTTPMethod, authorization: [UInt8]?, cookies: [UInt8]?,
+    clientIP: IPAddress, userAgent: [UInt8]?, host: [UInt8]?, origin: [UInt8]?, secFetchSite: [UInt8]?,
+    contentType: [UInt8]?, accept: [UInt8]?, path: String, target: String, sessionCookie: [UInt8]?,
+    csrfToken: [UInt8]?, formBody: [UInt8]?, forwardedProto: [UInt8]?,
+    onUnauthenticated: UnauthenticatedAction, methodOverrideUnsafe: Bool = false,
+    fingerprint: [[UInt8]?] = []
+  ) {
+    let byField: [(CopiedFields.Field, [UInt8]?)] = [
+      (.authorization, authorization), (.cookies, cookies), (.userAgent, userAgent), (.host, host),
+      (.origin, origin), (.secFetchSite, secFetchSite), (.contentType, contentType), (.accept, accept),
+      (.path, Array(path.utf8)), (.target, Array(target.utf8)), (.sessionCookie, sessionCookie),
+      (.csrfToken, csrfToken), (.forwardedProto, forwardedProto),
+    ]
+    let fields = CopiedFields { writer in
+      for (field, value) in byField {
+        value?.withUnsafeBytes { writer.set(field, $0) }
+      }
+    }
+    self.init(
+      policy: policy, routeName: routeName, method: method, clientIP: clientIP,
+      onUnauthenticated: onUnauthenticated, fields: fields, methodOverrideUnsafe: methodOverrideUnsafe)
+    self.formBody = formBody
+    self.fingerprint = fingerprint
+  }
 }
 
 /// A successful authentication: what the upstream is told about the caller.

@@ -2,35 +2,74 @@ import Config
 import HTTP1
 
 extension AuthRequest {
-  /// The request as an authenticator sees it, copied out of the header index (it may wait for
-  /// an answer longer than the head stays in the read buffer).
+  /// The request as an authenticator sees it, copied out of the header index into one
+  /// allocation (it may wait for an answer longer than the head stays in the read buffer).
   /// Borrowing: an initializer would otherwise take (copy) the whole context, view and route.
   init(_ request: borrowing RequestContext, _ view: borrowing RequestView, route: borrowing CompiledRoute) {
     let runtime = request.runtime
     let index = request.headers
     let head = view.head
     let bytes = view.bytes
-    let cookies = index.joined(.cookie, from: index.firstCookie, separator: "; ", head, bytes)
-    var sessionCookie: [UInt8]?
-    if let name = runtime.sessionCookieName, let cookies {
-      sessionCookie = CookieHeader.value(named: name, in: cookies)
+    var cookieFields = 0
+    if index.firstCookie >= 0 {
+      for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
+        cookieFields += 1
+      }
     }
     let forwardedFor =
       request.peerTrusted
       ? index.joined(.forwardedFor, from: index.firstForwardedFor, separator: ",", head, bytes) : nil
+    let trusted = request.peerTrusted
+    let path = view.path
+    let target = view.target
+    let sessionCookieName = runtime.sessionCookieName
+    func copy(cookies: UnsafeRawBufferPointer?) -> CopiedFields {
+      CopiedFields { writer in
+        if index.authorizationCount == 1 {
+          writer.set(.authorization, index.value(index.authorization, head, bytes))
+        }
+        writer.set(.cookies, cookies)
+        writer.set(.userAgent, index.value(index.userAgent, head, bytes))
+        writer.set(.host, index.value(index.host, head, bytes))
+        writer.set(.origin, index.value(index.origin, head, bytes))
+        writer.set(.secFetchSite, index.value(index.secFetchSite, head, bytes))
+        writer.set(.contentType, index.value(index.contentType, head, bytes))
+        if index.firstAccept >= 0 {
+          writer.begin(.accept)
+          var first = true
+          for position in index.firstAccept..<index.count where index.role(at: position) == .accept {
+            if !first { writer.append(",") }
+            first = false
+            writer.append(head.fields[position].value(in: bytes))
+          }
+        }
+        writer.set(.path, path)
+        writer.set(.target, target)
+        if let cookies, var name = sessionCookieName {
+          name.withUTF8 { name in
+            if case .found(let range) = CookieHeader.lookup(
+              name: name, in: cookies.assumingMemoryBound(to: UInt8.self))
+            {
+              writer.set(.sessionCookie, UnsafeRawBufferPointer(rebasing: cookies[range]))
+            }
+          }
+        }
+        writer.set(.csrfToken, index.value(index.csrfToken, head, bytes))
+        if trusted { writer.set(.forwardedProto, index.value(index.forwardedProto, head, bytes)) }
+      }
+    }
+    // Several `Cookie` fields are joined first (rare); one is searched where it lies.
+    let fields =
+      cookieFields > 1
+      ? index.joined(.cookie, from: index.firstCookie, separator: "; ", head, bytes)!.withUnsafeBytes {
+        copy(cookies: $0)
+      }
+      : copy(cookies: index.value(index.firstCookie, head, bytes))
     self.init(
       policy: route.auth, routeName: route.name, method: head.method,
-      authorization: index.authorizationCount == 1 ? index.copy(index.authorization, head, bytes) : nil,
-      cookies: cookies, clientIP: runtime.clientIP(peer: view.peer.ip, forwardedFor: forwardedFor),
-      userAgent: index.copy(index.userAgent, head, bytes), host: index.copy(index.host, head, bytes),
-      origin: index.copy(index.origin, head, bytes),
-      secFetchSite: index.copy(index.secFetchSite, head, bytes),
-      contentType: index.copy(index.contentType, head, bytes),
-      accept: index.joined(.accept, from: index.firstAccept, separator: ",", head, bytes),
-      path: String(decoding: view.path, as: UTF8.self), target: String(decoding: view.target, as: UTF8.self),
-      sessionCookie: sessionCookie, csrfToken: index.copy(index.csrfToken, head, bytes), formBody: nil,
-      forwardedProto: request.peerTrusted ? index.copy(index.forwardedProto, head, bytes) : nil,
-      onUnauthenticated: route.onUnauthenticated, methodOverrideUnsafe: request.methodOverrideUnsafe)
+      clientIP: runtime.clientIP(peer: view.peer.ip, forwardedFor: forwardedFor),
+      onUnauthenticated: route.onUnauthenticated, fields: fields,
+      methodOverrideUnsafe: request.methodOverrideUnsafe)
     if !runtime.fingerprintHeaders.isEmpty {
       fingerprint = runtime.fingerprintHeaders.values(head, bytes, index)
     }

@@ -118,7 +118,8 @@ struct AuthenticatePhase: RequestPhase {
   ) -> Int? {
     let head = view.head
     guard runtime.csrfFormBytes > 0, policy == .session || policy == .sessionOrJWT,
-      !head.method.isSafe, authRequest.csrfToken == nil, authRequest.sessionCookie != nil,
+      !head.method.isSafe, authRequest.fields.slice(.csrfToken) == nil,
+      authRequest.fields.slice(.sessionCookie) != nil,
       !head.expectContinue,
       case .contentLength(let length) = head.framing, length > 0, length <= Int64(runtime.csrfFormBytes),
       Int(length) <= view.bodyRoom, let type = authRequest.contentType,

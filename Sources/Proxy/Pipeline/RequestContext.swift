@@ -3,6 +3,7 @@ import EventLoop
 import HTTP1
 import JWT
 import Net
+import Sessions
 
 /// Everything Gatehouse knows about one request, carried through the phases and logged once at
 /// the end: what each phase decided, what a waiting phase was answered, what happened to the

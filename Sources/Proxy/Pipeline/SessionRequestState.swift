@@ -1,3 +1,5 @@
+import Sessions
+
 /// What only a request under `[session]` carries: the request as the authenticators saw it (the
 /// session lifecycle needs the client's address and User-Agent again), the session it runs in,
 /// and what login detection and the vault learnt about it. Kept out of line in one allocation, so a `RequestContext` stays small and cheap to start

@@ -1,5 +1,6 @@
 import Config
 import HTTP1
+import Sessions
 
 extension LoginDetection {
   /// The session lifecycle action the app's answer means for a request `LoginDetectPhase`

@@ -7,32 +7,28 @@ import Sessions
 /// What a session check answers: the grant with its identity headers and CSRF token, or the
 /// refusal (401 or a login redirect), and the validation metrics.
 extension SessionAuthenticator {
-  func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
-    if let base = csrfBases[ticket.idHash] { return base }
-    if csrfBases.count >= csrfBaseLimit { csrfBases.removeAll(keepingCapacity: true) }
-    let base = CSRFToken.base(secret: record.csrfSecret, generation: record.generation)
-    csrfBases[ticket.idHash] = base
-    return base
-  }
-
   /// `verified`: the ticket's entry in the verified-ticket cache, which keeps the rendered
-  /// identity for the record's generation (only the CSRF mask is new per request).
+  /// identity (and CSRF base) for the record's generation: only the CSRF mask is new per request.
+  /// `held`: the session object the entry keeps for `record` (an unchanged L1 record), if any.
   func grant(
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, extraResponse: [(String, String)],
-    verified: VerifiedTicketCache.Entry? = nil
+    verified: VerifiedTicketCache.Entry? = nil, held session: ActiveSession? = nil
   ) -> AuthGrant {
     let identity: VerifiedTicketCache.Identity
-    if let held = verified?.identity, held.generation == record.generation, held.userID == record.userID {
+    if let held = verified?.identity, held.generation == record.generation, held.userID == record.userID,
+      ConstantTime.equals(held.csrfSecret, record.csrfSecret)
+    {
       identity = held
     } else {
       identity = renderIdentity(ticket, record)
       verified?.identity = identity
     }
-    let csrf = service.policy.csrf ? masks.maskedToken(base: csrfBase(ticket, record)) : nil
+    let csrf = service.policy.csrf ? masks.maskedToken(base: identity.csrfBase) : nil
     return AuthGrant(
       identityHeaders: [], responseHeaders: extraResponse, method: "session",
       principalHash: identity.principalHash,
-      session: ActiveSession(ticket: ticket, record: record), identityLines: IdentityLines(identity, csrf: csrf))
+      session: session ?? ActiveSession(ticket: ticket, record: record),
+      identityLines: IdentityLines(identity, csrf: csrf))
   }
 
   /// The identity header lines (all but the per-request CSRF token's value) and the principal's
@@ -60,6 +56,9 @@ extension SessionAuthenticator {
     return VerifiedTicketCache.Identity(
       generation: record.generation, userID: record.userID, lines: lines,
       csrfName: service.policy.csrf ? Array((service.settings.csrfHeader + ": ").utf8) : [],
+      csrfSecret: record.csrfSecret,
+      csrfBase: service.policy.csrf
+        ? CSRFToken.base(secret: record.csrfSecret, generation: record.generation) : [],
       principalHash: SessionService.principalHash(ticket))
   }
 

@@ -35,10 +35,6 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// CSRF masks come from the kernel CSPRNG in 4 KiB batches (one RAND_bytes per 128 tokens,
   /// not one per request).
   let masks = RandomPool()
-  /// Each session's unmasked CSRF token (an HMAC: computed once per session per worker, not per
-  /// request). Bounded: emptied when it grows past `csrfBaseLimit`.
-  var csrfBases: [SessionIDHash: [UInt8]] = [:]
-  let csrfBaseLimit = 65536
   /// Invalid tickets per client prefix, for the `invalid_ticket_burst` event.
   var invalidTickets = InvalidTicketBurst()
   /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode. Made
@@ -76,11 +72,11 @@ final class SessionAuthenticator: RequestAuthenticator {
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
     var retiredName: String?
-    var presented = request.sessionCookie
+    var presented = request.fields.slice(.sessionCookie)
     if presented == nil, service.retiredCookie != nil, let cookies = request.cookies,
       let name = service.retiredCookieName(now: service.now())
     {
-      presented = CookieHeader.value(named: name, in: cookies)
+      presented = CookieHeader.value(named: name, in: cookies).map { ArraySlice($0) }
       retiredName = name
     }
     guard let cookie = presented else {
@@ -111,7 +107,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   private func authenticate(
-    _ request: AuthRequest, ticketCookie cookie: [UInt8], resume: @escaping (AuthOutcome) -> Void
+    _ request: AuthRequest, ticketCookie cookie: ArraySlice<UInt8>, resume: @escaping (AuthOutcome) -> Void
   ) -> AuthOutcome? {
     let clock = service.clock
     let started = clock.monotonicNanos()
@@ -145,12 +141,14 @@ final class SessionAuthenticator: RequestAuthenticator {
     // this session came in meanwhile.
     let fill = service.cache.fill()
     if useCache, let bytes = service.cache.lookupSerialized(ticket.idHash, now: now),
-      let record = verified.record(serialized: bytes)
+      let session = verified.session(serialized: bytes)
     {
+      let record = session.record
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
       // (a store write).
       if let outcome = decideNow(
-        request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified)
+        request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified,
+        held: session)
       {
         Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
         return outcome
@@ -268,13 +266,15 @@ final class SessionAuthenticator: RequestAuthenticator {
 
   /// The policy's answer for a live record, or nil when the session is due a rotation (then
   /// `rotate` answers, after the store).
+  /// `held`: the session object for exactly `record` (an unchanged L1 record), reused by the grant.
   private func decideNow(
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, degraded: Bool, now: Int64,
-    fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?
+    fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?, held: ActiveSession? = nil
   ) -> AuthOutcome? {
     let policy = service.policy
     let decision = policy.evaluate(record: record, now: now, clientIP: request.clientIP) {
-      verified?.userAgentHash(request.userAgent) ?? SHA256.hash(request.userAgent ?? [])
+      let userAgent = request.fields.slice(.userAgent)
+      return verified?.userAgentHash(userAgent) ?? SHA256.hash(userAgent.map { Array($0) } ?? [])
     }
     if let verified { tickets.limit(verified, to: policy.expiresAt(record), now: now) }
     switch decision {
@@ -303,7 +303,9 @@ final class SessionAuthenticator: RequestAuthenticator {
       // During an outage nothing is written: no rotation, no touch, no new cookie.
       if needsRotation && !degraded { return nil }
       var current = record
+      var session = held
       if needsTouch && !degraded {
+        session = nil
         current = policy.touched(record, now: now)
         let expiresAt = policy.expiresAt(current)
         service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now, after: fill)
@@ -311,7 +313,8 @@ final class SessionAuthenticator: RequestAuthenticator {
           storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
         ) { _ in }
       }
-      return .allow(grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified))
+      return .allow(
+        grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified, held: session))
     }
   }
 
