@@ -17,7 +17,7 @@ import Crypto
 public final class VerifiedTicketCache {
   /// What the upstream is told about a session, rendered once per record generation (a rotation
   /// or elevation brings a new ticket and a new generation; attributes never change otherwise).
-  public struct Identity: Sendable {
+  public final class Identity: Sendable {
     public let generation: UInt64
     public let userID: String
     /// The identity header lines as the app receives them (`name: value\r\n` each).

@@ -75,6 +75,35 @@ final class DigestTests: XCTestCase {
     }
   }
 
+  /// Compared eight bytes at a time with a byte tail: a difference in any position of any
+  /// length (word, tail, unaligned start) is seen, through both entry points.
+  func testConstantTimeEqualsSeesEveryPosition() {
+    let base = (0..<67).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+    for length in 0...base.count {
+      let a = Array(base[0..<length])
+      XCTAssertTrue(ConstantTime.equals(a, a), "length \(length): equal")
+      for position in 0..<length {
+        for flip: UInt8 in [0x01, 0x80] {
+          var b = a
+          b[position] ^= flip
+          XCTAssertFalse(ConstantTime.equals(a, b), "length \(length), byte \(position) differs")
+        }
+      }
+    }
+    // Unaligned starts: slices one to seven bytes into a buffer.
+    let long = base + base
+    for start in 1..<8 {
+      let x = Array(long[start..<(start + 40)])
+      long.withUnsafeBufferPointer { whole in
+        let slice = UnsafeBufferPointer(rebasing: whole[start..<(start + 40)])
+        x.withUnsafeBufferPointer { XCTAssertTrue(ConstantTime.equals(slice, $0), "start \(start)") }
+        var y = x
+        y[39] ^= 0x10
+        y.withUnsafeBufferPointer { XCTAssertFalse(ConstantTime.equals(slice, $0), "start \(start), tail") }
+      }
+    }
+  }
+
   func testSecureRandomLengthsAndVariety() {
     XCTAssertEqual(SecureRandom.bytes(0), [], "zero")
     XCTAssertEqual(SecureRandom.bytes(33).count, 33, "length")

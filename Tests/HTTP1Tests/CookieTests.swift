@@ -42,6 +42,31 @@ final class CookieTests: XCTestCase {
     }
   }
 
+  /// Values are scanned for `;` eight bytes at a time: every value length and every position of
+  /// the separator (within a word, at a word's edge, in the byte tail) ends the value exactly.
+  func testValueEndsAtTheSemicolonWhereverItFalls() {
+    for length in 0...40 {
+      let value = String((0..<length).map { Character(UnicodeScalar(UInt8(0x41 + $0 % 26))) })
+      let cases: [(prefix: String, suffix: String, rest: String?)] = [
+        ("", ";b=2", "b=2"), ("x=1; ", ";b=2", "x=1; b=2"), ("xy=1;", "; b=2;c", "xy=1; b=2; c"),
+        ("", "", nil),
+      ]
+      for (prefix, suffix, rest) in cases {
+        let field = Array("\(prefix)a=\(value)\(suffix)".utf8)
+        XCTAssertEqual(
+          CookieHeader.value(named: "a", in: field), Array(value.utf8), "\(length) \(prefix)|\(suffix)")
+        if !suffix.isEmpty {
+          XCTAssertEqual(
+            CookieHeader.value(named: "b", in: field), Array("2".utf8), "\(length) \(prefix)|\(suffix)")
+        }
+        let removed = CookieHeader.removing(name: "a", from: field).map {
+          String(decoding: $0, as: UTF8.self)
+        }
+        XCTAssertEqual(removed, rest, "\(length) \(prefix)|\(suffix): the pair is gone, the rest kept")
+      }
+    }
+  }
+
   func testRemoving() {
     let cases: [(name: String, field: String, cookie: String, expected: String?)] = [
       ("only pair", "sid=abc", "sid", nil),

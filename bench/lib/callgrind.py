@@ -20,6 +20,9 @@ Scenarios:
                  (both stores read per request, answers compared)
   session-l1-assert, jwt-repeat-assert  the same with `[assertion]` on (a generated ES256 key):
                  every request also carries the signed assertion, from the assertion cache
+  session-l1-cookies  session-l1 with `[cookie_policy]` (two rules) and a vaulted cookie
+                 (`vault_cookies`) configured: the consent, vault and cookie-policy phases run
+                 on every request (no consent cookie, nothing vaulted: their common case)
 """
 
 import argparse
@@ -70,10 +73,31 @@ def start_upstream():
     return server
 
 
+COOKIES = """
+[cookie_policy]
+environment = "production"
+on_unknown = "pass"
+
+[cookie_policy.environments.production]
+domain = "bench.example"
+force_secure = false
+
+[[cookie_policy.cookie]]
+name = "JSESSIONID"
+category = "essential"
+
+[[cookie_policy.cookie]]
+name = "_ga*"
+category = "analytics"
+"""
+
 ASSERTION = '\n[assertion]\nissuer = "https://gatehouse.bench/"\nclaims = { roles = "role" }\n'
 
 
 def config(scenario, port, upstream_port, tmp, redis_port, session_key):
+    if scenario == "session-l1-cookies":
+        text = config("session-l1", port, upstream_port, tmp, redis_port, session_key)
+        return text.replace('rotation_interval = "1h"\n', 'rotation_interval = "1h"\nvault_cookies = ["legacy_sid"]\n') + COOKIES
     if scenario.endswith("-assert"):
         base = scenario[: -len("-assert")]
         return config(base, port, upstream_port, tmp, redis_port, session_key) + ASSERTION
@@ -118,6 +142,9 @@ cookie_name = "gh"
 secure_cookie = false
 max_per_user = 0
 rotation_interval = "1h"
+# Under valgrind a run lasts minutes: at the default 60 s every session would be touched (a store
+# write) about once a minute — one request in ~20 — which a real-time run never sees.
+touch_interval = "20m"
 
 [session.cache]
 enabled = {"false" if store == "redis" else "true"}

@@ -11,7 +11,8 @@ public struct CopiedFields: Sendable {
 
   /// Table entry: start (UInt32, `absent` when the field was not sent) and count (UInt32).
   private static let entryBytes = 8
-  private static let tableBytes = Field.allCases.count * entryBytes
+  private static let fieldCount = Field.forwardedProto.rawValue + 1
+  private static let tableBytes = fieldCount * entryBytes
   private static let absent = UInt32.max
 
   private let storage: [UInt8]
@@ -25,16 +26,18 @@ public struct CopiedFields: Sendable {
     var sizer = Writer(out: nil)
     write(&sizer)
     let total = Self.tableBytes + sizer.written
-    storage = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+    // Zero-filled (a specialised allocation; `unsafeUninitializedCapacity` is not specialised
+    // across the module boundary), then the table marked absent and the fields written.
+    var bytes = [UInt8](repeating: 0, count: total)
+    bytes.withUnsafeMutableBufferPointer { buffer in
       let table = UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: Self.tableBytes)
-      for field in Field.allCases {
-        table.storeBytes(of: Self.absent, toByteOffset: field.rawValue * Self.entryBytes, as: UInt32.self)
-        table.storeBytes(of: 0, toByteOffset: field.rawValue * Self.entryBytes + 4, as: UInt32.self)
+      for field in 0..<Self.fieldCount {
+        table.storeBytes(of: Self.absent, toByteOffset: field * Self.entryBytes, as: UInt32.self)
       }
       var writer = Writer(out: buffer)
       write(&writer)
-      count = total
     }
+    storage = bytes
   }
 
   /// Writes the fields (or only counts their bytes when `out` is nil).

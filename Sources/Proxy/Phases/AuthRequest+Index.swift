@@ -24,7 +24,18 @@ extension AuthRequest {
     let target = view.target
     let sessionCookieName = runtime.sessionCookieName
     func copy(cookies: UnsafeRawBufferPointer?) -> CopiedFields {
-      CopiedFields { writer in
+      // Found once, before the fields are sized and copied.
+      var sessionCookie: UnsafeRawBufferPointer?
+      if let cookies, var name = sessionCookieName {
+        name.withUTF8 { name in
+          if case .found(let range) = CookieHeader.lookup(
+            name: name, in: cookies.assumingMemoryBound(to: UInt8.self))
+          {
+            sessionCookie = UnsafeRawBufferPointer(rebasing: cookies[range])
+          }
+        }
+      }
+      return CopiedFields { writer in
         if index.authorizationCount == 1 {
           writer.set(.authorization, index.value(index.authorization, head, bytes))
         }
@@ -45,15 +56,7 @@ extension AuthRequest {
         }
         writer.set(.path, path)
         writer.set(.target, target)
-        if let cookies, var name = sessionCookieName {
-          name.withUTF8 { name in
-            if case .found(let range) = CookieHeader.lookup(
-              name: name, in: cookies.assumingMemoryBound(to: UInt8.self))
-            {
-              writer.set(.sessionCookie, UnsafeRawBufferPointer(rebasing: cookies[range]))
-            }
-          }
-        }
+        writer.set(.sessionCookie, sessionCookie)
         writer.set(.csrfToken, index.value(index.csrfToken, head, bytes))
         if trusted { writer.set(.forwardedProto, index.value(index.forwardedProto, head, bytes)) }
       }

@@ -150,11 +150,18 @@ struct RequestContext {
   }
 
   /// A fresh context for the next request, keeping the header index's storage (no allocation
-  /// per request; `StripPhase` rebuilds the index).
+  /// per request; `StripPhase` rebuilds the index) and the session state's box, emptied, when
+  /// nothing else holds it.
   mutating func restart(runtime: RuntimeConfig) {
     let roles = headers.takeStorage()
+    var state = sessionState
+    sessionState = nil
     self = RequestContext(runtime: runtime)
     headers.reuse(roles)
+    if state != nil && isKnownUniquelyReferenced(&state!) {
+      state!.reset()
+      sessionState = state
+    }
   }
 
   /// Appends the request id (client's or generated) to `buffer`.

@@ -12,4 +12,12 @@ final class SessionRequestState {
   var loginDetect: LoginDetectProgress = .none
   /// The vault's changes from the app's response (`VaultCapturePhase`).
   var vaultChanges: [VaultChange] = []
+
+  /// Empty again, for the connection's next request (`RequestContext.restart`).
+  func reset() {
+    authRequest = nil
+    session = nil
+    loginDetect = .none
+    vaultChanges = []
+  }
 }
