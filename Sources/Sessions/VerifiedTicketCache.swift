@@ -7,8 +7,8 @@ import Crypto
 /// What an entry proves is only "these exact bytes carry a valid ticket under this worker's key
 /// ring": whether the session lives is still asked of the L1 cache or the store on every request,
 /// so a revocation, eviction or logout is seen exactly as without this cache. Bounded by
-/// construction: direct-mapped (`capacity` slots, a newer cookie replaces an older one in its
-/// slot); an entry lives at most `maxAge` after it was verified and never past the deadline the
+/// construction: `capacity` slots in two-way sets (a newer cookie replaces the entry of its set
+/// that ends sooner); an entry lives at most `maxAge` after it was verified and never past the deadline the
 /// session's record gave it (`limit(_:to:)`). The cache belongs to one authenticator, whose key
 /// ring cannot change (a new ring comes with a new authenticator and an empty cache). Only
 /// cookies that verified are stored, so forged cookies cannot fill it.
@@ -127,14 +127,22 @@ public final class VerifiedTicketCache {
   public func lookup(_ cookie: UnsafeBufferPointer<UInt8>, now: Int64) -> Entry? {
     guard !slots.isEmpty else { return nil }
     let hash = keyedHash(cookie)
-    guard let entry = slots[hash & (capacity - 1)], entry.hash == hash, entry.cookie.count == cookie.count
-    else { return nil }
+    let (first, second) = set(hash)
+    if let entry = match(slots[first], hash, cookie, now) { return entry }
+    return second == first ? nil : match(slots[second], hash, cookie, now)
+  }
+
+  private func match(_ entry: Entry?, _ hash: Int, _ cookie: UnsafeBufferPointer<UInt8>, _ now: Int64)
+    -> Entry?
+  {
+    guard let entry, entry.hash == hash, entry.cookie.count == cookie.count else { return nil }
     let equal = entry.cookie.withUnsafeBufferPointer { ConstantTime.equals($0, cookie) }
     guard equal, now < entry.expiresAt else { return nil }
     return entry
   }
 
-  /// Remembers that `cookie` verified as `ticket` at `now`; answers the entry.
+  /// Remembers that `cookie` verified as `ticket` at `now`; answers the entry. In its set it
+  /// replaces an entry with the same hash, else an empty slot, else the entry that ends sooner.
   @discardableResult
   public func insert(_ cookie: UnsafeBufferPointer<UInt8>, ticket: SessionTicket, now: Int64) -> Entry {
     if slots.isEmpty { slots = Array(repeating: nil, count: capacity) }
@@ -142,7 +150,16 @@ public final class VerifiedTicketCache {
     let entry = Entry(
       ticket: ticket, cookie: Array(cookie), hash: hash,
       expiresAt: now.addingReportingOverflow(maxAge).partialValue)
-    slots[hash & (capacity - 1)] = entry
+    let (first, second) = set(hash)
+    var slot = first
+    if let held = slots[first], held.hash != hash, second != first {
+      if let other = slots[second] {
+        if other.hash == hash || other.expiresAt < held.expiresAt { slot = second }
+      } else {
+        slot = second
+      }
+    }
+    slots[slot] = entry
     return entry
   }
 
@@ -155,8 +172,17 @@ public final class VerifiedTicketCache {
 
   /// Drops `entry` (its session ended or its check failed).
   public func remove(_ entry: Entry) {
-    let slot = entry.hash & (capacity - 1)
-    if !slots.isEmpty, slots[slot] === entry { slots[slot] = nil }
+    guard !slots.isEmpty else { return }
+    let (first, second) = set(entry.hash)
+    if slots[first] === entry { slots[first] = nil }
+    if slots[second] === entry { slots[second] = nil }
+  }
+
+  /// The two slots a hash may occupy (two-way sets: two cookies whose hashes meet do not evict
+  /// each other on every request, as they did direct-mapped); one slot when `capacity` is 1.
+  private func set(_ hash: Int) -> (Int, Int) {
+    let first = hash & (capacity - 1) & ~1
+    return (first, capacity > 1 ? first | 1 : first)
   }
 
   /// Drops everything.

@@ -91,4 +91,26 @@ final class VerifiedTicketCacheTests: XCTestCase {
     XCTAssertNil(entry.session(serialized: [0xFF, 0x00]), "bytes that do not parse: no session")
     XCTAssertEqual(entry.session(serialized: try elevated.serialized())?.record, elevated)
   }
+
+  func testTwoCookiesInOneSetAreBothHeldAndTheSoonerEndingOneIsReplaced() {
+    // Capacity 2 is one set of two slots: every cookie falls in it.
+    let cache = VerifiedTicketCache(capacity: 2, maxAge: hour)
+    let tickets = (10...12).map { fixedTicket(seed: UInt8($0)) }
+    let cookies = tickets.map { Array($0.encode(keyRing: ring(keyA)).utf8) }
+    let first = insert(cache, cookies[0], tickets[0], now: t0)
+    insert(cache, cookies[1], tickets[1], now: t0 + second)
+    XCTAssertEqual(lookup(cache, cookies[0], now: t0 + second)?.ticket, tickets[0], "both held")
+    XCTAssertEqual(lookup(cache, cookies[1], now: t0 + second)?.ticket, tickets[1], "both held")
+    cache.limit(first, to: t0 + minute, now: t0 + second)
+    insert(cache, cookies[2], tickets[2], now: t0 + 2 * second)
+    XCTAssertNil(lookup(cache, cookies[0], now: t0 + 2 * second), "the entry that ends sooner made room")
+    XCTAssertEqual(lookup(cache, cookies[1], now: t0 + 2 * second)?.ticket, tickets[1])
+    XCTAssertEqual(lookup(cache, cookies[2], now: t0 + 2 * second)?.ticket, tickets[2])
+    let again = insert(cache, cookies[2], tickets[2], now: t0 + 3 * second)
+    XCTAssertTrue(
+      lookup(cache, cookies[2], now: t0 + 3 * second) === again, "a cookie verified again replaces itself")
+    XCTAssertEqual(lookup(cache, cookies[1], now: t0 + 3 * second)?.ticket, tickets[1], "not its neighbour")
+    cache.remove(again)
+    XCTAssertNil(lookup(cache, cookies[2], now: t0 + 3 * second), "removed from either slot")
+  }
 }
