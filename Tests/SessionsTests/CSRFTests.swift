@@ -133,4 +133,23 @@ extension CSRFTests {
       XCTAssertTrue(CSRFToken.verify(token: token, secret: secret, generation: 3), "pooled mask verifies")
     }
   }
+
+  /// The inline masked token (written as text straight into the upstream head) is the token the
+  /// array maker gives for the same mask, and tokens from the pool are fresh and verify.
+  func testInlineMaskedTokenMatchesArrayMask() {
+    let base = CSRFToken.base(secret: secret, generation: 4)
+    for seed: UInt8 in [0, 1, 0x7F, 0xFF] {
+      let mask = (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 41 &+ Int(seed)) }
+      let inline = mask.withUnsafeBufferPointer { MaskedCSRFToken(base: base, mask: $0) }
+      XCTAssertEqual(inline.text, CSRFToken.make(base: base, mask: mask), "mask seed \(seed)")
+      XCTAssertEqual(inline.text.utf8.count, CSRFToken.encodedLength)
+    }
+    let pool = RandomPool(batch: 64)
+    let tokens = (0..<5).map { _ in pool.maskedToken(base: base).text }
+    XCTAssertEqual(Set(tokens).count, 5, "a fresh mask per token, across pool refills")
+    for token in tokens {
+      XCTAssertTrue(CSRFToken.verify(token: token, secret: secret, generation: 4), "pooled mask verifies")
+      XCTAssertFalse(CSRFToken.verify(token: token, secret: secret, generation: 6), "not two generations on")
+    }
+  }
 }
