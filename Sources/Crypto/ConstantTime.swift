@@ -3,7 +3,7 @@
 /// The bytes are compared eight at a time: every word's XOR is OR-ed into one accumulator and
 /// only the accumulator is tested, once, at the end — no branch depends on the content, as in
 /// `CRYPTO_memcmp`, which compares one byte per step (a 900-byte bearer token cost ~4,000
-/// instructions there, ~600 here; docs/performance.md).
+/// instructions there, ~330 here; docs/performance.md).
 public enum ConstantTime {
   /// True when `a` and `b` are byte-for-byte equal. Lengths are not secret: different lengths
   /// return false at once.
