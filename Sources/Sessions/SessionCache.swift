@@ -69,18 +69,17 @@ public final class SessionCache: Sendable {
   /// The cached record, if present and `now` is before the entry's deadline (an expired entry is
   /// removed). A hit makes the entry most recently used.
   public func lookup(_ hash: SessionIDHash, now: Int64) -> SessionRecord? {
-    let bytes: [UInt8]?
+    // Parsed in place, under the lock: the record's arena block is never copied out.
     if let store {
-      bytes = store.state.withLock { $0.cachedRecord(hash, now: now) }
-    } else {
-      bytes = state.withLock { state in
-        let found = state.slots.lookup(hash, now: now)
-        if found == nil { state.coherence.misses &+= 1 } else { state.coherence.hits &+= 1 }
-        return found
-      }
+      return store.state.withLock { state in
+        state.cachedRecord(hash, now: now) { try? SessionRecord(cacheForm: $0) }
+      } ?? nil
     }
-    guard let bytes else { return nil }
-    return try? SessionRecord(serialized: bytes)
+    return state.withLock { state in
+      let found = state.slots.lookup(hash, now: now) { try? SessionRecord(cacheForm: $0) }
+      if found == nil { state.coherence.misses &+= 1 } else { state.coherence.hits &+= 1 }
+      return found ?? nil
+    }
   }
 
   /// The fill token for an answer about to be asked for: take it before the store call (or the
@@ -104,7 +103,7 @@ public final class SessionCache: Sendable {
   ) -> Bool {
     let ttlDeadline = now.addingReportingOverflow(maxTTL)
     let deadline = min(expiresAt, ttlDeadline.overflow ? Int64.max : ttlDeadline.partialValue)
-    guard let bytes = try? record.serialized() else { return false }
+    guard let bytes = try? record.cacheForm() else { return false }
     if let store {
       return store.state.withLock { state in
         guard state.coherence.fillable(hash, fill, unlessInvalidatedSince: since) else { return false }

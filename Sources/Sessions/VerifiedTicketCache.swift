@@ -22,12 +22,19 @@ public final class VerifiedTicketCache {
     public let userID: String
     public let headers: [(String, String)]
     public let principalHash: String
+    /// The session's unmasked CSRF token for this generation (`CSRFToken.base`); empty when CSRF
+    /// is off. Kept here, with the entry, instead of in a per-worker table of every session.
+    public let csrfBase: [UInt8]
 
-    public init(generation: UInt64, userID: String, headers: [(String, String)], principalHash: String) {
+    public init(
+      generation: UInt64, userID: String, headers: [(String, String)], principalHash: String,
+      csrfBase: [UInt8] = []
+    ) {
       self.generation = generation
       self.userID = userID
       self.headers = headers
       self.principalHash = principalHash
+      self.csrfBase = csrfBase
     }
   }
 

@@ -7,14 +7,6 @@ import Sessions
 /// What a session check answers: the grant with its identity headers and CSRF token, or the
 /// refusal (401 or a login redirect), and the validation metrics.
 extension SessionAuthenticator {
-  func csrfBase(_ ticket: SessionTicket, _ record: SessionRecord) -> [UInt8] {
-    if let base = csrfBases[ticket.idHash] { return base }
-    if csrfBases.count >= csrfBaseLimit { csrfBases.removeAll(keepingCapacity: true) }
-    let base = CSRFToken.base(secret: record.csrfSecret, generation: record.generation)
-    csrfBases[ticket.idHash] = base
-    return base
-  }
-
   /// `verified`: the ticket's entry in the verified-ticket cache, which keeps the rendered
   /// identity for the record's generation (only the CSRF mask is new per request).
   func grant(
@@ -34,7 +26,7 @@ extension SessionAuthenticator {
         (
           service.settings.csrfHeader,
           masks.withBytes(CSRFToken.baseByteCount) {
-            CSRFToken.make(base: csrfBase(ticket, record), mask: $0)
+            CSRFToken.make(base: identity.csrfBase, mask: $0)
           }
         ))
     }
@@ -44,7 +36,8 @@ extension SessionAuthenticator {
       session: ActiveSession(ticket: ticket, record: record))
   }
 
-  /// The identity headers (all but the per-request CSRF token) and the principal's log hash.
+  /// The identity headers (all but the per-request CSRF token), the principal's log hash and the
+  /// unmasked CSRF token (an HMAC, computed once per rendered identity, not per request).
   func renderIdentity(_ ticket: SessionTicket, _ record: SessionRecord)
     -> VerifiedTicketCache.Identity
   {
@@ -61,7 +54,9 @@ extension SessionAuthenticator {
     headers.reserveCapacity(headers.count + 1)
     return VerifiedTicketCache.Identity(
       generation: record.generation, userID: record.userID, headers: headers,
-      principalHash: SessionService.principalHash(ticket))
+      principalHash: SessionService.principalHash(ticket),
+      csrfBase: service.policy.csrf
+        ? CSRFToken.base(secret: record.csrfSecret, generation: record.generation) : [])
   }
 
   /// One validation's duration by result, and the store-unavailable error (the other error

@@ -35,10 +35,6 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// CSRF masks come from the kernel CSPRNG in 4 KiB batches (one RAND_bytes per 128 tokens,
   /// not one per request).
   let masks = RandomPool()
-  /// Each session's unmasked CSRF token (an HMAC: computed once per session per worker, not per
-  /// request). Bounded: emptied when it grows past `csrfBaseLimit`.
-  var csrfBases: [SessionIDHash: [UInt8]] = [:]
-  let csrfBaseLimit = 65536
   /// Invalid tickets per client prefix, for the `invalid_ticket_burst` event.
   var invalidTickets = InvalidTicketBurst()
   /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode. Made
