@@ -2,7 +2,7 @@
 /// needs to log out, elevate or replace it. A class so that handing it from the authenticator
 /// through the grant to the request's context costs one reference count, not one per field of
 /// the ticket and the record; an L1 hit hands out the one its verified-ticket entry keeps for
-/// the record's bytes (`VerifiedTicketCache.Entry.session(serialized:)`). Immutable.
+/// the record's bytes (`VerifiedTicketCache.Entry.session(cacheForm:)`). Immutable.
 public final class ActiveSession: Sendable {
   public let ticket: SessionTicket
   public let record: SessionRecord

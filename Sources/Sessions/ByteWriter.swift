@@ -22,14 +22,32 @@ struct ByteWriter {
     u16(UInt16(utf8.count))
     raw(utf8)
   }
+
+  /// An unsigned LEB128 integer (7 bits a byte, low first): 1 byte below 128.
+  mutating func varint(_ v: UInt64) {
+    var v = v
+    while v >= 0x80 {
+      bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+      v >>= 7
+    }
+    bytes.append(UInt8(v))
+  }
+
+  /// A UTF-8 string with a varint length (the in-memory formats; no bound).
+  mutating func varintString(_ s: String) {
+    varint(UInt64(s.utf8.count))
+    bytes.append(contentsOf: s.utf8)
+  }
 }
 
-/// Reads what `ByteWriter` wrote; every read fails (nil) instead of trapping on short input.
+/// Reads what `ByteWriter` wrote, from bytes its caller keeps alive for the reader's life (a
+/// `[UInt8]`'s `withUnsafeBytes`, or a `ByteArena` block); every read fails (nil) instead of
+/// trapping on short input.
 struct ByteReader {
-  let bytes: [UInt8]
+  let bytes: UnsafeRawBufferPointer
   var offset = 0
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
   var isAtEnd: Bool { offset == bytes.count }
 
@@ -45,7 +63,10 @@ struct ByteReader {
   mutating func u64() -> UInt64? {
     guard bytes.count - offset >= 8 else { return nil }
     var v: UInt64 = 0
-    for _ in 0..<8 { v = v << 8 | UInt64(bytes[offset]); offset += 1 }
+    for _ in 0..<8 {
+      v = v << 8 | UInt64(bytes[offset])
+      offset += 1
+    }
     return v
   }
   mutating func i64() -> Int64? { u64().map { Int64(bitPattern: $0) } }
@@ -56,8 +77,32 @@ struct ByteReader {
   }
   /// A 16-bit-length UTF-8 string; nil if short or not valid UTF-8.
   mutating func string() -> String? {
-    guard let n = u16(), let utf8 = raw(Int(n)) else { return nil }
-    return String(validating: utf8, as: UTF8.self)
+    guard let n = u16() else { return nil }
+    return utf8(Int(n))
+  }
+
+  /// An unsigned LEB128 integer of at most 64 bits.
+  mutating func varint() -> UInt64? {
+    var v: UInt64 = 0
+    var shift: UInt64 = 0
+    while shift < 64, let b = u8() {
+      v |= UInt64(b & 0x7F) << shift
+      if b & 0x80 == 0 { return v }
+      shift += 7
+    }
+    return nil
+  }
+
+  /// A varint-length UTF-8 string; nil if short or not valid UTF-8.
+  mutating func varintString() -> String? {
+    guard let n = varint(), n <= UInt64(bytes.count - offset) else { return nil }
+    return utf8(Int(n))
+  }
+
+  private mutating func utf8(_ count: Int) -> String? {
+    guard bytes.count - offset >= count else { return nil }
+    defer { offset += count }
+    return String(validating: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
   }
 }
 

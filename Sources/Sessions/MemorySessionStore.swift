@@ -56,7 +56,7 @@ public final class MemorySessionStore: SessionStore {
         state.remove(i)
         return .notFound
       }
-      let (newKey, forward) = MemoryStoreBytes.forward(state.slots[i].bytes)
+      let (newKey, forward) = state.forwarding(i)
       return .forwarded(newStoreKey: newKey, forward: forward)
     }
     completion(.success(outcome))
@@ -91,7 +91,7 @@ public final class MemorySessionStore: SessionStore {
           state.remove(i)
           return .success(.notFound)
         }
-        let (winnerKey, winnerForward) = MemoryStoreBytes.forward(state.slots[i].bytes)
+        let (winnerKey, winnerForward) = state.forwarding(i)
         return .success(.alreadyRotated(newStoreKey: winnerKey, forward: winnerForward))
       }
       guard state.isLive(i, of: userKey), state.live(i, now: now) != nil else { return .success(.notFound) }
@@ -121,7 +121,7 @@ public final class MemorySessionStore: SessionStore {
     let keys: [String] = state.withLock { state in
       guard let u = state.user(userKey) else { return [] }
       var slots: [Int] = []
-      var i = state.users[u].first
+      var i = Int32(u)
       while i != MemoryStoreState.none {
         slots.append(Int(i))
         i = state.slots[Int(i)].nextOfUser

@@ -1,7 +1,10 @@
 extension SessionRecord {
-  /// Serialises and seals this record for `ticket`'s store key under `ticket`'s secret.
-  public func sealed(for ticket: SessionTicket) throws(SessionError) -> SealedRecord {
-    try SealedRecord.seal(serialized(), secret: ticket.secret, storeKey: ticket.storeKey, purpose: .record)
+  /// Serialises and seals this record for `ticket`'s store key under `ticket`'s secret;
+  /// `compact`: in the compact form (version 3), for a store only this release reads.
+  public func sealed(for ticket: SessionTicket, compact: Bool = false) throws(SessionError) -> SealedRecord {
+    try SealedRecord.seal(
+      compact ? compactSerialized() : serialized(), secret: ticket.secret, storeKey: ticket.storeKey,
+      purpose: .record)
   }
 
   /// Opens and parses a record loaded from `ticket`'s store key.

@@ -69,22 +69,36 @@ public final class SessionCache: Sendable {
   /// The cached record, if present and `now` is before the entry's deadline (an expired entry is
   /// removed). A hit makes the entry most recently used.
   public func lookup(_ hash: SessionIDHash, now: Int64) -> SessionRecord? {
-    guard let bytes = lookupSerialized(hash, now: now) else { return nil }
-    return try? SessionRecord(serialized: bytes)
+    read(hash, now: now) { try? SessionRecord(cacheForm: $0) }
   }
 
-  /// `lookup` without the parse: the cached record's serialised form (`SessionRecord.serialized()`),
-  /// shared with the cache, not copied. A caller that keeps the record it decoded from equal
-  /// bytes may use it again instead of parsing (`VerifiedTicketCache.Entry.record(serialized:)`):
-  /// every change of the record (touch, rotation, vault, elevation) stores new bytes.
-  public func lookupSerialized(_ hash: SessionIDHash, now: Int64) -> [UInt8]? {
-    if let store {
-      return store.state.withLock { $0.cachedRecord(hash, now: now) }
-    }
-    return state.withLock { state in
-      let found = state.slots.lookup(hash, now: now)
-      if found == nil { state.coherence.misses &+= 1 } else { state.coherence.hits &+= 1 }
-      return found
+  /// `decode` over the cached record's cache form (`SessionRecord.cacheForm()`) in place, under
+  /// the cache's lock: the arena block is not copied. A caller that keeps the session it decoded
+  /// from equal bytes may answer it again instead of parsing
+  /// (`VerifiedTicketCache.Entry.session(cacheForm:)`): every change of the record (touch,
+  /// rotation, vault, elevation) stores new bytes. Nil on a miss or when `decode` answers nil.
+  public func lookupSession(
+    _ hash: SessionIDHash, now: Int64, _ decode: (UnsafeRawBufferPointer) -> ActiveSession?
+  ) -> ActiveSession? {
+    read(hash, now: now, decode)
+  }
+
+  private func read<R: Sendable>(
+    _ hash: SessionIDHash, now: Int64, _ decode: (UnsafeRawBufferPointer) -> R?
+  ) -> R? {
+    withoutActuallyEscaping(decode) { decode in
+      // `decode` runs synchronously inside the lock, on this thread, and is gone when it returns:
+      // it never crosses an isolation boundary (the lock's `sending` rule cannot see that), so it
+      // is passed in as `@Sendable` (the same representation).
+      let decode = unsafeBitCast(decode, to: (@Sendable (UnsafeRawBufferPointer) -> R?).self)
+      if let store {
+        return store.state.withLock { $0.cachedRecord(hash, now: now, decode) } ?? nil
+      }
+      return state.withLock { state in
+        let found = state.slots.lookup(hash, now: now, decode)
+        if found == nil { state.coherence.misses &+= 1 } else { state.coherence.hits &+= 1 }
+        return found ?? nil
+      }
     }
   }
 
@@ -109,7 +123,7 @@ public final class SessionCache: Sendable {
   ) -> Bool {
     let ttlDeadline = now.addingReportingOverflow(maxTTL)
     let deadline = min(expiresAt, ttlDeadline.overflow ? Int64.max : ttlDeadline.partialValue)
-    guard let bytes = try? record.serialized() else { return false }
+    guard let bytes = try? record.cacheForm() else { return false }
     if let store {
       return store.state.withLock { state in
         guard state.coherence.fillable(hash, fill, unlessInvalidatedSince: since) else { return false }

@@ -18,6 +18,11 @@ extension SessionRecord {
   /// Largest user id, attribute key or value (bytes): the u16 length prefix.
   public static let maxFieldByteCount = Int(UInt16.max)
 
+  /// Version 3: the compact form (a memory store's records; see `compactFormatVersion`).
+  public func compactSerialized() throws(SessionError) -> [UInt8] {
+    [Self.compactFormatVersion] + (try cacheForm())
+  }
+
   public func serialized() throws(SessionError) -> [UInt8] {
     var w = ByteWriter()
     let extended = hasExtension
@@ -35,6 +40,54 @@ extension SessionRecord {
     if binding.ipPrefix != nil { flags |= 2 }
     if binding.userAgentHash != nil { flags |= 4 }
     w.u8(flags)
+    try writeBindingAndSecret(to: &w)
+    try Self.write(elevatedAttributes, to: &w)
+    if extended { try writeExtension(to: &w) }
+    return w.bytes
+  }
+
+  public init(serialized bytes: [UInt8]) throws(SessionError) {
+    let parsed = bytes.withUnsafeBytes { bytes in
+      Result { () throws(SessionError) in try SessionRecord(serializedBytes: bytes) }
+    }
+    self = try parsed.get()
+  }
+
+  /// `init(serialized:)` from bytes the caller holds (a cached record in its `ByteArena` block).
+  init(serializedBytes bytes: UnsafeRawBufferPointer) throws(SessionError) {
+    if bytes.first == Self.compactFormatVersion {
+      try self.init(cacheForm: UnsafeRawBufferPointer(rebasing: bytes.dropFirst()))
+      return
+    }
+    var r = ByteReader(bytes)
+    func malformed(_ what: String) -> SessionError { SessionError(.malformedRecord, what) }
+    guard let version = r.u8() else { throw malformed("empty record") }
+    guard version == Self.formatVersion || version == Self.extendedFormatVersion else {
+      throw SessionError(.unsupportedRecordVersion, "record version \(version)")
+    }
+    guard let generation = r.u64(), let created = r.i64(), let lastAccess = r.i64(),
+      let absoluteDeadline = r.i64(), let lastRotation = r.i64()
+    else { throw malformed("truncated times") }
+    guard let userID = r.string() else { throw malformed("user id") }
+    let attributes = try Self.readMap(&r, "attributes")
+    guard let flags = r.u8(), flags & ~0x07 == 0 else { throw malformed("flags") }
+    let (bound, csrf) = try Self.readBindingAndSecret(&r, flags: flags)
+    var binding = bound
+    let elevatedAttributes = try Self.readMap(&r, "elevated attributes")
+    var vault: [VaultedCookie] = []
+    if version == Self.extendedFormatVersion {
+      (vault, binding.fingerprint) = try Self.readExtension(&r)
+    }
+    guard r.isAtEnd else { throw malformed("trailing bytes") }
+    self.init(
+      userID: userID, attributes: attributes, created: created, lastAccess: lastAccess,
+      absoluteDeadline: absoluteDeadline, lastRotation: lastRotation, binding: binding, csrfSecret: csrf,
+      elevated: flags & 1 != 0, elevatedAttributes: elevatedAttributes, generation: generation,
+      vault: vault)
+  }
+
+  /// `[ip prefix] [UA hash] csrf secret`, as `flags` 2 and 4 announce them (both forms).
+  func writeBindingAndSecret(to w: inout ByteWriter) throws(SessionError) {
     if let prefix = binding.ipPrefix {
       w.u8(UInt8(prefix.prefixLength))
       switch prefix.network {
@@ -55,24 +108,12 @@ extension SessionRecord {
       throw SessionError(.malformedRecord, "csrf secret must be 32 bytes")
     }
     w.raw(csrfSecret)
-    try Self.write(elevatedAttributes, to: &w)
-    if extended { try writeExtension(to: &w) }
-    return w.bytes
   }
 
-  public init(serialized bytes: [UInt8]) throws(SessionError) {
-    var r = ByteReader(bytes)
+  static func readBindingAndSecret(_ r: inout ByteReader, flags: UInt8) throws(SessionError) -> (
+    SessionBinding, [UInt8]
+  ) {
     func malformed(_ what: String) -> SessionError { SessionError(.malformedRecord, what) }
-    guard let version = r.u8() else { throw malformed("empty record") }
-    guard version == Self.formatVersion || version == Self.extendedFormatVersion else {
-      throw SessionError(.unsupportedRecordVersion, "record version \(version)")
-    }
-    guard let generation = r.u64(), let created = r.i64(), let lastAccess = r.i64(),
-      let absoluteDeadline = r.i64(), let lastRotation = r.i64()
-    else { throw malformed("truncated times") }
-    guard let userID = r.string() else { throw malformed("user id") }
-    let attributes = try Self.readMap(&r, "attributes")
-    guard let flags = r.u8(), flags & ~0x07 == 0 else { throw malformed("flags") }
     var binding = SessionBinding()
     if flags & 2 != 0 {
       guard let length = r.u8(), let family = r.u8() else { throw malformed("ip prefix") }
@@ -94,20 +135,10 @@ extension SessionRecord {
       binding.userAgentHash = hash
     }
     guard let csrf = r.raw(Self.csrfSecretByteCount) else { throw malformed("csrf secret") }
-    let elevatedAttributes = try Self.readMap(&r, "elevated attributes")
-    var vault: [VaultedCookie] = []
-    if version == Self.extendedFormatVersion {
-      (vault, binding.fingerprint) = try Self.readExtension(&r)
-    }
-    guard r.isAtEnd else { throw malformed("trailing bytes") }
-    self.init(
-      userID: userID, attributes: attributes, created: created, lastAccess: lastAccess,
-      absoluteDeadline: absoluteDeadline, lastRotation: lastRotation, binding: binding, csrfSecret: csrf,
-      elevated: flags & 1 != 0, elevatedAttributes: elevatedAttributes, generation: generation,
-      vault: vault)
+    return (binding, csrf)
   }
 
-  private static func checkField(_ s: String, _ what: String) throws(SessionError) {
+  static func checkField(_ s: String, _ what: String) throws(SessionError) {
     guard s.utf8.count <= maxFieldByteCount else {
       throw SessionError(.malformedRecord, "\(what) longer than \(maxFieldByteCount) bytes")
     }

@@ -6,6 +6,9 @@ public struct SessionRecord: Sendable, Equatable {
   /// by every release), 2 when either is present (see `SessionRecord+Serialization`).
   public static let formatVersion: UInt8 = 1
   public static let extendedFormatVersion: UInt8 = 2
+  /// The compact form (`SessionRecord+CacheForm` after the version byte): what the memory store's
+  /// records are sealed in. Records bound for Redis keep versions 1 and 2, which every release reads.
+  public static let compactFormatVersion: UInt8 = 3
   public static let csrfSecretByteCount = 32
 
   public var userID: String

@@ -56,7 +56,7 @@ public final class VerifiedTicketCache {
     /// The identity headers last rendered for this ticket (checked against the record's generation).
     public var identity: Identity?
     /// The L1 record last decoded for this ticket (as the session of `ticket`) and the
-    /// serialised bytes it came from.
+    /// cache-form bytes it came from.
     private var recordBytes: [UInt8] = []
     private var decoded: ActiveSession?
 
@@ -81,27 +81,23 @@ public final class VerifiedTicketCache {
       return a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in ConstantTime.equals(a, b) } }
     }
 
-    /// The session for the record the L1 cache holds as `bytes` (`SessionCache.lookupSerialized`):
-    /// the one decoded last time when the bytes are the same (the cache's shared storage, or
-    /// equal bytes), else parsed and remembered. Sound because a record is a function of its
-    /// bytes: every change to a session (touch, rotation, vault, elevation) caches new bytes.
-    /// Nil for bytes that do not parse.
-    public func session(serialized bytes: [UInt8]) -> ActiveSession? {
-      if let decoded, Self.equal(bytes, recordBytes) { return decoded }
-      guard let record = try? SessionRecord(serialized: bytes) else { return nil }
+    /// The session for the record the L1 cache holds as `bytes` (`SessionCache.lookupSession`,
+    /// the record's cache form): the one decoded last time when the bytes are equal, else parsed
+    /// and remembered. Sound because a record is a function of its bytes: every change to a
+    /// session (touch, rotation, vault, elevation) caches new bytes. Nil for bytes that do not
+    /// parse.
+    public func session(cacheForm bytes: UnsafeRawBufferPointer) -> ActiveSession? {
+      let view = bytes.assumingMemoryBound(to: UInt8.self)
+      if let decoded, view.count == recordBytes.count,
+        recordBytes.withUnsafeBufferPointer({ ConstantTime.equals(view, $0) })
+      {
+        return decoded
+      }
+      guard let record = try? SessionRecord(cacheForm: bytes) else { return nil }
       let session = ActiveSession(ticket: ticket, record: record)
-      recordBytes = bytes
+      recordBytes = Array(view)
       decoded = session
       return session
-    }
-
-    /// Same storage (no byte compared), or the same bytes.
-    private static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-      a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-          a.count == b.count && (a.baseAddress == b.baseAddress || ConstantTime.equals(a, b))
-        }
-      }
     }
   }
 

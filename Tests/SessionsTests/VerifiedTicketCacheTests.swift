@@ -1,5 +1,5 @@
 import Crypto
-import Sessions
+@testable import Sessions
 import XCTest
 
 final class VerifiedTicketCacheTests: XCTestCase {
@@ -71,25 +71,25 @@ final class VerifiedTicketCacheTests: XCTestCase {
     let ticket = fixedTicket(seed: 3)
     let entry = insert(cache, Array(ticket.encode(keyRing: ring(keyA)).utf8), ticket, now: t0)
     let record = sampleRecord()
-    let bytes = try record.serialized()
-    let first = try XCTUnwrap(entry.session(serialized: bytes))
+    let bytes = try record.cacheForm()
+    let first = try XCTUnwrap(session(entry, bytes))
     XCTAssertEqual(first.record, record)
     XCTAssertEqual(first.ticket, ticket, "the session of the entry's ticket")
-    XCTAssertTrue(entry.session(serialized: bytes) === first, "the same bytes: the decoded session again")
-    XCTAssertTrue(entry.session(serialized: Array(bytes)) === first, "equal bytes in another array: again")
+    XCTAssertTrue(session(entry, bytes) === first, "the same bytes: the decoded session again")
+    XCTAssertTrue(session(entry, Array(bytes)) === first, "equal bytes in another array: again")
 
     var touched = record
     touched.lastAccess += second
-    let changed = try XCTUnwrap(entry.session(serialized: try touched.serialized()))
+    let changed = try XCTUnwrap(session(entry, try touched.cacheForm()))
     XCTAssertFalse(changed === first, "a changed record is decoded afresh")
     XCTAssertEqual(changed.record.lastAccess, touched.lastAccess)
     var elevated = record
     elevated.generation += 1
     elevated.csrfSecret = Array(repeating: 7, count: SessionRecord.csrfSecretByteCount)
     XCTAssertEqual(
-      entry.session(serialized: try elevated.serialized())?.record, elevated, "never a stale record")
-    XCTAssertNil(entry.session(serialized: [0xFF, 0x00]), "bytes that do not parse: no session")
-    XCTAssertEqual(entry.session(serialized: try elevated.serialized())?.record, elevated)
+      session(entry, try elevated.cacheForm())?.record, elevated, "never a stale record")
+    XCTAssertNil(session(entry, [0xFF, 0x00]), "bytes that do not parse: no session")
+    XCTAssertEqual(session(entry, try elevated.cacheForm())?.record, elevated)
   }
 
   func testTwoCookiesInOneSetAreBothHeldAndTheSoonerEndingOneIsReplaced() {
@@ -112,5 +112,9 @@ final class VerifiedTicketCacheTests: XCTestCase {
     XCTAssertEqual(lookup(cache, cookies[1], now: t0 + 3 * second)?.ticket, tickets[1], "not its neighbour")
     cache.remove(again)
     XCTAssertNil(lookup(cache, cookies[2], now: t0 + 3 * second), "removed from either slot")
+  }
+
+  private func session(_ entry: VerifiedTicketCache.Entry, _ bytes: [UInt8]) -> ActiveSession? {
+    bytes.withUnsafeBytes { entry.session(cacheForm: $0) }
   }
 }

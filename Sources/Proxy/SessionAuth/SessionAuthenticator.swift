@@ -140,8 +140,8 @@ final class SessionAuthenticator: RequestAuthenticator {
     // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
     // this session came in meanwhile.
     let fill = service.cache.fill()
-    if useCache, let bytes = service.cache.lookupSerialized(ticket.idHash, now: now),
-      let session = verified.session(serialized: bytes)
+    if useCache,
+      let session = service.cache.lookupSession(ticket.idHash, now: now, { verified.session(cacheForm: $0) })
     {
       let record = session.record
       // An L1 hit is answered here, without a completion, unless the session is due a rotation

@@ -209,7 +209,7 @@ final class SessionLifecycle {
       fingerprint: request.fingerprint)
     record.vault = VaultChange.applying(vault, to: [])
     let ticket = SessionTicket.issue(userID: user, keyRing: service.keyRing)
-    guard let sealed = try? record.sealed(for: ticket) else {
+    guard let sealed = try? record.sealed(for: ticket, compact: service.sealsCompact) else {
       done(.refuse(ProxyError(.storeUnavailable, .internal, "sealing failed")))
       return
     }

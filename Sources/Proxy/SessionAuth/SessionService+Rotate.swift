@@ -27,7 +27,7 @@ extension SessionService {
       for (key, value) in elevate { newRecord.elevatedAttributes[key] = value }
     }
     let newTicket = SessionTicket.issue(userID: record.userID, keyRing: keyRing)
-    guard let sealed = try? newRecord.sealed(for: newTicket),
+    guard let sealed = try? newRecord.sealed(for: newTicket, compact: sealsCompact),
       let forward = try? SealedRecord.forwarding(to: newTicket, from: ticket)
     else {
       completion(.unavailable)

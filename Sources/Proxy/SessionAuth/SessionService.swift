@@ -23,6 +23,10 @@ public final class SessionService: Sendable {
   public let policy: SessionPolicy
   /// The shared store of `store = "memory"`; nil with Redis (stores are per worker).
   public let memoryStore: MemorySessionStore?
+  /// Records are sealed in the compact form (`SessionRecord.compactFormatVersion`) when only this
+  /// process reads them: the memory store without a migration. Records that may reach Redis keep
+  /// the forms older releases read (docs/performance.md "Memory").
+  public var sealsCompact: Bool { memoryStore != nil && settings.migration == nil }
   /// Shared state of the `[redis]` stores (coherence, readiness, metrics): the store in use, or
   /// the target of a memory → Redis migration; nil without Redis.
   let redis: RedisSharedState?

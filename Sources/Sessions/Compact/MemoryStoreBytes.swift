@@ -1,20 +1,30 @@
+import Codecs
 import Crypto
 
-/// The one allocation a `MemorySessionStore` entry keeps: every string of the session's summary
-/// and its sealed record as bytes, instead of a `StoredSession` of six Strings and three arrays.
+/// A `MemorySessionStore` entry's bytes (one `ByteArena` block): what the slot does not keep
+/// inline, with everything that can be derived from the slot's key left out.
 ///
-///     u8 kind (1 live, 2 forwarding; | 0x80 when the store key is held whole)
-///     | str store key head (the key without its trailing 64-hex hash, which the entry's fixed-size
-///       key already is) or, | 0x80, the whole store key
-///     live:       | str user key | str summary hash | str ip prefix | str user agent | sealed record
+///     u8 flags: kind (1 live, 2 forwarding) | 0x04 tagged key | 0x08 user key of the tag
+///               | 0x10 summary hash of the slot's key
+///     | store key: tagged (`s:{<16 hex>}:<the slot's 64 hex>`, what tickets make): the 8 tag
+///       bytes; otherwise the whole key as a string
+///     live:       | [user key, unless it is `u:{<the tag's hex>}`]
+///                 | [summary hash, unless it is the slot hash's log prefix]
+///                 | varint ip prefix, varint user agent (numbers in the store's `InternedStrings`)
+///                 | sealed record
 ///     forwarding: | str new store key | sealed forwarding record
 ///
-/// `str` is a u16 length + UTF-8; the sealed record's wire form runs to the end, so whatever it
-/// carries needs no change here.
+/// `str` is a varint length + UTF-8; the sealed record's wire form runs to the end, so whatever
+/// it carries needs no change here. A bench session (tagged key, derived user key and hash,
+/// shared UA and prefix) costs 1 + 8 + 2 bytes here besides its sealed record.
 enum MemoryStoreBytes {
   static let live: UInt8 = 1
   static let forwarding: UInt8 = 2
-  private static let wholeKey: UInt8 = 0x80
+  private static let kindMask: UInt8 = 0x03
+  private static let taggedKey: UInt8 = 0x04
+  private static let userKeyOfTag: UInt8 = 0x08
+  private static let hashOfKey: UInt8 = 0x10
+  private static let tagByteCount = 8
 
   /// The fixed-size key a store key is filed under: the hash it ends with (`s:{tag}:<64 hex>`),
   /// or the SHA-256 of a key of any other form.
@@ -22,19 +32,26 @@ enum MemoryStoreBytes {
     SessionIDHash(storeKey: storeKey) ?? SessionIDHash(digest: SHA256.hash(Array(storeKey.utf8)))!
   }
 
-  /// The fixed-size key a user key is filed under.
-  static func hash(userKey: String) -> SessionIDHash {
-    SessionIDHash(digest: SHA256.hash(Array(userKey.utf8)))!
+  /// The 64-bit key a user key is filed under (the first word of its SHA-256).
+  static func hash(userKey: String) -> UInt64 {
+    SessionIDHash(digest: SHA256.hash(Array(userKey.utf8)))!.w0
   }
 
-  static func live(storeKey: String, hash: SessionIDHash, userKey: String, _ session: StoredSession)
-    -> [UInt8]
-  {
-    var w = head(live, storeKey: storeKey, hash: hash)
-    w.string(userKey)
-    w.string(session.summary.hash)
-    w.string(session.summary.ipPrefix)
-    w.string(session.summary.userAgent)
+  static func live(
+    storeKey: String, hash: SessionIDHash, userKey: String, _ session: StoredSession,
+    strings: inout InternedStrings
+  ) -> [UInt8] {
+    let tag = tag(of: storeKey, hash: hash)
+    var flags = live | (tag == nil ? 0 : taggedKey)
+    if let tag, userKey == "u:{" + Hex.encode(tag) + "}" { flags |= userKeyOfTag }
+    if session.summary.hash == hash.logPrefix { flags |= hashOfKey }
+    var w = ByteWriter()
+    w.u8(flags)
+    if let tag { w.raw(tag) } else { w.varintString(storeKey) }
+    if flags & userKeyOfTag == 0 { w.varintString(userKey) }
+    if flags & hashOfKey == 0 { w.varintString(session.summary.hash) }
+    w.varint(UInt64(strings.retain(session.summary.ipPrefix)))
+    w.varint(UInt64(strings.retain(session.summary.userAgent)))
     w.raw(session.sealed.bytes)
     return w.bytes
   }
@@ -42,69 +59,101 @@ enum MemoryStoreBytes {
   static func forwarding(storeKey: String, hash: SessionIDHash, newStoreKey: String, _ forward: SealedRecord)
     -> [UInt8]
   {
-    var w = head(forwarding, storeKey: storeKey, hash: hash)
-    w.string(newStoreKey)
+    let tag = tag(of: storeKey, hash: hash)
+    var w = ByteWriter()
+    w.u8(forwarding | (tag == nil ? 0 : taggedKey))
+    if let tag { w.raw(tag) } else { w.varintString(storeKey) }
+    w.varintString(newStoreKey)
     w.raw(forward.bytes)
     return w.bytes
   }
 
-  static func kind(_ bytes: [UInt8]) -> UInt8 { bytes[0] & ~wholeKey }
+  static func kind(_ bytes: UnsafeRawBufferPointer) -> UInt8 { bytes[0] & kindMask }
 
-  static func storeKey(_ bytes: [UInt8], hash: SessionIDHash) -> String {
+  static func storeKey(_ bytes: UnsafeRawBufferPointer, hash: SessionIDHash) -> String {
     var r = ByteReader(bytes)
-    return readStoreKey(&r, hash: hash)
+    return readHead(&r, hash: hash).storeKey
   }
 
   /// The live session's user key (`bytes` of a live entry).
-  static func userKey(_ bytes: [UInt8]) -> String {
+  static func userKey(_ bytes: UnsafeRawBufferPointer) -> String {
     var r = ByteReader(bytes)
-    _ = readStoreKey(&r, hash: nil)
-    return r.string()!
+    return readUserKey(&r, readHead(&r, hash: nil))
   }
 
-  /// The live session, with the times the entry keeps beside its bytes.
+  /// The live session, with the times the slot keeps beside its bytes.
   static func session(
-    _ bytes: [UInt8], hash: SessionIDHash, created: Int64, lastAccess: Int64, expiresAt: Int64
+    _ bytes: UnsafeRawBufferPointer, hash: SessionIDHash, created: Int64, lastAccess: Int64, expiresAt: Int64,
+    strings: InternedStrings
   ) -> StoredSession {
     var r = ByteReader(bytes)
-    let storeKey = readStoreKey(&r, hash: hash)
-    _ = r.string()  // user key
-    let summaryHash = r.string()!
-    let ipPrefix = r.string()!
-    let userAgent = r.string()!
+    let head = readHead(&r, hash: hash)
+    _ = readUserKey(&r, head)
+    let summaryHash = head.flags & hashOfKey != 0 ? hash.logPrefix : r.varintString()!
+    let ipPrefix = strings.string(UInt32(r.varint()!))
+    let userAgent = strings.string(UInt32(r.varint()!))
     let sealed = try! SealedRecord(bytes: r.rest())
     return StoredSession(
       sealed: sealed,
       summary: SessionSummary(
-        storeKey: storeKey, hash: summaryHash, created: created, lastAccess: lastAccess, expiresAt: expiresAt,
-        ipPrefix: ipPrefix, userAgent: userAgent))
+        storeKey: head.storeKey, hash: summaryHash, created: created, lastAccess: lastAccess,
+        expiresAt: expiresAt, ipPrefix: ipPrefix, userAgent: userAgent))
+  }
+
+  /// Gives back the interned strings a live entry names (before its block goes).
+  static func release(_ bytes: UnsafeRawBufferPointer, strings: inout InternedStrings) {
+    var r = ByteReader(bytes)
+    let head = readHead(&r, hash: nil)
+    guard head.flags & kindMask == live else { return }
+    _ = readUserKey(&r, head)
+    if head.flags & hashOfKey == 0 { _ = r.varintString() }
+    strings.release(UInt32(r.varint()!))
+    strings.release(UInt32(r.varint()!))
   }
 
   /// The forwarding entry's successor key and sealed forwarding record.
-  static func forward(_ bytes: [UInt8]) -> (newStoreKey: String, forward: SealedRecord) {
+  static func forward(_ bytes: UnsafeRawBufferPointer) -> (newStoreKey: String, forward: SealedRecord) {
     var r = ByteReader(bytes)
-    _ = readStoreKey(&r, hash: nil)
-    let newStoreKey = r.string()!
+    _ = readHead(&r, hash: nil)
+    let newStoreKey = r.varintString()!
     return (newStoreKey, try! SealedRecord(bytes: r.rest()))
   }
 
-  private static func head(_ kind: UInt8, storeKey: String, hash: SessionIDHash) -> ByteWriter {
-    var w = ByteWriter()
-    let hex = hash.hex
-    if storeKey.hasSuffix(hex) {
-      w.u8(kind)
-      w.string(String(storeKey.dropLast(hex.count)))
-    } else {
-      w.u8(kind | wholeKey)
-      w.string(storeKey)
-    }
-    return w
+  // MARK: Keys
+
+  private struct Head {
+    var flags: UInt8
+    /// Tagged keys: the tag's 16 hex digits; otherwise the whole key.
+    var tagHex: String?
+    var storeKey: String
   }
 
-  private static func readStoreKey(_ r: inout ByteReader, hash: SessionIDHash?) -> String {
-    let kind = r.u8()!
-    let head = r.string()!
-    guard kind & wholeKey == 0, let hash else { return head }
-    return head + hash.hex
+  /// The 8 tag bytes of `storeKey` when it is exactly `s:{<16 hex>}:<hash's 64 hex>`.
+  private static func tag(of storeKey: String, hash: SessionIDHash) -> [UInt8]? {
+    let utf8 = Array(storeKey.utf8)
+    let tagHexCount = 2 * tagByteCount
+    guard utf8.count == 3 + tagHexCount + 2 + 64, storeKey.hasPrefix("s:{"),
+      utf8[3 + tagHexCount] == UInt8(ascii: "}"), utf8[4 + tagHexCount] == UInt8(ascii: ":"),
+      let tag = Hex.decode(Substring(storeKey).utf8.dropFirst(3).prefix(tagHexCount)),
+      tag.count == tagByteCount,
+      "s:{" + Hex.encode(tag) + "}:" + hash.hex == storeKey
+    else { return nil }
+    return tag
+  }
+
+  /// Reads the flags and the store key (`hash` nil: only the tag is needed).
+  private static func readHead(_ r: inout ByteReader, hash: SessionIDHash?) -> Head {
+    let flags = r.u8()!
+    guard flags & taggedKey != 0 else {
+      let key = r.varintString()!
+      return Head(flags: flags, tagHex: nil, storeKey: key)
+    }
+    let tagHex = Hex.encode(r.raw(tagByteCount)!)
+    return Head(flags: flags, tagHex: tagHex, storeKey: hash.map { "s:{" + tagHex + "}:" + $0.hex } ?? "")
+  }
+
+  private static func readUserKey(_ r: inout ByteReader, _ head: Head) -> String {
+    if head.flags & userKeyOfTag != 0 { return "u:{" + head.tagHex! + "}" }
+    return r.varintString()!
   }
 }

@@ -1,9 +1,10 @@
 /// The L1's own entries (in front of Redis): a bounded LRU of compact entries. Each entry is the
-/// session's fixed-size key, its deadline, two 32-bit list links and the record's serialised
-/// bytes (`SessionRecord.serialized()`, one allocation, carrying every field of the record
-/// generically); the slots live in one array and are found through a `SessionSlotIndex`, so
-/// there is no per-entry object or dictionary node. Slots and index grow with use up to
-/// `capacity`; nothing is reserved for an empty cache. Value type under `SessionCache`'s lock.
+/// session's fixed-size key, its deadline, two 32-bit list links and the name of the block
+/// holding the record's serialised bytes (`SessionRecord.serialized()`, carrying every field of
+/// the record generically) in one shared `ByteArena`; the slots live in one array and are found
+/// through a `SessionSlotIndex`, so there is no per-entry object, array or dictionary node. Slots
+/// and index grow with use up to `capacity`; nothing is reserved for an empty cache. Value type
+/// under `SessionCache`'s lock.
 struct SessionCacheSlots {
   private static let none: Int32 = -1
 
@@ -12,14 +13,15 @@ struct SessionCacheSlots {
     var deadline: Int64
     var prev: Int32
     var next: Int32
-    /// The serialised record; empty while the slot is free.
-    var record: [UInt8]
+    /// The serialised record's block; `ByteArena.none` while the slot is free.
+    var record: ByteArena.Ref
   }
 
   let capacity: Int
   private var slots: [Slot] = []
   private var index = SessionSlotIndex()
   private var free: [Int32] = []
+  private var arena = ByteArena()
   /// Most recently used.
   private var head = SessionCacheSlots.none
   /// Least recently used: the next victim.
@@ -29,9 +31,9 @@ struct SessionCacheSlots {
 
   var count: Int { index.count }
 
-  /// The serialised record of `hash` while `now` is before its deadline (an expired entry is
-  /// removed); a hit becomes the most recently used.
-  mutating func lookup(_ hash: SessionIDHash, now: Int64) -> [UInt8]? {
+  /// `read` over the serialised record of `hash` (in place) while `now` is before its deadline (an
+  /// expired entry is removed); a hit becomes the most recently used.
+  mutating func lookup<R>(_ hash: SessionIDHash, now: Int64, _ read: (UnsafeRawBufferPointer) -> R) -> R? {
     guard let i = find(hash) else { return nil }
     guard now < slots[i].deadline else {
       remove(i)
@@ -41,7 +43,7 @@ struct SessionCacheSlots {
       unlink(i)
       pushFront(i)
     }
-    return slots[i].record
+    return arena.withBytes(slots[i].record, read)
   }
 
   /// Inserts or replaces; a deadline not after `now` removes instead. Evicts the least recently
@@ -52,7 +54,8 @@ struct SessionCacheSlots {
         remove(i)
         return
       }
-      slots[i].record = record
+      arena.remove(slots[i].record)
+      slots[i].record = arena.store(record)
       slots[i].deadline = deadline
       unlink(i)
       pushFront(i)
@@ -62,13 +65,14 @@ struct SessionCacheSlots {
     if free.isEmpty {
       if slots.count < capacity {
         free.append(Int32(slots.count))
-        slots.append(Slot(hash: hash, deadline: 0, prev: Self.none, next: Self.none, record: []))
+        slots.append(Slot(hash: hash, deadline: 0, prev: Self.none, next: Self.none, record: ByteArena.none))
       } else {
         remove(Int(tail))
       }
     }
     let i = Int(free.removeLast())
-    slots[i] = Slot(hash: hash, deadline: deadline, prev: Self.none, next: Self.none, record: record)
+    slots[i] = Slot(
+      hash: hash, deadline: deadline, prev: Self.none, next: Self.none, record: arena.store(record))
     var index = takeIndex()
     index.insert(hash, slot: i) { slots[$0].hash }
     self.index = index
@@ -83,6 +87,7 @@ struct SessionCacheSlots {
     slots = []
     index.removeAll()
     free = []
+    arena = ByteArena()
     head = Self.none
     tail = Self.none
   }
@@ -96,8 +101,19 @@ struct SessionCacheSlots {
     var index = takeIndex()
     index.remove(slots[i].hash, slot: i) { slots[$0].hash }
     self.index = index
-    slots[i].record = []
+    arena.remove(slots[i].record)
+    slots[i].record = ByteArena.none
     free.append(Int32(i))
+    if arena.wantsCompaction { compact() }
+  }
+
+  /// Moves every record into a fresh arena (more of this one is on its free lists than in use).
+  private mutating func compact() {
+    let fresh = ByteArena()
+    for i in slots.indices where slots[i].record != ByteArena.none {
+      slots[i].record = arena.move(slots[i].record, to: fresh)
+    }
+    arena = fresh
   }
 
   /// The index, moved out (uniquely referenced) so it can be changed while it reads the slots.

@@ -8,10 +8,10 @@ extension MemorySessionStore: SessionExporting, SessionImporting {
   ) {
     let page: SessionExportPage = state.withLock { state in
       let after = cursor == SessionExportPage.start ? nil : cursor
-      // A user's key is kept in each of its sessions' bytes.
+      // A user's key is read from its first session's entry.
       var keys: [(String, Int)] = []
-      for (u, user) in state.users.enumerated() where user.first != MemoryStoreState.none {
-        let key = MemoryStoreBytes.userKey(state.slots[Int(user.first)].bytes)
+      for u in state.userHeads() {
+        let key = state.userKey(u)
         if after == nil || key > after! { keys.append((key, u)) }
       }
       keys.sort { $0.0 < $1.0 }
