@@ -248,12 +248,13 @@ final class RedisAdapter: EventHandler {
   /// Hands `commands` to hiredis back to back, answered as one (`RedisPendingCommand`): all
   /// are sent or none is (hiredis refuses only while closing, and then refuses every one).
   func send(
-    pipelined commands: [[[UInt8]]], deadline: UInt64, maxOutstanding: Int,
+    pipelined commands: [[[UInt8]]], deadline: UInt64, maxOutstanding: Int, reader: (any RedisReplyReader)?,
     _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) -> RedisError? {
     guard !isDead, !isClosing, context != nil, !commands.isEmpty else { return .disconnected }
     guard outstanding + commands.count <= maxOutstanding else { return .overloaded }
-    let box = RedisPendingCommand(sentAt: loop.now, group: commands.count, completion: completion)
+    let box = RedisPendingCommand(
+      sentAt: loop.now, group: commands.count, reader: reader, completion: completion)
     for command in commands {
       guard append(command, box) else {
         // Only the first can be refused (the context started closing before it): nothing of
@@ -349,11 +350,15 @@ final class RedisAdapter: EventHandler {
     }
     let result: Result<RedisReply, RedisError>
     if let reply {
-      let copied = RedisReply(copying: reply.assumingMemoryBound(to: redisReply.self))
-      if case .error(let message) = copied {
+      let reply = UnsafePointer(reply.assumingMemoryBound(to: redisReply.self))
+      if reply.pointee.type == REDIS_REPLY_ERROR {
+        let message = reply.replyBytesOfError
         result = .failure(.server(String(decoding: message, as: UTF8.self)))
+      } else if let reader = box.reader {
+        reader.read(box.nextIndex, reply)
+        result = .success(.null)
       } else {
-        result = .success(copied)
+        result = .success(RedisReply(copying: reply))
       }
     } else {
       isClosing = true

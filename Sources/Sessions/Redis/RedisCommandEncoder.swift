@@ -3,7 +3,9 @@
 /// reused for every command it sends: no allocation once the buffer reached the largest command
 /// seen, and none of hiredis' own formatting (`redisFormatSdsCommandArgv` builds each command
 /// with `sdscatfmt` and grows it argument by argument — most of a lookup's send cost before).
-/// Binary-safe. Loop-thread only.
+/// Binary-safe. The command is followed by a NUL that its length does not count: hiredis scans
+/// a formatted command with `strchr` to find a `SUBSCRIBE`'s channels, which stops only there
+/// (its own formatting leaves the NUL of an sds). Loop-thread only.
 struct RedisCommandEncoder: ~Copyable {
   private var buffer: UnsafeMutablePointer<UInt8>
   private var capacity: Int
@@ -17,7 +19,7 @@ struct RedisCommandEncoder: ~Copyable {
 
   /// Calls `body` with the encoded command, valid only during the call (hiredis copies it).
   mutating func encode<R>(_ args: [[UInt8]], _ body: (UnsafePointer<CChar>, Int) -> R) -> R {
-    var needed = 1 + 20 + 2
+    var needed = 1 + 20 + 2 + 1
     for arg in args { needed += 1 + 20 + 2 + arg.count + 2 }
     if needed > capacity {
       buffer.deallocate()
@@ -38,6 +40,7 @@ struct RedisCommandEncoder: ~Copyable {
       buffer[at + 1] = 10
       at += 2
     }
+    buffer[at] = 0
     return buffer.withMemoryRebound(to: CChar.self, capacity: at) { body($0, at) }
   }
 

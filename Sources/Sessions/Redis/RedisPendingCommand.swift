@@ -23,11 +23,21 @@ final class RedisPendingCommand {
   /// A group's first error reply.
   private var firstError: RedisError?
   private let isGroup: Bool
+  private let size: Int
+  /// Reads the group's replies in place (their slots in the answer are `.null`); nil: copied.
+  let reader: (any RedisReplyReader)?
+  /// The index, in the group, of the next reply.
+  var nextIndex: Int { size - remaining }
 
   /// `group`: the number of commands of a pipelined group (answered as `.array`, even for
   /// one); nil for a single command.
-  init(sentAt: UInt64, group: Int? = nil, completion: @escaping (Result<RedisReply, RedisError>) -> Void) {
+  init(
+    sentAt: UInt64, group: Int? = nil, reader: (any RedisReplyReader)? = nil,
+    completion: @escaping (Result<RedisReply, RedisError>) -> Void
+  ) {
     self.sentAt = sentAt
+    self.reader = reader
+    self.size = group ?? 1
     self.remaining = group ?? 1
     self.isGroup = group != nil
     self.completion = completion

@@ -9,7 +9,8 @@
 /// just before or just after it: the index member is read first, so a rotation in between shows
 /// its forwarding record (`forwarded`, the script's answer after it), and a revocation or an
 /// eviction in between has deleted the key (`notFound`, its answer after it). `TIME` comes last,
-/// so a deadline is never judged against a clock older than the index read.
+/// so a deadline is never judged against a clock older than the index read. The replies are
+/// read in place (`RedisLookupReplies`), not copied into `RedisReply` trees.
 extension RedisSessionStore {
   private static let zscore = Array("ZSCORE".utf8)
   private static let time = [Array("TIME".utf8)]
@@ -23,13 +24,15 @@ extension RedisSessionStore {
   ) {
     var hmget = Self.hmgetFields
     hmget[1] = prefixBytes + member
-    connection.send(pipelined: [[Self.zscore, index, member], hmget, Self.time], timeout: readDeadline) {
-      [weak self] result in
+    let replies = RedisLookupReplies()
+    connection.send(
+      pipelined: [[Self.zscore, index, member], hmget, Self.time], timeout: readDeadline, reader: replies
+    ) { [weak self] result in
       self?.onLoad?(.master)
       switch result {
-      case .success(let reply):
+      case .success:
         completion(
-          Self.lookupOutcome(storeKey: storeKey, reply)
+          Self.lookupOutcome(storeKey: storeKey, replies)
             ?? .failure(SessionError(.storeUnavailable, "unexpected redis reply")))
       case .failure(let error):
         completion(.failure(SessionError(.storeUnavailable, error.description)))
@@ -38,27 +41,29 @@ extension RedisSessionStore {
   }
 
   /// The `load` script's decision over {ZSCORE, HMGET, TIME}; nil for replies of the wrong shape.
-  static func lookupOutcome(storeKey: String, _ reply: RedisReply) -> Result<LoadOutcome, SessionError>? {
-    guard case .array(let replies) = reply, replies.count == 3, case .array(let fields) = replies[1],
-      fields.count == 10, case .array(let time) = replies[2], time.count == 2
-    else { return nil }
-    switch fields[0] {
-    case .bulk(let type) where type == [UInt8(ascii: "f")]:
-      guard let newKey = fields[8].bytes, let forward = fields[9].bytes else { return nil }
-      return sealed(forward).map {
-        $0.map { .forwarded(newStoreKey: String(decoding: newKey, as: UTF8.self), forward: $0) }
-      }
-    case .bulk(let type) where type == [UInt8(ascii: "s")]:
+  static func lookupOutcome(storeKey: String, _ replies: RedisLookupReplies) -> Result<
+    LoadOutcome, SessionError
+  >? {
+    guard replies.wellFormed, let now = replies.serverMicros else { return nil }
+    switch replies.type {
+    case UInt8(ascii: "f"):
+      guard let successor = replies.successor, let forward = replies.forward else { return nil }
+      return sealed(forward).map { $0.map { .forwarded(newStoreKey: successor, forward: $0) } }
+    case UInt8(ascii: "s"):
       break
     default:
       return .success(.notFound)
     }
-    guard case .bulk(let scoreBytes) = replies[0] else { return .success(.notFound) }
-    guard let score = Double(String(decoding: scoreBytes, as: UTF8.self)),
-      let seconds = time[0].bytes.flatMap(parseDecimal), let micros = time[1].bytes.flatMap(parseDecimal)
+    // The script's `not score or tonumber(score) <= nowus()`, in the same (double) arithmetic.
+    guard let score = replies.score, score > now else { return .success(.notFound) }
+    guard let sealedBytes = replies.sealed, let created = replies.created,
+      let lastAccess = replies.lastAccess,
+      let expiresAt = replies.expiresAt, let ip = replies.ip, let userAgent = replies.userAgent,
+      let hash = replies.hash
     else { return nil }
-    // The script's `tonumber(score) <= nowus()`, in the same (double) arithmetic.
-    guard score > Double(seconds) * 1_000_000 + Double(micros) else { return .success(.notFound) }
-    return session(storeKey: storeKey, fields[1..<8]).map { $0.map { .found($0) } }
+    let summary = SessionSummary(
+      storeKey: storeKey, hash: hash, created: created, lastAccess: lastAccess, expiresAt: expiresAt,
+      ipPrefix: ip, userAgent: userAgent)
+    return sealed(sealedBytes).map { $0.map { .found(StoredSession(sealed: $0, summary: summary)) } }
   }
 }
