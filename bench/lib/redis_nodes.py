@@ -145,14 +145,15 @@ def rates(before_path, after_path):
         t1, role, c1, cpu1, s1 = after[address]
         elapsed = max(t1 - t0, 1e-9)
         scripts, commands = (s1 - s0) / elapsed, (c1 - c0) / elapsed
-        us = (cpu1 - cpu0) * 1e6 / (s1 - s0) if s1 > s0 else float("nan")
+        # Per script; with script-free lookups (docs/redis.md §7), per command.
+        us = (cpu1 - cpu0) * 1e6 / (s1 - s0) if s1 > s0 else (cpu1 - cpu0) * 1e6 / max(c1 - c0, 1)
         per.append((address, role, scripts, commands, (cpu1 - cpu0) / elapsed, us))
         total_scripts += scripts
         total_commands += commands
     for address, role, scripts, commands, busy, us in per:
         print(
-            "    %-21s %-7s %8.0f scripts/s %8.0f commands/s %4.0f%% of a core %7.1f us CPU/script"
-            % (address, role, scripts, commands, 100 * busy, us)
+            "    %-21s %-7s %8.0f scripts/s %8.0f commands/s %4.0f%% of a core %7.1f us CPU/%s"
+            % (address, role, scripts, commands, 100 * busy, us, "script" if scripts > 0 else "command")
         )
     if per and total_scripts > 0:
         print(
