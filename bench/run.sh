@@ -368,9 +368,12 @@ stop_redis_cluster() {
 redis_observe() { # redis_observe before|after: per-node command rates over the measured run
   ((${#REDIS_NODES[@]})) || return 0
   python3 "$BENCH/lib/redis_nodes.py" snapshot "$TMP/redis-$1.txt" "${REDIS_NODES[@]}" || return 0
+  curl -s --max-time 5 "http://127.0.0.1:$GATEHOUSE_ADMIN_PORT/metrics" >"$TMP/gatehouse-metrics-$1.txt" || true
   if [[ $1 == after ]]; then
     echo "  redis nodes during the measured run:"
     python3 "$BENCH/lib/redis_nodes.py" rates "$TMP/redis-before.txt" "$TMP/redis-after.txt" | tee -a "$OUT/redis-nodes.txt"
+    python3 "$BENCH/lib/redis_nodes.py" roundtrips "$TMP/gatehouse-metrics-before.txt" \
+      "$TMP/gatehouse-metrics-after.txt" | tee -a "$OUT/redis-nodes.txt" || true
     # Gatehouse's own view since its start: lookups by source, and any store errors.
     python3 - "http://127.0.0.1:$GATEHOUSE_ADMIN_PORT/metrics" <<'PY' || true
 import sys, urllib.request
@@ -395,11 +398,17 @@ redis_capacity() {
   fi
   REDIS_CAPACITY_DONE=1
   [[ -s $TMP/lookup-command.txt ]] && command -v redis-benchmark >/dev/null || return 0
-  local words rate
-  mapfile -t words <"$TMP/lookup-command.txt"
-  rate=$(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -c 50 -n 200000 -q "${words[@]}" 2>/dev/null |
-    tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -n 1)
-  echo "  one Redis core, the lookup script replayed by redis-benchmark (-c 50, no pipelining): ${rate:-NA} lookups/s" |
+  # One rate per captured command (the script, or the script-free lookup's three commands);
+  # a lookup costs the sum of its commands' times: 1 / sum(1 / rate).
+  local line words rate rates=()
+  while IFS= read -r line; do
+    IFS=$'\t' read -r -a words <<<"$line"
+    rate=$(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -c 50 -n 200000 -q "${words[@]}" 2>/dev/null |
+      tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -n 1)
+    rates+=("${rate:-0}")
+  done <"$TMP/lookup-command.txt"
+  rate=$(python3 -c 'import sys; r = [float(x) for x in sys.argv[1:]]; print("%.0f" % (1 / sum(1 / x for x in r)) if r and min(r) > 0 else "NA")' "${rates[@]}")
+  echo "  one Redis core, the lookup's $(wc -l <"$TMP/lookup-command.txt") command(s) replayed by redis-benchmark (-c 50, no pipelining): ${rate:-NA} lookups/s" |
     tee -a "$OUT/redis-nodes.txt"
 }
 scenario_session_l1_targets() { echo gatehouse; }

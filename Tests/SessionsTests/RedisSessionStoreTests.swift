@@ -171,6 +171,9 @@ final class RedisSessionStoreTests: RedisTestCase {
     let sa = stored(a)
     let sb = stored(b)
     let sc = stored(c3)
+    // The lookup on one connection runs no script (RedisSessionLookupTests): a flushed cache
+    // costs it nothing, and it must not need the script back.
+    let scriptless: Set<String> = ["load"]
     let cases: [(name: String, script: RedisScript, run: () -> Bool)] = [
       (
         "create", RedisSessionScripts.create,
@@ -231,7 +234,8 @@ final class RedisSessionStoreTests: RedisTestCase {
       XCTAssertEqual(try server.cli(["SCRIPT", "EXISTS", c.script.sha1]), "0", "\(c.name): flushed")
       XCTAssertTrue(c.run(), "after SCRIPT FLUSH: \(c.name) answers as expected")
       XCTAssertEqual(
-        try server.cli(["SCRIPT", "EXISTS", c.script.sha1]), "1", "\(c.name): cached again by EVAL")
+        try server.cli(["SCRIPT", "EXISTS", c.script.sha1]), scriptless.contains(c.name) ? "0" : "1",
+        "\(c.name): cached again by EVAL (not run at all when scriptless)")
     }
   }
 

@@ -5,6 +5,7 @@
     redis_nodes.py rates BEFORE AFTER
     redis_nodes.py memory PREFIX BASELINE HOST:PORT...
     redis_nodes.py capture FILE HOST:PORT
+    redis_nodes.py roundtrips METRICS_BEFORE METRICS_AFTER
 
 snapshot: writes one line per node to FILE: `time address role calls used_memory cpu scripts`,
 where `calls` is the sum of `calls=` over `INFO commandstats` (every command the node executed,
@@ -24,9 +25,17 @@ on the empty database) over the number of sessions. With one session per user (t
 logins), bytes per session = s + u by `MEMORY USAGE`; the growth also counts the keyspace's
 hash tables and the expiry entries.
 
-capture: watches `MONITOR` (at most 60 s) for the first session lookup Gatehouse sends
-(`EVALSHA <sha> 2 <index key> <session key> <member>`) and writes its words to FILE, one per
-line, for `redis-benchmark` to replay: the saturated rate of the real lookup script on one core.
+capture: watches `MONITOR` (at most 60 s) for the first session lookup Gatehouse sends and
+writes its commands to FILE, one command per line, words separated by tabs, for
+`redis-benchmark` to replay: either the lookup script (`EVALSHA <sha> 2 <index key> <session
+key> <member>`: Cluster, replica reads) or, on one connection, the script-free lookup's three
+pipelined commands (`ZSCORE <index key> <member>`, `HMGET <session key> t v c a e i u h n f`,
+`TIME`; docs/redis.md §7).
+
+roundtrips: reads two copies of Gatehouse's `/metrics` (before and after the measured run) and
+prints the session-store round trips per request: the growth of the store operations'
+`gatehouse_redis_command_duration_seconds_count` (one per operation; a lookup's three pipelined
+commands are one) over the growth of `gatehouse_requests_total`.
 
 A minimal RESP client over the standard library; exits 1 on a connection or protocol error.
 """
@@ -136,14 +145,15 @@ def rates(before_path, after_path):
         t1, role, c1, cpu1, s1 = after[address]
         elapsed = max(t1 - t0, 1e-9)
         scripts, commands = (s1 - s0) / elapsed, (c1 - c0) / elapsed
-        us = (cpu1 - cpu0) * 1e6 / (s1 - s0) if s1 > s0 else float("nan")
+        # Per script; with script-free lookups (docs/redis.md §7), per command.
+        us = (cpu1 - cpu0) * 1e6 / (s1 - s0) if s1 > s0 else (cpu1 - cpu0) * 1e6 / max(c1 - c0, 1)
         per.append((address, role, scripts, commands, (cpu1 - cpu0) / elapsed, us))
         total_scripts += scripts
         total_commands += commands
     for address, role, scripts, commands, busy, us in per:
         print(
-            "    %-21s %-7s %8.0f scripts/s %8.0f commands/s %4.0f%% of a core %7.1f us CPU/script"
-            % (address, role, scripts, commands, 100 * busy, us)
+            "    %-21s %-7s %8.0f scripts/s %8.0f commands/s %4.0f%% of a core %7.1f us CPU/%s"
+            % (address, role, scripts, commands, 100 * busy, us, "script" if scripts > 0 else "command")
         )
     if per and total_scripts > 0:
         print(
@@ -194,13 +204,43 @@ def capture(path, address):
     r = Redis(address)
     r.sock.settimeout(60)
     r.call("MONITOR")
+    lookup = []
     while True:
         line = r.line().decode("utf-8", "replace")
         words = line.split('"')[1::2]  # monitor quotes every argument; keys are plain ASCII
-        if len(words) == 6 and words[0].lower() == "evalsha" and words[2] == "2":
-            with open(path, "w") as f:
-                f.write("\n".join(words) + "\n")
-            return
+        name = words[0].lower() if words else ""
+        if len(words) == 6 and name == "evalsha" and words[2] == "2":
+            lookup = [words]
+        elif len(words) == 3 and name == "zscore":
+            lookup = [words]
+            continue
+        elif lookup and lookup[-1][0].lower() == "zscore" and len(words) == 12 and name == "hmget":
+            lookup.append(words)
+            continue
+        elif len(lookup) == 2 and name == "time":
+            lookup.append(words)
+        else:
+            lookup = []
+            continue
+        with open(path, "w") as f:
+            f.write("".join("\t".join(command) + "\n" for command in lookup))
+        return
+
+
+def roundtrips(before_path, after_path):
+    def sums(path):
+        operations = requests = 0.0
+        for line in open(path):
+            if line.startswith("gatehouse_redis_command_duration_seconds_count"):
+                operations += float(line.split()[-1])
+            elif line.startswith("gatehouse_requests_total"):
+                requests += float(line.split()[-1])
+        return operations, requests
+
+    (o0, r0), (o1, r1) = sums(before_path), sums(after_path)
+    if r1 > r0:
+        print("    session-store round trips per request: %.3f (%.0f operations, %.0f requests)"
+              % ((o1 - o0) / (r1 - r0), o1 - o0, r1 - r0))
 
 
 def main(argv):
@@ -213,6 +253,8 @@ def main(argv):
             memory(argv[1], argv[2], argv[3:])
         elif len(argv) == 3 and argv[0] == "capture":
             capture(argv[1], argv[2])
+        elif len(argv) == 3 and argv[0] == "roundtrips":
+            roundtrips(argv[1], argv[2])
         else:
             print(__doc__, file=sys.stderr)
             return 2

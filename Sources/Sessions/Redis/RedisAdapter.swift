@@ -24,6 +24,11 @@ protocol RedisAdapterOwner: AnyObject {
 ///   outlives every event and callback of the batch in which its context was freed;
 /// - never `redisAsyncFree` from inside `onConnect` (0.14.1 use-after-free): deferred to after
 ///   the batch; never touch the context after `cleanup` (which runs before `onDisconnect`);
+/// - once connected, the commands of one loop iteration leave in one `write` at the end of the
+///   iteration (`flush`), without an `EPOLLOUT` round through epoll: `EPOLLOUT` is registered
+///   only while a connect is in progress or a write did not take everything (docs/redis.md §4);
+/// - a command whose deadline passed first reads what the socket already holds, so a reply
+///   that arrived while the loop was busy is not reported as a timeout (docs/redis.md §3);
 /// - a context we free (connect deadline, watchdog) reports through `adapterClosed` like any
 ///   other, since hiredis calls neither connect nor disconnect callback for it.
 final class RedisAdapter: EventHandler {
@@ -46,6 +51,16 @@ final class RedisAdapter: EventHandler {
   var isReady = false
   /// Why we freed the context; reported to pending commands instead of the default.
   private(set) var failure: RedisError?
+
+  /// hiredis has output buffered (between its `addWrite` and `delWrite`).
+  private var wantsWrite = false
+  /// A `flush` is queued for the end of this loop iteration.
+  private var flushQueued = false
+  /// Inside `flush`: an `addWrite` now means the write was partial.
+  private var flushing = false
+  /// `EventLoop.now` of the last read made for a timed-out command (one per iteration).
+  private var drainedAt: UInt64 = .max
+  private var encoder = RedisCommandEncoder()
 
   private var pending: [RedisPendingCommand?] = []
   private var pendingHead = 0
@@ -94,8 +109,8 @@ final class RedisAdapter: EventHandler {
     context.pointee.ev.data = me
     context.pointee.ev.addRead = { p in RedisAdapter.from(p)?.setInterest(read: true, write: nil) }
     context.pointee.ev.delRead = { p in RedisAdapter.from(p)?.setInterest(read: false, write: nil) }
-    context.pointee.ev.addWrite = { p in RedisAdapter.from(p)?.setInterest(read: nil, write: true) }
-    context.pointee.ev.delWrite = { p in RedisAdapter.from(p)?.setInterest(read: nil, write: false) }
+    context.pointee.ev.addWrite = { p in RedisAdapter.from(p)?.outputPending(true) }
+    context.pointee.ev.delWrite = { p in RedisAdapter.from(p)?.outputPending(false) }
     context.pointee.ev.cleanup = { p in RedisAdapter.from(p)?.cleanup() }
     registration = loop.register(fd: fd, interest: [], handler: self)
     if keepAlive { _ = redisEnableKeepAlive(&context.pointee.c) }
@@ -127,6 +142,36 @@ final class RedisAdapter: EventHandler {
     if reading { interest.insert(.read) }
     if writing { interest.insert(.write) }
     loop.modify(registration, fd: fd, interest: interest)
+  }
+
+  /// hiredis' `addWrite` / `delWrite`. Before the connect finished, `EPOLLOUT` is how we learn
+  /// that it did; during `flush`, `addWrite` means the socket took only part of the output and
+  /// the rest waits for `EPOLLOUT`. Otherwise one `flush` per loop iteration writes everything
+  /// the iteration's commands appended.
+  private func outputPending(_ pending: Bool) {
+    guard !isDead else { return }
+    wantsWrite = pending
+    guard pending else {
+      setInterest(read: nil, write: false)
+      return
+    }
+    if !isConnected || flushing {
+      setInterest(read: nil, write: true)
+      return
+    }
+    guard !flushQueued, !writing else { return }
+    flushQueued = true
+    loop.afterBatch { [self] in flush() }
+  }
+
+  /// Writes hiredis' output buffer (one `write`); what the socket does not take is left to
+  /// `EPOLLOUT`.
+  private func flush() {
+    flushQueued = false
+    guard !isDead, !isClosing, wantsWrite, !writing, let context else { return }
+    flushing = true
+    redisAsyncHandleWrite(context)
+    flushing = false
   }
 
   private func cleanup() {
@@ -192,41 +237,96 @@ final class RedisAdapter: EventHandler {
     _ args: [[UInt8]], deadline: UInt64, maxOutstanding: Int,
     _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) -> RedisError? {
-    guard !isDead, !isClosing, let context else { return .disconnected }
+    guard !isDead, !isClosing, context != nil else { return .disconnected }
     guard outstanding < maxOutstanding else { return .overloaded }
     let box = RedisPendingCommand(sentAt: loop.now, completion: completion)
-    let status = RedisAdapter.withArgv(args) { argc, argv, lengths in
-      redisAsyncCommandArgv(
+    guard append(args, box) else { return .disconnected }
+    arm(box, deadline: deadline)
+    return nil
+  }
+
+  /// Hands `commands` to hiredis back to back, answered as one (`RedisPendingCommand`): all
+  /// are sent or none is (hiredis refuses only while closing, and then refuses every one).
+  func send(
+    pipelined commands: [[[UInt8]]], deadline: UInt64, maxOutstanding: Int, reader: (any RedisReplyReader)?,
+    _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
+  ) -> RedisError? {
+    guard !isDead, !isClosing, context != nil, !commands.isEmpty else { return .disconnected }
+    guard outstanding + commands.count <= maxOutstanding else { return .overloaded }
+    let box = RedisPendingCommand(
+      sentAt: loop.now, group: commands.count, reader: reader, completion: completion)
+    for command in commands {
+      guard append(command, box) else {
+        // Only the first can be refused (the context started closing before it): nothing of
+        // the group is queued then. A refusal after that would strand the group's callbacks.
+        return .disconnected
+      }
+    }
+    arm(box, deadline: deadline)
+    return nil
+  }
+
+  private func append(_ args: [[UInt8]], _ box: RedisPendingCommand) -> Bool {
+    guard let context else { return false }
+    let status = encoder.encode(args) { command, length in
+      redisAsyncFormattedCommand(
         context,
         { ac, reply, privdata in
           guard let privdata else { return }
           let box = Unmanaged<RedisPendingCommand>.fromOpaque(privdata).takeUnretainedValue()
           guard let ac, let adapter = RedisAdapter.from(ac.pointee.data) else { return }
           adapter.replied(box, reply, errstr: ac.pointee.errstr)
-        }, Unmanaged.passUnretained(box).toOpaque(), argc, argv, lengths)
+        }, Unmanaged.passUnretained(box).toOpaque(), command, length)
     }
-    guard status == REDIS_OK else { return .disconnected }
+    guard status == REDIS_OK else { return false }
     pending.append(box)
-    box.timer = loop.schedule(at: deadline) { [unowned box] in
+    return true
+  }
+
+  private func arm(_ box: RedisPendingCommand, deadline: UInt64) {
+    // Strong `box`: the drain below may pop it from the FIFO (its last other reference).
+    box.timer = loop.schedule(at: deadline) { [box, weak self] in
       box.timer = nil
+      // A reply that came while the loop was busy may still sit unread (hiredis reads 16 KiB
+      // per call): read it before blaming Redis.
+      self?.drainReplies()
       box.take()?(.failure(.timeout))
     }
     if watchdog == nil { armWatchdog(at: box.sentAt &+ watchdogLimit) }
-    return nil
+  }
+
+  /// Reads and dispatches what the socket holds, at most once per loop iteration (only the
+  /// timeout path calls it): one 16 KiB read after another while they make progress (replies
+  /// completed or bytes buffered), at most 8.
+  private func drainReplies() {
+    guard drainedAt != loop.now else { return }
+    drainedAt = loop.now
+    var reads = 0
+    while reads < 8, !isDead, !isClosing, isConnected, let context {
+      let before = (outstanding, Self.readerState(context))
+      redisAsyncHandleRead(context)
+      reads += 1
+      if isDead || (outstanding, Self.readerState(context)) == before { break }
+    }
+  }
+
+  /// hiredis' read buffer length and cursor: they change when a read brought bytes.
+  private static func readerState(_ context: UnsafeMutablePointer<redisAsyncContext>) -> Int {
+    guard let reader = context.pointee.c.reader else { return 0 }
+    return reader.pointee.len &* 31 &+ reader.pointee.pos
   }
 
   /// Subscribes with a persistent callback. Returns false if the context is closing.
   func subscribe(_ subscription: RedisSubscription) -> Bool {
     guard !isDead, !isClosing, let context else { return false }
-    let status = RedisAdapter.withArgv([Array("SUBSCRIBE".utf8), subscription.channel]) {
-      argc, argv, lengths in
-      redisAsyncCommandArgv(
+    let status = encoder.encode([Array("SUBSCRIBE".utf8), subscription.channel]) { command, length in
+      redisAsyncFormattedCommand(
         context,
         { _, reply, privdata in
           guard let privdata, let reply else { return }  // NULL: context going away
           let subscription = Unmanaged<RedisSubscription>.fromOpaque(privdata).takeUnretainedValue()
           subscription.deliver(RedisReply(copying: reply.assumingMemoryBound(to: redisReply.self)))
-        }, Unmanaged.passUnretained(subscription).toOpaque(), argc, argv, lengths)
+        }, Unmanaged.passUnretained(subscription).toOpaque(), command, length)
     }
     guard status == REDIS_OK else { return false }
     subscriptions.append(subscription)
@@ -248,17 +348,17 @@ final class RedisAdapter: EventHandler {
       pending.removeFirst(pendingHead)
       pendingHead = 0
     }
-    if let timer = box.timer {
-      loop.cancel(timer)
-      box.timer = nil
-    }
     let result: Result<RedisReply, RedisError>
     if let reply {
-      let copied = RedisReply(copying: reply.assumingMemoryBound(to: redisReply.self))
-      if case .error(let message) = copied {
+      let reply = UnsafePointer(reply.assumingMemoryBound(to: redisReply.self))
+      if reply.pointee.type == REDIS_REPLY_ERROR {
+        let message = reply.replyBytesOfError
         result = .failure(.server(String(decoding: message, as: UTF8.self)))
+      } else if let reader = box.reader {
+        reader.read(box.nextIndex, reply)
+        result = .success(.null)
       } else {
-        result = .success(copied)
+        result = .success(RedisReply(copying: reply))
       }
     } else {
       isClosing = true
@@ -271,7 +371,12 @@ final class RedisAdapter: EventHandler {
         result = .failure(.connectFailed("\(address): \(why.isEmpty ? "connection closed" : why)"))
       }
     }
-    box.take()?(result)
+    guard let answer = box.record(result) else { return }  // a group waits for its last reply
+    if let timer = box.timer {
+      loop.cancel(timer)
+      box.timer = nil
+    }
+    box.take()?(answer)
   }
 
   // MARK: Watchdog
@@ -292,39 +397,5 @@ final class RedisAdapter: EventHandler {
     } else {
       armWatchdog(at: due)
     }
-  }
-
-  // MARK: Argv
-
-  /// Calls `body` with C views of `args`, valid only during the call (hiredis copies them).
-  static func withArgv<R>(
-    _ args: [[UInt8]],
-    _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
-  ) -> R {
-    let count = args.count
-    let argv = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: max(count, 1))
-    let lengths = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
-    defer {
-      argv.deallocate()
-      lengths.deallocate()
-    }
-    // Each argument's storage must stay pinned while hiredis formats the command; copy all of
-    // them into one contiguous buffer to pin them together.
-    var total = 0
-    for arg in args { total += arg.count }
-    let storage = UnsafeMutablePointer<CChar>.allocate(capacity: max(total, 1))
-    defer { storage.deallocate() }
-    var offset = 0
-    for (i, arg) in args.enumerated() {
-      arg.withUnsafeBytes { raw in
-        if raw.count > 0 {
-          UnsafeMutableRawPointer(storage + offset).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
-        }
-      }
-      argv[i] = UnsafePointer(storage + offset)
-      lengths[i] = arg.count
-      offset += arg.count
-    }
-    return body(Int32(count), argv, lengths)
   }
 }

@@ -117,6 +117,35 @@ public final class RedisConnection {
     }
   }
 
+  /// Sends `commands` back to back in one pipeline and answers once, when the last reply came:
+  /// `.array` of the replies in order, or the first error reply as `.server`. One deadline for
+  /// the group. Other clients' commands may run between them on the server (not a
+  /// transaction); the caller orders them so that no interleaving gives a wrong answer.
+  /// `reader` (module-internal): reads the replies in place instead (their slots are `.null`).
+  public func send(
+    pipelined commands: [[[UInt8]]], timeout: UInt64? = nil,
+    _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
+  ) {
+    send(pipelined: commands, timeout: timeout, reader: nil, completion)
+  }
+
+  func send(
+    pipelined commands: [[[UInt8]]], timeout: UInt64?, reader: (any RedisReplyReader)?,
+    _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
+  ) {
+    guard let adapter, state == .connecting || state == .ready else {
+      fail(completion, .disconnected)
+      return
+    }
+    let deadline = loop.now &+ (timeout ?? options.commandTimeout)
+    if let error = adapter.send(
+      pipelined: commands, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: reader,
+      completion)
+    {
+      fail(completion, error)
+    }
+  }
+
   /// `send` with UTF-8 text arguments (admin paths and tests; the hot path passes bytes).
   public func send(
     strings args: [String], timeout: UInt64? = nil,

@@ -29,6 +29,10 @@ extension RedisSessionStore {
   }
 
   static func parseDecimal(_ bytes: [UInt8]) -> Int64? {
+    bytes.withUnsafeBytes { parseDecimal($0) }
+  }
+
+  static func parseDecimal(_ bytes: UnsafeRawBufferPointer) -> Int64? {
     var negative = false
     var digits = bytes[...]
     if digits.first == UInt8(ascii: "-") {

@@ -46,7 +46,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   /// (every other script). Nil: `commandTimeout`. May change between calls (a reload).
   public var readTimeout: UInt64?
   public var writeTimeout: UInt64?
-  private var readDeadline: UInt64? { readTimeout ?? commandTimeout }
+  var readDeadline: UInt64? { readTimeout ?? commandTimeout }
   private var writeDeadline: UInt64? { writeTimeout ?? commandTimeout }
   /// Minimum time (ns, caller clock) between two touches of one session that write.
   public let touchThrottle: Int64
@@ -61,7 +61,11 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public var replicaAckTimeout: UInt64 = 20_000_000
   /// Which path answered each `load` (called just before its completion).
   public var onLoad: ((RedisLoadPath) -> Void)?
-  private let prefixBytes: [UInt8]
+  let prefixBytes: [UInt8]
+  /// The transport when it is one plain connection: lookups there skip the script
+  /// (`lookup(on:)`, `RedisSessionStore+Lookup.swift`). Cluster and replica transports route
+  /// (and redirect) per script, so they keep it.
+  private let lookupConnection: RedisConnection?
 
   public init(
     transport: any RedisScriptTransport, keyPrefix: String = "gh:", commandTimeout: UInt64? = nil,
@@ -74,6 +78,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
     self.readFrom = readFrom
     self.replicaTimeout = replicaTimeout ?? max((commandTimeout ?? 50_000_000) / 2, 1_000_000)
     self.prefixBytes = Array(keyPrefix.utf8)
+    self.lookupConnection = transport as? RedisConnection
   }
 
   public convenience init(
@@ -128,6 +133,12 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   ) {
     guard let userKey = Self.userKey(ofStoreKey: storeKey) else {
       transport.loop.afterBatch { completion(.success(.notFound)) }
+      return
+    }
+    if let lookupConnection {
+      lookup(
+        on: lookupConnection, storeKey: storeKey, index: key(userKey), member: Array(storeKey.utf8),
+        completion)
       return
     }
     let keys = [key(userKey), key(storeKey)]

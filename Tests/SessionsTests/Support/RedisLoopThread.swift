@@ -15,8 +15,9 @@ final class RedisLoopThread: @unchecked Sendable {
   let loop: EventLoop
   private let finished = DispatchSemaphore(value: 0)
 
-  init() throws {
-    loop = try EventLoop()
+  /// `clock`: the loop's clock (a `ManualClock` drives its timers by hand).
+  init(clock: any Clock = SystemClock()) throws {
+    loop = try EventLoop(clock: clock)
     let loop = self.loop
     let finished = self.finished
     let thread = Thread {

@@ -1,0 +1,76 @@
+import CHiredis
+
+/// The script-free lookup's three replies (`ZSCORE`, `HMGET … t v c a e i u h n f`, `TIME`),
+/// read in place (`RedisReplyReader`) into what `RedisSessionStore.lookup` decides on. One per
+/// lookup; loop-thread only.
+final class RedisLookupReplies: RedisReplyReader {
+  /// The member's score, nil when it is not in the index (or did not parse).
+  private(set) var score: Double?
+  /// `t`: "s" live, "f" forwarding, anything else (nil) gone.
+  private(set) var type: UInt8?
+  /// v, c, a, e, i, u, h for a live session; n, f for a forwarding record.
+  private(set) var sealed: [UInt8]?
+  private(set) var created: Int64?
+  private(set) var lastAccess: Int64?
+  private(set) var expiresAt: Int64?
+  private(set) var ip: String?
+  private(set) var userAgent: String?
+  private(set) var hash: String?
+  private(set) var successor: String?
+  private(set) var forward: [UInt8]?
+  /// The server clock (`TIME`) in µs.
+  private(set) var serverMicros: Double?
+  /// Every reply had the expected shape.
+  private(set) var wellFormed = true
+
+  func read(_ index: Int, _ reply: UnsafePointer<redisReply>) {
+    switch index {
+    case 0: readScore(reply)
+    case 1: readFields(reply)
+    case 2: readTime(reply)
+    default: wellFormed = false
+    }
+  }
+
+  private func readScore(_ reply: UnsafePointer<redisReply>) {
+    guard reply.pointee.type != REDIS_REPLY_NIL else { return }
+    guard let bytes = reply.replyBytes else { return wellFormed = false }
+    score = Double(String(decoding: bytes, as: UTF8.self))
+    if score == nil { wellFormed = false }
+  }
+
+  private func readFields(_ reply: UnsafePointer<redisReply>) {
+    guard reply.replyElementCount == 10 else { return wellFormed = false }
+    func field(_ i: Int) -> UnsafeRawBufferPointer? { reply.replyElement(i)?.replyBytes }
+    guard let t = field(0), t.count == 1 else { return }  // no key, or not ours: gone
+    type = t[0]
+    switch t[0] {
+    case UInt8(ascii: "s"):
+      guard let v = field(1), let c = field(2), let a = field(3), let e = field(4), let i = field(5),
+        let u = field(6), let h = field(7)
+      else { return wellFormed = false }
+      sealed = [UInt8](v)
+      created = RedisSessionStore.parseDecimal(c)
+      lastAccess = RedisSessionStore.parseDecimal(a)
+      expiresAt = RedisSessionStore.parseDecimal(e)
+      ip = String(decoding: i, as: UTF8.self)
+      userAgent = String(decoding: u, as: UTF8.self)
+      hash = String(decoding: h, as: UTF8.self)
+      if created == nil || lastAccess == nil || expiresAt == nil { wellFormed = false }
+    case UInt8(ascii: "f"):
+      guard let n = field(8), let f = field(9) else { return wellFormed = false }
+      successor = String(decoding: n, as: UTF8.self)
+      forward = [UInt8](f)
+    default:
+      return
+    }
+  }
+
+  private func readTime(_ reply: UnsafePointer<redisReply>) {
+    guard reply.replyElementCount == 2, let s = reply.replyElement(0)?.replyBytes,
+      let us = reply.replyElement(1)?.replyBytes, let seconds = RedisSessionStore.parseDecimal(s),
+      let micros = RedisSessionStore.parseDecimal(us)
+    else { return wellFormed = false }
+    serverMicros = Double(seconds) * 1_000_000 + Double(micros)
+  }
+}
