@@ -136,7 +136,7 @@ jwt_bench_setup() {
   [[ -s $TMP/jwt/tokens.txt ]] && return 0
   echo "generating an RSA key and $JWT_BENCH_TOKENS tokens (python3 + cryptography)..." >&2
   python3 "$ROOT/bench/lib/jwt_tokens.py" "$TMP/jwt" "$JWT_BENCH_TOKENS" ||
-    die "cannot make JWT material (pip install cryptography)"
+    die "cannot make JWT material (python3-cryptography: scripts/install-deps.sh --bench)"
   cat >"$TMP/jwt/cycle.lua" <<EOF
 local tokens = {}
 for line in io.lines("$TMP/jwt/tokens.txt") do tokens[#tokens + 1] = "Bearer " .. line end
