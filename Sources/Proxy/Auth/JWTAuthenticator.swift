@@ -163,7 +163,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     }
     runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
     runtime.counters.validOK.wrappingAdd(1, ordering: .relaxed)
-    return .allow(entry.grant)
+    return entry.outcome
   }
 
   /// Keeps a grant for the next request with the same token bytes (`repeatedGrant`).

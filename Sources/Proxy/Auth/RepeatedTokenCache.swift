@@ -21,7 +21,8 @@ final class RepeatedTokenCache {
     let issuer: JWTIssuerState
     let generation: UInt64
     let expiresAt: Int64
-    let grant: AuthGrant
+    /// `.allow(grant)`, made once: a hit hands out this value (one copy of the grant, not two).
+    let outcome: AuthOutcome
 
     init(
       token: [UInt8], hash: UInt64, issuer: JWTIssuerState, generation: UInt64, expiresAt: Int64,
@@ -32,7 +33,7 @@ final class RepeatedTokenCache {
       self.issuer = issuer
       self.generation = generation
       self.expiresAt = expiresAt
-      self.grant = grant
+      self.outcome = .allow(grant)
     }
   }
 
