@@ -234,14 +234,20 @@ extension HeadParser {
         var j = i
         var last = valueEnd
         let stop = end < limitPosition ? end : limitPosition
+        // Whole words of plain value bytes at once (long values — tokens, cookies — are nearly
+        // all such bytes). A word with anything else goes byte by byte up to the whitespace that
+        // stopped it, and only then are words tried again: the bytes before it are plain, so a
+        // word from any of them would stop at the same byte (short values, dates with spaces).
+        var tryWords = true
         while j < stop {
-          // Whole words of plain value bytes at once (long values — tokens, cookies — are nearly
-          // all such bytes); a word with anything else goes byte by byte below.
-          let run = Self.plainValueWords(buf, from: j, to: stop)
-          if run != j {
-            j = run
-            last = run
-            continue
+          if tryWords {
+            let run = Self.plainValueWords(buf, from: j, to: stop)
+            if run != j {
+              j = run
+              last = run
+              continue
+            }
+            tryWords = false
           }
           let c = buf[j]
           if c > 0x20 && c != 0x7F {
@@ -249,6 +255,7 @@ extension HeadParser {
             last = j
           } else if c == ASCII.sp || c == ASCII.htab {
             j &+= 1
+            tryWords = true
           } else {
             break
           }

@@ -2,14 +2,15 @@
 """Instructions per request, counted by callgrind (repeatable, unlike wall time on a shared machine).
 
     callgrind.py --binary .build/release/gatehouse [--scenarios passthrough,session-l1,jwt-repeat,session-redis]
-                 [--requests 1000,3000] [--out DIR] [--annotate]
+                 [--requests 1000,3000] [--out DIR] [--annotate] [--csv FILE]
 
 For each scenario, Gatehouse (one worker, no access log) runs under
 `valgrind --tool=callgrind` twice: once serving N1 requests, once N2, each on one keep-alive
 connection after a short warm-up. Start-up, readiness and shutdown cost the same in both runs,
 so (instructions(N2) - instructions(N1)) / (N2 - N1) is the cost of one request. The upstream is
 a small Python server started here (its cost is not counted). With --annotate the per-function
-table of the N2 run (callgrind_annotate, inclusive) is written next to the raw output.
+table of the N2 run (callgrind_annotate, inclusive) is written next to the raw output; with
+--csv the results also go to FILE (scenario,instructions_per_request; bench/run.sh reads it).
 
 Scenarios:
   passthrough    public route
@@ -257,6 +258,7 @@ def main():
     p.add_argument("--requests", default="1000,3000")
     p.add_argument("--out", default=None)
     p.add_argument("--annotate", action="store_true")
+    p.add_argument("--csv", default=None)
     args = p.parse_args()
     n1, n2 = (int(x) for x in args.requests.split(","))
     args.out = args.out or tempfile.mkdtemp(prefix="gatehouse-callgrind-")
@@ -308,6 +310,12 @@ def main():
                                iter(token_list[n1 + max(SESSIONS, 100):]))
             per = (i2 - i1) / (n2 - n1)
             print(f"{scenario:<14} {per:>14,.0f}", flush=True)
+            if args.csv:
+                new = not os.path.exists(args.csv)
+                with open(args.csv, "a") as f:
+                    if new:
+                        f.write("scenario,instructions_per_request\n")
+                    f.write(f"{scenario},{per:.0f}\n")
             if args.annotate and shutil.which("callgrind_annotate"):
                 with open(out + ".annotate.txt", "w") as f:
                     subprocess.run(["callgrind_annotate", "--inclusive=yes", out], stdout=f, check=False)
