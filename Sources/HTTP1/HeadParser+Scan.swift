@@ -333,11 +333,14 @@ extension HeadParser {
 
   /// The end of the run of whole 8-byte words from `start` (not past `stop`) whose bytes are all
   /// field-value bytes other than whitespace (`ASCII.isFieldVChar`); `start` when the first word
-  /// is not. Two words per step while they last.
+  /// is not. The first word alone is checked first: most values are short, and a failed try must
+  /// cost little. Then two words per step while they last.
   @inline(__always)
   static func plainValueWords(_ buf: UnsafeRawBufferPointer, from start: Int, to stop: Int) -> Int {
-    guard let base = buf.baseAddress else { return start }
-    var j = start
+    guard let base = buf.baseAddress, start &+ 8 <= stop,
+      notPlainValueBytes(base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) == 0
+    else { return start }
+    var j = start &+ 8
     while j &+ 16 <= stop {
       let first = base.loadUnaligned(fromByteOffset: j, as: UInt64.self)
       let second = base.loadUnaligned(fromByteOffset: j &+ 8, as: UInt64.self)
