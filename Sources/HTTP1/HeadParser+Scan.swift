@@ -235,30 +235,25 @@ extension HeadParser {
         var last = valueEnd
         let stop = end < limitPosition ? end : limitPosition
         // Whole words of plain value bytes at once (long values — tokens, cookies — are nearly
-        // all such bytes). A word with anything else goes byte by byte up to the whitespace that
-        // stopped it, and only then are words tried again: the bytes before it are plain, so a
-        // word from any of them would stop at the same byte (short values, dates with spaces).
-        var tryWords = true
+        // all such bytes); otherwise byte by byte up to the next whitespace, after which words
+        // are tried again (the bytes before it are plain, so a word from any of them would stop
+        // at the same byte). The byte loop stays as tight as before for short values.
         while j < stop {
-          if tryWords {
-            let run = Self.plainValueWords(buf, from: j, to: stop)
-            if run != j {
-              j = run
-              last = run
-              continue
-            }
-            tryWords = false
+          let run = Self.plainValueWords(buf, from: j, to: stop)
+          if run != j {
+            j = run
+            last = run
+            continue
           }
-          let c = buf[j]
-          if c > 0x20 && c != 0x7F {
+          var c = buf[j]
+          while c > 0x20 && c != 0x7F {
             j &+= 1
             last = j
-          } else if c == ASCII.sp || c == ASCII.htab {
-            j &+= 1
-            tryWords = true
-          } else {
-            break
+            guard j < stop else { break }
+            c = buf[j]
           }
+          guard j < stop, c == ASCII.sp || c == ASCII.htab else { break }
+          j &+= 1
         }
         valueEnd = last
         i = j
