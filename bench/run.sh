@@ -13,7 +13,7 @@
 #     --only LIST        comma-separated targets: upstream,gatehouse,haproxy,nginx (default all)
 #     --scenarios LIST   comma-separated scenarios (default: the performance table's rows,
 #                        passthrough,jwt-repeat,jwt-new,session-l1,session-redis,session-redis-l1-2,
-#                        rss); known: those and session-redis-2, session-redis-dual,
+#                        rss,callgrind); known: those and session-redis-2, session-redis-dual,
 #                        session-cluster, session-cluster-replica, session-l1-assert,
 #                        jwt-repeat-assert
 #     --sessions N       sessions logged in before each session-* measurement (default 10000)
@@ -38,7 +38,7 @@ WARMUP=2s
 CONNECTIONS=50
 THREADS=1
 ONLY="upstream,gatehouse,haproxy,nginx"
-SCENARIO_LIST="passthrough,jwt-repeat,jwt-new,session-l1,session-redis,session-redis-l1-2,rss"
+SCENARIO_LIST="passthrough,jwt-repeat,jwt-new,session-l1,session-redis,session-redis-l1-2,rss,callgrind"
 SESSIONS=10000
 RSS_SESSIONS=10000,100000,300000
 IDLE_CONNECTIONS=5000
@@ -110,7 +110,7 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 #   scenario_X_observe before|after  (optional) right before and after the measured wrk run:
 #                                e.g. snapshot and print the Redis nodes' command rates
 # setup and teardown run only when --only selects one of the scenario's targets.
-ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-redis-l1-2 rss session-redis-dual
+ALL_SCENARIOS=(passthrough jwt-repeat jwt-new session-l1 session-redis session-redis-2 session-redis-l1-2 rss callgrind session-redis-dual
   session-cluster session-cluster-replica session-l1-assert jwt-repeat-assert)
 PLANNED_SCENARIOS=()
 
@@ -136,7 +136,7 @@ jwt_bench_setup() {
   [[ -s $TMP/jwt/tokens.txt ]] && return 0
   echo "generating an RSA key and $JWT_BENCH_TOKENS tokens (python3 + cryptography)..." >&2
   python3 "$ROOT/bench/lib/jwt_tokens.py" "$TMP/jwt" "$JWT_BENCH_TOKENS" ||
-    die "cannot make JWT material (pip install cryptography)"
+    die "cannot make JWT material (python3-cryptography: scripts/install-deps.sh --bench)"
   cat >"$TMP/jwt/cycle.lua" <<EOF
 local tokens = {}
 for line in io.lines("$TMP/jwt/tokens.txt") do tokens[#tokens + 1] = "Bearer " .. line end
@@ -475,6 +475,15 @@ scenario_rss_redis_gatehouse_config() { # a long command timeout: logins race a 
   echo 'command_timeout = "2s"'
 }
 scenario_rss_connections_gatehouse_config() { scenario_passthrough_gatehouse_config; }
+# callgrind: instructions per request of the four paths (bench/callgrind.sh's method, the same
+# binary), once per run, into callgrind.csv; repeatable where req/s is not.
+scenario_callgrind_targets() { echo gatehouse; }
+callgrind_rows() {
+  command -v valgrind >/dev/null || { echo "[callgrind] skipped: no valgrind (scripts/install-deps.sh --bench)"; return 0; }
+  python3 "$BENCH/lib/callgrind.py" --binary "$GATEHOUSE_BIN" --csv "$OUT/callgrind.csv" \
+    --scenarios passthrough,session-l1,jwt-repeat,session-redis --out "$TMP/callgrind" ||
+    FAILED_TARGETS+=("callgrind")
+}
 rss_row() { echo "$1,$2,$3,$4" >>"$OUT/rss.csv"; printf '  %-28s sessions=%-7s connections=%-5s rss=%s KiB\n' "$1" "$2" "$3" "$4"; }
 rss_login() { # rss_login URL FIRST COUNT: log COUNT more users in (from bench-user-FIRST), use each once
   python3 "$BENCH/lib/sessions.py" login "${1#http://}" "$3" "$TMP/sessions/rss.txt" --first "$2" &&
@@ -1044,6 +1053,11 @@ for scenario in "${SCENARIOS[@]}"; do
   if [[ $scenario == rss ]]; then
     echo "[rss] once (memory is not timed)"
     rss_rows
+    continue
+  fi
+  if [[ $scenario == callgrind ]]; then
+    echo "[callgrind] once (instructions are not timed; minutes under valgrind)"
+    callgrind_rows
     continue
   fi
   hook "$scenario" setup

@@ -6,7 +6,8 @@
 #   scripts/install-deps.sh --browser   also the headless browser of the dashboard test (Debian's
 #                                       chromium + chromium-driver, selenium in .venv-browser/)
 #   scripts/install-deps.sh --bench     also the proxies and load generator of the benchmark, and
-#                                       matplotlib (its chart) in .venv-bench/
+#                                       matplotlib (its chart) in .venv-bench/, python3-cryptography
+#                                       (the JWT scenarios' keys and tokens)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,7 @@ browser=false
 bench=false
 for flag in "$@"; do
   case "$flag" in
-    --bench) bench=true; packages+=(haproxy nginx-light wrk valgrind) ;;
+    --bench) bench=true; packages+=(haproxy nginx-light wrk valgrind python3-cryptography) ;;
     --browser) browser=true; packages+=(chromium chromium-driver) ;;
     *) echo "install-deps: unknown flag $flag (use --browser, --bench)" >&2; exit 64 ;;
   esac

@@ -12,25 +12,29 @@ public enum ConstantTime {
     return a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in equals(pa, pb) } }
   }
 
-  /// `equals` over borrowed bytes (no arrays needed).
+  /// `equals` over borrowed bytes (no arrays needed): the time depends only on the length.
   public static func equals(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
-    let count = a.count
-    guard count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
-    let ra = UnsafeRawPointer(pa)
-    let rb = UnsafeRawPointer(pb)
-    var difference: UInt64 = 0
-    var offset = 0
-    while offset &+ 8 <= count {
-      difference |=
-        ra.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        ^ rb.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-      offset &+= 8
+    guard let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+    return difference(UnsafeRawPointer(pa), UnsafeRawPointer(pb), count: a.count) == 0
+  }
+
+  /// The OR of `x[i] ^ y[i]` over all `count` bytes (as words): zero exactly when they are equal.
+  /// Never returns early.
+  @inline(__always)
+  static func difference(_ x: UnsafeRawPointer, _ y: UnsafeRawPointer, count: Int) -> UInt64 {
+    var folded: UInt64 = 0
+    var i = 0
+    while i &+ 8 <= count {
+      folded |=
+        x.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        ^ y.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      i &+= 8
     }
-    while offset < count {
-      difference |= UInt64(pa[offset] ^ pb[offset])
-      offset &+= 1
+    while i < count {
+      folded |= UInt64(x.load(fromByteOffset: i, as: UInt8.self) ^ y.load(fromByteOffset: i, as: UInt8.self))
+      i &+= 1
     }
-    return difference == 0
+    return folded
   }
 }

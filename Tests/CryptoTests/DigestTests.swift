@@ -72,6 +72,38 @@ final class DigestTests: XCTestCase {
     ]
     for c in cases {
       XCTAssertEqual(ConstantTime.equals(c.a, c.b), c.equal, c.name)
+      let borrowed = c.a.withUnsafeBufferPointer { a in
+        c.b.withUnsafeBufferPointer { ConstantTime.equals(a, $0) }
+      }
+      XCTAssertEqual(borrowed, c.equal, "\(c.name), borrowed")
+    }
+  }
+
+  /// The borrowed form compares eight bytes per step: a difference at every position of every
+  /// length around the word size, from unaligned starts, must be found.
+  func testConstantTimeEqualsFindsEveryDifferenceAcrossWords() {
+    let base = (0..<40).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+    func equal(_ a: [UInt8], _ b: [UInt8], _ range: Range<Int>) -> Bool {
+      a.withUnsafeBufferPointer { x in
+        b.withUnsafeBufferPointer {
+          ConstantTime.equals(
+            UnsafeBufferPointer(rebasing: x[range]), UnsafeBufferPointer(rebasing: $0[range]))
+        }
+      }
+    }
+    for offset in 0..<3 {
+      for length in 0...(base.count - offset) {
+        let range = offset..<(offset + length)
+        XCTAssertTrue(equal(base, base, range), "length \(length), offset \(offset)")
+        for position in range {
+          for flip: UInt8 in [0x01, 0x80] {
+            var other = base
+            other[position] ^= flip
+            XCTAssertFalse(
+              equal(base, other, range), "length \(length), offset \(offset), byte \(position) ^ \(flip)")
+          }
+        }
+      }
     }
   }
 

@@ -327,8 +327,40 @@ let requestCases: [RequestCase] = [
   .init("earlier byte error wins over later rule", "POST / HTTP/1.1\r\n\(h)X: \u{0}\r\nContent-Length: x\r\n\r\n", .error(.controlCharacter)),
 ]
 
+/// Long values, which the parser checks eight bytes at a time: a forbidden byte at every
+/// position across two words, obs-text, inner whitespace kept and trailing whitespace dropped,
+/// the header limit reached inside a word.
+let wordValueCases: [RequestCase] = {
+  let value = "abcdefghijklmnopqrstuvwx"  // three words
+  var cases: [RequestCase] = [
+    .init(
+      "long value with spaces, tabs and obs-text",
+      "GET / HTTP/1.1\r\n\(h)X: \(value) \t\u{e9}\u{e9}\u{e9}\u{e9}\(value) x  \t \r\n\r\n",
+      .ok(.init(fields: [("Host", "a"), ("X", "\(value) \t\u{e9}\u{e9}\u{e9}\u{e9}\(value) x")]))),
+    .init(
+      "long value reaches the header limit inside a word",
+      "GET / HTTP/1.1\r\n\(h)X: \(value)\(value)\r\n\r\n", limits: small, .error(.headerSectionTooLarge)),
+  ]
+  let forbidden: [(String, String, HTTPParseError.Kind)] = [
+    ("NUL", "\u{0}", .controlCharacter), ("ESC", "\u{1b}", .controlCharacter),
+    ("DEL", "\u{7f}", .controlCharacter),
+    ("CR", "\r", .bareCR), ("LF", "\n", .bareLF),
+  ]
+  for position in 1..<20 {
+    for (name, byte, kind) in forbidden {
+      var bytes = Array(value)
+      bytes[position] = Character(byte)
+      cases.append(
+        .init(
+          "\(name) at \(position) of a long value", "GET / HTTP/1.1\r\n\(h)X: \(String(bytes))\r\n\r\n",
+          .error(kind)))
+    }
+  }
+  return cases
+}()
+
 /// The RFC table plus the strict choices (HeadParserStrictCases.swift).
-let allRequestCases = requestCases + strictRequestCases
+let allRequestCases = requestCases + strictRequestCases + wordValueCases
 
 final class HeadParserRequestTests: XCTestCase {
   func check(_ c: RequestCase, feeding: Feeding) -> Outcome<RequestSummary> {

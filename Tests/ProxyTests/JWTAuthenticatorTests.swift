@@ -171,6 +171,62 @@ final class JWTAuthenticatorTests: XCTestCase {
     XCTAssertTrue(error.detail.hasPrefix("jwt unknown_kid"), error.detail)
   }
 
+  /// The worker's cache answers a repeated token without the issuer's lock (`KeySetStamp`), but
+  /// still only while the key set it verified under may be used: the same set (same generation)
+  /// past `max_stale` is not used for it any more than for a new token.
+  func testRepeatedTokenIsNotAnsweredFromAKeySetPastMaxStale() throws {
+    let (authenticator, runtime) = try makeAuthenticator(issuerExtra: "max_stale = \"60s\"")
+    let good = request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))
+    func authenticate() -> AuthOutcome? { authenticator.authenticate(good) { _ in } }
+    guard case .allow? = authenticate(), case .allow? = authenticate() else {
+      return XCTFail("granted twice")
+    }
+    XCTAssertEqual(runtime.counters.cache.hits, 1)
+    // The same keys again, as fetched 61 s ago: the generation stays, the set is past max_stale.
+    let body = try Data(contentsOf: Self.fixtures.appendingPathComponent("jwks_k1.json"))
+    let issuer = runtime.fetcher.issuers[0]
+    let generation = issuer.keys(nowMs: runtime.fetcher.nowMs())?.generation
+    _ = issuer.finish(
+      .success(body: Array(body), cacheControlMaxAge: nil), nowMs: runtime.fetcher.nowMs() - 61_000)
+    XCTAssertNil(issuer.keys(nowMs: runtime.fetcher.nowMs()), "past max_stale")
+    XCTAssertFalse(issuer.stamp.isCurrent(try XCTUnwrap(generation), nowMs: runtime.fetcher.nowMs()))
+    if case .allow? = authenticate() { XCTFail("answered from a key set past max_stale") }
+    XCTAssertEqual(runtime.counters.cache.hits, 1, "no cached answer")
+  }
+
+  /// A repeated `Authorization` token is looked up before the field's syntax is checked: only
+  /// the very same token after `Bearer` and spaces is answered from the cache; anything else —
+  /// a tab after the scheme, a byte more or less — goes through the full check and is refused.
+  func testRepeatedBearerAnswersOnlyTheSameTokenBytes() throws {
+    let (authenticator, runtime) = try makeAuthenticator()
+    let token = try Self.token("good")
+    func authenticate(_ authorization: [UInt8]) -> AuthOutcome? {
+      authenticator.authenticate(request(authorization: authorization)) { _ in XCTFail("no suspension") }
+    }
+    guard case .allow? = authenticate(Array("Bearer ".utf8) + token) else { return XCTFail("granted") }
+    guard case .allow? = authenticate(Array("bEARER   ".utf8) + token) else {
+      return XCTFail("granted again")
+    }
+    XCTAssertEqual(runtime.counters.cache.hits, 1, "any case, several spaces: the same token")
+    let refused: [(String, [UInt8])] = [
+      ("tab after the scheme", Array("Bearer\t".utf8) + token),
+      ("a comma after the token", Array("Bearer ".utf8) + token + Array(",".utf8)),
+      ("a second token", Array("Bearer ".utf8) + token + Array(" x".utf8)),
+      ("one byte short", Array("Bearer ".utf8) + token.dropLast()),
+      ("one byte more", Array("Bearer ".utf8) + token + Array("A".utf8)),
+      ("last byte changed", Array("Bearer ".utf8) + token.dropLast() + [token.last == 0x41 ? 0x42 : 0x41]),
+      ("another scheme", Array("Bearex ".utf8) + token),
+    ]
+    for (name, authorization) in refused {
+      switch authenticate(authorization) {
+      case .deny?: break
+      case .allow?: XCTFail("\(name): granted")
+      case nil: XCTFail("\(name): suspended")
+      }
+    }
+    XCTAssertEqual(runtime.counters.cache.hits, 1, "none of them answered from a cache")
+  }
+
   /// A repeated token is not answered from a cache past its `exp` (the worker's entry keeps it).
   func testRepeatedTokenIsRefusedOnceExpired() throws {
     let clock = ManualClock()

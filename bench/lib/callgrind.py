@@ -2,19 +2,22 @@
 """Instructions per request, counted by callgrind (repeatable, unlike wall time on a shared machine).
 
     callgrind.py --binary .build/release/gatehouse [--scenarios passthrough,session-l1,jwt-repeat,session-redis]
-                 [--requests 1000,3000] [--out DIR] [--annotate]
+                 [--requests 1000,3000] [--out DIR] [--annotate] [--csv FILE]
 
 For each scenario, Gatehouse (one worker, no access log) runs under
 `valgrind --tool=callgrind` twice: once serving N1 requests, once N2, each on one keep-alive
 connection after a short warm-up. Start-up, readiness and shutdown cost the same in both runs,
 so (instructions(N2) - instructions(N1)) / (N2 - N1) is the cost of one request. The upstream is
 a small Python server started here (its cost is not counted). With --annotate the per-function
-table of the N2 run (callgrind_annotate, inclusive) is written next to the raw output.
+table of the N2 run (callgrind_annotate, inclusive) is written next to the raw output; with
+--csv the results also go to FILE (scenario,instructions_per_request; bench/run.sh reads it).
 
 Scenarios:
   passthrough    public route
   session-l1     `auth = "session"`, memory store, 100 sessions cycled (every lookup an L1 hit)
   jwt-repeat     `auth = "jwt"`, one RS256 token repeated (verified-token cache hits)
+  jwt-new        `auth = "jwt"`, a new RS256 token on every request (the RSA verification;
+                 run it with smaller counts, e.g. --requests 300,900)
   session-redis  `auth = "session"`, Redis store, L1 off (one Redis round trip per request)
   session-redis-dual  session-redis during a session migration to a second Redis in `dual` mode
                  (both stores read per request, answers compared)
@@ -118,7 +121,7 @@ access_log = false
 """
     if scenario == "passthrough":
         return common + '\n[[route]]\npath_prefix = "/"\nauth = "public"\n'
-    if scenario == "jwt-repeat":
+    if scenario in ("jwt-repeat", "jwt-new"):
         return common + f"""
 [[jwt.issuer]]
 issuer = "https://login.example.com/"
@@ -219,7 +222,7 @@ def wait_ready(port, proc, timeout=120):
     raise RuntimeError("gatehouse did not become ready")
 
 
-def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key, token):
+def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key, token, tokens):
     port = free_port()
     conf = os.path.join(tmp, f"{scenario}.conf")
     with open(conf, "w") as f:
@@ -248,6 +251,8 @@ def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key,
                 return client.request("/app/x", {"Cookie": cookies[i % len(cookies)]})
             if scenario.startswith("jwt-repeat"):
                 return client.request("/api/x", {"Authorization": f"Bearer {token}"})
+            if scenario == "jwt-new":
+                return client.request("/api/x", {"Authorization": f"Bearer {next(tokens)}"})
             return client.request("/x", {})
 
         for i in range(max(SESSIONS, 100)):  # warm-up: every session cached, pools filled
@@ -280,6 +285,7 @@ def main():
     p.add_argument("--requests", default="1000,3000")
     p.add_argument("--out", default=None)
     p.add_argument("--annotate", action="store_true")
+    p.add_argument("--csv", default=None)
     args = p.parse_args()
     n1, n2 = (int(x) for x in args.requests.split(","))
     args.out = args.out or tempfile.mkdtemp(prefix="gatehouse-callgrind-")
@@ -294,14 +300,18 @@ def main():
     upstream = start_upstream()
     session_key = secrets.token_hex(32)
     token = None
+    token_list = []
     redis = None
     redis_port = free_port()
     scenarios = args.scenarios.split(",")
     try:
-        if any(s.startswith("jwt-repeat") for s in scenarios):
-            subprocess.run([sys.executable, os.path.join(HERE, "jwt_tokens.py"), f"{tmp}/jwt", "1"], check=True,
-                           stdout=subprocess.DEVNULL)
+        if any(s.startswith("jwt-") for s in scenarios):
+            # jwt-new: every request of both runs (warm-up included) gets a token never sent before.
+            count = 2 * (n2 + max(SESSIONS, 100)) if "jwt-new" in scenarios else 1
+            subprocess.run([sys.executable, os.path.join(HERE, "jwt_tokens.py"), f"{tmp}/jwt", str(count)],
+                           check=True, stdout=subprocess.DEVNULL)
             token = open(f"{tmp}/jwt/token.txt").read().strip()
+            token_list = open(f"{tmp}/jwt/tokens.txt").read().split()
         global TARGET_PORT
         ports = []
         if any(s.startswith("session-redis") for s in scenarios):
@@ -321,10 +331,18 @@ def main():
                     time.sleep(0.05)
         print(f"{'scenario':<14} {'instr/request':>14}   (N={n1} and N={n2}; raw output in {args.out})")
         for scenario in scenarios:
-            i1, _ = run_once(args, scenario, n1, tmp, upstream.server_port, redis_port, session_key, token)
-            i2, out = run_once(args, scenario, n2, tmp, upstream.server_port, redis_port, session_key, token)
+            i1, _ = run_once(args, scenario, n1, tmp, upstream.server_port, redis_port, session_key, token,
+                             iter(token_list))
+            i2, out = run_once(args, scenario, n2, tmp, upstream.server_port, redis_port, session_key, token,
+                               iter(token_list[n1 + max(SESSIONS, 100):]))
             per = (i2 - i1) / (n2 - n1)
             print(f"{scenario:<14} {per:>14,.0f}", flush=True)
+            if args.csv:
+                new = not os.path.exists(args.csv)
+                with open(args.csv, "a") as f:
+                    if new:
+                        f.write("scenario,instructions_per_request\n")
+                    f.write(f"{scenario},{per:.0f}\n")
             if args.annotate and shutil.which("callgrind_annotate"):
                 with open(out + ".annotate.txt", "w") as f:
                     subprocess.run(["callgrind_annotate", "--inclusive=yes", out], stdout=f, check=False)

@@ -319,6 +319,40 @@ def rss_table(results):
     return out
 
 
+# Instructions per request (callgrind scenario): the session L1 hit's goal; the others are shown
+# beside pass-through, the floor every path adds to.
+CALLGRIND_GOALS = {"session-l1": 30000}
+CALLGRIND_LABELS = {
+    "passthrough": "pass-through",
+    "session-l1": "session, L1 hit",
+    "jwt-repeat": "RS256 repeated token",
+    "session-redis": "session from Redis (L1 off)",
+}
+
+
+def callgrind_table(results):
+    """Rows [path, instructions, vs pass-through, goal, verdict] from callgrind.csv, if it ran."""
+    path = os.path.join(results, "callgrind.csv")
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        measured = {row["scenario"]: number(row["instructions_per_request"]) for row in csv.DictReader(f)}
+    base = measured.get("passthrough")
+    out = []
+    for scenario, value in measured.items():
+        if value is None:
+            continue
+        goal = CALLGRIND_GOALS.get(scenario)
+        out.append([
+            CALLGRIND_LABELS.get(scenario, scenario),
+            f"{value:,.0f}",
+            f"+{value - base:,.0f}" if base is not None and scenario != "passthrough" else "",
+            f"≤ {goal:,}" if goal else "",
+            ("met" if value <= goal else "NOT met") if goal else "",
+        ])
+    return out
+
+
 RSS_GOALS = {("memory store", 0): 24, ("memory store", 100000): 48, ("L1 over Redis", 100000): 48}
 CONNECTION_GOAL_KIB = 4
 
@@ -366,7 +400,7 @@ def chart(path, rows, results, machine):
 def main():
     results = sys.argv[1]
     rows, machine = load(results)
-    if not rows and not os.path.exists(os.path.join(results, "rss.csv")):
+    if not rows and not any(os.path.exists(os.path.join(results, f)) for f in ("rss.csv", "callgrind.csv")):
         print("no results recorded", file=sys.stderr)
         return 1
     summary = summarise(rows)
@@ -381,12 +415,18 @@ def main():
     rss = rss_table(results)
     if rss:
         print("\n" + render_table(rss_headers, rss, markdown=False))
+    cg_headers = ["instructions per request (callgrind)", "value", "over pass-through", "goal", ""]
+    cg = callgrind_table(results)
+    if cg:
+        print("\n" + render_table(cg_headers, cg, markdown=False))
     with open(os.path.join(results, "summary.md"), "w") as f:
         f.write(f"# Benchmark {machine.get('date', '')}\n\n")
         if goal_rows:
             f.write("## Performance goals\n\n" + render_table(goal_headers, goal_rows, markdown=True) + "\n\n")
         if rss:
             f.write("## Memory\n\n" + render_table(rss_headers, rss, markdown=True) + "\n\n")
+        if cg:
+            f.write("## Instructions per request\n\n" + render_table(cg_headers, cg, markdown=True) + "\n\n")
         f.write(report(summary, machine, markdown=True) + "\n")
         f.write("\nSettings: `" + machine.get("settings", "") + "`, CPU: " + machine.get("cpu", "?") + "\n")
     write_csv(os.path.join(results, "summary.csv"), summary)

@@ -36,6 +36,20 @@ enum BearerToken {
     return .token(start..<index)
   }
 
+  /// Where the token would start — after `Bearer` (any case) and its spaces — without looking
+  /// at the token's bytes; nil when the field does not start so or nothing follows. Only for
+  /// finding a token granted before (whose bytes `fromAuthorization` accepted then): anything
+  /// else goes through `fromAuthorization`.
+  static func tokenStart(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
+    let scheme: StaticString = "bearer"
+    let length = scheme.utf8CodeUnitCount
+    guard value.count > length &+ 1, value[length] == 0x20 else { return nil }
+    for offset in 0..<length where value[offset] | 0x20 != scheme.utf8Start[offset] { return nil }
+    var index = length &+ 1
+    while index < value.count, value[index] == 0x20 { index &+= 1 }
+    return index < value.count ? index : nil
+  }
+
   /// The value of cookie `name` in a `Cookie` header (`a=b; c=d`), unquoted; nil if absent,
   /// empty, or present more than once (`CookieLookup.ambiguous`: which one is ours cannot be
   /// told, as for the session cookie). Parsing is HTTP1's `CookieHeader`.

@@ -50,12 +50,25 @@ final class JWTAuthenticator: RequestAuthenticator {
     return outcome
   }
 
+  /// A repeated bearer token, from the `Authorization` bytes in the read buffer (no
+  /// `AuthRequest` copy); timed as `authenticate` times its answers.
+  func answerInPlace(authorization: UnsafeRawBufferPointer) -> AuthOutcome? {
+    let value = authorization.assumingMemoryBound(to: UInt8.self)
+    guard let durations else { return repeatedBearer(value) }
+    let clock = runtime.fetcher.clock
+    let started = clock.monotonicNanos()
+    guard let outcome = repeatedBearer(value) else { return nil }
+    durations.record(valid: true, nanos: clock.monotonicNanos() &- started)
+    return outcome
+  }
+
   private func authenticateNow(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void)
     -> AuthOutcome?
   {
     // The token is validated in place (a view into the field value); only a request that has to
     // wait for a refetch copies it.
     if let authorization = request.authorization {
+      if let outcome = authorization.withUnsafeBufferPointer({ repeatedBearer($0) }) { return outcome }
       switch BearerToken.fromAuthorization(authorization) {
       case .token(let range):
         return authorization.withUnsafeBufferPointer {
@@ -127,22 +140,30 @@ final class JWTAuthenticator: RequestAuthenticator {
     }
   }
 
+  /// A repeated `Authorization: Bearer` token, answered before the field's syntax is checked
+  /// (`BearerToken.fromAuthorization` walks every byte): the cache holds only granted tokens,
+  /// whose bytes passed that check and the validator's strict base64url then, and it answers
+  /// only for exactly the same bytes. Nil: not a token seen lately — the full path decides.
+  private func repeatedBearer(_ authorization: UnsafeBufferPointer<UInt8>) -> AuthOutcome? {
+    guard let start = BearerToken.tokenStart(authorization) else { return nil }
+    return repeatedGrant(UnsafeBufferPointer(rebasing: authorization[start...]))
+  }
+
   /// The grant this worker gave `token` lately, while its issuer still has the key set it
-  /// verified under and the token has not expired (`RepeatedTokenCache`); the counters move as
-  /// for a hit in the shared cache.
+  /// verified under (`KeySetStamp`, no lock) and the token has not expired
+  /// (`RepeatedTokenCache`); the counters move as for a hit in the shared cache.
   private func repeatedGrant(_ token: UnsafeBufferPointer<UInt8>) -> AuthOutcome? {
     guard let entry = repeated.lookup(token) else { return nil }
     let now = runtime.fetcher.clock.wallNanos() / 1_000_000_000
     guard now <= entry.expiresAt,
-      runtime.fetcher.issuers[entry.issuer].keys(nowMs: runtime.fetcher.nowMs())?.generation
-        == entry.generation
+      entry.issuer.stamp.isCurrent(entry.generation, nowMs: runtime.fetcher.nowMs())
     else {
-      repeated.remove(token)
+      repeated.remove(entry)
       return nil
     }
     runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
     runtime.counters.validOK.wrappingAdd(1, ordering: .relaxed)
-    return .allow(entry.grant)
+    return entry.outcome
   }
 
   /// Keeps a grant for the next request with the same token bytes (`repeatedGrant`).
@@ -150,10 +171,8 @@ final class JWTAuthenticator: RequestAuthenticator {
     _ token: UnsafeBufferPointer<UInt8>, _ outcome: AuthOutcome, _ issuer: JWTIssuerState, _ keys: KeySet,
     expiresAt: Int64
   ) -> AuthOutcome {
-    if case .allow(let grant) = outcome,
-      let index = runtime.fetcher.issuers.firstIndex(where: { $0 === issuer })
-    {
-      repeated.insert(token, issuer: index, generation: keys.generation, expiresAt: expiresAt, grant: grant)
+    if case .allow(let grant) = outcome {
+      repeated.insert(token, issuer: issuer, generation: keys.generation, expiresAt: expiresAt, grant: grant)
     }
     return outcome
   }

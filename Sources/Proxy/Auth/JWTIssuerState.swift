@@ -7,8 +7,9 @@ import Synchronization
 /// and the queue of requests waiting for a refetch; every critical section is a few field reads
 /// or writes (no I/O, no parsing: `apply` runs the JWKS parse outside the lock on a copy).
 ///
-/// Loop threads call `keys(nowMs:)` per request (an uncontended lock, well under a microsecond)
-/// and `requestRefetch` on an unknown `kid`; the fetcher calls `takeDueFetch`, then `finish`.
+/// Loop threads call `keys(nowMs:)` per request that is not a repeated token (an uncontended
+/// lock, well under a microsecond; a repeated token asks `stamp` without one) and
+/// `requestRefetch` on an unknown `kid`; the fetcher calls `takeDueFetch`, then `finish`.
 final class JWTIssuerState: Sendable {
   /// Called on the fetcher thread when a refetch a request waited for has finished; the waiter
   /// hops back to its own loop (`EventLoop.execute`).
@@ -30,6 +31,10 @@ final class JWTIssuerState: Sendable {
   /// the validator decodes only these into `VerifiedToken.claims`.
   let keptClaims: ClaimSelection
   private let inner: Mutex<Inner>
+  /// The current set's generation and how long it may be used, for the lock-free check of a
+  /// repeated token (`JWTAuthenticator`'s `RepeatedTokenCache`); published by `finish`, the only
+  /// place the set or its last success changes.
+  let stamp = KeySetStamp()
 
   init(config: JWTIssuerConfig, extraClaims: [String] = [], seed: UInt64? = nil) {
     self.config = config
@@ -86,6 +91,13 @@ final class JWTIssuerState: Sendable {
   func finish(_ result: JWKSCache.FetchResult, nowMs: Int64) -> (JWKSCache.Outcome, [Waiter]) {
     inner.withLock { state in
       let outcome = state.cache.apply(fetchResult: result, now: nowMs)
+      let cache = state.cache
+      if let keySet = cache.keySet, let lastSuccess = cache.lastSuccess {
+        let (until, overflow) = lastSuccess.addingReportingOverflow(cache.settings.maxStale)
+        stamp.publish(generation: keySet.generation, usableUntilMs: overflow ? Int64.max : until)
+      } else {
+        stamp.publish(generation: nil, usableUntilMs: Int64.min)
+      }
       switch outcome {
       case .replaced(let set, _), .unchanged(let set, _):
         state.lastError = nil

@@ -135,4 +135,13 @@ public protocol RequestAuthenticator: AnyObject {
   /// Answers at once (a cache hit, a synchronous check), or returns nil after arranging for
   /// `resume` to be called later **on the same loop thread** (a key fetch, a store round trip).
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome?
+
+  /// An answer from the request's `Authorization` value where it lies in the read buffer, asked
+  /// before the `AuthRequest` copy is made: only for what costs a look-up (a repeated bearer
+  /// token). Nil: `authenticate` decides. Never waits.
+  func answerInPlace(authorization: UnsafeRawBufferPointer) -> AuthOutcome?
+}
+
+extension RequestAuthenticator {
+  public func answerInPlace(authorization: UnsafeRawBufferPointer) -> AuthOutcome? { nil }
 }

@@ -45,6 +45,10 @@ struct AuthenticatePhase: RequestPhase {
       // Policies not built into this binary never open a route (config check refuses them too).
       return refuse(ProxyError(.unauthorized, .internal, "policy unavailable"), request)
     }
+    if let outcome = answerInPlace(authenticator, &request, view) {
+      request.authentication = .done
+      return apply(outcome, &request, view)
+    }
     let authRequest =
       request.authRequest ?? AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
     if let length = formBodyToRead(authRequest, policy: policy, runtime, view) {
@@ -52,6 +56,20 @@ struct AuthenticatePhase: RequestPhase {
       return .needBody(length)
     }
     return authenticate(authRequest, with: authenticator, &request, view)
+  }
+
+  /// The authenticator's answer from the `Authorization` bytes in the read buffer (a repeated
+  /// bearer token), without the `AuthRequest` copy; nil: the full path.
+  private func answerInPlace(
+    _ authenticator: any RequestAuthenticator, _ request: inout RequestContext, _ view: RequestView
+  ) -> AuthOutcome? {
+    let index = request.headers
+    guard index.authorizationCount == 1, let value = index.value(index.authorization, view.head, view.bytes)
+    else { return nil }
+    if request.traceFlags & 1 != 0 && request.runtime.exportSpans && request.authStartNanos == 0 {
+      request.authStartNanos = worker.loop.clock.monotonicNanos()
+    }
+    return authenticator.answerInPlace(authorization: value)
   }
 
   private func authenticate(

@@ -19,7 +19,7 @@ final class Worker: @unchecked Sendable {
   /// Metric slot (`RouteSlots`) of each route of `runtime`, by route index.
   private var routeSlots: [Int]
   /// Per-policy authenticators (JWT, session); `public` needs none.
-  var authenticators: [AuthPolicy: any RequestAuthenticator] = [:]
+  var authenticators = AuthenticatorTable()
   /// Where sampled requests' spans go (`[tracing] otlp_endpoint`); nil: no export.
   var spanExporter: SpanExporter?
   /// The session authenticator (also inside `authenticators`), reached by a reload.
