@@ -16,7 +16,7 @@
  * whole arena. Every object is preceded by a 16-byte header holding its arena (`freeObject`
  * gets no privdata). What does not fit in the arena's block (a long bulk string, a big array)
  * gets its own malloc, freed with the reply. The arena must outlive the reader: free it only
- * after the context is gone (docs/redis.md §8).
+ * after the context is gone (docs/performance.md, "Session from Redis, round 4").
  */
 typedef struct gh_reply_spill {
     struct gh_reply_spill *next;
