@@ -11,8 +11,8 @@
 /// `cacheDeadline`, and `coherence` is the cache's fill and invalidation bookkeeping, under this
 /// same lock. The first such record makes the entry drop its sealed copy: from then on the record
 /// block is the store's record too, kept when the cache stops serving it (invalidation, `ttl`,
-/// `removeAll`) and sealed again only when loaded (`sealedRecord(_:ticket:)`; docs/performance.md
-/// "Memory, round 4").
+/// `removeAll`) and sealed again only when loaded for a ticket (`seal(_:for:)`;
+/// docs/performance.md "Memory, round 4").
 struct MemoryStoreState {
   static let none: Int32 = -1
   /// `nextOfUser` of a slot that is not a live session (a forwarding, or free).
