@@ -4,9 +4,23 @@
 /// new token ~5,700 instructions, and with the access log off nothing reads it
 /// (docs/performance.md, "JWT, round 4"). Immutable.
 public struct PrincipalHash: Sendable, Equatable, ExpressibleByStringLiteral {
-  private enum Source: Sendable, Equatable {
+  /// One reference either way: a grant is copied a few times per request (out of the repeated-
+  /// token cache, into the request context), and a case holding two `String`s made each copy
+  /// retain both (~800 instructions per repeated token).
+  private enum Source: Sendable {
     case text(String)
-    case issuerAndUser(String, String)
+    case jwt(JWTPrincipal)
+  }
+
+  /// The issuer and user of a JWT grant. Immutable.
+  private final class JWTPrincipal: Sendable {
+    let issuer: String
+    let user: String
+
+    init(issuer: String, user: String) {
+      self.issuer = issuer
+      self.user = user
+    }
   }
 
   private let source: Source
@@ -17,7 +31,7 @@ public struct PrincipalHash: Sendable, Equatable, ExpressibleByStringLiteral {
 
   /// A JWT principal: `JWTAuthenticator.principalHash(issuer, user)` when read.
   static func jwt(issuer: String, user: String) -> PrincipalHash {
-    PrincipalHash(source: .issuerAndUser(issuer, user))
+    PrincipalHash(source: .jwt(JWTPrincipal(issuer: issuer, user: user)))
   }
 
   private init(source: Source) { self.source = source }
@@ -26,7 +40,7 @@ public struct PrincipalHash: Sendable, Equatable, ExpressibleByStringLiteral {
   public var text: String {
     switch source {
     case .text(let text): text
-    case .issuerAndUser(let issuer, let user): JWTAuthenticator.principalHash(issuer, user)
+    case .jwt(let principal): JWTAuthenticator.principalHash(principal.issuer, principal.user)
     }
   }
 
