@@ -97,7 +97,7 @@ struct AuthenticatePhase: RequestPhase {
     switch consume outcome {
     case .allow(let grant):
       request.authMethod = grant.method
-      request.principalHash = grant.principalHash
+      request.principalHash = grant.principal
       request.stripAuthorization = grant.stripAuthorization
       request.identityHeaders = grant.identityHeaders
       request.identityLines = grant.identityLines
