@@ -18,12 +18,27 @@ public enum Hex {
     return n < 10 ? 0x30 &+ n : 0x37 &+ n
   }
 
-  /// Writes `value` as exactly 16 lower-case digits to `out[0..<16]`.
-  @inlinable
+  /// Writes `value` as exactly 16 lower-case digits to `out[0..<16]` (any alignment). Eight
+  /// digits at a time in a word (`digits8`): the request path writes five of these per
+  /// request (trace and span ids, request id), ~20 instructions each instead of ~85.
+  @inlinable @inline(__always)
   public static func write64(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) {
-    for index in 0..<16 {
-      out[index] = digit(UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)))
-    }
+    let raw = UnsafeMutableRawPointer(out)
+    raw.storeBytes(of: digits8(UInt32(truncatingIfNeeded: value >> 32)).bigEndian, as: UInt64.self)
+    raw.storeBytes(of: digits8(UInt32(truncatingIfNeeded: value)).bigEndian, toByteOffset: 8, as: UInt64.self)
+  }
+
+  /// The 8 lower-case digits of `value`, most significant in the word's high byte: each nibble
+  /// spread into its own byte, then `0x30` added to every byte and `0x27` more to those ≥ 10
+  /// (`'a'` − `'0'` − 10), without branches or carries between bytes.
+  @inlinable @inline(__always)
+  static func digits8(_ value: UInt32) -> UInt64 {
+    var v = UInt64(value)
+    v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF
+    v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF
+    v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0F
+    let letters = ((v &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+    return v &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
   }
 
   /// `value` as 16 lower-case digits (leading zeros kept).

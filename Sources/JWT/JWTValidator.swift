@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 
 /// Checks one bearer token against one issuer's keys and settings, with an injected clock.
 /// Stateless and thread-safe (the inputs are immutable).
@@ -37,16 +37,21 @@ public enum JWTValidator {
   }
 
   /// `claims` chooses which payload claims the result keeps (validation is the same either way).
+  /// `digests`: `TokenDigests` made from these very token bytes, when the caller has them (RS256
+  /// then verifies the signing input's digest instead of hashing it again; digests of other bytes
+  /// are not used). `workspace`: the calling thread's RSA
+  /// scratch (nil: a temporary one).
   public static func validate(
     token: UnsafeBufferPointer<UInt8>, keys: KeySet, settings: IssuerSettings, now: Int64,
-    claims: ClaimSelection = .all
+    claims: ClaimSelection = .all, digests: TokenDigests? = nil, workspace: RSAVerifyWorkspace? = nil
   ) -> Result<VerifiedToken, AuthError> {
     guard token.count <= settings.maxTokenBytes else { return .failure(tooLarge(token.count, settings)) }
+    let scratchSpace = Scratch(digests: digests, workspace: workspace)
     // Header, payload and signature are decoded into one temporary buffer (on the stack for
     // ordinary tokens) instead of three arrays; the decoded size is under the token's size.
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: token.count + 8) { scratch in
       do throws(AuthError) {
-        return .success(try check(token, keys, settings, now, claims, scratch.baseAddress!))
+        return .success(try check(token, keys, settings, now, claims, scratch.baseAddress!, scratchSpace))
       } catch {
         return .failure(error)
       }
@@ -63,13 +68,21 @@ public enum JWTValidator {
     cache: VerifiedTokenCache, claims: ClaimSelection = .all
   ) -> Result<VerifiedToken, AuthError> {
     guard token.count <= settings.maxTokenBytes else { return .failure(tooLarge(token.count, settings)) }
-    let hash = TokenHash(token: UnsafeRawBufferPointer(token))
+    let digests = TokenDigests(token: token)
+    let hash = digests.tokenHash
     if let hit = cache.lookup(tokenHash: hash, now: now, generation: keys.generation) { return .success(hit) }
-    let result = validate(token: token, keys: keys, settings: settings, now: now, claims: claims)
+    let result = validate(
+      token: token, keys: keys, settings: settings, now: now, claims: claims, digests: digests)
     if case .success(let verified) = result {
       cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
     }
     return result
+  }
+
+  /// What the caller lent `check` (bundled: `check` has enough parameters).
+  private struct Scratch {
+    let digests: TokenDigests?
+    let workspace: RSAVerifyWorkspace?
   }
 
   private static func tooLarge(_ count: Int, _ settings: IssuerSettings) -> AuthError {
@@ -78,7 +91,7 @@ public enum JWTValidator {
 
   private static func check(
     _ token: UnsafeBufferPointer<UInt8>, _ keys: KeySet, _ settings: IssuerSettings, _ now: Int64,
-    _ selection: ClaimSelection, _ scratch: UnsafeMutablePointer<UInt8>
+    _ selection: ClaimSelection, _ scratch: UnsafeMutablePointer<UInt8>, _ given: Scratch
   ) throws(AuthError) -> VerifiedToken {
     let (firstDot, secondDot) = try CompactJWS.dots(token)
     let headerBytes = try decode(token, 0..<firstDot, scratch, "header is not base64url")
@@ -124,7 +137,9 @@ public enum JWTValidator {
 
     // Signature, over the token's own bytes up to the second dot.
     let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: token[0..<secondDot]))
-    try verifySignature(algorithm, jwk, signingInput, UnsafeRawBufferPointer(signature))
+    try verifySignature(
+      algorithm, jwk, signingInput, UnsafeRawBufferPointer(signature),
+      given.digests?.signingInputDigest(of: token, endingAt: secondDot), given.workspace)
 
     // Claims. A plain ASCII `iss`/`aud` string is compared as bytes, without building a String.
     if let issuerBytes = settings.issuerASCII, let raw = claims.plainASCIIString(registered: "iss") {
@@ -191,18 +206,23 @@ public enum JWTValidator {
   /// Checks the length the algorithm and key demand (the JOSE encodings: RSA the modulus length,
   /// ES256 64 bytes, ES384 96, EdDSA 64 — a DER-encoded ECDSA signature is refused by length),
   /// then the signature itself. `jwk.verifies(algorithm)` already holds.
+  /// `signingInputDigest`: SHA-256 of `signingInput`, when known (RS256 uses it).
   private static func verifySignature(
     _ algorithm: JWSAlgorithm, _ jwk: JWK, _ signingInput: UnsafeRawBufferPointer,
-    _ signature: UnsafeRawBufferPointer
+    _ signature: UnsafeRawBufferPointer, _ signingInputDigest: SHA256Digest?, _ workspace: RSAVerifyWorkspace?
   ) throws(AuthError) {
     let verified: Bool
     switch jwk.material {
     case .rsa(let key):
       try checkLength(signature.count, key.modulusBytes, algorithm)
-      verified =
-        algorithm == .rs256
-        ? key.verifyRS256(message: signingInput, signature: signature)
-        : key.verifyPS256(message: signingInput, signature: signature)
+      if algorithm == .rs256 {
+        let digest = signingInputDigest ?? SHA256Digest(of: signingInput)
+        verified = digest.withUnsafeBytes {
+          key.verifyRS256(digest: $0, signature: signature, workspace: workspace ?? RSAVerifyWorkspace())
+        }
+      } else {
+        verified = key.verifyPS256(message: signingInput, signature: signature)
+      }
     case .ec(let key):
       try checkLength(signature.count, 2 * key.curve.coordinateBytes, algorithm)
       verified = key.verify(message: signingInput, signature: signature)

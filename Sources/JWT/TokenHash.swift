@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 
 /// The SHA-256 of a whole token, as four words so that hashing and comparing it costs no
 /// allocation. The key of `VerifiedTokenCache`; safe to log a prefix of. Immutable.
@@ -17,13 +17,18 @@ public struct TokenHash: Hashable, Sendable {
 
   /// Hashes the token bytes with SHA-256.
   public init(token: UnsafeRawBufferPointer) {
-    let digest = SHA256.hash(token)
-    func word(_ offset: Int) -> UInt64 {
-      var value: UInt64 = 0
-      for index in offset..<(offset + 8) { value = value << 8 | UInt64(digest[index]) }
-      return value
+    self.init(digest: SHA256Digest(of: token))
+  }
+
+  /// The token hash whose SHA-256 digest is `digest` (`TokenDigests` computes it with the
+  /// signing input's).
+  public init(digest: SHA256Digest) {
+    self = digest.withUnsafeBytes { bytes in
+      func word(_ index: Int) -> UInt64 {
+        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+      }
+      return TokenHash(w0: word(0), w1: word(1), w2: word(2), w3: word(3))
     }
-    self.init(w0: word(0), w1: word(8), w2: word(16), w3: word(24))
   }
 
   public init(token: [UInt8]) {

@@ -6,7 +6,10 @@ import Synchronization
 ///
 /// Compact (`MemoryStoreState`): a session costs one slot with a fixed-size key and one byte
 /// allocation, and with `SessionCache(store:)` the store is also the L1 (no second copy of a
-/// session in a separate cache; docs/performance.md "Memory").
+/// session in a separate cache; docs/performance.md "Memory"). Once the L1 holds a session's
+/// record, the store keeps only that unsealed form (docs/performance.md "Memory, round 4"): it
+/// seals it for `load(ticket:)`, and `load(storeKey:)`, which has no secret to seal with, answers
+/// the summary with a record that opens for nobody (`SealedRecord.opensForNobody`).
 ///
 /// Completions run synchronously on the calling thread, before the method returns, and outside the
 /// lock (a completion may call the store again).
@@ -46,20 +49,43 @@ public final class MemorySessionStore: SessionStore {
   public func load(
     storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
-    let outcome: LoadOutcome = state.withLock { state in
-      guard let i = state.slot(storeKey: storeKey) else { return .notFound }
+    completion(.success(load(storeKey, ticket: nil, now: now)))
+  }
+
+  /// As `load(storeKey:)`; a record kept unsealed (the store as its own L1) is sealed for
+  /// `ticket` on the way out, outside the lock.
+  public func load(
+    ticket: SessionTicket, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+  ) {
+    completion(.success(load(ticket.storeKey, ticket: ticket, now: now)))
+  }
+
+  private func load(_ storeKey: String, ticket: SessionTicket?, now: Int64) -> LoadOutcome {
+    enum Found {
+      case outcome(LoadOutcome)
+      case unsealed(SessionSummary, [UInt8])
+    }
+    let found: Found = state.withLock { state in
+      guard let i = state.slot(storeKey: storeKey) else { return .outcome(.notFound) }
       if state.isLive(i) {
-        guard let i = state.live(i, now: now) else { return .notFound }
-        return .found(state.session(i))
+        guard let i = state.live(i, now: now) else { return .outcome(.notFound) }
+        if let sealed = state.keptSealedRecord(i) {
+          return .outcome(.found(StoredSession(sealed: sealed, summary: state.summary(i))))
+        }
+        return .unsealed(state.summary(i), state.unsealedRecord(i) ?? [])
       }
       guard now < state.slots[i].deadline else {
         state.remove(i)
-        return .notFound
+        return .outcome(.notFound)
       }
       let (newKey, forward) = state.forwarding(i)
-      return .forwarded(newStoreKey: newKey, forward: forward)
+      return .outcome(.forwarded(newStoreKey: newKey, forward: forward))
     }
-    completion(.success(outcome))
+    switch found {
+    case .outcome(let outcome): return outcome
+    case .unsealed(let summary, let record):
+      return .found(StoredSession(sealed: MemoryStoreState.seal(record, for: ticket), summary: summary))
+    }
   }
 
   public func touch(
@@ -137,7 +163,7 @@ public final class MemorySessionStore: SessionStore {
     userKey: String, now: Int64, completion: @escaping (Result<[SessionSummary], SessionError>) -> Void
   ) {
     let summaries = state.withLock { state in
-      state.liveSessions(of: userKey, now: now).map { state.session($0).summary }
+      state.liveSessions(of: userKey, now: now).map { state.summary($0) }
     }
     completion(.success(summaries))
   }

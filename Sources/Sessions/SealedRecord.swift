@@ -43,6 +43,13 @@ public struct SealedRecord: Sendable, Equatable {
     self.tag = tag
   }
 
+  /// A record no secret opens (a zero tag over nothing): what `MemorySessionStore` answers
+  /// `load(storeKey:)` with for a session whose record it keeps unsealed, since only the
+  /// session's ticket can seal it (`load(ticket:)`). Opening it fails as a forged record does.
+  static let opensForNobody = SealedRecord(
+    nonce: [UInt8](repeating: 0, count: AESGCM.nonceByteCount), ciphertext: [],
+    tag: [UInt8](repeating: 0, count: AESGCM.tagByteCount))
+
   /// The wire form.
   public var bytes: [UInt8] { [Self.version] + nonce + tag + ciphertext }
 

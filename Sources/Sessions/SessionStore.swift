@@ -30,8 +30,9 @@ public protocol SessionStore: AnyObject, Sendable {
   func load(storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void)
 
   /// `load(storeKey: ticket.storeKey, …)` for a caller holding the session's ticket (the request
-  /// path). Every store but one ignores the ticket (the default below); `MigratingSessionStore`
-  /// unseals both stores' copies with it to compare them. No store keeps it or sends it anywhere.
+  /// path). Most stores ignore the ticket (the default below); `MigratingSessionStore` unseals
+  /// both stores' copies with it to compare them, and `MemorySessionStore` seals a record it keeps
+  /// unsealed (as its own L1) with it. No store keeps it or sends it anywhere.
   func load(
     ticket: SessionTicket, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void)
 

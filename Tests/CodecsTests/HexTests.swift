@@ -41,6 +41,22 @@ final class HexTests: XCTestCase {
     }
   }
 
+  /// The word-wise `write64` against the digit-by-digit definition, for every nibble value in
+  /// every position and random values.
+  func testFixedWidth64MatchesDigitByDigit() {
+    var values: [UInt64] = (0..<16).flatMap { position in
+      (0..<16).map { UInt64($0) << (4 * UInt64(position)) }
+    }
+    var generator = SystemRandomNumberGenerator()
+    values += (0..<2_000).map { _ in generator.next() }
+    for value in values {
+      let expected = (0..<16).map { Hex.digit(UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * $0))) }
+      var out = [UInt8](repeating: 0, count: 16)
+      out.withUnsafeMutableBufferPointer { Hex.write64(value, to: $0.baseAddress!) }
+      XCTAssertEqual(out, expected, String(value, radix: 16))
+    }
+  }
+
   func testDecode() {
     let cases: [(name: String, text: String, bytes: [UInt8]?)] = [
       ("empty", "", []),

@@ -19,6 +19,20 @@ final class PosixTests: XCTestCase {
     }
   }
 
+  /// `Posix.read` is a `recv`: a descriptor that is not a socket takes the `read(2)` fallback
+  /// with the same statuses.
+  func testReadFallsBackToReadForPipes() {
+    var fds: [Int32] = [-1, -1]
+    XCTAssertEqual(pipe(&fds), 0)
+    XCTAssertEqual(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0)
+    defer { Posix.close(fds[0]) }
+    XCTAssertEqual(readString(fds[0]).0, .wouldBlock, "empty pipe")
+    XCTAssertEqual(writeAll(fds[1], "abc"), .bytes(3))
+    XCTAssertEqual(readString(fds[0]).0, .bytes(3), "data")
+    Posix.close(fds[1])
+    XCTAssertEqual(readString(fds[0]).0, .eof, "writer closed")
+  }
+
   func testWriteToAClosedPeerFailsWithoutSIGPIPE() {
     let (a, b) = makeSocketPair()
     Posix.close(b)
@@ -73,7 +87,10 @@ final class PosixTests: XCTestCase {
     var body = Array("hi".utf8)
     let status = head.withUnsafeMutableBytes { h in
       body.withUnsafeMutableBytes { bb in
-        var iov = [iovec(iov_base: h.baseAddress, iov_len: h.count), iovec(iov_base: bb.baseAddress, iov_len: bb.count)]
+        var iov = [
+          iovec(iov_base: h.baseAddress, iov_len: h.count),
+          iovec(iov_base: bb.baseAddress, iov_len: bb.count),
+        ]
         return Posix.writev(a, &iov, 2)
       }
     }

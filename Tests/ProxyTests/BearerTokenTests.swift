@@ -32,6 +32,34 @@ final class BearerTokenTests: XCTestCase {
     }
   }
 
+  /// `isToken68` accepts exactly the tokens `fromAuthorization` returns.
+  func testIsToken68AgreesWithFromAuthorization() {
+    let tokens = [
+      "abc.def.ghi", "ab+/c==", "a-b_c~d", "A", "a=", "", "=abc", "abc=d", "a b", "a,b", "a\"b", "é", "a\tb",
+      "a.b.c ",
+    ]
+    for token in tokens {
+      let expected: Bool
+      if case .token = BearerToken.fromAuthorization(Array("Bearer \(token)".utf8)) {
+        expected = true
+      } else {
+        expected = false
+      }
+      XCTAssertEqual(Array(token.utf8).withUnsafeBufferPointer { BearerToken.isToken68($0) }, expected, token)
+    }
+  }
+
+  /// A JWT grant's principal hash is rendered only when read, and reads as the eager one did.
+  func testPrincipalHashIsRenderedWhenRead() {
+    let lazy = PrincipalHash.jwt(issuer: "https://a/", user: "u")
+    XCTAssertEqual(lazy.text, "f67047f34fa2babe")
+    XCTAssertEqual(lazy, PrincipalHash("f67047f34fa2babe"))
+    let grant = AuthGrant(identityHeaders: [], method: "jwt", principal: lazy)
+    XCTAssertEqual(grant.principalHash, "f67047f34fa2babe")
+    XCTAssertEqual(
+      AuthGrant(identityHeaders: [], method: "session", principalHash: "p:1").principalHash, "p:1")
+  }
+
   func testCookieTable() {
     let cases: [(name: String, cookies: String, expected: String?)] = [
       ("only cookie", "at=tok", "tok"),

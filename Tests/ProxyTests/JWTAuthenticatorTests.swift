@@ -78,7 +78,8 @@ final class JWTAuthenticatorTests: XCTestCase {
       grant.identityHeaders.map(\.0), ["X-User-Id", "X-Auth-Method", "X-User-Email", "X-Roles", "X-Level"])
     XCTAssertEqual(grant.identityHeaders.map(\.1), ["user-123", "jwt", "alice@example.com", "admin", "3"])
     XCTAssertTrue(grant.stripAuthorization)
-    XCTAssertEqual(grant.principalHash?.count, 16)
+    XCTAssertEqual(
+      grant.principalHash, JWTAuthenticator.principalHash("https://login.example.com/", "user-123"))
     XCTAssertEqual(runtime.counters.cache.misses, 1)
     // The same token again: answered from the verified-token cache.
     _ = authenticator.authenticate(request(authorization: Array("Bearer ".utf8) + (try Self.token("good")))) {
@@ -121,6 +122,21 @@ final class JWTAuthenticatorTests: XCTestCase {
       Case(
         name: "bearer with two tokens", authorization: Array("Bearer a b".utf8), cookies: nil, status: 401,
         challenge: invalid("malformed")),
+      // Not token68 after `Bearer `: refused by the validator's strict base64url (no token68 walk).
+      Case(
+        name: "good token and a second word", authorization: try bearer("good") + Array(" x".utf8),
+        cookies: nil,
+        status: 401, challenge: invalid("malformed")),
+      Case(
+        name: "good token with token68 padding", authorization: try bearer("good") + Array("==".utf8),
+        cookies: nil, status: 401, challenge: invalid("malformed")),
+      Case(
+        name: "good token with a comma", authorization: try bearer("good") + Array(",".utf8), cookies: nil,
+        status: 401, challenge: invalid("malformed")),
+      Case(
+        name: "tab after the scheme", authorization: Array("Bearer\t".utf8) + (try Self.token("good")),
+        cookies: nil,
+        status: 401, challenge: invalid("malformed")),
       Case(
         name: "too large",
         authorization: Array("Bearer ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 9000),

@@ -97,34 +97,8 @@ final class MemoryStoreCacheTests: XCTestCase {
     }
   }
 
-  /// The fill-token rule of `SessionCacheTests.testLateFillNeverUndoesAnInvalidation`, with the
-  /// store as the cache.
+  /// The fill-token table with the store as the cache (`SessionCacheFillTable`).
   func testLateFillNeverUndoesAnInvalidation() {
-    let record = sampleRecord()
-    let cases: [(name: String, between: (SessionCache) -> Void, stored: Bool)] = [
-      ("nothing happened", { _ in }, true),
-      ("the same key invalidated", { $0.invalidate(self.hash(1)) }, false),
-      ("the same key invalidated by Redis", { $0.invalidate(self.hash(1), at: t0) }, false),
-      ("the same store key invalidated", { $0.invalidate(storeKey: fixedTicket(seed: 1).storeKey) }, false),
-      ("the cache flushed", { $0.removeAll() }, false),
-      ("another key invalidated", { $0.invalidate(self.hash(2)) }, true),
-    ]
-    for c in cases {
-      let (_, cache) = storeAndCache([1, 2])
-      let fill = cache.fill()
-      c.between(cache)
-      let stored = cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0, after: fill)
-      XCTAssertEqual(stored, c.stored, c.name)
-      XCTAssertEqual(cache.lookup(hash(1), now: t0) != nil, c.stored, "\(c.name): lookup")
-      XCTAssertTrue(
-        cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill()),
-        "\(c.name): a fill taken afterwards is cached")
-    }
-    let (_, cache) = storeAndCache([1])
-    cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill())
-    cache.invalidate(hash(1))
-    XCTAssertNil(cache.lookup(hash(1), now: t0), "an invalidation drops the cached record")
-    XCTAssertEqual(cache.hits, 0)
-    XCTAssertEqual(cache.misses, 1)
+    SessionCacheFillTable(home: "memory store") { self.storeAndCache([1, 2]).1 }.run()
   }
 }

@@ -138,28 +138,8 @@ extension SessionCacheTests {
 }
 
 extension SessionCacheTests {
-  /// An answer whose fill was taken before an invalidation of its key (or a flush) is never cached:
-  /// a create's or lookup's reply overtaken by the eviction's invalidation must not undo it.
+  /// The fill-token table over the cache's own entries (`SessionCacheFillTable`).
   func testLateFillNeverUndoesAnInvalidation() {
-    let record = sampleRecord()
-    let cases: [(name: String, between: (SessionCache) -> Void, stored: Bool)] = [
-      ("nothing happened", { _ in }, true),
-      ("the same key invalidated", { $0.invalidate(self.hash(1)) }, false),
-      ("the same key invalidated by Redis", { $0.invalidate(self.hash(1), at: t0) }, false),
-      ("the same store key invalidated", { $0.invalidate(storeKey: fixedTicket(seed: 1).storeKey) }, false),
-      ("the cache flushed", { $0.removeAll() }, false),
-      ("another key invalidated", { $0.invalidate(self.hash(2)) }, true),
-    ]
-    for c in cases {
-      let cache = SessionCache(capacity: 4)
-      let fill = cache.fill()
-      c.between(cache)
-      let stored = cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0, after: fill)
-      XCTAssertEqual(stored, c.stored, c.name)
-      XCTAssertEqual(cache.lookup(hash(1), now: t0) != nil, c.stored, "\(c.name): lookup")
-      XCTAssertTrue(
-        cache.insert(hash(1), record: record, expiresAt: t0 + hour, now: t0, after: cache.fill()),
-        "\(c.name): a fill taken afterwards is cached")
-    }
+    SessionCacheFillTable(home: "own entries") { SessionCache(capacity: 4) }.run()
   }
 }

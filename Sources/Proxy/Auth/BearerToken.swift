@@ -36,9 +36,19 @@ enum BearerToken {
     return .token(start..<index)
   }
 
+  /// True when `token` is one token68 (the characters, then optional `=` padding), as
+  /// `fromAuthorization` demands of the token it returns.
+  static func isToken68(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = 0
+    while index < token.count, isToken68(token[index], low: token68Low, high: token68High) { index += 1 }
+    while index < token.count, token[index] == UInt8(ascii: "=") { index += 1 }
+    return index > 0 && index == token.count
+  }
+
   /// Where the token would start — after `Bearer` (any case) and its spaces — without looking
-  /// at the token's bytes; nil when the field does not start so or nothing follows. Only for
-  /// finding a token granted before (whose bytes `fromAuthorization` accepted then): anything
+  /// at the token's bytes; nil when the field does not start so or nothing follows. For finding
+  /// a token granted before (whose bytes were checked then), and for handing a token to the JWT
+  /// validator, whose strict base64url checks every byte anyway (a subset of token68); anything
   /// else goes through `fromAuthorization`.
   static func tokenStart(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
     let scheme: StaticString = "bearer"

@@ -22,6 +22,8 @@ final class JWTAuthenticator: RequestAuthenticator {
   let sessions: SessionAuthenticator?
   /// This worker's recent grants by token bytes, in front of the shared verified-token cache.
   let repeated = RepeatedTokenCache()
+  /// This worker's RSA scratch numbers: a new RS256 token's verification allocates nothing.
+  let workspace = RSAVerifyWorkspace()
 
   init(
     runtime: JWTRuntime, loop: EventLoop, durations: ValidationDurations? = nil,
@@ -69,6 +71,14 @@ final class JWTAuthenticator: RequestAuthenticator {
     // wait for a refetch copies it.
     if let authorization = request.authorization {
       if let outcome = authorization.withUnsafeBufferPointer({ repeatedBearer($0) }) { return outcome }
+      // `Bearer ` and a token: the token goes to the validator without a token68 walk — the
+      // validator accepts only base64url parts and dots (token68 characters), so a field that is
+      // not `Bearer <token68>` is refused there as `malformed` all the same.
+      if let start = authorization.withUnsafeBufferPointer({ BearerToken.tokenStart($0) }) {
+        return authorization.withUnsafeBufferPointer {
+          validate(UnsafeBufferPointer(rebasing: $0[start...]), resume: resume, mayRefetch: true)
+        }
+      }
       switch BearerToken.fromAuthorization(authorization) {
       case .token(let range):
         return authorization.withUnsafeBufferPointer {
@@ -116,18 +126,25 @@ final class JWTAuthenticator: RequestAuthenticator {
     }
     let nowMs = runtime.fetcher.nowMs()
     guard let keys = issuer.keys(nowMs: nowMs) else {
+      // Only a well-formed token may wait for (and start) a fetch.
+      guard BearerToken.isToken68(token) else {
+        return deny(AuthError(.malformed, "the token is not token68"))
+      }
       if mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) { return nil }
       return deny(AuthError(.noKeys, "the issuer's key set is not loaded"))
     }
     let now = runtime.fetcher.clock.wallNanos() / 1_000_000_000
-    let hash = TokenHash(token: UnsafeRawBufferPointer(token))
+    // One SHA-256 pass: the cache key, and the signing input's digest RS256 verifies.
+    let digests = TokenDigests(token: token)
+    let hash = digests.tokenHash
     if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
       return finish(token, hit, issuer, keys, hash: hash, resume: resume)
     }
     runtime.counters.cacheMisses.wrappingAdd(1, ordering: .relaxed)
     switch JWTValidator.validate(
-      token: token, keys: keys, settings: issuer.settings, now: now, claims: issuer.keptClaims)
+      token: token, keys: keys, settings: issuer.settings, now: now, claims: issuer.keptClaims,
+      digests: digests, workspace: workspace)
     {
     case .success(let verified):
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
@@ -229,7 +246,7 @@ final class JWTAuthenticator: RequestAuthenticator {
     return .allow(
       AuthGrant(
         identityHeaders: headers, method: "jwt",
-        principalHash: JWTAuthenticator.principalHash(token.issuer, user),
+        principal: .jwt(issuer: token.issuer, user: user),
         stripAuthorization: !config.forwardAuthorization, token: token, tokenHash: hash))
   }
 

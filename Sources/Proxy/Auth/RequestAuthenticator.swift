@@ -96,7 +96,9 @@ public struct AuthGrant: Sendable {
   public var responseHeaders: [(String, String)]
   public var method: StaticString
   /// A short hash of the principal for logs, never the principal's credential.
-  public var principalHash: String?
+  public var principal: PrincipalHash?
+  /// `principal` as text (rendered now, if it was not yet).
+  public var principalHash: String? { principal?.text }
   /// The session this request runs in, for the response phase (logout, elevate, login fixation).
   public var session: ActiveSession?
   /// Remove the client's `Authorization` from the upstream request (JWT `forward_authorization = false`).
@@ -111,6 +113,18 @@ public struct AuthGrant: Sendable {
     principalHash: String?, session: ActiveSession? = nil, stripAuthorization: Bool = false,
     token: VerifiedToken? = nil, tokenHash: TokenHash? = nil, identityLines: IdentityLines? = nil
   ) {
+    self.init(
+      identityHeaders: identityHeaders, responseHeaders: responseHeaders, method: method,
+      principal: principalHash.map { PrincipalHash($0) }, session: session,
+      stripAuthorization: stripAuthorization,
+      token: token, tokenHash: tokenHash, identityLines: identityLines)
+  }
+
+  public init(
+    identityHeaders: [(String, String)], responseHeaders: [(String, String)] = [], method: StaticString,
+    principal: PrincipalHash?, session: ActiveSession? = nil, stripAuthorization: Bool = false,
+    token: VerifiedToken? = nil, tokenHash: TokenHash? = nil, identityLines: IdentityLines? = nil
+  ) {
     self.identityLines = identityLines
     self.tokenHash = tokenHash
     self.token = token
@@ -119,7 +133,7 @@ public struct AuthGrant: Sendable {
     self.identityHeaders = identityHeaders
     self.responseHeaders = responseHeaders
     self.method = method
-    self.principalHash = principalHash
+    self.principal = principal
   }
 }
 

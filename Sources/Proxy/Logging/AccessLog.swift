@@ -30,7 +30,7 @@ enum AccessLog {
     }
     line.add("route", routeName)
     line.add("auth", "\(context.authMethod)")
-    if let principal = context.principalHash { line.add("principal", principal) }
+    if let principal = context.principalHash { line.add("principal", principal.text) }
     if let error = context.error { line.add("error", error.kind.rawValue) }
     if context.strippedHeaders > 0 { line.add("stripped_headers", context.strippedHeaders) }
     sink.write(line.finish())

@@ -8,8 +8,9 @@ import Synchronization
 /// atomics, and `scrape()` — on the admin thread — sums those over workers and moves each
 /// swift-prometheus counter forward by the increase since the previous scrape (gauges are set).
 /// Series with labels appear once they are first non-zero, so a route that never saw a
-/// request of a class costs nothing in the exposition. Histograms are recorded by the workers
-/// directly (see `WorkerMetrics`). The exposition text itself is swift-prometheus's.
+/// request of a class costs nothing in the exposition. The duration histograms are the
+/// workers' own (`WorkerHistogram`), rendered after the registry's text in swift-prometheus's
+/// format (`HistogramFamily`); the rest of the exposition text is swift-prometheus's.
 ///
 /// Families: `requests_total{route,method_class,status_class}`,
 /// `request_duration_seconds`, `upstream_connect_duration_seconds`,
@@ -29,6 +30,19 @@ public final class GatehouseMetrics: Sendable {
     .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(250),
     .seconds(1), .seconds(5),
   ]
+
+  /// The worker histograms' families, rendered after the registry's (`WorkerHistogram`).
+  static let requestDurationFamily = HistogramFamily(
+    name: "gatehouse_request_duration_seconds",
+    help: "Time from a complete request head to the end of the exchange.", buckets: requestBuckets)
+  static let upstreamConnectDurationFamily = HistogramFamily(
+    name: "gatehouse_upstream_connect_duration_seconds",
+    help: "Time to establish a new upstream connection (connects that did not complete at once).",
+    buckets: upstreamBuckets)
+  static let upstreamResponseDurationFamily = HistogramFamily(
+    name: "gatehouse_upstream_response_duration_seconds",
+    help: "Time from taking an upstream connection to the upstream's response head.",
+    buckets: requestBuckets)
 
   public let registry: PrometheusCollectorRegistry
   let routeSlots = RouteSlots()
@@ -108,7 +122,7 @@ public final class GatehouseMetrics: Sendable {
 
   /// A worker's metrics, included in every scrape from now on.
   func makeWorkerMetrics(index: Int) -> WorkerMetrics {
-    let metrics = WorkerMetrics(index: index, registry: registry)
+    let metrics = WorkerMetrics(index: index)
     workers.withLock { $0.append(metrics) }
     return metrics
   }
@@ -215,7 +229,14 @@ public final class GatehouseMetrics: Sendable {
       poolIdle.set(Int64(workers.reduce(0) { $0 &+ $1.pool.load(0) }))
       poolBusy.set(Int64(workers.reduce(0) { $0 &+ $1.pool.load(1) }))
     }
-    return registry.emitToBuffer()
+    var exposition = registry.emitToBuffer()
+    Self.requestDurationFamily.append(
+      series: workers.map { ($0.index, $0.requestDuration) }, to: &exposition)
+    Self.upstreamConnectDurationFamily.append(
+      series: workers.map { ($0.index, $0.upstreamConnectDuration) }, to: &exposition)
+    Self.upstreamResponseDurationFamily.append(
+      series: workers.map { ($0.index, $0.upstreamResponseDuration) }, to: &exposition)
+    return exposition
   }
 
   /// Moves every series whose summed total grew since the last scrape.

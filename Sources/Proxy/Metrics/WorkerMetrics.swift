@@ -1,7 +1,6 @@
 import Config
 import EventLoop
 import HTTP1
-import Prometheus
 
 /// One worker's metrics. Written by the worker's loop thread only; read by the admin thread at
 /// scrape time. Thread-safe for that split: every value the scrape reads is an atomic.
@@ -11,11 +10,9 @@ import Prometheus
 ///   instruction), summed over workers when scraped and fed to swift-prometheus counters as
 ///   the increase since the previous scrape;
 /// - gauges (pool idle/busy) are published into atomics by the loop when it has them at hand;
-/// - histograms are recorded straight into swift-prometheus `DurationHistogram`s, one set per
-///   worker (label `worker`), so each record takes a lock that only the scrape ever contends
-///   for: an uncontended mutex plus a ~12-bucket scan, a few tens of nanoseconds, against a
-///   per-request budget of ~11 µs. A shared histogram would bounce its lock's cache line
-///   between worker cores on every request. Aggregate with `sum by (le)`.
+/// - histograms are `WorkerHistogram`s, one set per worker (label `worker`): a record is a
+///   bucket scan and two single-writer atomic stores, no lock; the scrape renders them
+///   (`GatehouseMetrics.histogramFamilies`). Aggregate with `sum by (le)`.
 final class WorkerMetrics: @unchecked Sendable {
   static let requestSeries = RouteSlots.capacity * 3 * 5
 
@@ -35,29 +32,20 @@ final class WorkerMetrics: @unchecked Sendable {
   /// 0: idle, 1: busy.
   let pool = AtomicCounterArray(count: 2)
 
-  let requestDuration: DurationHistogram
-  let upstreamConnectDuration: DurationHistogram
-  let upstreamResponseDuration: DurationHistogram
+  /// `gatehouse_request_duration_seconds`.
+  let requestDuration = WorkerHistogram(buckets: GatehouseMetrics.requestBuckets)
+  /// `gatehouse_upstream_connect_duration_seconds`.
+  let upstreamConnectDuration = WorkerHistogram(buckets: GatehouseMetrics.upstreamBuckets)
+  /// `gatehouse_upstream_response_duration_seconds`.
+  let upstreamResponseDuration = WorkerHistogram(buckets: GatehouseMetrics.requestBuckets)
 
-  init(index: Int, registry: PrometheusCollectorRegistry) {
+  init(index: Int) {
     self.index = index
-    let labels = [("worker", String(index))]
-    requestDuration = registry.durationHistogram(
-      "gatehouse_request_duration_seconds", labels: labels, buckets: GatehouseMetrics.requestBuckets,
-      help: "Time from a complete request head to the end of the exchange.")
-    upstreamConnectDuration = registry.durationHistogram(
-      "gatehouse_upstream_connect_duration_seconds", labels: labels,
-      buckets: GatehouseMetrics.upstreamBuckets,
-      help: "Time to establish a new upstream connection (connects that did not complete at once).")
-    upstreamResponseDuration = registry.durationHistogram(
-      "gatehouse_upstream_response_duration_seconds", labels: labels,
-      buckets: GatehouseMetrics.requestBuckets,
-      help: "Time from taking an upstream connection to the upstream's response head.")
   }
 
   /// Standalone metrics (tests, or a worker without a registry).
   convenience init() {
-    self.init(index: 0, registry: PrometheusCollectorRegistry())
+    self.init(index: 0)
   }
 
   func requestStarted() {}
@@ -67,7 +55,7 @@ final class WorkerMetrics: @unchecked Sendable {
   }
 
   func upstreamConnected(nanos: UInt64) {
-    upstreamConnectDuration.record(.nanoseconds(Int64(truncatingIfNeeded: nanos)))
+    upstreamConnectDuration.record(nanos: nanos)
   }
 
   func upstreamConnectFailed() { upstreamEvents.add(1) }
@@ -87,11 +75,10 @@ final class WorkerMetrics: @unchecked Sendable {
       + MetricLabels.statusClass(context.status)
     requests.add(series)
     if context.startNanos > 0 && now >= context.startNanos {
-      requestDuration.record(.nanoseconds(Int64(truncatingIfNeeded: now &- context.startNanos)))
+      requestDuration.record(nanos: now &- context.startNanos)
     }
     if context.upstreamHeadNanos > context.upstreamStartNanos && context.upstreamStartNanos > 0 {
-      upstreamResponseDuration.record(
-        .nanoseconds(Int64(truncatingIfNeeded: context.upstreamHeadNanos &- context.upstreamStartNanos)))
+      upstreamResponseDuration.record(nanos: context.upstreamHeadNanos &- context.upstreamStartNanos)
     }
   }
 

@@ -94,7 +94,7 @@ struct AuthenticatePhase: RequestPhase {
     switch consume outcome {
     case .allow(let grant):
       request.authMethod = grant.method
-      request.principalHash = grant.principalHash
+      request.principalHash = grant.principal
       request.stripAuthorization = grant.stripAuthorization
       request.identityHeaders = grant.identityHeaders
       request.identityLines = grant.identityLines

@@ -78,7 +78,7 @@ struct RequestContext {
   }
   var authentication: AuthenticationProgress = .notStarted
   var authMethod: StaticString = "none"
-  var principalHash: String? = nil
+  var principalHash: PrincipalHash? = nil
   /// Set by an `AuthGrant`: drop `Authorization` from the upstream request.
   var stripAuthorization = false
   /// Identity headers for the upstream request (client-sent copies were stripped).

@@ -5,18 +5,23 @@ import Crypto
 /// inline, with everything that can be derived from the slot's key left out.
 ///
 ///     u8 flags: kind (1 live, 2 forwarding) | 0x04 tagged key | 0x08 user key of the tag
-///               | 0x10 summary hash of the slot's key
+///               | 0x10 summary hash of the slot's key | 0x20 unsealed (no sealed record here)
 ///     | store key: tagged (`s:{<16 hex>}:<the slot's 64 hex>`, what tickets make): the 8 tag
 ///       bytes; otherwise the whole key as a string
 ///     live:       | [user key, unless it is `u:{<the tag's hex>}`]
 ///                 | [summary hash, unless it is the slot hash's log prefix]
 ///                 | varint ip prefix, varint user agent (numbers in the store's `InternedStrings`)
-///                 | sealed record
+///                 | sealed record, unless unsealed
 ///     forwarding: | str new store key | sealed forwarding record
 ///
 /// `str` is a varint length + UTF-8; the sealed record's wire form runs to the end, so whatever
 /// it carries needs no change here. A bench session (tagged key, derived user key and hash,
 /// shared UA and prefix) costs 1 + 8 + 2 bytes here besides its sealed record.
+///
+/// Unsealed: once the store, as its own L1, holds the session's record in the cache form
+/// (`MemoryStoreState.setRecord`), the entry drops its sealed copy (`unsealed(_:)`): the record
+/// is then held once, and sealed again only on the way out (docs/performance.md "Memory, round
+/// 4").
 enum MemoryStoreBytes {
   static let live: UInt8 = 1
   static let forwarding: UInt8 = 2
@@ -24,6 +29,7 @@ enum MemoryStoreBytes {
   private static let taggedKey: UInt8 = 0x04
   private static let userKeyOfTag: UInt8 = 0x08
   private static let hashOfKey: UInt8 = 0x10
+  private static let unsealedFlag: UInt8 = 0x20
   private static let tagByteCount = 8
 
   /// The fixed-size key a store key is filed under: the hash it ends with (`s:{tag}:<64 hex>`),
@@ -81,23 +87,48 @@ enum MemoryStoreBytes {
     return readUserKey(&r, readHead(&r, hash: nil))
   }
 
-  /// The live session, with the times the slot keeps beside its bytes.
-  static func session(
+  /// The live session's summary, with the times the slot keeps beside its bytes.
+  static func summary(
     _ bytes: UnsafeRawBufferPointer, hash: SessionIDHash, created: Int64, lastAccess: Int64, expiresAt: Int64,
     strings: InternedStrings
-  ) -> StoredSession {
+  ) -> SessionSummary {
     var r = ByteReader(bytes)
     let head = readHead(&r, hash: hash)
     _ = readUserKey(&r, head)
     let summaryHash = head.flags & hashOfKey != 0 ? hash.logPrefix : r.varintString()!
     let ipPrefix = strings.string(UInt32(r.varint()!))
     let userAgent = strings.string(UInt32(r.varint()!))
-    let sealed = try! SealedRecord(bytes: r.rest())
-    return StoredSession(
-      sealed: sealed,
-      summary: SessionSummary(
-        storeKey: head.storeKey, hash: summaryHash, created: created, lastAccess: lastAccess,
-        expiresAt: expiresAt, ipPrefix: ipPrefix, userAgent: userAgent))
+    return SessionSummary(
+      storeKey: head.storeKey, hash: summaryHash, created: created, lastAccess: lastAccess,
+      expiresAt: expiresAt, ipPrefix: ipPrefix, userAgent: userAgent)
+  }
+
+  /// The live entry's sealed record; nil once it is unsealed.
+  static func sealed(_ bytes: UnsafeRawBufferPointer) -> SealedRecord? {
+    guard bytes[0] & unsealedFlag == 0 else { return nil }
+    return try! SealedRecord(bytes: Array(bytes[sealedOffset(bytes)...]))
+  }
+
+  static func isUnsealed(_ bytes: UnsafeRawBufferPointer) -> Bool { bytes[0] & unsealedFlag != 0 }
+
+  /// The live entry without its sealed record (flagged unsealed).
+  static func unsealed(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    var out = Array(bytes[..<sealedOffset(bytes)])
+    out[0] |= unsealedFlag
+    return out
+  }
+
+  /// Where a live entry's sealed record starts: after its head, user key, hash and numbers
+  /// (skipped, not decoded).
+  private static func sealedOffset(_ bytes: UnsafeRawBufferPointer) -> Int {
+    var r = ByteReader(bytes)
+    let flags = r.u8()!
+    if flags & taggedKey != 0 { _ = r.raw(tagByteCount)! } else { _ = r.varintString()! }
+    if flags & userKeyOfTag == 0 { _ = r.varintString()! }
+    if flags & hashOfKey == 0 { _ = r.varintString()! }
+    _ = r.varint()!
+    _ = r.varint()!
+    return r.offset
   }
 
   /// Gives back the interned strings a live entry names (before its block goes).

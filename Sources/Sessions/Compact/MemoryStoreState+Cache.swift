@@ -2,11 +2,11 @@
 extension MemoryStoreState {
   /// `read` over the cached record of `hash`'s live session while `now` is before both deadlines
   /// (in place: the record's block is not copied); counts a hit or a miss. An expired cached
-  /// record is dropped (the session stays).
+  /// record is no longer served (the session stays).
   mutating func cachedRecord<R>(_ hash: SessionIDHash, now: Int64, _ read: (UnsafeRawBufferPointer) -> R)
     -> R?
   {
-    guard let i = slot(hash), isLive(i), slots[i].record != ByteArena.none else {
+    guard let i = slot(hash), isLive(i), slots[i].cacheDeadline != Self.notServed else {
       coherence.misses &+= 1
       return nil
     }

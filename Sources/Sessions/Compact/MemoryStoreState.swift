@@ -7,12 +7,18 @@
 /// nothing is reserved ahead of use (docs/performance.md "Memory").
 ///
 /// With the store as the L1 (`SessionCache(store:)`), a live slot also carries the session's
-/// unsealed record (`SessionRecord.serialized()`, another arena block) until `cacheDeadline`, and
-/// `coherence` is the cache's fill and invalidation bookkeeping, under this same lock.
+/// record in the cache form (`SessionRecord.cacheForm()`, another arena block), served until
+/// `cacheDeadline`, and `coherence` is the cache's fill and invalidation bookkeeping, under this
+/// same lock. The first such record makes the entry drop its sealed copy: from then on the record
+/// block is the store's record too, kept when the cache stops serving it (invalidation, `ttl`,
+/// `removeAll`) and sealed again only when loaded for a ticket (`seal(_:for:)`;
+/// docs/performance.md "Memory, round 4").
 struct MemoryStoreState {
   static let none: Int32 = -1
   /// `nextOfUser` of a slot that is not a live session (a forwarding, or free).
   static let notLive: Int32 = -2
+  /// `cacheDeadline` of a slot whose record the cache does not serve.
+  static let notServed = Int64.min
 
   struct Slot {
     var hash: SessionIDHash
@@ -20,7 +26,8 @@ struct MemoryStoreState {
     var deadline: Int64
     var created: Int64
     var lastAccess: Int64
-    /// The cached record (store as the L1) is served while `now` is before this.
+    /// The cached record (store as the L1) is served while `now` is before this; `notServed`
+    /// when it is not served (or there is none).
     var cacheDeadline: Int64
     /// Live: the low 32 bits of its user key's hash (the user index's home for it).
     var userHome: UInt32
@@ -28,7 +35,7 @@ struct MemoryStoreState {
     var nextOfUser: Int32
     /// `MemoryStoreBytes` in the arena; `ByteArena.none` while the slot is free.
     var entry: ByteArena.Ref
-    /// The cached serialised record (store as the L1) in the arena; `ByteArena.none` when none.
+    /// The record's cache form (store as the L1) in the arena; `ByteArena.none` when none.
     var record: ByteArena.Ref
   }
 
@@ -39,7 +46,7 @@ struct MemoryStoreState {
   var userIndex = SessionSlotIndex()
   private(set) var arena = ByteArena()
   private var strings = InternedStrings()
-  /// Slots carrying a cached record.
+  /// Slots whose record the cache serves.
   private(set) var cached = 0
   var coherence = SessionCacheCoherence()
 
@@ -64,13 +71,44 @@ struct MemoryStoreState {
   /// Whether slot `i` is a live session of `userKey`'s (expired or not).
   func isLive(_ i: Int, of userKey: String) -> Bool { isLive(i) && self.userKey(i) == userKey }
 
-  func session(_ i: Int) -> StoredSession {
+  func summary(_ i: Int) -> SessionSummary {
     let s = slots[i]
     return arena.withBytes(s.entry) {
-      MemoryStoreBytes.session(
+      MemoryStoreBytes.summary(
         $0, hash: s.hash, created: s.created, lastAccess: s.lastAccess, expiresAt: s.deadline,
         strings: strings)
     }
+  }
+
+  /// Live slot `i`'s sealed record as the store was given it; nil once the entry is unsealed.
+  func keptSealedRecord(_ i: Int) -> SealedRecord? {
+    arena.withBytes(slots[i].entry) { MemoryStoreBytes.sealed($0) }
+  }
+
+  /// Live slot `i`'s record in the cache form when its entry is unsealed (the store's record).
+  func unsealedRecord(_ i: Int) -> [UInt8]? {
+    guard slots[i].record != ByteArena.none, arena.withBytes(slots[i].entry, MemoryStoreBytes.isUnsealed)
+    else { return nil }
+    return arena.bytes(slots[i].record)
+  }
+
+  /// Live slot `i` as a `StoredSession`; an unsealed record is sealed for `ticket`, or, without
+  /// a ticket, answered as a record no secret opens (`SealedRecord.opensForNobody`).
+  func session(_ i: Int, ticket: SessionTicket? = nil) -> StoredSession {
+    if let sealed = keptSealedRecord(i) { return StoredSession(sealed: sealed, summary: summary(i)) }
+    return StoredSession(
+      sealed: Self.seal(unsealedRecord(i) ?? [], for: ticket), summary: summary(i))
+  }
+
+  /// A live record's cache form sealed for `ticket` (as `SessionRecord.sealed(for:compact:)`
+  /// seals it: version 3).
+  static func seal(_ cacheForm: [UInt8], for ticket: SessionTicket?) -> SealedRecord {
+    guard let ticket, !cacheForm.isEmpty,
+      let sealed = try? SealedRecord.seal(
+        [SessionRecord.compactFormatVersion] + cacheForm, secret: ticket.secret, storeKey: ticket.storeKey,
+        purpose: .record)
+    else { return .opensForNobody }
+    return sealed
   }
 
   func storeKey(_ i: Int) -> String {
@@ -128,7 +166,8 @@ struct MemoryStoreState {
     let i = takeSlot()
     slots[i] = Slot(
       hash: hash, deadline: session.summary.expiresAt, created: session.summary.created,
-      lastAccess: session.summary.lastAccess, cacheDeadline: 0, userHome: Self.home(userKey: userKey),
+      lastAccess: session.summary.lastAccess, cacheDeadline: Self.notServed,
+      userHome: Self.home(userKey: userKey),
       nextOfUser: Self.none, entry: arena.store(bytes), record: ByteArena.none)
     linkToUser(i, userKey: userKey)
     var index = takeIndex()
@@ -145,7 +184,7 @@ struct MemoryStoreState {
   mutating func forward(_ i: Int, to newStoreKey: String, _ forward: SealedRecord, until: Int64) {
     let storeKey = storeKey(i)
     unlinkFromUser(i)
-    dropRecord(i)
+    freeRecord(i)
     releaseEntry(i)
     slots[i].deadline = until
     slots[i].entry = arena.store(
@@ -155,7 +194,7 @@ struct MemoryStoreState {
 
   mutating func remove(_ i: Int) {
     if isLive(i) { unlinkFromUser(i) }
-    dropRecord(i)
+    freeRecord(i)
     var index = takeIndex()
     index.remove(slots[i].hash, slot: i) { slots[$0].hash }
     self.index = index
@@ -172,22 +211,46 @@ struct MemoryStoreState {
 
   // MARK: The store as the L1
 
+  /// Live slot `i`'s record is now `record` (cache form), served until `deadline`; the entry
+  /// drops its sealed copy the first time.
   mutating func setRecord(_ i: Int, _ record: [UInt8], until deadline: Int64) {
-    if slots[i].record == ByteArena.none { cached += 1 } else { arena.remove(slots[i].record) }
+    if slots[i].cacheDeadline == Self.notServed { cached += 1 }
+    if slots[i].record != ByteArena.none { arena.remove(slots[i].record) }
     slots[i].record = arena.store(record)
     slots[i].cacheDeadline = deadline
+    let entry = slots[i].entry
+    if !arena.withBytes(entry, MemoryStoreBytes.isUnsealed) {
+      slots[i].entry = arena.store(arena.withBytes(entry, MemoryStoreBytes.unsealed))
+      arena.remove(entry)
+    }
   }
 
+  /// The cache stops serving slot `i`'s record; an unsealed entry keeps it (the store's record).
   mutating func dropRecord(_ i: Int) {
     guard slots[i].record != ByteArena.none else { return }
+    if slots[i].cacheDeadline != Self.notServed {
+      slots[i].cacheDeadline = Self.notServed
+      cached -= 1
+    }
+    if isLive(i) && arena.withBytes(slots[i].entry, MemoryStoreBytes.isUnsealed) { return }
     arena.remove(slots[i].record)
     slots[i].record = ByteArena.none
-    cached -= 1
   }
 
   mutating func dropAllRecords() {
     for i in slots.indices { dropRecord(i) }
     compactIfWanted()
+  }
+
+  /// Frees slot `i`'s record block (its session or forwarding goes).
+  private mutating func freeRecord(_ i: Int) {
+    if slots[i].cacheDeadline != Self.notServed {
+      slots[i].cacheDeadline = Self.notServed
+      cached -= 1
+    }
+    guard slots[i].record != ByteArena.none else { return }
+    arena.remove(slots[i].record)
+    slots[i].record = ByteArena.none
   }
 
   // MARK: Slots and blocks
@@ -219,7 +282,7 @@ struct MemoryStoreState {
     slots.append(
       Slot(
         hash: SessionIDHash(w0: 0, w1: 0, w2: 0, w3: 0), deadline: 0, created: 0, lastAccess: 0,
-        cacheDeadline: 0, userHome: 0, nextOfUser: Self.notLive, entry: ByteArena.none,
+        cacheDeadline: Self.notServed, userHome: 0, nextOfUser: Self.notLive, entry: ByteArena.none,
         record: ByteArena.none))
     return slots.count - 1
   }
