@@ -208,7 +208,7 @@ SESSION_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 REDIS_PID=""
 REDIS_NODES=()  # HOST:PORT of every Redis node of the scenario (single or cluster)
 CLUSTER_PIDS=()
-session_bench_gatehouse_config() { # session_bench_gatehouse_config STORE CACHE_ENABLED [TOPOLOGY]
+session_bench_gatehouse_config() { # session_bench_gatehouse_config STORE CACHE_ENABLED [TOPOLOGY] [VERIFIED_TICKETS]
   cat <<EOF
 [session]
 store = "$1"
@@ -224,6 +224,7 @@ rotation_interval = "1h"
 [session.cache]
 enabled = $2
 max_entries = $((SESSIONS > 100000 ? SESSIONS : 100000))
+verified_tickets = ${4:-4096}
 
 [[route]]
 path_prefix = "/app/"
@@ -423,7 +424,10 @@ scenario_session_redis_2_targets() { echo gatehouse; }
 scenario_session_redis_2_prime() { session_bench_prime "$@"; }
 scenario_session_redis_2_path() { echo /app/x; }
 scenario_session_redis_2_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
-scenario_session_l1_gatehouse_config() { session_bench_gatehouse_config memory true; }
+# The verified-ticket cache sized for the cycled cookies (the default 4,096 per worker missed
+# nearly every request of a 10,000-session cycle: docs/performance.md, "Verified-ticket cache size").
+verified_tickets_for_sessions() { local n=4096; while ((n < SESSIONS * 3 / 2)); do n=$((n * 2)); done; echo $n; }
+scenario_session_l1_gatehouse_config() { session_bench_gatehouse_config memory true single "$(verified_tickets_for_sessions)"; }
 
 # session-l1-assert / jwt-repeat-assert: session-l1 and jwt-repeat with `[assertion]` on (a
 # generated ES256 key, one copied claim): every request also carries the signed assertion, from
@@ -434,7 +438,10 @@ scenario_session_l1_assert_targets() { echo gatehouse; }
 scenario_session_l1_assert_prime() { session_bench_prime "$@"; }
 scenario_session_l1_assert_path() { echo /app/x; }
 scenario_session_l1_assert_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.lua"; }
-scenario_session_l1_assert_gatehouse_config() { session_bench_gatehouse_config memory true; assertion_bench_config; }
+scenario_session_l1_assert_gatehouse_config() {
+  session_bench_gatehouse_config memory true single "$(verified_tickets_for_sessions)"
+  assertion_bench_config
+}
 scenario_jwt_repeat_assert_targets() { echo gatehouse; }
 scenario_jwt_repeat_assert_setup() { jwt_bench_setup; }
 scenario_jwt_repeat_assert_gatehouse_config() { jwt_bench_gatehouse_config; assertion_bench_config; }

@@ -15,7 +15,7 @@ extension ConfigReader {
     "fingerprint_min_similarity",
     "detect",
   ]
-  static let sessionCacheKeys = ["ttl", "max_entries", "enabled"]
+  static let sessionCacheKeys = ["ttl", "max_entries", "enabled", "verified_tickets"]
 
   /// Longest idle and absolute timeouts accepted (a year): beyond that a "session" is a password.
   static let maxSessionLifetime: Duration = .seconds(366 * 24 * 3600)
@@ -188,7 +188,7 @@ extension ConfigReader {
       }
     }
 
-    let (cacheTTL, cacheMaxEntries, cacheEnabled) = readSessionCache(table, defaults: d)
+    let (cacheTTL, cacheMaxEntries, cacheEnabled, verifiedTickets) = readSessionCache(table, defaults: d)
     let (redisNeed, targetNeed) = Self.redisNeeds(
       store: store, storeLine: storeLine, migration: migration.map { ($0.settings.to, $0.line) })
     let redis = readRedis(root, need: redisNeed)
@@ -206,27 +206,31 @@ extension ConfigReader {
       cacheEnabled: cacheEnabled, redis: redis, migration: migration?.settings, redisTarget: redisTarget)
     settings.vaultCookies = vaultCookies
     settings.detect = detect
+    settings.verifiedTickets = verifiedTickets
     return settings
   }
 
   // MARK: - Pieces
 
   private mutating func readSessionCache(_ table: TOMLTable, defaults d: SessionSettings) -> (
-    Duration, Int, Bool
+    Duration, Int, Bool, Int
   ) {
-    guard let entry = table.entry("cache") else { return (d.cacheTTL, d.cacheMaxEntries, d.cacheEnabled) }
+    guard let entry = table.entry("cache") else {
+      return (d.cacheTTL, d.cacheMaxEntries, d.cacheEnabled, d.verifiedTickets)
+    }
     guard case .table(let cache) = entry.value else {
       report(
         line: entry.keyLine, key: "session.cache",
         "expected a table [session.cache], found \(entry.value.typeName)")
-      return (d.cacheTTL, d.cacheMaxEntries, d.cacheEnabled)
+      return (d.cacheTTL, d.cacheMaxEntries, d.cacheEnabled, d.verifiedTickets)
     }
     let c = ConfigSection(path: "session.cache", title: "[session.cache]", table: cache)
     checkKeys(c, known: Self.sessionCacheKeys)
     return (
       duration(c, "ttl", default: d.cacheTTL, range: .milliseconds(1) ... .seconds(3600)),
       integer(c, "max_entries", default: d.cacheMaxEntries, range: 1...10_000_000),
-      bool(c, "enabled", default: d.cacheEnabled)
+      bool(c, "enabled", default: d.cacheEnabled),
+      integer(c, "verified_tickets", default: d.verifiedTickets, range: 2...1_048_576)
     )
   }
 

@@ -50,6 +50,7 @@ extension SessionSettings {
       "ttl = \(duration(cacheTTL))",
       "max_entries = \(cacheMaxEntries)",
       "enabled = \(cacheEnabled)",
+      "verified_tickets = \(verifiedTickets)",
     ] + (migration?.redactedLines() ?? []) + (redis?.redactedLines() ?? [])
       + (redisTarget?.redactedLines(table: "redis.target") ?? [])
   }

@@ -54,6 +54,9 @@ public struct SessionSettings: Sendable, Equatable {
   public let cacheMaxEntries: Int
   /// `[session.cache] enabled`: false sends every lookup to the store (benchmarks, debugging).
   public let cacheEnabled: Bool
+  /// `[session.cache] verified_tickets`: cookie values whose MAC verified, remembered per worker
+  /// (`VerifiedTicketCache`; docs/performance.md, "Verified-ticket cache size").
+  public var verifiedTickets = 4096
   /// `[redis]`: set when `store == .redis`, or when a migration moves a memory store to Redis
   /// (then it is the target).
   public let redis: RedisSettings?

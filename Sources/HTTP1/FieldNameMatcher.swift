@@ -6,6 +6,10 @@ public struct FieldNameMatcher: Sendable {
   /// All patterns, normalised and concatenated; `entries` index into it.
   let bytes: [UInt8]
   let entries: [Entry]
+  /// Bit `n` set when a name of `n` bytes (n < 64) may match: most names are refused on their
+  /// length alone, before the pattern table is touched. All bits set when a prefix pattern or a
+  /// pattern of 63 bytes or more is configured (names of 64 bytes or more always take the scan).
+  let lengths: UInt64
 
   struct Entry: Sendable {
     var start: Int
@@ -28,11 +32,17 @@ public struct FieldNameMatcher: Sendable {
     }
     self.bytes = bytes
     self.entries = entries
+    var lengths: UInt64 = 0
+    for entry in entries {
+      lengths |= entry.isPrefix || entry.length >= 63 ? UInt64.max : 1 << UInt64(entry.length)
+    }
+    self.lengths = lengths
   }
 
   /// True if `name` matches any pattern.
   public func matches(_ name: UnsafeRawBufferPointer) -> Bool {
     let count = name.count
+    if count < 64 && lengths & (1 << UInt64(count)) == 0 { return false }
     return bytes.withUnsafeBufferPointer { pattern in
       for entry in entries {
         if entry.isPrefix ? count < entry.length : count != entry.length { continue }

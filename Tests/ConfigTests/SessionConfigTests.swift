@@ -48,7 +48,10 @@ final class SessionConfigTests: XCTestCase {
     let cases: [(name: String, text: String, owned: [String])] = [
       ("no sessions", "", []),
       ("default session cookie", session, ["__Host-gatehouse"]),
-      ("renamed, with a CSRF cookie", session + "cookie_name = \"sid\"\ncsrf_cookie = \"csrf\"\nsecure_cookie = false\n", ["sid", "csrf"]),
+      (
+        "renamed, with a CSRF cookie",
+        session + "cookie_name = \"sid\"\ncsrf_cookie = \"csrf\"\nsecure_cookie = false\n", ["sid", "csrf"]
+      ),
     ]
     for c in cases {
       XCTAssertEqual(try XCTUnwrap(config(c.text, c.name)).ownedCookieNames, c.owned, c.name)
@@ -210,6 +213,8 @@ final class SessionConfigTests: XCTestCase {
         { $0.cacheMaxEntries == 10_000_000 && $0.cacheTTL == .seconds(3600) }
       ),
       ("cache min entries", "[session.cache]\nmax_entries = 1", { $0.cacheMaxEntries == 1 }),
+      ("verified tickets default", "", { $0.verifiedTickets == 4096 }),
+      ("verified tickets", "[session.cache]\nverified_tickets = 16384", { $0.verifiedTickets == 16384 }),
     ]
     for c in cases {
       guard let s = config(session + c.toml, c.name)?.session else { continue }
@@ -404,7 +409,9 @@ final class SessionConfigTests: XCTestCase {
       ),
       (
         "cache unknown key", "[session.cache]\nsize = 5",
-        ["4 session.cache.size: unknown key `size` in [session.cache]; known keys: ttl, max_entries, enabled"]
+        [
+          "4 session.cache.size: unknown key `size` in [session.cache]; known keys: ttl, max_entries, enabled, verified_tickets"
+        ]
       ),
       (
         "cache ttl too long", "[session.cache]\nttl = \"2h\"",
@@ -421,6 +428,14 @@ final class SessionConfigTests: XCTestCase {
       (
         "cache entries too many", "[session.cache]\nmax_entries = 10000001",
         ["4 session.cache.max_entries: 10000001 is out of range (1...10000000)"]
+      ),
+      (
+        "verified tickets one", "[session.cache]\nverified_tickets = 1",
+        ["4 session.cache.verified_tickets: 1 is out of range (2...1048576)"]
+      ),
+      (
+        "verified tickets too many", "[session.cache]\nverified_tickets = 1048577",
+        ["4 session.cache.verified_tickets: 1048577 is out of range (2...1048576)"]
       ),
     ]
     for c in cases {

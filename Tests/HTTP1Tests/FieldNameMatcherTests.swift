@@ -17,6 +17,19 @@ final class FieldNameMatcherTests: XCTestCase {
       ("no patterns", [], "X", false),
       ("star alone matches all", ["*"], "anything", true),
       ("different letter", ["X-Auth-User"], "X-Auth-Usex", false),
+      // The length filter: exact patterns of several lengths, long names and long patterns.
+      ("one of several lengths", ["A", "Bb", "X-Auth-User"], "bb", true),
+      ("a length no pattern has", ["A", "Bb", "X-Auth-User"], "Ccc", false),
+      ("same length, other bytes", ["A", "Bb", "X-Auth-User"], "C", false),
+      ("empty name", ["A"], "", false),
+      ("63-byte pattern", [String(repeating: "q", count: 63)], String(repeating: "Q", count: 63), true),
+      ("64-byte pattern", [String(repeating: "q", count: 64)], String(repeating: "q", count: 64), true),
+      (
+        "70-byte name, 64-byte pattern", [String(repeating: "q", count: 64)],
+        String(repeating: "q", count: 70), false
+      ),
+      ("70-byte name, prefix", ["Q*"], String(repeating: "q", count: 70), true),
+      ("prefix beside exact", ["A", "Long-*"], "long-and-longer-name", true),
     ]
     for c in cases {
       let matcher = FieldNameMatcher(patterns: c.patterns)
@@ -34,7 +47,8 @@ final class FieldNameMatcherTests: XCTestCase {
       ("empty", "", false),
     ]
     for c in cases {
-      XCTAssertEqual(Array(c.bytes.utf8).withUnsafeBytes { FieldName.equals($0, "content-length") }, c.equal, c.name)
+      XCTAssertEqual(
+        Array(c.bytes.utf8).withUnsafeBytes { FieldName.equals($0, "content-length") }, c.equal, c.name)
     }
   }
 }

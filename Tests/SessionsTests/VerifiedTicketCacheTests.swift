@@ -132,6 +132,34 @@ final class VerifiedTicketCacheTests: XCTestCase {
     XCTAssertNil(lookup(cache, cookies[2], now: t0 + 3 * second), "removed from either slot")
   }
 
+  /// The wall-clock benchmark cycles 10,000 sessions, one cookie per request: a cache smaller
+  /// than that working set misses nearly every time (each cookie is evicted before it comes
+  /// back), one sized for it hits nearly every time (sets of 16 ways: few sets overflow).
+  func testCyclicWorkingSetHitsOnlyWhenTheCacheIsSizedForIt() {
+    let ticket = fixedTicket(seed: 20)
+    let cookies = (0..<10_000).map { n in
+      Array("cookie-\(n)-".utf8) + Array(repeating: UInt8(ascii: "x"), count: 180)
+    }
+    func hits(capacity: Int) -> Int {
+      let cache = VerifiedTicketCache(capacity: capacity, maxAge: hour)
+      var hits = 0
+      for round in 0..<3 {
+        for (n, cookie) in cookies.enumerated() {
+          let now = t0 + Int64(round * cookies.count + n)
+          if lookup(cache, cookie, now: now) != nil {
+            if round > 0 { hits += 1 }
+          } else {
+            _ = insert(cache, cookie, ticket, now: now)
+          }
+        }
+      }
+      return hits
+    }
+    let rounds = 2 * cookies.count
+    XCTAssertLessThan(hits(capacity: 4096), rounds / 10, "4,096 slots: the 10,000 cookies evict each other")
+    XCTAssertGreaterThan(hits(capacity: 16_384), rounds * 9 / 10, "16,384 slots hold the working set")
+  }
+
   private func session(_ entry: VerifiedTicketCache.Entry, _ bytes: [UInt8]) -> ActiveSession? {
     bytes.withUnsafeBytes { entry.session(cacheForm: $0) }
   }

@@ -150,6 +150,10 @@ public protocol RequestAuthenticator: AnyObject {
   /// `resume` to be called later **on the same loop thread** (a key fetch, a store round trip).
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome?
 
+  /// The same, with the resume closure made only when the answer is late (`AuthResume`); by
+  /// default made at once.
+  func authenticate(_ request: AuthRequest, later: AuthResume) -> AuthOutcome?
+
   /// An answer from the request's `Authorization` value where it lies in the read buffer, asked
   /// before the `AuthRequest` copy is made: only for what costs a look-up (a repeated bearer
   /// token). Nil: `authenticate` decides. Never waits.
@@ -157,5 +161,9 @@ public protocol RequestAuthenticator: AnyObject {
 }
 
 extension RequestAuthenticator {
+  public func authenticate(_ request: AuthRequest, later: AuthResume) -> AuthOutcome? {
+    authenticate(request, resume: later.closure())
+  }
+
   public func answerInPlace(authorization: UnsafeRawBufferPointer) -> AuthOutcome? { nil }
 }

@@ -10,11 +10,15 @@ final class SessionOrJWTAuthenticator: RequestAuthenticator {
   init(worker: Worker) { self.worker = worker }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
+    authenticate(request, later: AuthResume(resume))
+  }
+
+  func authenticate(_ request: AuthRequest, later: AuthResume) -> AuthOutcome? {
     let policy: AuthPolicy = Self.hasBearer(request.authorization) ? .jwt : .session
     guard let authenticator = worker.authenticators[policy] else {
       return .deny(ProxyError(.unauthorized, .internal, "\(policy.rawValue) not configured"), headers: [])
     }
-    return authenticator.authenticate(request, resume: resume)
+    return authenticator.authenticate(request, later: later)
   }
 
   /// Any `Bearer` Authorization, well-formed or not (a malformed one is the JWT path's to refuse).

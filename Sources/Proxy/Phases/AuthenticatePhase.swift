@@ -79,10 +79,7 @@ struct AuthenticatePhase: RequestPhase {
     if request.traceFlags & 1 != 0 && request.runtime.exportSpans && request.authStartNanos == 0 {
       request.authStartNanos = worker.loop.clock.monotonicNanos()
     }
-    let resume = view.waker.callback { (outcome: AuthOutcome, request: inout RequestContext) in
-      request.authentication = .answered(outcome)
-    }
-    guard let outcome = authenticator.authenticate(authRequest, resume: resume) else {
+    guard let outcome = authenticator.authenticate(authRequest, later: AuthResume(waker: view.waker)) else {
       request.authentication = .waiting
       return .wait
     }

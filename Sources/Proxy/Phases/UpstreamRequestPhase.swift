@@ -153,23 +153,27 @@ struct UpstreamRequestPhase: RequestPhase {
     into out: ByteBuffer
   ) -> Bool {
     let fixed = request.runtime.cookiesToStrip
-    var ok = true
-    var started = false
-    func piece(_ bytes: UnsafeRawBufferPointer) {
-      if !started {
-        started = true
-        ok = ok && out.append("cookie: ")
+    // The writer's state lives on the stack and `piece` captures only its address: captured
+    // `var`s were boxed (two allocations per request).
+    var state = (started: false, ok: true)
+    return withUnsafeMutablePointer(to: &state) { state in
+      func piece(_ bytes: UnsafeRawBufferPointer) {
+        if !state.pointee.started {
+          state.pointee.started = true
+          state.pointee.ok = state.pointee.ok && out.append("cookie: ")
+        }
+        state.pointee.ok = state.pointee.ok && out.append(bytes)
       }
-      ok = ok && out.append(bytes)
-    }
-    if index.firstCookie >= 0 {
-      for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
-        let field = head.fields[position]
-        if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
-        request.upstreamCookies.write(field.value(in: bytes), alsoRemoving: fixed, separated: started, piece)
+      if index.firstCookie >= 0 {
+        for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
+          let field = head.fields[position]
+          if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
+          request.upstreamCookies.write(
+            field.value(in: bytes), alsoRemoving: fixed, separated: state.pointee.started, piece)
+        }
       }
+      request.upstreamCookies.writeAdded(separated: state.pointee.started, piece)
+      return state.pointee.started ? state.pointee.ok && out.append("\r\n") : true
     }
-    request.upstreamCookies.writeAdded(separated: started, piece)
-    return started ? ok && out.append("\r\n") : true
   }
 }

@@ -24,7 +24,7 @@ import Sessions
 final class SessionAuthenticator: RequestAuthenticator {
   /// Replaced on the loop thread by a reload (new keys, policy, cookie settings; same stores).
   var service: SessionService {
-    didSet { tickets = VerifiedTicketCache() }
+    didSet { tickets = VerifiedTicketCache(capacity: service.settings.verifiedTickets) }
   }
   let store: any SessionStore
   /// This worker's outage state when the store is Redis (its breaker), else nil.
@@ -39,13 +39,14 @@ final class SessionAuthenticator: RequestAuthenticator {
   var invalidTickets = InvalidTicketBurst()
   /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode. Made
   /// anew when a reload replaces the service (its key ring may have retired a key).
-  private var tickets = VerifiedTicketCache()
+  private var tickets: VerifiedTicketCache
 
   init(
     service: SessionService, store: any SessionStore, outage: (any SessionStoreOutage)? = nil,
     securityLog: @escaping (String, String) -> Void
   ) {
     self.service = service
+    self.tickets = VerifiedTicketCache(capacity: service.settings.verifiedTickets)
     self.store = store
     self.breaker = outage ?? store as? BreakerSessionStore
     self.staleGrace = UInt64(service.settings.redis?.staleGrace.nanoseconds ?? 0)
@@ -71,6 +72,10 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   func authenticate(_ request: AuthRequest, resume: @escaping (AuthOutcome) -> Void) -> AuthOutcome? {
+    authenticate(request, later: AuthResume(resume))
+  }
+
+  func authenticate(_ request: AuthRequest, later: AuthResume) -> AuthOutcome? {
     var retiredName: String?
     var presented = request.fields.slice(.sessionCookie)
     if presented == nil, service.retiredCookie != nil, let cookies = request.cookies,
@@ -85,11 +90,12 @@ final class SessionAuthenticator: RequestAuthenticator {
     if let retiredName {
       // Read under the name a reload retired: the answer moves it to the current name.
       let service = self.service
-      return authenticate(request, ticketCookie: cookie) { outcome in
-        resume(Self.renamed(outcome, from: retiredName, service))
-      }.map { Self.renamed($0, from: retiredName, service) }
+      return authenticate(
+        request, ticketCookie: cookie,
+        later: AuthResume { outcome in later.closure()(Self.renamed(outcome, from: retiredName, service)) }
+      ).map { Self.renamed($0, from: retiredName, service) }
     }
-    return authenticate(request, ticketCookie: cookie, resume: resume)
+    return authenticate(request, ticketCookie: cookie, later: later)
   }
 
   /// A session granted under a retired cookie name gets its cookie under the current name and
@@ -107,7 +113,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   private func authenticate(
-    _ request: AuthRequest, ticketCookie cookie: ArraySlice<UInt8>, resume: @escaping (AuthOutcome) -> Void
+    _ request: AuthRequest, ticketCookie cookie: ArraySlice<UInt8>, later: AuthResume
   ) -> AuthOutcome? {
     let clock = service.clock
     let started = clock.monotonicNanos()
@@ -131,7 +137,8 @@ final class SessionAuthenticator: RequestAuthenticator {
     let metrics = service.metrics
     // Made only for an answer that comes later (a store round trip, a rotation).
     func finish() -> (AuthOutcome) -> Void {
-      { outcome in
+      let resume = later.closure()
+      return { outcome in
         Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
         resume(outcome)
       }
@@ -140,8 +147,11 @@ final class SessionAuthenticator: RequestAuthenticator {
     // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
     // this session came in meanwhile.
     let fill = service.cache.fill()
+    // The entry is read under the cache's lock, synchronously on this thread (the closure does
+    // not outlive the call): it never leaves this worker.
+    nonisolated(unsafe) let entry = verified
     if useCache,
-      let session = service.cache.lookupSession(ticket.idHash, now: now, { verified.session(cacheForm: $0) })
+      let session = service.cache.lookupSession(ticket.idHash, now: now, { entry.session(cacheForm: $0) })
     {
       let record = session.record
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
