@@ -7,9 +7,18 @@ extension SessionRecord {
       purpose: .record)
   }
 
-  /// Opens and parses a record loaded from `ticket`'s store key.
-  public init(unsealing sealed: SealedRecord, for ticket: SessionTicket) throws(SessionError) {
-    try self.init(serialized: sealed.open(secret: ticket.secret, storeKey: ticket.storeKey, purpose: .record))
+  /// Opens and parses a record loaded from `ticket`'s store key; `key`: the ticket's record key
+  /// (`SealedRecord.key(secret: ticket.secret, purpose: .record)`) when the caller keeps it,
+  /// else derived here.
+  public init(unsealing sealed: SealedRecord, for ticket: SessionTicket, key: [UInt8]? = nil)
+    throws(SessionError)
+  {
+    if let key {
+      try self.init(serialized: sealed.open(key: key, storeKey: ticket.storeKey, purpose: .record))
+    } else {
+      try self.init(
+        serialized: sealed.open(secret: ticket.secret, storeKey: ticket.storeKey, purpose: .record))
+    }
   }
 }
 

@@ -59,8 +59,10 @@ public struct SealedRecord: Sendable, Equatable {
   {
     let nonce = SecureRandom.bytes(AESGCM.nonceByteCount)
     do {
+      var key = derivedKey(secret, purpose)
+      defer { SecureWipe.bytes(&key) }
       let sealed = try AESGCM.seal(
-        key: derivedKey(secret, purpose), nonce: nonce, plaintext: plaintext, aad: aad(storeKey, purpose))
+        key: key, nonce: nonce, plaintext: plaintext, aad: aad(storeKey, purpose))
       return SealedRecord(nonce: nonce, ciphertext: sealed.ciphertext, tag: sealed.tag)
     } catch {
       throw SessionError(.crypto, error.description)
@@ -69,11 +71,19 @@ public struct SealedRecord: Sendable, Equatable {
 
   /// Decrypts; `recordAuthenticationFailed` for a wrong secret, key name, purpose or any tampering.
   public func open(secret: [UInt8], storeKey: String, purpose: Purpose) throws(SessionError) -> [UInt8] {
+    var key = Self.key(secret: secret, purpose: purpose)
+    defer { SecureWipe.bytes(&key) }
+    return try open(key: key, storeKey: storeKey, purpose: purpose)
+  }
+
+  /// `open` under the key `key(secret:purpose:)` derived earlier: for a caller that opens the
+  /// records of one secret again and again (the verified-ticket entry keeps its ticket's record
+  /// key), which then pays no derivation per record.
+  public func open(key: [UInt8], storeKey: String, purpose: Purpose) throws(SessionError) -> [UInt8] {
     let opened: [UInt8]?
     do {
       opened = try AESGCM.open(
-        key: Self.derivedKey(secret, purpose), nonce: nonce,
-        sealed: AESGCM.Sealed(ciphertext: ciphertext, tag: tag),
+        key: key, nonce: nonce, sealed: AESGCM.Sealed(ciphertext: ciphertext, tag: tag),
         aad: Self.aad(storeKey, purpose))
     } catch {
       throw SessionError(.crypto, error.description)
@@ -82,11 +92,24 @@ public struct SealedRecord: Sendable, Equatable {
     return opened
   }
 
+  /// The AES-256-GCM key of `purpose` under `secret` (32 bytes): a secret. Whoever keeps it
+  /// wipes it when done (`SecureWipe`).
+  public static func key(secret: [UInt8], purpose: Purpose) -> [UInt8] {
+    derivedKey(secret, purpose)
+  }
+
+  private static let domain = Array("gh-seal v1".utf8)
+
   private static func derivedKey(_ secret: [UInt8], _ purpose: Purpose) -> [UInt8] {
-    HMACSHA256.authenticate(key: secret, message: Array("gh-seal v1".utf8) + [purpose.rawValue])
+    HMACSHA256.authenticate(key: secret, message: domain + [purpose.rawValue])
   }
 
   private static func aad(_ storeKey: String, _ purpose: Purpose) -> [UInt8] {
-    [version, purpose.rawValue] + Array(storeKey.utf8)
+    var aad: [UInt8] = []
+    aad.reserveCapacity(2 + storeKey.utf8.count)
+    aad.append(version)
+    aad.append(purpose.rawValue)
+    aad.append(contentsOf: storeKey.utf8)
+    return aad
   }
 }

@@ -33,6 +33,10 @@ public struct SessionTicket: Sendable, Equatable {
   /// SHA-256 of the id: the session's identity in stores and caches. Computed once: every
   /// request uses it several times (cache key, store key, log hash).
   public let idHash: SessionIDHash
+  /// The store key: `s:{<user tag hex>}:<SHA-256(id) hex>`. Never contains the id itself.
+  /// Computed once: a request on the store path names it twice (the lookup and the sealed
+  /// record's aad), and the verified-ticket cache keeps the ticket across requests.
+  public let storeKey: String
 
   /// A ticket from explicit parts (tests, forwarding records). Sizes are checked.
   public init(userTag: [UInt8], id: [UInt8], secret: [UInt8]) {
@@ -43,6 +47,7 @@ public struct SessionTicket: Sendable, Equatable {
     self.id = id
     self.secret = secret
     self.idHash = SessionIDHash(digest: SHA256.hash(id))!
+    self.storeKey = Self.storeKey(userTag: userTag, idHash: idHash)
   }
 
   /// A fresh ticket for `userID`: id and secret from the CSPRNG.
@@ -111,17 +116,44 @@ public struct SessionTicket: Sendable, Equatable {
     }
   }
 
-  /// The store key: `s:{<user tag hex>}:<SHA-256(id) hex>`. Never contains the id itself.
-  public var storeKey: String { Self.storeKey(userTag: userTag, idHash: idHash) }
-
   /// The per-user index key: `u:{<user tag hex>}` (same hash tag as the store keys).
   public var userKey: String { Self.userKey(userTag: userTag) }
 
   /// A short hex prefix of SHA-256(id) for logs and `X-Session-Hash`; never the id.
   public var hashForLogs: String { idHash.logPrefix }
 
+  /// Written in place into one string (a ticket computes it once, on every verified-ticket
+  /// cache miss, so it stays cheap: no intermediate hex strings).
   public static func storeKey(userTag: [UInt8], idHash: SessionIDHash) -> String {
-    "s:{" + Hex.encode(userTag) + "}:" + idHash.hex
+    let count = 3 + 2 * userTag.count + 2 + 64
+    return String(unsafeUninitializedCapacity: count) { out in
+      let digits: StaticString = "0123456789abcdef"
+      var at = 0
+      func put(_ byte: UInt8) {
+        out[at] = byte
+        at += 1
+      }
+      func putHex(_ byte: UInt8) {
+        put(digits.utf8Start[Int(byte >> 4)])
+        put(digits.utf8Start[Int(byte & 0x0F)])
+      }
+      put(UInt8(ascii: "s"))
+      put(UInt8(ascii: ":"))
+      put(UInt8(ascii: "{"))
+      for byte in userTag { putHex(byte) }
+      put(UInt8(ascii: "}"))
+      put(UInt8(ascii: ":"))
+      func putWord(_ word: UInt64) {
+        for shift in stride(from: 56, through: 0, by: -8) {
+          putHex(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+        }
+      }
+      putWord(idHash.w0)
+      putWord(idHash.w1)
+      putWord(idHash.w2)
+      putWord(idHash.w3)
+      return at
+    }
   }
 
   public static func userKey(userTag: [UInt8]) -> String { "u:{" + Hex.encode(userTag) + "}" }

@@ -59,12 +59,26 @@ public final class VerifiedTicketCache {
     /// cache-form bytes it came from.
     private var recordBytes: [UInt8] = []
     private var decoded: ActiveSession?
+    /// The key that opens this ticket's sealed records, derived on first use (`recordKey`).
+    private var sealingKey: [UInt8] = []
 
     init(ticket: SessionTicket, cookie: [UInt8], hash: Int, expiresAt: Int64) {
       self.ticket = ticket
       self.cookie = cookie
       self.hash = hash
       self.expiresAt = expiresAt
+    }
+
+    deinit { SecureWipe.bytes(&sealingKey) }
+
+    /// The key that opens the ticket's sealed records (`SealedRecord.key(secret:purpose: .record)`),
+    /// derived on the first store answer and kept: a repeated cookie whose record comes from the
+    /// store (L1 off or missed) derives nothing (an HMAC-SHA256 per request before). It stands
+    /// for nothing the entry does not already hold (the ticket carries the secret) and is wiped
+    /// when the entry goes (docs/performance.md, "Session from Redis, round 4").
+    public var recordKey: [UInt8] {
+      if sealingKey.isEmpty { sealingKey = SealedRecord.key(secret: ticket.secret, purpose: .record) }
+      return sealingKey
     }
 
     /// SHA-256 of `userAgent`, remembered for the next request with the same header bytes.

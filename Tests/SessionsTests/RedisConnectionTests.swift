@@ -129,6 +129,46 @@ final class RedisConnectionTests: XCTestCase {
     }
   }
 
+  /// Replies are built in a per-connection arena (16 KiB, then spilled to the heap): replies
+  /// larger than it, arrays of many elements, nested arrays, and a small reply after a big one
+  /// all read back exactly, and none leaks into the next.
+  func testRepliesLargerThanTheReplyArenaReadBackExactly() throws {
+    let server = try startServer()
+    let (connection, _) = connect(port: server.port)
+    waitReady(connection, "arena")
+    let b = { (s: String) in Array(s.utf8) }
+    let big = (0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    let items = (0..<3_000).map { b("item-\($0)") }
+    XCTAssertEqual(send(connection, [b("SET"), b("big"), big]), .success(.status(b("OK"))), "set big")
+    XCTAssertEqual(send(connection, [b("RPUSH"), b("many")] + items), .success(.integer(3_000)), "push")
+    let cases: [(name: String, command: [[UInt8]], expected: RedisReply)] = [
+      ("bulk larger than the arena", [b("GET"), b("big")], .bulk(big)),
+      ("small after big", [b("ECHO"), b("x")], .bulk(b("x"))),
+      ("3,000 elements", [b("LRANGE"), b("many"), b("0"), b("-1")], .array(items.map { .bulk($0) })),
+      (
+        "nested, with the big value inside",
+        [b("EVAL"), b("return {redis.call('GET', 'big'), {1, {'a', false}}}"), b("0")],
+        .array([.bulk(big), .array([.integer(1), .array([.bulk(b("a")), .null])])])
+      ),
+      ("small again", [b("ECHO"), b("y")], .bulk(b("y"))),
+    ]
+    for c in cases {
+      XCTAssertEqual(send(connection, c.command), .success(c.expected), c.name)
+    }
+    // Pipelined: several replies in one read, each freed before the next is built.
+    let replies = harness.await(15) { done in
+      var got: [Result<RedisReply, RedisError>] = []
+      for command in [[b("GET"), b("big")], [b("ECHO"), b("z")], [b("LLEN"), b("many")]] {
+        connection.value.send(command) { result in
+          got.append(result)
+          if got.count == 3 { done(got) }
+        }
+      }
+    }
+    XCTAssertEqual(
+      replies, [.success(.bulk(big)), .success(.bulk(b("z"))), .success(.integer(3_000))], "pipelined")
+  }
+
   func testConnectionRefusedThenConnectsWhenTheServerStarts() throws {
     let port = try RedisServerProcess.freePort()
     let (connection, downs) = connect(port: port)

@@ -1,3 +1,4 @@
+import Crypto
 import EventLoop
 import Sessions
 import XCTest
@@ -81,6 +82,33 @@ final class SealedRecordTests: XCTestCase {
     }
     XCTAssertThrowsError(try SealedRecord(bytes: [1, 2, 3]), "short blob") {
       XCTAssertEqual(($0 as? SessionError)?.kind, .malformedRecord, "short blob")
+    }
+  }
+
+  func testOpenUnderAKeptRecordKeyMatchesOpenUnderTheSecret() throws {
+    let ticket = fixedTicket(seed: 1)
+    let other = fixedTicket(seed: 2)
+    let record = sampleRecord()
+    let sealed = try record.sealed(for: ticket)
+    let key = SealedRecord.key(secret: ticket.secret, purpose: .record)
+    XCTAssertEqual(key.count, 32, "an AES-256 key")
+    XCTAssertEqual(
+      key, HMACSHA256.authenticate(key: ticket.secret, message: Array("gh-seal v1".utf8) + [1]),
+      "HMAC-SHA256(secret, \"gh-seal v1\" ‖ purpose): the wire format's derivation")
+    XCTAssertNotEqual(key, SealedRecord.key(secret: ticket.secret, purpose: .forward), "one key per purpose")
+    XCTAssertEqual(try SessionRecord(unsealing: sealed, for: ticket, key: key), record, "kept key opens")
+    let cases: [(name: String, key: [UInt8])] = [
+      ("other secret's key", SealedRecord.key(secret: other.secret, purpose: .record)),
+      ("forwarding key", SealedRecord.key(secret: ticket.secret, purpose: .forward)),
+    ]
+    for c in cases {
+      XCTAssertThrowsError(try SessionRecord(unsealing: sealed, for: ticket, key: c.key), c.name) {
+        XCTAssertEqual(($0 as? SessionError)?.kind, .recordAuthenticationFailed, c.name)
+      }
+    }
+    let moved = SessionTicket(userTag: ticket.userTag, id: other.id, secret: ticket.secret)
+    XCTAssertThrowsError(try SessionRecord(unsealing: sealed, for: moved, key: key), "other store key") {
+      XCTAssertEqual(($0 as? SessionError)?.kind, .recordAuthenticationFailed, "other store key")
     }
   }
 

@@ -16,6 +16,23 @@ final class VerifiedTicketCacheTests: XCTestCase {
     cookie.withUnsafeBufferPointer { cache.insert($0, ticket: ticket, now: now) }
   }
 
+  func testEntryKeepsItsTicketsRecordKey() throws {
+    let cache = VerifiedTicketCache(capacity: 4)
+    let ticket = fixedTicket(seed: 1)
+    let entry = insert(cache, Array("cookie-1".utf8), ticket, now: 0)
+    let key = entry.recordKey
+    XCTAssertEqual(key, SealedRecord.key(secret: ticket.secret, purpose: .record), "derived from the ticket")
+    XCTAssertEqual(entry.recordKey, key, "kept: the same key again")
+    let record = sampleRecord()
+    XCTAssertEqual(
+      try SessionRecord(unsealing: record.sealed(for: ticket), for: ticket, key: key), record,
+      "opens the ticket's records")
+    let other = insert(cache, Array("cookie-2".utf8), fixedTicket(seed: 2), now: 0)
+    XCTAssertThrowsError(
+      try SessionRecord(unsealing: record.sealed(for: ticket), for: ticket, key: other.recordKey),
+      "another entry's key does not")
+  }
+
   func testOnlyTheExactBytesHitAndOnlyWhileFresh() {
     let cache = VerifiedTicketCache(capacity: 64, maxAge: minute)
     let ticket = fixedTicket(seed: 1)

@@ -224,7 +224,8 @@ final class SessionAuthenticator: RequestAuthenticator {
           done(.allow(grant))
         }
       case .success(.found(let stored)):
-        guard var record = try? SessionRecord(unsealing: stored.sealed, for: ticket) else {
+        guard var record = try? SessionRecord(unsealing: stored.sealed, for: ticket, key: verified?.recordKey)
+        else {
           done(unauthenticated(request, clearCookie: true, reason: "unreadable_record"))
           return
         }

@@ -61,6 +61,9 @@ final class RedisAdapter: EventHandler {
   /// `EventLoop.now` of the last read made for a timed-out command (one per iteration).
   private var drainedAt: UInt64 = .max
   private var encoder = RedisCommandEncoder()
+  /// Where hiredis builds this context's replies (`gh_reply_arena`, CHiredis/shim.h): freed after
+  /// the batch in which the context went, since freeing the reader may still free a reply.
+  private var replyArena: UnsafeMutablePointer<gh_reply_arena>?
 
   private var pending: [RedisPendingCommand?] = []
   private var pendingHead = 0
@@ -112,6 +115,10 @@ final class RedisAdapter: EventHandler {
     context.pointee.ev.addWrite = { p in RedisAdapter.from(p)?.outputPending(true) }
     context.pointee.ev.delWrite = { p in RedisAdapter.from(p)?.outputPending(false) }
     context.pointee.ev.cleanup = { p in RedisAdapter.from(p)?.cleanup() }
+    if let reader = context.pointee.c.reader, let arena = gh_reply_arena_new(Self.replyArenaSize) {
+      gh_reply_arena_attach(reader, arena)
+      replyArena = arena
+    }
     registration = loop.register(fd: fd, interest: [], handler: self)
     if keepAlive { _ = redisEnableKeepAlive(&context.pointee.c) }
     // Must follow the hooks: it calls addWrite at once to learn when connect() finishes.
@@ -123,6 +130,9 @@ final class RedisAdapter: EventHandler {
       // The context is being freed; `cleanup` already reported. Touch nothing here.
     }
   }
+
+  /// The arena's block: a lookup's three replies take about 1.5 KiB; larger replies spill.
+  private static let replyArenaSize = 16 * 1024
 
   private static func from(_ pointer: UnsafeMutableRawPointer?) -> RedisAdapter? {
     guard let pointer else { return nil }
@@ -184,6 +194,8 @@ final class RedisAdapter: EventHandler {
     if let watchdog { loop.cancel(watchdog) }
     watchdog = nil
     loop.afterBatch { [self] in
+      gh_reply_arena_free(replyArena)
+      replyArena = nil
       owner?.adapterClosed(self)
       Unmanaged.passUnretained(self).release()  // the +1 taken in attach
     }

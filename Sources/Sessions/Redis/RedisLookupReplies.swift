@@ -35,6 +35,12 @@ final class RedisLookupReplies: RedisReplyReader {
   private func readScore(_ reply: UnsafePointer<redisReply>) {
     guard reply.pointee.type != REDIS_REPLY_NIL else { return }
     guard let bytes = reply.replyBytes else { return wellFormed = false }
+    // Deadlines are whole µs: read them as integers (exact below 2^53, as strtod would give);
+    // anything else (a fraction, an exponent, "inf") goes through the full parser.
+    if bytes.count <= 15, let whole = RedisSessionStore.parseDecimal(bytes) {
+      score = Double(whole)
+      return
+    }
     score = Double(String(decoding: bytes, as: UTF8.self))
     if score == nil { wellFormed = false }
   }

@@ -41,7 +41,7 @@ final class RedisPendingCommand {
     self.remaining = group ?? 1
     self.isGroup = group != nil
     self.completion = completion
-    if isGroup { collected.reserveCapacity(remaining) }
+    if isGroup && reader == nil { collected.reserveCapacity(remaining) }
   }
 
   /// Takes the completion (nil if already completed) so it runs at most once.

@@ -18,7 +18,35 @@ extension RedisSessionStore {
   private static let hmgetFields: [[UInt8]] = ["HMGET", "", "t", "v", "c", "a", "e", "i", "u", "h", "n", "f"]
     .map { Array($0.utf8) }
 
+  /// `storeKey`'s lookup; `.notFound` for a key without the store-key shape (as `load`).
   func lookup(
+    on connection: RedisConnection, storeKey: String,
+    _ completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+  ) {
+    let member = Array(storeKey.utf8)
+    guard let index = indexKey(ofMember: member) else {
+      transport.loop.afterBatch { completion(.success(.notFound)) }
+      return
+    }
+    lookup(on: connection, storeKey: storeKey, index: index, member: member, completion)
+  }
+
+  /// `key(userKey(ofStoreKey:))` from the store key's bytes, without the strings in between:
+  /// prefix ‖ `u:{tag}` for `s:{tag}:…`; nil when the key does not have that shape.
+  func indexKey(ofMember member: [UInt8]) -> [UInt8]? {
+    guard member.count > 4, member[0] == UInt8(ascii: "s"), member[1] == UInt8(ascii: ":"),
+      member[2] == UInt8(ascii: "{"), let close = member.firstIndex(of: UInt8(ascii: "}")),
+      close + 1 < member.count, member[close + 1] == UInt8(ascii: ":")
+    else { return nil }
+    var index: [UInt8] = []
+    index.reserveCapacity(prefixBytes.count + close + 1)
+    index.append(contentsOf: prefixBytes)
+    index.append(UInt8(ascii: "u"))
+    index.append(contentsOf: member[1...close])
+    return index
+  }
+
+  private func lookup(
     on connection: RedisConnection, storeKey: String, index: [UInt8], member: [UInt8],
     _ completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {

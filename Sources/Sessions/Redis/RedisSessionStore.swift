@@ -131,14 +131,12 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public func load(
     storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
-    guard let userKey = Self.userKey(ofStoreKey: storeKey) else {
-      transport.loop.afterBatch { completion(.success(.notFound)) }
+    if let lookupConnection {
+      lookup(on: lookupConnection, storeKey: storeKey, completion)
       return
     }
-    if let lookupConnection {
-      lookup(
-        on: lookupConnection, storeKey: storeKey, index: key(userKey), member: Array(storeKey.utf8),
-        completion)
+    guard let userKey = Self.userKey(ofStoreKey: storeKey) else {
+      transport.loop.afterBatch { completion(.success(.notFound)) }
       return
     }
     let keys = [key(userKey), key(storeKey)]
