@@ -449,7 +449,7 @@ scenario_jwt_repeat_assert_path() { echo /api/x; }
 scenario_jwt_repeat_assert_wrk_args() { scenario_jwt_repeat_wrk_args; }
 scenario_session_redis_setup() { start_redis; }
 scenario_session_redis_teardown() { stop_redis; }
-scenario_session_redis_gatehouse_config() { session_bench_gatehouse_config redis false; }
+scenario_session_redis_gatehouse_config() { session_bench_gatehouse_config redis false single "$(verified_tickets_for_sessions)"; }
 scenario_session_redis_2_gatehouse_instances() { echo 2; }
 scenario_session_redis_2_setup() { start_redis; }
 scenario_session_redis_2_teardown() { stop_redis; }
@@ -468,7 +468,7 @@ scenario_session_redis_l1_2_wrk_args() { printf '%s\n' -s "$TMP/sessions/cycle.l
 scenario_session_redis_l1_2_gatehouse_instances() { echo 2; }
 scenario_session_redis_l1_2_setup() { start_redis; }
 scenario_session_redis_l1_2_teardown() { stop_redis; }
-scenario_session_redis_l1_2_gatehouse_config() { session_bench_gatehouse_config redis true; }
+scenario_session_redis_l1_2_gatehouse_config() { session_bench_gatehouse_config redis true single "$(verified_tickets_for_sessions)"; }
 scenario_session_redis_l1_2_observe() { redis_observe "$@"; }
 # rss: Gatehouse's memory, once per run (not timed, so not per round), into rss.csv: the memory
 # store (session-l1's config) idle and after each count of --rss-sessions logged in and used once;
