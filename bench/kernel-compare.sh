@@ -9,6 +9,8 @@
 #   bench/kernel-compare.sh [--gatehouse-bin P] [--duration 5s] [--rounds 1] [--strace] [--perf]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/haproxy.sh
+source "$ROOT/bench/lib/haproxy.sh"
 BIN="$ROOT/.build/release/gatehouse" DURATION=5s ROUNDS=1 MODE=plain
 while (($#)); do
   case "$1" in
@@ -71,25 +73,7 @@ listen = "127.0.0.1:18091"
 path_prefix = "/"
 auth = "public"
 CONF
-cat >"$TMP/haproxy.cfg" <<CONF
-global
-  nbthread 1
-  maxconn 4096
-defaults
-  mode http
-  option http-keep-alive
-  http-reuse always
-  timeout connect 5s
-  timeout client 30s
-  timeout server 30s
-  timeout http-request 10s
-  timeout http-keep-alive 30s
-frontend bench
-  bind 127.0.0.1:18082
-  default_backend app
-backend app
-  server app1 127.0.0.1:18080
-CONF
+haproxy_config 1 18082 18080 >"$TMP/haproxy.cfg"
 nginx -p "$TMP" -c "$TMP/upstream.conf" -e "$TMP/upstream.err" & PIDS+=($!)
 "$BIN" run --config "$TMP/gatehouse.toml" >"$TMP/gatehouse.log" 2>&1 & GATEHOUSE=$!; PIDS+=($!)
 haproxy -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.log" 2>&1 & HAPROXY=$!; PIDS+=($!)
