@@ -1,5 +1,10 @@
 /// A token whose signature and claims passed validation. Immutable, Sendable.
-public struct VerifiedToken: Sendable, Equatable {
+///
+/// A class: a grant carries its token, and a repeated token's grant is copied out of its cache
+/// entry and into the request context on every request — one reference to retain, where the
+/// struct's three strings and dictionary were four, plus ~70 bytes to move with each copy of
+/// the outcome (docs/performance.md, "JWT, round 5").
+public final class VerifiedToken: Sendable, Equatable {
   public let issuer: String
   /// `sub`, when present (it must be a string if present).
   public let subject: String?
@@ -26,4 +31,10 @@ public struct VerifiedToken: Sendable, Equatable {
 
   /// The claim if it is an integer (or a double without fraction).
   public func int(_ name: String) -> Int64? { claims[name]?.int64Value }
+
+  public static func == (a: VerifiedToken, b: VerifiedToken) -> Bool {
+    a === b
+      || (a.issuer == b.issuer && a.subject == b.subject && a.expiresAt == b.expiresAt && a.kid == b.kid
+        && a.claims == b.claims)
+  }
 }

@@ -167,6 +167,55 @@ final class HeaderIndexTests: XCTestCase {
       name)
   }
 
+  /// `Authorization`'s role is worked out once per configuration (`RuntimeConfig.authorizationRole`)
+  /// and recognised by two word compares: any letter case is that field, a near name is not, and
+  /// a configured pattern that covers the name (strip list, prefix, method override, CSRF or
+  /// request-id header) still wins over the credential role.
+  func testAuthorizationRoleFollowsTheConfiguredPatterns() throws {
+    let fields = [
+      "Host: a", "Authorization: Bearer a", "AUTHORIZATION: b", "aUtHoRiZaTiOn: c", "Authorizatio: d",
+      "Authorizations: e", "Authorizatiom: f", "Buthorization: g", "Authori-ation: h", "Authorization_: i",
+    ]
+    let request = try ParsedRequest("GET / HTTP/1.1\r\n" + fields.joined(separator: "\r\n") + "\r\n\r\n")
+    let session = SessionSettings(
+      keys: [Secret(String(repeating: "k", count: 32))], csrfHeader: "Authorization")
+    let runtimes: [(String, RuntimeConfig, FieldRole)] = [
+      ("default", .testing(), .authorization),
+      ("stripped", .testing(strip: HeaderSettings.defaultStrip + ["AUTHORIZATION"]), .stripped),
+      ("stripped by prefix", .testing(strip: ["Author*"]), .stripped),
+      (
+        "method override", .testing(hardening: HardeningRules(methodOverrideHeaders: ["authorization"])),
+        .methodOverrideStripped
+      ),
+      ("csrf header", .testing(session: session), .csrfToken),
+      (
+        "request id",
+        RuntimeConfig(
+          routes: RouteTable([
+            CompiledRoute(name: "all", path: "/", exact: false, methods: [], auth: .publicAccess)
+          ]),
+          strip: [], requestIDHeader: "authorization", trustedProxies: [], headLimits: HeadLimits(),
+          headerTimeout: second, idleTimeout: second, connectTimeout: second, responseTimeout: second,
+          maxBodyBytes: 1 << 20, upstream: SocketAddress.parse("127.0.0.1:9")!, accessLog: false,
+          logQuery: false),
+        .requestID
+      ),
+    ]
+    for (name, runtime, role) in runtimes {
+      XCTAssertEqual(runtime.authorizationRole, role, name)
+      try check(request, runtime: runtime, name)
+    }
+    for name in ["Authorization", "AUTHORIZATION", "authorizatioN"] {
+      XCTAssertTrue(Array(name.utf8).withUnsafeBytes { HeaderIndex.isAuthorization($0) }, name)
+    }
+    for name in [
+      "Authorizatio", "Authorizations", "Authorizatiom", "Authori-ation", "Authorizatio\u{7F}",
+      "authorizationx",
+    ] {
+      XCTAssertFalse(Array(name.utf8).withUnsafeBytes { HeaderIndex.isAuthorization($0) }, name)
+    }
+  }
+
   func testDispositions() {
     XCTAssertEqual(FieldRole.stripped.disposition, .drop)
     XCTAssertEqual(FieldRole.csrfToken.disposition, .dropReadable)

@@ -74,9 +74,14 @@ final class JWTAuthenticatorTests: XCTestCase {
       _ in XCTFail("no suspension")
     }
     guard case .allow(let grant)? = outcome else { return XCTFail("\(String(describing: outcome))") }
+    // Rendered once as the bytes the app receives (`BearerIdentity`), not as `String` pairs.
+    XCTAssertEqual(grant.identityHeaders.count, 0)
     XCTAssertEqual(
-      grant.identityHeaders.map(\.0), ["X-User-Id", "X-Auth-Method", "X-User-Email", "X-Roles", "X-Level"])
-    XCTAssertEqual(grant.identityHeaders.map(\.1), ["user-123", "jwt", "alice@example.com", "admin", "3"])
+      grant.identityLines.map { String(decoding: $0.identity.lines, as: UTF8.self) },
+      "X-User-Id: user-123\r\nX-Auth-Method: jwt\r\nX-User-Email: alice@example.com\r\nX-Roles: admin\r\n"
+        + "X-Level: 3\r\n")
+    XCTAssertEqual(grant.identityLines?.identity.userID, "user-123")
+    XCTAssertNil(grant.identityLines?.csrf)
     XCTAssertTrue(grant.stripAuthorization)
     XCTAssertEqual(
       grant.principalHash, JWTAuthenticator.principalHash("https://login.example.com/", "user-123"))

@@ -236,18 +236,19 @@ final class JWTAuthenticator: RequestAuthenticator {
     guard IdentityValue.isSafe(user) else {
       return deny(AuthError(.claimMismatch, "user claim \(config.userClaim) is not a single identity value"))
     }
-    var headers: [(String, String)] = [("X-User-Id", user), ("X-Auth-Method", "jwt")]
+    var claimHeaders: [(String, String)] = []
     for (claim, header) in config.claimHeaders {
       if let value = token.claims[claim], let text = ClaimHeaderValue.text(value) {
-        headers.append((header, text))
+        claimHeaders.append((header, text))
       }
     }
     runtime.counters.validOK.wrappingAdd(1, ordering: .relaxed)
     return .allow(
       AuthGrant(
-        identityHeaders: headers, method: "jwt",
+        identityHeaders: [], method: "jwt",
         principal: .jwt(issuer: token.issuer, user: user),
-        stripAuthorization: !config.forwardAuthorization, token: token, tokenHash: hash))
+        stripAuthorization: !config.forwardAuthorization, token: token, tokenHash: hash,
+        identityLines: BearerIdentity.lines(user: user, claimHeaders: claimHeaders)))
   }
 
   func deny(_ error: AuthError) -> AuthOutcome {

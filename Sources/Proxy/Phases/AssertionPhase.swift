@@ -45,7 +45,9 @@ struct AssertionPhase: RequestPhase {
     var expiresAt = now + issuer.ttlSeconds
     if let token = request.token {
       method = "jwt"
-      subject = request.identityHeaders.first { $0.0 == "X-User-Id" }?.1 ?? token.subject ?? ""
+      subject =
+        request.identityHeaders.first { $0.0 == "X-User-Id" }?.1 ?? request.identityLines?.identity.userID
+        ?? token.subject ?? ""
       sessionID = token.string("sid") ?? token.string("jti")
       expiresAt = min(expiresAt, token.expiresAt)
       for (claim, source) in claims { if let value = token.claims[source] { values.append((claim, value)) } }

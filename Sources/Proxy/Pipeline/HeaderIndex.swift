@@ -147,12 +147,28 @@ struct HeaderIndex {
     case (17, UInt8(ascii: "x")) where FieldName.equals(name, "x-forwarded-proto"): return .forwardedProto
     default: break
     }
-    if rules.requestIDMatcher.matches(name) { return .requestID }
-    if sessions && rules.csrfHeaderMatcher.matches(name) { return .csrfToken }
-    if rules.hardening.isMethodOverride(name) {
-      return rules.hardening.stripMethodOverride ? .methodOverrideStripped : .methodOverride
+    // The configured patterns see the same bytes every request; its role was worked out once.
+    if isAuthorization(name) { return rules.authorizationRole }
+    return configuredRole(
+      name, requestID: rules.requestIDMatcher, csrf: sessions ? rules.csrfHeaderMatcher : nil,
+      hardening: rules.hardening, strip: rules.stripMatcher)
+  }
+
+  /// The role of a name that is not one of the fields Gatehouse replaces: the configured
+  /// patterns (request id, CSRF header when `csrf` is given, method overrides, the strip list),
+  /// then the fields the phases read. `RuntimeConfig.authorizationRole` is this for
+  /// `Authorization`.
+  static func configuredRole(
+    _ name: UnsafeRawBufferPointer, requestID: FieldNameMatcher, csrf: FieldNameMatcher?,
+    hardening: HardeningRules, strip: FieldNameMatcher
+  ) -> FieldRole {
+    if requestID.matches(name) { return .requestID }
+    if let csrf, csrf.matches(name) { return .csrfToken }
+    if hardening.isMethodOverride(name) {
+      return hardening.stripMethodOverride ? .methodOverrideStripped : .methodOverride
     }
-    if rules.stripMatcher.matches(name) { return .stripped }
+    if strip.matches(name) { return .stripped }
+    let first = name.count > 0 ? name[0] | 0x20 : 0
     switch (name.count, first) {
     case (6, UInt8(ascii: "c")) where FieldName.equals(name, "cookie"): return .cookie
     case (6, UInt8(ascii: "a")) where FieldName.equals(name, "accept"): return .accept
@@ -163,6 +179,20 @@ struct HeaderIndex {
     case (14, UInt8(ascii: "s")) where FieldName.equals(name, "sec-fetch-site"): return .secFetchSite
     default: return .other
     }
+  }
+
+  /// `Authorization` in any letter case, two word compares. Every byte of the name is a letter,
+  /// so OR-ing 0x20 into a byte matches the lowercase letter exactly when the byte is that letter
+  /// in either case (the two loads overlap in bytes 5–7).
+  @inline(__always)
+  static func isAuthorization(_ name: UnsafeRawBufferPointer) -> Bool {
+    guard name.count == 13, let base = name.baseAddress else { return false }
+    let lower: UInt64 = 0x2020_2020_2020_2020
+    let head = base.loadUnaligned(as: UInt64.self) | lower
+    let tail = base.loadUnaligned(fromByteOffset: 5, as: UInt64.self) | lower
+    // "authoriz" and "rization", little-endian.
+    return head == UInt64(littleEndian: 0x7A69_726F_6874_7561)
+      && tail == UInt64(littleEndian: 0x6E6F_6974_617A_6972)
   }
 
   // MARK: Reading

@@ -12,6 +12,9 @@ public final class RuntimeConfig: Sendable {
   let requestIDMatcher: FieldNameMatcher
   let requestIDHeaderBytes: [UInt8]
   let controlHeaderMatcher: FieldNameMatcher
+  /// `HeaderIndex.configuredRole` of `Authorization` under these patterns, worked out once: a
+  /// bearer token's field would otherwise run every matcher on every request.
+  let authorizationRole: FieldRole
   public let trustedProxies: [CIDR]
   public let headLimits: HeadLimits
   let responseHeadLimits: HeadLimits
@@ -98,6 +101,13 @@ public final class RuntimeConfig: Sendable {
     self.requestIDMatcher = FieldNameMatcher(patterns: [requestIDHeader])
     self.requestIDHeaderBytes = Array(requestIDHeader.utf8)
     self.controlHeaderMatcher = FieldNameMatcher(patterns: control)
+    let (requestID, csrf, stripped) = (
+      requestIDMatcher, session == nil ? nil : csrfHeaderMatcher, stripMatcher
+    )
+    self.authorizationRole = StaticString("authorization").withUTF8Buffer {
+      HeaderIndex.configuredRole(
+        UnsafeRawBufferPointer($0), requestID: requestID, csrf: csrf, hardening: hardening, strip: stripped)
+    }
     self.trustedProxies = trustedProxies
     self.headLimits = headLimits
     self.responseHeadLimits = HeadLimits(maxRequestLineBytes: 8192, maxHeaderBytes: 65536, maxHeaders: 500)
