@@ -70,11 +70,15 @@ public enum JWTValidator {
     guard token.count <= settings.maxTokenBytes else { return .failure(tooLarge(token.count, settings)) }
     let digests = TokenDigests(token: token)
     let hash = digests.tokenHash
-    if let hit = cache.lookup(tokenHash: hash, now: now, generation: keys.generation) { return .success(hit) }
+    let signature = digests.unhashed(token)
+    if let hit = cache.lookup(tokenHash: hash, signature: signature, now: now, generation: keys.generation) {
+      return .success(hit)
+    }
     let result = validate(
       token: token, keys: keys, settings: settings, now: now, claims: claims, digests: digests)
     if case .success(let verified) = result {
-      cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
+      cache.insert(
+        tokenHash: hash, signature: signature, token: verified, generation: keys.generation, now: now)
     }
     return result
   }

@@ -1,15 +1,19 @@
 public import Crypto
 import Glibc
 
-/// The two SHA-256 digests a new bearer token needs, from one pass over its bytes: the whole
-/// token's (`TokenHash`, the verified-token cache's key) and its signing input's — the bytes
-/// before the second dot, which for a compact JWS is `BASE64URL(header) '.' BASE64URL(payload)`,
-/// the message RS256 signs. Immutable.
+/// What a new bearer token needs hashed, from one SHA-256 pass over its signing input — the
+/// bytes before the second dot, which for a compact JWS is `BASE64URL(header) '.'
+/// BASE64URL(payload)`, the message RS256 signs: that digest, and the verified-token cache's key
+/// (`TokenHash`, the same digest). The signature after it is not hashed: the cache holds it and
+/// compares it in full (`VerifiedTokenCache`), so a hit still needs every byte of the token.
+/// Immutable.
 ///
 /// Hashing the token for the cache and then letting OpenSSL hash the signing input again cost a
-/// new token ~1.5 passes of SHA-256; this costs one (docs/performance.md, "JWT, round 4").
+/// new token ~1.5 passes of SHA-256 (docs/performance.md, "JWT, round 4"); hashing the whole
+/// token once, its signature's ~5 blocks more than the signing input's (round 5).
 public struct TokenDigests: Sendable {
-  /// SHA-256 of the whole token.
+  /// The verified-token cache's key: SHA-256 of the signing input, or of the whole token when it
+  /// has fewer than two dots (no signature to verify: it is refused).
   public let tokenHash: TokenHash
   /// SHA-256 of `token[..<signingInputEnd]`; nil when the token has fewer than two dots.
   public let signingInput: SHA256Digest?
@@ -28,10 +32,20 @@ public struct TokenDigests: Sendable {
       signingInputEnd = 0
       return
     }
-    let (prefix, whole) = SHA256Digest.prefixAndWhole(token, prefixCount: end)
-    tokenHash = TokenHash(digest: whole)
-    signingInput = prefix
+    let digest = SHA256Digest(of: UnsafeRawBufferPointer(rebasing: token[..<end]))
+    tokenHash = TokenHash(digest: digest)
+    signingInput = digest
     signingInputEnd = end
+  }
+
+  /// The bytes of `token` (the one these digests were made from) that `tokenHash` does not
+  /// cover: from the second dot on (the signature), or none when there is no second dot. The
+  /// verified-token cache compares them in full.
+  public func unhashed(_ token: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    precondition(token.count == count, "digests of another token")
+    return signingInput == nil
+      ? UnsafeBufferPointer(rebasing: token[token.count...])
+      : UnsafeBufferPointer(rebasing: token[signingInputEnd...])
   }
 
   public init(token: UnsafeBufferPointer<UInt8>) {

@@ -1,7 +1,10 @@
 public import Crypto
 
-/// The SHA-256 of a whole token, as four words so that hashing and comparing it costs no
-/// allocation. The key of `VerifiedTokenCache`; safe to log a prefix of. Immutable.
+/// A SHA-256 digest naming a token, as four words so that hashing and comparing it costs no
+/// allocation: of its signing input (`TokenDigests`; the signature is compared in full beside
+/// it), or of the whole token. The key of `VerifiedTokenCache` and of the assertion cache (two
+/// valid tokens with the same signing input carry the same claims); safe to log a prefix of.
+/// Immutable.
 public struct TokenHash: Hashable, Sendable {
   public let w0: UInt64
   public let w1: UInt64

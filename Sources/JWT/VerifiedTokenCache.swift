@@ -1,3 +1,4 @@
+import Crypto
 import Synchronization
 
 /// A bounded cache of tokens that passed validation, so a client repeating its token pays for
@@ -10,11 +11,16 @@ import Synchronization
 /// key set it was verified with (a lookup with another generation misses and frees it — after a
 /// refresh that removed a key, its tokens must be verified again). Eviction is CLOCK (second
 /// chance): a hit sets the entry's reference bit; the hand clears bits until it finds an
-/// unreferenced entry. Keyed by `TokenHash` (SHA-256 of the token), so the cache never holds a
-/// token itself.
+/// unreferenced entry. Keyed by `TokenHash` (SHA-256 of the signing input, `TokenDigests`), with
+/// the bytes the hash does not cover — the signature — held and compared in full and in
+/// constant time: a lookup answers only for the very token that verified, and a wrong signature
+/// on a cached signing input is a miss that leaves the entry in place. No claim text is held
+/// as token bytes; the signature alone is.
 public final class VerifiedTokenCache: Sendable {
   private struct Entry {
     var hash: TokenHash
+    /// The token's bytes after its signing input (`TokenDigests.unhashed`).
+    var signature: [UInt8]
     var token: VerifiedToken
     var generation: UInt64
     var referenced: Bool
@@ -47,10 +53,15 @@ public final class VerifiedTokenCache: Sendable {
         slots: Array(repeating: nil, count: capacity), index: index, free: Array((0..<capacity).reversed())))
   }
 
-  /// The verified token for `tokenHash`, if cached for this key-set `generation` and `now <= exp`.
-  public func lookup(tokenHash: TokenHash, now: Int64, generation: UInt64) -> VerifiedToken? {
+  /// The verified token for `tokenHash` and exactly these `signature` bytes, if cached for this
+  /// key-set `generation` and `now <= exp`. Other signature bytes miss without evicting it.
+  public func lookup(
+    tokenHash: TokenHash, signature: UnsafeBufferPointer<UInt8>, now: Int64, generation: UInt64
+  ) -> VerifiedToken? {
     state.withLock { state in
-      guard let slot = state.index[tokenHash], let entry = state.slots[slot] else { return nil }
+      guard let slot = state.index[tokenHash], let entry = state.slots[slot],
+        entry.signature.withUnsafeBufferPointer({ ConstantTime.equals($0, signature) })
+      else { return nil }
       guard entry.generation == generation, now <= entry.token.expiresAt else {
         state.remove(slot: slot)
         return nil
@@ -60,12 +71,19 @@ public final class VerifiedTokenCache: Sendable {
     }
   }
 
-  /// Caches `token`, verified against key-set `generation`. Already expired tokens are not stored.
-  public func insert(tokenHash: TokenHash, token: VerifiedToken, generation: UInt64, now: Int64) {
+  /// Caches `token` (whose bytes after the signing input are `signature`), verified against
+  /// key-set `generation`. Already expired tokens are not stored. A token with the same signing
+  /// input replaces the entry (an ES256 signature is not unique; both verified).
+  public func insert(
+    tokenHash: TokenHash, signature: UnsafeBufferPointer<UInt8>, token: VerifiedToken, generation: UInt64,
+    now: Int64
+  ) {
     guard now <= token.expiresAt else { return }
+    let signature = Array(signature)
     state.withLock { state in
       if let slot = state.index[tokenHash] {
-        state.slots[slot] = Entry(hash: tokenHash, token: token, generation: generation, referenced: true)
+        state.slots[slot] = Entry(
+          hash: tokenHash, signature: signature, token: token, generation: generation, referenced: true)
         return
       }
       let slot: Int
@@ -83,7 +101,8 @@ public final class VerifiedTokenCache: Sendable {
         _ = state.free.popLast()
       }
       // New entries start unreferenced: a token seen once is the first to go.
-      state.slots[slot] = Entry(hash: tokenHash, token: token, generation: generation, referenced: false)
+      state.slots[slot] = Entry(
+        hash: tokenHash, signature: signature, token: token, generation: generation, referenced: false)
       state.index[tokenHash] = slot
     }
   }

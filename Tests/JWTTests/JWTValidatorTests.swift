@@ -265,8 +265,17 @@ final class JWTValidatorTests: XCTestCase {
       XCTAssertThrowsError(try second.get(), "tampered, round \(round)")
     }
     XCTAssertEqual(cache.count, 1, "only the good token is cached")
-    XCTAssertNotNil(
-      cache.lookup(
-        tokenHash: TokenHash(token: good), now: Fixtures.now, generation: Fixtures.keySet.generation))
+    // Keyed by the signing input's digest, with the signature compared in full.
+    good.withUnsafeBufferPointer { token in
+      let digests = TokenDigests(token: token)
+      XCTAssertNotNil(
+        cache.lookup(
+          tokenHash: digests.tokenHash, signature: digests.unhashed(token), now: Fixtures.now,
+          generation: Fixtures.keySet.generation))
+      XCTAssertNil(
+        cache.lookup(
+          tokenHash: digests.tokenHash, signature: UnsafeBufferPointer(rebasing: token[token.count...]),
+          now: Fixtures.now, generation: Fixtures.keySet.generation), "signing input alone")
+    }
   }
 }

@@ -2,8 +2,9 @@ import Crypto
 import JWT
 import XCTest
 
-/// `TokenDigests`: one pass gives the whole token's `TokenHash` (equal to hashing it alone) and
-/// the SHA-256 of the bytes before the second dot; and the validator refuses a token whose RS256
+/// `TokenDigests`: one pass gives the SHA-256 of the bytes before the second dot — the signing
+/// input's digest and the cache's `TokenHash` — and names the bytes after it (the signature,
+/// which the cache compares in full); and the validator refuses a token whose RS256
 /// signature does not match, whatever digests it is handed.
 final class TokenDigestsTests: XCTestCase {
   func testTable() {
@@ -23,7 +24,13 @@ final class TokenDigestsTests: XCTestCase {
     for c in cases {
       let bytes = Array(c.token.utf8)
       let digests = bytes.withUnsafeBytes { TokenDigests(token: $0) }
-      XCTAssertEqual(digests.tokenHash, TokenHash(token: bytes), c.name)
+      // The cache key covers the signing input (the whole token without one); the rest is
+      // left to the cache's full comparison.
+      let keyed = c.signingInput.map { Array($0.utf8) } ?? bytes
+      XCTAssertEqual(digests.tokenHash, TokenHash(token: keyed), c.name)
+      let unhashed = bytes.withUnsafeBufferPointer { Array(digests.unhashed($0)) }
+      XCTAssertEqual(keyed + unhashed, bytes, c.name)
+      XCTAssertEqual(unhashed.first, c.signingInput == nil ? nil : UInt8(ascii: "."), c.name)
       XCTAssertEqual(digests.signingInput?.bytes, c.signingInput.map { SHA256.hash(Array($0.utf8)) }, c.name)
       XCTAssertEqual(digests.signingInputEnd, c.signingInput?.utf8.count ?? 0, c.name)
     }

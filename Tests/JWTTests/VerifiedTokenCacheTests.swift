@@ -1,6 +1,28 @@
 import JWT
 import XCTest
 
+/// The tables below give every entry the same signature bytes unless they name others.
+extension VerifiedTokenCache {
+  static let testSignature = Array(".c2lnbmF0dXJl".utf8)
+
+  func insert(
+    tokenHash: TokenHash, signature: [UInt8] = testSignature, token: VerifiedToken, generation: UInt64,
+    now: Int64
+  ) {
+    signature.withUnsafeBufferPointer {
+      insert(tokenHash: tokenHash, signature: $0, token: token, generation: generation, now: now)
+    }
+  }
+
+  func lookup(tokenHash: TokenHash, signature: [UInt8] = testSignature, now: Int64, generation: UInt64)
+    -> VerifiedToken?
+  {
+    signature.withUnsafeBufferPointer {
+      lookup(tokenHash: tokenHash, signature: $0, now: now, generation: generation)
+    }
+  }
+}
+
 final class VerifiedTokenCacheTests: XCTestCase {
   func token(_ sub: String, exp: Int64 = 2_000) -> VerifiedToken {
     VerifiedToken(issuer: "i", subject: sub, expiresAt: exp, kid: nil, claims: ["sub": .string(sub)])
@@ -27,6 +49,35 @@ final class VerifiedTokenCacheTests: XCTestCase {
     XCTAssertEqual(cache.count, 0, "expired entry freed")
     cache.insert(tokenHash: hash(4), token: token("c", exp: 1_000), generation: 5, now: 1_001)
     XCTAssertEqual(cache.count, 0, "already expired token not stored")
+  }
+
+  /// The key covers the signing input only: the signature is held and must match in full. Any
+  /// other signature bytes — one changed, one missing, one more, none — miss and leave the entry
+  /// for its own token; a second valid signature for the same signing input replaces it.
+  func testSignatureIsComparedInFull() {
+    let cache = VerifiedTokenCache(capacity: 8)
+    let signature = Array(".c2lnbmF0dXJl".utf8)
+    cache.insert(tokenHash: hash(1), signature: signature, token: token("a"), generation: 1, now: 0)
+    var changed = signature
+    changed[changed.count - 1] ^= 1
+    var first = signature
+    first[1] ^= 1
+    let others: [(String, [UInt8])] = [
+      ("last byte changed", changed), ("first signature byte changed", first),
+      ("one byte shorter", Array(signature.dropLast())), ("one byte longer", signature + [0x41]),
+      ("no signature", []), ("dot only", [UInt8(ascii: ".")]),
+    ]
+    for (name, other) in others {
+      XCTAssertNil(cache.lookup(tokenHash: hash(1), signature: other, now: 0, generation: 1), name)
+      XCTAssertEqual(
+        cache.lookup(tokenHash: hash(1), signature: signature, now: 0, generation: 1)?.subject, "a",
+        "\(name): the entry stays")
+    }
+    let second = Array(".YW5vdGhlcg".utf8)
+    cache.insert(tokenHash: hash(1), signature: second, token: token("b"), generation: 1, now: 0)
+    XCTAssertEqual(cache.lookup(tokenHash: hash(1), signature: second, now: 0, generation: 1)?.subject, "b")
+    XCTAssertNil(cache.lookup(tokenHash: hash(1), signature: signature, now: 0, generation: 1))
+    XCTAssertEqual(cache.count, 1)
   }
 
   func testClockEvictionKeepsReferencedEntries() {

@@ -221,6 +221,7 @@ final class JWTAuthenticatorTests: XCTestCase {
   func testRepeatedBearerAnswersOnlyTheSameTokenBytes() throws {
     let (authenticator, runtime) = try makeAuthenticator()
     let token = try Self.token("good")
+    let secondDot = token.lastIndex(of: UInt8(ascii: "."))!
     func authenticate(_ authorization: [UInt8]) -> AuthOutcome? {
       authenticator.authenticate(request(authorization: authorization)) { _ in XCTFail("no suspension") }
     }
@@ -237,6 +238,12 @@ final class JWTAuthenticatorTests: XCTestCase {
       ("one byte more", Array("Bearer ".utf8) + token + Array("A".utf8)),
       ("last byte changed", Array("Bearer ".utf8) + token.dropLast() + [token.last == 0x41 ? 0x42 : 0x41]),
       ("another scheme", Array("Bearex ".utf8) + token),
+      // The same signing input (the shared cache's key) with another signature: compared in full.
+      (
+        "first signature byte changed",
+        Array("Bearer ".utf8) + token[...secondDot] + [token[secondDot + 1] == 0x41 ? 0x42 : 0x41]
+          + token[(secondDot + 2)...]
+      ),
     ]
     for (name, authorization) in refused {
       switch authenticate(authorization) {

@@ -135,10 +135,14 @@ final class JWTAuthenticator: RequestAuthenticator {
         mayRefetch: mayRefetch, resume: resume, nowMs: nowMs)
     }
     let now = runtime.fetcher.clock.wallNanos() / 1_000_000_000
-    // One SHA-256 pass: the cache key, and the signing input's digest RS256 verifies.
+    // One SHA-256 pass over the signing input: the cache key (beside the signature, compared in
+    // full), and the digest RS256 verifies.
     let digests = TokenDigests(token: token)
     let hash = digests.tokenHash
-    if let hit = runtime.cache.lookup(tokenHash: hash, now: now, generation: keys.generation) {
+    let signature = digests.unhashed(token)
+    if let hit = runtime.cache.lookup(
+      tokenHash: hash, signature: signature, now: now, generation: keys.generation)
+    {
       runtime.counters.cacheHits.wrappingAdd(1, ordering: .relaxed)
       return finish(token, hit, issuer, keys, hash: hash, resume: resume)
     }
@@ -148,7 +152,8 @@ final class JWTAuthenticator: RequestAuthenticator {
       digests: digests, workspace: workspace)
     {
     case .success(let verified):
-      runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
+      runtime.cache.insert(
+        tokenHash: hash, signature: signature, token: verified, generation: keys.generation, now: now)
       return finish(token, verified, issuer, keys, hash: hash, resume: resume)
     case .failure(let error):
       guard error.kind == .unknownKid else { return deny(error) }
