@@ -158,6 +158,7 @@ struct HeaderIndex {
   /// patterns (request id, CSRF header when `csrf` is given, method overrides, the strip list),
   /// then the fields the phases read. `RuntimeConfig.authorizationRole` is this for
   /// `Authorization`.
+  @inline(__always)
   static func configuredRole(
     _ name: UnsafeRawBufferPointer, requestID: FieldNameMatcher, csrf: FieldNameMatcher?,
     hardening: HardeningRules, strip: FieldNameMatcher
