@@ -26,4 +26,23 @@ final class ASCIITests: XCTestCase {
       }
     }
   }
+
+  /// The value scan's sixteen-byte test finds a byte that is not a plain value byte exactly where
+  /// the word test does: every byte value at every position of an otherwise plain block.
+  func testSixteenByteValueTestAgreesWithTheWordTest() {
+    for position in 0..<16 {
+      for value in 0...255 {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 16)
+        bytes[position] = UInt8(value)
+        let block = bytes.withUnsafeBytes { $0.loadUnaligned(as: SIMD16<UInt8>.self) }
+        let words = bytes.withUnsafeBytes {
+          HeadParser.notPlainValueBytes($0.loadUnaligned(as: UInt64.self))
+            | HeadParser.notPlainValueBytes($0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+        let plain = value > 0x20 && value != 0x7F
+        XCTAssertEqual(HeadParser.hasNotPlainValueByte(block), !plain, "byte \(value) at \(position)")
+        XCTAssertEqual(words != 0, !plain, "byte \(value) at \(position)")
+      }
+    }
+  }
 }

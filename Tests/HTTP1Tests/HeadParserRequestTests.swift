@@ -327,11 +327,12 @@ let requestCases: [RequestCase] = [
   .init("earlier byte error wins over later rule", "POST / HTTP/1.1\r\n\(h)X: \u{0}\r\nContent-Length: x\r\n\r\n", .error(.controlCharacter)),
 ]
 
-/// Long values, which the parser checks eight bytes at a time: a forbidden byte at every
-/// position across two words, obs-text, inner whitespace kept and trailing whitespace dropped,
-/// the header limit reached inside a word.
+/// Long values, which the parser checks eight and sixteen bytes at a time: a forbidden byte at
+/// every position across a word, a sixteen-byte step and the words after it, obs-text, inner
+/// whitespace kept and trailing whitespace dropped, the header limit reached inside a word.
 let wordValueCases: [RequestCase] = {
   let value = "abcdefghijklmnopqrstuvwx"  // three words
+  let longValue = value + "ABCDEFGHIJKLMNOP"  // five words: a word, two sixteen-byte steps
   var cases: [RequestCase] = [
     .init(
       "long value with spaces, tabs and obs-text",
@@ -346,9 +347,9 @@ let wordValueCases: [RequestCase] = {
     ("DEL", "\u{7f}", .controlCharacter),
     ("CR", "\r", .bareCR), ("LF", "\n", .bareLF),
   ]
-  for position in 1..<20 {
+  for position in 1..<longValue.count {
     for (name, byte, kind) in forbidden {
-      var bytes = Array(value)
+      var bytes = Array(longValue)
       bytes[position] = Character(byte)
       cases.append(
         .init(
