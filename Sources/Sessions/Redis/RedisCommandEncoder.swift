@@ -55,10 +55,12 @@ struct RedisCommandEncoder: ~Copyable {
       rest /= 10
     }
     var remaining = value
-    for index in stride(from: at + digits - 1, through: at, by: -1) {
-      buffer[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+    var index = at + digits
+    repeat {
+      index -= 1
+      buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
       remaining /= 10
-    }
+    } while index > at
     at += digits
     buffer[at] = 13
     buffer[at + 1] = 10
