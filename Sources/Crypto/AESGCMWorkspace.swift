@@ -67,7 +67,8 @@ public final class AESGCMWorkspace {
       }
       guard
         EVP_CIPHER_CTX_ctrl(
-          context, gh_EVP_CTRL_GCM_SET_TAG(), Int32(AESGCM.tagByteCount), UnsafeMutableRawPointer(mutating: tag.baseAddress))
+          context, gh_EVP_CTRL_GCM_SET_TAG(), Int32(AESGCM.tagByteCount),
+          UnsafeMutableRawPointer(mutating: tag.baseAddress))
           == 1
       else {
         failure = CryptoError.drain("EVP_CIPHER_CTX_ctrl(SET_TAG)")

@@ -77,7 +77,8 @@ final class AESGCMTests: XCTestCase {
     ]
     for step in steps {
       XCTAssertEqual(
-        try AESGCM.open(key: step.key, nonce: nonce, sealed: step.sealed, aad: step.aad, workspace: workspace),
+        try AESGCM.open(
+          key: step.key, nonce: nonce, sealed: step.sealed, aad: step.aad, workspace: workspace),
         step.expected, step.name)
     }
     // NIST GCM test vector (as `testKnownAnswer`), decrypted through the same workspace.
@@ -85,7 +86,8 @@ final class AESGCMTests: XCTestCase {
     let known = AESGCM.Sealed(
       ciphertext: hex("cea7403d4d606b6e074ec5d3baf39d18"), tag: hex("d0d1c8a799996bf0265b98b5d48ab919"))
     XCTAssertEqual(
-      try AESGCM.open(key: zero, nonce: [UInt8](repeating: 0, count: 12), sealed: known, workspace: workspace),
+      try AESGCM.open(
+        key: zero, nonce: [UInt8](repeating: 0, count: 12), sealed: known, workspace: workspace),
       [UInt8](repeating: 0, count: 16), "known answer")
   }
 

@@ -262,10 +262,9 @@ final class RedisAdapter: EventHandler {
 
   /// Hands `commands` to hiredis back to back, answered as one (`RedisPendingCommand`): all
   /// are sent or none is (hiredis refuses only while closing, and then refuses every one).
-  /// `completion`: nil only with a `reader`, which is then told the outcome.
   func send(
     pipelined commands: [[[UInt8]]], deadline: UInt64, maxOutstanding: Int, reader: (any RedisReplyReader)?,
-    _ completion: ((Result<RedisReply, RedisError>) -> Void)?
+    _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) -> RedisError? {
     guard !isDead, !isClosing, context != nil, !commands.isEmpty else { return .disconnected }
     guard outstanding + commands.count <= maxOutstanding else { return .overloaded }
@@ -282,9 +281,33 @@ final class RedisAdapter: EventHandler {
     return nil
   }
 
+  /// `send(pipelined:)` for a group that writes itself into the encoder, answered through
+  /// `reader` (`RedisPendingCommand.finish`).
+  func send<Group: RedisCommandGroup>(
+    group: Group, deadline: UInt64, maxOutstanding: Int, reader: any RedisReplyReader
+  ) -> RedisError? {
+    guard !isDead, !isClosing, context != nil, group.count > 0 else { return .disconnected }
+    guard outstanding + group.count <= maxOutstanding else { return .overloaded }
+    let box = RedisPendingCommand(
+      sentAt: loop.now, deadline: deadline, group: group.count, reader: reader, completion: nil)
+    for index in 0..<group.count {
+      group.write(index, into: &encoder)
+      guard appendEncoded(box) else { return .disconnected }  // only the first can be refused
+    }
+    armCheck(for: box)
+    return nil
+  }
+
   private func append(_ args: [[UInt8]], _ box: RedisPendingCommand) -> Bool {
+    guard context != nil else { return false }
+    encoder.encode(args) { _, _ in }
+    return appendEncoded(box)
+  }
+
+  /// Hands hiredis the command last written into the encoder, answered into `box`.
+  private func appendEncoded(_ box: RedisPendingCommand) -> Bool {
     guard let context else { return false }
-    let status = encoder.encode(args) { command, length in
+    let status = encoder.withCommand { command, length in
       redisAsyncFormattedCommand(
         context,
         { ac, reply, privdata in

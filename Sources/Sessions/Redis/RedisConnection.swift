@@ -138,16 +138,17 @@ public final class RedisConnection {
     }
   }
 
-  /// `send(pipelined:)` answered through `reader` (module-internal): it reads the replies in
-  /// place and is told the outcome (`RedisReplyReader.finished`), with no closure per call.
-  func send(pipelined commands: [[[UInt8]]], timeout: UInt64?, reader: any RedisReplyReader) {
+  /// `send(pipelined:)` for commands that write themselves into the adapter's encoder,
+  /// answered through `reader` (module-internal): it reads the replies in place and is told the
+  /// outcome (`RedisReplyReader.finished`). No arrays and no closure per call.
+  func send<Group: RedisCommandGroup>(group: Group, timeout: UInt64?, reader: any RedisReplyReader) {
     guard let adapter, state == .connecting || state == .ready else {
       loop.afterBatch { reader.finished(.disconnected) }
       return
     }
     let deadline = loop.now &+ (timeout ?? options.commandTimeout)
     if let error = adapter.send(
-      pipelined: commands, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: reader, nil)
+      group: group, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: reader)
     {
       loop.afterBatch { reader.finished(error) }
     }

@@ -66,8 +66,6 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   /// (`lookup(on:)`, `RedisSessionStore+Lookup.swift`). Cluster and replica transports route
   /// (and redirect) per script, so they keep it.
   private let lookupConnection: RedisConnection?
-  /// The lookup's three commands, rewritten in place per lookup (`RedisSessionStore+Lookup.swift`).
-  var lookupCommands = RedisSessionStore.lookupTemplate
 
   public init(
     transport: any RedisScriptTransport, keyPrefix: String = "gh:", commandTimeout: UInt64? = nil,
