@@ -13,17 +13,22 @@ import COpenSSL
 /// `AESGCM.open` makes a temporary one.
 public final class AESGCMWorkspace {
   private let context: OpaquePointer
+  /// Made for one call (`AESGCM.open` without a workspace): freeing the context cleanses it, so
+  /// it is not keyed with zeros after the call.
+  private let isTemporary: Bool
   private static let zeroKey = [UInt8](repeating: 0, count: AESGCM.keyByteCount)
-  private static let zeroNonce = [UInt8](repeating: 0, count: AESGCM.nonceByteCount)
 
-  public init() {
-    // Allocation failure is the only way these fail.
+  public convenience init() { self.init(temporary: false) }
+
+  init(temporary: Bool) {
+    // Allocation failure is the only way these fail. The cipher only: keyed per call.
     guard let context = EVP_CIPHER_CTX_new(),
-      EVP_DecryptInit_ex2(context, Algorithms.shared.aes256GCM, Self.zeroKey, Self.zeroNonce, nil) == 1
+      EVP_DecryptInit_ex2(context, Algorithms.shared.aes256GCM, nil, nil, nil) == 1
     else {
       preconditionFailure("EVP_CIPHER_CTX_new/EVP_DecryptInit_ex2: \(OpenSSLErrorQueue.drain())")
     }
     self.context = context
+    self.isTemporary = temporary
   }
 
   deinit { EVP_CIPHER_CTX_free(context) }
@@ -34,7 +39,7 @@ public final class AESGCMWorkspace {
     key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, ciphertext: UnsafeRawBufferPointer,
     tag: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
   ) throws(CryptoError) -> [UInt8]? {
-    defer { forgetKey() }
+    defer { if !isTemporary { forgetKey() } }
     // A nil cipher keeps the fetched AES-256-GCM and its provider context: only key and nonce
     // are set (the nonce resets the GCM state).
     guard EVP_DecryptInit_ex2(context, nil, key.baseAddress, nonce.baseAddress, nil) == 1 else {
