@@ -40,12 +40,18 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode. Made
   /// anew when a reload replaces the service (its key ring may have retired a key).
   private var tickets: VerifiedTicketCache
+  /// This worker's `gatehouse_session_validation_duration_seconds` series (a reload keeps the
+  /// service's metrics, so they stay valid).
+  let validationDurations: ValidationDurations
 
+  /// `worker`: the worker's index (its validation-duration series).
   init(
     service: SessionService, store: any SessionStore, outage: (any SessionStoreOutage)? = nil,
+    worker: Int = 0,
     securityLog: @escaping (String, String) -> Void
   ) {
     self.service = service
+    self.validationDurations = service.metrics.validationDurations(worker: worker)
     self.tickets = VerifiedTicketCache(capacity: service.settings.verifiedTickets)
     self.store = store
     self.breaker = outage ?? store as? BreakerSessionStore
@@ -135,11 +141,12 @@ final class SessionAuthenticator: RequestAuthenticator {
     let ticket = verified.ticket
     if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
     let metrics = service.metrics
+    let durations = validationDurations
     // Made only for an answer that comes later (a store round trip, a rotation).
     func finish() -> (AuthOutcome) -> Void {
       let resume = later.closure()
       return { outcome in
-        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+        Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         resume(outcome)
       }
     }
@@ -160,20 +167,20 @@ final class SessionAuthenticator: RequestAuthenticator {
         request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified,
         held: session)
       {
-        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+        Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
       return Deferred.run(finish()) { done in
         rotate(request, ticket: ticket, record: record, now: now, done)
       }.map { outcome in
-        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+        Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
     }
     return Deferred.run(finish()) { done in
       load(request, ticket: ticket, now: now, followForward: true, fill: fill, verified: verified, done)
     }.map { outcome in
-      Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+      Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
       return outcome
     }
   }
