@@ -160,18 +160,17 @@ final class SessionAuthenticator: RequestAuthenticator {
     if useCache,
       let session = service.cache.lookupSession(ticket.idHash, now: now, { entry.session(cacheForm: $0) })
     {
-      let record = session.record
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
-      // (a store write).
+      // (a store write). The record is read where the session holds it (a copy costs retains).
       if let outcome = decideNow(
-        request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified,
-        held: session)
+        request, ticket: ticket, record: session.record, degraded: degraded, now: now, fill: fill,
+        verified: verified, held: session)
       {
         Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
       return Deferred.run(finish()) { done in
-        rotate(request, ticket: ticket, record: record, now: now, done)
+        rotate(request, ticket: ticket, record: session.record, now: now, done)
       }.map { outcome in
         Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         return outcome
@@ -320,19 +319,18 @@ final class SessionAuthenticator: RequestAuthenticator {
       }
       // During an outage nothing is written: no rotation, no touch, no new cookie.
       if needsRotation && !degraded { return nil }
-      var current = record
-      var session = held
-      if needsTouch && !degraded {
-        session = nil
-        current = policy.touched(record, now: now)
-        let expiresAt = policy.expiresAt(current)
-        service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now, after: fill)
-        store.touch(
-          storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
-        ) { _ in }
+      guard needsTouch && !degraded else {
+        // The record as it is: not copied, the held session object reused.
+        return .allow(
+          grant(request, ticket: ticket, record: record, extraResponse: [], verified: verified, held: held))
       }
-      return .allow(
-        grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified, held: session))
+      let current = policy.touched(record, now: now)
+      let expiresAt = policy.expiresAt(current)
+      service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now, after: fill)
+      store.touch(
+        storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
+      ) { _ in }
+      return .allow(grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified))
     }
   }
 
