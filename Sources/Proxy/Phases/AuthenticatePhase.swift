@@ -38,7 +38,7 @@ struct AuthenticatePhase: RequestPhase {
     let keep = runtime.sessionCookieName != nil
     if policy == .publicAccess {
       if keep {
-        request.authRequest = AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
+        request.authRequest = AuthRequest(request, view, route: request.routeIndex)
       }
       request.authMethod = "public"
       return .proceed
@@ -46,18 +46,18 @@ struct AuthenticatePhase: RequestPhase {
     guard let authenticator = worker.authenticator(for: policy) else {
       // Policies not built into this binary never open a route (config check refuses them too).
       if keep {
-        request.authRequest = AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
+        request.authRequest = AuthRequest(request, view, route: request.routeIndex)
       }
       return refuse(ProxyError(.unauthorized, .internal, "policy unavailable"), request)
     }
     if let outcome = answerInPlace(authenticator, &request, view) {
       if keep {
-        request.authRequest = AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
+        request.authRequest = AuthRequest(request, view, route: request.routeIndex)
       }
       request.authentication = .done
       return apply(outcome, &request, view)
     }
-    let authRequest = AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
+    let authRequest = AuthRequest(request, view, route: request.routeIndex)
     if let length = formBodyToRead(authRequest, policy: policy, runtime, view) {
       request.authRequest = authRequest
       request.authentication = .waitingForBody(length)
