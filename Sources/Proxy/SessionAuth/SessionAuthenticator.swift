@@ -43,6 +43,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// This worker's `gatehouse_session_validation_duration_seconds` series (a reload keeps the
   /// service's metrics, so they stay valid).
   let validationDurations: ValidationDurations
+  /// This worker's AES-GCM context for opening records from the store.
+  private let records = AESGCMWorkspace()
 
   /// `worker`: the worker's index (its validation-duration series).
   init(
@@ -230,7 +232,9 @@ final class SessionAuthenticator: RequestAuthenticator {
           done(.allow(grant))
         }
       case .success(.found(let stored)):
-        guard var record = try? SessionRecord(unsealing: stored.sealed, for: ticket, key: verified?.recordKey)
+        guard
+          var record = try? SessionRecord(
+            unsealing: stored.sealed, for: ticket, key: verified?.recordKey, workspace: records)
         else {
           done(unauthenticated(request, clearCookie: true, reason: "unreadable_record"))
           return
