@@ -10,6 +10,11 @@ public struct FieldNameMatcher: Sendable {
   /// length alone, before the pattern table is touched. All bits set when a prefix pattern or a
   /// pattern of 63 bytes or more is configured (names of 64 bytes or more always take the scan).
   let lengths: UInt64
+  /// Bit `b & 63` of word `b >> 6` set when a name whose first byte folds to `b` may match: the
+  /// names that pass the length test (every length, once a prefix pattern such as `X-Auth-*` is
+  /// configured) are mostly refused on their first byte. Every bit set when a pattern is empty
+  /// or only `*`.
+  let firstBytes: (UInt64, UInt64, UInt64, UInt64)
 
   struct Entry: Sendable {
     var start: Int
@@ -37,12 +42,23 @@ public struct FieldNameMatcher: Sendable {
       lengths |= entry.isPrefix || entry.length >= 63 ? UInt64.max : 1 << UInt64(entry.length)
     }
     self.lengths = lengths
+    var first: [UInt64] = [0, 0, 0, 0]
+    for entry in entries {
+      if entry.length == 0 {
+        first = [.max, .max, .max, .max]
+        break
+      }
+      let b = bytes[entry.start]
+      first[Int(b >> 6)] |= 1 << UInt64(b & 63)
+    }
+    firstBytes = (first[0], first[1], first[2], first[3])
   }
 
   /// True if `name` matches any pattern.
   public func matches(_ name: UnsafeRawBufferPointer) -> Bool {
     let count = name.count
     if count < 64 && lengths & (1 << UInt64(count)) == 0 { return false }
+    if count > 0 && !mayStart(with: Self.fold(name[0])) { return false }
     return bytes.withUnsafeBufferPointer { pattern in
       for entry in entries {
         if entry.isPrefix ? count < entry.length : count != entry.length { continue }
@@ -55,6 +71,18 @@ public struct FieldNameMatcher: Sendable {
       }
       return false
     }
+  }
+
+  @inline(__always)
+  private func mayStart(with b: UInt8) -> Bool {
+    let word: UInt64
+    switch b >> 6 {
+    case 0: word = firstBytes.0
+    case 1: word = firstBytes.1
+    case 2: word = firstBytes.2
+    default: word = firstBytes.3
+    }
+    return word & (1 << UInt64(b & 63)) != 0
   }
 
   @inline(__always)

@@ -30,6 +30,13 @@ final class FieldNameMatcherTests: XCTestCase {
       ),
       ("70-byte name, prefix", ["Q*"], String(repeating: "q", count: 70), true),
       ("prefix beside exact", ["A", "Long-*"], "long-and-longer-name", true),
+      // The first-byte filter: case and '_' folded before it, obs-text, an empty stem.
+      ("first byte, other case", ["X-Auth-*"], "x-auth-user", true),
+      ("first byte no pattern has", ["X-Auth-*", "Gatehouse-*"], "Cookie", false),
+      ("first byte '_' folds to '-'", ["-Private-*"], "_private_x", true),
+      ("first byte above 0x7F", ["\u{E9}t\u{E9}-*"], "\u{E9}t\u{E9}-x", true),
+      ("first byte above 0x7F, refused", ["\u{E9}t\u{E9}-*"], "\u{100}t\u{E9}-x", false),
+      ("empty stem beside others", ["X-*", "*"], "cookie", true),
     ]
     for c in cases {
       let matcher = FieldNameMatcher(patterns: c.patterns)

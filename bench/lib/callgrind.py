@@ -2,7 +2,7 @@
 """Instructions per request, counted by callgrind (repeatable, unlike wall time on a shared machine).
 
     callgrind.py --binary .build/release/gatehouse [--scenarios passthrough,session-l1,jwt-repeat,session-redis]
-                 [--requests 1000,3000] [--out DIR] [--annotate] [--csv FILE]
+                 [--requests 1000,3000] [--out DIR] [--annotate] [--csv FILE] [--sessions N] [--cache-sim]
 
 For each scenario, Gatehouse (one worker, no access log) runs under
 `valgrind --tool=callgrind` twice: once serving N1 requests, once N2, each on one keep-alive
@@ -11,6 +11,11 @@ so (instructions(N2) - instructions(N1)) / (N2 - N1) is the cost of one request.
 a small Python server started here (its cost is not counted). With --annotate the per-function
 table of the N2 run (callgrind_annotate, inclusive) is written next to the raw output; with
 --csv the results also go to FILE (scenario,instructions_per_request; bench/run.sh reads it).
+--sessions N logs N sessions in for the session scenarios (default 100; bench/run.sh's wall-clock
+run uses 10,000, and with more than 100 the verified-ticket cache is sized as run.sh sizes it).
+--cache-sim adds callgrind's cache simulation and prints the simulated first-level and
+last-level data-cache misses per request beside the instructions (why a request with a large
+working set takes longer than its instruction count says; docs/performance.md).
 
 Scenarios:
   passthrough    public route
@@ -145,6 +150,12 @@ auth = "public"
 """
     store = "redis" if scenario.startswith("session-redis") else "memory"
     cache = store == "memory" or scenario == "session-redis-l1-2"
+    sized = ""
+    if SESSIONS > 100:
+        tickets = 4096
+        while tickets < SESSIONS * 3 // 2:
+            tickets *= 2
+        sized = f"max_entries = {max(SESSIONS, 100000)}\nverified_tickets = {tickets}\n"
     text = common + f"""
 [session]
 store = "{store}"
@@ -161,7 +172,7 @@ touch_interval = "20m"
 enabled = {"true" if cache else "false"}
 # Under valgrind a run lasts minutes: entries must not expire mid-run, or "L1 hit" measures misses.
 ttl = "1h"
-
+{sized}
 [[route]]
 path_prefix = "/app/"
 auth = "session"
@@ -263,6 +274,8 @@ def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key,
     cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
     if args.annotate:
         cmd.append("--dump-instr=yes")
+    if args.cache_sim:
+        cmd.append("--cache-sim=yes")
     cmd += [args.binary, "run", "--config", conf]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(out + ".log", "w"))
     try:
@@ -310,11 +323,12 @@ def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key,
     with open(out) as f:
         for line in f:
             if line.startswith("summary:") or line.startswith("totals:"):
-                return int(line.split()[1]), out
+                return [int(x) for x in line.split()[1:]], out
     raise RuntimeError(f"no totals in {out}")
 
 
 def main():
+    global SESSIONS
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--binary", required=True)
     p.add_argument("--scenarios", default="passthrough,session-l1,jwt-repeat,session-redis,session-l1-assert,jwt-repeat-assert")
@@ -322,7 +336,10 @@ def main():
     p.add_argument("--out", default=None)
     p.add_argument("--annotate", action="store_true")
     p.add_argument("--csv", default=None)
+    p.add_argument("--sessions", type=int, default=SESSIONS)
+    p.add_argument("--cache-sim", action="store_true")
     args = p.parse_args()
+    SESSIONS = args.sessions
     n1, n2 = (int(x) for x in args.requests.split(","))
     args.out = args.out or tempfile.mkdtemp(prefix="gatehouse-callgrind-")
     os.makedirs(args.out, exist_ok=True)
@@ -365,14 +382,21 @@ def main():
                     break
                 except OSError:
                     time.sleep(0.05)
-        print(f"{'scenario':<14} {'instr/request':>14}   (N={n1} and N={n2}; raw output in {args.out})")
+        misses = f" {'D1 misses':>10} {'LL misses':>10}" if args.cache_sim else ""
+        print(f"{'scenario':<14} {'instr/request':>14}{misses}   (N={n1} and N={n2}; raw output in {args.out})")
         for scenario in scenarios:
             i1, _ = run_once(args, scenario, n1, tmp, upstream.server_port, redis_port, session_key, token,
                              iter(token_list))
             i2, out = run_once(args, scenario, n2, tmp, upstream.server_port, redis_port, session_key, token,
                                iter(token_list[n1 + max(SESSIONS, 100):]))
-            per = (i2 - i1) / (n2 - n1)
-            print(f"{scenario:<14} {per:>14,.0f}", flush=True)
+            per = (i2[0] - i1[0]) / (n2 - n1)
+            extra = ""
+            if args.cache_sim:
+                # Events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw.
+                d1 = (i2[4] + i2[5] - i1[4] - i1[5]) / (n2 - n1)
+                ll = (i2[7] + i2[8] - i1[7] - i1[8]) / (n2 - n1)
+                extra = f" {d1:>10,.1f} {ll:>10,.1f}"
+            print(f"{scenario:<14} {per:>14,.0f}{extra}", flush=True)
             if args.csv:
                 new = not os.path.exists(args.csv)
                 with open(args.csv, "a") as f:

@@ -45,6 +45,8 @@ public final class GatehouseMetrics: Sendable {
     buckets: requestBuckets)
 
   public let registry: PrometheusCollectorRegistry
+  /// `gatehouse_session_validation_duration_seconds`, rendered after the registry's families.
+  let validationDurations = ValidationDurationFamily()
   let routeSlots = RouteSlots()
   private let workers = Mutex<[WorkerMetrics]>([])
   private let state = Mutex(ScrapeState())
@@ -236,6 +238,7 @@ public final class GatehouseMetrics: Sendable {
       series: workers.map { ($0.index, $0.upstreamConnectDuration) }, to: &exposition)
     Self.upstreamResponseDurationFamily.append(
       series: workers.map { ($0.index, $0.upstreamResponseDuration) }, to: &exposition)
+    validationDurations.append(to: &exposition)
     return exposition
   }
 

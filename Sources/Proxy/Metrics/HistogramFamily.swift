@@ -20,15 +20,26 @@ struct HistogramFamily: Sendable {
   /// Appends the family, one series per `(worker index, histogram)`; nothing without series
   /// (as an unregistered family).
   func append(series: [(worker: Int, histogram: WorkerHistogram)], to buffer: inout [UInt8]) {
+    append(summed: series.map { (#"worker="\#($0.worker)""#, [$0.histogram]) }, to: &buffer)
+  }
+
+  /// Appends the family, one series per label set (rendered `key="value",…`), each the sum of
+  /// its histograms (one per worker); nothing without series.
+  func append(summed series: [(labels: String, histograms: [WorkerHistogram])], to buffer: inout [UInt8]) {
     guard !series.isEmpty else { return }
     buffer.append(contentsOf: "# HELP \(name) ".utf8)
     for byte in help.utf8 {
       if byte == UInt8(ascii: "\\") { buffer.append(contentsOf: #"\\"#.utf8) } else { buffer.append(byte) }
     }
     buffer.append(contentsOf: "\n# TYPE \(name) histogram\n".utf8)
-    for (worker, histogram) in series {
-      let labels = #"worker="\#(worker)""#
-      let (cumulative, sumNanos) = histogram.snapshot()
+    for (labels, histograms) in series {
+      var cumulative = [UInt64](repeating: 0, count: bucketLabels.count)
+      var sumNanos: UInt64 = 0
+      for histogram in histograms {
+        let (counts, sum) = histogram.snapshot()
+        for (bucket, count) in counts.enumerated() { cumulative[bucket] &+= count }
+        sumNanos &+= sum
+      }
       for (label, count) in zip(bucketLabels, cumulative) {
         buffer.append(contentsOf: #"\#(name)_bucket{\#(labels),le="\#(label)"} \#(count)"#.utf8)
         buffer.append(UInt8(ascii: "\n"))

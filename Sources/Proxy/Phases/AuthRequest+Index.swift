@@ -4,77 +4,115 @@ import HTTP1
 extension AuthRequest {
   /// The request as an authenticator sees it, copied out of the header index into one
   /// allocation (it may wait for an answer longer than the head stays in the read buffer).
-  /// Borrowing: an initializer would otherwise take (copy) the whole context, view and route.
-  init(_ request: borrowing RequestContext, _ view: borrowing RequestView, route: borrowing CompiledRoute) {
+  /// Borrowing: an initializer would otherwise take (copy) the whole context and view. The route
+  /// is named by its index (a `CompiledRoute` argument was copied out of the route table), the
+  /// head and the header index are read by address, and every field is found once, before the
+  /// copy is sized and written (the sizing pass used to look each one up again).
+  init(_ request: borrowing RequestContext, _ view: borrowing RequestView, route routeIndex: Int) {
     let runtime = request.runtime
-    let index = request.headers
-    let head = view.head
+    let head = view.headAddress
     let bytes = view.bytes
-    var cookieFields = 0
-    if index.firstCookie >= 0 {
-      for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
-        cookieFields += 1
-      }
-    }
-    let forwardedFor =
-      request.peerTrusted
-      ? index.joined(.forwardedFor, from: index.firstForwardedFor, separator: ",", head, bytes) : nil
     let trusted = request.peerTrusted
+    let methodOverrideUnsafe = request.methodOverrideUnsafe
     let path = view.path
     let target = view.target
     let sessionCookieName = runtime.sessionCookieName
-    func copy(cookies: UnsafeRawBufferPointer?) -> CopiedFields {
-      // Found once, before the fields are sized and copied.
-      var sessionCookie: UnsafeRawBufferPointer?
-      if let cookies, var name = sessionCookieName {
-        name.withUTF8 { name in
-          if case .found(let range) = CookieHeader.lookup(
-            name: name, in: cookies.assumingMemoryBound(to: UInt8.self))
-          {
-            sessionCookie = UnsafeRawBufferPointer(rebasing: cookies[range])
-          }
-        }
-      }
-      return CopiedFields { writer in
-        if index.authorizationCount == 1 {
-          writer.set(.authorization, index.value(index.authorization, head, bytes))
-        }
-        writer.set(.cookies, cookies)
-        writer.set(.userAgent, index.value(index.userAgent, head, bytes))
-        writer.set(.host, index.value(index.host, head, bytes))
-        writer.set(.origin, index.value(index.origin, head, bytes))
-        writer.set(.secFetchSite, index.value(index.secFetchSite, head, bytes))
-        writer.set(.contentType, index.value(index.contentType, head, bytes))
-        if index.firstAccept >= 0 {
-          writer.begin(.accept)
-          var first = true
-          for position in index.firstAccept..<index.count where index.role(at: position) == .accept {
-            if !first { writer.append(",") }
-            first = false
-            writer.append(head.fields[position].value(in: bytes))
-          }
-        }
-        writer.set(.path, path)
-        writer.set(.target, target)
-        writer.set(.sessionCookie, sessionCookie)
-        writer.set(.csrfToken, index.value(index.csrfToken, head, bytes))
-        if trusted { writer.set(.forwardedProto, index.value(index.forwardedProto, head, bytes)) }
+    let fields = withUnsafePointer(to: request.headers) { indexAddress in
+      Self.fields(indexAddress, head, bytes, trusted: trusted, path, target, sessionCookieName)
+    }
+    let forwardedFor = withUnsafePointer(to: request.headers) { index in
+      trusted
+        ? index.pointee.joined(
+          .forwardedFor, from: index.pointee.firstForwardedFor, separator: ",", head.pointee, bytes) : nil
+    }
+    // Member by member: the table's element is read in place, not copied whole.
+    self.init(
+      policy: runtime.routes.routes[routeIndex].auth, routeName: runtime.routes.routes[routeIndex].name,
+      method: head.pointee.method, clientIP: runtime.clientIP(peer: view.peer.ip, forwardedFor: forwardedFor),
+      onUnauthenticated: runtime.routes.routes[routeIndex].onUnauthenticated, fields: fields,
+      methodOverrideUnsafe: methodOverrideUnsafe)
+    if !runtime.fingerprintHeaders.isEmpty {
+      fingerprint = runtime.fingerprintHeaders.values(head.pointee, bytes, request.headers)
+    }
+  }
+
+  /// The copied fields. Several `Cookie` fields are joined first (rare); one is searched where
+  /// it lies for the session cookie.
+  private static func fields(
+    _ index: UnsafePointer<HeaderIndex>, _ head: UnsafePointer<RequestHead>, _ bytes: UnsafeRawBufferPointer,
+    trusted: Bool, _ path: UnsafeRawBufferPointer, _ target: UnsafeRawBufferPointer,
+    _ sessionCookieName: String?
+  ) -> CopiedFields {
+    let firstCookie = index.pointee.firstCookie
+    var cookieFields = 0
+    if firstCookie >= 0 {
+      for position in firstCookie..<index.pointee.count where index.pointee.role(at: position) == .cookie {
+        cookieFields += 1
       }
     }
-    // Several `Cookie` fields are joined first (rare); one is searched where it lies.
-    let fields =
-      cookieFields > 1
-      ? index.joined(.cookie, from: index.firstCookie, separator: "; ", head, bytes)!.withUnsafeBytes {
-        copy(cookies: $0)
+    if cookieFields > 1 {
+      return index.pointee.joined(.cookie, from: firstCookie, separator: "; ", head.pointee, bytes)!
+        .withUnsafeBytes {
+          copy(index, head, bytes, cookies: $0, trusted: trusted, path, target, sessionCookieName)
+        }
+    }
+    return copy(
+      index, head, bytes, cookies: index.pointee.value(firstCookie, head.pointee, bytes), trusted: trusted,
+      path,
+      target, sessionCookieName)
+  }
+
+  private static func copy(
+    _ index: UnsafePointer<HeaderIndex>, _ head: UnsafePointer<RequestHead>, _ bytes: UnsafeRawBufferPointer,
+    cookies: UnsafeRawBufferPointer?, trusted: Bool, _ path: UnsafeRawBufferPointer,
+    _ target: UnsafeRawBufferPointer, _ sessionCookieName: String?
+  ) -> CopiedFields {
+    var sessionCookie: UnsafeRawBufferPointer?
+    if let cookies, let name = sessionCookieName {
+      var name = name
+      name.withUTF8 { name in
+        if case .found(let range) = CookieHeader.lookup(
+          name: name, in: cookies.assumingMemoryBound(to: UInt8.self))
+        {
+          sessionCookie = UnsafeRawBufferPointer(rebasing: cookies[range])
+        }
       }
-      : copy(cookies: index.value(index.firstCookie, head, bytes))
-    self.init(
-      policy: route.auth, routeName: route.name, method: head.method,
-      clientIP: runtime.clientIP(peer: view.peer.ip, forwardedFor: forwardedFor),
-      onUnauthenticated: route.onUnauthenticated, fields: fields,
-      methodOverrideUnsafe: request.methodOverrideUnsafe)
-    if !runtime.fingerprintHeaders.isEmpty {
-      fingerprint = runtime.fingerprintHeaders.values(head, bytes, index)
+    }
+    // Each field found once; the writer runs twice (size, then copy) over these.
+    func value(_ position: Int) -> UnsafeRawBufferPointer? {
+      index.pointee.value(position, head.pointee, bytes)
+    }
+    let authorization = index.pointee.authorizationCount == 1 ? value(index.pointee.authorization) : nil
+    let userAgent = value(index.pointee.userAgent)
+    let host = value(index.pointee.host)
+    let origin = value(index.pointee.origin)
+    let secFetchSite = value(index.pointee.secFetchSite)
+    let contentType = value(index.pointee.contentType)
+    let csrfToken = value(index.pointee.csrfToken)
+    let forwardedProto = trusted ? value(index.pointee.forwardedProto) : nil
+    let firstAccept = index.pointee.firstAccept
+    return CopiedFields { writer in
+      writer.set(.authorization, authorization)
+      writer.set(.cookies, cookies)
+      writer.set(.userAgent, userAgent)
+      writer.set(.host, host)
+      writer.set(.origin, origin)
+      writer.set(.secFetchSite, secFetchSite)
+      writer.set(.contentType, contentType)
+      if firstAccept >= 0 {
+        writer.begin(.accept)
+        var first = true
+        for position in firstAccept..<index.pointee.count where index.pointee.role(at: position) == .accept {
+          if !first { writer.append(",") }
+          first = false
+          writer.append(head.pointee.fields[position].value(in: bytes))
+        }
+      }
+      writer.set(.path, path)
+      writer.set(.target, target)
+      writer.set(.sessionCookie, sessionCookie)
+      writer.set(.csrfToken, csrfToken)
+      writer.set(.forwardedProto, forwardedProto)
     }
   }
 }

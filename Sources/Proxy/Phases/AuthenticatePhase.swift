@@ -33,29 +33,39 @@ struct AuthenticatePhase: RequestPhase {
       break
     }
     // Kept for the response phases (login, logout, elevate need the client's address and
-    // User-Agent) whenever sessions are configured.
-    if runtime.sessionCookieName != nil {
-      request.authRequest = AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
-    }
+    // User-Agent) whenever sessions are configured: stored after the authenticator has seen it
+    // (moved, not copied out of the request's state again).
+    let keep = runtime.sessionCookieName != nil
     if policy == .publicAccess {
+      if keep {
+        request.authRequest = AuthRequest(request, view, route: request.routeIndex)
+      }
       request.authMethod = "public"
       return .proceed
     }
     guard let authenticator = worker.authenticator(for: policy) else {
       // Policies not built into this binary never open a route (config check refuses them too).
+      if keep {
+        request.authRequest = AuthRequest(request, view, route: request.routeIndex)
+      }
       return refuse(ProxyError(.unauthorized, .internal, "policy unavailable"), request)
     }
     if let outcome = answerInPlace(authenticator, &request, view) {
+      if keep {
+        request.authRequest = AuthRequest(request, view, route: request.routeIndex)
+      }
       request.authentication = .done
       return apply(outcome, &request, view)
     }
-    let authRequest =
-      request.authRequest ?? AuthRequest(request, view, route: runtime.routes.routes[request.routeIndex])
+    let authRequest = AuthRequest(request, view, route: request.routeIndex)
     if let length = formBodyToRead(authRequest, policy: policy, runtime, view) {
+      request.authRequest = authRequest
       request.authentication = .waitingForBody(length)
       return .needBody(length)
     }
-    return authenticate(authRequest, with: authenticator, &request, view)
+    let result = authenticate(authRequest, with: authenticator, &request, view)
+    if keep { request.authRequest = consume authRequest }
+    return result
   }
 
   /// The authenticator's answer from the `Authorization` bytes in the read buffer (a repeated

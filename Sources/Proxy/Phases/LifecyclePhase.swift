@@ -14,11 +14,16 @@ struct LifecyclePhase: ResponsePhase {
       request.lifecycle = .done
       return apply(outcome, &request)
     }
-    guard let names = request.runtime.lifecycleHeaders, let sessions = worker.sessionLifecycle else {
+    // The matchers are read where the runtime holds them: binding them (`guard let`) copied the
+    // struct, eight retains and releases per response (docs/performance.md, "round 5").
+    let runtime = request.runtime
+    guard case .some = runtime.lifecycleHeaders, let sessions = worker.sessionLifecycle else {
       return .proceed
     }
     var action: SessionLifecycle.Action?
-    if let scanned = SessionLifecycle.scan(view.head, base: view.bytes.baseAddress!, headers: names) {
+    if let scanned = SessionLifecycle.scan(
+      view.head, base: view.bytes.baseAddress!, headers: runtime.lifecycleHeaders!)
+    {
       guard let valid = scanned else {
         return .answer(ProxyError(.upstreamProtocol, .upstream, "invalid session lifecycle header"))
       }

@@ -8,7 +8,9 @@ import Net
 /// address, the buffers unowned — so making a view for each run of the phases costs no copy
 /// and no reference counting.
 struct RequestView {
-  private let headAddress: UnsafePointer<RequestHead>
+  /// The parsed head's address: `headAddress.pointee` reads it in place where `let h = head`
+  /// would copy the struct (and retain its arrays), e.g. inside a closure.
+  let headAddress: UnsafePointer<RequestHead>
   /// The parsed head (the exchange's own, read in place).
   var head: RequestHead { unsafeAddress { headAddress } }
   /// The head's bytes: `head.fields[i].name(in: bytes)` and `.value(in: bytes)`.

@@ -33,8 +33,8 @@ public final class GatehouseServer: @unchecked Sendable {
   let adminEndpoints: AdminEndpoints
   /// Sampled requests' spans to the OTLP collector; nil without `[tracing] otlp_endpoint`.
   private(set) var spanExporter: SpanExporter?
-  /// `method="jwt"` validation durations, shared by every worker's JWT authenticator.
-  private let jwtDurations: ValidationDurations
+  /// `method="jwt"` validation durations, one set per worker (index = worker index).
+  private let jwtDurations: [ValidationDurations]
   /// `GET /health`: the graded verdict beside readiness.
   public let health: HealthMonitor
   private var admin: AdminServer?
@@ -51,7 +51,8 @@ public final class GatehouseServer: @unchecked Sendable {
     self.metrics = GatehouseMetrics(
       activeConnections: { shared.activeConnections.load(ordering: .relaxed) },
       droppedLogLines: { sink.droppedLines })
-    jwtDurations = ValidationDurations(registry: metrics.registry, method: "jwt")
+    jwtDurations = metrics.validationDurations.durations(
+      method: "jwt", results: ["valid", "invalid"], workers: config.server.workers)
     let health = HealthMonitor(settings: config.health, clock: clock)
     self.health = health
     self.adminEndpoints = AdminEndpoints(
@@ -106,7 +107,8 @@ public final class GatehouseServer: @unchecked Sendable {
     if let settings = config.session {
       do {
         sessions = try SessionService(
-          settings: settings, registry: metrics.registry, workers: config.server.workers, clock: clock,
+          settings: settings, registry: metrics.registry, validationDurations: metrics.validationDurations,
+          workers: config.server.workers, clock: clock,
           log: log, events: SessionEvents(sink: sink, logUserIDs: config.log.logUserIDs))
       } catch {
         throw StartupError(description: error.description)
@@ -182,7 +184,7 @@ public final class GatehouseServer: @unchecked Sendable {
         let stores = sessions.workerStores(index: index, loop: loop)
         let store = stores.store
         let sessionAuthenticator = SessionAuthenticator(
-          service: sessions, store: store, outage: stores.outage, securityLog: securityLog)
+          service: sessions, store: store, outage: stores.outage, worker: index, securityLog: securityLog)
         worker.sessionAuthenticator = sessionAuthenticator
         worker.authenticators[.session] =
           sessions.acceptsJWTDuringOutage
@@ -208,7 +210,8 @@ public final class GatehouseServer: @unchecked Sendable {
       }
       if let jwt = jwtRuntime {
         worker.authenticators[.jwt] = JWTAuthenticator(
-          runtime: jwt, loop: loop, durations: jwtDurations, sessions: worker.sessionAuthenticator)
+          runtime: jwt, loop: loop, durations: jwtDurations[index % jwtDurations.count],
+          sessions: worker.sessionAuthenticator)
       }
       worker.authenticators[.sessionOrJWT] = SessionOrJWTAuthenticator(worker: worker)
       worker.assertionIssuer = assertionIssuer
@@ -331,7 +334,8 @@ public final class GatehouseServer: @unchecked Sendable {
     for worker in workers {
       let authenticator = fresh.map {
         JWTAuthenticator(
-          runtime: $0, loop: worker.loop, durations: jwtDurations, sessions: worker.sessionAuthenticator)
+          runtime: $0, loop: worker.loop, durations: jwtDurations[worker.index % jwtDurations.count],
+          sessions: worker.sessionAuthenticator)
       }
       let box = AuthenticatorBox(authenticator)
       worker.loop.execute { worker.authenticators[.jwt] = box.value.map { $0 as any RequestAuthenticator } }

@@ -64,13 +64,15 @@ extension SessionAuthenticator {
 
   /// One validation's duration by result, and the store-unavailable error (the other error
   /// types are counted where they are decided).
-  static func record(_ outcome: AuthOutcome, _ metrics: SessionMetrics, nanos: UInt64) {
+  static func record(
+    _ outcome: AuthOutcome, _ metrics: SessionMetrics, _ durations: ValidationDurations, nanos: UInt64
+  ) {
     switch outcome {
-    case .allow: metrics.validated(.valid, nanos: nanos)
+    case .allow: durations.record(result: SessionMetrics.ValidationResult.valid.index, nanos: nanos)
     case .deny(let error, _) where error.kind == .storeUnavailable:
-      metrics.validated(.unavailable, nanos: nanos)
+      durations.record(result: SessionMetrics.ValidationResult.unavailable.index, nanos: nanos)
       metrics.failed(.storeUnavailable)
-    case .deny: metrics.validated(.invalid, nanos: nanos)
+    case .deny: durations.record(result: SessionMetrics.ValidationResult.invalid.index, nanos: nanos)
     }
   }
 

@@ -40,14 +40,20 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode. Made
   /// anew when a reload replaces the service (its key ring may have retired a key).
   private var tickets: VerifiedTicketCache
+  /// This worker's `gatehouse_session_validation_duration_seconds` series (a reload keeps the
+  /// service's metrics, so they stay valid).
+  let validationDurations: ValidationDurations
   /// This worker's AES-GCM context for opening records from the store.
   private let records = AESGCMWorkspace()
 
+  /// `worker`: the worker's index (its validation-duration series).
   init(
     service: SessionService, store: any SessionStore, outage: (any SessionStoreOutage)? = nil,
+    worker: Int = 0,
     securityLog: @escaping (String, String) -> Void
   ) {
     self.service = service
+    self.validationDurations = service.metrics.validationDurations(worker: worker)
     self.tickets = VerifiedTicketCache(capacity: service.settings.verifiedTickets)
     self.store = store
     self.breaker = outage ?? store as? BreakerSessionStore
@@ -137,11 +143,12 @@ final class SessionAuthenticator: RequestAuthenticator {
     let ticket = verified.ticket
     if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
     let metrics = service.metrics
+    let durations = validationDurations
     // Made only for an answer that comes later (a store round trip, a rotation).
     func finish() -> (AuthOutcome) -> Void {
       let resume = later.closure()
       return { outcome in
-        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+        Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         resume(outcome)
       }
     }
@@ -155,27 +162,26 @@ final class SessionAuthenticator: RequestAuthenticator {
     if useCache,
       let session = service.cache.lookupSession(ticket.idHash, now: now, { entry.session(cacheForm: $0) })
     {
-      let record = session.record
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
-      // (a store write).
+      // (a store write). The record is read where the session holds it (a copy costs retains).
       if let outcome = decideNow(
-        request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified,
-        held: session)
+        request, ticket: ticket, record: session.record, degraded: degraded, now: now, fill: fill,
+        verified: verified, held: session)
       {
-        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+        Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
       return Deferred.run(finish()) { done in
-        rotate(request, ticket: ticket, record: record, now: now, done)
+        rotate(request, ticket: ticket, record: session.record, now: now, done)
       }.map { outcome in
-        Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+        Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
     }
     return Deferred.run(finish()) { done in
       load(request, ticket: ticket, now: now, followForward: true, fill: fill, verified: verified, done)
     }.map { outcome in
-      Self.record(outcome, metrics, nanos: clock.monotonicNanos() &- started)
+      Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
       return outcome
     }
   }
@@ -317,19 +323,18 @@ final class SessionAuthenticator: RequestAuthenticator {
       }
       // During an outage nothing is written: no rotation, no touch, no new cookie.
       if needsRotation && !degraded { return nil }
-      var current = record
-      var session = held
-      if needsTouch && !degraded {
-        session = nil
-        current = policy.touched(record, now: now)
-        let expiresAt = policy.expiresAt(current)
-        service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now, after: fill)
-        store.touch(
-          storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
-        ) { _ in }
+      guard needsTouch && !degraded else {
+        // The record as it is: not copied, the held session object reused.
+        return .allow(
+          grant(request, ticket: ticket, record: record, extraResponse: [], verified: verified, held: held))
       }
-      return .allow(
-        grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified, held: session))
+      let current = policy.touched(record, now: now)
+      let expiresAt = policy.expiresAt(current)
+      service.cache.insert(ticket.idHash, record: current, expiresAt: expiresAt, now: now, after: fill)
+      store.touch(
+        storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
+      ) { _ in }
+      return .allow(grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified))
     }
   }
 

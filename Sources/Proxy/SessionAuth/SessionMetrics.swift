@@ -28,8 +28,9 @@ final class SessionMetrics: Sendable {
   private let forgedTickets: Counter
   private let rejectedLogins: Counter
   private let writeFailures: [Counter]
-  /// `gatehouse_session_validation_duration_seconds{method="session",result}`, by `ValidationResult`.
-  private let validation: [DurationHistogram]
+  /// `gatehouse_session_validation_duration_seconds{method="session",result}`, one set per worker
+  /// (index = worker index), by `ValidationResult`; recorded without a lock (`ValidationDurations`).
+  private let validation: [ValidationDurations]
   private let errors: [Counter]
   private let cacheRequests: (hit: Counter, miss: Counter)
   /// The vault's and login detection's families.
@@ -38,11 +39,20 @@ final class SessionMetrics: Sendable {
   private let exportedCache = Mutex<(hits: UInt64, misses: UInt64)>((0, 0))
 
   /// How a validation ended: granted, refused, or not decidable (store unavailable).
+  /// The raw value is the `result` label; the order is the series' (`ValidationDurations`).
   enum ValidationResult: String, CaseIterable {
     case valid, invalid, unavailable
+
+    var index: Int {
+      switch self {
+      case .valid: 0
+      case .invalid: 1
+      case .unavailable: 2
+      }
+    }
   }
 
-  init(registry: PrometheusCollectorRegistry) {
+  init(registry: PrometheusCollectorRegistry, validationDurations: ValidationDurationFamily, workers: Int) {
     vault = VaultMetrics(registry: registry)
     created = registry.counter(
       "gatehouse_sessions_created_total", labels: [], help: "Sessions created by logins.")
@@ -70,11 +80,8 @@ final class SessionMetrics: Sendable {
         "gatehouse_session_write_failures_total", labels: [("operation", $0.rawValue)],
         help: "Logouts, revocations and rotations the store did not write (the session lives on there).")
     }
-    validation = ValidationResult.allCases.map {
-      registry.durationHistogram(
-        ValidationDurations.name, labels: [("method", "session"), ("result", $0.rawValue)],
-        buckets: ValidationDurations.buckets, help: ValidationDurations.help)
-    }
+    validation = validationDurations.durations(
+      method: "session", results: ValidationResult.allCases.map(\.rawValue), workers: workers)
     errors = SessionErrorType.allCases.map {
       registry.counter(
         "gatehouse_session_errors_total", labels: [("error_type", $0.rawValue)],
@@ -90,8 +97,9 @@ final class SessionMetrics: Sendable {
     )
   }
 
-  func validated(_ result: ValidationResult, nanos: UInt64) {
-    validation[ValidationResult.allCases.firstIndex(of: result)!].record(.nanoseconds(Int64(nanos)))
+  /// Worker `index`'s validation durations (recorded on its loop thread only).
+  func validationDurations(worker index: Int) -> ValidationDurations {
+    validation[index % validation.count]
   }
 
   func failed(_ type: SessionErrorType) {

@@ -57,9 +57,12 @@ public final class SessionService: Sendable {
     public let description: String
   }
 
-  /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge).
-  public init(
-    settings: SessionSettings, registry: PrometheusCollectorRegistry, workers: Int = 1,
+  /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge and the
+  /// validation durations). `validationDurations`: where the scrape renders those (nil: kept
+  /// unrendered, for tests that read no exposition).
+  init(
+    settings: SessionSettings, registry: PrometheusCollectorRegistry,
+    validationDurations: ValidationDurationFamily? = nil, workers: Int = 1,
     clock: any Clock = SystemClock(), log: Logger = Logger(label: "gatehouse"), events: SessionEvents? = nil
   ) throws(SetupError) {
     self.settings = settings
@@ -98,7 +101,9 @@ public final class SessionService: Sendable {
     }
     revokedTickets = RevokedTickets()
     cache = Self.cache(settings, memoryStore: memoryStore)
-    metrics = SessionMetrics(registry: registry)
+    metrics = SessionMetrics(
+      registry: registry, validationDurations: validationDurations ?? ValidationDurationFamily(),
+      workers: self.workers)
     cookieAttributes = Self.cookieAttributes(settings)
     replicaLagAllowance = settings.redis?.readFrom == .replicaPreferred ? SessionPolicy.nanosPerSecond : nil
   }
