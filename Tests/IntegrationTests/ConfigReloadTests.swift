@@ -137,6 +137,7 @@ final class ConfigReloadTests: SessionTestCase {
     let gatehouse = try startGatehouse(toml: base)
     XCTAssertTrue(
       waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+    waitForSessionStore(gatehouse)
     XCTAssertEqual(try send(gatehouse, "GET", "/login-as/fay").response.status, 200, "login, no WAIT")
     XCTAssertTrue(try admin(gatehouse, "GET", "/config").body.hasPrefix("# generation 1, loaded "))
 

@@ -22,6 +22,7 @@ final class RedisVaultTests: SessionVaultTestCase {
       session: Self.vault + ["store = \"redis\"", "[redis]", "address = \"127.0.0.1:\(redis.port)\""])
     XCTAssertTrue(
       waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+    waitForSessionStore(gatehouse)
     return gatehouse
   }
 

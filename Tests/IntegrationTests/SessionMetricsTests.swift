@@ -43,8 +43,8 @@ final class SessionMetricsTests: SessionTestCase {
     for process in [other, gatehouse] {
       XCTAssertTrue(
         waitUntil(timeout: 5) { (try? self.admin(process, "GET", "/readyz").status) == 200 }, process.logs)
+      waitForSessionStore(process)
     }
-    Thread.sleep(forTimeInterval: 0.2)
 
     let ticket = try login(other, "mia").ticket
     for _ in 0..<3 { XCTAssertTrue(try isAlive(gatehouse, ticket, "mia")) }

@@ -14,7 +14,8 @@ final class StrictPhaseTests: GatehouseTestCase {
       assertNothingForwarded(after: before, method, through: gatehouse)
     }
     XCTAssertTrue(
-      waitUntil(timeout: 2) { gatehouse.logs.contains("refused_method") }, "security event: \(gatehouse.logs)"
+      waitUntil(timeout: 10) { gatehouse.logs.contains("refused_method") },
+      "security event: \(gatehouse.logs)"
     )
     let (get, forwarded) = try send(gatehouse, "GET", "/plain")
     XCTAssertEqual(get.status, 200)

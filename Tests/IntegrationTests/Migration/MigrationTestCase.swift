@@ -37,11 +37,13 @@ class MigrationTestCase: SessionTestCase {
       + ["[redis.target]", "address = \"127.0.0.1:\(toRedis.port)\"", "command_timeout = \"1s\""] + target
   }
 
-  /// Starts a replica and waits until `/readyz` is 200 (stores connected, fleet key read).
+  /// Starts a replica and waits until `/readyz` is 200 (fleet key read) and every worker's
+  /// Redis links are ready (`waitForSessionStore`).
   func startReplica(_ lines: [String]) throws -> GatehouseProcess {
     let gatehouse = try startSessionGatehouse(session: lines)
     let ready = waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }
     XCTAssertTrue(ready, "replica ready: \(gatehouse.logs)")
+    waitForSessionStore(gatehouse)
     return gatehouse
   }
 
