@@ -177,6 +177,13 @@ final class RedisClusterFleetTests: SessionTestCase {
     return applied >= written
   }
 
+  /// The non-zero store error and timeout counters of `gatehouse` (a failure message's evidence).
+  private func storeErrors(_ gatehouse: GatehouseProcess) throws -> [String] {
+    try
+      (metric(gatehouse, "gatehouse_redis_errors_total") + metric(gatehouse, "gatehouse_redis_timeouts_total"))
+      .filter { !$0.hasSuffix(" 0") }
+  }
+
   /// A login that may fail (503 during a failover): its ticket, or nil.
   private func freshLogin(_ gatehouse: GatehouseProcess, _ user: String) throws -> String? {
     let (response, _) = try send(gatehouse, "GET", "/login-as/\(user)")
@@ -198,14 +205,22 @@ final class RedisClusterFleetTests: SessionTestCase {
       done.withLock { $0 = outcome }
     }
     reshard.start()
-    var notOK: [Int] = []
+    var notOK: [String] = []
     var rounds = 0
     while done.withLock({ $0 == nil }) || rounds < 2 {
-      notOK += try (statuses(a, tickets) + statuses(b, tickets)).filter { $0 != 200 }
+      for (name, member) in [("A", a), ("B", b)] {
+        notOK += try statuses(member, tickets).enumerated().filter { $0.element != 200 }.map {
+          "\(name) ticket \($0.offset): \($0.element)"
+        }
+      }
       rounds += 1
     }
     XCTAssertNoThrow(try done.withLock { $0 }!.get(), "reshard finished")
-    XCTAssertEqual(notOK, [], "every valid session answered 200 during the reshard (\(rounds) rounds)")
+    let (errorsA, errorsB) = (try storeErrors(a), try storeErrors(b))
+    XCTAssertEqual(
+      notOK, [],
+      "every valid session answered 200 during the reshard (\(rounds) rounds); store errors: "
+        + "\(errorsA) on A, \(errorsB) on B")
     let fresh = try loginUsers(b, 10, prefix: "moved")
     XCTAssertEqual(
       try statuses(a, fresh), Array(repeating: 200, count: fresh.count), "logins after the reshard")

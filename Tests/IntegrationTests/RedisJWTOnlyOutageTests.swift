@@ -33,7 +33,7 @@ final class RedisJWTOnlyOutageTests: SessionTestCase {
     toml += sessionOrJWTSections(jwksURL: "\(jwks.url)")
     let gatehouse = try startGatehouse(toml: toml)
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "ready: \(gatehouse.logs)")
     waitForSessionStore(gatehouse)
     let session = try login(gatehouse, "ivy").ticket
@@ -60,7 +60,7 @@ final class RedisJWTOnlyOutageTests: SessionTestCase {
       sessionSetCookie(loginDuringOutage, "login during the outage"), "no cookie for a refused login")
 
     redis.resume()
-    let recovered = waitUntil(timeout: 5) {
+    let recovered = waitUntil(timeout: 15) {
       (try? self.request(gatehouse, "GET", "/both/x", ticket: session).response.status) == 200
     }
     XCTAssertTrue(recovered, "the session works again after the outage")
@@ -83,7 +83,7 @@ final class RedisJWTOnlyOutageTests: SessionTestCase {
       """
     let gatehouse = try startGatehouse(toml: toml)
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "ready: \(gatehouse.logs)")
     waitForSessionStore(gatehouse)
     return gatehouse

@@ -17,7 +17,7 @@ final class RedisPerUserCapTests: RedisSessionTestCase {
       "command_timeout = \"3s\"", "breaker_failures = 1000",
     ])
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "replica ready: \(gatehouse.logs)")
     waitForSessionStore(gatehouse)
     return gatehouse

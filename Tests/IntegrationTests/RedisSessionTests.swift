@@ -16,7 +16,7 @@ final class RedisSessionTests: RedisSessionTestCase {
   private func startReplica(session: [String] = [], redis redisKeys: [String] = []) throws -> GatehouseProcess
   {
     let gatehouse = try startSessionGatehouse(session: redisLines(session: session, redis: redisKeys))
-    let ready = waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }
+    let ready = waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }
     XCTAssertTrue(ready, "replica ready: \(gatehouse.logs)")
     // The subscriber confirms after the data connection: wait until L1 is usable.
     waitForSessionStore(gatehouse)
@@ -191,7 +191,7 @@ final class RedisSessionTests: RedisSessionTestCase {
     ).replacingOccurrences(of: "workers = 2", with: "workers = 1")
     let gatehouse = try startGatehouse(toml: toml)
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
     waitForSessionStore(gatehouse)
     let cached = try login(gatehouse, "ada")
     XCTAssertTrue(try isAlive(gatehouse, cached.ticket, "cached before the outage"))
@@ -207,7 +207,7 @@ final class RedisSessionTests: RedisSessionTestCase {
     let before = try subscriberIDs()
     _ = try redis.cli(["CLIENT", "KILL", "TYPE", "pubsub"])
     XCTAssertTrue(
-      waitUntil(timeout: 5) { ((try? self.subscriberIDs()) ?? []).contains { !before.contains($0) } },
+      waitUntil(timeout: 15) { ((try? self.subscriberIDs()) ?? []).contains { !before.contains($0) } },
       "the subscriber came back")
     for attempt in 0..<30 {
       let (response, _) = try request(gatehouse, "GET", "/api/alive", ticket: cached.ticket)

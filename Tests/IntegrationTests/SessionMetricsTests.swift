@@ -42,7 +42,7 @@ final class SessionMetricsTests: SessionTestCase {
     let gatehouse = try startGatehouse(toml: toml)
     for process in [other, gatehouse] {
       XCTAssertTrue(
-        waitUntil(timeout: 5) { (try? self.admin(process, "GET", "/readyz").status) == 200 }, process.logs)
+        waitUntil(timeout: 15) { (try? self.admin(process, "GET", "/readyz").status) == 200 }, process.logs)
       waitForSessionStore(process)
     }
 

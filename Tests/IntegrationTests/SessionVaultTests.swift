@@ -130,7 +130,7 @@ final class SessionVaultTests: SessionVaultTestCase {
       appCookies(try request(gatehouse, "GET", "/app/x", ticket: third).forwarded), "JSESSIONID=three")
     // Polled through the admin listing, which does not touch the session as a request would.
     XCTAssertTrue(
-      try waitUntil(timeout: 5, interval: 0.2) {
+      try waitUntil(timeout: 15, interval: 0.2) {
         try !self.admin(gatehouse, "GET", "/sessions?user=carol").body.contains("\"hash\"")
       })
     XCTAssertFalse(try isAlive(gatehouse, third, "idle"))

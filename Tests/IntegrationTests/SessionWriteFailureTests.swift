@@ -10,7 +10,7 @@ final class SessionWriteFailureTests: RedisSessionTestCase {
       "store = \"redis\"", "[redis]", "address = \"127.0.0.1:\(redis.port)\"",
     ])
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "ready: \(gatehouse.logs)")
     waitForSessionStore(gatehouse)
     // Both workers connected: a login answered by either works (its record is removed again).
@@ -99,7 +99,7 @@ final class SessionWriteFailureTests: RedisSessionTestCase {
     try gatehouse.rewriteConfig(toml)
     gatehouse.signal(SIGHUP)
     XCTAssertTrue(
-      waitUntil(timeout: 5) {
+      waitUntil(timeout: 15) {
         gatehouse.logs.components(separatedBy: "configuration reloaded").count > before
       },
       "reloaded: \(gatehouse.logs)")

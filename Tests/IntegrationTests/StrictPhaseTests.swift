@@ -91,7 +91,7 @@ final class StrictPhaseTests: GatehouseTestCase {
     XCTAssertGreaterThanOrEqual(count, 6, "dropped lines counted: \(metrics)")
     // The log sink writes on its own thread: wait until every line that will be written is.
     var written = 0
-    _ = waitUntil(timeout: 5) {
+    _ = waitUntil(timeout: 15) {
       written = gatehouse.logs.components(separatedBy: "\"no_route\"").count - 1
       return written + Int(count) >= 12
     }

@@ -91,6 +91,15 @@ class MigrationTestCase: SessionTestCase {
     return sum
   }
 
+  /// The session and per-user index keys in `redis` (`gh:s:*`, `gh:u:*`). Not `DBSIZE`: worker 0
+  /// of every replica writes a short-lived health-probe key (`gh:health:{0}`) into each Redis it
+  /// uses once a second.
+  func sessionKeys(_ redis: RedisTestServer) throws -> [String] {
+    try ["gh:s:*", "gh:u:*"].flatMap { pattern in
+      try redis.cli(["--scan", "--pattern", pattern]).split(separator: "\n").map(String.init)
+    }
+  }
+
   /// Logs `users` in `perUser` times each through `gatehouse`; answers each user's tickets.
   func logIn(_ gatehouse: GatehouseProcess, users: [String], perUser: Int) throws -> [String: [String]] {
     var out: [String: [String]] = [:]
