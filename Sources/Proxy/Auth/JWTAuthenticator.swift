@@ -130,8 +130,9 @@ final class JWTAuthenticator: RequestAuthenticator {
       guard BearerToken.isToken68(token) else {
         return deny(AuthError(.malformed, "the token is not token68"))
       }
-      if mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) { return nil }
-      return deny(AuthError(.noKeys, "the issuer's key set is not loaded"))
+      return refetchOrDeny(
+        AuthError(.noKeys, "the issuer's key set is not loaded"), issuer, token, sawGeneration: nil,
+        mayRefetch: mayRefetch, resume: resume, nowMs: nowMs)
     }
     let now = runtime.fetcher.clock.wallNanos() / 1_000_000_000
     // One SHA-256 pass: the cache key, and the signing input's digest RS256 verifies.
@@ -150,10 +151,10 @@ final class JWTAuthenticator: RequestAuthenticator {
       runtime.cache.insert(tokenHash: hash, token: verified, generation: keys.generation, now: now)
       return finish(token, verified, issuer, keys, hash: hash, resume: resume)
     case .failure(let error):
-      if error.kind == .unknownKid, mayRefetch, wait(issuer, Array(token), resume: resume, nowMs: nowMs) {
-        return nil
-      }
-      return deny(error)
+      guard error.kind == .unknownKid else { return deny(error) }
+      return refetchOrDeny(
+        error, issuer, token, sawGeneration: keys.generation, mayRefetch: mayRefetch, resume: resume,
+        nowMs: nowMs)
     }
   }
 
@@ -195,22 +196,38 @@ final class JWTAuthenticator: RequestAuthenticator {
   }
 
   /// Queues a refetch (or joins the running fetch); true when `resume` will be called.
-  private func wait(
-    _ issuer: JWTIssuerState, _ token: [UInt8], resume: @escaping (AuthOutcome) -> Void, nowMs: Int64
-  ) -> Bool {
+  /// A request that found no usable key for `token` (no keys, or an unknown `kid` under the set
+  /// of generation `sawGeneration`): it waits for a refetch (nil: `resume` will be called),
+  /// validates again at once when a fetch finished meanwhile, or is denied with `error` when a
+  /// refetch is rate-limited or was already tried (`mayRefetch` false).
+  private func refetchOrDeny(
+    _ error: AuthError, _ issuer: JWTIssuerState, _ token: UnsafeBufferPointer<UInt8>, sawGeneration: UInt64?,
+    mayRefetch: Bool, resume: @escaping (AuthOutcome) -> Void, nowMs: Int64
+  ) -> AuthOutcome? {
+    guard mayRefetch else { return deny(error) }
     let box = LoopBound(authenticator: self, resume: resume)
     let loop = self.loop
-    let (waiting, started) = issuer.requestRefetch(nowMs: nowMs) {
-      loop.execute {
-        let outcome = token.withUnsafeBufferPointer {
-          box.authenticator.validate($0, resume: box.resume, mayRefetch: false)
+    let bytes = Array(token)
+    switch issuer.requestRefetch(
+      nowMs: nowMs, sawGeneration: sawGeneration,
+      waiter: {
+        loop.execute {
+          let outcome = bytes.withUnsafeBufferPointer {
+            box.authenticator.validate($0, resume: box.resume, mayRefetch: false)
+          }
+          // mayRefetch false: nil only while a session_claim lookup waits (it resumes itself).
+          if let outcome { box.resume(outcome) }
         }
-        // mayRefetch false: nil only while a session_claim lookup waits (it resumes itself).
-        if let outcome { box.resume(outcome) }
-      }
+      })
+    {
+    case .waiting(let started):
+      if started { runtime.fetcher.wake() }
+      return nil
+    case .retryNow:
+      return validate(token, resume: resume, mayRefetch: false)
+    case .refused:
+      return deny(error)
     }
-    if started { runtime.fetcher.wake() }
-    return waiting
   }
 
   /// The grant for a valid token (remembered for the next request with the same bytes), or —

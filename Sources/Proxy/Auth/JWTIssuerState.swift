@@ -55,19 +55,32 @@ final class JWTIssuerState: Sendable {
     inner.withLock { $0.cache.currentKeys(now: nowMs) }
   }
 
-  /// A request met an unknown `kid` (or found no keys). Returns true when `waiter` will be
-  /// called after a fetch — one already running, or a refetch started now (the caller must then
-  /// wake the fetcher); false when rate-limited: fail the request at once.
-  func requestRefetch(nowMs: Int64, waiter: @escaping Waiter) -> (waiting: Bool, started: Bool) {
+  /// What `requestRefetch` tells the request that asked.
+  enum RefetchAnswer: Equatable {
+    /// `waiter` will be called after a fetch; `started`: this request started it (wake the fetcher).
+    case waiting(started: Bool)
+    /// The usable key set changed since the request looked (a fetch finished in between):
+    /// validate again now with the current keys, without waiting.
+    case retryNow
+    /// Rate-limited (`refetch_interval`): fail the request at once.
+    case refused
+  }
+
+  /// A request met an unknown `kid` (or found no keys) under the key set of generation
+  /// `sawGeneration` (nil: it found none). The check and the queueing happen under one lock, so a
+  /// fetch that finishes between the request's look at the keys and this call is never mistaken
+  /// for "no keys and rate-limited": the request is told to retry with the keys that just came.
+  func requestRefetch(nowMs: Int64, sawGeneration: UInt64?, waiter: @escaping Waiter) -> RefetchAnswer {
     inner.withLock { state in
+      if state.cache.currentKeys(now: nowMs)?.generation != sawGeneration { return .retryNow }
       if state.cache.fetchInFlight {
         state.waiters.append(waiter)
-        return (true, false)
+        return .waiting(started: false)
       }
-      guard state.cache.shouldRefetchForUnknownKid(now: nowMs) else { return (false, false) }
+      guard state.cache.shouldRefetchForUnknownKid(now: nowMs) else { return .refused }
       state.refetchQueued = true
       state.waiters.append(waiter)
-      return (true, true)
+      return .waiting(started: true)
     }
   }
 
