@@ -2,7 +2,8 @@ import COpenSSL
 
 /// AES-256-GCM authenticated encryption (NIST SP 800-38D): 32-byte key, 12-byte nonce, 16-byte tag.
 ///
-/// Stateless and thread-safe (a new `EVP_CIPHER_CTX` per call over the shared prefetched cipher).
+/// Thread-safe: `seal` makes a new `EVP_CIPHER_CTX` per call over the shared prefetched cipher;
+/// `open` uses the caller's per-thread `AESGCMWorkspace` (or a new one).
 /// The caller owns nonce uniqueness: never reuse a nonce under the same key (use
 /// `SecureRandom.bytes(12)` per message, which is safe for well under 2^32 messages per key).
 public enum AESGCM {
@@ -61,48 +62,30 @@ public enum AESGCM {
 
   /// Decrypts and checks the tag; returns nil when the ciphertext, tag, nonce, key or `aad` do not
   /// match (never partial plaintext). Throws only for wrong sizes or OpenSSL failures.
-  public static func open(key: [UInt8], nonce: [UInt8], sealed: Sealed, aad: [UInt8] = [])
-    throws(CryptoError) -> [UInt8]?
-  {
+  /// `workspace`: the calling thread's cipher context (`AESGCMWorkspace`); nil makes one.
+  public static func open(
+    key: [UInt8], nonce: [UInt8], sealed: Sealed, aad: [UInt8] = [], workspace: AESGCMWorkspace? = nil
+  ) throws(CryptoError) -> [UInt8]? {
     try checkSizes(key: key, nonce: nonce)
     guard sealed.tag.count == tagByteCount else {
       throw CryptoError(call: "AES-GCM tag must be \(tagByteCount) bytes", openSSLErrors: [])
     }
-    let context = try CipherContext()
-    guard EVP_DecryptInit_ex2(context.pointer, Algorithms.shared.aes256GCM, key, nonce, nil) == 1 else {
-      throw CryptoError.drain("EVP_DecryptInit_ex2")
-    }
-    var outLength: Int32 = 0
-    if !aad.isEmpty {
-      guard EVP_DecryptUpdate(context.pointer, nil, &outLength, aad, Int32(aad.count)) == 1 else {
-        throw CryptoError.drain("EVP_DecryptUpdate(aad)")
+    let workspace = workspace ?? AESGCMWorkspace(temporary: true)
+    // `withUnsafeBytes` rethrows untyped errors: the typed one travels in a `Result`.
+    let opened: Result<[UInt8]?, CryptoError> = key.withUnsafeBytes { key in
+      nonce.withUnsafeBytes { nonce in
+        sealed.ciphertext.withUnsafeBytes { ciphertext in
+          sealed.tag.withUnsafeBytes { tag in
+            aad.withUnsafeBytes { aad in
+              Result { () throws(CryptoError) in
+                try workspace.open(key: key, nonce: nonce, ciphertext: ciphertext, tag: tag, aad: aad)
+              }
+            }
+          }
+        }
       }
     }
-    var plaintext = [UInt8](repeating: 0, count: sealed.ciphertext.count + 1)
-    var written = 0
-    if !sealed.ciphertext.isEmpty {
-      guard
-        EVP_DecryptUpdate(
-          context.pointer, &plaintext, &outLength, sealed.ciphertext, Int32(sealed.ciphertext.count)) == 1
-      else { throw CryptoError.drain("EVP_DecryptUpdate") }
-      written = Int(outLength)
-    }
-    var tag = sealed.tag
-    guard EVP_CIPHER_CTX_ctrl(context.pointer, gh_EVP_CTRL_GCM_SET_TAG(), Int32(tagByteCount), &tag) == 1
-    else {
-      throw CryptoError.drain("EVP_CIPHER_CTX_ctrl(SET_TAG)")
-    }
-    let finalOK = plaintext.withUnsafeMutableBufferPointer {
-      EVP_DecryptFinal_ex(context.pointer, $0.baseAddress! + written, &outLength)
-    }
-    guard finalOK == 1 else {
-      // Tag mismatch: an expected outcome, not an error.
-      OpenSSLErrorQueue.clear()
-      return nil
-    }
-    written += Int(outLength)
-    plaintext.removeLast(plaintext.count - written)
-    return plaintext
+    return try opened.get()
   }
 
   private static func checkSizes(key: [UInt8], nonce: [UInt8]) throws(CryptoError) {

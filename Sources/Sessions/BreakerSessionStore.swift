@@ -165,20 +165,35 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     _ operation: Operation, _ completion: @escaping (Result<T, SessionError>) -> Void,
     _ call: (@escaping (Result<T, SessionError>) -> Void) -> Void
   ) {
-    guard admit() else {
-      metrics?.refusedWhileOpen()
+    guard admitCall() else {
       completion(.failure(Self.openError))
       return
     }
     let started = metrics?.callStarted() ?? 0
     call { [self] result in
-      metrics?.callFinished(startedAt: started, operation: operation)
-      switch result {
-      case .success: record(nil)
-      case .failure(let error): record(error)
-      }
+      finished(operation, startedAt: started, Self.error(of: result))
       completion(result)
     }
+  }
+
+  /// `admit`, counting a refusal.
+  private func admitCall() -> Bool {
+    guard admit() else {
+      metrics?.refusedWhileOpen()
+      return false
+    }
+    return true
+  }
+
+  private static func error<T>(of result: Result<T, SessionError>) -> SessionError? {
+    if case .failure(let error) = result { return error }
+    return nil
+  }
+
+  /// Records a call's outcome and round trip.
+  private func finished(_ operation: Operation, startedAt started: UInt64, _ error: SessionError?) {
+    metrics?.callFinished(startedAt: started, operation: operation)
+    record(error)
   }
 
   // MARK: SessionStore
@@ -192,10 +207,21 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     }
   }
 
+  /// `guarded` written out for the per-request call: the completion goes through one closure
+  /// of the concrete type, not the two reabstraction thunks a generic `Result<T, …>` closure
+  /// costs per call (docs/performance.md, "Session from Redis, round 5").
   public func load(
     storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
-    guarded(.load, completion) { inner.load(storeKey: storeKey, now: now, completion: $0) }
+    guard admitCall() else {
+      completion(.failure(Self.openError))
+      return
+    }
+    let started = metrics?.callStarted() ?? 0
+    inner.load(storeKey: storeKey, now: now) { [self] result in
+      finished(.load, startedAt: started, Self.error(of: result))
+      completion(result)
+    }
   }
 
   public func touch(

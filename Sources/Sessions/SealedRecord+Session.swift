@@ -1,3 +1,5 @@
+public import Crypto
+
 extension SessionRecord {
   /// Serialises and seals this record for `ticket`'s store key under `ticket`'s secret;
   /// `compact`: in the compact form (version 3), for a store only this release reads.
@@ -9,12 +11,14 @@ extension SessionRecord {
 
   /// Opens and parses a record loaded from `ticket`'s store key; `key`: the ticket's record key
   /// (`SealedRecord.key(secret: ticket.secret, purpose: .record)`) when the caller keeps it,
-  /// else derived here.
-  public init(unsealing sealed: SealedRecord, for ticket: SessionTicket, key: [UInt8]? = nil)
-    throws(SessionError)
-  {
+  /// else derived here; `workspace`: the calling worker's cipher context (nil makes one).
+  public init(
+    unsealing sealed: SealedRecord, for ticket: SessionTicket, key: [UInt8]? = nil,
+    workspace: AESGCMWorkspace? = nil
+  ) throws(SessionError) {
     if let key {
-      try self.init(serialized: sealed.open(key: key, storeKey: ticket.storeKey, purpose: .record))
+      try self.init(
+        serialized: sealed.open(key: key, storeKey: ticket.storeKey, purpose: .record, workspace: workspace))
     } else {
       try self.init(
         serialized: sealed.open(secret: ticket.secret, storeKey: ticket.storeKey, purpose: .record))

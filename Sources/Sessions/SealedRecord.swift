@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 
 /// A session record (or a rotation forwarding record) as a store holds it: AES-256-GCM ciphertext
 /// under a key derived from the per-session secret, which only the cookie carries.
@@ -26,6 +26,15 @@ public struct SealedRecord: Sendable, Equatable {
 
   /// Parses the wire form; `malformedRecord` if too short, `unsupportedRecordVersion` if unknown.
   public init(bytes: [UInt8]) throws(SessionError) {
+    let parsed: Result<SealedRecord, SessionError> = bytes.withUnsafeBytes { raw in
+      Result { () throws(SessionError) in try SealedRecord(bytes: raw) }
+    }
+    self = try parsed.get()
+  }
+
+  /// Parses the wire form from borrowed bytes (a store reply read in place), copying its three
+  /// parts out.
+  public init(bytes: UnsafeRawBufferPointer) throws(SessionError) {
     guard bytes.count >= Self.headerByteCount else {
       throw SessionError(.malformedRecord, "sealed record of \(bytes.count) bytes")
     }
@@ -79,12 +88,15 @@ public struct SealedRecord: Sendable, Equatable {
   /// `open` under the key `key(secret:purpose:)` derived earlier: for a caller that opens the
   /// records of one secret again and again (the verified-ticket entry keeps its ticket's record
   /// key), which then pays no derivation per record.
-  public func open(key: [UInt8], storeKey: String, purpose: Purpose) throws(SessionError) -> [UInt8] {
+  /// `workspace`: the calling thread's cipher context (a worker's); nil makes one.
+  public func open(key: [UInt8], storeKey: String, purpose: Purpose, workspace: AESGCMWorkspace? = nil)
+    throws(SessionError) -> [UInt8]
+  {
     let opened: [UInt8]?
     do {
       opened = try AESGCM.open(
         key: key, nonce: nonce, sealed: AESGCM.Sealed(ciphertext: ciphertext, tag: tag),
-        aad: Self.aad(storeKey, purpose))
+        aad: Self.aad(storeKey, purpose), workspace: workspace)
     } catch {
       throw SessionError(.crypto, error.description)
     }

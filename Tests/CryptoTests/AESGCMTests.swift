@@ -55,6 +55,42 @@ final class AESGCMTests: XCTestCase {
     }
   }
 
+  /// One workspace opens records under different keys one after another, and a failed open
+  /// (wrong key, tampered tag) leaves it usable: each call is keyed afresh.
+  func testOneWorkspaceAcrossKeysAndFailures() throws {
+    let workspace = AESGCMWorkspace()
+    var otherKey = key
+    otherKey[5] ^= 0x10
+    let first = try AESGCM.seal(key: key, nonce: nonce, plaintext: Array("first".utf8), aad: [1])
+    let second = try AESGCM.seal(key: otherKey, nonce: nonce, plaintext: Array("second".utf8), aad: [2])
+    var tampered = first
+    tampered.tag[0] ^= 1
+    let steps: [(name: String, key: [UInt8], sealed: AESGCM.Sealed, aad: [UInt8], expected: [UInt8]?)] = [
+      ("first", key, first, [1], Array("first".utf8)),
+      ("second under its key", otherKey, second, [2], Array("second".utf8)),
+      ("first under the second's key", otherKey, first, [1], nil),
+      ("first again", key, first, [1], Array("first".utf8)),
+      ("tampered tag", key, tampered, [1], nil),
+      ("second after a failure", otherKey, second, [2], Array("second".utf8)),
+      ("wrong aad", key, first, [2], nil),
+      ("first after a wrong aad", key, first, [1], Array("first".utf8)),
+    ]
+    for step in steps {
+      XCTAssertEqual(
+        try AESGCM.open(
+          key: step.key, nonce: nonce, sealed: step.sealed, aad: step.aad, workspace: workspace),
+        step.expected, step.name)
+    }
+    // NIST GCM test vector (as `testKnownAnswer`), decrypted through the same workspace.
+    let zero = [UInt8](repeating: 0, count: 32)
+    let known = AESGCM.Sealed(
+      ciphertext: hex("cea7403d4d606b6e074ec5d3baf39d18"), tag: hex("d0d1c8a799996bf0265b98b5d48ab919"))
+    XCTAssertEqual(
+      try AESGCM.open(
+        key: zero, nonce: [UInt8](repeating: 0, count: 12), sealed: known, workspace: workspace),
+      [UInt8](repeating: 0, count: 16), "known answer")
+  }
+
   func testWrongSizesThrow() {
     XCTAssertThrowsError(try AESGCM.seal(key: [1, 2], nonce: nonce, plaintext: []), "short key")
     XCTAssertThrowsError(try AESGCM.seal(key: key, nonce: [1], plaintext: []), "short nonce")

@@ -38,4 +38,45 @@ final class RedisCommandEncoderTests: XCTestCase {
       XCTAssertEqual(terminator, 0, "\(c.name): NUL after the command")
     }
   }
+
+  /// The lookup's commands written from the store key's parts are byte for byte what the
+  /// array encoder writes for the same arguments, and a key without the store-key shape has none.
+  func testLookupCommandsMatchTheArrayEncoding() {
+    let b = { (s: String) in Array(s.utf8) }
+    let fields = ["t", "v", "c", "a", "e", "i", "u", "h", "n", "f"].map(b)
+    let cases: [(prefix: String, key: String, tag: String)] = [
+      ("gh:", "s:{ab12}:cd34", "{ab12}"),
+      ("", "s:{x}:y", "{x}"),
+      (
+        "a-much-longer-prefix-for-one-fleet:",
+        "s:{" + String(repeating: "f", count: 64) + "}:" + String(repeating: "0", count: 64),
+        "{" + String(repeating: "f", count: 64) + "}"
+      ),
+    ]
+    var encoder = RedisCommandEncoder()
+    var reference = RedisCommandEncoder()
+    for c in cases {
+      guard let commands = RedisLookupCommands(prefix: b(c.prefix), storeKey: c.key) else {
+        XCTFail("\(c.key): no commands")
+        continue
+      }
+      let expected: [[[UInt8]]] = [
+        [b("ZSCORE"), b(c.prefix + "u:" + c.tag), b(c.key)], [b("HMGET"), b(c.prefix + c.key)] + fields,
+        [b("TIME")],
+      ]
+      XCTAssertEqual(commands.count, 3, c.key)
+      for index in 0..<3 {
+        commands.write(index, into: &encoder)
+        let written = encoder.withCommand { p, n in UnsafeRawBufferPointer(start: p, count: n + 1).map { $0 }
+        }
+        let wanted = reference.encode(expected[index]) { p, n in
+          UnsafeRawBufferPointer(start: p, count: n + 1).map { $0 }
+        }
+        XCTAssertEqual(written, wanted, "\(c.key): command \(index), NUL included")
+      }
+    }
+    for key in ["u:{ab}", "s:{ab}", "s:ab}:c", "s:{ab:c", "x:{ab}:c", ""] {
+      XCTAssertNil(RedisLookupCommands(prefix: b("gh:"), storeKey: key), "\(key): not a store key")
+    }
+  }
 }

@@ -274,6 +274,31 @@ final class RedisConnectionTests: XCTestCase {
     }
   }
 
+  /// Deadlines share one timer per adapter, armed for the earliest: a command sent after
+  /// another but due before it times out at its own deadline, the other keeps waiting and is
+  /// answered once the server is back.
+  func testAnEarlierDeadlineSentLaterTimesOutFirst() throws {
+    let server = try startServer()
+    let (connection, _) = connect(port: server.port) { $0.watchdogLimit = 60_000_000_000 }
+    waitReady(connection, "deadlines")
+    server.pause()
+    defer { server.resume() }
+    let results = Unchecked<[String: Result<RedisReply, RedisError>]>([:])
+    harness.sync {
+      connection.value.send(strings: ["PING"], timeout: 30_000_000_000) { results.value["late"] = $0 }
+      connection.value.send(strings: ["PING"], timeout: 200_000_000) { results.value["early"] = $0 }
+    }
+    XCTAssertTrue(
+      waitUntil(10) { harness.sync { results.value["early"] != nil } }, "deadlines: the earlier one fired")
+    XCTAssertEqual(harness.sync { errorKind(results.value["early"]) }, "timeout", "deadlines: early")
+    XCTAssertEqual(harness.sync { errorKind(results.value["late"]) }, "none", "deadlines: late still waiting")
+    server.resume()
+    XCTAssertTrue(
+      waitUntil(10) { harness.sync { results.value["late"] != nil } }, "deadlines: the later one answered")
+    XCTAssertEqual(
+      harness.sync { results.value["late"] }, .success(.status(Array("PONG".utf8))), "deadlines: late")
+  }
+
   func testConnectDeadlineWhenTheHandshakeIsNotAnswered() throws {
     let server = try startServer()
     server.pause()

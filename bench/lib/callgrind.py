@@ -21,6 +21,11 @@ Scenarios:
   session-redis  `auth = "session"`, Redis store, L1 off (one Redis round trip per request)
   session-redis-dual  session-redis during a session migration to a second Redis in `dual` mode
                  (both stores read per request, answers compared)
+  session-redis-l1-2  bench/run.sh's two-process row: two Gatehouse processes on one Redis with the
+                 L1 on (each subscribed to invalidations). The second process runs natively and logs
+                 the 1,000 sessions in; the measured one (under valgrind) only serves them, so its
+                 L1 is filled from Redis in the warm-up and every measured request is an L1 hit of a
+                 session another process created.
   session-l1-assert, jwt-repeat-assert  the same with `[assertion]` on (a generated ES256 key):
                  every request also carries the signed assertion, from the assertion cache
   session-l1-cookies  session-l1 with `[cookie_policy]` (two rules) and a vaulted cookie
@@ -45,6 +50,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HERE = os.path.dirname(os.path.abspath(__file__))
 SESSIONS = 100
 TARGET_PORT = None  # the second Redis of session-redis-dual
+TWO_PROCESS_SESSIONS = 1000  # session-redis-l1-2 (the benchmark cycles 10,000 over two processes)
+PEER = {}  # session-redis-l1-2: the native second process {"proc", "cookies"}, started once
 
 
 def free_port():
@@ -137,6 +144,7 @@ path_prefix = "/"
 auth = "public"
 """
     store = "redis" if scenario.startswith("session-redis") else "memory"
+    cache = store == "memory" or scenario == "session-redis-l1-2"
     text = common + f"""
 [session]
 store = "{store}"
@@ -150,7 +158,7 @@ rotation_interval = "1h"
 touch_interval = "20m"
 
 [session.cache]
-enabled = {"false" if store == "redis" else "true"}
+enabled = {"true" if cache else "false"}
 # Under valgrind a run lasts minutes: entries must not expire mid-run, or "L1 hit" measures misses.
 ttl = "1h"
 
@@ -222,6 +230,30 @@ def wait_ready(port, proc, timeout=120):
     raise RuntimeError("gatehouse did not become ready")
 
 
+def peer_cookies(args, scenario, tmp, upstream_port, redis_port, session_key):
+    """session-redis-l1-2: starts the second process (natively, once) and logs the sessions in
+    through it; their cookies, for the measured process."""
+    if "cookies" not in PEER:
+        port = free_port()
+        conf = os.path.join(tmp, f"{scenario}-peer.conf")
+        with open(conf, "w") as f:
+            f.write(config(scenario, port, upstream_port, tmp, redis_port, session_key))
+        PEER["proc"] = subprocess.Popen([args.binary, "run", "--config", conf], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        wait_ready(port, PEER["proc"])
+        login = Client(port)
+        cookies = []
+        for i in range(TWO_PROCESS_SESSIONS):
+            status, head = login.request(f"/login-as/?u=cg-{i}", {})
+            m = re.search(rb"(?im)^set-cookie:\s*(gh=[^;\r\n]*)", head)
+            if status != 200 or not m:
+                raise RuntimeError(f"login failed: HTTP {status}")
+            cookies.append(m.group(1).decode())
+        login.sock.close()
+        PEER["cookies"] = cookies
+    return PEER["cookies"]
+
+
 def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key, token, tokens):
     port = free_port()
     conf = os.path.join(tmp, f"{scenario}.conf")
@@ -236,7 +268,9 @@ def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key,
     try:
         wait_ready(port, proc)
         cookies = []
-        if scenario.startswith("session"):
+        if scenario == "session-redis-l1-2":
+            cookies = peer_cookies(args, scenario, tmp, upstream_port, redis_port, session_key)
+        elif scenario.startswith("session"):
             login = Client(port)
             for i in range(SESSIONS):
                 status, head = login.request(f"/login-as/?u=cg-{i}", {})
@@ -255,7 +289,9 @@ def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key,
                 return client.request("/api/x", {"Authorization": f"Bearer {next(tokens)}"})
             return client.request("/x", {})
 
-        for i in range(max(SESSIONS, 100)):  # warm-up: every session cached, pools filled
+        # warm-up: every session cached, pools filled (twice over the two-process scenario's
+        # sessions: an answer from Redis enters the L1 only once the subscriber is subscribed)
+        for i in range(2 * len(cookies) if scenario == "session-redis-l1-2" else max(SESSIONS, 100)):
             status, _ = one(i)
             if status != 200:
                 raise RuntimeError(f"{scenario}: warm-up request answered {status}")
@@ -348,6 +384,9 @@ def main():
                     subprocess.run(["callgrind_annotate", "--inclusive=yes", out], stdout=f, check=False)
     finally:
         upstream.shutdown()
+        if "proc" in PEER:
+            PEER["proc"].terminate()
+            PEER["proc"].wait()
         for server in redis or []:
             server.terminate()
             server.wait()

@@ -40,6 +40,8 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// Cookie values whose MAC verified on this worker: a repeated cookie skips the decode. Made
   /// anew when a reload replaces the service (its key ring may have retired a key).
   private var tickets: VerifiedTicketCache
+  /// This worker's AES-GCM context for opening records from the store.
+  private let records = AESGCMWorkspace()
 
   init(
     service: SessionService, store: any SessionStore, outage: (any SessionStoreOutage)? = nil,
@@ -224,7 +226,9 @@ final class SessionAuthenticator: RequestAuthenticator {
           done(.allow(grant))
         }
       case .success(.found(let stored)):
-        guard var record = try? SessionRecord(unsealing: stored.sealed, for: ticket, key: verified?.recordKey)
+        guard
+          var record = try? SessionRecord(
+            unsealing: stored.sealed, for: ticket, key: verified?.recordKey, workspace: records)
         else {
           done(unauthenticated(request, clearCookie: true, reason: "unreadable_record"))
           return

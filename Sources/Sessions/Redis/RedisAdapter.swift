@@ -27,8 +27,8 @@ protocol RedisAdapterOwner: AnyObject {
 /// - once connected, the commands of one loop iteration leave in one `write` at the end of the
 ///   iteration (`flush`), without an `EPOLLOUT` round through epoll: `EPOLLOUT` is registered
 ///   only while a connect is in progress or a write did not take everything (docs/redis.md §4);
-/// - a command whose deadline passed first reads what the socket already holds, so a reply
-///   that arrived while the loop was busy is not reported as a timeout (docs/redis.md §3);
+/// - deadlines and the watchdog are one timer per adapter, not one per command
+///   (`RedisAdapter+Deadlines.swift`);
 /// - a context we free (connect deadline, watchdog) reports through `adapterClosed` like any
 ///   other, since hiredis calls neither connect nor disconnect callback for it.
 final class RedisAdapter: EventHandler {
@@ -59,16 +59,20 @@ final class RedisAdapter: EventHandler {
   /// Inside `flush`: an `addWrite` now means the write was partial.
   private var flushing = false
   /// `EventLoop.now` of the last read made for a timed-out command (one per iteration).
-  private var drainedAt: UInt64 = .max
+  var drainedAt: UInt64 = .max
   private var encoder = RedisCommandEncoder()
   /// Where hiredis builds this context's replies (`gh_reply_arena`, CHiredis/shim.h): freed after
   /// the batch in which the context went, since freeing the reader may still free a reply.
   private var replyArena: UnsafeMutablePointer<gh_reply_arena>?
 
-  private var pending: [RedisPendingCommand?] = []
-  private var pendingHead = 0
+  /// The commands hiredis owes a callback, in sending order, from `pendingHead` on.
+  private(set) var pending: [RedisPendingCommand?] = []
+  private(set) var pendingHead = 0
   private var subscriptions: [RedisSubscription] = []
-  private var watchdog: TimerID?
+  /// The adapter's one timer: the earliest command deadline or watchdog limit (`checkAt`).
+  var checkTimer: TimerID?
+  /// When `checkTimer` fires; `.max` when none is armed.
+  var checkAt: UInt64 = .max
   /// Hard limit for the oldest outstanding command, ns.
   let watchdogLimit: UInt64
 
@@ -191,8 +195,7 @@ final class RedisAdapter: EventHandler {
     if let registration { loop.unregister(registration, fd: fd) }
     registration = nil
     context = nil
-    if let watchdog { loop.cancel(watchdog) }
-    watchdog = nil
+    disarmCheck()
     loop.afterBatch { [self] in
       gh_reply_arena_free(replyArena)
       replyArena = nil
@@ -251,9 +254,9 @@ final class RedisAdapter: EventHandler {
   ) -> RedisError? {
     guard !isDead, !isClosing, context != nil else { return .disconnected }
     guard outstanding < maxOutstanding else { return .overloaded }
-    let box = RedisPendingCommand(sentAt: loop.now, completion: completion)
+    let box = RedisPendingCommand(sentAt: loop.now, deadline: deadline, completion: completion)
     guard append(args, box) else { return .disconnected }
-    arm(box, deadline: deadline)
+    armCheck(for: box)
     return nil
   }
 
@@ -266,7 +269,7 @@ final class RedisAdapter: EventHandler {
     guard !isDead, !isClosing, context != nil, !commands.isEmpty else { return .disconnected }
     guard outstanding + commands.count <= maxOutstanding else { return .overloaded }
     let box = RedisPendingCommand(
-      sentAt: loop.now, group: commands.count, reader: reader, completion: completion)
+      sentAt: loop.now, deadline: deadline, group: commands.count, reader: reader, completion: completion)
     for command in commands {
       guard append(command, box) else {
         // Only the first can be refused (the context started closing before it): nothing of
@@ -274,13 +277,37 @@ final class RedisAdapter: EventHandler {
         return .disconnected
       }
     }
-    arm(box, deadline: deadline)
+    armCheck(for: box)
+    return nil
+  }
+
+  /// `send(pipelined:)` for a group that writes itself into the encoder, answered through
+  /// `reader` (`RedisPendingCommand.finish`).
+  func send<Group: RedisCommandGroup>(
+    group: Group, deadline: UInt64, maxOutstanding: Int, reader: any RedisReplyReader
+  ) -> RedisError? {
+    guard !isDead, !isClosing, context != nil, group.count > 0 else { return .disconnected }
+    guard outstanding + group.count <= maxOutstanding else { return .overloaded }
+    let box = RedisPendingCommand(
+      sentAt: loop.now, deadline: deadline, group: group.count, reader: reader, completion: nil)
+    for index in 0..<group.count {
+      group.write(index, into: &encoder)
+      guard appendEncoded(box) else { return .disconnected }  // only the first can be refused
+    }
+    armCheck(for: box)
     return nil
   }
 
   private func append(_ args: [[UInt8]], _ box: RedisPendingCommand) -> Bool {
+    guard context != nil else { return false }
+    encoder.encode(args) { _, _ in }
+    return appendEncoded(box)
+  }
+
+  /// Hands hiredis the command last written into the encoder, answered into `box`.
+  private func appendEncoded(_ box: RedisPendingCommand) -> Bool {
     guard let context else { return false }
-    let status = encoder.encode(args) { command, length in
+    let status = encoder.withCommand { command, length in
       redisAsyncFormattedCommand(
         context,
         { ac, reply, privdata in
@@ -293,39 +320,6 @@ final class RedisAdapter: EventHandler {
     guard status == REDIS_OK else { return false }
     pending.append(box)
     return true
-  }
-
-  private func arm(_ box: RedisPendingCommand, deadline: UInt64) {
-    // Strong `box`: the drain below may pop it from the FIFO (its last other reference).
-    box.timer = loop.schedule(at: deadline) { [box, weak self] in
-      box.timer = nil
-      // A reply that came while the loop was busy may still sit unread (hiredis reads 16 KiB
-      // per call): read it before blaming Redis.
-      self?.drainReplies()
-      box.take()?(.failure(.timeout))
-    }
-    if watchdog == nil { armWatchdog(at: box.sentAt &+ watchdogLimit) }
-  }
-
-  /// Reads and dispatches what the socket holds, at most once per loop iteration (only the
-  /// timeout path calls it): one 16 KiB read after another while they make progress (replies
-  /// completed or bytes buffered), at most 8.
-  private func drainReplies() {
-    guard drainedAt != loop.now else { return }
-    drainedAt = loop.now
-    var reads = 0
-    while reads < 8, !isDead, !isClosing, isConnected, let context {
-      let before = (outstanding, Self.readerState(context))
-      redisAsyncHandleRead(context)
-      reads += 1
-      if isDead || (outstanding, Self.readerState(context)) == before { break }
-    }
-  }
-
-  /// hiredis' read buffer length and cursor: they change when a read brought bytes.
-  private static func readerState(_ context: UnsafeMutablePointer<redisAsyncContext>) -> Int {
-    guard let reader = context.pointee.c.reader else { return 0 }
-    return reader.pointee.len &* 31 &+ reader.pointee.pos
   }
 
   /// Subscribes with a persistent callback. Returns false if the context is closing.
@@ -368,7 +362,7 @@ final class RedisAdapter: EventHandler {
         result = .failure(.server(String(decoding: message, as: UTF8.self)))
       } else if let reader = box.reader {
         reader.read(box.nextIndex, reply)
-        result = .success(.null)
+        result = .success(.null)  // not kept: the reader has it
       } else {
         result = .success(RedisReply(copying: reply))
       }
@@ -384,30 +378,7 @@ final class RedisAdapter: EventHandler {
       }
     }
     guard let answer = box.record(result) else { return }  // a group waits for its last reply
-    if let timer = box.timer {
-      loop.cancel(timer)
-      box.timer = nil
-    }
-    box.take()?(answer)
-  }
-
-  // MARK: Watchdog
-
-  private func armWatchdog(at deadline: UInt64) {
-    watchdog = loop.schedule(at: deadline) { [weak self] in self?.watchdogFired() }
-  }
-
-  /// The oldest outstanding command is older than the hard limit: the connection is stuck
-  /// (hiredis 0.14 has no timeouts); free it so every pending command fails and the owner
-  /// reconnects. Otherwise re-arm for the current oldest.
-  private func watchdogFired() {
-    watchdog = nil
-    guard !isDead, !isClosing, pendingHead < pending.count, let oldest = pending[pendingHead] else { return }
-    let due = oldest.sentAt &+ watchdogLimit
-    if due <= loop.now {
-      free(.disconnected)
-    } else {
-      armWatchdog(at: due)
-    }
+    // No timer to cancel: the adapter's check finds this box answered (`isWaiting` false).
+    box.finish(answer)
   }
 }

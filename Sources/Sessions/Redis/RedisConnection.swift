@@ -121,16 +121,8 @@ public final class RedisConnection {
   /// `.array` of the replies in order, or the first error reply as `.server`. One deadline for
   /// the group. Other clients' commands may run between them on the server (not a
   /// transaction); the caller orders them so that no interleaving gives a wrong answer.
-  /// `reader` (module-internal): reads the replies in place instead (their slots are `.null`).
   public func send(
     pipelined commands: [[[UInt8]]], timeout: UInt64? = nil,
-    _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
-  ) {
-    send(pipelined: commands, timeout: timeout, reader: nil, completion)
-  }
-
-  func send(
-    pipelined commands: [[[UInt8]]], timeout: UInt64?, reader: (any RedisReplyReader)?,
     _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) {
     guard let adapter, state == .connecting || state == .ready else {
@@ -139,10 +131,26 @@ public final class RedisConnection {
     }
     let deadline = loop.now &+ (timeout ?? options.commandTimeout)
     if let error = adapter.send(
-      pipelined: commands, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: reader,
+      pipelined: commands, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: nil,
       completion)
     {
       fail(completion, error)
+    }
+  }
+
+  /// `send(pipelined:)` for commands that write themselves into the adapter's encoder,
+  /// answered through `reader` (module-internal): it reads the replies in place and is told the
+  /// outcome (`RedisReplyReader.finished`). No arrays and no closure per call.
+  func send<Group: RedisCommandGroup>(group: Group, timeout: UInt64?, reader: any RedisReplyReader) {
+    guard let adapter, state == .connecting || state == .ready else {
+      loop.afterBatch { reader.finished(.disconnected) }
+      return
+    }
+    let deadline = loop.now &+ (timeout ?? options.commandTimeout)
+    if let error = adapter.send(
+      group: group, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: reader)
+    {
+      loop.afterBatch { reader.finished(error) }
     }
   }
 

@@ -1,15 +1,20 @@
 import CHiredis
 
 /// The script-free lookup's three replies (`ZSCORE`, `HMGET … t v c a e i u h n f`, `TIME`),
-/// read in place (`RedisReplyReader`) into what `RedisSessionStore.lookup` decides on. One per
-/// lookup; loop-thread only.
+/// read in place (`RedisReplyReader`) into what `RedisSessionStore.lookup` decides on, and the
+/// lookup's completion: one object per lookup, no closure. Loop-thread only.
 final class RedisLookupReplies: RedisReplyReader {
+  private weak var store: RedisSessionStore?
+  private let storeKey: String
+  private let completion: (Result<LoadOutcome, SessionError>) -> Void
+
   /// The member's score, nil when it is not in the index (or did not parse).
   private(set) var score: Double?
   /// `t`: "s" live, "f" forwarding, anything else (nil) gone.
   private(set) var type: UInt8?
-  /// v, c, a, e, i, u, h for a live session; n, f for a forwarding record.
-  private(set) var sealed: [UInt8]?
+  /// v, c, a, e, i, u, h for a live session; n, f for a forwarding record (the sealed values
+  /// parsed straight from the reply).
+  private(set) var sealed: Result<SealedRecord, SessionError>?
   private(set) var created: Int64?
   private(set) var lastAccess: Int64?
   private(set) var expiresAt: Int64?
@@ -17,11 +22,31 @@ final class RedisLookupReplies: RedisReplyReader {
   private(set) var userAgent: String?
   private(set) var hash: String?
   private(set) var successor: String?
-  private(set) var forward: [UInt8]?
+  private(set) var forward: Result<SealedRecord, SessionError>?
   /// The server clock (`TIME`) in µs.
   private(set) var serverMicros: Double?
   /// Every reply had the expected shape.
   private(set) var wellFormed = true
+
+  init(
+    store: RedisSessionStore, storeKey: String,
+    completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
+  ) {
+    self.store = store
+    self.storeKey = storeKey
+    self.completion = completion
+  }
+
+  func finished(_ error: RedisError?) {
+    store?.onLoad?(.master)
+    if let error {
+      completion(.failure(SessionError(.storeUnavailable, error.description)))
+      return
+    }
+    completion(
+      RedisSessionStore.lookupOutcome(storeKey: storeKey, self)
+        ?? .failure(SessionError(.storeUnavailable, "unexpected redis reply")))
+  }
 
   func read(_ index: Int, _ reply: UnsafePointer<redisReply>) {
     switch index {
@@ -55,7 +80,7 @@ final class RedisLookupReplies: RedisReplyReader {
       guard let v = field(1), let c = field(2), let a = field(3), let e = field(4), let i = field(5),
         let u = field(6), let h = field(7)
       else { return wellFormed = false }
-      sealed = [UInt8](v)
+      sealed = RedisSessionStore.sealed(v)
       created = RedisSessionStore.parseDecimal(c)
       lastAccess = RedisSessionStore.parseDecimal(a)
       expiresAt = RedisSessionStore.parseDecimal(e)
@@ -66,7 +91,7 @@ final class RedisLookupReplies: RedisReplyReader {
     case UInt8(ascii: "f"):
       guard let n = field(8), let f = field(9) else { return wellFormed = false }
       successor = String(decoding: n, as: UTF8.self)
-      forward = [UInt8](f)
+      forward = RedisSessionStore.sealed(f)
     default:
       return
     }

@@ -1,21 +1,24 @@
-import EventLoop
-
 /// One command — or a group of commands pipelined together and answered as one — handed to
 /// hiredis: the privdata of each of its reply callbacks (passed unretained; the adapter's FIFO
 /// holds it once per command, which keeps it alive until hiredis has called back for each, with
 /// the reply or with NULL when the context is freed). Loop-thread only.
 ///
 /// A group (`RedisConnection.send(pipelined:)`) completes once, when its last reply arrived:
-/// with `.array` of the replies in order, or with the first error reply as `.server`.
+/// with `.array` of the replies in order, or with the first error reply as `.server`. A group
+/// with a `reader` is answered through the reader instead (`finished`), without a closure.
 ///
-/// When the deadline timer fires first, `completion` is taken and called with `.timeout`, and
-/// the box stays queued as "abandoned": replies are FIFO, so the command cannot be removed from
-/// hiredis' queue, and the late callback only pops the box.
+/// When its deadline passes first (the adapter's check, `RedisAdapter+Deadlines.swift`), it
+/// finishes with `.timeout`, and the box stays queued as "abandoned":
+/// replies are FIFO, so the command cannot be removed from hiredis' queue, and the late callback
+/// only pops the box.
 final class RedisPendingCommand {
-  var completion: ((Result<RedisReply, RedisError>) -> Void)?
-  var timer: TimerID?
+  private var completion: ((Result<RedisReply, RedisError>) -> Void)?
+  /// Not yet answered (nor timed out).
+  private(set) var isWaiting = true
   /// `EventLoop.now` when sent (for the watchdog).
   let sentAt: UInt64
+  /// Absolute monotonic ns after which it completes with `.timeout`.
+  let deadline: UInt64
   /// Replies still owed to this box.
   private(set) var remaining: Int
   /// A group's replies so far (empty for a single command).
@@ -24,18 +27,19 @@ final class RedisPendingCommand {
   private var firstError: RedisError?
   private let isGroup: Bool
   private let size: Int
-  /// Reads the group's replies in place (their slots in the answer are `.null`); nil: copied.
+  /// Reads the group's replies in place and is told the outcome; nil: copied into the answer.
   let reader: (any RedisReplyReader)?
   /// The index, in the group, of the next reply.
   var nextIndex: Int { size - remaining }
 
   /// `group`: the number of commands of a pipelined group (answered as `.array`, even for
-  /// one); nil for a single command.
+  /// one); nil for a single command. `completion`: nil only with a `reader`.
   init(
-    sentAt: UInt64, group: Int? = nil, reader: (any RedisReplyReader)? = nil,
-    completion: @escaping (Result<RedisReply, RedisError>) -> Void
+    sentAt: UInt64, deadline: UInt64, group: Int? = nil, reader: (any RedisReplyReader)? = nil,
+    completion: ((Result<RedisReply, RedisError>) -> Void)?
   ) {
     self.sentAt = sentAt
+    self.deadline = deadline
     self.reader = reader
     self.size = group ?? 1
     self.remaining = group ?? 1
@@ -44,11 +48,19 @@ final class RedisPendingCommand {
     if isGroup && reader == nil { collected.reserveCapacity(remaining) }
   }
 
-  /// Takes the completion (nil if already completed) so it runs at most once.
-  func take() -> ((Result<RedisReply, RedisError>) -> Void)? {
-    let completion = self.completion
-    self.completion = nil
-    return completion
+  /// Answers the box, once: later calls (a reply after its timeout) do nothing.
+  func finish(_ result: Result<RedisReply, RedisError>) {
+    guard isWaiting else { return }
+    isWaiting = false
+    if let completion {
+      self.completion = nil
+      completion(result)
+    } else if let reader {
+      switch result {
+      case .success: reader.finished(nil)
+      case .failure(let error): reader.finished(error)
+      }
+    }
   }
 
   /// Records one reply; returns the box's answer once every reply arrived, else nil.
@@ -56,7 +68,7 @@ final class RedisPendingCommand {
     remaining -= 1
     guard isGroup else { return result }
     switch result {
-    case .success(let reply): collected.append(reply)
+    case .success(let reply): if reader == nil { collected.append(reply) }
     case .failure(let error): if firstError == nil { firstError = error }
     }
     guard remaining == 0 else { return nil }

@@ -3,10 +3,15 @@ import CHiredis
 /// Reads a command's reply in place, inside hiredis' reply callback (the reply is valid only
 /// then), instead of having it copied into a `RedisReply` tree: for the per-request lookup,
 /// whose tree (a dozen arrays) cost more to build and to free than to decode. Error replies
-/// never reach it (they complete the command as `.server`). Loop-thread only.
+/// never reach it (they finish the command as `.server`). It is also the command's completion
+/// (`finished`), so a lookup needs no closure. Loop-thread only.
 protocol RedisReplyReader: AnyObject {
-  /// The reply of the group's command number `index` (0-based, in sending order).
+  /// The reply of the group's command number `index` (0-based, in sending order); may come
+  /// after `finished` (a late reply of a timed-out group), to be ignored then.
   func read(_ index: Int, _ reply: UnsafePointer<redisReply>)
+  /// Called once, never inside the `send`: nil when every reply was read, else why not
+  /// (`.timeout`, `.disconnected`, the first error reply as `.server`, …).
+  func finished(_ error: RedisError?)
 }
 
 extension UnsafePointer<redisReply> {
