@@ -20,7 +20,7 @@ final class ConfigReloadTests: SessionTestCase {
     try gatehouse.rewriteConfig(toml)
     gatehouse.signal(SIGHUP)
     XCTAssertTrue(
-      waitUntil(timeout: 5) { gatehouse.logs.components(separatedBy: verdict).count > before },
+      waitUntil(timeout: 15) { gatehouse.logs.components(separatedBy: verdict).count > before },
       "no \"\(verdict)\" after SIGHUP: \(gatehouse.logs)")
   }
 
@@ -136,7 +136,8 @@ final class ConfigReloadTests: SessionTestCase {
     let base = sessionConfig(session: redisLines)
     let gatehouse = try startGatehouse(toml: base)
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+    waitForSessionStore(gatehouse)
     XCTAssertEqual(try send(gatehouse, "GET", "/login-as/fay").response.status, 200, "login, no WAIT")
     XCTAssertTrue(try admin(gatehouse, "GET", "/config").body.hasPrefix("# generation 1, loaded "))
 

@@ -95,7 +95,7 @@ final class CookiePolicyProxyTests: GatehouseTestCase {
       cookies.contains { $0.hasPrefix("__Host-x") }, "a prefix violation is unparsable: \(cookies)")
     XCTAssertEqual(cookies.count, 2, "\(cookies)")
     XCTAssertTrue(
-      waitUntil(timeout: 2) {
+      waitUntil(timeout: 10) {
         gatehouse.logs.components(separatedBy: "unparsable_set_cookie").count - 1 == 2
       },
       "one security event per unparsable line: \(gatehouse.logs)")

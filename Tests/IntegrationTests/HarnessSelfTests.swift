@@ -75,7 +75,8 @@ final class HarnessSelfTests: XCTestCase {
       Case(name: "304 has no body", method: "GET", target: "/status/304", status: 304) { $0.body.isEmpty },
       Case(name: "418 echoes", method: "GET", target: "/status/418", status: 418) { !$0.body.isEmpty },
       Case(name: "chunked", method: "GET", target: "/chunked", status: 200) {
-        $0.headers.value("Transfer-Encoding") == "chunked" && $0.bodyText.contains("\"target\":\"\\/chunked\"")
+        $0.headers.value("Transfer-Encoding") == "chunked"
+          && $0.bodyText.contains("\"target\":\"\\/chunked\"")
       },
       Case(name: "bytes", method: "GET", target: "/bytes/1000", status: 200) {
         $0.body == EchoUpstream.pattern(count: 1000)
@@ -100,7 +101,8 @@ final class HarnessSelfTests: XCTestCase {
 
   func testContinueSendsInterimResponse() throws {
     let client = try RawClient(port: upstream.port)
-    try client.sendRequest("POST", "/anything", headers: [("Expect", "100-continue"), ("Content-Length", "5")])
+    try client.sendRequest(
+      "POST", "/anything", headers: [("Expect", "100-continue"), ("Content-Length", "5")])
     XCTAssertEqual(try client.readInterimResponse().status, 100)
     try client.send("hello")
     let response = try client.readResponse()
@@ -117,7 +119,8 @@ final class HarnessSelfTests: XCTestCase {
     let client = try RawClient(port: upstream.port)
     try client.sendRequest("GET", "/close-mid")
     let bytes = try client.readUntilClose()
-    XCTAssertThrowsError(try HTTPMessageReader.readResponse(SocketReader(bytes: bytes), requestMethod: "GET", deadline: nil))
+    XCTAssertThrowsError(
+      try HTTPMessageReader.readResponse(SocketReader(bytes: bytes), requestMethod: "GET", deadline: nil))
     XCTAssertTrue(String(decoding: bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
   }
 
@@ -150,7 +153,7 @@ final class HarnessSelfTests: XCTestCase {
     let port = upstream.port
     upstream.stop()
     XCTAssertTrue(
-      waitUntil(timeout: 3) {
+      waitUntil(timeout: 10) {
         do {
           _ = try RawClient(port: port)
           return false
@@ -196,7 +199,8 @@ final class HarnessSelfTests: XCTestCase {
       }
     }
     let sleeper = try ChildProcess(
-      executable: "/bin/sleep", arguments: ["30"], stdoutPath: directory.path("o"), stderrPath: directory.path("e"))
+      executable: "/bin/sleep", arguments: ["30"], stdoutPath: directory.path("o"),
+      stderrPath: directory.path("e"))
     XCTAssertTrue(sleeper.isRunning)
     XCTAssertEqual(sleeper.kill(grace: 5), .signaled(SIGTERM))
   }
@@ -204,7 +208,9 @@ final class HarnessSelfTests: XCTestCase {
   func testMissingBinaryMessageSaysWhatToDo() {
     XCTAssertThrowsError(try GatehouseBinary.require(at: "/nonexistent/gatehouse")) { error in
       XCTAssertEqual(
-        "\(error)", "gatehouse binary not found at /nonexistent/gatehouse: run `swift build` first (or set GATEHOUSE_BIN)")
+        "\(error)",
+        "gatehouse binary not found at /nonexistent/gatehouse: run `swift build` first (or set GATEHOUSE_BIN)"
+      )
     }
   }
 

@@ -21,17 +21,26 @@ final class RedisClusterFleetTests: SessionTestCase {
     super.tearDown()
   }
 
-  /// A gatehouse on the cluster (seeded with two nodes), ready (`/readyz` 200) and subscribed.
+  /// A gatehouse on the cluster (seeded with two nodes), ready (`/readyz` 200), every worker with
+  /// a complete slot map and, with L1 on, subscribed (`waitForSessionStore`).
   /// `session` lines go to `[session]` (and may open `[session.cache]`), `redis` to `[redis]`.
-  private func startMember(_ redis: [String] = [], session: [String] = []) throws -> GatehouseProcess {
+  /// `commandTimeout`: 2 s by default. With 300 ms (and the 1 s connection watchdog it implies)
+  /// one valid request got 503 during a reshard in one of ten runs on a loaded machine, where a
+  /// node can go unscheduled for that long. The killed-master test keeps 300 ms: a dead node
+  /// fails at once either way, and 503 is allowed there until the failover.
+  private func startMember(_ redis: [String] = [], session: [String] = [], commandTimeout: String = "2s")
+    throws -> GatehouseProcess
+  {
     let seeds = cluster.nodes.prefix(2).map { "\"127.0.0.1:\($0.port)\"" }.joined(separator: ", ")
     let gatehouse = try startSessionGatehouse(
       session: ["store = \"redis\""] + session + [
-        "[redis]", "cluster = [\(seeds)]", "command_timeout = \"300ms\"", "breaker_cooldown = \"200ms\"",
+        "[redis]", "cluster = [\(seeds)]", "command_timeout = \"\(commandTimeout)\"",
+        "breaker_cooldown = \"200ms\"",
       ] + redis)
     XCTAssertTrue(
       waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "ready on the cluster: \(gatehouse.logs)")
+    waitForSessionStore(gatehouse)
     return gatehouse
   }
 
@@ -60,24 +69,25 @@ final class RedisClusterFleetTests: SessionTestCase {
     XCTAssertEqual(try statuses(b, tickets), Array(repeating: 200, count: tickets.count), "A's sessions on B")
     XCTAssertEqual(try statuses(a, tickets), Array(repeating: 200, count: tickets.count), "and on A")
 
-    // Logout on B is seen by A (which has the session in L1) within a second: invalidation from
-    // the session's master.
+    // Logout on B is seen by A (which has the session in L1): invalidation from the session's
+    // master, usually within milliseconds; the bound is generous for a loaded machine and still far
+    // below the L1 TTL (60 s), so only the invalidation can make it pass.
     let (logout, _) = try request(b, "GET", "/logout-this", ticket: tickets[0])
     XCTAssertEqual(logout.status, 200, "logout on B")
     XCTAssertTrue(
-      waitUntil(timeout: 1) {
+      waitUntil(timeout: 10) {
         (try? self.request(a, "GET", "/api/alive", ticket: tickets[0]).response.status) == 401
       },
-      "A refuses the session logged out on B within 1 s")
+      "A refuses the session logged out on B (invalidated, not expired from L1)")
 
     // Admin revoke-all of one user stays one slot and is seen by B.
     let revoked = try admin(a, "DELETE", "/sessions?user=fleet1")
     XCTAssertEqual(revoked.status, 200, "revoke-all: \(revoked.body)")
     XCTAssertTrue(
-      waitUntil(timeout: 1) {
+      waitUntil(timeout: 10) {
         (try? self.request(b, "GET", "/api/alive", ticket: tickets[1]).response.status) == 401
       },
-      "B refuses the revoked user's session within 1 s")
+      "B refuses the revoked user's session (invalidated, not expired from L1)")
 
     // B's lookups came from replicas (and the misses of fresh sessions from masters); every
     // master served commands.
@@ -100,15 +110,18 @@ final class RedisClusterFleetTests: SessionTestCase {
   }
 
   func testKilledMasterMidTrafficRefusesNoOlderSessionAndLoginsReturnWithinSeconds() throws {
-    let a = try startMember()
-    let b = try startMember()
+    let a = try startMember(commandTimeout: "300ms")
+    let b = try startMember(commandTimeout: "300ms")
     let tickets = try loginUsers(a, 30, prefix: "kill")
     XCTAssertEqual(try statuses(b, tickets), Array(repeating: 200, count: tickets.count), "before the kill")
-    // Older than a second (on the replicas and in the AOF by then).
-    Thread.sleep(forTimeInterval: 1.1)
-
     let victim = try cluster.master(ofSlot: try slot(of: tickets[0]))
     let heir = try cluster.topology()[victim]![0]
+    // Sessions already on the replica (what "older than a second" stands for: replication is
+    // asynchronous and usually takes milliseconds, but a loaded machine can stretch it past any
+    // fixed wait), so the heir holds every one of them when its master dies.
+    XCTAssertTrue(
+      waitUntil(timeout: 20, interval: 0.05) { self.replicaCaughtUp(master: victim, replica: heir) },
+      "the heir replicated everything its master has")
     cluster.node(port: victim)!.kill()
     let killedAt = Date()
 
@@ -158,6 +171,26 @@ final class RedisClusterFleetTests: SessionTestCase {
     return try XCTUnwrap(Int(cluster.liveNode().cli(["CLUSTER", "KEYSLOT", "gh:u:{\(tag)}"])))
   }
 
+  /// Whether `replica` has applied everything `master` wrote (`INFO replication` offsets).
+  private func replicaCaughtUp(master: Int, replica: Int) -> Bool {
+    func offset(_ port: Int, _ field: String) -> Int? {
+      let info = (try? cluster.node(port: port)?.cli(["INFO", "replication"])) ?? ""
+      let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix(field + ":") }
+      return line.flatMap { Int($0.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces)) }
+    }
+    guard let written = offset(master, "master_repl_offset"),
+      let applied = offset(replica, "slave_repl_offset")
+    else { return false }
+    return applied >= written
+  }
+
+  /// The non-zero store error and timeout counters of `gatehouse` (a failure message's evidence).
+  private func storeErrors(_ gatehouse: GatehouseProcess) throws -> [String] {
+    try
+      (metric(gatehouse, "gatehouse_redis_errors_total") + metric(gatehouse, "gatehouse_redis_timeouts_total"))
+      .filter { !$0.hasSuffix(" 0") }
+  }
+
   /// A login that may fail (503 during a failover): its ticket, or nil.
   private func freshLogin(_ gatehouse: GatehouseProcess, _ user: String) throws -> String? {
     let (response, _) = try send(gatehouse, "GET", "/login-as/\(user)")
@@ -179,14 +212,22 @@ final class RedisClusterFleetTests: SessionTestCase {
       done.withLock { $0 = outcome }
     }
     reshard.start()
-    var notOK: [Int] = []
+    var notOK: [String] = []
     var rounds = 0
     while done.withLock({ $0 == nil }) || rounds < 2 {
-      notOK += try (statuses(a, tickets) + statuses(b, tickets)).filter { $0 != 200 }
+      for (name, member) in [("A", a), ("B", b)] {
+        notOK += try statuses(member, tickets).enumerated().filter { $0.element != 200 }.map {
+          "\(name) ticket \($0.offset): \($0.element)"
+        }
+      }
       rounds += 1
     }
     XCTAssertNoThrow(try done.withLock { $0 }!.get(), "reshard finished")
-    XCTAssertEqual(notOK, [], "every valid session answered 200 during the reshard (\(rounds) rounds)")
+    let (errorsA, errorsB) = (try storeErrors(a), try storeErrors(b))
+    XCTAssertEqual(
+      notOK, [],
+      "every valid session answered 200 during the reshard (\(rounds) rounds); store errors: "
+        + "\(errorsA) on A, \(errorsB) on B")
     let fresh = try loginUsers(b, 10, prefix: "moved")
     XCTAssertEqual(
       try statuses(a, fresh), Array(repeating: 200, count: fresh.count), "logins after the reshard")

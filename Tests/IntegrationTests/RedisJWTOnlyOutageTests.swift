@@ -27,15 +27,15 @@ final class RedisJWTOnlyOutageTests: SessionTestCase {
     // No L1 cache: every session lookup needs the store, so the outage shows at once.
     var toml = sessionConfig(session: [
       "store = \"redis\"", "[session.cache]", "enabled = false", "[redis]",
-      "address = \"127.0.0.1:\(redis.port)\"", "command_timeout = \"50ms\"",
+      "address = \"127.0.0.1:\(redis.port)\"", "command_timeout = \"500ms\"",
       "breaker_failures = 2", "breaker_cooldown = \"300ms\"", "on_store_unavailable = \"jwt_only\"",
     ])
     toml += sessionOrJWTSections(jwksURL: "\(jwks.url)")
     let gatehouse = try startGatehouse(toml: toml)
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "ready: \(gatehouse.logs)")
-    Thread.sleep(forTimeInterval: 0.2)
+    waitForSessionStore(gatehouse)
     let session = try login(gatehouse, "ivy").ticket
     let token = try JWTFixtures.token("good")
 
@@ -60,7 +60,7 @@ final class RedisJWTOnlyOutageTests: SessionTestCase {
       sessionSetCookie(loginDuringOutage, "login during the outage"), "no cookie for a refused login")
 
     redis.resume()
-    let recovered = waitUntil(timeout: 5) {
+    let recovered = waitUntil(timeout: 15) {
       (try? self.request(gatehouse, "GET", "/both/x", ticket: session).response.status) == 200
     }
     XCTAssertTrue(recovered, "the session works again after the outage")
@@ -70,7 +70,7 @@ final class RedisJWTOnlyOutageTests: SessionTestCase {
   private func outageGatehouse(_ mode: String) throws -> GatehouseProcess {
     var toml = sessionConfig(session: [
       "store = \"redis\"", "[session.cache]", "enabled = false", "[redis]",
-      "address = \"127.0.0.1:\(redis.port)\"", "command_timeout = \"50ms\"", "breaker_failures = 1",
+      "address = \"127.0.0.1:\(redis.port)\"", "command_timeout = \"500ms\"", "breaker_failures = 1",
       "breaker_cooldown = \"60s\"", "on_store_unavailable = \"\(mode)\"",
     ]).replacingOccurrences(of: "workers = 2", with: "workers = 1")
     toml += """
@@ -83,15 +83,15 @@ final class RedisJWTOnlyOutageTests: SessionTestCase {
       """
     let gatehouse = try startGatehouse(toml: toml)
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "ready: \(gatehouse.logs)")
+    waitForSessionStore(gatehouse)
     return gatehouse
   }
 
   func testSessionRoutesTakeBearerTokensOnlyUnderJWTOnly() throws {
     let deny = try outageGatehouse("deny")
     let jwtOnly = try outageGatehouse("jwt_only")
-    Thread.sleep(forTimeInterval: 0.2)
     let denySession = try login(deny, "ivy").ticket
     let jwtOnlySession = try login(jwtOnly, "kim").ticket
     let bearer = [("Authorization", "Bearer \(try JWTFixtures.token("good"))")]

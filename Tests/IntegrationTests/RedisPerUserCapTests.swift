@@ -17,8 +17,9 @@ final class RedisPerUserCapTests: RedisSessionTestCase {
       "command_timeout = \"3s\"", "breaker_failures = 1000",
     ])
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "replica ready: \(gatehouse.logs)")
+    waitForSessionStore(gatehouse)
     return gatehouse
   }
 
@@ -55,7 +56,7 @@ final class RedisPerUserCapTests: RedisSessionTestCase {
       // Settled: the invalidations of the evicted sessions have been delivered (a poll, not a
       // sleep; a stale L1 entry would be served for the cache's 60 s lifetime).
       var last = 0
-      let settled = try waitUntil(timeout: 2, interval: 0.05) {
+      let settled = try waitUntil(timeout: 10, interval: 0.05) {
         last = try served(tickets, replicas, round: round)
         return last <= Self.cap
       }

@@ -25,6 +25,7 @@ final class RedisSentinelFailoverTests: RedisFleetTestCase {
     ])
     XCTAssertTrue(
       waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, "ready")
+    waitForSessionStore(gatehouse)
     var tickets: [String] = []
     for user in ["ann", "ben", "cat", "dan"] {
       let ticket = try login(gatehouse, user).ticket

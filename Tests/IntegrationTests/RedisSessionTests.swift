@@ -3,7 +3,7 @@ import XCTest
 
 /// Sessions on Redis (docs/DECISIONS.md §8) with real `redis-server` processes on ephemeral loopback ports,
 /// stopped by pid: two gatehouse processes sharing one Redis (login, logout and admin revocation
-/// seen across replicas within a second through client-side-caching invalidations), and the
+/// seen across replicas through client-side-caching invalidations, long before the L1 TTL), and the
 /// outage mode (stale grace for cached sessions, 503 for the rest and for logins, recovery).
 final class RedisSessionTests: RedisSessionTestCase {
   /// `session` lines go to `[session]`, `redisKeys` to `[redis]`.
@@ -16,10 +16,10 @@ final class RedisSessionTests: RedisSessionTestCase {
   private func startReplica(session: [String] = [], redis redisKeys: [String] = []) throws -> GatehouseProcess
   {
     let gatehouse = try startSessionGatehouse(session: redisLines(session: session, redis: redisKeys))
-    let ready = waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }
+    let ready = waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }
     XCTAssertTrue(ready, "replica ready: \(gatehouse.logs)")
-    // The subscriber confirms after the data connection: let L1 become usable.
-    Thread.sleep(forTimeInterval: 0.2)
+    // The subscriber confirms after the data connection: wait until L1 is usable.
+    waitForSessionStore(gatehouse)
     return gatehouse
   }
 
@@ -47,14 +47,16 @@ final class RedisSessionTests: RedisSessionTestCase {
     XCTAssertTrue(try isAlive(b, first.ticket, "login on A, used on B"))
     XCTAssertTrue(try isAlive(a, first.ticket, "login on A, used on A"))
 
-    // Logout on B: A (which has the session cached) refuses it within a second.
+    // Logout on B: A (which has the session cached) refuses it once the invalidation arrives —
+    // usually within milliseconds; the bounds below are generous for a loaded machine and far
+    // below the L1 TTL (60 s), so only the invalidation can make them pass.
     let (logout, _) = try request(b, "GET", "/logout-this", ticket: first.ticket)
     XCTAssertEqual(logout.status, 200, "logout on B: \(logout)")
     XCTAssertNotNil(
-      try becomes(a, first.ticket, alive: false, within: 1.0, "logout on B seen by A"),
-      "A still accepts a session logged out on B after 1 s")
+      try becomes(a, first.ticket, alive: false, within: 10, "logout on B seen by A"),
+      "A still accepts a session logged out on B after 10 s")
 
-    // Admin revoke-all on A: B (which has both sessions cached) refuses them within a second.
+    // Admin revoke-all on A: B (which has both sessions cached) refuses them.
     let second = try login(a, "bob")
     let third = try login(b, "bob")
     XCTAssertTrue(try isAlive(b, second.ticket, "bob's first session on B"))
@@ -64,8 +66,8 @@ final class RedisSessionTests: RedisSessionTestCase {
     XCTAssertTrue(revoked.body.contains("\"revoked\":2"), "revoked both: \(revoked.body)")
     for (name, ticket) in [("first", second.ticket), ("second", third.ticket)] {
       XCTAssertNotNil(
-        try becomes(b, ticket, alive: false, within: 1.0, "revoked \(name) on B"),
-        "B still accepts bob's \(name) session 1 s after the admin revoked it on A")
+        try becomes(b, ticket, alive: false, within: 10, "revoked \(name) on B"),
+        "B still accepts bob's \(name) session 10 s after the admin revoked it on A")
     }
 
     // The admin listing goes through Redis too (answered on worker 0's loop).
@@ -82,7 +84,7 @@ final class RedisSessionTests: RedisSessionTestCase {
     XCTAssertFalse(keys.isEmpty, "session keys carry the prefix")
     try redis.cli(["FLUSHALL"])
     XCTAssertNotNil(
-      try becomes(a, dave.ticket, alive: false, within: 1.0, "FLUSHALL seen by A"),
+      try becomes(a, dave.ticket, alive: false, within: 10, "FLUSHALL seen by A"),
       "A still accepts a session flushed from Redis")
   }
 
@@ -155,12 +157,12 @@ final class RedisSessionTests: RedisSessionTestCase {
 
     redis.resume()
     XCTAssertNotNil(
-      try becomes(a, uncached.ticket, alive: true, within: 5, "uncached session after recovery"),
-      "the store did not come back within 5 s")
+      try becomes(a, uncached.ticket, alive: true, within: 15, "uncached session after recovery"),
+      "the store did not come back within 15 s")
     // Logins work again on whichever worker takes them once its breaker closed (idle workers
     // probe on their own).
     XCTAssertTrue(
-      waitUntil(timeout: 3) { (try? self.send(a, "GET", "/login-as/henry").response.status) == 200 },
+      waitUntil(timeout: 10) { (try? self.send(a, "GET", "/login-as/henry").response.status) == 200 },
       "logins work again after recovery")
   }
 
@@ -189,8 +191,8 @@ final class RedisSessionTests: RedisSessionTestCase {
     ).replacingOccurrences(of: "workers = 2", with: "workers = 1")
     let gatehouse = try startGatehouse(toml: toml)
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
-    Thread.sleep(forTimeInterval: 0.2)
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+    waitForSessionStore(gatehouse)
     let cached = try login(gatehouse, "ada")
     XCTAssertTrue(try isAlive(gatehouse, cached.ticket, "cached before the outage"))
 
@@ -205,7 +207,7 @@ final class RedisSessionTests: RedisSessionTestCase {
     let before = try subscriberIDs()
     _ = try redis.cli(["CLIENT", "KILL", "TYPE", "pubsub"])
     XCTAssertTrue(
-      waitUntil(timeout: 5) { ((try? self.subscriberIDs()) ?? []).contains { !before.contains($0) } },
+      waitUntil(timeout: 15) { ((try? self.subscriberIDs()) ?? []).contains { !before.contains($0) } },
       "the subscriber came back")
     for attempt in 0..<30 {
       let (response, _) = try request(gatehouse, "GET", "/api/alive", ticket: cached.ticket)

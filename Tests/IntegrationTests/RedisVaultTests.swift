@@ -21,7 +21,8 @@ final class RedisVaultTests: SessionVaultTestCase {
     let gatehouse = try startSessionGatehouse(
       session: Self.vault + ["store = \"redis\"", "[redis]", "address = \"127.0.0.1:\(redis.port)\""])
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }, gatehouse.logs)
+    waitForSessionStore(gatehouse)
     return gatehouse
   }
 

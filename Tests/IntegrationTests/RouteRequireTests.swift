@@ -72,7 +72,7 @@ final class RouteRequireTests: SessionTestCase {
       }
     }
     XCTAssertTrue(
-      waitUntil(timeout: 5) { gatehouse.stdoutText.contains("require ops-area: roles") }, gatehouse.logs)
+      waitUntil(timeout: 15) { gatehouse.stdoutText.contains("require ops-area: roles") }, gatehouse.logs)
     let events = gatehouse.stdoutText.split(separator: "\n").filter { $0.contains("\"reason\":\"require ") }
     XCTAssertFalse(events.isEmpty, gatehouse.stdoutText)
     for event in events {

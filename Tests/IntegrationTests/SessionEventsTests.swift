@@ -28,7 +28,7 @@ final class SessionEventsTests: SessionTestCase {
     var destroyed: [[String: Any]] = []
     var suspicious: [[String: Any]] = []
     XCTAssertTrue(
-      waitUntil(timeout: 3) {
+      waitUntil(timeout: 10) {
         created = self.events(gatehouse, "session_created")
         destroyed = self.events(gatehouse, "session_destroyed")
         suspicious = self.events(gatehouse, "suspicious_activity")

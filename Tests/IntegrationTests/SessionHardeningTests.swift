@@ -69,7 +69,7 @@ final class SessionHardeningTests: SessionTestCase {
     let cookies = response.headers.values("Set-Cookie")
     XCTAssertEqual(cookies, ["theme=dark; Path=/"], "only the app's own cookie reaches the client")
     XCTAssertTrue(
-      waitUntil(timeout: 2) {
+      waitUntil(timeout: 10) {
         gatehouse.logs.components(separatedBy: "owned_cookie_from_app").count - 1 == 3
       },
       "one security event per dropped line: \(gatehouse.logs)")

@@ -42,9 +42,9 @@ final class SessionMetricsTests: SessionTestCase {
     let gatehouse = try startGatehouse(toml: toml)
     for process in [other, gatehouse] {
       XCTAssertTrue(
-        waitUntil(timeout: 5) { (try? self.admin(process, "GET", "/readyz").status) == 200 }, process.logs)
+        waitUntil(timeout: 15) { (try? self.admin(process, "GET", "/readyz").status) == 200 }, process.logs)
+      waitForSessionStore(process)
     }
-    Thread.sleep(forTimeInterval: 0.2)
 
     let ticket = try login(other, "mia").ticket
     for _ in 0..<3 { XCTAssertTrue(try isAlive(gatehouse, ticket, "mia")) }

@@ -60,7 +60,7 @@ final class SessionVaultTests: SessionVaultTestCase {
     XCTAssertEqual(spoofed.status, 200)
     XCTAssertEqual(appCookies(forwarded), "theme=dark; JSESSIONID=weak1")
     XCTAssertTrue(
-      waitUntil(timeout: 2) { gatehouse.logs.contains("vaulted_cookie_from_client") }, gatehouse.logs)
+      waitUntil(timeout: 10) { gatehouse.logs.contains("vaulted_cookie_from_client") }, gatehouse.logs)
     XCTAssertFalse(gatehouse.logs.contains("attacker"), "a cookie value in the logs")
     XCTAssertFalse(gatehouse.logs.contains("weak1"), "a vaulted value in the logs")
 
@@ -130,7 +130,7 @@ final class SessionVaultTests: SessionVaultTestCase {
       appCookies(try request(gatehouse, "GET", "/app/x", ticket: third).forwarded), "JSESSIONID=three")
     // Polled through the admin listing, which does not touch the session as a request would.
     XCTAssertTrue(
-      try waitUntil(timeout: 5, interval: 0.2) {
+      try waitUntil(timeout: 15, interval: 0.2) {
         try !self.admin(gatehouse, "GET", "/sessions?user=carol").body.contains("\"hash\"")
       })
     XCTAssertFalse(try isAlive(gatehouse, third, "idle"))
@@ -166,7 +166,7 @@ final class SessionVaultTests: SessionVaultTestCase {
     XCTAssertEqual(refused.status, 401, "0.5 is refused: \(refused)")
     XCTAssertNil(forwarded)
     XCTAssertTrue(
-      waitUntil(timeout: 2) {
+      waitUntil(timeout: 10) {
         gatehouse.logs.contains("fingerprint changed: accept-language, accept-encoding")
       },
       gatehouse.logs)

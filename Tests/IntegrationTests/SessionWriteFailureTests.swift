@@ -10,11 +10,12 @@ final class SessionWriteFailureTests: RedisSessionTestCase {
       "store = \"redis\"", "[redis]", "address = \"127.0.0.1:\(redis.port)\"",
     ])
     XCTAssertTrue(
-      waitUntil(timeout: 5) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
+      waitUntil(timeout: 15) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 },
       "ready: \(gatehouse.logs)")
+    waitForSessionStore(gatehouse)
     // Both workers connected: a login answered by either works (its record is removed again).
     XCTAssertTrue(
-      waitUntil(timeout: 5) {
+      waitUntil(timeout: 10) {
         (0..<4).allSatisfy { _ in (try? self.send(gatehouse, "GET", "/login-as/warmup").0.status) == 200 }
       }, "logins work: \(gatehouse.logs)")
     try redis.cli(["FLUSHALL"])
@@ -59,7 +60,7 @@ final class SessionWriteFailureTests: RedisSessionTestCase {
     let deletion = try XCTUnwrap(sessionSetCookie(logout, "logout"), "the browser's cookie is still deleted")
     XCTAssertEqual(cookieValue(deletion), "")
     XCTAssertTrue(
-      waitUntil(timeout: 2) { gatehouse.logs.contains("session_write_failed") },
+      waitUntil(timeout: 10) { gatehouse.logs.contains("session_write_failed") },
       "security event: \(gatehouse.logs)")
     XCTAssertTrue(gatehouse.logs.contains("operation=logout"), gatehouse.logs)
     XCTAssertFalse(gatehouse.logs.contains(ticket), "the ticket never reaches a log")
@@ -98,7 +99,7 @@ final class SessionWriteFailureTests: RedisSessionTestCase {
     try gatehouse.rewriteConfig(toml)
     gatehouse.signal(SIGHUP)
     XCTAssertTrue(
-      waitUntil(timeout: 5) {
+      waitUntil(timeout: 15) {
         gatehouse.logs.components(separatedBy: "configuration reloaded").count > before
       },
       "reloaded: \(gatehouse.logs)")

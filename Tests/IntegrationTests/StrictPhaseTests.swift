@@ -14,7 +14,8 @@ final class StrictPhaseTests: GatehouseTestCase {
       assertNothingForwarded(after: before, method, through: gatehouse)
     }
     XCTAssertTrue(
-      waitUntil(timeout: 2) { gatehouse.logs.contains("refused_method") }, "security event: \(gatehouse.logs)"
+      waitUntil(timeout: 10) { gatehouse.logs.contains("refused_method") },
+      "security event: \(gatehouse.logs)"
     )
     let (get, forwarded) = try send(gatehouse, "GET", "/plain")
     XCTAssertEqual(get.status, 200)
@@ -90,7 +91,7 @@ final class StrictPhaseTests: GatehouseTestCase {
     XCTAssertGreaterThanOrEqual(count, 6, "dropped lines counted: \(metrics)")
     // The log sink writes on its own thread: wait until every line that will be written is.
     var written = 0
-    _ = waitUntil(timeout: 5) {
+    _ = waitUntil(timeout: 15) {
       written = gatehouse.logs.components(separatedBy: "\"no_route\"").count - 1
       return written + Int(count) >= 12
     }

@@ -21,7 +21,7 @@ final class TracingExportTests: SessionTestCase {
 
     var server: [String: Any]?
     XCTAssertTrue(
-      waitUntil(timeout: 5) {
+      waitUntil(timeout: 15) {
         server = receiver.spans.first {
           $0["traceId"] as? String == traceID && $0["spanId"] as? String == spanID
         }
@@ -70,7 +70,7 @@ final class TracingExportTests: SessionTestCase {
     let parts = try XCTUnwrap(continued?.headers.value("traceparent")).split(separator: "-").map(String.init)
     XCTAssertEqual(parts.last, "01", "a sampled parent stays sampled")
     XCTAssertTrue(
-      waitUntil(timeout: 5) {
+      waitUntil(timeout: 15) {
         receiver.spans.contains {
           $0["spanId"] as? String == parts[2] && $0["parentSpanId"] as? String == "00f067aa0ba902b7"
         }
@@ -91,7 +91,7 @@ final class TracingExportTests: SessionTestCase {
     let spanID = try XCTUnwrap(forwarded?.headers.value("traceparent")).split(separator: "-").map(
       String.init)[2]
     XCTAssertTrue(
-      waitUntil(timeout: 5) {
+      waitUntil(timeout: 15) {
         guard let span = receiver.spans.first(where: { $0["spanId"] as? String == spanID }) else {
           return false
         }

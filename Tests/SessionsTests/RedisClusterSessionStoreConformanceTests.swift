@@ -15,7 +15,18 @@ final class RedisClusterSessionStoreConformanceTests: RedisTestCase {
     waitForMap(client, "conformance")
     for readFrom in RedisReadFrom.allCases {
       let counter = Mutex(0)
-      let hop = LoopHopStore(loop: harness.loop) { prefix in
+      // With replica reads, each write is answered once its master's replica has it (`WAIT 1`):
+      // a destroyed session may otherwise still be read from a replica for the replication delay
+      // (docs/redis.md §12), which a loaded machine stretches to milliseconds.
+      let settle: ((String, @escaping () -> Void) -> Void)? =
+        readFrom == .master
+        ? nil
+        : { userKey, done in
+          client.value.waitForReplicas(
+            1, timeoutMillis: 10_000, key: Array(userKey.utf8), timeout: 12_000_000_000
+          ) { _ in done() }
+        }
+      let hop = LoopHopStore(loop: harness.loop, settle: settle) { prefix in
         RedisSessionStore(transport: client.value, keyPrefix: prefix, readFrom: readFrom)
       }
       SessionStoreConformance(

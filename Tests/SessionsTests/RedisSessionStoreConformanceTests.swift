@@ -45,8 +45,18 @@ final class LoopHopStore: SessionStore, @unchecked Sendable {
   /// Set by `fresh` on the test thread; the store inside is used on the loop thread only.
   private var current: Unchecked<(any SessionStore)?> = Unchecked(nil)
 
-  init(loop: EventLoop, make: @escaping (String) -> any SessionStore) {
+  /// Run on the loop after every write answered and before its answer is queued, with the
+  /// user key it wrote; the answer waits for `done`. Replica reads use it to wait for the
+  /// replicas (`WAIT`): their reads trail the master by the replication delay (docs/redis.md
+  /// §12), which the suite's read-after-write cases do not model. Nil: answers go out at once.
+  private let settle: ((_ userKey: String, _ done: @escaping () -> Void) -> Void)?
+
+  init(
+    loop: EventLoop, settle: ((_ userKey: String, _ done: @escaping () -> Void) -> Void)? = nil,
+    make: @escaping (String) -> any SessionStore
+  ) {
     self.loop = loop
+    self.settle = settle
     self.make = make
   }
 
@@ -77,15 +87,18 @@ final class LoopHopStore: SessionStore, @unchecked Sendable {
     }
   }
 
+  /// `writing`: the user key of a write, whose answer waits for `settle`.
   private func hop<T>(
-    _ completion: @escaping (Result<T, SessionError>) -> Void,
+    _ completion: @escaping (Result<T, SessionError>) -> Void, writing userKey: String? = nil,
     _ start: @escaping (any SessionStore, @escaping (Result<T, SessionError>) -> Void) -> Void
   ) {
     let work = Unchecked((current, completion, start))
     loop.execute { [self] in
       let (store, completion, start) = work.value
       start(store.value!) { result in
-        self.inbox.withLock { $0.append(Unchecked { completion(result) }) }
+        let deliver = { self.inbox.withLock { $0.append(Unchecked { completion(result) }) } }
+        guard let settle = self.settle, let userKey else { return deliver() }
+        settle(userKey, deliver)
       }
     }
   }
@@ -94,7 +107,9 @@ final class LoopHopStore: SessionStore, @unchecked Sendable {
     _ session: StoredSession, userKey: String, limits: SessionLimits, now: Int64,
     completion: @escaping (Result<CreateOutcome, SessionError>) -> Void
   ) {
-    hop(completion) { $0.create(session, userKey: userKey, limits: limits, now: now, completion: $1) }
+    hop(completion, writing: userKey) {
+      $0.create(session, userKey: userKey, limits: limits, now: now, completion: $1)
+    }
   }
 
   func load(storeKey: String, now: Int64, completion: @escaping (Result<LoadOutcome, SessionError>) -> Void) {
@@ -105,7 +120,7 @@ final class LoopHopStore: SessionStore, @unchecked Sendable {
     storeKey: String, userKey: String, lastAccess: Int64, expiresAt: Int64, now: Int64,
     completion: @escaping (Result<TouchOutcome, SessionError>) -> Void
   ) {
-    hop(completion) {
+    hop(completion, writing: userKey) {
       $0.touch(
         storeKey: storeKey, userKey: userKey, lastAccess: lastAccess, expiresAt: expiresAt, now: now,
         completion: $1)
@@ -116,7 +131,7 @@ final class LoopHopStore: SessionStore, @unchecked Sendable {
     userKey: String, oldKey: String, newSession: StoredSession, forward: SealedRecord, grace: Int64,
     now: Int64, completion: @escaping (Result<RotateOutcome, SessionError>) -> Void
   ) {
-    hop(completion) {
+    hop(completion, writing: userKey) {
       $0.rotate(
         userKey: userKey, oldKey: oldKey, newSession: newSession, forward: forward, grace: grace, now: now,
         completion: $1)
@@ -125,11 +140,11 @@ final class LoopHopStore: SessionStore, @unchecked Sendable {
 
   func destroy(storeKey: String, userKey: String, completion: @escaping (Result<Bool, SessionError>) -> Void)
   {
-    hop(completion) { $0.destroy(storeKey: storeKey, userKey: userKey, completion: $1) }
+    hop(completion, writing: userKey) { $0.destroy(storeKey: storeKey, userKey: userKey, completion: $1) }
   }
 
   func revokeAll(userKey: String, completion: @escaping (Result<[String], SessionError>) -> Void) {
-    hop(completion) { $0.revokeAll(userKey: userKey, completion: $1) }
+    hop(completion, writing: userKey) { $0.revokeAll(userKey: userKey, completion: $1) }
   }
 
   func list(

@@ -37,11 +37,13 @@ class MigrationTestCase: SessionTestCase {
       + ["[redis.target]", "address = \"127.0.0.1:\(toRedis.port)\"", "command_timeout = \"1s\""] + target
   }
 
-  /// Starts a replica and waits until `/readyz` is 200 (stores connected, fleet key read).
+  /// Starts a replica and waits until `/readyz` is 200 (fleet key read) and every worker's
+  /// Redis links are ready (`waitForSessionStore`).
   func startReplica(_ lines: [String]) throws -> GatehouseProcess {
     let gatehouse = try startSessionGatehouse(session: lines)
     let ready = waitUntil(timeout: 10) { (try? self.admin(gatehouse, "GET", "/readyz").status) == 200 }
     XCTAssertTrue(ready, "replica ready: \(gatehouse.logs)")
+    waitForSessionStore(gatehouse)
     return gatehouse
   }
 
@@ -87,6 +89,15 @@ class MigrationTestCase: SessionTestCase {
       sum += Double(line.split(separator: " ").last ?? "") ?? 0
     }
     return sum
+  }
+
+  /// The session and per-user index keys in `redis` (`gh:s:*`, `gh:u:*`). Not `DBSIZE`: worker 0
+  /// of every replica writes a short-lived health-probe key (`gh:health:{0}`) into each Redis it
+  /// uses once a second.
+  func sessionKeys(_ redis: RedisTestServer) throws -> [String] {
+    try ["gh:s:*", "gh:u:*"].flatMap { pattern in
+      try redis.cli(["--scan", "--pattern", pattern]).split(separator: "\n").map(String.init)
+    }
   }
 
   /// Logs `users` in `perUser` times each through `gatehouse`; answers each user's tickets.

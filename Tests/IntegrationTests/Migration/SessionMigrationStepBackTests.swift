@@ -19,8 +19,11 @@ final class SessionMigrationStepBackTests: MigrationTestCase {
           // slow call among the first few dozen would pass a 50 ms p99 (unit tests cover p99).
           "step_back_p99 = \"1s\"",
         ],
+        // Both stores keep the 1 s command timeout: with 300 ms, one slow call of a healthy store
+        // on a loaded machine passed the 1 % error rate (a step back before the pause) or lost a
+        // login. The paused Redis still fails every call, and its breaker opens after three.
         target: ["breaker_failures = 3", "breaker_cooldown = \"300ms\""]
-      ).map { $0 == "command_timeout = \"1s\"" ? "command_timeout = \"300ms\"" : $0 })
+      ))
     let users = (0..<12).map { "stepper\($0)" }
     let existing = try logIn(gatehouse, users: users, perUser: 1)
     let pool = SessionTrafficPool(ports: [gatehouse.port], cookieName: Self.cookieName, cap: Self.cap)
@@ -36,7 +39,7 @@ final class SessionMigrationStepBackTests: MigrationTestCase {
     let steppedBack = waitUntil(timeout: 10, interval: 0.05) {
       (self.applied(gatehouse)?.percentage ?? 100) < 100
     }
-    let servedByFrom = waitUntil(timeout: 5, interval: 0.05) {
+    let servedByFrom = waitUntil(timeout: 10, interval: 0.05) {
       self.metric(gatehouse, "gatehouse_migration_fallbacks_total") > 0
     }
     toRedis.resume()
@@ -48,7 +51,7 @@ final class SessionMigrationStepBackTests: MigrationTestCase {
     XCTAssertGreaterThanOrEqual(metric(gatehouse, "gatehouse_migration_step_backs_total"), 1, "counted")
     XCTAssertTrue(gatehouse.stdoutText.contains("\"event\":\"migration_step_back\""), "logged")
     XCTAssertTrue(
-      waitUntil(timeout: 3) {
+      waitUntil(timeout: 10) {
         let published = try? self.fromRedis.cli(["HGET", "gh:migration", "percentage"])
         return published != nil && published == self.applied(gatehouse).map { String($0.percentage) }
       }, "published to the fleet key: \((try? self.fromRedis.cli(["HGETALL", "gh:migration"])) ?? "")")
@@ -66,7 +69,7 @@ final class SessionMigrationStepBackTests: MigrationTestCase {
     // every user's sessions are exactly the pool's, whichever store answers for them.
     for (user, tickets) in live.sorted(by: { $0.key < $1.key }) {
       var listed = -1
-      let exact = waitUntil(timeout: 3) {
+      let exact = waitUntil(timeout: 10) {
         let listing = try? self.admin(gatehouse, "GET", "/sessions?user=\(user)")
         listed = (listing?.body.components(separatedBy: "\"hash\"").count ?? 0) - 1
         return listed == tickets.count
@@ -74,7 +77,7 @@ final class SessionMigrationStepBackTests: MigrationTestCase {
       XCTAssertTrue(exact, "\(user): \(listed) sessions listed, \(tickets.count) live")
     }
     XCTAssertTrue(
-      waitUntil(timeout: 3) { self.metric(gatehouse, "gatehouse_migration_owed_deletions") == 0 },
+      waitUntil(timeout: 10) { self.metric(gatehouse, "gatehouse_migration_owed_deletions") == 0 },
       "every owed deletion delivered")
     print("MIGRATION STEP BACK: 100 → \(after.percentage); \(counts)")
   }

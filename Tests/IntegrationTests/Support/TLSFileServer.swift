@@ -22,7 +22,7 @@ final class TLSFileServer {
       executable: "/bin/sh", arguments: ["-c", command], stdoutPath: directory.path("stdout.log"),
       stderrPath: directory.path("stderr.log"))
     let port = self.port
-    let listening = waitUntil(timeout: 5, interval: 0.02) {
+    let listening = waitUntil(timeout: 15, interval: 0.02) {
       guard let fd = try? LoopbackSocket.connect(port: port) else { return false }
       _ = Glibc.close(fd)
       return true
