@@ -14,6 +14,21 @@ final class HarnessSelfTests: XCTestCase {
     try XCTUnwrap(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], "\(response)")
   }
 
+  /// Ports for servers the tests start come from below the kernel's ephemeral range (no client
+  /// socket or port-0 listener can take one before the server binds it), never twice, and free.
+  func testPortsComeFromBelowTheEphemeralRangeAndAreNeverRepeated() throws {
+    let range = try String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)
+    let low = try XCTUnwrap(range.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) })
+    var seen = Set<Int>()
+    for _ in 0..<50 {
+      let port = Int(try PortAllocator.freePort())
+      XCTAssertTrue(seen.insert(port).inserted, "port \(port) handed out twice")
+      XCTAssertLessThan(port + 10_000, low, "a cluster bus port (port + 10000) stays below the range")
+      let held = try LoopbackSocket.listen(port: UInt16(port))
+      _ = Glibc.close(held)
+    }
+  }
+
   func testRequestsAreRecordedAndEchoed() throws {
     struct Case {
       let name: String

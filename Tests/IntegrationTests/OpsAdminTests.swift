@@ -24,7 +24,8 @@ final class OpsAdminTests: XCTestCase {
         name: "healthz without token", request: "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", status: 200,
         contentType: "text/plain; charset=utf-8", body: "ok\n"),
       Case(
-        name: "readyz without token (probes cannot send one)", request: "GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n",
+        name: "readyz without token (probes cannot send one)",
+        request: "GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n",
         status: 200, contentType: "application/json", body: nil),
       Case(
         name: "metrics without token", request: "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n", status: 401,
@@ -240,18 +241,8 @@ struct OpsError: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 }
 
-func freePort() throws -> Int {
-  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-  defer { close(fd) }
-  var address = loopback(port: 0)
-  let bound = withUnsafePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-      bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-    }
-  }
-  guard bound == 0 else { throw OpsError("bind: \(errno)") }
-  return localPort(fd)
-}
+/// A loopback port for a server the test starts (`PortAllocator`).
+func freePort() throws -> Int { Int(try PortAllocator.freePort()) }
 
 func loopback(port: Int) -> sockaddr_in {
   var address = sockaddr_in()

@@ -115,40 +115,9 @@ public final class RedisServerProcess {
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  /// A loopback port that was free a moment ago (bind to 0, read it, close).
-  /// A loopback port nothing listens on now, never one this process handed out before (a
-  /// cluster takes a dozen at once and binds them later: the kernel may offer a port again
-  /// once its probe socket is closed).
-  public static func freePort() throws -> Int {
-    for _ in 0..<32 {
-      let port = try probePort()
-      if handedOut.withLock({ $0.insert(port).inserted }) { return port }
-    }
-    throw RedisTestSupportError("no fresh loopback port after 32 tries")
-  }
-
-  private static let handedOut = Mutex<Set<Int>>([])
-
-  private static func probePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw RedisTestSupportError("socket failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard bound == 0 else { throw RedisTestSupportError("bind failed") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-  }
+  /// A loopback port nothing listens on now, never one this process handed out before
+  /// (`LoopbackPorts`: below the kernel's ephemeral range, so nothing else takes it meanwhile).
+  public static func freePort() throws -> Int { try LoopbackPorts.fresh() }
 }
 
 /// Why a Redis test process could not be started or reached.

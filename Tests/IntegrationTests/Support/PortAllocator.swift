@@ -1,13 +1,8 @@
-import Glibc
+import RedisTestSupport
 
-/// Hands out loopback TCP ports that were free a moment ago (bind to port 0, read the port, close).
-/// Thread-safe (stateless). A port can in principle be taken by someone else between `freePort()`
-/// and its use; on a test box that window is negligible.
+/// Hands out loopback TCP ports for the servers a test starts (`LoopbackPorts`: below the
+/// kernel's ephemeral range and never twice per test process, so no client socket or port-0
+/// listener takes one between this call and the server's `bind`). Thread-safe.
 enum PortAllocator {
-  static func freePort() throws -> UInt16 {
-    let fd = try LoopbackSocket.makeTCP()
-    defer { _ = Glibc.close(fd) }
-    try LoopbackSocket.bind(fd, port: 0)
-    return try LoopbackSocket.localPort(fd)
-  }
+  static func freePort() throws -> UInt16 { UInt16(try LoopbackPorts.fresh()) }
 }
