@@ -144,7 +144,8 @@ def session_checks(scenario, summary, machine):
     if fraction is not None:
         out.append(
             (
-                f"req/s ≥ {fraction} × Gatehouse passthrough's",
+                f"req/s ≥ {fraction} × Gatehouse passthrough's (median ÷ median; the goals table, "
+                "per-round ratios, is the verdict)",
                 cmp(gh["rps"], base["rps"] if base else None, lambda a, b: a >= fraction * b),
             )
         )
