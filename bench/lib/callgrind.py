@@ -252,17 +252,22 @@ def peer_cookies(args, scenario, tmp, upstream_port, redis_port, session_key):
         PEER["proc"] = subprocess.Popen([args.binary, "run", "--config", conf], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         wait_ready(port, PEER["proc"])
-        login = Client(port)
-        cookies = []
-        for i in range(TWO_PROCESS_SESSIONS):
-            status, head = login.request(f"/login-as/?u=cg-{i}", {})
-            m = re.search(rb"(?im)^set-cookie:\s*(gh=[^;\r\n]*)", head)
-            if status != 200 or not m:
-                raise RuntimeError(f"login failed: HTTP {status}")
-            cookies.append(m.group(1).decode())
-        login.sock.close()
-        PEER["cookies"] = cookies
+        PEER["cookies"] = login_cookies(port, TWO_PROCESS_SESSIONS)
     return PEER["cookies"]
+
+
+def login_cookies(port, count):
+    """Logs in users cg-0 … cg-(count-1) through the demo login route; their `gh=` cookies."""
+    login = Client(port)
+    cookies = []
+    for i in range(count):
+        status, head = login.request(f"/login-as/?u=cg-{i}", {})
+        m = re.search(rb"(?im)^set-cookie:\s*(gh=[^;\r\n]*)", head)
+        if status != 200 or not m:
+            raise RuntimeError(f"login failed: HTTP {status}")
+        cookies.append(m.group(1).decode())
+    login.sock.close()
+    return cookies
 
 
 def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key, token, tokens):
@@ -284,13 +289,7 @@ def run_once(args, scenario, count, tmp, upstream_port, redis_port, session_key,
         if scenario == "session-redis-l1-2":
             cookies = peer_cookies(args, scenario, tmp, upstream_port, redis_port, session_key)
         elif scenario.startswith("session"):
-            login = Client(port)
-            for i in range(SESSIONS):
-                status, head = login.request(f"/login-as/?u=cg-{i}", {})
-                m = re.search(rb"(?im)^set-cookie:\s*(gh=[^;\r\n]*)", head)
-                if status != 200 or not m:
-                    raise RuntimeError(f"login failed: HTTP {status}")
-                cookies.append(m.group(1).decode())
+            cookies = login_cookies(port, SESSIONS)
         client = Client(port)
 
         def one(i):
