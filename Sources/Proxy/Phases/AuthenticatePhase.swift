@@ -102,16 +102,18 @@ struct AuthenticatePhase: RequestPhase {
   {
     if request.authStartNanos != 0 { request.authEndNanos = worker.loop.clock.monotonicNanos() }
     switch consume outcome {
-    case .allow(let grant):
+    case .allow(var grant):
+      // Moved out of the grant, not copied (a copy retains each reference here, and the
+      // grant's end releases them again).
       request.authMethod = grant.method
-      request.principalHash = grant.principal
+      request.principalHash = grant.principal.take()
       request.stripAuthorization = grant.stripAuthorization
-      request.identityHeaders = grant.identityHeaders
-      request.identityLines = grant.identityLines
-      request.responseHeaders = grant.responseHeaders
-      request.session = grant.session
-      request.token = grant.token
-      request.tokenHash = grant.tokenHash
+      swap(&request.identityHeaders, &grant.identityHeaders)
+      request.identityLines = grant.identityLines.take()
+      swap(&request.responseHeaders, &grant.responseHeaders)
+      request.session = grant.session.take()
+      request.token = grant.token.take()
+      request.tokenHash = grant.tokenHash.take()
       return .proceed
     case .deny(let error, let headers):
       let kind: String
