@@ -386,7 +386,8 @@ extension HeadParser {
   }
 
   /// `hasNotPlainValueByte` of 32 bytes, one test for both halves (a long value — a bearer token,
-  /// a cookie — costs one branch per 32 bytes; docs/performance.md, "Round 6").
+  /// a cookie — costs one branch per 32 bytes; docs/performance.md,
+  /// "Pass-through and repeated token, round 6").
   @inline(__always)
   static func hasNotPlainValueByte(_ low: SIMD16<UInt8>, _ high: SIMD16<UInt8>) -> Bool {
     let space = SIMD16<UInt8>(repeating: 0x20)

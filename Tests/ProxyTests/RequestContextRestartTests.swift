@@ -3,8 +3,9 @@ import XCTest
 @testable import JWT
 @testable import Proxy
 
-/// `RequestContext.restart` resets field by field (docs/performance.md, "Round 6"): after it, a
-/// context must read as a fresh one, whatever the request before left in it.
+/// `RequestContext.restart` resets field by field (docs/performance.md, "Pass-through and
+/// repeated token, round 6"): after it, a context must read as a fresh one, whatever the request
+/// before left in it.
 final class RequestContextRestartTests: XCTestCase {
   /// Every stored property, in declaration order. A property added to `RequestContext` fails
   /// this list until it has its line in `restart` too (and here).

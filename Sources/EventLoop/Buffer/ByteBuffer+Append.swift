@@ -6,7 +6,8 @@ import Glibc
 extension ByteBuffer {
   /// Always inlined: the heads are written with dozens of appends per request, and a call costs
   /// more than the copy of a short name or value; a literal's length is then a constant, and its
-  /// copy a few moves instead of a `memmove` (docs/performance.md, "Round 6").
+  /// copy a few moves instead of a `memmove`
+  /// (docs/performance.md, "Pass-through and repeated token, round 6").
   @inlinable @inline(__always)
   public func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
     let count = bytes.count

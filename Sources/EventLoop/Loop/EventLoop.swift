@@ -293,7 +293,8 @@ public final class EventLoop: @unchecked Sendable {
     }
     // Emptied only when something is in it: `removeAll(keepingCapacity:)` is a generic
     // `replaceSubrange` (~85 instructions) even on an empty array, and this runs after every
-    // batch of events, which are mostly one request's (docs/performance.md, "Round 6").
+    // batch of events, which are mostly one request's (docs/performance.md,
+    // "Pass-through and repeated token, round 6").
     if index > 0 { state.pointee.afterBatch.removeAll(keepingCapacity: true) }
     for slot in state.pointee.pendingRelease {
       let entry = slots + Int(slot)

@@ -104,7 +104,7 @@ struct AuthenticatePhase: RequestPhase {
     switch consume outcome {
     case .allow(var grant):
       // Moved out of the grant, not copied: a copy is a retain here and a release when the
-      // grant goes, per reference (docs/performance.md, "Round 6").
+      // grant goes, per reference (docs/performance.md, "Pass-through and repeated token, round 6").
       request.authMethod = grant.method
       request.principalHash = grant.principal.take()
       request.stripAuthorization = grant.stripAuthorization

@@ -156,9 +156,9 @@ struct RequestContext {
   /// Field by field rather than `self = RequestContext(runtime:)`: replacing the whole value
   /// released every array, string and reference it held, empty ones included (~14 releases,
   /// ~350 instructions per request); here a field that holds nothing is left as it is
-  /// (docs/performance.md, "Round 6"). Every stored property has its line below, in declaration
-  /// order: `RequestContextTests.testRestartResetsEveryField` lists them and fails for one that
-  /// is added without a line here.
+  /// (docs/performance.md, "Pass-through and repeated token, round 6"). Every stored property has
+  /// its line below, in declaration order: `RequestContextRestartTests` lists them and fails for
+  /// one that is added without a line here.
   mutating func restart(runtime: RuntimeConfig) {
     if self.runtime !== runtime { self.runtime = runtime }
     active = false
