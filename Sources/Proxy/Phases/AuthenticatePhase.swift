@@ -102,15 +102,17 @@ struct AuthenticatePhase: RequestPhase {
   {
     if request.authStartNanos != 0 { request.authEndNanos = worker.loop.clock.monotonicNanos() }
     switch consume outcome {
-    case .allow(let grant):
+    case .allow(var grant):
+      // Moved out of the grant, not copied: a copy is a retain here and a release when the
+      // grant goes, per reference (docs/performance.md, "Pass-through and repeated token, round 6").
       request.authMethod = grant.method
-      request.principalHash = grant.principal
+      request.principalHash = grant.principal.take()
       request.stripAuthorization = grant.stripAuthorization
-      request.identityHeaders = grant.identityHeaders
-      request.identityLines = grant.identityLines
-      request.responseHeaders = grant.responseHeaders
-      request.session = grant.session
-      request.token = grant.token
+      swap(&request.identityHeaders, &grant.identityHeaders)
+      request.identityLines = grant.identityLines.take()
+      swap(&request.responseHeaders, &grant.responseHeaders)
+      request.session = grant.session.take()
+      request.token = grant.token.take()
       request.tokenHash = grant.tokenHash
       return .proceed
     case .deny(let error, let headers):
