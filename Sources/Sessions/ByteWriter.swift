@@ -62,12 +62,8 @@ struct ByteReader {
   }
   mutating func u64() -> UInt64? {
     guard bytes.count - offset >= 8 else { return nil }
-    var v: UInt64 = 0
-    for _ in 0..<8 {
-      v = v << 8 | UInt64(bytes[offset])
-      offset += 1
-    }
-    return v
+    defer { offset += 8 }
+    return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
   }
   mutating func i64() -> Int64? { u64().map { Int64(bitPattern: $0) } }
   mutating func raw(_ count: Int) -> [UInt8]? {
