@@ -12,7 +12,8 @@ extension HeadParser {
       nameHasUnderscore = false
       if Self.isLookalikeName(buf, nameStart, nameLength, response: isResponse) { return .lookalikeFieldName }
     }
-    var flags: FieldFlags = []
+    // Not `[]`: an array literal costs a release of the empty array per field.
+    var flags = FieldFlags()
     switch nameLength {
     case 2:
       if ASCII.equalsLower(buf, nameStart, 2, "te") { flags = .hopByHop }

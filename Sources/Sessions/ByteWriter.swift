@@ -62,12 +62,8 @@ struct ByteReader {
   }
   mutating func u64() -> UInt64? {
     guard bytes.count - offset >= 8 else { return nil }
-    var v: UInt64 = 0
-    for _ in 0..<8 {
-      v = v << 8 | UInt64(bytes[offset])
-      offset += 1
-    }
-    return v
+    defer { offset += 8 }
+    return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
   }
   mutating func i64() -> Int64? { u64().map { Int64(bitPattern: $0) } }
   mutating func raw(_ count: Int) -> [UInt8]? {
@@ -102,7 +98,17 @@ struct ByteReader {
   private mutating func utf8(_ count: Int) -> String? {
     guard bytes.count - offset >= count else { return nil }
     defer { offset += count }
-    return String(validating: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
+    let part = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]).assumingMemoryBound(
+      to: UInt8.self)
+    // ASCII (user ids, attribute names, most values) is valid UTF-8 as it is: `decoding` over a
+    // byte buffer builds the same string without the generic validating path and its metadata
+    // lookups (~900 instructions a string; docs/performance.md, "Session from Redis, round 6").
+    var ascii = true
+    for byte in part where byte >= 0x80 {
+      ascii = false
+      break
+    }
+    return ascii ? String(decoding: part, as: UTF8.self) : String(validating: part, as: UTF8.self)
   }
 }
 

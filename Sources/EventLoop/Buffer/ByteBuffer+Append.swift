@@ -4,7 +4,11 @@ import Glibc
 /// Appending bytes and numbers. Each append is all or nothing: false, and nothing written,
 /// if it does not fit.
 extension ByteBuffer {
-  @inlinable
+  /// Always inlined: the heads are written with dozens of appends per request, and a call costs
+  /// more than the copy of a short name or value; a literal's length is then a constant, and its
+  /// copy a few moves instead of a `memmove`
+  /// (docs/performance.md, "Pass-through and repeated token, round 6").
+  @inlinable @inline(__always)
   public func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
     let count = bytes.count
     guard count <= writable else { return false }
@@ -15,7 +19,7 @@ extension ByteBuffer {
     return true
   }
 
-  @inlinable
+  @inlinable @inline(__always)
   public func append(_ string: StaticString) -> Bool {
     precondition(string.hasPointerRepresentation, "append(StaticString) needs a string, not a scalar")
     return append(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
@@ -29,7 +33,7 @@ extension ByteBuffer {
     return string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
   }
 
-  @inlinable
+  @inlinable @inline(__always)
   public func append(byte: UInt8) -> Bool {
     guard writable > 0 else { return false }
     writePointer.storeBytes(of: byte, as: UInt8.self)

@@ -281,7 +281,7 @@ public final class EventLoop: @unchecked Sendable {
       task()
       index += 1
     }
-    state.pointee.runningTasks.removeAll(keepingCapacity: true)
+    if index > 0 { state.pointee.runningTasks.removeAll(keepingCapacity: true) }
   }
 
   private func finishIteration() {
@@ -291,7 +291,11 @@ public final class EventLoop: @unchecked Sendable {
       task()
       index += 1
     }
-    state.pointee.afterBatch.removeAll(keepingCapacity: true)
+    // Emptied only when something is in it: `removeAll(keepingCapacity:)` is a generic
+    // `replaceSubrange` (~85 instructions) even on an empty array, and this runs after every
+    // batch of events, which are mostly one request's (docs/performance.md,
+    // "Pass-through and repeated token, round 6").
+    if index > 0 { state.pointee.afterBatch.removeAll(keepingCapacity: true) }
     for slot in state.pointee.pendingRelease {
       let entry = slots + Int(slot)
       entry.pointee.handler = nil
@@ -299,6 +303,8 @@ public final class EventLoop: @unchecked Sendable {
       entry.pointee.nextFree = state.pointee.freeSlot
       state.pointee.freeSlot = slot
     }
-    state.pointee.pendingRelease.removeAll(keepingCapacity: true)
+    if !state.pointee.pendingRelease.isEmpty {
+      state.pointee.pendingRelease.removeAll(keepingCapacity: true)
+    }
   }
 }

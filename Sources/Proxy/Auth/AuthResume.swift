@@ -20,6 +20,14 @@ public struct AuthResume {
     given = nil
   }
 
+  /// Gives a late answer without making a closure (`SessionLookup`): the caller holds the
+  /// waker's host until then (the waker does not).
+  func answer(_ outcome: AuthOutcome) {
+    if let given { return given(outcome) }
+    guard let waker else { return }
+    waker.host.resume(generation: waker.generation) { $0.authentication = .answered(outcome) }
+  }
+
   /// The closure to call with a late answer (made here, once per late answer).
   public func closure() -> (AuthOutcome) -> Void {
     if let given { return given }

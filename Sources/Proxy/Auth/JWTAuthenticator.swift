@@ -167,6 +167,8 @@ final class JWTAuthenticator: RequestAuthenticator {
   /// (`BearerToken.fromAuthorization` walks every byte): the cache holds only granted tokens,
   /// whose bytes passed that check and the validator's strict base64url then, and it answers
   /// only for exactly the same bytes. Nil: not a token seen lately — the full path decides.
+  /// Inlined, as `repeatedGrant`: the answer is a large value, copied (`memcpy`) at each return.
+  @inline(__always)
   private func repeatedBearer(_ authorization: UnsafeBufferPointer<UInt8>) -> AuthOutcome? {
     guard let start = BearerToken.tokenStart(authorization) else { return nil }
     return repeatedGrant(UnsafeBufferPointer(rebasing: authorization[start...]))
@@ -175,6 +177,7 @@ final class JWTAuthenticator: RequestAuthenticator {
   /// The grant this worker gave `token` lately, while its issuer still has the key set it
   /// verified under (`KeySetStamp`, no lock) and the token has not expired
   /// (`RepeatedTokenCache`); the counters move as for a hit in the shared cache.
+  @inline(__always)
   private func repeatedGrant(_ token: UnsafeBufferPointer<UInt8>) -> AuthOutcome? {
     guard let entry = repeated.lookup(token) else { return nil }
     let now = runtime.fetcher.clock.wallNanos() / 1_000_000_000

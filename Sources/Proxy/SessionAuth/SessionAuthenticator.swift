@@ -44,7 +44,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   /// service's metrics, so they stay valid).
   let validationDurations: ValidationDurations
   /// This worker's AES-GCM context for opening records from the store.
-  private let records = AESGCMWorkspace()
+  let records = AESGCMWorkspace()
 
   /// `worker`: the worker's index (its validation-duration series).
   init(
@@ -191,13 +191,11 @@ final class SessionAuthenticator: RequestAuthenticator {
         return outcome
       }
     }
-    let owned = copy ticket
-    return Deferred.run(finish()) { done in
-      load(request, ticket: owned, now: now, followForward: true, fill: fill, verified: verified, done)
-    }.map { outcome in
-      Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
-      return outcome
-    }
+    // An L1 miss: the lookup keeps its own copy of the ticket.
+    return SessionLookup(
+      self, request, ticket: copy ticket, now: now, fill: fill, verified: verified, started: started,
+      later: later
+    ).start()
   }
 
   /// A session this process ended but the store did not delete (`RevokedTickets`) is refused
@@ -216,93 +214,12 @@ final class SessionAuthenticator: RequestAuthenticator {
     return unauthenticated(request, clearCookie: true, reason: "revoked_session")
   }
 
-  // MARK: Lookup
-
-  private func load(
-    _ request: AuthRequest, ticket: SessionTicket, now: Int64, followForward: Bool, fill: SessionCacheFill,
-    verified: VerifiedTicketCache.Entry? = nil, _ done: @escaping (AuthOutcome) -> Void
-  ) {
-    let epoch = service.invalidationEpoch
-    store.load(ticket: ticket, now: now) { [self] result in
-      switch result {
-      case .failure:
-        done(storeUnavailable)
-      case .success(.notFound):
-        done(unauthenticated(request, clearCookie: true, reason: "unknown_session"))
-      case .success(.forwarded(_, let forward)):
-        // Rotated away within the grace period: a request that was already in flight with the
-        // old cookie. Follow once to the successor (never cached: the old id dies with the grace).
-        guard followForward, let successor = try? forward.openForwarding(with: ticket) else {
-          service.events?.suspicious("rotated_ticket_replay", clientIP: request.clientIP, session: ticket)
-          done(unauthenticated(request, clearCookie: true, reason: "rotated_session"))
-          return
-        }
-        load(request, ticket: successor, now: now, followForward: false, fill: fill) { outcome in
-          guard case .allow(var grant) = outcome else {
-            done(outcome)
-            return
-          }
-          grant.responseHeaders.append(self.service.setCookie(successor))
-          done(.allow(grant))
-        }
-      case .success(.found(let stored)):
-        guard
-          var record = try? SessionRecord(
-            unsealing: stored.sealed, for: ticket, key: verified?.recordKey, workspace: records)
-        else {
-          done(unauthenticated(request, clearCookie: true, reason: "unreadable_record"))
-          return
-        }
-        record.lastAccess = max(record.lastAccess, stored.summary.lastAccess)
-        if followForward && cacheable(since: epoch) {
-          if let lag = service.replicaLagAllowance {
-            // The answer may come from a replica that had not yet applied a change whose
-            // invalidation already arrived: not cached if this session changed lately.
-            service.cache.insert(
-              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
-              after: fill,
-              unlessInvalidatedSince: now &- lag)
-          } else {
-            service.cache.insert(
-              ticket.idHash, record: record, expiresAt: service.policy.expiresAt(record), now: now,
-              after: fill)
-          }
-        }
-        decide(
-          request, ticket: ticket, record: record, cached: false, degraded: false, now: now, fill: fill,
-          verified: verified, done)
-      }
-    }
-  }
-
-  /// A store answer may enter L1 when the cache is on and, with Redis, the subscriber is
-  /// subscribed and no invalidation arrived since the lookup started.
-  private func cacheable(since epoch: UInt64) -> Bool {
-    guard service.settings.cacheEnabled else { return false }
-    guard service.usesRedis else { return true }
-    return service.cacheCoherent && service.invalidationEpoch == epoch
-  }
-
   // MARK: Policy
-
-  private func decide(
-    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, cached: Bool, degraded: Bool,
-    now: Int64, fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?,
-    _ done: @escaping (AuthOutcome) -> Void
-  ) {
-    if let outcome = decideNow(
-      request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified)
-    {
-      done(outcome)
-    } else {
-      rotate(request, ticket: ticket, record: record, now: now, done)
-    }
-  }
 
   /// The policy's answer for a live record, or nil when the session is due a rotation (then
   /// `rotate` answers, after the store).
   /// `held`: the session object for exactly `record` (an unchanged L1 record), reused by the grant.
-  private func decideNow(
+  func decideNow(
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, degraded: Bool, now: Int64,
     fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?, held: ActiveSession? = nil
   ) -> AuthOutcome? {
@@ -364,7 +281,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   }
 
   /// Rotation on the interval: the new ticket goes out in `Set-Cookie` on this response.
-  private func rotate(
+  func rotate(
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, now: Int64,
     _ done: @escaping (AuthOutcome) -> Void
   ) {

@@ -60,9 +60,10 @@ final class RedisLookupReplies: RedisReplyReader {
   private func readScore(_ reply: UnsafePointer<redisReply>) {
     guard reply.pointee.type != REDIS_REPLY_NIL else { return }
     guard let bytes = reply.replyBytes else { return wellFormed = false }
-    // Deadlines are whole µs: read them as integers (exact below 2^53, as strtod would give);
-    // anything else (a fraction, an exponent, "inf") goes through the full parser.
-    if bytes.count <= 15, let whole = RedisSessionStore.parseDecimal(bytes) {
+    // Deadlines are whole µs (16 digits since 2001): read them as integers. `Double(_:)` of an
+    // integer rounds to nearest, as strtod does (exact below 2^53); anything else (a fraction,
+    // an exponent, "inf", more than 19 digits) goes through the full parser.
+    if let whole = RedisSessionStore.parseDecimal(bytes) {
       score = Double(whole)
       return
     }
