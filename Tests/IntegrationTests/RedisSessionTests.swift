@@ -7,8 +7,13 @@ import XCTest
 /// outage mode (stale grace for cached sessions, 503 for the rest and for logins, recovery).
 final class RedisSessionTests: RedisSessionTestCase {
   /// `session` lines go to `[session]`, `redisKeys` to `[redis]`.
+  /// The replica's `[session]` and `[redis]` lines. A test that is not about timeouts gets a
+  /// command timeout a loaded machine meets (docs/testing.md, "Store timeouts in tests"): with
+  /// the 50 ms default, a login's write late under load answered 503 without a cookie.
   private func redisLines(session: [String], redis redisKeys: [String]) -> [String] {
-    ["store = \"redis\""] + session + ["[redis]", "address = \"127.0.0.1:\(redis.port)\""] + redisKeys
+    let timeout = redisKeys.contains { $0.hasPrefix("command_timeout") } ? [] : ["command_timeout = \"2s\""]
+    return ["store = \"redis\""] + session + ["[redis]", "address = \"127.0.0.1:\(redis.port)\""] + timeout
+      + redisKeys
   }
 
   /// Starts a gatehouse on the shared Redis and waits until `/readyz` is 200 (connected and
@@ -102,15 +107,17 @@ final class RedisSessionTests: RedisSessionTestCase {
         guard let client = try? RawClient(port: ports[index % 2]) else { return }
         defer { client.close() }
         guard (try? client.send(RawClient.request("GET", "/login-as/erin", host: "x"))) != nil,
-          let response = try? client.readResponse(),
-          let cookie = response.headers.values("Set-Cookie").first(where: { $0.hasPrefix(prefix) })
-        else { return }
+          let response = try? client.readResponse(timeout: 15)
+        else { return tickets.fail("login \(index): no answer") }
+        guard let cookie = response.headers.values("Set-Cookie").first(where: { $0.hasPrefix(prefix) }) else {
+          return tickets.fail("login \(index): \(response.status) without a cookie")
+        }
         let pair = cookie.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
         tickets.append(String(pair.dropFirst(prefix.count)))
       }
     }
     group.wait()
-    XCTAssertEqual(tickets.values.count, 8, "every concurrent login got a cookie")
+    XCTAssertEqual(tickets.values.count, 8, "every concurrent login got a cookie: \(tickets.failures)")
     let listing = try admin(a, "GET", "/sessions?user=erin")
     XCTAssertEqual(
       listing.body.components(separatedBy: "\"hash\"").count - 1, 2,
@@ -221,6 +228,9 @@ final class RedisSessionTests: RedisSessionTestCase {
 private final class LockedTickets: @unchecked Sendable {
   private let lock = NSLock()
   private var items: [String] = []
+  private var failed: [String] = []
   func append(_ ticket: String) { lock.withLock { items.append(ticket) } }
+  func fail(_ reason: String) { lock.withLock { failed.append(reason) } }
   var values: [String] { lock.withLock { items } }
+  var failures: [String] { lock.withLock { failed } }
 }
