@@ -11,4 +11,15 @@ public final class ActiveSession: Sendable {
     self.ticket = ticket
     self.record = record
   }
+
+  /// `body` with the ticket and the record borrowed where this object holds them: binding
+  /// `session.record` to a local or passing it on copies the struct (a retain per array, string
+  /// and dictionary inside, released again after), which an L1 hit paid on every request
+  /// (docs/performance.md, "Session L1 hit, round 6").
+  @inlinable
+  public func withParts<R>(_ body: (borrowing SessionTicket, borrowing SessionRecord) throws -> R) rethrows
+    -> R
+  {
+    try body(ticket, record)
+  }
 }

@@ -54,7 +54,14 @@ public final class VerifiedTicketCache {
     var userAgent: [UInt8]?
     var userAgentHash: [UInt8] = []
     /// The identity headers last rendered for this ticket (checked against the record's generation).
-    public var identity: Identity?
+    public var identity: Identity? {
+      didSet { identitySession = nil }
+    }
+    /// The session `identity` was last checked against (generation, user and CSRF secret equal):
+    /// a request in the same session object needs no new check, which would read four more
+    /// places in memory (docs/performance.md, "Session L1 hit, round 6"). Held strongly, so the
+    /// object cannot be freed and another take its address; reset when `identity` changes.
+    public var identitySession: ActiveSession?
     /// The L1 record last decoded for this ticket (as the session of `ticket`) and the
     /// cache-form bytes it came from.
     private var recordBytes: [UInt8] = []
@@ -70,6 +77,13 @@ public final class VerifiedTicketCache {
     }
 
     deinit { SecureWipe.bytes(&sealingKey) }
+
+    /// `body` with the ticket borrowed where the entry holds it (a copy costs a retain per
+    /// array and string inside; docs/performance.md, "Session L1 hit, round 6").
+    @inlinable
+    public func withTicket<R>(_ body: (borrowing SessionTicket) throws -> R) rethrows -> R {
+      try body(ticket)
+    }
 
     /// The key that opens the ticket's sealed records (`SealedRecord.key(secret:purpose: .record)`),
     /// derived on the first store answer and kept: a repeated cookie whose record comes from the

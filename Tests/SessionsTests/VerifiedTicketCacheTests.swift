@@ -110,6 +110,23 @@ final class VerifiedTicketCacheTests: XCTestCase {
     XCTAssertEqual(session(entry, try elevated.cacheForm())?.record, elevated)
   }
 
+  func testTheSessionAnIdentityWasCheckedForIsForgottenWhenTheIdentityChanges() throws {
+    let cache = VerifiedTicketCache(capacity: 64, maxAge: hour)
+    let ticket = fixedTicket(seed: 4)
+    let entry = insert(cache, Array(ticket.encode(keyRing: ring(keyA)).utf8), ticket, now: t0)
+    let held = try XCTUnwrap(session(entry, try sampleRecord().cacheForm()))
+    func identity(_ generation: UInt64) -> VerifiedTicketCache.Identity {
+      VerifiedTicketCache.Identity(
+        generation: generation, userID: "u", lines: [], csrfName: [], csrfSecret: [], csrfBase: [],
+        principalHash: "")
+    }
+    entry.identity = identity(1)
+    entry.identitySession = held
+    XCTAssertTrue(entry.identitySession === held)
+    entry.identity = identity(2)
+    XCTAssertNil(entry.identitySession, "a new identity was checked against no session yet")
+  }
+
   func testTwoCookiesInOneSetAreBothHeldAndTheSoonerEndingOneIsReplaced() {
     // Capacity 2 is one set of two slots: every cookie falls in it.
     let cache = VerifiedTicketCache(capacity: 2, maxAge: hour)

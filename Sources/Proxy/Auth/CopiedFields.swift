@@ -23,22 +23,44 @@ public struct CopiedFields: Sendable {
   /// `write` names each present field (`begin`) and appends its bytes (`append`, possibly in
   /// pieces); it is called twice: once to size the allocation, once to fill it.
   public init(_ write: (inout Writer) -> Void) {
+    var none: [UInt8] = []
+    self.init(reusing: &none, write)
+  }
+
+  /// The same, written into `spare` (taken, left empty) when it is large enough: the storage
+  /// the connection's previous request used (`spareStorage`), so a request in steady state
+  /// allocates nothing for its fields (docs/performance.md, "Session L1 hit, round 6"). Storage
+  /// something else still holds (a late answer's closure) is copied on write, never shared.
+  public init(reusing spare: inout [UInt8], _ write: (inout Writer) -> Void) {
     var sizer = Writer(out: nil)
     write(&sizer)
     let total = Self.tableBytes + sizer.written
-    // Zero-filled (a specialised allocation; `unsafeUninitializedCapacity` is not specialised
-    // across the module boundary), then the table marked absent and the fields written.
-    var bytes = [UInt8](repeating: 0, count: total)
+    var bytes: [UInt8]
+    if spare.count >= total {
+      bytes = spare
+      spare = []
+    } else {
+      // Zero-filled (a specialised allocation; `unsafeUninitializedCapacity` is not specialised
+      // across the module boundary).
+      bytes = [UInt8](repeating: 0, count: total)
+    }
     bytes.withUnsafeMutableBufferPointer { buffer in
+      // The table: every field absent, no bytes yet; then the fields written.
       let table = UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: Self.tableBytes)
       for field in 0..<Self.fieldCount {
         table.storeBytes(of: Self.absent, toByteOffset: field * Self.entryBytes, as: UInt32.self)
+        table.storeBytes(of: 0, toByteOffset: field * Self.entryBytes + 4, as: UInt32.self)
       }
       var writer = Writer(out: buffer)
       write(&writer)
     }
     storage = bytes
   }
+
+  /// The storage, for the connection's next request (`init(reusing:_:)`); empty when it is
+  /// larger than a request usually needs (an idle connection keeps it).
+  public var spareStorage: [UInt8] { storage.count <= Self.spareLimit ? storage : [] }
+  private static let spareLimit = 1024
 
   /// Writes the fields (or only counts their bytes when `out` is nil).
   public struct Writer {
@@ -48,7 +70,11 @@ public struct CopiedFields: Sendable {
 
     fileprivate init(out: UnsafeMutableBufferPointer<UInt8>?) { self.out = out }
 
+    // Always inlined: the writer runs twice, and on the sizing pass (`out` nil) these fold into
+    // additions (called out of line they cost ~440 instructions per request).
+
     /// Starts `field` (present, maybe empty); the next `append`s are its bytes.
+    @inline(__always)
     public mutating func begin(_ field: Field) {
       current = field.rawValue
       guard let out else { return }
@@ -56,6 +82,7 @@ public struct CopiedFields: Sendable {
       table.storeBytes(of: UInt32(written), toByteOffset: current * CopiedFields.entryBytes, as: UInt32.self)
     }
 
+    @inline(__always)
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
       precondition(current >= 0, "append before begin")
       if let out, bytes.count > 0 {
@@ -69,11 +96,13 @@ public struct CopiedFields: Sendable {
       written += bytes.count
     }
 
+    @inline(__always)
     public mutating func append(_ text: StaticString) {
       append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// `field` with `bytes`, or absent when nil.
+    @inline(__always)
     public mutating func set(_ field: Field, _ bytes: UnsafeRawBufferPointer?) {
       guard let bytes else { return }
       begin(field)

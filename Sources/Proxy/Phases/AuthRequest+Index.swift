@@ -17,8 +17,9 @@ extension AuthRequest {
     let path = view.path
     let target = view.target
     let sessionCookieName = runtime.sessionCookieName
+    var spare = request.takeSpareFields()
     let fields = withUnsafePointer(to: request.headers) { indexAddress in
-      Self.fields(indexAddress, head, bytes, trusted: trusted, path, target, sessionCookieName)
+      Self.fields(indexAddress, head, bytes, trusted: trusted, path, target, sessionCookieName, &spare)
     }
     let forwardedFor = withUnsafePointer(to: request.headers) { index in
       trusted
@@ -41,7 +42,7 @@ extension AuthRequest {
   private static func fields(
     _ index: UnsafePointer<HeaderIndex>, _ head: UnsafePointer<RequestHead>, _ bytes: UnsafeRawBufferPointer,
     trusted: Bool, _ path: UnsafeRawBufferPointer, _ target: UnsafeRawBufferPointer,
-    _ sessionCookieName: String?
+    _ sessionCookieName: String?, _ spare: inout [UInt8]
   ) -> CopiedFields {
     let firstCookie = index.pointee.firstCookie
     var cookieFields = 0
@@ -53,19 +54,18 @@ extension AuthRequest {
     if cookieFields > 1 {
       return index.pointee.joined(.cookie, from: firstCookie, separator: "; ", head.pointee, bytes)!
         .withUnsafeBytes {
-          copy(index, head, bytes, cookies: $0, trusted: trusted, path, target, sessionCookieName)
+          copy(index, head, bytes, cookies: $0, trusted: trusted, path, target, sessionCookieName, &spare)
         }
     }
     return copy(
       index, head, bytes, cookies: index.pointee.value(firstCookie, head.pointee, bytes), trusted: trusted,
-      path,
-      target, sessionCookieName)
+      path, target, sessionCookieName, &spare)
   }
 
   private static func copy(
     _ index: UnsafePointer<HeaderIndex>, _ head: UnsafePointer<RequestHead>, _ bytes: UnsafeRawBufferPointer,
     cookies: UnsafeRawBufferPointer?, trusted: Bool, _ path: UnsafeRawBufferPointer,
-    _ target: UnsafeRawBufferPointer, _ sessionCookieName: String?
+    _ target: UnsafeRawBufferPointer, _ sessionCookieName: String?, _ spare: inout [UInt8]
   ) -> CopiedFields {
     var sessionCookie: UnsafeRawBufferPointer?
     if let cookies, let name = sessionCookieName {
@@ -91,7 +91,7 @@ extension AuthRequest {
     let csrfToken = value(index.pointee.csrfToken)
     let forwardedProto = trusted ? value(index.pointee.forwardedProto) : nil
     let firstAccept = index.pointee.firstAccept
-    return CopiedFields { writer in
+    return CopiedFields(reusing: &spare) { writer in
       writer.set(.authorization, authorization)
       writer.set(.cookies, cookies)
       writer.set(.userAgent, userAgent)

@@ -150,21 +150,23 @@ struct HeaderIndex {
     // The configured patterns see the same bytes every request; its role was worked out once.
     if isAuthorization(name) { return rules.authorizationRole }
     return configuredRole(
-      name, requestID: rules.requestIDMatcher, csrf: sessions ? rules.csrfHeaderMatcher : nil,
+      name, requestID: rules.requestIDMatcher, csrf: rules.csrfHeaderMatcher, checksCSRF: sessions,
       hardening: rules.hardening, strip: rules.stripMatcher)
   }
 
   /// The role of a name that is not one of the fields Gatehouse replaces: the configured
-  /// patterns (request id, CSRF header when `csrf` is given, method overrides, the strip list),
+  /// patterns (request id, CSRF header when `checksCSRF`, method overrides, the strip list),
   /// then the fields the phases read. `RuntimeConfig.authorizationRole` is this for
   /// `Authorization`.
   @inline(__always)
   static func configuredRole(
-    _ name: UnsafeRawBufferPointer, requestID: FieldNameMatcher, csrf: FieldNameMatcher?,
+    _ name: UnsafeRawBufferPointer, requestID: FieldNameMatcher, csrf: FieldNameMatcher, checksCSRF: Bool,
     hardening: HardeningRules, strip: FieldNameMatcher
   ) -> FieldRole {
     if requestID.matches(name) { return .requestID }
-    if let csrf, csrf.matches(name) { return .csrfToken }
+    // A flag, not an optional matcher: making `FieldNameMatcher?` from the runtime's matcher
+    // copied it (its arrays retained and released) for every field of a session request.
+    if checksCSRF && csrf.matches(name) { return .csrfToken }
     if hardening.isMethodOverride(name) {
       return hardening.stripMethodOverride ? .methodOverrideStripped : .methodOverride
     }

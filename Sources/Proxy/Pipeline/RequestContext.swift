@@ -76,6 +76,13 @@ struct RequestContext {
     get { sessionState?.authRequest }
     set { stateForSessions(newValue != nil)?.authRequest = newValue }
   }
+  /// Storage for this request's `AuthRequest` fields that the connection's previous request
+  /// left (empty if none): taken, so it is used once.
+  func takeSpareFields() -> [UInt8] {
+    guard let state = sessionState, !state.spareFields.isEmpty else { return [] }
+    defer { state.spareFields = [] }
+    return state.spareFields
+  }
   var authentication: AuthenticationProgress = .notStarted
   var authMethod: StaticString = "none"
   var principalHash: PrincipalHash? = nil

@@ -12,9 +12,12 @@ final class SessionRequestState {
   var loginDetect: LoginDetectProgress = .none
   /// The vault's changes from the app's response (`VaultCapturePhase`).
   var vaultChanges: [VaultChange] = []
+  /// The last request's copied fields' storage, reused by the next (`CopiedFields.spareStorage`).
+  var spareFields: [UInt8] = []
 
   /// Empty again, for the connection's next request (`RequestContext.restart`).
   func reset() {
+    if let fields = authRequest?.fields { spareFields = fields.spareStorage }
     authRequest = nil
     session = nil
     loginDetect = .none

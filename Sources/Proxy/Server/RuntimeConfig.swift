@@ -101,12 +101,11 @@ public final class RuntimeConfig: Sendable {
     self.requestIDMatcher = FieldNameMatcher(patterns: [requestIDHeader])
     self.requestIDHeaderBytes = Array(requestIDHeader.utf8)
     self.controlHeaderMatcher = FieldNameMatcher(patterns: control)
-    let (requestID, csrf, stripped) = (
-      requestIDMatcher, session == nil ? nil : csrfHeaderMatcher, stripMatcher
-    )
+    let (requestID, csrf, stripped) = (requestIDMatcher, csrfHeaderMatcher, stripMatcher)
     self.authorizationRole = StaticString("authorization").withUTF8Buffer {
       HeaderIndex.configuredRole(
-        UnsafeRawBufferPointer($0), requestID: requestID, csrf: csrf, hardening: hardening, strip: stripped)
+        UnsafeRawBufferPointer($0), requestID: requestID, csrf: csrf, checksCSRF: session != nil,
+        hardening: hardening, strip: stripped)
     }
     self.trustedProxies = trustedProxies
     self.headLimits = headLimits

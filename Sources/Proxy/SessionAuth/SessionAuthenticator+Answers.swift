@@ -15,18 +15,23 @@ extension SessionAuthenticator {
     verified: VerifiedTicketCache.Entry? = nil, held session: ActiveSession? = nil
   ) -> AuthGrant {
     let identity: VerifiedTicketCache.Identity
-    if let held = verified?.identity, held.generation == record.generation, held.userID == record.userID,
-      ConstantTime.equals(held.csrfSecret, record.csrfSecret)
+    if let verified, let held = verified.identity, let session, verified.identitySession === session {
+      // Checked against this very session object before (it is immutable).
+      identity = held
+    } else if let held = verified?.identity, held.generation == record.generation,
+      held.userID == record.userID, ConstantTime.equals(held.csrfSecret, record.csrfSecret)
     {
       identity = held
+      verified?.identitySession = session
     } else {
       identity = renderIdentity(ticket, record)
       verified?.identity = identity
+      verified?.identitySession = session
     }
     let csrf = service.policy.csrf ? masks.maskedToken(base: identity.csrfBase) : nil
     return AuthGrant(
       identityHeaders: [], responseHeaders: extraResponse, method: "session",
-      principalHash: identity.principalHash,
+      principal: PrincipalHash(identity.principalHash),
       session: session ?? ActiveSession(ticket: ticket, record: record),
       identityLines: IdentityLines(identity, csrf: csrf))
   }

@@ -140,8 +140,19 @@ final class SessionAuthenticator: RequestAuthenticator {
         return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
       }
     }
-    let ticket = verified.ticket
+    // The ticket is borrowed where the entry holds it: a copy retains every array and string
+    // inside it (docs/performance.md, "Session L1 hit, round 6").
+    return verified.withTicket { ticket in
+      authenticate(request, verified: verified, ticket: ticket, now: now, started: started, later: later)
+    }
+  }
+
+  private func authenticate(
+    _ request: AuthRequest, verified: VerifiedTicketCache.Entry, ticket: borrowing SessionTicket, now: Int64,
+    started: UInt64, later: AuthResume
+  ) -> AuthOutcome? {
     if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
+    let clock = service.clock
     let metrics = service.metrics
     let durations = validationDurations
     // Made only for an answer that comes later (a store round trip, a rotation).
@@ -163,23 +174,27 @@ final class SessionAuthenticator: RequestAuthenticator {
       let session = service.cache.lookupSession(ticket.idHash, now: now, { entry.session(cacheForm: $0) })
     {
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
-      // (a store write). The record is read where the session holds it (a copy costs retains).
-      if let outcome = decideNow(
-        request, ticket: ticket, record: session.record, degraded: degraded, now: now, fill: fill,
-        verified: verified, held: session)
-      {
+      // (a store write). Ticket and record are borrowed where the session holds them (a copy
+      // costs retains).
+      if let outcome = session.withParts({ ticket, record in
+        decideNow(
+          request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill,
+          verified: verified, held: session)
+      }) {
         Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
       return Deferred.run(finish()) { done in
-        rotate(request, ticket: ticket, record: session.record, now: now, done)
+        rotate(request, ticket: session.ticket, record: session.record, now: now, done)
       }.map { outcome in
         Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         return outcome
       }
     }
+    // An L1 miss: the lookup keeps its own copy of the ticket.
     return SessionLookup(
-      self, request, ticket: ticket, now: now, fill: fill, verified: verified, started: started, later: later
+      self, request, ticket: copy ticket, now: now, fill: fill, verified: verified, started: started,
+      later: later
     ).start()
   }
 
@@ -208,7 +223,18 @@ final class SessionAuthenticator: RequestAuthenticator {
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, degraded: Bool, now: Int64,
     fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?, held: ActiveSession? = nil
   ) -> AuthOutcome? {
-    let policy = service.policy
+    // Borrowed where the service holds it: `let policy = service.policy` copied it.
+    service.withPolicy { policy in
+      decideNow(
+        request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill, verified: verified,
+        held: held, policy: policy)
+    }
+  }
+
+  private func decideNow(
+    _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, degraded: Bool, now: Int64,
+    fill: SessionCacheFill, verified: VerifiedTicketCache.Entry?, held: ActiveSession?, policy: SessionPolicy
+  ) -> AuthOutcome? {
     let decision = policy.evaluate(record: record, now: now, clientIP: request.clientIP) {
       let userAgent = request.fields.slice(.userAgent)
       return verified?.userAgentHash(userAgent) ?? SHA256.hash(userAgent.map { Array($0) } ?? [])

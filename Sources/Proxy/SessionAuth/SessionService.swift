@@ -21,6 +21,12 @@ public final class SessionService: Sendable {
   public let settings: SessionSettings
   public let keyRing: TicketKeyRing
   public let policy: SessionPolicy
+
+  /// `body` with the policy borrowed where the service holds it (binding it to a local copies
+  /// it: a retain per array inside, on every request).
+  @inline(__always)
+  func withPolicy<R>(_ body: (borrowing SessionPolicy) -> R) -> R { body(policy) }
+
   /// The shared store of `store = "memory"`; nil with Redis (stores are per worker).
   public let memoryStore: MemorySessionStore?
   /// Records are sealed in the compact form (`SessionRecord.compactFormatVersion`) when only this
