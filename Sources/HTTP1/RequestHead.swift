@@ -38,7 +38,7 @@ public struct RequestHead: Sendable {
     targetLength = 0
     pathLength = 0
     versionMinor = 1
-    fields.removeAll(keepingCapacity: true)
+    if !fields.isEmpty { fields.removeAll(keepingCapacity: true) }
     framing = .none
     keepAlive = true
     expectContinue = false

@@ -21,7 +21,7 @@ public struct ResponseHead: Sendable {
     versionMinor = 1
     reasonStart = 0
     reasonLength = 0
-    fields.removeAll(keepingCapacity: true)
+    if !fields.isEmpty { fields.removeAll(keepingCapacity: true) }
     framing = .none
     keepAlive = true
     upgrade = false

@@ -40,7 +40,7 @@ public final class EventLoop: @unchecked Sendable {
   private let slotCapacity: Int
   private let slotMappingSize: Int
   private let events: UnsafeMutablePointer<epoll_event>
-  private let state: UnsafeMutablePointer<LoopState>
+  @usableFromInline let state: UnsafeMutablePointer<LoopState>
   private let tasks = Mutex<[@Sendable () -> Void]>([])
   private let stopRequested = Atomic<Bool>(false)
   /// `pthread_self()` of the thread inside `run()`, 0 when none.
@@ -101,8 +101,9 @@ public final class EventLoop: @unchecked Sendable {
   }
 
   /// `clock`'s monotonic ns, refreshed after each `epoll_wait` (so all handlers of a batch see
-  /// one time).
-  public var now: UInt64 { state.pointee.now }
+  /// one time). Inlinable: a call would make the caller retain the loop around it
+  /// (docs/performance.md, "Session L1 hit, round 6").
+  @inlinable public var now: UInt64 { state.pointee.now }
 
   /// True on the thread currently inside `run()`. Thread-safe.
   public var isInLoopThread: Bool {

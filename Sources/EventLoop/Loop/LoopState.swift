@@ -1,8 +1,9 @@
 /// The mutable state of one `EventLoop`, kept behind a `let` pointer so the hot path pays no
 /// exclusivity check (a stored `var` of a class would). Loop-thread only.
+@usableFromInline
 struct LoopState {
-  /// CLOCK_MONOTONIC ns, refreshed after each `epoll_wait`.
-  var now: UInt64
+  /// CLOCK_MONOTONIC ns, refreshed after each `epoll_wait`. Read inline by `EventLoop.now`.
+  @usableFromInline var now: UInt64
   /// Head of the free list of registration slots, -1 if empty.
   var freeSlot: Int32 = -1
   /// Slots `0..<initializedSlots` have been initialised.
