@@ -129,6 +129,33 @@ final class RedisSessionTests: RedisSessionTestCase {
     XCTAssertLessThanOrEqual(alive, 2, "the cap holds across replicas")
   }
 
+  /// The subscriber loses Redis before the breaker opens (here it never does): the cache is not
+  /// coherent, so a cached session's request asks the store, and the lookup times out. That
+  /// failure is the outage beginning: the cached session keeps its stale grace (200), as it does
+  /// once the breaker is open (docs/operations.md §1). It was answered 503 before.
+  func testCachedSessionServedWhenLookupFailsBeforeBreakerOpens() throws {
+    let a = try startReplica(redis: [
+      "breaker_failures = 1000", "stale_grace = \"30s\"", "command_timeout = \"300ms\"",
+    ])
+    let cached = try login(a, "ida")
+    XCTAssertTrue(try isAlive(a, cached.ticket, "cached session before the outage"))
+
+    redis.pause()
+    defer { redis.resume() }
+    let lost = waitUntil(timeout: 20) {
+      guard let body = try? self.admin(a, "GET", "/status.json").body,
+        let root = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+        let redis = (root["sessions"] as? [String: Any])?["redis"] as? [String: Any]
+      else { return false }
+      return redis["invalidations_subscribed"] as? Bool == false && redis["open_breakers"] as? Int == 0
+    }
+    XCTAssertTrue(lost, "the subscriber noticed the paused Redis, no breaker open: \(a.logs)")
+    for attempt in 0..<4 {
+      XCTAssertTrue(
+        try isAlive(a, cached.ticket, "cached session while the store times out, attempt \(attempt)"))
+    }
+  }
+
   func testOutageStaleGraceDenyAndRecovery() throws {
     let a = try startReplica(redis: [
       "breaker_failures = 2", "breaker_cooldown = \"300ms\"", "stale_grace = \"20s\"",

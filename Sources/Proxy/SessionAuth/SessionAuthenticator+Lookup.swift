@@ -30,7 +30,8 @@ extension SessionAuthenticator {
   ) -> AuthOutcome? {
     switch result {
     case .failure:
-      return storeUnavailable
+      return staleAnswer(request, ticket: ticket, now: now, fill: fill, verified: verified)
+        ?? storeUnavailable
     case .success(.notFound):
       return unauthenticated(request, clearCookie: true, reason: "unknown_session")
     case .success(.forwarded(_, let forward)):
@@ -79,6 +80,30 @@ extension SessionAuthenticator {
       }
       rotate(request, ticket: ticket, record: record, now: now, later())
       return nil
+    }
+  }
+
+  /// The L1 copy's answer for a lookup the store failed: the outage has begun even while the
+  /// breaker does not know it yet (it opens after `breaker_failures` failures), so a cached
+  /// session keeps its stale grace from now, as it does once the breaker is open
+  /// (docs/operations.md §1). This is the window where the invalidation subscriber lost Redis
+  /// first (the cache is then not coherent, so the hit went to the store) and the data
+  /// connection's lookup timed out. Nothing is written (`degraded`). nil when the cache is off,
+  /// the grace is 0 or over, or the session is not in L1.
+  private func staleAnswer(
+    _ request: AuthRequest, ticket: SessionTicket, now: Int64, fill: SessionCacheFill,
+    verified: VerifiedTicketCache.Entry?
+  ) -> AuthOutcome? {
+    guard service.settings.cacheEnabled, staleGrace > 0, let verified else { return nil }
+    // An outage the breaker knows of keeps its own start: past the grace, the cache is over.
+    if let breaker, let since = breaker.outageStart(), breaker.now() &- since > staleGrace { return nil }
+    nonisolated(unsafe) let entry = verified
+    guard let session = service.cache.lookupSession(ticket.idHash, now: now, { entry.session(cacheForm: $0) })
+    else { return nil }
+    return session.withParts { ticket, record in
+      decideNow(
+        request, ticket: ticket, record: record, degraded: true, now: now, fill: fill, verified: verified,
+        held: session)
     }
   }
 
