@@ -97,9 +97,7 @@ extension SessionAuthenticator {
     guard service.settings.cacheEnabled, staleGrace > 0, let verified else { return nil }
     // An outage the breaker knows of keeps its own start: past the grace, the cache is over.
     if let breaker, let since = breaker.outageStart(), breaker.now() &- since > staleGrace { return nil }
-    nonisolated(unsafe) let entry = verified
-    guard let session = service.cache.lookupSession(ticket.idHash, now: now, { entry.session(cacheForm: $0) })
-    else { return nil }
+    guard let session = cachedSession(ticket.idHash, now: now, verified: verified) else { return nil }
     return session.withParts { ticket, record in
       decideNow(
         request, ticket: ticket, record: record, degraded: true, now: now, fill: fill, verified: verified,

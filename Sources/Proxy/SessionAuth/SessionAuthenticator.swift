@@ -167,12 +167,7 @@ final class SessionAuthenticator: RequestAuthenticator {
     // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
     // this session came in meanwhile.
     let fill = service.cache.fill()
-    // The entry is read under the cache's lock, synchronously on this thread (the closure does
-    // not outlive the call): it never leaves this worker.
-    nonisolated(unsafe) let entry = verified
-    if useCache,
-      let session = service.cache.lookupSession(ticket.idHash, now: now, { entry.session(cacheForm: $0) })
-    {
+    if useCache, let session = cachedSession(ticket.idHash, now: now, verified: verified) {
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
       // (a store write). Ticket and record are borrowed where the session holds them (a copy
       // costs retains).
@@ -196,6 +191,18 @@ final class SessionAuthenticator: RequestAuthenticator {
       self, request, ticket: copy ticket, now: now, fill: fill, verified: verified, started: started,
       later: later
     ).start()
+  }
+
+  /// The session the L1 cache holds for `idHash`, decoded through the ticket's entry (which
+  /// keeps the last decoded record: an unchanged record is not decoded again). The entry is read
+  /// under the cache's lock, synchronously on this thread (the closure does not outlive the
+  /// call): it never leaves this worker.
+  @inline(__always)
+  func cachedSession(_ idHash: SessionIDHash, now: Int64, verified: VerifiedTicketCache.Entry)
+    -> ActiveSession?
+  {
+    nonisolated(unsafe) let entry = verified
+    return service.cache.lookupSession(idHash, now: now, { entry.session(cacheForm: $0) })
   }
 
   /// A session this process ended but the store did not delete (`RevokedTickets`) is refused
