@@ -78,7 +78,7 @@ extension SessionAuthenticator {
   @inline(__always)
   static func recordAnswer(
     _ answer: borrowing AuthOutcome?, _ metrics: SessionMetrics, _ durations: ValidationDurations,
-    clock: borrowing any Clock, started: UInt64
+    service: SessionService, started: UInt64
   ) -> Bool {
     let result: SessionMetrics.ValidationResult
     switch answer {
@@ -92,7 +92,7 @@ extension SessionAuthenticator {
         result = .invalid
       }
     }
-    durations.record(result: result.index, nanos: clock.monotonicNanos() &- started)
+    durations.record(result: result.index, nanos: service.monotonicNanos() &- started)
     return true
   }
 

@@ -123,8 +123,7 @@ final class SessionAuthenticator: RequestAuthenticator {
   private func authenticate(
     _ request: AuthRequest, ticketCookie cookie: ArraySlice<UInt8>, later: AuthResume
   ) -> AuthOutcome? {
-    let started = service.clock.monotonicNanos()
-    let now = service.now()
+    let (started, now) = service.readings()
     let verified: VerifiedTicketCache.Entry
     if let hit = cookie.withUnsafeBufferPointer({ tickets.lookup($0, now: now) }) {
       verified = hit
@@ -183,13 +182,13 @@ final class SessionAuthenticator: RequestAuthenticator {
           request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill,
           verified: verified, held: session)
       }
-      if Self.recordAnswer(answer, metrics, durations, clock: service.clock, started: started) {
+      if Self.recordAnswer(answer, metrics, durations, service: service, started: started) {
         return answer
       }
       return Deferred.run(finish()) { done in
         rotate(request, ticket: session.ticket, record: session.record, now: now, done)
       }.map { outcome in
-        Self.record(outcome, metrics, durations, nanos: service.clock.monotonicNanos() &- started)
+        Self.record(outcome, metrics, durations, nanos: service.monotonicNanos() &- started)
         return outcome
       }
     }
