@@ -66,8 +66,12 @@ struct ResponseRewritePhase: ResponsePhase {
         }
         if field.flags.contains(.contentLength) && !keepSizeField { continue }
         let name = field.name(in: bytes)
-        if request.runtime.controlHeaderMatcher.matches(name) { continue }
-        if request.runtime.requestIDMatcher.matches(name) { continue }
+        // The matchers read through a guaranteed runtime: through `request.runtime` each one
+        // that got past its inlined length and first-byte tests was copied (its arrays retained).
+        let skipped = Unmanaged.passUnretained(request.runtime)._withUnsafeGuaranteedRef {
+          $0.controlHeaderMatcher.matches(name) || $0.requestIDMatcher.matches(name)
+        }
+        if skipped { continue }
         ok =
           ok && out.append(name) && out.append(": ") && out.append(field.value(in: bytes))
           && out.append("\r\n")
