@@ -15,14 +15,14 @@ struct LifecyclePhase: ResponsePhase {
       return apply(outcome, &request)
     }
     // The matchers are read where the runtime holds them: binding them (`guard let`) copied the
-    // struct, eight retains and releases per response (docs/performance.md, "round 5"); so did
-    // `case .some =` (a copy of the optional).
-    guard request.runtime.lifecycleHeaders != nil, let sessions = worker.sessionLifecycle else {
+    // struct, eight retains and releases per response (docs/performance.md, "round 5").
+    let runtime = request.runtime
+    guard case .some = runtime.lifecycleHeaders, let sessions = worker.sessionLifecycle else {
       return .proceed
     }
     var action: SessionLifecycle.Action?
     if let scanned = SessionLifecycle.scan(
-      view.head, base: view.bytes.baseAddress!, headers: request.runtime.lifecycleHeaders!)
+      view.head, base: view.bytes.baseAddress!, headers: runtime.lifecycleHeaders!)
     {
       guard let valid = scanned else {
         return .answer(ProxyError(.upstreamProtocol, .upstream, "invalid session lifecycle header"))

@@ -8,14 +8,12 @@ struct LoggingPhase {
   func run(_ request: inout RequestContext, now: UInt64) {
     // The worker and its metrics lent without a retain (the worker outlives its requests; a
     // plain call retained and released each; docs/performance.md, "The shared pipeline, round 7").
-    // The context is passed by address: a closure capturing it copied the whole context.
+    // No closure captures the context: that copied the whole context.
     let routeIndex = request.routeIndex
     let (slot, metrics) = Unmanaged.passUnretained(worker)._withUnsafeGuaranteedRef {
       ($0.routeSlot(routeIndex), Unmanaged.passUnretained($0.metrics))
     }
-    withUnsafePointer(to: &request) { context in
-      metrics._withUnsafeGuaranteedRef { $0.requestFinished(context.pointee, routeSlot: slot, now: now) }
-    }
+    metrics.takeUnretainedValue().requestFinished(request, routeSlot: slot, now: now)
     if request.strippedHeaders > 0 {
       worker.logSecurityEvent("spoofed_header", request: request, count: request.strippedHeaders)
     }
