@@ -33,7 +33,10 @@ extension SessionAuthenticator {
       verified?.identity = identity
       verified?.identitySession = session
     }
-    let csrf = service.policy.csrf ? masks.maskedToken(base: identity.csrfBase) : nil
+    let csrf =
+      service.policy.csrf
+      ? Unmanaged.passUnretained(masks)._withUnsafeGuaranteedRef { $0.maskedToken(base: identity.csrfBase) }
+      : nil
     return .allow(
       AuthGrant(
         identityHeaders: [], responseHeaders: extraResponse, method: "session",

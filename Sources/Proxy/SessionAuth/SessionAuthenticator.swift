@@ -125,7 +125,14 @@ final class SessionAuthenticator: RequestAuthenticator {
   ) -> AuthOutcome? {
     let (started, now) = service.readings()
     let verified: VerifiedTicketCache.Entry
-    if let hit = cookie.withUnsafeBufferPointer({ tickets.lookup($0, now: now) }) {
+    // The verified-ticket cache (here and in `decideNow`), the L1 cache and the CSRF masks are
+    // lent without a retain, as one expression (a named strong reference keeps its retain): this
+    // authenticator holds `tickets` and `masks` and replaces `tickets` only on a reload, which
+    // never runs inside these calls; the service holds its cache (docs/performance.md, "Session
+    // L1 hit, round 7").
+    if let hit = cookie.withUnsafeBufferPointer({ cookie in
+      Unmanaged.passUnretained(tickets)._withUnsafeGuaranteedRef { $0.lookup(cookie, now: now) }
+    }) {
       verified = hit
     } else {
       do {
@@ -172,7 +179,7 @@ final class SessionAuthenticator: RequestAuthenticator {
     let (useCache, degraded) = cachePolicy()
     // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
     // this session came in meanwhile.
-    let fill = service.cache.fill()
+    let fill = Unmanaged.passUnretained(service.cache)._withUnsafeGuaranteedRef { $0.fill() }
     if useCache, let session = cachedSession(verified.ticket.idHash, now: now, verified: verified) {
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
       // (a store write). Ticket and record are borrowed where the session holds them (a copy
@@ -208,7 +215,9 @@ final class SessionAuthenticator: RequestAuthenticator {
     -> ActiveSession?
   {
     nonisolated(unsafe) let entry = verified
-    return service.cache.lookupSession(idHash, now: now, { entry.session(cacheForm: $0) })
+    return Unmanaged.passUnretained(service.cache)._withUnsafeGuaranteedRef {
+      $0.lookupSession(idHash, now: now, { entry.session(cacheForm: $0) })
+    }
   }
 
   /// A session this process ended but the store did not delete (`RevokedTickets`) is refused
@@ -252,7 +261,11 @@ final class SessionAuthenticator: RequestAuthenticator {
       let userAgent = request.fields.slice(.userAgent)
       return verified?.userAgentHash(userAgent) ?? SHA256.hash(userAgent.map { Array($0) } ?? [])
     }
-    if let verified { tickets.limit(verified, to: policy.expiresAt(record), now: now) }
+    if let verified {
+      Unmanaged.passUnretained(tickets)._withUnsafeGuaranteedRef {
+        $0.limit(verified, to: policy.expiresAt(record), now: now)
+      }
+    }
     switch decision {
     case .expiredIdle, .expiredAbsolute:
       let idle = decision == .expiredIdle
