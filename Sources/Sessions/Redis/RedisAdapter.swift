@@ -120,11 +120,11 @@ final class RedisAdapter: EventHandler {
     let me = Unmanaged.passRetained(self).toOpaque()
     context.pointee.data = me
     context.pointee.ev.data = me
-    context.pointee.ev.addRead = { p in RedisAdapter.from(p)?.setInterest(read: true, write: nil) }
-    context.pointee.ev.delRead = { p in RedisAdapter.from(p)?.setInterest(read: false, write: nil) }
-    context.pointee.ev.addWrite = { p in RedisAdapter.from(p)?.outputPending(true) }
-    context.pointee.ev.delWrite = { p in RedisAdapter.from(p)?.outputPending(false) }
-    context.pointee.ev.cleanup = { p in RedisAdapter.from(p)?.cleanup() }
+    context.pointee.ev.addRead = { p in RedisAdapter.with(p) { $0.setInterest(read: true, write: nil) } }
+    context.pointee.ev.delRead = { p in RedisAdapter.with(p) { $0.setInterest(read: false, write: nil) } }
+    context.pointee.ev.addWrite = { p in RedisAdapter.with(p) { $0.outputPending(true) } }
+    context.pointee.ev.delWrite = { p in RedisAdapter.with(p) { $0.outputPending(false) } }
+    context.pointee.ev.cleanup = { p in RedisAdapter.with(p) { $0.cleanup() } }
     if let reader = context.pointee.c.reader, let arena = gh_reply_arena_new(Self.replyArenaSize) {
       gh_reply_arena_attach(reader, arena)
       replyArena = arena
@@ -133,8 +133,8 @@ final class RedisAdapter: EventHandler {
     if keepAlive { _ = redisEnableKeepAlive(&context.pointee.c) }
     // Must follow the hooks: it calls addWrite at once to learn when connect() finishes.
     _ = redisAsyncSetConnectCallback(context) { ac, status in
-      guard let ac, let adapter = RedisAdapter.from(ac.pointee.data) else { return }
-      adapter.connectCallback(ok: status == REDIS_OK)
+      guard let ac else { return }
+      RedisAdapter.with(ac.pointee.data) { $0.connectCallback(ok: status == REDIS_OK) }
     }
     _ = redisAsyncSetDisconnectCallback(context) { _, _ in
       // The context is being freed; `cleanup` already reported. Touch nothing here.
@@ -144,9 +144,13 @@ final class RedisAdapter: EventHandler {
   /// The arena's block: a lookup's three replies take about 1.5 KiB; larger replies spill.
   private static let replyArenaSize = 16 * 1024
 
-  private static func from(_ pointer: UnsafeMutableRawPointer?) -> RedisAdapter? {
-    guard let pointer else { return nil }
-    return Unmanaged<RedisAdapter>.fromOpaque(pointer).takeUnretainedValue()
+  /// Calls `body` with the adapter behind a context's `data` / `ev.data`, without retaining it:
+  /// that pointer holds the +1 taken in `attach`, released only after the batch in which
+  /// `cleanup` ran, so the adapter outlives every hook and callback hiredis makes.
+  @inline(__always)
+  private static func with(_ pointer: UnsafeMutableRawPointer?, _ body: (RedisAdapter) -> Void) {
+    guard let pointer else { return }
+    Unmanaged<RedisAdapter>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
   }
 
   // MARK: Hooks and events
@@ -318,9 +322,10 @@ final class RedisAdapter: EventHandler {
         context,
         { ac, reply, privdata in
           guard let privdata else { return }
+          // Retained: `replied` pops the FIFO's reference before it finishes the box.
           let box = Unmanaged<RedisPendingCommand>.fromOpaque(privdata).takeUnretainedValue()
-          guard let ac, let adapter = RedisAdapter.from(ac.pointee.data) else { return }
-          adapter.replied(box, reply, errstr: ac.pointee.errstr)
+          guard let ac else { return }
+          RedisAdapter.with(ac.pointee.data) { $0.replied(box, reply, errstr: ac.pointee.errstr) }
         }, Unmanaged.passUnretained(box).toOpaque(), command, length)
     }
     guard status == REDIS_OK else { return false }

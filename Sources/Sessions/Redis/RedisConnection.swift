@@ -206,9 +206,13 @@ public final class RedisConnection {
     case .success(let adapter):
       self.adapter = adapter
       state = .connecting
-      connectTimer = loop.schedule(at: loop.now &+ options.connectTimeout) { [weak self, weak adapter] in
+      // The adapter strongly, never `weak` (a side table would put every retain and release of
+      // it on the runtime's slow path, several per command: docs/performance.md, "Session from
+      // Redis, round 7"): the timer is cancelled when the connection becomes ready or the
+      // adapter closes, and `free` on a closed adapter does nothing.
+      connectTimer = loop.schedule(at: loop.now &+ options.connectTimeout) { [weak self, adapter] in
         self?.connectTimer = nil
-        adapter?.free(.connectFailed("\(address): no connection within the connect timeout"))
+        adapter.free(.connectFailed("\(address): no connection within the connect timeout"))
       }
       sendHandshake(on: adapter)
     }
@@ -241,9 +245,11 @@ public final class RedisConnection {
     for (index, command) in commands.enumerated() {
       let isLast = index == commands.count - 1
       let name = String(decoding: command[0], as: UTF8.self)
+      // `unowned` (not `weak`: no side table, see the connect timer): a command's completion
+      // runs only from its own adapter (a reply, a deadline, or the adapter being freed).
       let error = adapter.send(command, deadline: .max, maxOutstanding: .max) {
-        [weak self, weak adapter] result in
-        guard let self, let adapter, adapter === self.adapter else { return }
+        [weak self, unowned adapter] result in
+        guard let self, adapter === self.adapter else { return }
         switch result {
         case .failure(.server(let message)):
           adapter.free(.connectFailed("\(adapter.address): \(name) refused: \(message)"))

@@ -4,7 +4,9 @@ import CHiredis
 /// read in place (`RedisReplyReader`) into what `RedisSessionStore.lookup` decides on, and the
 /// lookup's completion: one object per lookup, no closure. Loop-thread only.
 final class RedisLookupReplies: RedisReplyReader {
-  private weak var store: RedisSessionStore?
+  /// The store's `onLoad` when the lookup was sent (taken then, not through a `weak` store: a
+  /// weak reference gives the store a side table and costs a slow retain per lookup).
+  private let onLoad: ((RedisLoadPath) -> Void)?
   private let storeKey: String
   private let completion: (Result<LoadOutcome, SessionError>) -> Void
 
@@ -32,13 +34,13 @@ final class RedisLookupReplies: RedisReplyReader {
     store: RedisSessionStore, storeKey: String,
     completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
-    self.store = store
+    self.onLoad = store.onLoad
     self.storeKey = storeKey
     self.completion = completion
   }
 
   func finished(_ error: RedisError?) {
-    store?.onLoad?(.master)
+    onLoad?(.master)
     if let error {
       completion(.failure(SessionError(.storeUnavailable, error.description)))
       return
