@@ -41,9 +41,21 @@ public struct SealedRecord: Sendable, Equatable {
     guard bytes[0] == Self.version else {
       throw SessionError(.unsupportedRecordVersion, "sealed record version \(bytes[0])")
     }
-    nonce = Array(bytes[1..<1 + AESGCM.nonceByteCount])
-    tag = Array(bytes[1 + AESGCM.nonceByteCount..<Self.headerByteCount])
-    ciphertext = Array(bytes[Self.headerByteCount...])
+    nonce = Self.copy(bytes, from: 1, count: AESGCM.nonceByteCount)
+    tag = Self.copy(bytes, from: 1 + AESGCM.nonceByteCount, count: AESGCM.tagByteCount)
+    ciphertext = Self.copy(bytes, from: Self.headerByteCount, count: bytes.count - Self.headerByteCount)
+  }
+
+  /// `count` bytes of `bytes` from `offset` (in bounds) as an array, in one copy: `Array(slice)`
+  /// of raw bytes walks an iterator through generic code (docs/performance.md, "Session from
+  /// Redis, round 7").
+  private static func copy(_ bytes: UnsafeRawBufferPointer, from offset: Int, count: Int) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if count > 0, let to = buffer.baseAddress, let from = bytes.baseAddress {
+        UnsafeMutableRawPointer(to).copyMemory(from: from + offset, byteCount: count)
+      }
+      initialized = count
+    }
   }
 
   init(nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8]) {

@@ -11,20 +11,24 @@
 /// finishes with `.timeout`, and the box stays queued as "abandoned":
 /// replies are FIFO, so the command cannot be removed from hiredis' queue, and the late callback
 /// only pops the box.
+///
+/// Its mutable state is `@exclusivity(unchecked)`: loop-thread only, and no access to it spans a
+/// call that could reach it again (the completion is taken out before it is called), so the
+/// runtime's checks guard nothing (docs/performance.md, "Session from Redis, round 7").
 final class RedisPendingCommand {
-  private var completion: ((Result<RedisReply, RedisError>) -> Void)?
+  @exclusivity(unchecked) private var completion: ((Result<RedisReply, RedisError>) -> Void)?
   /// Not yet answered (nor timed out).
-  private(set) var isWaiting = true
+  @exclusivity(unchecked) private(set) var isWaiting = true
   /// `EventLoop.now` when sent (for the watchdog).
   let sentAt: UInt64
   /// Absolute monotonic ns after which it completes with `.timeout`.
   let deadline: UInt64
   /// Replies still owed to this box.
-  private(set) var remaining: Int
+  @exclusivity(unchecked) private(set) var remaining: Int
   /// A group's replies so far (empty for a single command).
-  private var collected: [RedisReply] = []
+  @exclusivity(unchecked) private var collected: [RedisReply] = []
   /// A group's first error reply.
-  private var firstError: RedisError?
+  @exclusivity(unchecked) private var firstError: RedisError?
   private let isGroup: Bool
   private let size: Int
   /// Reads the group's replies in place and is told the outcome; nil: copied into the answer.
