@@ -1,3 +1,4 @@
+import EventLoop
 import Sessions
 
 /// One breaker slot's `RedisMetrics` (a worker's `[redis]` store, or its `[redis.target]`
@@ -7,10 +8,13 @@ import Sessions
 final class RedisSlotMetrics: BreakerSessionStoreMetrics {
   let shared: RedisMetrics
   private let durations: RedisCallDurations
+  /// `shared.clock`, held here: read through another object the existential is copied per call.
+  private let clock: any Clock
 
   init(shared: RedisMetrics, durations: RedisCallDurations) {
     self.shared = shared
     self.durations = durations
+    clock = shared.clock
   }
 
   func storeFailed(detail: String) { shared.storeFailed(detail: detail) }
@@ -21,10 +25,10 @@ final class RedisSlotMetrics: BreakerSessionStoreMetrics {
     shared.breakerChanged(worker: worker, to: state)
   }
 
-  func callStarted() -> UInt64 { shared.clock.monotonicNanos() }
+  func callStarted() -> UInt64 { clock.monotonicNanos() }
 
   func callFinished(startedAt: UInt64, operation: BreakerSessionStore.Operation) {
-    let nanos = shared.clock.monotonicNanos() &- startedAt
+    let nanos = clock.monotonicNanos() &- startedAt
     durations.record(nanos: nanos, operation: operation)
     shared.storeStats.record(nanos: nanos, failed: false)
   }
