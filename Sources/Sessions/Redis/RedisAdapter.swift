@@ -273,13 +273,13 @@ final class RedisAdapter: EventHandler {
   /// Hands `commands` to hiredis back to back, answered as one (`RedisPendingCommand`): all
   /// are sent or none is (hiredis refuses only while closing, and then refuses every one).
   func send(
-    pipelined commands: [[[UInt8]]], deadline: UInt64, maxOutstanding: Int, reader: (any RedisReplyReader)?,
+    pipelined commands: [[[UInt8]]], deadline: UInt64, maxOutstanding: Int,
     _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) -> RedisError? {
     guard !isDead, !isClosing, context != nil, !commands.isEmpty else { return .disconnected }
     guard outstanding + commands.count <= maxOutstanding else { return .overloaded }
     let box = RedisPendingCommand(
-      sentAt: loop.now, deadline: deadline, group: commands.count, reader: reader, completion: completion)
+      sentAt: loop.now, deadline: deadline, group: commands.count, completion: completion)
     for command in commands {
       guard append(command, box) else {
         // Only the first can be refused (the context started closing before it): nothing of
@@ -292,14 +292,15 @@ final class RedisAdapter: EventHandler {
   }
 
   /// `send(pipelined:)` for a group that writes itself into the encoder, answered through
-  /// `reader` (`RedisPendingCommand.finish`).
+  /// `box`, which reads the replies in place (`RedisPendingCommand.read`, `finished`); `box`
+  /// is queued only when this answers nil.
   func send<Group: RedisCommandGroup>(
-    group: Group, deadline: UInt64, maxOutstanding: Int, reader: any RedisReplyReader
+    group: Group, deadline: UInt64, maxOutstanding: Int, box: RedisPendingCommand
   ) -> RedisError? {
+    precondition(box.readsInPlace && box.size == group.count, "one in-place box per command group")
     guard !isDead, !isClosing, context != nil, group.count > 0 else { return .disconnected }
     guard outstanding + group.count <= maxOutstanding else { return .overloaded }
-    let box = RedisPendingCommand(
-      sentAt: loop.now, deadline: deadline, group: group.count, reader: reader, completion: nil)
+    box.sent(at: loop.now, deadline: deadline)
     for index in 0..<group.count {
       group.write(index, into: &encoder)
       guard appendEncoded(box) else { return .disconnected }  // only the first can be refused
@@ -371,9 +372,9 @@ final class RedisAdapter: EventHandler {
       if reply.pointee.type == REDIS_REPLY_ERROR {
         let message = reply.replyBytesOfError
         result = .failure(.server(String(decoding: message, as: UTF8.self)))
-      } else if let reader = box.reader {
-        reader.read(box.nextIndex, reply)
-        result = .success(.null)  // not kept: the reader has it
+      } else if box.readsInPlace {
+        box.read(box.nextIndex, reply)
+        result = .success(.null)  // not kept: the box has read it
       } else {
         result = .success(RedisReply(copying: reply))
       }

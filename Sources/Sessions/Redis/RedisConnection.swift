@@ -131,26 +131,26 @@ public final class RedisConnection {
     }
     let deadline = loop.now &+ (timeout ?? options.commandTimeout)
     if let error = adapter.send(
-      pipelined: commands, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: nil,
-      completion)
+      pipelined: commands, deadline: deadline, maxOutstanding: options.maxOutstanding, completion)
     {
       fail(completion, error)
     }
   }
 
   /// `send(pipelined:)` for commands that write themselves into the adapter's encoder,
-  /// answered through `reader` (module-internal): it reads the replies in place and is told the
-  /// outcome (`RedisReplyReader.finished`). No arrays and no closure per call.
-  func send<Group: RedisCommandGroup>(group: Group, timeout: UInt64?, reader: any RedisReplyReader) {
+  /// answered through `box` (module-internal), a subclass that reads the replies in place and
+  /// is told the outcome (`RedisPendingCommand.read`, `finished`). No arrays and no closure per
+  /// call.
+  func send<Group: RedisCommandGroup>(group: Group, timeout: UInt64?, box: RedisPendingCommand) {
     guard let adapter, state == .connecting || state == .ready else {
-      loop.afterBatch { reader.finished(.disconnected) }
+      loop.afterBatch { box.finish(.failure(.disconnected)) }
       return
     }
     let deadline = loop.now &+ (timeout ?? options.commandTimeout)
     if let error = adapter.send(
-      group: group, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: reader)
+      group: group, deadline: deadline, maxOutstanding: options.maxOutstanding, box: box)
     {
-      loop.afterBatch { reader.finished(error) }
+      loop.afterBatch { box.finish(.failure(error)) }
     }
   }
 

@@ -1,9 +1,10 @@
 import CHiredis
 
 /// The script-free lookup's three replies (`ZSCORE`, `HMGET … t v c a e i u h n f`, `TIME`),
-/// read in place (`RedisReplyReader`) into what `RedisSessionStore.lookup` decides on, and the
-/// lookup's completion: one object per lookup, no closure. Loop-thread only.
-final class RedisLookupReplies: RedisReplyReader {
+/// read in place into what `RedisSessionStore.lookup` decides on, and the lookup's completion:
+/// its own pending command (the adapter's queue entry), so one object per lookup and no
+/// closure. Loop-thread only.
+final class RedisLookupReplies: RedisPendingCommand {
   /// The store's `onLoad` when the lookup was sent (taken then, not through a `weak` store: a
   /// weak reference gives the store a side table and costs a slow retain per lookup).
   private let onLoad: ((RedisLoadPath) -> Void)?
@@ -37,9 +38,10 @@ final class RedisLookupReplies: RedisReplyReader {
     self.onLoad = store.onLoad
     self.storeKey = storeKey
     self.completion = completion
+    super.init(readingInPlace: 3)  // ZSCORE, HMGET, TIME (`RedisLookupCommands`)
   }
 
-  func finished(_ error: RedisError?) {
+  override func finished(_ error: RedisError?) {
     onLoad?(.master)
     if let error {
       completion(.failure(SessionError(.storeUnavailable, error.description)))
@@ -50,7 +52,7 @@ final class RedisLookupReplies: RedisReplyReader {
         ?? .failure(SessionError(.storeUnavailable, "unexpected redis reply")))
   }
 
-  func read(_ index: Int, _ reply: UnsafePointer<redisReply>) {
+  override func read(_ index: Int, _ reply: UnsafePointer<redisReply>) {
     switch index {
     case 0: readScore(reply)
     case 1: readFields(reply)
