@@ -11,19 +11,32 @@ public enum CookieHeader {
   public static func lookup(name: UnsafeBufferPointer<UInt8>, in field: UnsafeBufferPointer<UInt8>)
     -> CookieLookup
   {
+    lookupNoting(name: name, in: field).result
+  }
+
+  /// `lookup`, and whether the cookie was found as the only segment of `field`: the one pair
+  /// `forEachKeptPair` would see (no other pair, no segment without `=`; empty segments do not
+  /// count). A caller that removes the cookie by name then knows that nothing of `field` is kept
+  /// without scanning it again.
+  public static func lookupNoting(name: UnsafeBufferPointer<UInt8>, in field: UnsafeBufferPointer<UInt8>)
+    -> (result: CookieLookup, alone: Bool)
+  {
     var result = CookieLookup.absent
+    var segments = 0
     var index = 0
     let end = field.count
     while index < end {
       let pair = nextPair(field, from: index)
       index = pair.next
+      if pair.nameStart != pair.valueEnd { segments += 1 }
       guard let nameEnd = pair.nameEnd else { continue }
       if nameEnd - pair.nameStart == name.count && equalBytes(field, pair.nameStart, name) {
-        guard case .absent = result else { return .ambiguous }
+        guard case .absent = result else { return (.ambiguous, false) }
         result = .found(pair.valueStart..<pair.valueEnd)
       }
     }
-    return result
+    guard case .found = result else { return (result, false) }
+    return (result, segments == 1)
   }
 
   /// The value of cookie `name` in `field`, or nil when it is absent or ambiguous (present more

@@ -9,12 +9,12 @@ public struct FieldNameMatcher: Sendable {
   /// Bit `n` set when a name of `n` bytes (n < 64) may match: most names are refused on their
   /// length alone, before the pattern table is touched. All bits set when a prefix pattern or a
   /// pattern of 63 bytes or more is configured (names of 64 bytes or more always take the scan).
-  let lengths: UInt64
+  @usableFromInline let lengths: UInt64
   /// Bit `b & 63` of word `b >> 6` set when a name whose first byte folds to `b` may match: the
   /// names that pass the length test (every length, once a prefix pattern such as `X-Auth-*` is
   /// configured) are mostly refused on their first byte. Every bit set when a pattern is empty
   /// or only `*`.
-  let firstBytes: (UInt64, UInt64, UInt64, UInt64)
+  @usableFromInline let firstBytes: (UInt64, UInt64, UInt64, UInt64)
 
   struct Entry: Sendable {
     var start: Int
@@ -54,11 +54,21 @@ public struct FieldNameMatcher: Sendable {
     firstBytes = (first[0], first[1], first[2], first[3])
   }
 
-  /// True if `name` matches any pattern.
+  /// True if `name` matches any pattern. The length and first-byte tests are inlined into the
+  /// caller (most names are refused by them: a call per field line cost more than the tests);
+  /// the pattern table is scanned out of line.
+  @inlinable @inline(__always)
   public func matches(_ name: UnsafeRawBufferPointer) -> Bool {
     let count = name.count
     if count < 64 && lengths & (1 << UInt64(count)) == 0 { return false }
     if count > 0 && !mayStart(with: Self.fold(name[0])) { return false }
+    return scan(name)
+  }
+
+  /// The pattern table against `name` (the length and first byte may match).
+  @usableFromInline
+  func scan(_ name: UnsafeRawBufferPointer) -> Bool {
+    let count = name.count
     return bytes.withUnsafeBufferPointer { pattern in
       for entry in entries {
         if entry.isPrefix ? count < entry.length : count != entry.length { continue }
@@ -73,8 +83,8 @@ public struct FieldNameMatcher: Sendable {
     }
   }
 
-  @inline(__always)
-  private func mayStart(with b: UInt8) -> Bool {
+  @inlinable @inline(__always)
+  func mayStart(with b: UInt8) -> Bool {
     let word: UInt64
     switch b >> 6 {
     case 0: word = firstBytes.0
@@ -85,6 +95,9 @@ public struct FieldNameMatcher: Sendable {
     return word & (1 << UInt64(b & 63)) != 0
   }
 
-  @inline(__always)
-  static func fold(_ b: UInt8) -> UInt8 { b == UInt8(ascii: "_") ? UInt8(ascii: "-") : ASCII.lower(b) }
+  @inlinable @inline(__always)
+  static func fold(_ b: UInt8) -> UInt8 {
+    // `ASCII.lower`, written out: this is inlined into other modules.
+    b == UInt8(ascii: "_") ? UInt8(ascii: "-") : (b &- 0x41 < 26 ? b | 0x20 : b)
+  }
 }

@@ -3,6 +3,45 @@ import HTTP1
 import XCTest
 
 final class CookieTests: XCTestCase {
+  /// `lookupNoting` says "alone" exactly when the cookie is found and removing it by name
+  /// leaves nothing of the field (the upstream request then skips the rewrite's scan).
+  func testLookupNotesTheOnlyPair() {
+    let cases: [(field: String, alone: Bool)] = [
+      ("sid=abc", true),
+      (" \tsid = abc \t", true),
+      (";;sid=abc;;", true),
+      ("sid=abc;", true),
+      ("sid=", true),
+      ("sid=a=b;c", false),
+      ("sid=abc; theme=dark", false),
+      ("theme=dark; sid=abc", false),
+      ("sid=abc; flag", false),
+      ("flag;sid=abc", false),
+      ("sid=abc; sid=abc", false),
+      ("sidx=abc", false),
+      ("sid", false),
+      ("", false),
+      ("a=sid=abc", false),
+    ]
+    for c in cases {
+      let field = Array(c.field.utf8)
+      var name = "sid"
+      let noted = name.withUTF8 { n in
+        field.withUnsafeBufferPointer { CookieHeader.lookupNoting(name: n, in: $0) }
+      }
+      XCTAssertEqual(noted.alone, c.alone, c.field)
+      var kept = 0
+      name.withUTF8 { n in
+        field.withUnsafeBufferPointer {
+          CookieHeader.forEachKeptPair(of: $0, removing: { $0.elementsEqual(n) }) { _ in kept += 1 }
+        }
+      }
+      var found = false
+      if case .found = noted.result { found = true }
+      XCTAssertEqual(noted.alone, found && kept == 0, "\(c.field): alone means nothing is kept")
+    }
+  }
+
   func testLookup() {
     let cases: [(name: String, field: String, cookie: String, expected: String?, ambiguous: Bool)] = [
       ("only pair", "sid=abc", "sid", "abc", false),

@@ -15,7 +15,8 @@ final class RequestContextRestartTests: XCTestCase {
     "strippedHeaders", "traceHigh", "traceLow", "spanID", "traceFlags", "traceParentValid", "parentSpanID",
     "authStartNanos", "authEndNanos", "clientRequestID", "generatedRequestID", "methodOverrideUnsafe",
     "consent", "withheldCookies", "routeIndex", "authentication", "authMethod", "principalHash",
-    "stripAuthorization", "identityHeaders", "identityLines", "assertionLine", "responseHeaders",
+    "stripAuthorization", "sessionCookieAlone", "identityHeaders", "identityLines", "assertionLine",
+    "responseHeaders",
     "sessionState", "token", "tokenHash", "upstreamCookies", "lifecycle", "addedCacheControl",
     "droppedResponseFields", "status", "bytesIn", "bytesOut", "error",
   ]
@@ -61,6 +62,7 @@ final class RequestContextRestartTests: XCTestCase {
     used.authMethod = "jwt"
     used.principalHash = PrincipalHash("p")
     used.stripAuthorization = true
+    used.sessionCookieAlone = true
     used.identityHeaders = [("X-User-Id", "u")]
     used.identityLines = BearerIdentity.lines(user: "u", claimHeaders: [])
     used.assertionLine = Array("X-Assertion: a\r\n".utf8)

@@ -103,16 +103,18 @@ public final class ByteBuffer {
   }
 
   @usableFromInline func takeStorage() {
-    guard let pool else { return }
-    indexes[2] = Int(bitPattern: pool.take())
+    guard pool != nil else { return }
+    // The pool lent without a retain (this buffer holds it): a plain call retained and released it.
+    indexes[2] = Int(bitPattern: Unmanaged.passUnretained(pool!)._withUnsafeGuaranteedRef { $0.take() })
   }
 
   /// Gives a pooled buffer's storage back to its pool; only while it holds no bytes (the indexes
   /// restart at 0). A no-op for a buffer that is not pooled or has no storage.
   public func detach() {
-    guard let pool, indexes[2] != 0 else { return }
+    guard pool != nil, indexes[2] != 0 else { return }
     precondition(readable == 0, "ByteBuffer.detach with bytes held")
-    pool.give(UnsafeMutableRawPointer(bitPattern: indexes[2])!)
+    let storage = UnsafeMutableRawPointer(bitPattern: indexes[2])!
+    Unmanaged.passUnretained(pool!)._withUnsafeGuaranteedRef { $0.give(storage) }
     indexes[0] = 0
     indexes[1] = 0
     indexes[2] = 0

@@ -24,6 +24,9 @@ public struct AuthRequest: Sendable {
   public var methodOverrideUnsafe = false
   /// The values of `[session] bind_fingerprint`'s headers, in its order; empty when it is off.
   public var fingerprint: [[UInt8]?] = []
+  /// The session cookie is the only pair of the client's `Cookie` fields
+  /// (`CookieHeader.lookupNoting`): with it removed, the app receives no `Cookie` field.
+  public internal(set) var sessionCookieAlone = false
 
   /// The `Authorization` field value, if exactly one was sent.
   public var authorization: [UInt8]? { fields.bytes(.authorization) }
@@ -47,7 +50,8 @@ public struct AuthRequest: Sendable {
 
   public init(
     policy: AuthPolicy, routeName: String, method: HTTPMethod, clientIP: IPAddress,
-    onUnauthenticated: UnauthenticatedAction, fields: CopiedFields, methodOverrideUnsafe: Bool = false
+    onUnauthenticated: UnauthenticatedAction, fields: CopiedFields, methodOverrideUnsafe: Bool = false,
+    fingerprint: [[UInt8]?] = [], sessionCookieAlone: Bool = false
   ) {
     self.policy = policy
     self.routeName = routeName
@@ -56,6 +60,8 @@ public struct AuthRequest: Sendable {
     self.onUnauthenticated = onUnauthenticated
     self.fields = fields
     self.methodOverrideUnsafe = methodOverrideUnsafe
+    self.fingerprint = fingerprint
+    self.sessionCookieAlone = sessionCookieAlone
   }
 
   /// Every field given as its own value (tests, requests made outside the pipeline).

@@ -19,6 +19,12 @@ import Net
 /// The exchange's client buffers take their storage from the worker's `ByteBufferPool` when an
 /// event arrives (`attachBuffers`) and give it back when the connection is idle between requests
 /// with nothing buffered (`wait`): an idle keep-alive connection holds no buffer pages.
+///
+/// Calls on objects reached through a property (the exchange's buffers, the worker's loop and
+/// pool, the lent upstream connection) go through `Unmanaged…_withUnsafeGuaranteedRef`: a plain
+/// call retained and released the object around it (~40 instructions each, ~20 per request).
+/// Each of them outlives the call: the buffers and the lent connection are held here, the loop
+/// and the pool by the worker (docs/performance.md, "The shared pipeline, round 7").
 final class ClientConnection: EventHandler {
   /// The worker outlives its connections (`unowned(unsafe)`: no reference counting per access).
   unowned(unsafe) let worker: Worker
@@ -106,7 +112,7 @@ final class ClientConnection: EventHandler {
 
   private func openUpstream(_ now: UInt64) -> ExchangeActions {
     let connection: UpstreamConnection
-    if let pooled = worker.pool.takeIdle() {
+    if let pooled = Unmanaged.passUnretained(worker.pool)._withUnsafeGuaranteedRef({ $0.takeIdle() }) {
       connection = pooled
     } else {
       do {
@@ -116,7 +122,8 @@ final class ClientConnection: EventHandler {
       }
     }
     upstream = connection
-    return exchange.upstreamOpened(connection.lend(to: self), now: now)
+    let link = Unmanaged.passUnretained(connection)._withUnsafeGuaranteedRef { $0.lend(to: self) }
+    return exchange.upstreamOpened(link, now: now)
   }
 
   private func retryUpstream(_ now: UInt64) -> ExchangeActions {
@@ -136,50 +143,58 @@ final class ClientConnection: EventHandler {
   private func releaseUpstream(reusable: Bool) {
     guard let connection = upstream else { return }
     upstream = nil
-    if reusable {
-      worker.pool.release(connection, reusable: true)
-    } else {
-      worker.pool.discard(connection)
+    Unmanaged.passUnretained(worker.pool)._withUnsafeGuaranteedRef { pool in
+      if reusable {
+        pool.release(connection, reusable: true)
+      } else {
+        pool.discard(connection)
+      }
+      worker.metrics.publishPool(idle: pool.idleCount, busy: pool.busyCount)
     }
-    worker.metrics.publishPool(idle: worker.pool.idleCount, busy: worker.pool.busyCount)
   }
 
   /// One optimistic write; nil when nothing could be written (the actions go on).
   private func flushClient(_ now: UInt64) -> ExchangeActions? {
-    let result = FlushResult.flush(exchange.clientOut, to: fd)
+    let result = Unmanaged.passUnretained(exchange.clientOut)._withUnsafeGuaranteedRef {
+      FlushResult.flush($0, to: fd)
+    }
     if case .idle = result { return nil }
     return exchange.clientFlushed(result, now: now)
   }
 
   private func flushUpstream(_ now: UInt64) -> ExchangeActions? {
-    guard let connection = upstream else { return nil }
-    let result = connection.flush()
+    guard upstream != nil else { return nil }
+    let result = Unmanaged.passUnretained(upstream!)._withUnsafeGuaranteedRef { $0.flush() }
     if case .idle = result { return nil }
     return exchange.upstreamFlushed(result, now: now)
   }
 
   /// The exchange may read or write its client buffers from here on (storage from the pool).
   private func attachBuffers() {
-    exchange.clientIn.attach()
-    exchange.clientOut.attach()
+    Unmanaged.passUnretained(exchange.clientIn)._withUnsafeGuaranteedRef { $0.attach() }
+    Unmanaged.passUnretained(exchange.clientOut)._withUnsafeGuaranteedRef { $0.attach() }
   }
 
   /// Registers the interest the exchange wants and makes sure the timer fires by its deadline;
   /// between requests, with nothing buffered, the client buffers go back to the pool.
   private func wait() {
     if exchange.isIdleBetweenRequests {
-      exchange.clientIn.detach()
-      exchange.clientOut.detach()
+      Unmanaged.passUnretained(exchange.clientIn)._withUnsafeGuaranteedRef { $0.detach() }
+      Unmanaged.passUnretained(exchange.clientOut)._withUnsafeGuaranteedRef { $0.detach() }
     }
     let wanted = exchange.interest
     if wanted.client != interest, let registration {
-      worker.loop.modify(registration, fd: fd, interest: wanted.client)
+      Unmanaged.passUnretained(worker.loop)._withUnsafeGuaranteedRef {
+        $0.modify(registration, fd: fd, interest: wanted.client)
+      }
       interest = wanted.client
     }
-    upstream?.setInterest(wanted.upstream)
+    if upstream != nil {
+      Unmanaged.passUnretained(upstream!)._withUnsafeGuaranteedRef { $0.setInterest(wanted.upstream) }
+    }
     let deadline = exchange.deadline
     if timer == nil || deadline < timerDeadline {
-      if let timer { worker.loop.cancel(timer) }
+      if let timer { Unmanaged.passUnretained(worker.loop)._withUnsafeGuaranteedRef { $0.cancel(timer) } }
       armTimer(deadline)
     }
   }

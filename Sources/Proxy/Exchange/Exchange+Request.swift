@@ -60,7 +60,15 @@ extension Exchange {
       head: requestHeadAddress, bytes: UnsafeRawBufferPointer(start: base, count: headLength),
       body: UnsafeRawBufferPointer(start: base + headLength, count: clientIn.readable - headLength),
       bodyRoom: clientIn.capacity - headLength, peer: peer.address, now: now, upstreamOut: upstreamOut,
-      waker: Waker(host: host!, generation: generation))
+      waker: currentWaker())
+  }
+
+  /// The host's waker for the current request.
+  @inline(__always)
+  func currentWaker() -> Waker {
+    var waker = hostWaker!
+    waker.generation = generation
+    return waker
   }
 
   // MARK: Request phases
@@ -130,9 +138,11 @@ extension Exchange {
   func pumpRequestBody() -> Bool {
     guard !requestBody.done, let link = upstream, !link.connecting else { return false }
     let maxBody = context.runtime.maxBodyBytes
-    switch requestBody.relay(
-      from: clientIn, to: link.output, rechunk: true, inputEnded: false, limit: maxBody)
-    {
+    // The link's buffer lent without a retain (`UpstreamLink`: the driver holds it).
+    let outcome = Unmanaged.passUnretained(link.output)._withUnsafeGuaranteedRef { output in
+      requestBody.relay(from: clientIn, to: output, rechunk: true, inputEnded: false, limit: maxBody)
+    }
+    switch outcome {
     case .idle:
       return false
     case .moved:

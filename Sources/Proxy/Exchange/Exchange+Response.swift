@@ -12,7 +12,13 @@ extension Exchange {
     case .done, .waitingForAnswer: return false
     case .awaitingHead: break
     }
-    let input = link.input
+    // The link's buffer lent without a retain (`UpstreamLink`: the driver holds it).
+    return Unmanaged.passUnretained(link.input)._withUnsafeGuaranteedRef { parseResponse(link, $0) }
+  }
+
+  /// Parses the upstream's head in `input` (the link's) and runs the response phases once it is
+  /// complete.
+  private func parseResponse(_ link: UpstreamLink, _ input: ByteBuffer) -> Bool {
     guard input.readable > 0 else {
       if link.ended {
         upstreamFailedBeforeResponse()
@@ -52,11 +58,12 @@ extension Exchange {
       kind = status < 200 ? .interim : .final
     }
     let plan = kind == .final ? responsePlan() : ResponsePlan()
+    let readPointer = Unmanaged.passUnretained(link.input)._withUnsafeGuaranteedRef { $0.readPointer }
     let view = ResponseView(
       head: responseHeadAddress,
-      bytes: UnsafeRawBufferPointer(start: link.input.readPointer, count: responseHead.headLength),
+      bytes: UnsafeRawBufferPointer(start: readPointer, count: responseHead.headLength),
       kind: kind, framing: plan.framing, close: plan.close, keepSizeField: plan.keepSizeField, now: now,
-      clientOut: clientOut, waker: Waker(host: host!, generation: generation))
+      clientOut: clientOut, waker: currentWaker())
     switch pipeline.runResponsePhases(from: first, &context, view) {
     case .finished:
       break
@@ -70,7 +77,8 @@ extension Exchange {
     case .needsUpstream, .waitingForBody, .reply:
       preconditionFailure("response phases answer at once with an error or wait for an answer")
     }
-    link.input.readerIndex += responseHead.headLength
+    let headLength = responseHead.headLength
+    Unmanaged.passUnretained(link.input)._withUnsafeGuaranteedRef { $0.readerIndex += headLength }
     switch kind {
     case .interim:
       // 100 Continue, 103 Early Hints: relayed as they come; the final head follows.
@@ -111,8 +119,10 @@ extension Exchange {
   /// `.body`: moves response body bytes to the client.
   func pumpResponseBody(from link: UpstreamLink) -> Bool {
     let before = responseBody.bytes
-    let outcome = responseBody.relay(
-      from: link.input, to: clientOut, rechunk: clientFraming == .chunked, inputEnded: link.ended)
+    let rechunk = clientFraming == .chunked
+    let outcome = Unmanaged.passUnretained(link.input)._withUnsafeGuaranteedRef { input in
+      responseBody.relay(from: input, to: clientOut, rechunk: rechunk, inputEnded: link.ended)
+    }
     context.bytesOut += responseBody.bytes - before
     switch outcome {
     case .idle:

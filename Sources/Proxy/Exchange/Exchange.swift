@@ -29,7 +29,12 @@ final class Exchange {
   let clientOut: ByteBuffer
   let peer: Peer
   /// Receives the answers of waiting phases (set by the driver once it exists).
-  unowned(unsafe) var host: (any ExchangeHost)?
+  unowned(unsafe) var host: (any ExchangeHost)? {
+    didSet { hostWaker = host.map { Waker(host: $0, generation: 0) } }
+  }
+  /// A waker for `host`, made once: each view copies it and sets the generation (a `Waker` made
+  /// from `host!` retained and released the host for every view).
+  private(set) var hostWaker: Waker?
 
   // MARK: Protocol state
 
@@ -120,10 +125,14 @@ final class Exchange {
     guard let upstream else { return ExchangeInterest(client: client, upstream: []) }
     if upstream.connecting { return ExchangeInterest(client: client, upstream: [.write]) }
     var wanted: Interest = []
-    let input = upstream.input
-    let upstreamCanRead = input.writable > 0 || input.readerIndex > 0 || input.readable == 0
+    // The link's buffers read without a retain (`UpstreamLink`: the driver holds them).
+    let upstreamCanRead = Unmanaged.passUnretained(upstream.input)._withUnsafeGuaranteedRef { input in
+      input.writable > 0 || input.readerIndex > 0 || input.readable == 0
+    }
     if !upstream.ended && upstreamCanRead { wanted.insert(.read) }
-    if upstream.output.readable > 0 { wanted.insert(.write) }
+    if Unmanaged.passUnretained(upstream.output)._withUnsafeGuaranteedRef({ $0.readable > 0 }) {
+      wanted.insert(.write)
+    }
     return ExchangeInterest(client: client, upstream: wanted)
   }
 

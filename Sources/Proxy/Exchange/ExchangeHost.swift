@@ -14,7 +14,7 @@ struct Waker {
   /// the host strongly, so a connection stays alive until its pending answers have come back.
   unowned(unsafe) let host: any ExchangeHost
   /// The exchange's request counter when the phase ran.
-  let generation: Int
+  var generation: Int
 
   func callback<Answer>(_ store: @escaping (Answer, inout RequestContext) -> Void) -> (Answer) -> Void {
     let host: any ExchangeHost = self.host

@@ -18,23 +18,29 @@ extension AuthRequest {
     let target = view.target
     let sessionCookieName = runtime.sessionCookieName
     var spare = request.takeSpareFields()
+    var sessionCookieAlone = false
     let fields = withUnsafePointer(to: request.headers) { indexAddress in
-      Self.fields(indexAddress, head, bytes, trusted: trusted, path, target, sessionCookieName, &spare)
+      Self.fields(
+        indexAddress, head, bytes, trusted: trusted, path, target, sessionCookieName, &spare,
+        &sessionCookieAlone)
     }
     let forwardedFor = withUnsafePointer(to: request.headers) { index in
       trusted
         ? index.pointee.joined(
           .forwardedFor, from: index.pointee.firstForwardedFor, separator: ",", head.pointee, bytes) : nil
     }
-    // Member by member: the table's element is read in place, not copied whole.
+    let fingerprint =
+      runtime.fingerprintHeaders.isEmpty
+      ? [] : runtime.fingerprintHeaders.values(head.pointee, bytes, request.headers)
+    // Member by member: the table's element is read in place, not copied whole. Everything is
+    // passed to the one initializer: setting a member after it copied the whole value (an
+    // outlined copy and destroy per request).
     self.init(
       policy: runtime.routes.routes[routeIndex].auth, routeName: runtime.routes.routes[routeIndex].name,
       method: head.pointee.method, clientIP: runtime.clientIP(peer: view.peer.ip, forwardedFor: forwardedFor),
       onUnauthenticated: runtime.routes.routes[routeIndex].onUnauthenticated, fields: fields,
-      methodOverrideUnsafe: methodOverrideUnsafe)
-    if !runtime.fingerprintHeaders.isEmpty {
-      fingerprint = runtime.fingerprintHeaders.values(head.pointee, bytes, request.headers)
-    }
+      methodOverrideUnsafe: methodOverrideUnsafe, fingerprint: fingerprint,
+      sessionCookieAlone: sessionCookieAlone)
   }
 
   /// The copied fields. Several `Cookie` fields are joined first (rare); one is searched where
@@ -42,7 +48,7 @@ extension AuthRequest {
   private static func fields(
     _ index: UnsafePointer<HeaderIndex>, _ head: UnsafePointer<RequestHead>, _ bytes: UnsafeRawBufferPointer,
     trusted: Bool, _ path: UnsafeRawBufferPointer, _ target: UnsafeRawBufferPointer,
-    _ sessionCookieName: String?, _ spare: inout [UInt8]
+    _ sessionCookieName: String?, _ spare: inout [UInt8], _ sessionCookieAlone: inout Bool
   ) -> CopiedFields {
     let firstCookie = index.pointee.firstCookie
     var cookieFields = 0
@@ -54,27 +60,32 @@ extension AuthRequest {
     if cookieFields > 1 {
       return index.pointee.joined(.cookie, from: firstCookie, separator: "; ", head.pointee, bytes)!
         .withUnsafeBytes {
-          copy(index, head, bytes, cookies: $0, trusted: trusted, path, target, sessionCookieName, &spare)
+          copy(
+            index, head, bytes, cookies: $0, trusted: trusted, path, target, sessionCookieName, &spare,
+            &sessionCookieAlone)
         }
     }
     return copy(
       index, head, bytes, cookies: index.pointee.value(firstCookie, head.pointee, bytes), trusted: trusted,
-      path, target, sessionCookieName, &spare)
+      path, target, sessionCookieName, &spare, &sessionCookieAlone)
   }
 
   private static func copy(
     _ index: UnsafePointer<HeaderIndex>, _ head: UnsafePointer<RequestHead>, _ bytes: UnsafeRawBufferPointer,
     cookies: UnsafeRawBufferPointer?, trusted: Bool, _ path: UnsafeRawBufferPointer,
-    _ target: UnsafeRawBufferPointer, _ sessionCookieName: String?, _ spare: inout [UInt8]
+    _ target: UnsafeRawBufferPointer, _ sessionCookieName: String?, _ spare: inout [UInt8],
+    _ sessionCookieAlone: inout Bool
   ) -> CopiedFields {
     var sessionCookie: UnsafeRawBufferPointer?
     if let cookies, let name = sessionCookieName {
       var name = name
       name.withUTF8 { name in
-        if case .found(let range) = CookieHeader.lookup(
-          name: name, in: cookies.assumingMemoryBound(to: UInt8.self))
-        {
+        // Noting whether the pair is the fields' only one: the upstream request then leaves
+        // `Cookie` out without scanning it again (`UpstreamRequestPhase`).
+        let noted = CookieHeader.lookupNoting(name: name, in: cookies.assumingMemoryBound(to: UInt8.self))
+        if case .found(let range) = noted.result {
           sessionCookie = UnsafeRawBufferPointer(rebasing: cookies[range])
+          sessionCookieAlone = noted.alone
         }
       }
     }

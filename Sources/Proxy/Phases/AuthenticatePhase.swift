@@ -17,8 +17,8 @@ struct AuthenticatePhase: RequestPhase {
   unowned(unsafe) let worker: Worker
 
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
-    let runtime = request.runtime
-    let policy = runtime.routes.routes[request.routeIndex].auth
+    // The runtime is read where the context holds it (a local copy was a retain and a release).
+    let policy = request.runtime.routes.routes[request.routeIndex].auth
     switch request.authentication {
     case .answered(let outcome):
       request.authentication = .done
@@ -35,7 +35,7 @@ struct AuthenticatePhase: RequestPhase {
     // Kept for the response phases (login, logout, elevate need the client's address and
     // User-Agent) whenever sessions are configured: stored after the authenticator has seen it
     // (moved, not copied out of the request's state again).
-    let keep = runtime.sessionCookieName != nil
+    let keep = request.runtime.sessionCookieName != nil
     if policy == .publicAccess {
       if keep {
         request.authRequest = AuthRequest(request, view, route: request.routeIndex)
@@ -58,7 +58,8 @@ struct AuthenticatePhase: RequestPhase {
       return apply(outcome, &request, view)
     }
     let authRequest = AuthRequest(request, view, route: request.routeIndex)
-    if let length = formBodyToRead(authRequest, policy: policy, runtime, view) {
+    request.sessionCookieAlone = authRequest.sessionCookieAlone
+    if let length = formBodyToRead(authRequest, policy: policy, request.runtime, view) {
       request.authRequest = authRequest
       request.authentication = .waitingForBody(length)
       return .needBody(length)
@@ -73,9 +74,10 @@ struct AuthenticatePhase: RequestPhase {
   private func answerInPlace(
     _ authenticator: any RequestAuthenticator, _ request: inout RequestContext, _ view: RequestView
   ) -> AuthOutcome? {
-    let index = request.headers
-    guard index.authorizationCount == 1, let value = index.value(index.authorization, view.head, view.bytes)
-    else { return nil }
+    // Read in place: `let index = request.headers` copied the index (and retained its storage).
+    let position = request.headers.authorization
+    guard request.headers.authorizationCount == 1, position >= 0 else { return nil }
+    let value = view.head.fields[position].value(in: view.bytes)
     if request.traceFlags & 1 != 0 && request.runtime.exportSpans && request.authStartNanos == 0 {
       request.authStartNanos = worker.loop.clock.monotonicNanos()
     }

@@ -6,7 +6,14 @@ struct LoggingPhase {
   unowned(unsafe) let worker: Worker
 
   func run(_ request: inout RequestContext, now: UInt64) {
-    worker.metrics.requestFinished(request, routeSlot: worker.routeSlot(request.routeIndex), now: now)
+    // The worker and its metrics lent without a retain (the worker outlives its requests; a
+    // plain call retained and released each; docs/performance.md, "The shared pipeline, round 7").
+    // No closure captures the context: that copied the whole context.
+    let routeIndex = request.routeIndex
+    let (slot, metrics) = Unmanaged.passUnretained(worker)._withUnsafeGuaranteedRef {
+      ($0.routeSlot(routeIndex), Unmanaged.passUnretained($0.metrics))
+    }
+    metrics.takeUnretainedValue().requestFinished(request, routeSlot: slot, now: now)
     if request.strippedHeaders > 0 {
       worker.logSecurityEvent("spoofed_header", request: request, count: request.strippedHeaders)
     }

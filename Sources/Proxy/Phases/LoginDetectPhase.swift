@@ -12,7 +12,8 @@ import Sessions
 /// copied). Without `[session.detect]` it returns at once. Immutable.
 struct LoginDetectPhase: RequestPhase {
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
-    guard let detect = request.runtime.vault?.detect else { return .proceed }
+    // Tested before the binding: `guard let` copied the optional rules even when they were nil.
+    guard request.runtime.vault != nil, let detect = request.runtime.vault?.detect else { return .proceed }
     switch request.loginDetect {
     case .readingForm(let length):
       let body = UnsafeRawBufferPointer(rebasing: view.body[0..<length])

@@ -11,15 +11,15 @@ struct OwnedCookiePhase: ResponsePhase {
   unowned(unsafe) let worker: Worker
 
   func run(_ request: inout RequestContext, _ view: ResponseView) -> PhaseResult {
-    // `VaultCapturePhase`, the first response phase, started this head's list afresh.
-    let rules = request.runtime.hardening
-    guard rules.hasOwnedCookies, view.kind != .switchingProtocols else { return .proceed }
-    let owned = rules.ownedCookies
-    let fields = view.head.fields
-    for position in 0..<fields.count {
-      let name = fields[position].name(in: view.bytes)
+    // `VaultCapturePhase`, the first response phase, started this head's list afresh. The rules
+    // and the head are read where they are: local copies retained and released their arrays
+    // (docs/performance.md, "The shared pipeline, round 7").
+    guard request.runtime.hardening.hasOwnedCookies, view.kind != .switchingProtocols else { return .proceed }
+    for position in 0..<view.head.fields.count {
+      let name = view.head.fields[position].name(in: view.bytes)
       guard name.count == 10, FieldName.equals(name, "set-cookie"),
-        owned.containsCookie(setBy: fields[position].value(in: view.bytes))
+        request.runtime.hardening.ownedCookies.containsCookie(
+          setBy: view.head.fields[position].value(in: view.bytes))
       else { continue }
       request.droppedResponseFields.append(position)
       worker.logSecurityEvent("owned_cookie_from_app", request: request)

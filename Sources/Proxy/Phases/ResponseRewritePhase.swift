@@ -26,14 +26,14 @@ struct ResponseRewritePhase: ResponsePhase {
     case .final:
       request.upstreamHeadNanos = view.now
       request.status = view.head.status
-      let start = view.clientOut.writerIndex
+      let start = view.clientOutReference._withUnsafeGuaranteedRef { $0.writerIndex }
       guard
         write(
           view, framing: view.framing, close: view.close, tunnel: false, keepSizeField: view.keepSizeField,
           request, extraHeaders: request.responseHeaders)
       else {
         // Take back the part that fit: the client gets the 502 alone, not a torn head before it.
-        view.clientOut.writerIndex = start
+        view.clientOutReference._withUnsafeGuaranteedRef { $0.writerIndex = start }
         return .answer(ProxyError(.upstreamProtocol, .upstream, "response head too large"))
       }
       return .proceed
@@ -44,54 +44,64 @@ struct ResponseRewritePhase: ResponsePhase {
     _ view: ResponseView, framing: ClientBodyFraming, close: Bool, tunnel: Bool, keepSizeField: Bool,
     _ request: RequestContext, extraHeaders: [(String, String)]
   ) -> Bool {
-    let head = view.head
+    // The head, the runtime and the buffer are read where they are: a local copy of the head
+    // retained and released its field list (docs/performance.md, "The shared pipeline, round 7").
     let bytes = view.bytes
-    let runtime = request.runtime
-    let out = view.clientOut
-    var ok = out.append("HTTP/1.1 ")
-    ok = ok && out.appendDecimal(head.status) && out.append(byte: 0x20)
-    if head.reasonLength > 0 {
-      ok =
-        ok
-        && out.append(
-          UnsafeRawBufferPointer(rebasing: bytes[head.reasonStart..<head.reasonStart + head.reasonLength]))
+    return view.clientOutReference._withUnsafeGuaranteedRef { out in
+      var ok = out.append("HTTP/1.1 ")
+      ok = ok && out.appendDecimal(view.head.status) && out.append(byte: 0x20)
+      if view.head.reasonLength > 0 {
+        ok =
+          ok
+          && out.append(
+            UnsafeRawBufferPointer(
+              rebasing: bytes[view.head.reasonStart..<view.head.reasonStart + view.head.reasonLength]))
+      }
+      ok = ok && out.append("\r\n")
+      for position in 0..<view.head.fields.count {
+        let field = view.head.fields[position]
+        if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
+        if !request.droppedResponseFields.isEmpty && request.droppedResponseFields.contains(position) {
+          continue
+        }
+        if field.flags.contains(.contentLength) && !keepSizeField { continue }
+        let name = field.name(in: bytes)
+        // The matchers read through a guaranteed runtime: through `request.runtime` each one
+        // that got past its inlined length and first-byte tests was copied (its arrays retained).
+        let skipped = Unmanaged.passUnretained(request.runtime)._withUnsafeGuaranteedRef {
+          $0.controlHeaderMatcher.matches(name) || $0.requestIDMatcher.matches(name)
+        }
+        if skipped { continue }
+        ok =
+          ok && out.append(name) && out.append(": ") && out.append(field.value(in: bytes))
+          && out.append("\r\n")
+      }
+      switch framing {
+      case .contentLength(let length):
+        ok = ok && out.append("content-length: ") && out.appendDecimal(Int(length)) && out.append("\r\n")
+      case .chunked:
+        ok = ok && out.append("transfer-encoding: chunked\r\n")
+      case .none, .untilClose:
+        break
+      }
+      if view.head.status >= 200 {
+        ok = ok && request.runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
+        ok = ok && out.append(": ") && request.appendRequestID(to: out) && out.append("\r\n")
+      }
+      if tunnel {
+        ok = ok && HeadWriter.appendUpgrade(view.head.fields, bytes, into: out)
+      } else if close && view.head.status >= 200 {
+        ok = ok && out.append("connection: close\r\n")
+      }
+      for (name, value) in extraHeaders {
+        ok =
+          ok && out.append(string: name) && out.append(": ") && out.append(string: value)
+          && out.append("\r\n")
+      }
+      if view.head.status >= 200, let cacheControl = request.addedCacheControl {
+        ok = ok && out.append("cache-control: ") && out.append(string: cacheControl) && out.append("\r\n")
+      }
+      return ok && out.append("\r\n")
     }
-    ok = ok && out.append("\r\n")
-    let dropped = request.droppedResponseFields
-    for (position, field) in head.fields.enumerated() {
-      if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
-      if !dropped.isEmpty && dropped.contains(position) { continue }
-      if field.flags.contains(.contentLength) && !keepSizeField { continue }
-      let name = field.name(in: bytes)
-      if runtime.controlHeaderMatcher.matches(name) { continue }
-      if runtime.requestIDMatcher.matches(name) { continue }
-      ok =
-        ok && out.append(name) && out.append(": ") && out.append(field.value(in: bytes)) && out.append("\r\n")
-    }
-    switch framing {
-    case .contentLength(let length):
-      ok = ok && out.append("content-length: ") && out.appendDecimal(Int(length)) && out.append("\r\n")
-    case .chunked:
-      ok = ok && out.append("transfer-encoding: chunked\r\n")
-    case .none, .untilClose:
-      break
-    }
-    if head.status >= 200 {
-      ok = ok && runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
-      ok = ok && out.append(": ") && request.appendRequestID(to: out) && out.append("\r\n")
-    }
-    if tunnel {
-      ok = ok && HeadWriter.appendUpgrade(head.fields, bytes, into: out)
-    } else if close && head.status >= 200 {
-      ok = ok && out.append("connection: close\r\n")
-    }
-    for (name, value) in extraHeaders {
-      ok =
-        ok && out.append(string: name) && out.append(": ") && out.append(string: value) && out.append("\r\n")
-    }
-    if head.status >= 200, let cacheControl = request.addedCacheControl {
-      ok = ok && out.append("cache-control: ") && out.append(string: cacheControl) && out.append("\r\n")
-    }
-    return ok && out.append("\r\n")
   }
 }

@@ -7,7 +7,7 @@
 struct StripPhase: RequestPhase {
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
     request.peerTrusted = request.runtime.isTrusted(view.peer.ip)
-    request.headers.build(view.head, in: view.bytes, rules: request.runtime)
+    request.headers.build(view.headAddress, in: view.bytes, rules: request.runtime)
     return .proceed
   }
 }

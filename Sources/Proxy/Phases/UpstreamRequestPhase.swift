@@ -24,21 +24,23 @@ import HTTP1
 /// A head that does not fit the buffer is answered 431. Immutable.
 struct UpstreamRequestPhase: RequestPhase {
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
-    guard let out = view.upstreamOut else {
+    guard let out = view.upstreamOutReference else {
       preconditionFailure("upstreamRequest runs after the upstream peer")
     }
-    guard write(&request, view, into: out) else {
+    // Lent without a retain: the driver holds the connection that owns the buffer for the call.
+    let written = out._withUnsafeGuaranteedRef { write(request, view, into: $0) }
+    guard written else {
       return .answer(ProxyError(.headersTooLarge, .internal, "rewritten head too large"))
     }
     request.strippedHeaders = request.headers.strippedCount
     return .proceed
   }
 
-  private func write(_ request: inout RequestContext, _ view: RequestView, into out: ByteBuffer) -> Bool {
-    let head = view.head
+  /// The head, the header index and the runtime are read where they are (`view.head`,
+  /// `request.headers`, `request.runtime`): a local copy of each retained and released what it
+  /// holds (docs/performance.md, "The shared pipeline, round 7").
+  private func write(_ request: RequestContext, _ view: RequestView, into out: ByteBuffer) -> Bool {
     let bytes = view.bytes
-    let runtime = request.runtime
-    let index = request.headers
     var ok = out.append(view.methodName) && out.append(byte: 0x20)
     ok = ok && out.append(view.target) && out.append(" HTTP/1.1\r\n")
     // The client's X-Forwarded-* fields that were sent end to end (not named by `Connection`).
@@ -46,10 +48,10 @@ struct UpstreamRequestPhase: RequestPhase {
     var forwardedProto = -1
     var forwardedHost = -1
     var cookieWritten = false
-    for position in 0..<head.fields.count {
-      let field = head.fields[position]
+    for position in 0..<view.head.fields.count {
+      let field = view.head.fields[position]
       if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection, .contentLength]) { continue }
-      switch index.role(at: position) {
+      switch request.headers.role(at: position) {
       case .forwardedFor:
         hasForwardedFor = true
         continue
@@ -66,11 +68,16 @@ struct UpstreamRequestPhase: RequestPhase {
       case .authorization where request.stripAuthorization:
         continue
       case .cookie:
-        guard !runtime.cookiesToStrip.isEmpty || !request.upstreamCookies.isEmpty else { break }
+        guard !request.runtime.cookiesToStrip.isEmpty || !request.upstreamCookies.isEmpty else { break }
         // One rewritten field, where the client's first was; the others are folded into it.
+        // When the session cookie, which is stripped, was the fields' only pair and no phase
+        // edited them, nothing is left: no field, without scanning the fields again.
         if !cookieWritten {
           cookieWritten = true
-          ok = ok && appendRewrittenCookie(request, index, head, bytes, into: out)
+          let nothingKept =
+            request.sessionCookieAlone && !request.runtime.cookiesToStrip.isEmpty
+            && request.upstreamCookies.isEmpty
+          if !nothingKept { ok = ok && appendRewrittenCookie(request, view, into: out) }
         }
         continue
       default:
@@ -81,12 +88,14 @@ struct UpstreamRequestPhase: RequestPhase {
     }
 
     if !cookieWritten && !request.upstreamCookies.isEmpty {
-      ok = ok && appendRewrittenCookie(request, index, head, bytes, into: out)
+      ok = ok && appendRewrittenCookie(request, view, into: out)
     }
-    if head.hostIndex < 0 {
-      ok = ok && out.append("host: ") && out.append(string: runtime.upstreamHostText) && out.append("\r\n")
+    if view.head.hostIndex < 0 {
+      ok =
+        ok && out.append("host: ") && out.append(string: request.runtime.upstreamHostText)
+        && out.append("\r\n")
     }
-    switch head.framing {
+    switch view.head.framing {
     case .contentLength(let length):
       ok = ok && out.append("content-length: ") && out.appendDecimal(Int(length)) && out.append("\r\n")
     case .chunked:
@@ -94,26 +103,29 @@ struct UpstreamRequestPhase: RequestPhase {
     case .none, .untilClose:
       break
     }
-    if head.upgrade {
-      ok = ok && HeadWriter.appendUpgrade(head.fields, bytes, into: out)
+    if view.head.upgrade {
+      ok = ok && HeadWriter.appendUpgrade(view.head.fields, bytes, into: out)
     }
 
     // X-Forwarded-For: the trusted chain (all of its fields, in order), then the peer.
     let trusted = request.peerTrusted
     ok = ok && out.append("x-forwarded-for: ")
     if trusted && hasForwardedFor {
-      for position in index.firstForwardedFor..<index.count where index.role(at: position) == .forwardedFor {
-        ok = ok && out.append(head.fields[position].value(in: bytes)) && out.append(", ")
+      for position in request.headers.firstForwardedFor..<request.headers.count
+      where request.headers.role(at: position) == .forwardedFor {
+        ok = ok && out.append(view.head.fields[position].value(in: bytes)) && out.append(", ")
       }
     }
     ok = ok && request.peerText.withUnsafeBytes { out.append($0) } && out.append("\r\n")
-    if trusted, let proto = index.value(forwardedProto, head, bytes) {
+    if trusted, forwardedProto >= 0 {
+      let proto = view.head.fields[forwardedProto].value(in: bytes)
       ok = ok && out.append("x-forwarded-proto: ") && out.append(proto) && out.append("\r\n")
     } else {
       ok = ok && out.append("x-forwarded-proto: http\r\n")
     }
-    let hostField = trusted && forwardedHost >= 0 ? forwardedHost : head.hostIndex
-    if let host = index.value(hostField, head, bytes) {
+    let hostField = trusted && forwardedHost >= 0 ? forwardedHost : view.head.hostIndex
+    if hostField >= 0 {
+      let host = view.head.fields[hostField].value(in: bytes)
       ok = ok && out.append("x-forwarded-host: ") && out.append(host) && out.append("\r\n")
     }
 
@@ -123,7 +135,7 @@ struct UpstreamRequestPhase: RequestPhase {
     ok = ok && out.append(byte: Hex.digit(UInt8(truncatingIfNeeded: request.traceFlags >> 4)))
     ok = ok && out.append(byte: Hex.digit(UInt8(truncatingIfNeeded: request.traceFlags)))
     ok = ok && out.append("\r\n")
-    ok = ok && runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
+    ok = ok && request.runtime.requestIDHeaderBytes.withUnsafeBytes { out.append($0) }
     ok = ok && out.append(": ") && request.appendRequestID(to: out) && out.append("\r\n")
     for (name, value) in request.identityHeaders {
       ok =
@@ -135,7 +147,7 @@ struct UpstreamRequestPhase: RequestPhase {
     if let line = request.assertionLine {
       ok = ok && line.withUnsafeBytes { out.append($0) }
     }
-    if let policy = runtime.cookiePolicy {
+    if let policy = request.runtime.cookiePolicy {
       ok = ok && out.append("x-cookie-consent: ")
       ok =
         ok && out.append(string: policy.consentHeaderValues[Int(request.consent.rawValue)])
@@ -148,11 +160,11 @@ struct UpstreamRequestPhase: RequestPhase {
   /// `Cookie` field folded into one, `UpstreamCookieEdit` applied; nothing when no pair remains.
   /// The kept pairs go from the read buffer into `out` without a copy: the field's name is written
   /// before the first one.
-  private func appendRewrittenCookie(
-    _ request: RequestContext, _ index: HeaderIndex, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
-    into out: ByteBuffer
-  ) -> Bool {
+  private func appendRewrittenCookie(_ request: RequestContext, _ view: RequestView, into out: ByteBuffer)
+    -> Bool
+  {
     let fixed = request.runtime.cookiesToStrip
+    let bytes = view.bytes
     // The writer's state lives on the stack and `piece` captures only its address: captured
     // `var`s were boxed (two allocations per request).
     var state = (started: false, ok: true)
@@ -164,9 +176,11 @@ struct UpstreamRequestPhase: RequestPhase {
         }
         state.pointee.ok = state.pointee.ok && out.append(bytes)
       }
-      if index.firstCookie >= 0 {
-        for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {
-          let field = head.fields[position]
+      let firstCookie = request.headers.firstCookie
+      if firstCookie >= 0 {
+        for position in firstCookie..<request.headers.count
+        where request.headers.role(at: position) == .cookie {
+          let field = view.head.fields[position]
           if !field.flags.isDisjoint(with: [.hopByHop, .nominatedByConnection]) { continue }
           request.upstreamCookies.write(
             field.value(in: bytes), alsoRemoving: fixed, separated: state.pointee.started, piece)

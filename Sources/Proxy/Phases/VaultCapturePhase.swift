@@ -16,7 +16,10 @@ struct VaultCapturePhase: ResponsePhase {
     if !request.droppedResponseFields.isEmpty {
       request.droppedResponseFields.removeAll(keepingCapacity: true)
     }
-    guard view.kind == .final, let vault = request.runtime.vault, !vault.nameSet.isEmpty else {
+    // Tested before the binding: `guard let` copied the optional rules even when they were nil.
+    guard view.kind == .final, request.runtime.vault != nil, let vault = request.runtime.vault,
+      !vault.nameSet.isEmpty
+    else {
       return .proceed
     }
     let fields = view.head.fields

@@ -11,7 +11,10 @@ struct VaultRequestPhase: RequestPhase {
   unowned(unsafe) let worker: Worker
 
   func run(_ request: inout RequestContext, _ view: RequestView) -> PhaseResult {
-    guard let vault = request.runtime.vault, !vault.nameBytes.isEmpty else { return .proceed }
+    // Tested before the binding: `guard let` copied the optional rules even when they were nil.
+    guard request.runtime.vault != nil, let vault = request.runtime.vault, !vault.nameBytes.isEmpty else {
+      return .proceed
+    }
     let index = request.headers
     if index.firstCookie >= 0 {
       for position in index.firstCookie..<index.count where index.role(at: position) == .cookie {

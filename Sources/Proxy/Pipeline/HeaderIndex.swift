@@ -81,31 +81,35 @@ struct HeaderIndex {
   /// Classifies every field of `head` (whose offsets point into `bytes`). Fields Gatehouse
   /// replaces are recognised before the strip list (a strip pattern cannot hide the client's
   /// `X-Forwarded-For` from the trusted-proxy logic); the CSRF header before it too (it must stay
-  /// readable); then the strip list; then the fields the phases read.
-  mutating func build(_ head: RequestHead, in bytes: UnsafeRawBufferPointer, rules: RuntimeConfig) {
+  /// readable); then the strip list; then the fields the phases read. The head is read in place
+  /// (a copy of `RequestHead` retains and releases its field list).
+  mutating func build(
+    _ head: UnsafePointer<RequestHead>, in bytes: UnsafeRawBufferPointer, rules: RuntimeConfig
+  ) {
     reset()
-    let fields = head.fields
-    let total = fields.count
+    let total = head.pointee.fields.count
     if storage.count < total {
       storage.append(contentsOf: repeatElement(FieldRole.other, count: total - storage.count))
     }
     let sessions = rules.sessionCookieName != nil
-    let hostIndex = head.hostIndex
+    let hostIndex = head.pointee.hostIndex
     var stripped = 0
-    storage.withUnsafeMutableBufferPointer { roles in
-      for index in 0..<total {
-        let field = fields[index]
-        var role = FieldRole.other
-        if field.flags.isDisjoint(with: [.hopByHop, .contentLength]) {
-          role = HeaderIndex.classify(field.name(in: bytes), rules: rules, sessions: sessions)
-          if role.disposition == .drop || role == .csrfToken,
-            field.flags.isDisjoint(with: .nominatedByConnection)
-          {
-            stripped += 1
+    head.pointee.fields.withUnsafeBufferPointer { fields in
+      storage.withUnsafeMutableBufferPointer { roles in
+        for index in 0..<total {
+          let field = fields[index]
+          var role = FieldRole.other
+          if field.flags.isDisjoint(with: [.hopByHop, .contentLength]) {
+            role = HeaderIndex.classify(field.name(in: bytes), rules: rules, sessions: sessions)
+            if role.disposition == .drop || role == .csrfToken,
+              field.flags.isDisjoint(with: .nominatedByConnection)
+            {
+              stripped += 1
+            }
+            if role == .other && index == hostIndex { role = .host }
           }
-          if role == .other && index == hostIndex { role = .host }
+          roles[index] = role
         }
-        roles[index] = role
       }
     }
     count = total

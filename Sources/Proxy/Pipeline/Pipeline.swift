@@ -81,13 +81,13 @@ final class Pipeline {
   static let lastResponsePhase = PhaseID.responseRewrite
 
   /// Runs the request phases from `first` until one answers or waits, or until the upstream
-  /// peer is needed (`view.upstreamOut` is nil) or every phase has run.
+  /// peer is needed (`view.hasUpstream` is false) or every phase has run.
   func runRequestPhases(from first: PhaseID, _ request: inout RequestContext, _ view: RequestView)
     -> PhasesOutcome
   {
     var phase = first
     while true {
-      if phase == Pipeline.firstUpstreamPhase && view.upstreamOut == nil { return .needsUpstream }
+      if phase == Pipeline.firstUpstreamPhase && !view.hasUpstream { return .needsUpstream }
       let result: PhaseResult
       switch phase {
       case .strip: result = strip.run(&request, view)

@@ -88,6 +88,10 @@ struct RequestContext {
   var principalHash: PrincipalHash? = nil
   /// Set by an `AuthGrant`: drop `Authorization` from the upstream request.
   var stripAuthorization = false
+  /// The session cookie is the only pair of the client's `Cookie` fields
+  /// (`AuthRequest.sessionCookieAlone`): removing it leaves no `Cookie` field, so the upstream
+  /// request does not scan the fields again.
+  var sessionCookieAlone = false
   /// Identity headers for the upstream request (client-sent copies were stripped).
   var identityHeaders: [(String, String)] = []
   /// A session's identity headers as rendered bytes (after `identityHeaders`).
@@ -202,6 +206,7 @@ struct RequestContext {
     authMethod = "none"
     if principalHash != nil { principalHash = nil }
     stripAuthorization = false
+    sessionCookieAlone = false
     if !identityHeaders.isEmpty { identityHeaders = [] }
     if identityLines != nil { identityLines = nil }
     if assertionLine != nil { assertionLine = nil }

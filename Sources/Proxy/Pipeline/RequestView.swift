@@ -24,7 +24,12 @@ struct RequestView {
   /// Loop time of the event being handled.
   let now: UInt64
   /// The lent upstream connection's write buffer; nil before the upstream peer.
-  unowned(unsafe) let upstreamOut: ByteBuffer?
+  var upstreamOut: ByteBuffer? { upstreamOutReference?.takeUnretainedValue() }
+  /// `upstreamOut != nil` without taking a reference (an `unowned(unsafe)` optional was retained
+  /// and released to be compared with nil).
+  var hasUpstream: Bool { upstreamOutReference != nil }
+  /// The buffer, unretained: the driver holds the connection that owns it while the view lives.
+  let upstreamOutReference: Unmanaged<ByteBuffer>?
   /// Hands an asynchronous answer back to this request.
   let waker: Waker
 
@@ -39,7 +44,7 @@ struct RequestView {
     self.bodyRoom = bodyRoom
     self.peer = peer
     self.now = now
-    self.upstreamOut = upstreamOut
+    self.upstreamOutReference = upstreamOut.map { Unmanaged.passUnretained($0) }
     self.waker = waker
   }
 

@@ -28,7 +28,10 @@ struct ResponseView {
   let keepSizeField: Bool
   let now: UInt64
   /// Where the client's response head goes.
-  unowned(unsafe) let clientOut: ByteBuffer
+  var clientOut: ByteBuffer { clientOutReference.takeUnretainedValue() }
+  /// The same buffer, unretained (the exchange holds it while the view lives):
+  /// `_withUnsafeGuaranteedRef` lends it to a call without a retain and a release.
+  let clientOutReference: Unmanaged<ByteBuffer>
   let waker: Waker
 
   init(
@@ -42,7 +45,7 @@ struct ResponseView {
     self.close = close
     self.keepSizeField = keepSizeField
     self.now = now
-    self.clientOut = clientOut
+    self.clientOutReference = Unmanaged.passUnretained(clientOut)
     self.waker = waker
   }
 }

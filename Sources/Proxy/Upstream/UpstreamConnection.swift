@@ -71,7 +71,9 @@ final class UpstreamConnection: EventHandler {
     guard !closed else { return }
     if let registration {
       if wanted != interest {
-        loop.modify(registration, fd: fd, interest: wanted)
+        Unmanaged.passUnretained(loop)._withUnsafeGuaranteedRef {
+          $0.modify(registration, fd: fd, interest: wanted)
+        }
         interest = wanted
       }
     } else {
@@ -99,13 +101,17 @@ final class UpstreamConnection: EventHandler {
       justConnected = true
     }
     var read = ReadOutcome.nothing
-    if events.isReadable || events.isHangup || events.isError { read = .readOnce(into: inBuf, from: fd) }
+    if events.isReadable || events.isHangup || events.isError {
+      // The buffer lent without a retain (held here for the call; docs/performance.md, "The
+      // shared pipeline, round 7"), as in `flush` and `setInterest`.
+      read = Unmanaged.passUnretained(inBuf)._withUnsafeGuaranteedRef { .readOnce(into: $0, from: fd) }
+    }
     owner.upstreamReady(justConnected: justConnected, read: read)
   }
 
   /// Writes as much of the output buffer as the socket takes.
   func flush() -> FlushResult {
-    FlushResult.flush(outBuf, to: fd)
+    Unmanaged.passUnretained(outBuf)._withUnsafeGuaranteedRef { FlushResult.flush($0, to: fd) }
   }
 
   /// Sends FIN after the queued bytes (the tunnel's client ended).
