@@ -70,7 +70,7 @@ public enum AESGCM {
     guard sealed.tag.count == tagByteCount else {
       throw CryptoError(call: "AES-GCM tag must be \(tagByteCount) bytes", openSSLErrors: [])
     }
-    let workspace = workspace ?? AESGCMWorkspace(temporary: true)
+    let workspace = workspace ?? AESGCMWorkspace()
     // `withUnsafeBytes` rethrows untyped errors: the typed one travels in a `Result`.
     let opened: Result<[UInt8]?, CryptoError> = key.withUnsafeBytes { key in
       nonce.withUnsafeBytes { nonce in

@@ -1,26 +1,28 @@
 import COpenSSL
 
 /// One AES-256-GCM cipher context kept from one decryption to the next on one thread, so that
-/// opening a record costs the key schedule and the decryption, not a new `EVP_CIPHER_CTX` and
-/// its provider context (an allocation, a fetch check and a free per call, about half of a
-/// small record's open — docs/performance.md, "Session from Redis, round 5").
+/// opening a record costs the decryption and, only when the key changed, the key schedule — not
+/// a new `EVP_CIPHER_CTX` and its provider context (an allocation, a fetch check and a free per
+/// call, about half of a small record's open — docs/performance.md, "Session from Redis, round
+/// 5"), nor a key schedule and GHASH table per call when records of one key follow each other.
 ///
-/// Key material does not outlive a call: after each decryption the context is keyed again with
-/// zeros, which overwrites the record key's schedule and GHASH table in place (what
-/// `EVP_CIPHER_CTX_free` cleansed before). The plaintext is the caller's to wipe or keep.
+/// The context stays keyed with the last key it opened under (its schedule and GHASH table),
+/// and the workspace keeps a copy of that key to tell whether the next call needs a new key
+/// schedule (compared in constant time). The same key is kept by its caller anyway (a worker's
+/// verified-ticket entry holds its ticket's record key); it is cleansed when the workspace goes
+/// (`EVP_CIPHER_CTX_free` cleanses the context). Before round 7 the context was keyed with zeros
+/// after every call: a second key schedule per open (docs/performance.md, "Session from Redis,
+/// round 7"). The plaintext is the caller's to wipe or keep.
 ///
 /// Not thread-safe: one per thread. A worker owns one and passes it to every open on its loop;
 /// `AESGCM.open` makes a temporary one.
 public final class AESGCMWorkspace {
   private let context: OpaquePointer
-  /// Made for one call (`AESGCM.open` without a workspace): freeing the context cleanses it, so
-  /// it is not keyed with zeros after the call.
-  private let isTemporary: Bool
-  private static let zeroKey = [UInt8](repeating: 0, count: AESGCM.keyByteCount)
+  /// The key the context is keyed with (valid when `isKeyed`).
+  private let currentKey: UnsafeMutablePointer<UInt8>
+  private var isKeyed = false
 
-  public convenience init() { self.init(temporary: false) }
-
-  init(temporary: Bool) {
+  public init() {
     // Allocation failure is the only way these fail. The cipher only: keyed per call.
     guard let context = EVP_CIPHER_CTX_new(),
       EVP_DecryptInit_ex2(context, Algorithms.shared.aes256GCM, nil, nil, nil) == 1
@@ -28,10 +30,15 @@ public final class AESGCMWorkspace {
       preconditionFailure("EVP_CIPHER_CTX_new/EVP_DecryptInit_ex2: \(OpenSSLErrorQueue.drain())")
     }
     self.context = context
-    self.isTemporary = temporary
+    currentKey = .allocate(capacity: AESGCM.keyByteCount)
+    currentKey.initialize(repeating: 0, count: AESGCM.keyByteCount)
   }
 
-  deinit { EVP_CIPHER_CTX_free(context) }
+  deinit {
+    EVP_CIPHER_CTX_free(context)
+    OPENSSL_cleanse(currentKey, AESGCM.keyByteCount)
+    currentKey.deallocate()
+  }
 
   /// Decrypts `ciphertext` and checks `tag` over it and `aad`; nil when they do not match (never
   /// partial plaintext). `key` 32 bytes, `nonce` 12, `tag` 16 (the caller checked the sizes).
@@ -39,11 +46,25 @@ public final class AESGCMWorkspace {
     key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, ciphertext: UnsafeRawBufferPointer,
     tag: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
   ) throws(CryptoError) -> [UInt8]? {
-    defer { if !isTemporary { forgetKey() } }
-    // A nil cipher keeps the fetched AES-256-GCM and its provider context: only key and nonce
-    // are set (the nonce resets the GCM state).
-    guard EVP_DecryptInit_ex2(context, nil, key.baseAddress, nonce.baseAddress, nil) == 1 else {
-      throw CryptoError.drain("EVP_DecryptInit_ex2")
+    // A nil cipher keeps the fetched AES-256-GCM and its provider context. The same key as the
+    // last call: only the nonce is set (it resets the GCM state; the provider keeps the key
+    // schedule); another key: key and nonce in one init.
+    let sameKey =
+      isKeyed
+      && ConstantTime.difference(
+        UnsafeRawPointer(currentKey), key.baseAddress!, count: AESGCM.keyByteCount) == 0
+    if !sameKey {
+      isKeyed = false
+      guard EVP_DecryptInit_ex2(context, nil, key.baseAddress, nonce.baseAddress, nil) == 1 else {
+        throw CryptoError.drain("EVP_DecryptInit_ex2")
+      }
+      UnsafeMutableRawPointer(currentKey).copyMemory(from: key.baseAddress!, byteCount: AESGCM.keyByteCount)
+      isKeyed = true
+    } else {
+      guard EVP_DecryptInit_ex2(context, nil, nil, nonce.baseAddress, nil) == 1 else {
+        isKeyed = false
+        throw CryptoError.drain("EVP_DecryptInit_ex2")
+      }
     }
     var outLength: Int32 = 0
     if aad.count > 0 {
@@ -90,14 +111,10 @@ public final class AESGCMWorkspace {
       initialized = written
       opened = true
     }
-    if let failure { throw failure }
+    if let failure {
+      isKeyed = false  // an OpenSSL failure: key afresh next time
+      throw failure
+    }
     return opened ? plaintext : nil
-  }
-
-  /// Keys the context with zeros: the last key's schedule and GHASH key are overwritten, not
-  /// left in memory. The key alone (no nonce): OpenSSL 3.0 asks the provider for the nonce
-  /// length on every init that sets one, a third of an init's cost.
-  private func forgetKey() {
-    _ = EVP_DecryptInit_ex2(context, nil, Self.zeroKey, nil, nil)
   }
 }

@@ -52,11 +52,15 @@ public final class BreakerSessionStore: SessionStore, @unchecked Sendable {
     case list
   }
 
-  public private(set) var state = State.closed
-  private var consecutiveFailures = 0
-  private var openedAt: UInt64 = 0
-  private var recoveriesAtOpen: UInt64 = 0
-  private var unavailableSince: UInt64?
+  // `@exclusivity(unchecked)`: loop-thread only, and no access to them spans a call (the clock,
+  // the metrics and the callbacks are called before or after, never inside one): the runtime's
+  // checks — three per call, ~100 instructions each — guard nothing (docs/performance.md,
+  // "Session from Redis, round 7").
+  @exclusivity(unchecked) public private(set) var state = State.closed
+  @exclusivity(unchecked) private var consecutiveFailures = 0
+  @exclusivity(unchecked) private var openedAt: UInt64 = 0
+  @exclusivity(unchecked) private var recoveriesAtOpen: UInt64 = 0
+  @exclusivity(unchecked) private var unavailableSince: UInt64?
 
   public init(
     inner: any SessionStore, now: @escaping () -> UInt64, failureThreshold: Int, cooldown: UInt64,

@@ -69,7 +69,8 @@ struct ByteReader {
   mutating func raw(_ count: Int) -> [UInt8]? {
     guard count >= 0, bytes.count - offset >= count else { return nil }
     defer { offset += count }
-    return Array(bytes[offset..<offset + count])
+    // A rebased buffer's copy is one `memcpy`; the slice's walks an iterator.
+    return Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]))
   }
   /// A 16-bit-length UTF-8 string; nil if short or not valid UTF-8.
   mutating func string() -> String? {

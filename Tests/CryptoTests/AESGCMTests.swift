@@ -91,6 +91,40 @@ final class AESGCMTests: XCTestCase {
       [UInt8](repeating: 0, count: 16), "known answer")
   }
 
+  /// Records under one key back to back through one workspace (which then sets only the nonce,
+  /// keeping the key schedule): each opens under its own nonce, a failure in between (tampered
+  /// tag, wrong nonce, wrong aad) leaves the next one opening, and a key that differs in its last
+  /// byte only is told apart.
+  func testOneWorkspaceSameKeyManyNonces() throws {
+    let workspace = AESGCMWorkspace()
+    let nonces = (0..<4).map { i in [UInt8](repeating: UInt8(i), count: 12) }
+    let sealed = try nonces.enumerated().map { i, nonce in
+      try AESGCM.seal(key: key, nonce: nonce, plaintext: Array("record \(i)".utf8), aad: [UInt8(i)])
+    }
+    var lastByteKey = key
+    lastByteKey[31] ^= 1
+    var tampered = sealed[1]
+    tampered.tag[0] ^= 1
+    let steps:
+      [(name: String, key: [UInt8], nonce: Int, sealed: AESGCM.Sealed, aad: UInt8, expected: String?)] = [
+        ("0", key, 0, sealed[0], 0, "record 0"),
+        ("1", key, 1, sealed[1], 1, "record 1"),
+        ("1 tampered", key, 1, tampered, 1, nil),
+        ("2 after a failure", key, 2, sealed[2], 2, "record 2"),
+        ("3 under the nonce of 2", key, 2, sealed[3], 3, nil),
+        ("3", key, 3, sealed[3], 3, "record 3"),
+        ("3 with the aad of 2", key, 3, sealed[3], 2, nil),
+        ("0 again", key, 0, sealed[0], 0, "record 0"),
+        ("0 under a key one bit off", lastByteKey, 0, sealed[0], 0, nil),
+        ("1 after the other key", key, 1, sealed[1], 1, "record 1"),
+      ]
+    for step in steps {
+      let opened = try AESGCM.open(
+        key: step.key, nonce: nonces[step.nonce], sealed: step.sealed, aad: [step.aad], workspace: workspace)
+      XCTAssertEqual(opened.map { String(decoding: $0, as: UTF8.self) }, step.expected, step.name)
+    }
+  }
+
   func testWrongSizesThrow() {
     XCTAssertThrowsError(try AESGCM.seal(key: [1, 2], nonce: nonce, plaintext: []), "short key")
     XCTAssertThrowsError(try AESGCM.seal(key: key, nonce: [1], plaintext: []), "short nonce")

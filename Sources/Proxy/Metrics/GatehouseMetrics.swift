@@ -47,6 +47,9 @@ public final class GatehouseMetrics: Sendable {
   public let registry: PrometheusCollectorRegistry
   /// `gatehouse_session_validation_duration_seconds`, rendered after the registry's families.
   let validationDurations = ValidationDurationFamily()
+  /// `gatehouse_redis_roundtrip_seconds`, `gatehouse_redis_command_duration_seconds`, rendered
+  /// after the registry's families (nothing without a Redis store).
+  let redisDurations = RedisCallDurationFamilies()
   let routeSlots = RouteSlots()
   private let workers = Mutex<[WorkerMetrics]>([])
   private let state = Mutex(ScrapeState())
@@ -239,6 +242,7 @@ public final class GatehouseMetrics: Sendable {
     Self.upstreamResponseDurationFamily.append(
       series: workers.map { ($0.index, $0.upstreamResponseDuration) }, to: &exposition)
     validationDurations.append(to: &exposition)
+    redisDurations.append(to: &exposition)
     return exposition
   }
 

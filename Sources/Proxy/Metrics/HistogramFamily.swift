@@ -23,8 +23,8 @@ struct HistogramFamily: Sendable {
     append(summed: series.map { (#"worker="\#($0.worker)""#, [$0.histogram]) }, to: &buffer)
   }
 
-  /// Appends the family, one series per label set (rendered `key="value",…`), each the sum of
-  /// its histograms (one per worker); nothing without series.
+  /// Appends the family, one series per label set (rendered `key="value",…`; empty: a series
+  /// without labels), each the sum of its histograms (one per worker); nothing without series.
   func append(summed series: [(labels: String, histograms: [WorkerHistogram])], to buffer: inout [UInt8]) {
     guard !series.isEmpty else { return }
     buffer.append(contentsOf: "# HELP \(name) ".utf8)
@@ -40,13 +40,15 @@ struct HistogramFamily: Sendable {
         for (bucket, count) in counts.enumerated() { cumulative[bucket] &+= count }
         sumNanos &+= sum
       }
+      let bucketPrefix = labels.isEmpty ? "" : labels + ","
       for (label, count) in zip(bucketLabels, cumulative) {
-        buffer.append(contentsOf: #"\#(name)_bucket{\#(labels),le="\#(label)"} \#(count)"#.utf8)
+        buffer.append(contentsOf: #"\#(name)_bucket{\#(bucketPrefix)le="\#(label)"} \#(count)"#.utf8)
         buffer.append(UInt8(ascii: "\n"))
       }
       let sum = Duration.nanoseconds(Int64(truncatingIfNeeded: sumNanos)).bucketRepresentation
-      buffer.append(contentsOf: "\(name)_sum{\(labels)} \(sum)\n".utf8)
-      buffer.append(contentsOf: "\(name)_count{\(labels)} \(cumulative.last ?? 0)\n".utf8)
+      let series = labels.isEmpty ? "" : "{\(labels)}"
+      buffer.append(contentsOf: "\(name)_sum\(series) \(sum)\n".utf8)
+      buffer.append(contentsOf: "\(name)_count\(series) \(cumulative.last ?? 0)\n".utf8)
     }
   }
 }

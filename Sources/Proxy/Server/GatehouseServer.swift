@@ -108,6 +108,7 @@ public final class GatehouseServer: @unchecked Sendable {
       do {
         sessions = try SessionService(
           settings: settings, registry: metrics.registry, validationDurations: metrics.validationDurations,
+          redisDurations: metrics.redisDurations,
           workers: config.server.workers, clock: clock,
           log: log, events: SessionEvents(sink: sink, logUserIDs: config.log.logUserIDs))
       } catch {

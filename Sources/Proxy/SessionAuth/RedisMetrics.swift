@@ -8,7 +8,9 @@ import Synchronization
 /// invalidations received for the L1 cache, lookups by the node role that answered them (and
 /// whether a replica's miss or failure sent them to the master), and, on a Redis Cluster, the
 /// commands sent to each node. swift-prometheus objects lock on their own; the per-worker breaker
-/// states sit under a Mutex (changed only on transitions). Thread-safe.
+/// states sit under a Mutex (changed only on transitions); the latency histograms are per breaker
+/// slot (`RedisCallDurationFamilies`: each worker's breaker records through its
+/// `RedisSlotMetrics`). Thread-safe.
 final class RedisMetrics: Sendable {
   enum ErrorKind: String, CaseIterable {
     case timeout, disconnected, connect, overloaded, server, breakerOpen = "breaker_open", other
@@ -18,10 +20,10 @@ final class RedisMetrics: Sendable {
   private let timeouts: Counter
   private let breakerState: Gauge
   private let invalidations: Counter
-  let roundtrip: DurationHistogram
-  /// `gatehouse_redis_command_duration_seconds{operation}`, by `BreakerSessionStore.Operation`
-  /// (a create or rotation includes its `WAIT`).
-  private let commandDurations: [DurationHistogram]
+  /// `gatehouse_redis_roundtrip_seconds` and `gatehouse_redis_command_duration_seconds{operation}`
+  /// (by `BreakerSessionStore.Operation`; a create or rotation includes its `WAIT`), per breaker
+  /// slot.
+  let durations: [RedisCallDurations]
   /// The same calls for `/health`'s window (store p99 and error rate).
   let storeStats = StoreCallStats()
   private let workerStates: Mutex<[Int]>
@@ -29,9 +31,14 @@ final class RedisMetrics: Sendable {
   private let loads: [Counter]
   private let registry: PrometheusCollectorRegistry
   /// Times store round trips (fresh reads: the loop's cached `now` is too coarse).
-  private let clock: any Clock
+  let clock: any Clock
 
-  init(registry: PrometheusCollectorRegistry, workers: Int, clock: any Clock) {
+  /// `workers`: breaker slots. `durations`: where the scrape renders the latency histograms
+  /// (nil: kept unrendered, for callers that read no exposition).
+  init(
+    registry: PrometheusCollectorRegistry, durations: RedisCallDurationFamilies? = nil, workers: Int,
+    clock: any Clock
+  ) {
     self.clock = clock
     errors = ErrorKind.allCases.map {
       registry.counter(
@@ -46,22 +53,7 @@ final class RedisMetrics: Sendable {
     invalidations = registry.counter(
       "gatehouse_redis_invalidations_total",
       help: "Keys invalidated by Redis client-side-caching messages (a flush counts once).")
-    roundtrip = registry.durationHistogram(
-      "gatehouse_redis_roundtrip_seconds", labels: [],
-      buckets: [
-        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
-        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-      ],
-      help: "Session store call latency through Redis (successful and failed calls).")
-    commandDurations = BreakerSessionStore.Operation.allCases.map {
-      registry.durationHistogram(
-        "gatehouse_redis_command_duration_seconds", labels: [("operation", $0.rawValue)],
-        buckets: [
-          .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
-          .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-        ],
-        help: "Session store call latency through Redis, by operation (script).")
-    }
+    self.durations = (durations ?? RedisCallDurationFamilies()).durations(slots: max(workers, 1))
     workerStates = Mutex(Array(repeating: 0, count: max(workers, 1)))
     loads = [
       ("master", "none"), ("replica", "none"), ("master", "replica_miss"), ("master", "replica_failure"),
@@ -84,6 +76,11 @@ final class RedisMetrics: Sendable {
     case .masterAfterReplicaMiss: loads[2].increment()
     case .masterAfterReplicaFailure: loads[3].increment()
     }
+  }
+
+  /// What breaker slot `slot`'s store reports to (its own latency histograms).
+  func slot(_ slot: Int) -> RedisSlotMetrics {
+    RedisSlotMetrics(shared: self, durations: durations[slot % durations.count])
   }
 
   /// The command counter of one cluster node connection (`role`: the pool it belongs to).
@@ -124,7 +121,8 @@ final class RedisMetrics: Sendable {
   }
 }
 
-extension RedisMetrics: BreakerSessionStoreMetrics {
+/// What the breakers report, through their slots (`RedisSlotMetrics`, which also times calls).
+extension RedisMetrics {
   func storeFailed(detail: String) {
     error(Self.kind(of: detail))
     storeStats.recordError()
@@ -137,15 +135,5 @@ extension RedisMetrics: BreakerSessionStoreMetrics {
 
   func breakerChanged(worker: Int, to state: BreakerSessionStore.State) {
     breaker(worker: worker, state: state.rawValue)
-  }
-
-  func callStarted() -> UInt64 { clock.monotonicNanos() }
-
-  func callFinished(startedAt: UInt64, operation: BreakerSessionStore.Operation) {
-    let nanos = clock.monotonicNanos() &- startedAt
-    roundtrip.record(.nanoseconds(Int64(nanos)))
-    commandDurations[BreakerSessionStore.Operation.allCases.firstIndex(of: operation)!]
-      .record(.nanoseconds(Int64(nanos)))
-    storeStats.record(nanos: nanos, failed: false)
   }
 }

@@ -57,7 +57,7 @@ final class RedisWorkerBackend: @unchecked Sendable {
     breaker = BreakerSessionStore(
       inner: store, now: { [loop] in loop.now }, failureThreshold: settings.breakerFailures,
       cooldown: UInt64(settings.breakerCooldown.nanoseconds), workerIndex: metricsSlot ?? index,
-      metrics: shared.metrics,
+      metrics: shared.metrics.slot(metricsSlot ?? index),
       connected: { store.isAvailable }, recoveries: { [shared] in shared.recoveries })
     breaker.onStateChange = { [shared] old, new in shared.breakerChanged(from: old, to: new) }
   }

@@ -64,11 +64,12 @@ public final class SessionService: Sendable {
   }
 
   /// `workers`: how many workers will ask for a store (sizes the per-worker breaker gauge and the
-  /// validation durations). `validationDurations`: where the scrape renders those (nil: kept
-  /// unrendered, for tests that read no exposition).
+  /// validation durations). `validationDurations`, `redisDurations`: where the scrape renders
+  /// those (nil: kept unrendered, for tests that read no exposition).
   init(
     settings: SessionSettings, registry: PrometheusCollectorRegistry,
-    validationDurations: ValidationDurationFamily? = nil, workers: Int = 1,
+    validationDurations: ValidationDurationFamily? = nil, redisDurations: RedisCallDurationFamilies? = nil,
+    workers: Int = 1,
     clock: any Clock = SystemClock(), log: Logger = Logger(label: "gatehouse"), events: SessionEvents? = nil
   ) throws(SetupError) {
     self.settings = settings
@@ -95,7 +96,8 @@ public final class SessionService: Sendable {
     // [redis.target] workers..<2 workers.
     let redisMetrics =
       settings.redis == nil
-      ? nil : RedisMetrics(registry: registry, workers: self.workers * 2, clock: clock)
+      ? nil
+      : RedisMetrics(registry: registry, durations: redisDurations, workers: self.workers * 2, clock: clock)
     redis = redisMetrics.map { RedisSharedState(metrics: $0) }
     redisTarget =
       settings.redisTarget != nil && settings.migration != nil

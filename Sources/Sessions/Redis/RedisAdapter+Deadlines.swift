@@ -32,7 +32,11 @@ extension RedisAdapter {
     guard due < checkAt else { return }
     if let checkTimer { loop.cancel(checkTimer) }
     checkAt = due
-    checkTimer = loop.schedule(at: due) { [weak self] in self?.check() }
+    // Strong: the adapter already lives until `cleanup` (the +1 of `attach`), which disarms
+    // this timer; a `weak` capture would give every adapter a side table, which makes each of
+    // its retains and releases (several per command) take the runtime's slow path
+    // (docs/performance.md, "Session from Redis, round 7").
+    checkTimer = loop.schedule(at: due) { [self] in check() }
   }
 
   private func check() {

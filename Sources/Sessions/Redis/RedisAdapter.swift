@@ -120,11 +120,11 @@ final class RedisAdapter: EventHandler {
     let me = Unmanaged.passRetained(self).toOpaque()
     context.pointee.data = me
     context.pointee.ev.data = me
-    context.pointee.ev.addRead = { p in RedisAdapter.from(p)?.setInterest(read: true, write: nil) }
-    context.pointee.ev.delRead = { p in RedisAdapter.from(p)?.setInterest(read: false, write: nil) }
-    context.pointee.ev.addWrite = { p in RedisAdapter.from(p)?.outputPending(true) }
-    context.pointee.ev.delWrite = { p in RedisAdapter.from(p)?.outputPending(false) }
-    context.pointee.ev.cleanup = { p in RedisAdapter.from(p)?.cleanup() }
+    context.pointee.ev.addRead = { p in RedisAdapter.with(p) { $0.setInterest(read: true, write: nil) } }
+    context.pointee.ev.delRead = { p in RedisAdapter.with(p) { $0.setInterest(read: false, write: nil) } }
+    context.pointee.ev.addWrite = { p in RedisAdapter.with(p) { $0.outputPending(true) } }
+    context.pointee.ev.delWrite = { p in RedisAdapter.with(p) { $0.outputPending(false) } }
+    context.pointee.ev.cleanup = { p in RedisAdapter.with(p) { $0.cleanup() } }
     if let reader = context.pointee.c.reader, let arena = gh_reply_arena_new(Self.replyArenaSize) {
       gh_reply_arena_attach(reader, arena)
       replyArena = arena
@@ -133,8 +133,8 @@ final class RedisAdapter: EventHandler {
     if keepAlive { _ = redisEnableKeepAlive(&context.pointee.c) }
     // Must follow the hooks: it calls addWrite at once to learn when connect() finishes.
     _ = redisAsyncSetConnectCallback(context) { ac, status in
-      guard let ac, let adapter = RedisAdapter.from(ac.pointee.data) else { return }
-      adapter.connectCallback(ok: status == REDIS_OK)
+      guard let ac else { return }
+      RedisAdapter.with(ac.pointee.data) { $0.connectCallback(ok: status == REDIS_OK) }
     }
     _ = redisAsyncSetDisconnectCallback(context) { _, _ in
       // The context is being freed; `cleanup` already reported. Touch nothing here.
@@ -144,9 +144,13 @@ final class RedisAdapter: EventHandler {
   /// The arena's block: a lookup's three replies take about 1.5 KiB; larger replies spill.
   private static let replyArenaSize = 16 * 1024
 
-  private static func from(_ pointer: UnsafeMutableRawPointer?) -> RedisAdapter? {
-    guard let pointer else { return nil }
-    return Unmanaged<RedisAdapter>.fromOpaque(pointer).takeUnretainedValue()
+  /// Calls `body` with the adapter behind a context's `data` / `ev.data`, without retaining it:
+  /// that pointer holds the +1 taken in `attach`, released only after the batch in which
+  /// `cleanup` ran, so the adapter outlives every hook and callback hiredis makes.
+  @inline(__always)
+  private static func with(_ pointer: UnsafeMutableRawPointer?, _ body: (RedisAdapter) -> Void) {
+    guard let pointer else { return }
+    Unmanaged<RedisAdapter>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
   }
 
   // MARK: Hooks and events
@@ -269,13 +273,13 @@ final class RedisAdapter: EventHandler {
   /// Hands `commands` to hiredis back to back, answered as one (`RedisPendingCommand`): all
   /// are sent or none is (hiredis refuses only while closing, and then refuses every one).
   func send(
-    pipelined commands: [[[UInt8]]], deadline: UInt64, maxOutstanding: Int, reader: (any RedisReplyReader)?,
+    pipelined commands: [[[UInt8]]], deadline: UInt64, maxOutstanding: Int,
     _ completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) -> RedisError? {
     guard !isDead, !isClosing, context != nil, !commands.isEmpty else { return .disconnected }
     guard outstanding + commands.count <= maxOutstanding else { return .overloaded }
     let box = RedisPendingCommand(
-      sentAt: loop.now, deadline: deadline, group: commands.count, reader: reader, completion: completion)
+      sentAt: loop.now, deadline: deadline, group: commands.count, completion: completion)
     for command in commands {
       guard append(command, box) else {
         // Only the first can be refused (the context started closing before it): nothing of
@@ -288,14 +292,15 @@ final class RedisAdapter: EventHandler {
   }
 
   /// `send(pipelined:)` for a group that writes itself into the encoder, answered through
-  /// `reader` (`RedisPendingCommand.finish`).
+  /// `box`, which reads the replies in place (`RedisPendingCommand.read`, `finished`); `box`
+  /// is queued only when this answers nil.
   func send<Group: RedisCommandGroup>(
-    group: Group, deadline: UInt64, maxOutstanding: Int, reader: any RedisReplyReader
+    group: Group, deadline: UInt64, maxOutstanding: Int, box: RedisPendingCommand
   ) -> RedisError? {
+    precondition(box.readsInPlace && box.size == group.count, "one in-place box per command group")
     guard !isDead, !isClosing, context != nil, group.count > 0 else { return .disconnected }
     guard outstanding + group.count <= maxOutstanding else { return .overloaded }
-    let box = RedisPendingCommand(
-      sentAt: loop.now, deadline: deadline, group: group.count, reader: reader, completion: nil)
+    box.sent(at: loop.now, deadline: deadline)
     for index in 0..<group.count {
       group.write(index, into: &encoder)
       guard appendEncoded(box) else { return .disconnected }  // only the first can be refused
@@ -318,9 +323,10 @@ final class RedisAdapter: EventHandler {
         context,
         { ac, reply, privdata in
           guard let privdata else { return }
+          // Retained: `replied` pops the FIFO's reference before it finishes the box.
           let box = Unmanaged<RedisPendingCommand>.fromOpaque(privdata).takeUnretainedValue()
-          guard let ac, let adapter = RedisAdapter.from(ac.pointee.data) else { return }
-          adapter.replied(box, reply, errstr: ac.pointee.errstr)
+          guard let ac else { return }
+          RedisAdapter.with(ac.pointee.data) { $0.replied(box, reply, errstr: ac.pointee.errstr) }
         }, Unmanaged.passUnretained(box).toOpaque(), command, length)
     }
     guard status == REDIS_OK else { return false }
@@ -366,9 +372,9 @@ final class RedisAdapter: EventHandler {
       if reply.pointee.type == REDIS_REPLY_ERROR {
         let message = reply.replyBytesOfError
         result = .failure(.server(String(decoding: message, as: UTF8.self)))
-      } else if let reader = box.reader {
-        reader.read(box.nextIndex, reply)
-        result = .success(.null)  // not kept: the reader has it
+      } else if box.readsInPlace {
+        box.read(box.nextIndex, reply)
+        result = .success(.null)  // not kept: the box has read it
       } else {
         result = .success(RedisReply(copying: reply))
       }

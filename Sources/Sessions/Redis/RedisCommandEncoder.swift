@@ -37,14 +37,21 @@ struct RedisCommandEncoder: ~Copyable {
   /// Starts a command of `argumentCount` arguments whose parts (argument bytes and any raw
   /// protocol written with `bytes`) total at most `byteCount` bytes.
   mutating func begin(argumentCount: Int, byteCount: Int) {
-    let needed = 1 + 20 + 2 + argumentCount * (1 + 20 + 2 + 2) + byteCount + 1
+    begin(headers: 1 + argumentCount, byteCount: byteCount)
+    put(UInt8(ascii: "*"), argumentCount)
+  }
+
+  /// Starts a command whose `*<argc>\r\n` the caller writes itself, as part of ready-made
+  /// protocol (`bytes`): at most `headers` headers written with `argumentHeader` and
+  /// `endArgument`s, and parts of at most `byteCount` bytes in all.
+  mutating func begin(headers: Int, byteCount: Int) {
+    let needed = headers * (1 + 20 + 2 + 2) + byteCount + 1
     if needed > capacity {
       buffer.deallocate()
       capacity = max(needed, capacity * 2)
       buffer = .allocate(capacity: capacity)
     }
     length = 0
-    put(UInt8(ascii: "*"), argumentCount)
   }
 
   /// One whole argument.
@@ -88,6 +95,16 @@ struct RedisCommandEncoder: ~Copyable {
   private mutating func put(_ marker: UInt8, _ value: Int) {
     buffer[length] = marker
     length += 1
+    if value < 100 {  // argument counts and most lengths: no division loop
+      if value >= 10 {
+        buffer[length] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+        length += 1
+      }
+      buffer[length] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+      length += 1
+      endArgument()
+      return
+    }
     var digits = 1
     var rest = value / 10
     while rest > 0 {

@@ -131,26 +131,26 @@ public final class RedisConnection {
     }
     let deadline = loop.now &+ (timeout ?? options.commandTimeout)
     if let error = adapter.send(
-      pipelined: commands, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: nil,
-      completion)
+      pipelined: commands, deadline: deadline, maxOutstanding: options.maxOutstanding, completion)
     {
       fail(completion, error)
     }
   }
 
   /// `send(pipelined:)` for commands that write themselves into the adapter's encoder,
-  /// answered through `reader` (module-internal): it reads the replies in place and is told the
-  /// outcome (`RedisReplyReader.finished`). No arrays and no closure per call.
-  func send<Group: RedisCommandGroup>(group: Group, timeout: UInt64?, reader: any RedisReplyReader) {
+  /// answered through `box` (module-internal), a subclass that reads the replies in place and
+  /// is told the outcome (`RedisPendingCommand.read`, `finished`). No arrays and no closure per
+  /// call.
+  func send<Group: RedisCommandGroup>(group: Group, timeout: UInt64?, box: RedisPendingCommand) {
     guard let adapter, state == .connecting || state == .ready else {
-      loop.afterBatch { reader.finished(.disconnected) }
+      loop.afterBatch { box.finish(.failure(.disconnected)) }
       return
     }
     let deadline = loop.now &+ (timeout ?? options.commandTimeout)
     if let error = adapter.send(
-      group: group, deadline: deadline, maxOutstanding: options.maxOutstanding, reader: reader)
+      group: group, deadline: deadline, maxOutstanding: options.maxOutstanding, box: box)
     {
-      loop.afterBatch { reader.finished(error) }
+      loop.afterBatch { box.finish(.failure(error)) }
     }
   }
 
@@ -206,9 +206,13 @@ public final class RedisConnection {
     case .success(let adapter):
       self.adapter = adapter
       state = .connecting
-      connectTimer = loop.schedule(at: loop.now &+ options.connectTimeout) { [weak self, weak adapter] in
+      // The adapter strongly, never `weak` (a side table would put every retain and release of
+      // it on the runtime's slow path, several per command: docs/performance.md, "Session from
+      // Redis, round 7"): the timer is cancelled when the connection becomes ready or the
+      // adapter closes, and `free` on a closed adapter does nothing.
+      connectTimer = loop.schedule(at: loop.now &+ options.connectTimeout) { [weak self, adapter] in
         self?.connectTimer = nil
-        adapter?.free(.connectFailed("\(address): no connection within the connect timeout"))
+        adapter.free(.connectFailed("\(address): no connection within the connect timeout"))
       }
       sendHandshake(on: adapter)
     }
@@ -241,9 +245,11 @@ public final class RedisConnection {
     for (index, command) in commands.enumerated() {
       let isLast = index == commands.count - 1
       let name = String(decoding: command[0], as: UTF8.self)
+      // `unowned` (not `weak`: no side table, see the connect timer): a command's completion
+      // runs only from its own adapter (a reply, a deadline, or the adapter being freed).
       let error = adapter.send(command, deadline: .max, maxOutstanding: .max) {
-        [weak self, weak adapter] result in
-        guard let self, let adapter, adapter === self.adapter else { return }
+        [weak self, unowned adapter] result in
+        guard let self, adapter === self.adapter else { return }
         switch result {
         case .failure(.server(let message)):
           adapter.free(.connectFailed("\(adapter.address): \(name) refused: \(message)"))

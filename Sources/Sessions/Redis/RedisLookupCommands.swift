@@ -28,7 +28,7 @@ struct RedisLookupCommands: RedisCommandGroup {
         switch index {
         case 0:
           Self.zscore.withUnsafeBytes { head in
-            encoder.begin(argumentCount: 3, byteCount: head.count + prefix.count + 1 + tagEnd + member.count)
+            encoder.begin(headers: 2, byteCount: head.count + prefix.count + 1 + tagEnd + member.count)
             encoder.bytes(head)
           }
           encoder.argumentHeader(length: prefix.count + 1 + tagEnd)
@@ -40,7 +40,7 @@ struct RedisLookupCommands: RedisCommandGroup {
         case 1:
           Self.hmgetFields.withUnsafeBytes { fields in
             encoder.begin(
-              argumentCount: 12, byteCount: Self.hmget.count + prefix.count + member.count + fields.count)
+              headers: 1, byteCount: Self.hmget.count + prefix.count + member.count + fields.count)
             Self.hmget.withUnsafeBytes { encoder.bytes($0) }
             encoder.argumentHeader(length: prefix.count + member.count)
             encoder.bytes(prefix)
@@ -50,7 +50,7 @@ struct RedisLookupCommands: RedisCommandGroup {
           }
         default:
           Self.time.withUnsafeBytes { time in
-            encoder.begin(argumentCount: 1, byteCount: time.count)
+            encoder.begin(headers: 0, byteCount: time.count)
             encoder.bytes(time)
           }
         }
@@ -67,12 +67,13 @@ struct RedisLookupCommands: RedisCommandGroup {
     return close
   }
 
-  /// What follows `begin`'s `*<argc>\r\n`, up to the first variable argument.
-  private static let zscore = Array("$6\r\nZSCORE\r\n".utf8)
-  private static let hmget = Array("$5\r\nHMGET\r\n".utf8)
+  /// Each command's protocol up to its first variable argument, its `*<argc>\r\n` included
+  /// (written whole: `begin(headers:byteCount:)`).
+  private static let zscore = Array("*3\r\n$6\r\nZSCORE\r\n".utf8)
+  private static let hmget = Array("*12\r\n$5\r\nHMGET\r\n".utf8)
   /// HMGET's fields, the ones `load` reads: t, v, c, a, e, i, u, h, n, f.
   private static let hmgetFields = Array(
     ["t", "v", "c", "a", "e", "i", "u", "h", "n", "f"].map { "$1\r\n\($0)\r\n" }.joined().utf8)
-  /// TIME has no arguments: all of it after `*1\r\n`.
-  private static let time = Array("$4\r\nTIME\r\n".utf8)
+  /// TIME has no arguments: all of it.
+  private static let time = Array("*1\r\n$4\r\nTIME\r\n".utf8)
 }

@@ -1,10 +1,13 @@
 import CHiredis
 
 /// The script-free lookup's three replies (`ZSCORE`, `HMGET … t v c a e i u h n f`, `TIME`),
-/// read in place (`RedisReplyReader`) into what `RedisSessionStore.lookup` decides on, and the
-/// lookup's completion: one object per lookup, no closure. Loop-thread only.
-final class RedisLookupReplies: RedisReplyReader {
-  private weak var store: RedisSessionStore?
+/// read in place into what `RedisSessionStore.lookup` decides on, and the lookup's completion:
+/// its own pending command (the adapter's queue entry), so one object per lookup and no
+/// closure. Loop-thread only.
+final class RedisLookupReplies: RedisPendingCommand {
+  /// The store's `onLoad` when the lookup was sent (taken then, not through a `weak` store: a
+  /// weak reference gives the store a side table and costs a slow retain per lookup).
+  private let onLoad: ((RedisLoadPath) -> Void)?
   private let storeKey: String
   private let completion: (Result<LoadOutcome, SessionError>) -> Void
 
@@ -32,13 +35,14 @@ final class RedisLookupReplies: RedisReplyReader {
     store: RedisSessionStore, storeKey: String,
     completion: @escaping (Result<LoadOutcome, SessionError>) -> Void
   ) {
-    self.store = store
+    self.onLoad = store.onLoad
     self.storeKey = storeKey
     self.completion = completion
+    super.init(readingInPlace: 3)  // ZSCORE, HMGET, TIME (`RedisLookupCommands`)
   }
 
-  func finished(_ error: RedisError?) {
-    store?.onLoad?(.master)
+  override func finished(_ error: RedisError?) {
+    onLoad?(.master)
     if let error {
       completion(.failure(SessionError(.storeUnavailable, error.description)))
       return
@@ -48,7 +52,7 @@ final class RedisLookupReplies: RedisReplyReader {
         ?? .failure(SessionError(.storeUnavailable, "unexpected redis reply")))
   }
 
-  func read(_ index: Int, _ reply: UnsafePointer<redisReply>) {
+  override func read(_ index: Int, _ reply: UnsafePointer<redisReply>) {
     switch index {
     case 0: readScore(reply)
     case 1: readFields(reply)

@@ -1,3 +1,5 @@
+import CHiredis
+
 /// One command — or a group of commands pipelined together and answered as one — handed to
 /// hiredis: the privdata of each of its reply callbacks (passed unretained; the adapter's FIFO
 /// holds it once per command, which keeps it alive until hiredis has called back for each, with
@@ -5,48 +7,83 @@
 ///
 /// A group (`RedisConnection.send(pipelined:)`) completes once, when its last reply arrived:
 /// with `.array` of the replies in order, or with the first error reply as `.server`. A group
-/// with a `reader` is answered through the reader instead (`finished`), without a closure.
+/// that reads its replies in place is a subclass (`RedisLookupReplies`): it overrides `read` and
+/// `finished` and is answered through them, without a closure and without a second object per
+/// call (docs/performance.md, "Session from Redis, round 7").
 ///
 /// When its deadline passes first (the adapter's check, `RedisAdapter+Deadlines.swift`), it
 /// finishes with `.timeout`, and the box stays queued as "abandoned":
 /// replies are FIFO, so the command cannot be removed from hiredis' queue, and the late callback
 /// only pops the box.
-final class RedisPendingCommand {
-  private var completion: ((Result<RedisReply, RedisError>) -> Void)?
+///
+/// Its mutable state is `@exclusivity(unchecked)`: loop-thread only, and no access to it spans a
+/// call that could reach it again (the completion is taken out before it is called), so the
+/// runtime's checks guard nothing (docs/performance.md, "Session from Redis, round 7").
+class RedisPendingCommand {
+  @exclusivity(unchecked) private var completion: ((Result<RedisReply, RedisError>) -> Void)?
   /// Not yet answered (nor timed out).
-  private(set) var isWaiting = true
+  @exclusivity(unchecked) private(set) var isWaiting = true
   /// `EventLoop.now` when sent (for the watchdog).
-  let sentAt: UInt64
+  @exclusivity(unchecked) private(set) var sentAt: UInt64
   /// Absolute monotonic ns after which it completes with `.timeout`.
-  let deadline: UInt64
+  @exclusivity(unchecked) private(set) var deadline: UInt64
   /// Replies still owed to this box.
-  private(set) var remaining: Int
+  @exclusivity(unchecked) private(set) var remaining: Int
   /// A group's replies so far (empty for a single command).
-  private var collected: [RedisReply] = []
+  @exclusivity(unchecked) private var collected: [RedisReply] = []
   /// A group's first error reply.
-  private var firstError: RedisError?
+  @exclusivity(unchecked) private var firstError: RedisError?
   private let isGroup: Bool
-  private let size: Int
-  /// Reads the group's replies in place and is told the outcome; nil: copied into the answer.
-  let reader: (any RedisReplyReader)?
+  /// Reads the group's replies in place (`read`) and is told the outcome (`finished`): a
+  /// subclass; false: the replies are copied into the answer.
+  let readsInPlace: Bool
+  /// The number of commands (1 for a single command).
+  let size: Int
   /// The index, in the group, of the next reply.
   var nextIndex: Int { size - remaining }
 
   /// `group`: the number of commands of a pipelined group (answered as `.array`, even for
-  /// one); nil for a single command. `completion`: nil only with a `reader`.
+  /// one); nil for a single command.
   init(
-    sentAt: UInt64, deadline: UInt64, group: Int? = nil, reader: (any RedisReplyReader)? = nil,
-    completion: ((Result<RedisReply, RedisError>) -> Void)?
+    sentAt: UInt64, deadline: UInt64, group: Int? = nil,
+    completion: @escaping (Result<RedisReply, RedisError>) -> Void
   ) {
     self.sentAt = sentAt
     self.deadline = deadline
-    self.reader = reader
+    self.readsInPlace = false
     self.size = group ?? 1
     self.remaining = group ?? 1
     self.isGroup = group != nil
     self.completion = completion
-    if isGroup && reader == nil { collected.reserveCapacity(remaining) }
+    if isGroup { collected.reserveCapacity(remaining) }
   }
+
+  /// A subclass's group of `group` commands read in place; `sent` sets its times.
+  init(readingInPlace group: Int) {
+    sentAt = 0
+    deadline = .max
+    readsInPlace = true
+    size = group
+    remaining = group
+    isGroup = true
+    completion = nil
+  }
+
+  /// When a group read in place was handed to hiredis, and its deadline.
+  func sent(at now: UInt64, deadline: UInt64) {
+    sentAt = now
+    self.deadline = deadline
+  }
+
+  /// The reply of the group's command number `index` (0-based, in sending order), valid only
+  /// during the call; may come after `finished` (a late reply of a timed-out group), to be
+  /// ignored then. Error replies never reach it (they finish the group as `.server`). For a
+  /// subclass that reads in place.
+  func read(_ index: Int, _ reply: UnsafePointer<redisReply>) {}
+
+  /// The outcome of a group read in place, once, never inside the `send`: nil when every reply
+  /// was read, else why not (`.timeout`, `.disconnected`, the first error reply as `.server`, …).
+  func finished(_ error: RedisError?) {}
 
   /// Answers the box, once: later calls (a reply after its timeout) do nothing.
   func finish(_ result: Result<RedisReply, RedisError>) {
@@ -55,10 +92,10 @@ final class RedisPendingCommand {
     if let completion {
       self.completion = nil
       completion(result)
-    } else if let reader {
+    } else if readsInPlace {
       switch result {
-      case .success: reader.finished(nil)
-      case .failure(let error): reader.finished(error)
+      case .success: finished(nil)
+      case .failure(let error): finished(error)
       }
     }
   }
@@ -68,7 +105,7 @@ final class RedisPendingCommand {
     remaining -= 1
     guard isGroup else { return result }
     switch result {
-    case .success(let reply): if reader == nil { collected.append(reply) }
+    case .success(let reply): if !readsInPlace { collected.append(reply) }
     case .failure(let error): if firstError == nil { firstError = error }
     }
     guard remaining == 0 else { return nil }

@@ -25,7 +25,7 @@ extension RedisSessionStore {
     }
     connection.send(
       group: commands, timeout: readDeadline,
-      reader: RedisLookupReplies(store: self, storeKey: storeKey, completion: completion))
+      box: RedisLookupReplies(store: self, storeKey: storeKey, completion: completion))
   }
 
   /// The `load` script's decision over {ZSCORE, HMGET, TIME}; nil for replies of the wrong shape.

@@ -44,8 +44,10 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public let commandTimeout: UInt64?
   /// Deadlines per direction (ns; docs/operations.md §9): lookups (`load`, `list`) and writes
   /// (every other script). Nil: `commandTimeout`. May change between calls (a reload).
-  public var readTimeout: UInt64?
-  public var writeTimeout: UInt64?
+  /// `@exclusivity(unchecked)` (with `onLoad`): loop-thread only and read on every lookup,
+  /// never across a call (docs/performance.md, "Session from Redis, round 7").
+  @exclusivity(unchecked) public var readTimeout: UInt64?
+  @exclusivity(unchecked) public var writeTimeout: UInt64?
   var readDeadline: UInt64? { readTimeout ?? commandTimeout }
   private var writeDeadline: UInt64? { writeTimeout ?? commandTimeout }
   /// Minimum time (ns, caller clock) between two touches of one session that write.
@@ -60,7 +62,7 @@ public final class RedisSessionStore: SessionStore, @unchecked Sendable {
   public var minReplicasAcked = 0
   public var replicaAckTimeout: UInt64 = 20_000_000
   /// Which path answered each `load` (called just before its completion).
-  public var onLoad: ((RedisLoadPath) -> Void)?
+  @exclusivity(unchecked) public var onLoad: ((RedisLoadPath) -> Void)?
   let prefixBytes: [UInt8]
   /// The transport when it is one plain connection: lookups there skip the script
   /// (`lookup(on:)`, `RedisSessionStore+Lookup.swift`). Cluster and replica transports route

@@ -1,19 +1,9 @@
 import CHiredis
 
-/// Reads a command's reply in place, inside hiredis' reply callback (the reply is valid only
-/// then), instead of having it copied into a `RedisReply` tree: for the per-request lookup,
-/// whose tree (a dozen arrays) cost more to build and to free than to decode. Error replies
-/// never reach it (they finish the command as `.server`). It is also the command's completion
-/// (`finished`), so a lookup needs no closure. Loop-thread only.
-protocol RedisReplyReader: AnyObject {
-  /// The reply of the group's command number `index` (0-based, in sending order); may come
-  /// after `finished` (a late reply of a timed-out group), to be ignored then.
-  func read(_ index: Int, _ reply: UnsafePointer<redisReply>)
-  /// Called once, never inside the `send`: nil when every reply was read, else why not
-  /// (`.timeout`, `.disconnected`, the first error reply as `.server`, …).
-  func finished(_ error: RedisError?)
-}
-
+/// A hiredis reply read in place, inside its reply callback (the reply is valid only then),
+/// instead of being copied into a `RedisReply` tree: for the per-request lookup, whose tree (a
+/// dozen arrays) cost more to build and to free than to decode (`RedisLookupReplies`, a
+/// `RedisPendingCommand` that reads its replies in place).
 extension UnsafePointer<redisReply> {
   /// The bytes of a string or status reply, valid during the callback; nil for other types.
   var replyBytes: UnsafeRawBufferPointer? {
