@@ -54,7 +54,7 @@ let package = Package(
     // Session model and stores; only its Redis I/O files import EventLoop and CHiredis.
     .target(
       name: "Sessions", dependencies: ["Codecs", "Crypto", "Net", "EventLoop", "CHiredis"],
-      swiftSettings: strict),
+      swiftSettings: hotPath),
     // Pure TOML parser and validated settings; file reads and name resolution are injected.
     .target(
       name: "Config",

@@ -5,8 +5,9 @@ import Crypto
 /// straight into the upstream request (`withText`), so a request pays no `String` for it.
 public struct MaskedCSRFToken: Sendable {
   public static let byteCount = 2 * CSRFToken.baseByteCount
-  private var bytes:
-    (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+  private var bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+    0, 0, 0, 0, 0, 0, 0, 0
+  )
 
   /// `base`: `CSRFToken.base(secret:generation:)`; `mask`: 32 fresh random bytes.
   public init(base: [UInt8], mask: UnsafeBufferPointer<UInt8>) {
@@ -32,10 +33,17 @@ public struct MaskedCSRFToken: Sendable {
     }
   }
 
+  /// Writes the token's text (`CSRFToken.encodedLength` bytes) at `out`; answers the count.
+  public func write(into out: UnsafeMutablePointer<UInt8>) -> Int {
+    withUnsafeBytes(of: bytes) { Base64URL.encode($0.assumingMemoryBound(to: UInt8.self), into: out) }
+  }
+
   /// The token as text (tests).
   public var text: String {
     var out = ""
-    _ = withText { out = String(decoding: $0, as: UTF8.self); return true }
+    _ = withText {
+      out = String(decoding: $0, as: UTF8.self); return true
+    }
     return out
   }
 }

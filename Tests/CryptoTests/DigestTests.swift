@@ -56,6 +56,28 @@ final class DigestTests: XCTestCase {
     }
   }
 
+  /// The keyed hash reads every byte of every length: sixteen bytes per step, then a word, then
+  /// a tail read as the last eight bytes (overlapping). A one-bit change anywhere, at every
+  /// length around those steps, gives another hash; the same bytes the same hash.
+  func testKeyedByteHashSeesEveryByte() {
+    let hasher = KeyedByteHash()
+    let base = (0..<70).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+    func hash(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { hasher.hash($0) } }
+    var seen: Set<UInt64> = []
+    for length in 0...base.count {
+      let a = Array(base[0..<length])
+      XCTAssertEqual(hash(a), hash(Array(base[0..<length])), "length \(length): same bytes")
+      XCTAssertTrue(seen.insert(hash(a)).inserted, "length \(length): a prefix hashes apart")
+      for position in 0..<length {
+        for flip: UInt8 in [0x01, 0x80] {
+          var b = a
+          b[position] ^= flip
+          XCTAssertNotEqual(hash(a), hash(b), "length \(length), byte \(position), bit \(flip)")
+        }
+      }
+    }
+  }
+
   func testConstantTimeEquals() {
     let cases: [(name: String, a: [UInt8], b: [UInt8], equal: Bool)] = [
       ("both empty", [], [], true),

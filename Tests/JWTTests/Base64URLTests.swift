@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import JWT
 import XCTest
 
@@ -57,6 +58,55 @@ final class Base64URLTests: XCTestCase {
         }
       }
       XCTAssertEqual(borrowed, Base64URL.encode(bytes), "length \(length), into a buffer")
+    }
+  }
+
+  /// RFC 4648 §10's test vectors in the URL alphabet, and a 64-byte value (the CSRF token's
+  /// length: the eight-byte loads, then the three-byte groups, then one byte left) whose
+  /// characters span the whole alphabet.
+  func testEncodeVectors() {
+    let vectors: [(String, String)] = [
+      ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"),
+      ("foobar", "Zm9vYmFy"),
+    ]
+    for (input, expected) in vectors {
+      XCTAssertEqual(Base64URL.encode(Array(input.utf8)), expected, input)
+    }
+    // The 6-bit groups 0, 1, 2, ..., 63, 0, 1, ... packed into bytes (0x00, 0x10, 0x83, ...).
+    var bits: [UInt8] = []
+    var accumulator: UInt32 = 0
+    var held = 0
+    for group in 0..<88 {
+      accumulator = accumulator << 6 | UInt32(group % 64)
+      held += 6
+      while held >= 8 {
+        bits.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(held - 8)))
+        held -= 8
+      }
+    }
+    let sixtyFour = Array(bits.prefix(64))
+    let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    // The last character holds the low two bits of group 85 (21: 0b010101), then zeros.
+    let expected = String((alphabet + alphabet).prefix(85)) + "Q"
+    XCTAssertEqual(Base64URL.encode(sixtyFour), expected)
+  }
+
+  /// Every length from 0 to 200 of random bytes against Foundation's base64 turned into the URL
+  /// alphabet without padding, through both entry points.
+  func testEncodeMatchesFoundation() {
+    var generator = SystemRandomNumberGenerator()
+    for length in 0...200 {
+      let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      let expected = Data(bytes).base64EncodedString()
+        .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        .replacingOccurrences(of: "=", with: "")
+      XCTAssertEqual(Base64URL.encode(bytes), expected, "length \(length)")
+      let borrowed = bytes.withUnsafeBufferPointer { input in
+        String(unsafeUninitializedCapacity: Base64URL.encodedCount(input.count)) { output in
+          Base64URL.encode(input, into: output.baseAddress!)
+        }
+      }
+      XCTAssertEqual(borrowed, expected, "length \(length), into a buffer")
     }
   }
 }

@@ -15,13 +15,26 @@ public struct IdentityLines: Sendable {
     self.csrf = csrf
   }
 
-  /// Appends every line to `out`; false when it does not fit.
+  /// Appends every line to `out`; false (and nothing written) when they do not fit. The CSRF
+  /// token's text is encoded straight into `out` (no buffer of its own, no copy).
   func write(into out: ByteBuffer) -> Bool {
-    var ok = identity.lines.withUnsafeBytes { out.append($0) }
-    if let csrf, !identity.csrfName.isEmpty {
-      ok = ok && identity.csrfName.withUnsafeBytes { out.append($0) }
-      ok = ok && csrf.withText { out.append($0) } && out.append("\r\n")
+    guard let csrf, !identity.csrfName.isEmpty else {
+      return identity.lines.withUnsafeBytes { out.append($0) }
     }
-    return ok
+    return identity.lines.withUnsafeBytes { lines in
+      identity.csrfName.withUnsafeBytes { name in
+        let total = lines.count + name.count + CSRFToken.encodedLength + 2
+        guard total <= out.writable else { return false }
+        let start = out.writePointer
+        if let base = lines.baseAddress { start.copyMemory(from: base, byteCount: lines.count) }
+        if let base = name.baseAddress { (start + lines.count).copyMemory(from: base, byteCount: name.count) }
+        let text = (start + lines.count + name.count).assumingMemoryBound(to: UInt8.self)
+        let written = csrf.write(into: text)
+        text[written] = UInt8(ascii: "\r")
+        text[written + 1] = UInt8(ascii: "\n")
+        out.writerIndex += lines.count + name.count + written + 2
+        return true
+      }
+    }
   }
 }

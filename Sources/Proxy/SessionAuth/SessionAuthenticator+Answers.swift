@@ -10,10 +10,15 @@ extension SessionAuthenticator {
   /// `verified`: the ticket's entry in the verified-ticket cache, which keeps the rendered
   /// identity (and CSRF base) for the record's generation: only the CSRF mask is new per request.
   /// `held`: the session object the entry keeps for `record` (an unchanged L1 record), if any.
-  func grant(
+  ///
+  /// Answers the outcome itself, built here and not inlined into the L1 hit: inlined, the grant
+  /// was made in the hit's own (4 KiB) frame and copied twice more on the way out
+  /// (docs/performance.md, "Session L1 hit, round 7").
+  @inline(never)
+  func allow(
     _ request: AuthRequest, ticket: SessionTicket, record: SessionRecord, extraResponse: [(String, String)],
     verified: VerifiedTicketCache.Entry? = nil, held session: ActiveSession? = nil
-  ) -> AuthGrant {
+  ) -> AuthOutcome {
     let identity: VerifiedTicketCache.Identity
     if let verified, let held = verified.identity, let session, verified.identitySession === session {
       // Checked against this very session object before (it is immutable).
@@ -28,12 +33,16 @@ extension SessionAuthenticator {
       verified?.identity = identity
       verified?.identitySession = session
     }
-    let csrf = service.policy.csrf ? masks.maskedToken(base: identity.csrfBase) : nil
-    return AuthGrant(
-      identityHeaders: [], responseHeaders: extraResponse, method: "session",
-      principal: PrincipalHash(identity.principalHash),
-      session: session ?? ActiveSession(ticket: ticket, record: record),
-      identityLines: IdentityLines(identity, csrf: csrf))
+    let csrf =
+      service.policy.csrf
+      ? Unmanaged.passUnretained(masks)._withUnsafeGuaranteedRef { $0.maskedToken(base: identity.csrfBase) }
+      : nil
+    return .allow(
+      AuthGrant(
+        identityHeaders: [], responseHeaders: extraResponse, method: "session",
+        principal: PrincipalHash(identity.principalHash),
+        session: session ?? ActiveSession(ticket: ticket, record: record),
+        identityLines: IdentityLines(identity, csrf: csrf)))
   }
 
   /// The identity header lines (all but the per-request CSRF token's value) and the principal's
@@ -65,6 +74,29 @@ extension SessionAuthenticator {
       csrfBase: service.policy.csrf
         ? CSRFToken.base(secret: record.csrfSecret, generation: record.generation) : [],
       principalHash: SessionService.principalHash(ticket))
+  }
+
+  /// `record` for an answer made now (not nil); false, recording nothing, for nil. The answer
+  /// is borrowed: only its case is read.
+  @inline(__always)
+  static func recordAnswer(
+    _ answer: borrowing AuthOutcome?, _ metrics: SessionMetrics, _ durations: ValidationDurations,
+    service: SessionService, started: UInt64
+  ) -> Bool {
+    let result: SessionMetrics.ValidationResult
+    switch answer {
+    case .none: return false
+    case .some(.allow): result = .valid
+    case .some(.deny(let error, _)):
+      if error.kind == .storeUnavailable {
+        result = .unavailable
+        metrics.failed(.storeUnavailable)
+      } else {
+        result = .invalid
+      }
+    }
+    durations.record(result: result.index, nanos: service.monotonicNanos() &- started)
+    return true
   }
 
   /// One validation's duration by result, and the store-unavailable error (the other error

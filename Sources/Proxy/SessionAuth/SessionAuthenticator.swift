@@ -123,11 +123,16 @@ final class SessionAuthenticator: RequestAuthenticator {
   private func authenticate(
     _ request: AuthRequest, ticketCookie cookie: ArraySlice<UInt8>, later: AuthResume
   ) -> AuthOutcome? {
-    let clock = service.clock
-    let started = clock.monotonicNanos()
-    let now = service.now()
+    let (started, now) = service.readings()
     let verified: VerifiedTicketCache.Entry
-    if let hit = cookie.withUnsafeBufferPointer({ tickets.lookup($0, now: now) }) {
+    // The verified-ticket cache (here and in `decideNow`), the L1 cache and the CSRF masks are
+    // lent without a retain, as one expression (a named strong reference keeps its retain): this
+    // authenticator holds `tickets` and `masks` and replaces `tickets` only on a reload, which
+    // never runs inside these calls; the service holds its cache (docs/performance.md, "Session
+    // L1 hit, round 7").
+    if let hit = cookie.withUnsafeBufferPointer({ cookie in
+      Unmanaged.passUnretained(tickets)._withUnsafeGuaranteedRef { $0.lookup(cookie, now: now) }
+    }) {
       verified = hit
     } else {
       do {
@@ -140,24 +145,32 @@ final class SessionAuthenticator: RequestAuthenticator {
         return unauthenticated(request, clearCookie: true, reason: "invalid_ticket:\(error.kind)")
       }
     }
-    // The ticket is borrowed where the entry holds it: a copy retains every array and string
-    // inside it (docs/performance.md, "Session L1 hit, round 6").
-    return verified.withTicket { ticket in
-      authenticate(request, verified: verified, ticket: ticket, now: now, started: started, later: later)
-    }
+    return authenticate(request, verified: verified, now: now, started: started, later: later)
   }
 
+  /// The ticket stays where the entry holds it: a copy retains every array and string inside it
+  /// (docs/performance.md, "Session L1 hit, round 6"); an L1 hit reads only its id hash. The
+  /// outcome is passed on as the optional it is made as (unwrapped and wrapped again, it was
+  /// copied at each step; docs/performance.md, "Session L1 hit, round 7"). Inlined into its one
+  /// caller: called, its answer was copied once more on the way out.
+  @inline(__always)
   private func authenticate(
-    _ request: AuthRequest, verified: VerifiedTicketCache.Entry, ticket: borrowing SessionTicket, now: Int64,
-    started: UInt64, later: AuthResume
+    _ request: AuthRequest, verified: VerifiedTicketCache.Entry, now: Int64, started: UInt64,
+    later: AuthResume
   ) -> AuthOutcome? {
-    if let refused = revokedHere(request, ticket: ticket, now: now) { return refused }
-    let clock = service.clock
+    // The table is empty in a healthy process: one atomic load, no call whose optional
+    // outcome (the size of a grant) is copied out.
+    if service.revokedTickets.count != 0,
+      let refused = verified.withTicket({ revokedHere(request, ticket: $0, now: now) })
+    {
+      return refused
+    }
     let metrics = service.metrics
     let durations = validationDurations
     // Made only for an answer that comes later (a store round trip, a rotation).
     func finish() -> (AuthOutcome) -> Void {
       let resume = later.closure()
+      let clock = service.clock
       return { outcome in
         Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
         resume(outcome)
@@ -166,29 +179,29 @@ final class SessionAuthenticator: RequestAuthenticator {
     let (useCache, degraded) = cachePolicy()
     // Taken before the lookup: a touch or lookup answer is cached only if no invalidation of
     // this session came in meanwhile.
-    let fill = service.cache.fill()
-    if useCache, let session = cachedSession(ticket.idHash, now: now, verified: verified) {
+    let fill = Unmanaged.passUnretained(service.cache)._withUnsafeGuaranteedRef { $0.fill() }
+    if useCache, let session = cachedSession(verified.ticket.idHash, now: now, verified: verified) {
       // An L1 hit is answered here, without a completion, unless the session is due a rotation
       // (a store write). Ticket and record are borrowed where the session holds them (a copy
       // costs retains).
-      if let outcome = session.withParts({ ticket, record in
+      let answer = session.withParts { ticket, record in
         decideNow(
           request, ticket: ticket, record: record, degraded: degraded, now: now, fill: fill,
           verified: verified, held: session)
-      }) {
-        Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
-        return outcome
+      }
+      if Self.recordAnswer(answer, metrics, durations, service: service, started: started) {
+        return answer
       }
       return Deferred.run(finish()) { done in
         rotate(request, ticket: session.ticket, record: session.record, now: now, done)
       }.map { outcome in
-        Self.record(outcome, metrics, durations, nanos: clock.monotonicNanos() &- started)
+        Self.record(outcome, metrics, durations, nanos: service.monotonicNanos() &- started)
         return outcome
       }
     }
     // An L1 miss: the lookup keeps its own copy of the ticket.
     return SessionLookup(
-      self, request, ticket: copy ticket, now: now, fill: fill, verified: verified, started: started,
+      self, request, ticket: verified.ticket, now: now, fill: fill, verified: verified, started: started,
       later: later
     ).start()
   }
@@ -202,7 +215,9 @@ final class SessionAuthenticator: RequestAuthenticator {
     -> ActiveSession?
   {
     nonisolated(unsafe) let entry = verified
-    return service.cache.lookupSession(idHash, now: now, { entry.session(cacheForm: $0) })
+    return Unmanaged.passUnretained(service.cache)._withUnsafeGuaranteedRef {
+      $0.lookupSession(idHash, now: now, { entry.session(cacheForm: $0) })
+    }
   }
 
   /// A session this process ended but the store did not delete (`RevokedTickets`) is refused
@@ -246,7 +261,11 @@ final class SessionAuthenticator: RequestAuthenticator {
       let userAgent = request.fields.slice(.userAgent)
       return verified?.userAgentHash(userAgent) ?? SHA256.hash(userAgent.map { Array($0) } ?? [])
     }
-    if let verified { tickets.limit(verified, to: policy.expiresAt(record), now: now) }
+    if let verified {
+      Unmanaged.passUnretained(tickets)._withUnsafeGuaranteedRef {
+        $0.limit(verified, to: policy.expiresAt(record), now: now)
+      }
+    }
     switch decision {
     case .expiredIdle, .expiredAbsolute:
       let idle = decision == .expiredIdle
@@ -264,7 +283,11 @@ final class SessionAuthenticator: RequestAuthenticator {
       reportBindingMismatch(request, ticket: ticket, record: record, reason: reason)
       return unauthenticated(request, clearCookie: false, reason: "binding_mismatch:\(reason.rawValue)")
     case .valid(let needsTouch, let needsRotation):
-      if let refused = fingerprintRefusal(request, ticket: ticket, record: record) { return refused }
+      if record.binding.fingerprint != nil,
+        let refused = fingerprintRefusal(request, ticket: ticket, record: record)
+      {
+        return refused
+      }
       if let refusal = csrfRefusal(request, record: record) {
         service.metrics.csrfFailed()
         service.events?.suspicious("csrf_failure", clientIP: request.clientIP, session: ticket, seen: refusal)
@@ -274,8 +297,8 @@ final class SessionAuthenticator: RequestAuthenticator {
       if needsRotation && !degraded { return nil }
       guard needsTouch && !degraded else {
         // The record as it is: not copied, the held session object reused.
-        return .allow(
-          grant(request, ticket: ticket, record: record, extraResponse: [], verified: verified, held: held))
+        return allow(
+          request, ticket: ticket, record: record, extraResponse: [], verified: verified, held: held)
       }
       let current = policy.touched(record, now: now)
       let expiresAt = policy.expiresAt(current)
@@ -283,7 +306,7 @@ final class SessionAuthenticator: RequestAuthenticator {
       store.touch(
         storeKey: ticket.storeKey, userKey: ticket.userKey, lastAccess: now, expiresAt: expiresAt, now: now
       ) { _ in }
-      return .allow(grant(request, ticket: ticket, record: current, extraResponse: [], verified: verified))
+      return allow(request, ticket: ticket, record: current, extraResponse: [], verified: verified)
     }
   }
 
@@ -304,7 +327,7 @@ final class SessionAuthenticator: RequestAuthenticator {
       case .rotated(let newTicket, let newRecord):
         var extra = [service.setCookie(newTicket)]
         if let csrf = service.csrfCookie(for: newRecord) { extra.append(csrf) }
-        done(.allow(grant(request, ticket: newTicket, record: newRecord, extraResponse: extra)))
+        done(allow(request, ticket: newTicket, record: newRecord, extraResponse: extra))
       case .converged(let winner):
         load(request, ticket: winner, now: now, followForward: false, fill: service.cache.fill()) { outcome in
           guard case .allow(var grant) = outcome else {

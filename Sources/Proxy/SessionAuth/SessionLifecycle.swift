@@ -60,7 +60,9 @@ final class SessionLifecycle {
             start: base + Int(field.valueStart), count: Int(field.valueLength)),
           as: UTF8.self)
       }
-      if headers.login.matches(name) {
+      if !headers.any.matches(name) {
+        continue
+      } else if headers.login.matches(name) {
         login = value
       } else if headers.attributes.matches(name) {
         attributes.merge(parseAttributes(value)) { $1 }

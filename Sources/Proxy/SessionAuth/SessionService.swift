@@ -263,6 +263,14 @@ public final class SessionService: Sendable {
   /// Wall-clock nanoseconds: session deadlines are shared with other replicas through the store.
   func now() -> Int64 { clock.wallNanos() }
 
+  /// Monotonic nanoseconds (validation durations). Asked here, where the clock is held: a caller
+  /// that reads `service.clock` copies the existential first (docs/performance.md, "Session L1
+  /// hit, round 7").
+  func monotonicNanos() -> UInt64 { clock.monotonicNanos() }
+
+  /// Both readings a session check starts with, in one call: (monotonic, wall).
+  func readings() -> (monotonic: UInt64, wall: Int64) { (clock.monotonicNanos(), clock.wallNanos()) }
+
   /// Brings the scrape-time session families up to date (scrape thread):
   /// `gatehouse_session_cache_requests_total{result}` from the cache's own counts, and
   /// `gatehouse_active_sessions` (memory store: its entries, exact up to the purge interval;
